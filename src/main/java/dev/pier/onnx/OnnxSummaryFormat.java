@@ -33,10 +33,12 @@ public final class OnnxSummaryFormat {
         if (!s.graphName().isEmpty()) {
             line(b, "Graph", s.graphName());
         }
+        int width = java.util.stream.Stream.concat(s.inputs().stream(), s.outputs().stream())
+                .mapToInt(v -> v.name().length()).max().orElse(1);
         b.append("Inputs\n");
-        values(b, s.inputs());
+        values(b, s.inputs(), width);
         b.append("Outputs\n");
-        values(b, s.outputs());
+        values(b, s.outputs(), width);
         double pct = s.parameterCount() == 0 ? 100 : 100.0 * s.nonZeroParameterCount() / s.parameterCount();
         line(b, "Parameters", String.format(Locale.ROOT, "%,d (%,d non-zero, %.1f%%) in %d initializers",
                 s.parameterCount(), s.nonZeroParameterCount(), pct, s.initializerCount()));
@@ -94,8 +96,7 @@ public final class OnnxSummaryFormat {
         }
     }
 
-    private static void values(StringBuilder b, List<OnnxValueInfo> values) {
-        int width = values.stream().mapToInt(v -> v.name().length()).max().orElse(0);
+    private static void values(StringBuilder b, List<OnnxValueInfo> values, int width) {
         for (OnnxValueInfo v : values) {
             String type = v.datatype() != null ? v.datatype().wireName() : v.elementType();
             String shape = v.dims() == null ? "(shape unknown)" : "[" + String.join(", ", v.dims()) + "]";
