@@ -98,6 +98,26 @@ class OrtModelSessionTypesTest {
     }
 
     @Test
+    void warmUpFeedsZerosOfEveryInputType() {
+        Path file = OnnxModelBuilder.create("mixed")
+                .input("flag", DataType.BOOL, "n").input("word", DataType.BYTES, Shape.of(-1, 2))
+                .input("half", DataType.FP16, Shape.of(3))
+                .node("Not", List.of("flag"), List.of("not_flag"))
+                .node("Identity", List.of("word"), List.of("word_out"))
+                .node("Identity", List.of("half"), List.of("half_out"))
+                .output("not_flag", DataType.BOOL, "n").output("word_out", DataType.BYTES, Shape.of(-1, 2))
+                .output("half_out", DataType.FP16, Shape.of(3))
+                .save(dir.resolve("mixed.onnx"));
+        try (ModelSession s = engine.load(file, SessionOptions.defaults())) {
+            List<Tensor> out = dev.pier.runtime.WarmUp.run(s);
+            assertThat(out.get(0).packed().toByteArray()).containsExactly(1);
+            assertThat(out.get(1).strings()).containsExactly("", "");
+            assertThat(out.get(1).shape()).isEqualTo(Shape.of(1, 2));
+            assertThat(out.get(2).packed().toByteArray()).containsExactly(new byte[6]);
+        }
+    }
+
+    @Test
     void stringInputsAndOutputs() {
         Path file = OnnxModelBuilder.create("strings").input("words", DataType.BYTES, "n")
                 .node("Identity", List.of("words"), List.of("same"))
