@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 ExampleModelCommand.class,
+                InspectCommand.class,
         })
 public final class PierCli implements Runnable {
 
