@@ -15,7 +15,6 @@ import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -122,7 +121,27 @@ public final class ErrorMapper {
         return errorJson(message(failure));
     }
 
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
+    /** The reverse mapping, for clients: a typed exception for an HTTP error status and its message. */
+    public static RuntimeException fromHttp(int status, String message) {
+        return switch (status) {
+            case 400, 413, 415 -> new InvalidInputException(message);
+            case 404 -> new ModelNotFoundException(message);
+            case 503 -> new UnavailableException(message);
+            case 504 -> new DeadlineExceededException(message);
+            case 507 -> new ResourceExhaustedException(message);
+            default -> new InternalException("HTTP " + status + ": " + message);
+        };
+    }
+
+    /** The reverse mapping, for clients: a typed exception for a gRPC status and its message. */
+    public static RuntimeException fromGrpc(GrpcStatus status, String message) {
+        return switch (status) {
+            case INVALID_ARGUMENT -> new InvalidInputException(message);
+            case NOT_FOUND -> new ModelNotFoundException(message);
+            case UNAVAILABLE -> new UnavailableException(message);
+            case DEADLINE_EXCEEDED -> new DeadlineExceededException(message);
+            case RESOURCE_EXHAUSTED -> new ResourceExhaustedException(message);
+            default -> new InternalException("gRPC " + status + ": " + message);
+        };
     }
 }
