@@ -78,14 +78,17 @@ public final class NestedReader {
     }
 
     private void recordDim(int depth, long n) {
-        if (depth < dims.size()) {
+        while (dims.size() <= depth) {
+            dims.add(-1L);
+        }
+        if (dims.get(depth) >= 0) {
             if (dims.get(depth) != n) {
                 throw new InvalidInputException("input '" + name + "' is a ragged nested list: dimension " + depth
                         + " has " + dims.get(depth) + " elements in one row and " + n + " in another;"
                         + " every row must have the same length");
             }
         } else {
-            dims.add(n);
+            dims.set(depth, n);
         }
     }
 
