@@ -52,6 +52,7 @@ public final class V2GrpcMapper {
         if (r.getModelName().isEmpty()) {
             throw new InvalidInputException("model_name is required");
         }
+        OptionalLong version = version(r.getModelVersion());
         int raw = r.getRawInputContentsCount();
         if (raw > 0 && raw != r.getInputsCount()) {
             throw new InvalidInputException("raw_input_contents has " + raw + " entries but there are "
@@ -81,7 +82,7 @@ public final class V2GrpcMapper {
                 .map(o -> new InferRequest.RequestedOutput(o.getName(), parameters(o.getParametersMap())))
                 .toList();
         String id = r.getId().isEmpty() ? null : r.getId();
-        return new InferRequest(id, r.getModelName(), version(r.getModelVersion()), inputs, outputs,
+        return new InferRequest(id, r.getModelName(), version, inputs, outputs,
                 parameters(r.getParametersMap()));
     }
 
