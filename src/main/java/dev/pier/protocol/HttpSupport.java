@@ -134,6 +134,10 @@ public final class HttpSupport {
         int status = ErrorMapper.httpStatus(failure);
         if (status == 413) {
             ctx.response().putHeader("Connection", "close");
+        } else if (!ctx.request().isEnded()) {
+            // answered before the body was read (bad content type, unknown model): drain it so the
+            // keep-alive connection stays usable for the next request
+            ctx.request().handler(chunk -> { }).resume();
         }
         json(ctx, status, ErrorMapper.errorJson(failure));
     }

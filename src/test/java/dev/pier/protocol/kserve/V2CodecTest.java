@@ -197,6 +197,18 @@ class V2CodecTest {
     }
 
     @Test
+    void rejectsDataTogetherWithBinarySizeAndAbsurdNesting() {
+        String both = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1],"
+                + "\"parameters\":{\"binary_data_size\":4}}]}";
+        assertThatThrownBy(() -> decode(both)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'x'").hasMessageContaining("binary_data_size");
+        String deep = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":"
+                + "[".repeat(1000) + "1" + "]".repeat(1000) + "}]}";
+        assertThatThrownBy(() -> decode(deep)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("malformed JSON").hasMessageContaining("nesting");
+    }
+
+    @Test
     void rejectsBinarySizesThatDoNotMatchTheBody() {
         String json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}]}";
         byte[] header = json.getBytes(StandardCharsets.UTF_8);
