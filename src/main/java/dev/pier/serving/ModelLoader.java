@@ -7,6 +7,7 @@ import dev.pier.repository.ModelConfig;
 import dev.pier.repository.TensorConfig;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
+import dev.pier.runtime.WarmUp;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * The Loader of one model version (TF Serving's term): cheap to construct; {@link #load()} does the
  * expensive work: creates the session through the {@link InferenceEngine}, checks the config against the
- * model, reads label files, and runs one warm-up inference before the version may be reported ready.
+ * model, reads label files, and runs one warm-up inference (zeros in the config-resolved shapes, dynamic
+ * dimensions = 1) before the version may be reported ready.
  * Not thread-safe: the manager calls it from one thread at a time.
  */
 public final class ModelLoader {
@@ -56,7 +58,7 @@ public final class ModelLoader {
         try {
             ModelSignature signature = SignatureResolver.resolve(session.signature(), config);
             Map<String, List<String>> labels = readLabels(signature);
-            session.run(WarmupInputs.zeros(signature), List.of());
+            session.run(WarmUp.zeroInputs(signature.inputs()), List.of());
             return new LoadedModel(model, version.version(), session, signature, config, labels);
         } catch (RuntimeException e) {
             session.close();

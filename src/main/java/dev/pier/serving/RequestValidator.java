@@ -3,7 +3,6 @@ package dev.pier.serving;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelSignature;
-import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 
@@ -89,16 +88,5 @@ public final class RequestValidator {
 
     private static List<String> names(List<TensorSpec> specs) {
         return specs.stream().map(TensorSpec::name).toList();
-    }
-
-    /** A shape for warm-up and tests: the declared one with every dynamic dimension set to 1. */
-    static Shape concrete(Shape declared) {
-        long[] dims = declared.toArray();
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] == Shape.DYNAMIC) {
-                dims[i] = 1;
-            }
-        }
-        return Shape.of(dims);
     }
 }
