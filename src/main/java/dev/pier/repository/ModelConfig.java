@@ -30,6 +30,8 @@ import java.util.Set;
  * Thread counts and the optimisation level use the forms of Triton's ONNX Runtime backend (parameters with
  * {@code string_value}, and {@code optimization.graph.level}), so a Triton config carries over unchanged.
  * Other {@code parameters} keys are kept (Triton allows any) and shown in the model's metadata.
+ * {@code instance_group} and {@code dynamic_batching} are validated and recorded; the serving core does not act
+ * on them yet (one thread-safe session per version serves all workers; batching comes with the batcher).
  */
 public record ModelConfig(String name, String platform, String backend, Integer maxBatchSize,
                           List<TensorConfig> input, List<TensorConfig> output, VersionPolicy versionPolicy,

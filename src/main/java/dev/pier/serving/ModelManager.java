@@ -17,15 +17,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,40 +52,18 @@ public final class ModelManager implements AutoCloseable {
             ModelState.UNLOADING, EnumSet.of(ModelState.END),
             ModelState.FAILED, EnumSet.noneOf(ModelState.class));
 
+    /** How long {@link #close()} waits for open handles before giving up on their versions. */
+    public static final long CLOSE_TIMEOUT_SECONDS = 30;
+
     private final InferenceEngine engine;
     private final ModelStateListener listener;
     private final ExecutorService loaders;
     private final ExecutorService unloaders;
     private final Object lock = new Object();
-    private final Map<String, ModelEntry> models = new TreeMap<>();
+    private final Map<String, ManagedModel> models = new TreeMap<>();
     private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
     private int inFlight;
     private boolean closed;
-
-    /** The versions of one model and what the source last said about it. Guarded by {@code lock}. */
-    private static final class ModelEntry {
-        final String name;
-        final TreeMap<Long, VersionEntry> versions = new TreeMap<>();
-        Map<Long, ModelLoader> aspired = Map.of();
-        String brokenReason;
-
-        ModelEntry(String name) {
-            this.name = name;
-        }
-    }
-
-    /** One version's state. Guarded by {@code lock}. */
-    private static final class VersionEntry {
-        final long version;
-        ModelState state = ModelState.START;
-        String error = "";
-        LoadedModel loaded;
-        int handles;
-
-        VersionEntry(long version) {
-            this.version = version;
-        }
-    }
 
     /**
      * @param loadThreads how many versions load at once (TF Serving's {@code num_load_threads}); >= 1
@@ -114,7 +93,7 @@ public final class ModelManager implements AutoCloseable {
             Set<String> present = new HashSet<>();
             for (SourcedModel m : snapshot) {
                 present.add(m.name());
-                ModelEntry entry = models.computeIfAbsent(m.name(), ModelEntry::new);
+                ManagedModel entry = models.computeIfAbsent(m.name(), ManagedModel::new);
                 switch (m) {
                     case SourcedModel.Broken b -> entry.brokenReason = b.reason();
                     case SourcedModel.Aspired a -> {
@@ -122,13 +101,13 @@ public final class ModelManager implements AutoCloseable {
                         Map<Long, ModelLoader> aspired = new HashMap<>();
                         for (AspiredVersion v : a.versions()) {
                             aspired.put(v.version(), new ModelLoader(a.name(), v, a.config(), a.directory(), engine));
-                            entry.versions.computeIfAbsent(v.version(), VersionEntry::new);
+                            entry.versions.computeIfAbsent(v.version(), ManagedModel.Version::new);
                         }
                         entry.aspired = Map.copyOf(aspired);
                     }
                 }
             }
-            for (ModelEntry entry : models.values()) {
+            for (ManagedModel entry : models.values()) {
                 if (!present.contains(entry.name)) {
                     entry.aspired = Map.of();
                     entry.brokenReason = null;
@@ -160,8 +139,8 @@ public final class ModelManager implements AutoCloseable {
      */
     public ModelHandle acquire(String model, OptionalLong version) {
         synchronized (lock) {
-            ModelEntry entry = entry(model);
-            VersionEntry v;
+            ManagedModel entry = entry(model);
+            ManagedModel.Version v;
             if (version.isPresent()) {
                 v = entry.versions.get(version.getAsLong());
                 if (v == null) {
@@ -176,10 +155,10 @@ public final class ModelManager implements AutoCloseable {
                 v = entry.versions.descendingMap().values().stream()
                         .filter(e -> e.state == ModelState.AVAILABLE).findFirst()
                         .orElseThrow(() -> new UnavailableException("model '" + model + "' has no AVAILABLE version: "
-                                + describe(entry)));
+                                + entry.describe()));
             }
             v.handles++;
-            VersionEntry pinned = v;
+            ManagedModel.Version pinned = v;
             return new ModelHandle(v.loaded, () -> release(pinned));
         }
     }
@@ -187,9 +166,9 @@ public final class ModelManager implements AutoCloseable {
     /** Every version the manager knows of a model, newest first; version 0 stands for the model itself when its source reports it broken. */
     public List<ModelVersionStatus> status(String model) {
         synchronized (lock) {
-            ModelEntry entry = entry(model);
+            ManagedModel entry = entry(model);
             List<ModelVersionStatus> out = new ArrayList<>();
-            for (VersionEntry v : entry.versions.descendingMap().values()) {
+            for (ManagedModel.Version v : entry.versions.descendingMap().values()) {
                 out.add(new ModelVersionStatus(model, v.version, v.state, v.error));
             }
             if (entry.brokenReason != null) {
@@ -202,7 +181,7 @@ public final class ModelManager implements AutoCloseable {
     /** AVAILABLE versions of a model, oldest first (empty when none or unknown). */
     public List<Long> availableVersions(String model) {
         synchronized (lock) {
-            ModelEntry entry = models.get(model);
+            ManagedModel entry = models.get(model);
             if (entry == null) {
                 return List.of();
             }
@@ -217,7 +196,10 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    /** Unloads everything (waiting for open handles) and stops the load threads. */
+    /**
+     * Unloads everything and stops the load threads. Waits for open handles up to {@link #CLOSE_TIMEOUT_SECONDS};
+     * after that it logs what is still pinned and returns, leaving those sessions to the process exit.
+     */
     @Override
     public void close() {
         CompletableFuture<Void> done;
@@ -230,7 +212,15 @@ public final class ModelManager implements AutoCloseable {
             closed = true;
             done = settled();
         }
-        done.join();
+        try {
+            done.get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("model manager closed with unloads still waiting for open handles: {}", modelNames());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("model manager close failed: {}", e.getCause().toString());
+        }
         loaders.shutdown();
         unloaders.shutdown();
         try {
@@ -242,12 +232,12 @@ public final class ModelManager implements AutoCloseable {
 
     // ---- the state machine; everything below runs with the lock held unless said otherwise ----
 
-    private void reconcile(ModelEntry entry) {
+    private void reconcile(ManagedModel entry) {
         List<AvailabilityPreservingPolicy.VersionState> snapshot = entry.versions.values().stream()
                 .map(v -> new AvailabilityPreservingPolicy.VersionState(v.version, v.state, entry.aspired.containsKey(v.version)))
                 .toList();
         for (AvailabilityPreservingPolicy.Action action : AvailabilityPreservingPolicy.next(snapshot)) {
-            VersionEntry v = entry.versions.get(action.version());
+            ManagedModel.Version v = entry.versions.get(action.version());
             switch (action.kind()) {
                 case LOAD -> startLoad(entry, v, entry.aspired.get(v.version));
                 case UNLOAD -> startUnload(entry, v);
@@ -259,7 +249,7 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    private void startLoad(ModelEntry entry, VersionEntry v, ModelLoader loader) {
+    private void startLoad(ManagedModel entry, ManagedModel.Version v, ModelLoader loader) {
         transition(entry, v, ModelState.LOADING, "");
         inFlight++;
         loaders.execute(() -> {
@@ -282,7 +272,7 @@ public final class ModelManager implements AutoCloseable {
         });
     }
 
-    private void startUnload(ModelEntry entry, VersionEntry v) {
+    private void startUnload(ManagedModel entry, ManagedModel.Version v) {
         transition(entry, v, ModelState.UNLOADING, "");
         inFlight++;
         unloaders.execute(() -> {
@@ -311,7 +301,7 @@ public final class ModelManager implements AutoCloseable {
         });
     }
 
-    private void finished(ModelEntry entry) {
+    private void finished(ManagedModel entry) {
         inFlight--;
         if (models.get(entry.name) == entry) {
             reconcile(entry);
@@ -323,7 +313,7 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /** The one method that changes a version's state. */
-    private void transition(ModelEntry entry, VersionEntry v, ModelState to, String error) {
+    private void transition(ManagedModel entry, ManagedModel.Version v, ModelState to, String error) {
         ModelState from = v.state;
         if (!ALLOWED.get(from).contains(to)) {
             throw new IllegalStateException("model '" + entry.name + "' version " + v.version + ": no transition " + from + " -> " + to);
@@ -342,7 +332,7 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    private void release(VersionEntry v) {
+    private void release(ManagedModel.Version v) {
         synchronized (lock) {
             v.handles--;
             if (v.handles == 0) {
@@ -351,20 +341,12 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    private ModelEntry entry(String model) {
-        ModelEntry entry = models.get(model);
+    private ManagedModel entry(String model) {
+        ManagedModel entry = models.get(model);
         if (entry == null) {
             throw new ModelNotFoundException("model '" + model + "' not found; known models are " + models.keySet());
         }
         return entry;
-    }
-
-    private static String describe(ModelEntry entry) {
-        List<String> parts = new ArrayList<>();
-        entry.versions.descendingMap().values().forEach(v ->
-                parts.add("version " + v.version + " " + v.state + (v.error.isEmpty() ? "" : " (" + v.error + ")")));
-        Optional.ofNullable(entry.brokenReason).ifPresent(parts::add);
-        return parts.isEmpty() ? "no versions" : String.join("; ", parts);
     }
 
     private static ThreadFactory named(String prefix) {

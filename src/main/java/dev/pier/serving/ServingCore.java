@@ -107,7 +107,8 @@ public final class ServingCore implements InferenceService, AutoCloseable {
             workers.execute(() -> run(request, pinned, outputs, result));
         } catch (RejectedExecutionException e) {
             pinned.close();
-            result.completeExceptionally(new UnavailableException("server busy: all " + options.workerThreads()
+            result.completeExceptionally(workers.isShutdown() ? new UnavailableException("server is shutting down")
+                    : new UnavailableException("server busy: all " + options.workerThreads()
                     + " inference workers are busy and " + options.queueCapacity() + " requests are queued; retry later"));
         }
         return result;

@@ -130,6 +130,27 @@ class ModelManagerTest {
     }
 
     @Test
+    void labelFilesAreCheckedAtLoad() throws Exception {
+        TestRepository repo = new TestRepository(root);
+        repo.version("missing", 1);
+        repo.config("missing", "output: [{name: output, label_filename: labels.txt}]\n");
+        repo.version("short", 1);
+        repo.config("short", "output: [{name: output, label_filename: labels.txt}]\n");
+        repo.file("short", "labels.txt", "cat\ndog\n");
+        repo.version("ok", 1);
+        repo.config("ok", "output: [{name: output, label_filename: labels.txt}]\n");
+        repo.file("ok", "labels.txt", "cat\ndog\nbird\n\n");
+        try (ModelManager manager = manager()) {
+            apply(manager, root);
+            assertThat(manager.status("missing").getFirst().error()).contains("label_filename of output 'output'").contains("labels.txt");
+            assertThat(manager.status("short").getFirst().error()).contains("has 2 labels but output 'output' has 3 classes");
+            try (ModelHandle h = manager.acquire("ok", OptionalLong.empty())) {
+                assertThat(h.loaded().labels()).containsEntry("output", List.of("cat", "dog", "bird"));
+            }
+        }
+    }
+
+    @Test
     void aNewVersionReplacesTheOldOnlyOnceItServesAndAFailedOneLeavesTheOldServing() throws Exception {
         TestRepository repo = new TestRepository(root);
         DenseLayer v1 = repo.version("m", 1);
