@@ -28,6 +28,7 @@ final class ManagedModel {
         final long version;
         ModelState state = ModelState.START;
         String error = "";
+        ModelLoader loader;
         LoadedModel loaded;
         int handles;
 

@@ -21,7 +21,8 @@ import java.util.Map;
  * expensive work: creates the session through the {@link InferenceEngine}, checks the config against the
  * model, reads label files, and runs one warm-up inference (zeros in the config-resolved shapes, dynamic
  * dimensions = 1) before the version may be reported ready.
- * Not thread-safe: the manager calls it from one thread at a time.
+ * {@link #unload()} closes what the last load created. Not thread-safe: the manager calls it from one thread
+ * at a time.
  */
 public final class ModelLoader {
     private final String model;
@@ -29,6 +30,7 @@ public final class ModelLoader {
     private final ModelConfig config;
     private final Path modelDir;
     private final InferenceEngine engine;
+    private LoadedModel loaded;
 
     /**
      * @param modelDir the model's folder, where {@code label_filename}s are resolved
@@ -59,7 +61,8 @@ public final class ModelLoader {
             ModelSignature signature = SignatureResolver.resolve(session.signature(), config);
             Map<String, List<String>> labels = readLabels(signature);
             session.run(WarmUp.zeroInputs(signature.inputs()), List.of());
-            return new LoadedModel(model, version.version(), session, signature, config, labels);
+            loaded = new LoadedModel(model, version.version(), session, signature, config, labels);
+            return loaded;
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -100,8 +103,11 @@ public final class ModelLoader {
         return List.copyOf(lines.subList(0, end));
     }
 
-    /** Frees what {@link #load()} returned. */
-    public void unload(LoadedModel loaded) {
-        loaded.close();
+    /** Frees what {@link #load()} created; harmless when nothing is loaded. */
+    public void unload() {
+        if (loaded != null) {
+            loaded.close();
+            loaded = null;
+        }
     }
 }

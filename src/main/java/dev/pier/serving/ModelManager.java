@@ -181,7 +181,7 @@ public final class ModelManager implements AutoCloseable {
     /** AVAILABLE versions of a model, oldest first (empty when none or unknown). */
     public List<Long> availableVersions(String model) {
         synchronized (lock) {
-            ManagedModel entry = models.get(model);
+            ManagedModel entry = model == null ? null : models.get(model);
             if (entry == null) {
                 return List.of();
             }
@@ -262,6 +262,7 @@ public final class ModelManager implements AutoCloseable {
             }
             synchronized (lock) {
                 if (loaded != null) {
+                    v.loader = loader;
                     v.loaded = loaded;
                     transition(entry, v, ModelState.AVAILABLE, "");
                 } else {
@@ -276,7 +277,7 @@ public final class ModelManager implements AutoCloseable {
         transition(entry, v, ModelState.UNLOADING, "");
         inFlight++;
         unloaders.execute(() -> {
-            LoadedModel loaded;
+            ModelLoader loader;
             synchronized (lock) {
                 while (v.handles > 0) {
                     try {
@@ -286,11 +287,12 @@ public final class ModelManager implements AutoCloseable {
                         return;
                     }
                 }
-                loaded = v.loaded;
+                loader = v.loader;
+                v.loader = null;
                 v.loaded = null;
             }
             try {
-                loaded.close();   // outside the lock: frees native memory
+                loader.unload();   // outside the lock: frees native memory
             } catch (RuntimeException e) {
                 LOG.warn("model '{}' version {}: closing the session failed: {}", entry.name, v.version, e.toString());
             }
@@ -342,7 +344,7 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private ManagedModel entry(String model) {
-        ManagedModel entry = models.get(model);
+        ManagedModel entry = model == null ? null : models.get(model);
         if (entry == null) {
             throw new ModelNotFoundException("model '" + model + "' not found; known models are " + models.keySet());
         }
