@@ -35,7 +35,8 @@ public final class OutputInterpreter {
 
     /**
      * Resolves {@code requested} (detecting when AUTO) and returns probabilities. Declared probabilities are
-     * taken as they are (log loss clips them, as sklearn does); logits go through softmax.
+     * taken as they are (log loss clips them, as sklearn does; rows need not sum to exactly 1) but must lie
+     * in [0, 1]; logits go through softmax.
      */
     public static Interpreted interpret(double[] raw, int rows, int numClasses, OutputKind requested) {
         OutputKind kind = requested == OutputKind.AUTO ? detect(raw, rows, numClasses) : requested;
@@ -43,6 +44,15 @@ public final class OutputInterpreter {
             if (!Double.isFinite(raw[i])) {
                 throw new IllegalArgumentException("model output row " + (i / numClasses) + " holds " + raw[i]
                         + " at class " + (i % numClasses) + "; expected finite scores");
+            }
+        }
+        if (kind == OutputKind.PROBABILITIES) {
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] < 0 || raw[i] > 1 + SUM_TOLERANCE) {
+                    throw new IllegalArgumentException("output kind is probabilities but model output row "
+                            + (i / numClasses) + " holds " + raw[i] + " at class " + (i % numClasses)
+                            + "; probabilities lie in [0, 1] (use --output-kind logits or auto)");
+                }
             }
         }
         double[] probs = kind == OutputKind.LOGITS ? softmax(raw, rows, numClasses) : raw.clone();

@@ -48,6 +48,12 @@ class OutputInterpreterTest {
     }
 
     @Test
+    void declaredProbabilitiesOutsideTheUnitIntervalAreRefused() {
+        assertThatThrownBy(() -> OutputInterpreter.interpret(new double[]{0.5, 0.5, -2, 3}, 2, 2, OutputKind.PROBABILITIES))
+                .hasMessageContaining("row 1").hasMessageContaining("-2.0").hasMessageContaining("[0, 1]");
+    }
+
+    @Test
     void nonFiniteScoresAreRefused() {
         assertThatThrownBy(() -> OutputInterpreter.interpret(new double[]{0.5, Double.NaN}, 1, 2, OutputKind.AUTO))
                 .hasMessageContaining("row 0").hasMessageContaining("NaN");
