@@ -56,6 +56,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return LargeStack.call("pier-evaluate", this::evaluate);
+    }
+
+    private Integer evaluate() {
         EvaluateOptions defaults = EvaluateOptions.defaults();
         EvaluateOptions options = defaults.withTopK(topK).withBatchSize(batchSize)
                 .withOutputKind(parse(OutputKind.class, outputKind, "--output-kind"))
