@@ -35,7 +35,7 @@ public final class HtmlReportWriter {
             .note{color:var(--muted);font-size:12px;max-width:420px;margin:6px 0 0}
             svg text{font:11px system-ui,sans-serif;fill:#334155}svg .axis{font-size:12px;fill:var(--muted)}
             svg .cell{font-size:10px;fill:#1e293b}svg .cell.light{fill:#fff}svg .value{font-size:10px}
-            svg .grid{stroke:#e2e8f0;stroke-width:1}svg .diag{stroke:#0f172a;stroke-width:1.5;stroke-dasharray:5 4}
+            svg .grid{stroke:#e2e8f0;stroke-width:1}svg .diag{stroke:#0f172a;stroke-width:1.5;stroke-dasharray:5 4}svg .conf{stroke:#dc2626;stroke-width:2}
             table{border-collapse:collapse;font-variant-numeric:tabular-nums}th,td{padding:4px 12px;text-align:right;\
             border-bottom:1px solid var(--line)}th{color:var(--muted);font-weight:600}tr.weak td{color:#b91c1c;font-weight:600}
             .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(104px,1fr));gap:12px}
@@ -68,8 +68,9 @@ public final class HtmlReportWriter {
                         + "</section></div>\n");
         s.append("<div class=\"row\"><section><h2>Reliability</h2>").append(SvgCharts.reliability(r.calibration()))
                 .append("<p class=\"note\">Accuracy per confidence bin (").append(r.calibration().bins().size())
-                .append(" equal-width bins of the max probability). A calibrated model follows the dashed "
-                        + "diagonal; the hatched gaps make up the ECE of ").append(num(r.ece(), 4))
+                .append(" equal-width bins of the max probability). Blue: accuracy; red tick: mean "
+                        + "confidence. A calibrated model follows the dashed diagonal; the hatched gaps, weighted by "
+                        + "the examples in each bin, make up the ECE of ").append(num(r.ece(), 4))
                 .append(".</p></section><section><h2>Per class</h2>");
         perClassTable(s, r);
         s.append("</section></div>\n");

@@ -100,8 +100,8 @@ final class SvgCharts {
     }
 
     /**
-     * Reliability diagram: per confidence bin, a bar up to the bin's accuracy, the gap to its mean confidence
-     * hatched red, and the diagonal a perfectly calibrated model would follow; below it, how many examples
+     * Reliability diagram: per confidence bin, a bar up to the bin's accuracy, a red tick at its mean
+     * confidence with the gap between the two hatched red (over the bar when accuracy exceeds confidence), the diagonal a perfectly calibrated model would follow; below it, how many examples
      * fall in each bin.
      */
     static String reliability(Calibration cal) {
@@ -112,8 +112,8 @@ final class SvgCharts {
         s.append("<svg class=\"chart\" role=\"img\" aria-label=\"reliability diagram\" viewBox=\"0 0 ").append(w)
                 .append(' ').append(h).append("\" width=\"").append(w).append("\" height=\"").append(h).append("\">");
         s.append("<defs><pattern id=\"gap\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\""
-                + " patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fee2e2\"/>"
-                + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#dc2626\" stroke-width=\"2\"/></pattern></defs>");
+                + " patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#dc2626\""
+                + " stroke-width=\"2\" stroke-opacity=\"0.8\"/></pattern></defs>");
         for (double g = 0; g <= 1.0001; g += 0.2) {
             s.append(line(left + g * size, top, left + g * size, top + size, "grid"));
             s.append(line(left, top + size - g * size, left + size, top + size - g * size, "grid"));
@@ -131,6 +131,7 @@ final class SvgCharts {
                     + num(b.meanConfidence(), 4) + ", " + b.count() + " examples"));
             s.append(rect(x + 1, Math.min(accY, confY), bw - 2, Math.abs(accY - confY), "url(#gap)",
                     "gap " + num(b.gap(), 4)));
+            s.append(line(x + 1, confY, x + bw - 1, confY, "conf"));
             double hh = (double) b.count() / maxCount * hist;
             s.append(rect(x + 1, top + size + 28 + hist - hh, bw - 2, hh, "#94a3b8", b.count() + " examples"));
         }
