@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
                 BenchCommand.class,
                 ExampleModelCommand.class,
                 InspectCommand.class,
+                EvaluateCommand.class,
         })
 public final class PierCli implements Runnable {
 
