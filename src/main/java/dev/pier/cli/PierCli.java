@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DeployCommand.class,
+                PackageCommand.class,
         })
 public final class PierCli implements Runnable {
 
