@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
                 ExampleModelCommand.class,
                 InspectCommand.class,
                 EvaluateCommand.class,
+                DeployCommand.class,
+                PackageCommand.class,
         })
 public final class PierCli implements Runnable {
 
