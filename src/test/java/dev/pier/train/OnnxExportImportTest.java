@@ -34,7 +34,7 @@ class OnnxExportImportTest {
 
     @BeforeAll
     static void load() throws Exception {
-        images = Mnist.load("mnist:train:1000", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
+        images = Mnist.load("mnist:train:400", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
         probe = Mnist.load("mnist:test:64", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
     }
 
