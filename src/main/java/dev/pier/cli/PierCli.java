@@ -17,6 +17,12 @@ import picocli.CommandLine.Option;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 TrainCommand.class,
+                BenchCommand.class,
+                ExampleModelCommand.class,
+                InspectCommand.class,
+                EvaluateCommand.class,
+                DeployCommand.class,
+                PackageCommand.class,
         })
 public final class PierCli implements Runnable {
 
