@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
         description = "Take a trained model to production: train, evaluate, compress, package, serve, deploy, monitor.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
+                ExampleModelCommand.class,
                 EvaluateCommand.class,
         })
 public final class PierCli implements Runnable {

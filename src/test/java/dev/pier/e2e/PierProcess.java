@@ -41,7 +41,7 @@ final class PierProcess implements AutoCloseable {
         command.add("serve");
         command.addAll(List.of(args));
         command.addAll(List.of("--http-port", "0", "--grpc-port", "0", "--host", "127.0.0.1"));
-        PierProcess p = new PierProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        PierProcess p = new PierProcess(withClasspath(new ProcessBuilder(command)).redirectErrorStream(true).start());
         if (!p.ready.await(60, TimeUnit.SECONDS) || p.httpPort < 0 || p.grpcPort < 0) {
             p.close();
             throw new IllegalStateException("pier serve did not start; output:\n" + String.join("\n", p.output));
@@ -53,7 +53,7 @@ final class PierProcess implements AutoCloseable {
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(javaCommand());
         command.addAll(List.of(args));
-        Process proc = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        Process proc = withClasspath(new ProcessBuilder(command)).directory(workDir.toFile()).redirectErrorStream(true).start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!proc.waitFor(120, TimeUnit.SECONDS)) {
             proc.destroyForcibly();
@@ -67,8 +67,13 @@ final class PierProcess implements AutoCloseable {
 
     static List<String> javaCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), "dev.pier.cli.PierCli");
+        // the class path travels in CLASSPATH (see environment()): a long command line crashes ONNX Runtime's start-up
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "dev.pier.cli.PierCli");
+    }
+
+    static ProcessBuilder withClasspath(ProcessBuilder builder) {
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        return builder;
     }
 
     private void pump() {
