@@ -41,13 +41,14 @@ public final class PierServer implements AutoCloseable {
         List<HttpServer> servers = new ArrayList<>();
         try {
             RestOptions rest = RestOptions.defaults().withMaxBodyBytes(options.maxBodyBytes());
-            int httpPort = options.httpPort();
+            // Vert.x shares one listening port among servers that ask for the same number, so port 0 is
+            // resolved to a free port first; each server then runs on its own event loop.
+            int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
             for (int i = 0; i < options.eventLoops(); i++) {
                 HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
                                 .setTcpNoDelay(true).setCompressionSupported(false))
                         .requestHandler(RestApi.router(vertx, service, rest));
                 servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
-                httpPort = http.actualPort();
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
             HttpServer grpc = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true))
@@ -57,6 +58,14 @@ public final class PierServer implements AutoCloseable {
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
+        }
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
         }
     }
 
