@@ -4,10 +4,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a command's work on a thread with a 16 MiB stack and waits for it. ONNX Runtime 1.29's native
- * initialisation overflows the 1 MiB stack the {@code java} launcher gives the main thread and kills the
- * JVM with SIGSEGV (no Java exception, no hs_err file); Maven Surefire's forked JVM does not show it, so
- * only the CLI needs this. Errors and runtime exceptions reach the caller unchanged.
+ * Runs a command's work on a thread with a 16 MiB stack and waits for it. Measured with ONNX Runtime 1.29 on
+ * JDK 25: started with a long {@code -cp} (the full Maven class path), the JVM dies with SIGSEGV (no Java
+ * exception, no hs_err file) when ORT's environment is first created on the main thread; {@code -Xss2m},
+ * a short command line (bin/pier passes the class path in {@code CLASSPATH} for this reason) or a thread
+ * with a larger stack each avoid it. This keeps {@code pier evaluate} safe however the JVM was started.
+ * Errors and runtime exceptions reach the caller unchanged.
  */
 final class LargeStack {
 

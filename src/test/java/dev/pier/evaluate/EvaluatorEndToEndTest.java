@@ -119,7 +119,7 @@ class EvaluatorEndToEndTest {
     }
 
     @Test
-    void probabilitiesAndNchwModelsGiveTheSameVerdict() {
+    void probabilitiesNchwAndNhwcModelsGiveTheSameVerdict() {
         EvaluationReport logits = new Evaluator(engine).evaluate(classifier.saveFlat(dir.resolve("l.onnx"), false), test, FAST);
         EvaluationReport probs = new Evaluator(engine).evaluate(classifier.saveFlat(dir.resolve("p.onnx"), true), test, FAST);
         EvaluationReport nchw = new Evaluator(engine).evaluate(classifier.saveNchw(dir.resolve("n.onnx")), test, FAST);
@@ -128,6 +128,9 @@ class EvaluatorEndToEndTest {
         assertThat(nchw.outputKind()).isEqualTo(OutputKind.LOGITS);
         assertThat(probs.accuracy()).isCloseTo(logits.accuracy(), within(1.0 / N));
         assertThat(nchw.accuracy()).isCloseTo(logits.accuracy(), within(1.0 / N));
+        EvaluationReport nhwc = new Evaluator(engine).evaluate(classifier.saveNhwc(dir.resolve("nhwc.onnx")), test, FAST);
+        assertThat(nhwc.inputLayout()).isEqualTo(InputLayout.NHWC);
+        assertThat(nhwc.accuracy()).isCloseTo(logits.accuracy(), within(1.0 / N));
         assertThat(probs.logLoss()).isCloseTo(logits.logLoss(), within(0.05));
         // Forcing "probabilities" on a logits model is refused with the offending value named.
         assertThatThrownBy(() -> new Evaluator(engine).evaluate(dir.resolve("l.onnx"), test,

@@ -58,13 +58,25 @@ final class NearestMeanClassifier {
 
     /** Input {@code [batch, 1, 28, 28]} (NCHW), flattened inside the graph; output logits. */
     Path saveNchw(Path file) {
+        return saveImage(file, 1, 28, 28);
+    }
+
+    /** Input {@code [batch, 28, 28, 1]} (NHWC); one channel, so flattening gives the same pixel order. */
+    Path saveNhwc(Path file) {
+        return saveImage(file, 28, 28, 1);
+    }
+
+    private Path saveImage(Path file, Object... imageDims) {
         float[] outByIn = new float[features * classes];
         for (int f = 0; f < features; f++) {
             for (int c = 0; c < classes; c++) {
                 outByIn[c * features + f] = weights[f * classes + c];
             }
         }
-        return SequentialGraph.start("nchw", "image", DataType.FP32, "batch", 1, 28, 28)
+        Object[] dims = new Object[imageDims.length + 1];
+        dims[0] = "batch";
+        System.arraycopy(imageDims, 0, dims, 1, imageDims.length);
+        return SequentialGraph.start("image", "image", DataType.FP32, dims)
                 .flatten().linear(outByIn, features, classes, bias)
                 .finish("logits", "batch", classes).save(file);
     }

@@ -20,6 +20,9 @@ import static dev.pier.evaluate.report.Html.pct;
  */
 public final class HtmlReportWriter {
 
+    /** Above this a k×k heat map stops being readable (and its SVG grows as k²); the JSON keeps the matrix. */
+    static final int MAX_HEATMAP_CLASSES = 100;
+
     private static final String CSS = """
             :root{color-scheme:light;--ink:#0f172a;--muted:#64748b;--line:#e2e8f0;--card:#f8fafc}
             *{box-sizing:border-box}body{margin:0;padding:28px 36px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",\
@@ -59,7 +62,9 @@ public final class HtmlReportWriter {
                 .append("</p>\n");
         headline(s, r);
         s.append("<div class=\"row\"><section><h2>Confusion matrix</h2>")
-                .append(SvgCharts.confusionHeatmap(r.confusion()))
+                .append(r.numClasses() <= MAX_HEATMAP_CLASSES ? SvgCharts.confusionHeatmap(r.confusion())
+                        : "<p class=\"note\">" + r.numClasses() + " classes are too many for a readable heat map;"
+                        + " the JSON report holds the full matrix.</p>")
                 .append("<p class=\"note\">Rows are true classes, columns predictions; shading is the share of "
                         + "the row. Blue: correct. Red: mistakes (square-root scale, so rare confusions show).</p>"
                         + "</section><section><h2>F1 per class</h2>")
