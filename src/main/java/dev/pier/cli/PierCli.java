@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
                 CommandLine.HelpCommand.class,
                 BenchCommand.class,
                 ExampleModelCommand.class,
+                InspectCommand.class,
                 EvaluateCommand.class,
+                DeployCommand.class,
+                PackageCommand.class,
         })
 public final class PierCli implements Runnable {
 

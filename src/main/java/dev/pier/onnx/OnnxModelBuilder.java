@@ -99,6 +99,20 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** Declares a graph input from a V2 shape; {@code -1} dims become unnamed dynamic dimensions. */
+    public OnnxModelBuilder input(String name, DataType type, dev.pier.api.Shape shape) {
+        return input(name, type, boxed(shape));
+    }
+
+    /** Declares a graph output from a V2 shape; {@code -1} dims become unnamed dynamic dimensions. */
+    public OnnxModelBuilder output(String name, DataType type, dev.pier.api.Shape shape) {
+        return output(name, type, boxed(shape));
+    }
+
+    private static Object[] boxed(dev.pier.api.Shape shape) {
+        return java.util.Arrays.stream(shape.toArray()).boxed().toArray();
+    }
+
     public OnnxModelBuilder initializer(TensorProto tensor) {
         if (!tensor.hasName() || tensor.getName().isEmpty()) {
             throw new IllegalArgumentException("an initializer needs a name");

@@ -25,7 +25,7 @@ public sealed interface LayerSpec {
         }
     }
 
-    /** Max or average pooling over NCHW input (average excludes padding). */
+    /** Max or average pooling over NCHW input; an average counts padded zeros (DJL's PyTorch engine always does). */
     record Pool(PoolKind kind, int kernel, int stride, int padding) implements LayerSpec {
         public Pool {
             positive("pool kernel", kernel);

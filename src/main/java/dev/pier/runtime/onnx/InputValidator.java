@@ -19,6 +19,17 @@ public final class InputValidator {
     }
 
     public static void validate(ModelSignature signature, Map<String, Tensor> inputs, List<String> outputNames) {
+        validate(signature, Map.of(), inputs, outputNames);
+    }
+
+    /**
+     * Validates, and also checks that dynamic dimensions sharing a symbolic name (e.g. {@code "batch"} on two
+     * inputs) have the same size in the request.
+     *
+     * @param symbolicDims per input name, the symbolic name of each dimension ("" or null where none)
+     */
+    public static void validate(ModelSignature signature, Map<String, String[]> symbolicDims,
+                                Map<String, Tensor> inputs, List<String> outputNames) {
         for (TensorSpec spec : signature.inputs()) {
             if (!inputs.containsKey(spec.name())) {
                 throw new InvalidInputException("missing input '" + spec.name() + "': the model expects inputs "
@@ -48,10 +59,39 @@ public final class InputValidator {
                 }
             }
         }
+        checkSymbols(signature, symbolicDims, inputs);
         for (String out : outputNames) {
             if (signature.output(out).isEmpty()) {
                 throw new InvalidInputException("unknown output '" + out + "': the model has outputs "
                         + describe(signature.outputs()));
+            }
+        }
+    }
+
+    private static void checkSymbols(ModelSignature signature, Map<String, String[]> symbolicDims,
+                                     Map<String, Tensor> inputs) {
+        Map<String, String> firstSeen = new java.util.HashMap<>();
+        Map<String, Long> sizes = new java.util.HashMap<>();
+        for (TensorSpec spec : signature.inputs()) {
+            String[] names = symbolicDims.get(spec.name());
+            Tensor t = inputs.get(spec.name());
+            if (names == null || t == null) {
+                continue;
+            }
+            for (int axis = 0; axis < Math.min(names.length, t.shape().rank()); axis++) {
+                String symbol = names[axis];
+                if (symbol == null || symbol.isEmpty() || spec.shape().dim(axis) >= 0) {
+                    continue;
+                }
+                long size = t.shape().dim(axis);
+                Long previous = sizes.putIfAbsent(symbol, size);
+                String here = "input '" + spec.name() + "' dimension " + axis;
+                firstSeen.putIfAbsent(symbol, here);
+                if (previous != null && previous != size) {
+                    throw new InvalidInputException(here + " ('" + symbol + "') has size " + size + " but "
+                            + firstSeen.get(symbol) + " ('" + symbol + "') has size " + previous
+                            + "; the model requires them to be equal");
+                }
             }
         }
     }

@@ -43,6 +43,7 @@ public final class OrtModelSession implements ModelSession {
     private final OrtSession session;
     private final Path modelFile;
     private final ModelSignature signature;
+    private final Map<String, String[]> symbolicDims = new HashMap<>();
     private final long sizeBytes;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
@@ -72,7 +73,7 @@ public final class OrtModelSession implements ModelSession {
 
     @Override
     public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
-        InputValidator.validate(signature, inputs, outputNames);
+        InputValidator.validate(signature, symbolicDims, inputs, outputNames);
         List<String> wanted = outputNames.isEmpty()
                 ? signature.outputs().stream().map(TensorSpec::name).toList() : outputNames;
         lock.readLock().lock();
@@ -98,7 +99,7 @@ public final class OrtModelSession implements ModelSession {
                 return outputs;
             }
         } catch (OrtException e) {
-            throw translate(e, "inference failed for model " + modelFile);
+            throw translateRun(e);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new InternalException("inference failed for model " + modelFile + ": " + e.getMessage(), e);
         } finally {
@@ -133,6 +134,24 @@ public final class OrtModelSession implements ModelSession {
         };
     }
 
+    /**
+     * A run error after validation can still be the request's fault: dynamic dimensions that fit the
+     * signature one by one but not each other (two inputs with different batch sizes, a Reshape that
+     * cannot apply). ONNX Runtime reports those as runtime failures naming shapes; they become client errors.
+     */
+    private PierException translateRun(OrtException e) {
+        String msg = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        boolean shapeProblem = msg.contains("broadcast") || msg.contains("dimension") || msg.contains("shape")
+                || msg.contains("invalid input") || msg.contains("invalid_argument");
+        boolean runtimeFailure = e.getCode() == OrtException.OrtErrorCode.ORT_RUNTIME_EXCEPTION
+                || e.getCode() == OrtException.OrtErrorCode.ORT_FAIL;
+        if (runtimeFailure && shapeProblem) {
+            return new InvalidInputException("the inputs do not fit together for model " + modelFile + ": "
+                    + e.getMessage(), e);
+        }
+        return translate(e, "inference failed for model " + modelFile);
+    }
+
     private List<TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputs) {
         List<TensorSpec> specs = new ArrayList<>();
         for (NodeInfo node : infos.values()) {
@@ -148,6 +167,9 @@ public final class OrtModelSession implements ModelSession {
             DataType type = OrtTensors.dataType(info).orElseThrow(() -> new InvalidInputException(
                     (inputs ? "input '" : "output '") + node.getName() + "' of " + modelFile + " has ONNX type "
                             + info.onnxType + ", which has no KServe V2 datatype"));
+            if (inputs && info.getDimensionNames() != null) {
+                symbolicDims.put(node.getName(), info.getDimensionNames());
+            }
             long[] dims = info.getShape();
             for (int i = 0; i < dims.length; i++) {
                 if (dims[i] < 0) {
