@@ -44,8 +44,8 @@ public final class DeployCommand implements Runnable {
         String name;
         @Option(names = "--namespace", description = "Namespace (default: the kubeconfig context's).")
         String namespace;
-        @Option(names = "--replicas", defaultValue = "2", description = "Replicas (default: ${DEFAULT-VALUE}).")
-        int replicas;
+        @Option(names = "--replicas", description = "Replicas (default: the --autoscale minimum, else 2).")
+        Integer replicas;
         @Option(names = "--autoscale", description = "HPA bounds MIN..MAX, e.g. 2..10.")
         String autoscale;
         @Option(names = "--cpu-target", defaultValue = "70", description = "HPA CPU utilisation target %% (default: ${DEFAULT-VALUE}).")
@@ -104,7 +104,7 @@ public final class DeployCommand implements Runnable {
             Map<String, String> configs = modelRepository == null ? Map.of() : ModelConfigFiles.read(modelRepository);
             KubernetesDeployOptions o = KubernetesDeployOptions.defaults(image).withName(name)
                     .withNamespace(Optional.ofNullable(namespace))
-                    .withScaling(replicas, hpa)
+                    .withScaling(replicas != null ? replicas : hpa.map(Autoscale::minReplicas).orElse(2), hpa)
                     .withResources(new Resources(cpu, memory, cpuLimit, memoryLimit))
                     .withDrain(drainSeconds, preStopSeconds)
                     .withStorage(ModelStorage.parse(models))

@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
         description = "Take a trained model to production: train, evaluate, compress, package, serve, deploy, monitor.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TrainCommand.class,
+                ServeCommand.class,
                 BenchCommand.class,
                 ExampleModelCommand.class,
                 InspectCommand.class,
@@ -42,7 +44,8 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        // ONNX Runtime's native start-up needs more stack than a main thread may have (see LargeStack)
+        System.exit(LargeStack.call("pier", () -> execute(args)));
     }
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -14,8 +13,8 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Applies manifests to a cluster with the fabric8 client: create each object or update it in place (so a
@@ -37,9 +36,15 @@ public final class ManifestApplier {
     }
 
     private final KubernetesClient client;
+    private final Duration pollInterval;
 
     public ManifestApplier(KubernetesClient client) {
+        this(client, Duration.ofSeconds(2));
+    }
+
+    ManifestApplier(KubernetesClient client, Duration pollInterval) {
         this.client = Objects.requireNonNull(client, "client");
+        this.pollInterval = pollInterval;
     }
 
     /**
@@ -79,19 +84,31 @@ public final class ManifestApplier {
         return List.copyOf(applied);
     }
 
-    /** Waits until the Deployment's updated replicas are all available, or explains why not. */
+    /**
+     * Waits until the Deployment's updated replicas are all available, or explains why not. Polls (every
+     * {@link #pollInterval}) rather than watching: a poll survives API-server restarts and proxies that cut
+     * long-lived connections.
+     */
     public void awaitRollout(String namespace, String name, Duration timeout) {
-        try {
-            client.apps().deployments().inNamespace(namespace).withName(name)
-                    .waitUntilCondition(ManifestApplier::rolledOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
-            var pods = client.pods().inNamespace(namespace)
-                    .withLabels(d == null ? java.util.Map.of() : d.getSpec().getSelector().getMatchLabels())
-                    .list().getItems();
-            var events = client.v1().events().inNamespace(namespace).list().getItems();
-            throw new DeadlineExceededException("Deployment " + namespace + "/" + name + " did not roll out within "
-                    + timeout.toSeconds() + " s: " + RolloutDiagnosis.explain(pods, events));
+        var deployments = client.apps().deployments().inNamespace(namespace).withName(name);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Deployment d = deployments.get();
+        while (!rolledOut(d)) {
+            if (System.nanoTime() - deadline >= 0) {
+                var pods = client.pods().inNamespace(namespace)
+                        .withLabels(d == null ? Map.of() : d.getSpec().getSelector().getMatchLabels())
+                        .list().getItems();
+                var events = client.v1().events().inNamespace(namespace).list().getItems();
+                throw new DeadlineExceededException("Deployment " + namespace + "/" + name + " did not roll out "
+                        + "within " + timeout.toSeconds() + " s: " + RolloutDiagnosis.explain(pods, events));
+            }
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException("interrupted while waiting for Deployment " + namespace + "/" + name, e);
+            }
+            d = deployments.get();
         }
     }
 

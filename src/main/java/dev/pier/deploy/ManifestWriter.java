@@ -4,10 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,13 +33,7 @@ public final class ManifestWriter {
             String file = String.format(Locale.ROOT, "%02d-%s-%s.yaml", ++i,
                     object.getKind().toLowerCase(Locale.ROOT), object.getMetadata().getName());
             Path target = outDir.resolve(file);
-            Path tmp = Files.createTempFile(outDir, "." + file, ".tmp");
-            try {
-                Files.writeString(tmp, toYaml(object), StandardCharsets.UTF_8);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(target, toYaml(object));
             files.add(target);
         }
         return files;

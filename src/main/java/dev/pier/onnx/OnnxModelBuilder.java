@@ -162,11 +162,6 @@ public final class OnnxModelBuilder {
         return this;
     }
 
-    /** A fresh name not yet produced by this builder's node counter, for intermediate values. */
-    public String freshName(String prefix) {
-        return prefix + "_" + nodeCounter + "_" + graph.getInitializerCount();
-    }
-
     /**
      * Renames the value {@code from} produced by the last node to {@code to}; false when the last node does
      * not produce {@code from} (then nothing changes). Lets layer-by-layer exporters give the final value

@@ -14,13 +14,13 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.pier.api.InternalException;
+import dev.pier.deploy.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -59,9 +59,7 @@ public final class ImagePackager {
                     .addCredentialRetriever(CredentialRetrieverFactory.forImage(target, log).wellKnownCredentialHelpers()));
             case PackageOptions.Target.Docker d -> Containerizer.to(DockerDaemonImage.named(target));
             case PackageOptions.Target.Tar t -> {
-                Path parent = t.file().toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                tarTmp = Files.createTempFile(parent, "." + t.file().getFileName(), ".tmp");
+                tarTmp = AtomicFiles.tempFor(t.file());
                 yield Containerizer.to(TarImage.at(tarTmp).named(target));
             }
         };
@@ -70,7 +68,7 @@ public final class ImagePackager {
         try {
             JibContainer built = builder.containerize(containerizer);
             if (o.target() instanceof PackageOptions.Target.Tar t) {
-                Files.move(tarTmp, t.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.publish(tarTmp, t.file());
             }
             return new Result(target.toString(), built.getDigest().toString(), built.getImageId().toString(), models);
         } catch (java.util.concurrent.ExecutionException | com.google.cloud.tools.jib.api.RegistryException

@@ -28,6 +28,12 @@ public final class HttpSupport {
      * Vert.x's BodyHandler so that form content types (what {@code curl -d} sends) stay raw bytes.
      */
     public static void withBody(RoutingContext ctx, long maxBytes, Consumer<byte[]> next) {
+        if (ctx.body() != null && ctx.body().available()) {
+            // a BodyHandler mounted in front already read the body (and enforced its own limit)
+            Buffer read = ctx.body().buffer();
+            next.accept(read == null ? new byte[0] : read.getBytes());
+            return;
+        }
         HttpServerRequest req = ctx.request();
         String declared = req.getHeader("Content-Length");
         if (declared != null) {

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -260,6 +259,7 @@ public final class ModelManager implements AutoCloseable {
             } catch (RuntimeException | LinkageError e) {
                 error = e.getMessage() != null ? e.getMessage() : e.toString();
             }
+            List<CompletableFuture<Void>> settledNow;
             synchronized (lock) {
                 if (loaded != null) {
                     v.loader = loader;
@@ -268,8 +268,9 @@ public final class ModelManager implements AutoCloseable {
                 } else {
                     transition(entry, v, ModelState.FAILED, error);
                 }
-                finished(entry);
+                settledNow = finished(entry);
             }
+            settledNow.forEach(f -> f.complete(null));   // outside the lock: callers' callbacks may run here
         });
     }
 
@@ -296,22 +297,27 @@ public final class ModelManager implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("model '{}' version {}: closing the session failed: {}", entry.name, v.version, e.toString());
             }
+            List<CompletableFuture<Void>> settledNow;
             synchronized (lock) {
                 transition(entry, v, ModelState.END, "");
-                finished(entry);
+                settledNow = finished(entry);
             }
+            settledNow.forEach(f -> f.complete(null));
         });
     }
 
-    private void finished(ManagedModel entry) {
+    /** Ends one transition in flight; returns the waiters to complete (after the lock is released) when none is left. */
+    private List<CompletableFuture<Void>> finished(ManagedModel entry) {
         inFlight--;
         if (models.get(entry.name) == entry) {
             reconcile(entry);
         }
-        if (inFlight == 0) {
-            settledWaiters.forEach(f -> f.complete(null));
-            settledWaiters.clear();
+        if (inFlight > 0) {
+            return List.of();
         }
+        List<CompletableFuture<Void>> waiters = List.copyOf(settledWaiters);
+        settledWaiters.clear();
+        return waiters;
     }
 
     /** The one method that changes a version's state. */

@@ -68,9 +68,14 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     }
 
     public static ServingCore start(ServingOptions options, InferenceEngine engine, ModelStateListener listener) {
-        ModelManager manager = new ModelManager(engine, options.loadThreads(), listener);
-        ServingCore core = new ServingCore(options.source(), manager, options);
-        core.refresh().join();
+        ModelSource source = options.source();
+        ServingCore core = new ServingCore(source, new ModelManager(engine, options.loadThreads(), listener), options);
+        try {
+            core.refresh().join();
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
         return core;
     }
 

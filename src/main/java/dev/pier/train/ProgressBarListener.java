@@ -12,14 +12,20 @@ import java.io.PrintStream;
  */
 public final class ProgressBarListener implements TrainingListener {
     private final PrintStream out;
+    private final boolean showBar;
     private ProgressBar bar;
 
-    public ProgressBarListener(PrintStream out) {
+    /** @param showBar false prints only the per-epoch summary lines (for logs and CI) */
+    public ProgressBarListener(PrintStream out, boolean showBar) {
         this.out = out;
+        this.showBar = showBar;
     }
 
     @Override
     public void onEpochStart(int epoch, int totalEpochs, int batches) {
+        if (!showBar) {
+            return;
+        }
         bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + totalEpochs).setInitialMax(batches)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
                 .setUpdateIntervalMillis(250).build();
@@ -27,6 +33,9 @@ public final class ProgressBarListener implements TrainingListener {
 
     @Override
     public void onBatch(int epoch, int batch, double runningLoss, double runningAccuracy) {
+        if (bar == null) {
+            return;
+        }
         bar.step();
         if (batch % 20 == 0) {
             bar.setExtraMessage(String.format(" loss %.4f acc %.4f", runningLoss, runningAccuracy));

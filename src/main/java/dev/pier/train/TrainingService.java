@@ -2,6 +2,8 @@ package dev.pier.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pier.api.Shape;
+import dev.pier.data.Datasets;
 import dev.pier.data.LabeledData;
 
 import java.io.IOException;
@@ -17,6 +19,19 @@ import java.nio.file.StandardCopyOption;
  */
 public final class TrainingService {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * Loads a dataset spec (see {@link Datasets}) in the layout the architecture needs (MNIST as
+     * {@code [1,28,28]} for convolutional networks, {@code [784]} otherwise), then {@link #train}s on it.
+     */
+    public TrainingResult train(String dataset, Datasets.Options dataOptions, TrainOptions options,
+                                TrainingListener listener) throws IOException {
+        boolean images = Architectures.parse(options.architecture(), 10).wantsImages();
+        Datasets.Options resolved = dataOptions.mnistShape() != null ? dataOptions
+                : new Datasets.Options(dataOptions.dataDir(), images ? Shape.of(1, 28, 28) : Shape.of(784),
+                        dataOptions.csv(), dataOptions.images());
+        return train(Datasets.load(dataset, resolved), options, listener);
+    }
 
     /** Trains, writes the ONNX model to {@code options.output()} and the log JSON, and returns both. */
     public TrainingResult train(LabeledData data, TrainOptions options, TrainingListener listener) throws IOException {
@@ -60,7 +75,8 @@ public final class TrainingService {
     static void writeLog(TrainingLog log, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // A plain sibling name (not createTempFile) so the log gets the usual umask permissions, not 0600.
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             JSON.writeValue(tmp.toFile(), log);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

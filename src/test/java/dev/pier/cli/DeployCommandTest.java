@@ -41,6 +41,15 @@ class DeployCommandTest {
     }
 
     @Test
+    void replicasDefaultToTheAutoscaleMinimum() throws Exception {
+        Path out = tmp.resolve("min");
+        assertThat(PierCli.execute("deploy", "kubernetes", "--image", "img:1", "--autoscale", "3..9",
+                "--out", out.toString())).isZero();
+        JsonNode d = new YAMLMapper().readTree(out.resolve("02-deployment-pier.yaml").toFile());
+        assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void kserveWritesRuntimeAndInferenceService() {
         Path out = tmp.resolve("ks");
         assertThat(PierCli.execute("deploy", "kserve", "--image", "img:1", "--canary", "10", "--out",

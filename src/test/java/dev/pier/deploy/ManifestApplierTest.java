@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code --apply} against fabric8's Kubernetes mock server in CRUD mode (a real API server is not reachable). */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class ManifestApplierTest {
 
     KubernetesClient client;
@@ -63,7 +63,7 @@ class ManifestApplierTest {
                 .withNewWaiting().withReason("ImagePullBackOff")
                 .withMessage("Back-off pulling image \"registry.example.com/team/mnist:1\"").endWaiting()
                 .endState().endContainerStatus().endStatus().build()).create();
-        assertThatThrownBy(() -> new ManifestApplier(client).awaitRollout("ml", "pier", Duration.ofMillis(300)))
+        assertThatThrownBy(() -> new ManifestApplier(client, Duration.ofMillis(50)).awaitRollout("ml", "pier", Duration.ofMillis(300)))
                 .isInstanceOf(DeadlineExceededException.class)
                 .hasMessageContaining("ml/pier").hasMessageContaining("image pull failed")
                 .hasMessageContaining("ImagePullBackOff").hasMessageContaining("pier-abc");

@@ -64,6 +64,8 @@ class ImagePackagerTest {
     @Test
     void imageHasOrderedLayersNonRootUserPortsEntrypointAndModelLabels() throws Exception {
         ImageTarball image = build(tmp.resolve("out/image.tar"));
+        assertThat(Files.getPosixFilePermissions(tmp.resolve("out/image.tar")))
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
         JsonNode cfg = image.config().path("config");
         assertThat(cfg.path("User").asText()).isEqualTo("10001:10001");
         assertThat(fieldNames(cfg.path("ExposedPorts"))).containsExactlyInAnyOrder("8501/tcp", "8500/tcp");

@@ -219,6 +219,32 @@ class RestApiTest {
     }
 
     @Test
+    void concurrentRequestsEachGetTheirOwnAnswer() throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String body = ECHO_BODY.replace("req-1", "req-" + i).replace("6.5", Integer.toString(i));
+            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v2/models/echo/infer"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode r = json(calls.get(i).get());
+            assertThat(r.get("id").asText()).isEqualTo("req-" + i);
+            assertThat(r.get("outputs").get(0).get("data").get(5).asDouble()).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void chunkedBodiesOverTheLimitGet413() throws Exception {
+        byte[] big = new byte[LIMIT * 4];
+        Arrays.fill(big, (byte) ' ');
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v2/models/echo/infer"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        assertError(r, 413, String.valueOf(LIMIT));
+        assertThat(post("/v2/models/echo/infer", ECHO_BODY).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void serviceFailuresKeepTheirStatus() throws Exception {
         service.failure = new UnavailableException("queue for model 'echo' is full (64 waiting)");
         assertError(post("/v2/models/echo/infer", ECHO_BODY), 503, "queue", "full");

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModelConfigParserTest {
 

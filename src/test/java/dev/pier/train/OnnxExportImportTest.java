@@ -34,7 +34,7 @@ class OnnxExportImportTest {
 
     @BeforeAll
     static void load() throws Exception {
-        images = Mnist.load("mnist:train:1000", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
+        images = Mnist.load("mnist:train:400", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
         probe = Mnist.load("mnist:test:64", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
     }
 
@@ -118,6 +118,12 @@ class OnnxExportImportTest {
         LabeledData probeFlat = Mnist.load("mnist:test:64", MnistFetcher.defaultDir(), Shape.of(784));
         try (DjlNetwork net = OnnxImporter.load(result.model())) {
             assertClose(ort(result.model(), probeFlat), net.probabilities(probeFlat.features(), probeFlat.count()), 1e-5f);
+            // The imported network trains on: one more epoch, starting from the imported weights.
+            float[] before = net.logits(probeFlat.features(), probeFlat.count());
+            TrainingLog more = new TrainingService().fit(net, flat, options.toBuilder().checkpointDir(dir.resolve("ft")).build(),
+                    TrainingListener.NONE);
+            assertThat(more.epochs().getFirst().trainAccuracy()).isGreaterThan(result.metrics().trainAccuracy());
+            assertThat(net.logits(probeFlat.features(), probeFlat.count())).isNotEqualTo(before);
         }
     }
 

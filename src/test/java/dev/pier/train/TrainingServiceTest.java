@@ -52,6 +52,44 @@ class TrainingServiceTest {
         assertThat(log.epochs().get(1).validationAccuracy()).isGreaterThan(0.8);
     }
 
+    @Test
+    void earlyStoppingKeepsTheBestEpochsWeights(@TempDir Path dir) throws Exception {
+        LabeledData base = Mnist.load("mnist:train:600", MnistFetcher.defaultDir(), Shape.of(784));
+        // Mislabel exactly the validation part, so fitting the training part makes validation loss rise.
+        DataSplit split = DataSplit.of(base, 0.2, 5);
+        int[] labels = base.labels().clone();
+        for (int i : split.validation()) {
+            labels[i] = (labels[i] + 1) % 10;
+        }
+        LabeledData data = new LabeledData("mislabelled", base.features(), base.exampleShape(), labels, 10);
+        TrainOptions options = TrainOptions.defaults().toBuilder().architecture("mlp:32").epochs(8).patience(2).seed(5)
+                .output(dir.resolve("es.onnx")).build();
+        TrainingService service = new TrainingService();
+        try (DjlNetwork net = service.newNetwork(Architectures.parse("mlp:32", 10), data, 5)) {
+            TrainingLog log = service.fit(net, data, options, TrainingListener.NONE);
+            assertThat(log.stoppedEarly()).isTrue();
+            assertThat(log.epochs()).hasSize(log.bestEpoch() + 2);
+            // The network holds the best epoch's weights: its validation loss, recomputed here, is the logged one.
+            float[] features = DataSplit.gather(data, split.validation(), 0, split.validation().length);
+            float[] logits = net.logits(features, split.validation().length);
+            double loss = 0;
+            for (int n = 0; n < split.validation().length; n++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < 10; c++) {
+                    max = Math.max(max, logits[n * 10 + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < 10; c++) {
+                    sum += Math.exp(logits[n * 10 + c] - max);
+                }
+                loss += -(logits[n * 10 + labels[split.validation()[n]]] - max - Math.log(sum));
+            }
+            loss /= split.validation().length;
+            assertThat(loss).isCloseTo(log.exported().validationLoss(), org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(log.exported().validationLoss()).isLessThan(log.epochs().getLast().validationLoss());
+        }
+    }
+
     static double accuracy(float[] logits, LabeledData data) {
         int k = data.numClasses();
         int correct = 0;

@@ -13,6 +13,9 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The standard {@code grpc.health.v1.Health} service (what Kubernetes gRPC probes and grpc_health_probe ask):
  * the whole server ({@code ""}) and {@code inference.GRPCInferenceService} are SERVING when the inference
@@ -25,6 +28,7 @@ final class HealthGrpcService {
 
     private final Vertx vertx;
     private final InferenceService service;
+    private final Set<Long> watches = ConcurrentHashMap.newKeySet();
 
     HealthGrpcService(Vertx vertx, InferenceService service) {
         this.vertx = vertx;
@@ -54,12 +58,24 @@ final class HealthGrpcService {
             ServingStatus now = status(name);
             if (now != last[0]) {
                 last[0] = now;
-                call.response().write(response(now)).onFailure(e -> vertx.cancelTimer(id));
+                call.response().write(response(now)).onFailure(e -> stop(id));
             }
         });
-        call.errorHandler(e -> vertx.cancelTimer(timer));
-        call.exceptionHandler(e -> vertx.cancelTimer(timer));
-        call.response().exceptionHandler(e -> vertx.cancelTimer(timer));
+        watches.add(timer);
+        // a client cancel arrives as a stream reset (error handler); a dropped connection as an exception
+        call.errorHandler(e -> stop(timer));
+        call.exceptionHandler(e -> stop(timer));
+        call.response().exceptionHandler(e -> stop(timer));
+    }
+
+    private void stop(long timer) {
+        vertx.cancelTimer(timer);
+        watches.remove(timer);
+    }
+
+    /** Number of Watch streams still open (their poll timers running). */
+    int activeWatches() {
+        return watches.size();
     }
 
     private ServingStatus status(String name) {

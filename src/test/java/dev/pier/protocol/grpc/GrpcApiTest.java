@@ -276,9 +276,17 @@ class GrpcApiTest {
     }
 
     @Test
-    void healthWatchStreamsChanges() throws Exception {
+    void healthWatchStreamsChangesAndStopsPollingWhenCancelled() throws Exception {
+        // a separate server so the test can see the health service's open watches
+        HealthGrpcService health = new HealthGrpcService(vertx, service);
+        io.vertx.grpc.server.GrpcServer grpc = io.vertx.grpc.server.GrpcServer.server(vertx);
+        health.bind(grpc);
+        HttpServer watchServer = vertx.createHttpServer().requestHandler(grpc).listen(0)
+                .toCompletionStage().toCompletableFuture().get();
+        ManagedChannel watchChannel = ManagedChannelBuilder.forAddress("localhost", watchServer.actualPort())
+                .usePlaintext().build();
         BlockingQueue<HealthCheckResponse.ServingStatus> seen = new LinkedBlockingQueue<>();
-        ClientCall<HealthCheckRequest, HealthCheckResponse> watch = channel.newCall(WATCH, CallOptions.DEFAULT);
+        ClientCall<HealthCheckRequest, HealthCheckResponse> watch = watchChannel.newCall(WATCH, CallOptions.DEFAULT);
         ClientCalls.asyncServerStreamingCall(watch, HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
             public void onNext(HealthCheckResponse value) {
                 seen.add(value.getStatus());
@@ -293,7 +301,15 @@ class GrpcApiTest {
         assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         service.ready = false;
         assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
+        assertThat(health.activeWatches()).isEqualTo(1);
         watch.cancel("test done", null);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (health.activeWatches() > 0 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(health.activeWatches()).isZero();
+        watchChannel.shutdownNow();
+        watchServer.close();
     }
 
     @Test

@@ -64,6 +64,15 @@ class OrtModelSessionConcurrencyTest {
     }
 
     @Test
+    void emptyBatchRunsAndReturnsAnEmptyTensor() {
+        try (OrtEngine engine = new OrtEngine(); ModelSession s = engine.load(scaleModel(), SessionOptions.defaults())) {
+            Tensor out = s.run(Map.of("x", Tensor.ofFloats("x", Shape.of(0))), List.of()).get(0);
+            assertThat(out.shape()).isEqualTo(Shape.of(0));
+            assertThat(out.floats()).isEmpty();
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndLaterRunsAreUnavailable() {
         OrtEngine engine = new OrtEngine();
         ModelSession s = engine.load(scaleModel(), new SessionOptions(0, 0, SessionOptions.Optimization.NONE));
