@@ -63,6 +63,8 @@ class ReportWritersTest {
         try (var files = Files.list(dir)) {
             assertThat(files.toList()).containsExactly(out); // no temporary file left behind
         }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
+                .isEqualTo("rw-r--r--");
     }
 
     @Test
