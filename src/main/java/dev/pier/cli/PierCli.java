@@ -16,6 +16,11 @@ import picocli.CommandLine.Option;
         description = "Take a trained model to production: train, evaluate, compress, package, serve, deploy, monitor.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TrainCommand.class,
+                BenchCommand.class,
+                ExampleModelCommand.class,
+                InspectCommand.class,
+                EvaluateCommand.class,
                 DeployCommand.class,
                 PackageCommand.class,
         })

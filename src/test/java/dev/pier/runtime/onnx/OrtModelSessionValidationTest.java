@@ -1,0 +1,142 @@
+package dev.pier.runtime.onnx;
+
+import dev.pier.api.DataType;
+import dev.pier.api.InvalidInputException;
+import dev.pier.api.Shape;
+import dev.pier.api.Tensor;
+import dev.pier.api.UnavailableException;
+import dev.pier.onnx.OnnxModelBuilder;
+import dev.pier.runtime.ModelSession;
+import dev.pier.runtime.SessionOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Each way a request can miss the signature gets an InvalidInputException naming input, expected and sent. */
+class OrtModelSessionValidationTest {
+
+    @TempDir
+    Path dir;
+
+    OrtEngine engine;
+    ModelSession session;
+
+    @BeforeEach
+    void load() {
+        Path file = OnnxModelBuilder.create("add")
+                .input("a", DataType.FP32, "batch", 3).input("b", DataType.FP32, "batch", 3)
+                .node("Add", List.of("a", "b"), List.of("sum"))
+                .output("sum", DataType.FP32, "batch", 3)
+                .save(dir.resolve("add.onnx"));
+        engine = new OrtEngine();
+        session = engine.load(file, new SessionOptions(1, 1, SessionOptions.Optimization.BASIC));
+    }
+
+    @AfterEach
+    void close() {
+        session.close();
+        engine.close();
+    }
+
+    static Tensor floats(String name, long... dims) {
+        return Tensor.ofFloats(name, Shape.of(dims), new float[(int) Shape.of(dims).elementCount()]);
+    }
+
+    @Test
+    void validRequestRuns() {
+        Tensor a = Tensor.ofFloats("a", Shape.of(1, 3), 1, 2, 3);
+        Tensor b = Tensor.ofFloats("b", Shape.of(1, 3), 10, 20, 30);
+        assertThat(session.run(Map.of("a", a, "b", b), List.of()).get(0).floats()).containsExactly(11, 22, 33);
+    }
+
+    @Test
+    void missingInput() {
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 2, 3)), List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("missing input 'b'").hasMessageContaining("[a]");
+    }
+
+    @Test
+    void unknownInput() {
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 2, 3), "b", floats("b", 2, 3), "c", floats("c", 2, 3)), List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("unknown input 'c'").hasMessageContaining("a FP32 [-1, 3]");
+    }
+
+    @Test
+    void wrongDatatype() {
+        Tensor longs = Tensor.ofLongs("b", Shape.of(1, 3), 1, 2, 3);
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 1, 3), "b", longs), List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("input 'b'").hasMessageContaining("INT64").hasMessageContaining("expects FP32");
+    }
+
+    @Test
+    void wrongRank() {
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 3), "b", floats("b", 1, 3)), List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("input 'a'").hasMessageContaining("rank 1").hasMessageContaining("expects rank 2");
+    }
+
+    @Test
+    void fixedDimensionDiffers() {
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 2, 4), "b", floats("b", 2, 3)), List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("input 'a'").hasMessageContaining("size 4 in dimension 1")
+                .hasMessageContaining("expects 3");
+    }
+
+    @Test
+    void dynamicDimensionsSharingASymbolMustAgree() {
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 2, 3), "b", floats("b", 5, 3)), List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'batch'").hasMessageContaining("size 5").hasMessageContaining("size 2");
+    }
+
+    @Test
+    void shapeFailuresInsideTheGraphAreClientErrorsNamingTheModel() {
+        Path file = OnnxModelBuilder.create("add2")
+                .input("a", DataType.FP32, "n").input("b", DataType.FP32, "m")
+                .node("Add", List.of("a", "b"), List.of("sum"))
+                .output("sum", DataType.FP32, "k")
+                .save(dir.resolve("add2.onnx"));
+        try (ModelSession s = engine.load(file, SessionOptions.defaults())) {
+            assertThatThrownBy(() -> s.run(Map.of("a", floats("a", 2), "b", floats("b", 5)), List.of()))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("add2.onnx").hasMessageContaining("broadcast");
+        }
+    }
+
+    @Test
+    void unknownOutputName() {
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 1, 3), "b", floats("b", 1, 3)), List.of("total")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("unknown output 'total'").hasMessageContaining("sum FP32");
+    }
+
+    @Test
+    void runAfterCloseIsUnavailable() {
+        session.close();
+        assertThatThrownBy(() -> session.run(Map.of("a", floats("a", 1, 3), "b", floats("b", 1, 3)), List.of()))
+                .isInstanceOf(UnavailableException.class);
+    }
+
+    @Test
+    void loadingAMissingOrCorruptFileNamesThePath() throws Exception {
+        Path missing = dir.resolve("nope.onnx");
+        assertThatThrownBy(() -> engine.load(missing, SessionOptions.defaults()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining(missing.toString());
+        Path corrupt = Files.write(dir.resolve("corrupt.onnx"), "not a model".getBytes());
+        assertThatThrownBy(() -> engine.load(corrupt, SessionOptions.defaults()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining(corrupt.toString());
+    }
+}
