@@ -45,7 +45,11 @@ class ManifestApplierTest {
         assertThat(client.configMaps().inNamespace("ml").withName("pier-model-config").get().getData())
                 .containsEntry("mnist.config.yaml", "name: mnist\n");
 
+        // the HPA scales the live Deployment; a re-apply must leave its replica count alone
+        client.apps().deployments().inNamespace("ml").withName("pier").scale(5);
         var second = new ManifestApplier(client).apply(objects, "ml", false, Duration.ZERO);
+        assertThat(client.apps().deployments().inNamespace("ml").withName("pier").get().getSpec().getReplicas())
+                .isEqualTo(5);
         assertThat(second).extracting(ManifestApplier.Applied::action).containsOnly(ManifestApplier.Action.UPDATED);
         assertThat(client.apps().deployments().inNamespace("ml").list().getItems()).hasSize(1);
         assertThat(client.services().inNamespace("ml").list().getItems()).hasSize(1);
