@@ -70,6 +70,10 @@ public final class DeployCommand implements Runnable {
         Path modelRepository;
         @Option(names = "--capacity-rps", description = "Measured requests/s per replica at the p99 target; with --peak-rps sizes the HPA.")
         Double capacityRps;
+        @Option(names = "--capacity-from", description = "Take the per-replica capacity from a 'pier bench --json' file instead of --capacity-rps.")
+        Path capacityFrom;
+        @Option(names = "--p99-target-ms", description = "With --capacity-from: refuse a bench run whose p99 exceeds this.")
+        Double p99TargetMs;
         @Option(names = "--peak-rps", description = "Peak requests/s to plan for.")
         Double peakRps;
         @Option(names = "--target-utilization", defaultValue = "0.7", description = "Fraction of capacity to run at (default: ${DEFAULT-VALUE}).")
@@ -94,6 +98,8 @@ public final class DeployCommand implements Runnable {
             return 0;
         }
 
+        private String capacitySource = "";
+
         KubernetesDeployOptions options() throws java.io.IOException {
             Optional<PodsMetric> metric = Optional.ofNullable(podsMetric).map(PodsMetric::parse);
             Optional<Autoscale> hpa = Optional.ofNullable(autoscale).map(a -> Autoscale.parse(a, cpuTarget, metric));
@@ -109,6 +115,14 @@ public final class DeployCommand implements Runnable {
                     .withDrain(drainSeconds, preStopSeconds)
                     .withStorage(ModelStorage.parse(models))
                     .withModelConfigs(configs);
+            if (capacityFrom != null) {
+                if (capacityRps != null) {
+                    throw new IllegalArgumentException("give either --capacity-rps or --capacity-from, not both");
+                }
+                var measured = dev.pier.deploy.BenchCapacity.read(capacityFrom, Optional.ofNullable(p99TargetMs));
+                capacityRps = measured.rps();
+                capacitySource = "measured by pier bench: " + measured.source() + "; ";
+            }
             if ((capacityRps == null) != (peakRps == null)) {
                 throw new IllegalArgumentException("--capacity-rps and --peak-rps go together, got only "
                         + (capacityRps == null ? "--peak-rps" : "--capacity-rps"));
@@ -118,8 +132,10 @@ public final class DeployCommand implements Runnable {
                     throw new IllegalArgumentException("give either --autoscale MIN..MAX or --capacity-rps with "
                             + "--peak-rps (which computes the bounds), not both");
                 }
-                SizingPlan plan = CapacitySizing.plan(new CapacitySizing.Inputs(capacityRps, peakRps,
+                SizingPlan computed = CapacitySizing.plan(new CapacitySizing.Inputs(capacityRps, peakRps,
                         targetUtilization, 2, 0.5));
+                SizingPlan plan = new SizingPlan(computed.replicasAtPeak(), computed.minReplicas(),
+                        computed.maxReplicas(), computed.cpuTargetPercent(), capacitySource + computed.reasoning());
                 o = o.withScaling(plan.minReplicas(), Optional.of(new Autoscale(plan.minReplicas(),
                         plan.maxReplicas(), plan.cpuTargetPercent(), metric))).withSizing(plan);
             }

@@ -63,8 +63,15 @@ public final class KubernetesManifests {
     static ObjectMeta metadata(KubernetesDeployOptions o, String name) {
         ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(name).withLabels(labels(o));
         o.namespace().ifPresent(meta::withNamespace);
-        o.sizing().ifPresent(s -> meta.addToAnnotations(SIZING_ANNOTATION, s.reasoning()));
         return meta.build();
+    }
+
+    /** Metadata of the objects whose numbers the sizing chose (Deployment, HPA): they carry its reasoning. */
+    static ObjectMeta sizedMetadata(KubernetesDeployOptions o, String name) {
+        ObjectMeta meta = metadata(o, name);
+        o.sizing().ifPresent(s -> meta.setAnnotations(new java.util.LinkedHashMap<>(
+                Map.of(SIZING_ANNOTATION, s.reasoning()))));
+        return meta;
     }
 
     static String configMapName(KubernetesDeployOptions o) {
@@ -104,7 +111,7 @@ public final class KubernetesManifests {
                 .withNewMetric().withName(m.metricName()).endMetric()
                 .withNewTarget().withType("AverageValue")
                 .withNewAverageValue(m.averageValue()).endTarget().endPods().build()));
-        return new HorizontalPodAutoscalerBuilder().withMetadata(metadata(o, o.name()))
+        return new HorizontalPodAutoscalerBuilder().withMetadata(sizedMetadata(o, o.name()))
                 .withNewSpec()
                 .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(o.name())
                 .endScaleTargetRef()

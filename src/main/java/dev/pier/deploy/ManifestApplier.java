@@ -4,6 +4,8 @@ import dev.pier.api.DeadlineExceededException;
 import dev.pier.api.UnavailableException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
@@ -18,7 +20,7 @@ import java.util.Objects;
 
 /**
  * Applies manifests to a cluster with the fabric8 client: create each object or update it in place (so a
- * re-apply is idempotent), with the API server's strict field validation, optionally as a server-side dry run,
+ * re-apply is idempotent, and keeps the replica count an HPA has set), with the API server's strict field validation, optionally as a server-side dry run,
  * then waits for each Deployment's rollout and, if it does not finish, says why (image pulls, crashes, failing
  * probes; see {@link RolloutDiagnosis}). Not thread-safe per instance; the client is borrowed, not closed.
  */
@@ -60,10 +62,14 @@ public final class ManifestApplier {
             String ns = namespace != null ? namespace
                     : object.getMetadata().getNamespace() != null ? object.getMetadata().getNamespace()
                     : client.getNamespace();
-            Resource<HasMetadata> resource = client.resource(object).inNamespace(ns);
             String what = object.getKind() + " " + ns + "/" + object.getMetadata().getName();
             try {
-                boolean exists = resource.get() != null;
+                HasMetadata current = client.resource(object).inNamespace(ns).get();
+                boolean exists = current != null;
+                if (exists && object instanceof Deployment d && scaledByAutoscaler(objects, d)) {
+                    object = keepReplicas(d, (Deployment) current);
+                }
+                Resource<HasMetadata> resource = client.resource(object).inNamespace(ns);
                 NonDeletingOperation<HasMetadata> op = resource.dryRun(dryRun)
                         .fieldValidation(FieldValidateable.Validation.STRICT);
                 op.createOr(NonDeletingOperation::update);
@@ -82,6 +88,19 @@ public final class ManifestApplier {
             }
         }
         return List.copyOf(applied);
+    }
+
+    private static boolean scaledByAutoscaler(List<? extends HasMetadata> objects, Deployment d) {
+        return objects.stream().anyMatch(o -> o instanceof HorizontalPodAutoscaler hpa
+                && "Deployment".equals(hpa.getSpec().getScaleTargetRef().getKind())
+                && d.getMetadata().getName().equals(hpa.getSpec().getScaleTargetRef().getName()));
+    }
+
+    /** The HPA owns the replica count of a live Deployment: a re-apply must not reset it to the initial value. */
+    private static Deployment keepReplicas(Deployment wanted, Deployment live) {
+        Deployment copy = new DeploymentBuilder(wanted).build();
+        copy.getSpec().setReplicas(live.getSpec().getReplicas());
+        return copy;
     }
 
     /**

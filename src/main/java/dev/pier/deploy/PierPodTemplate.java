@@ -36,7 +36,7 @@ final class PierPodTemplate {
     }
 
     static Deployment deployment(KubernetesDeployOptions o) {
-        return new DeploymentBuilder().withMetadata(KubernetesManifests.metadata(o, o.name()))
+        return new DeploymentBuilder().withMetadata(KubernetesManifests.sizedMetadata(o, o.name()))
                 .withNewSpec().withReplicas(o.replicas())
                 .withNewSelector().withMatchLabels(KubernetesManifests.selector(o)).endSelector()
                 // surge rather than drop below the serving capacity during a rollout

@@ -113,6 +113,22 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void sizingReasoningIsOnTheDeploymentAndAutoscalerOnly() throws Exception {
+        KubernetesDeployOptions o = full();
+        for (HasMetadata object : KubernetesManifests.build(o)) {
+            var annotations = object.getMetadata().getAnnotations();
+            boolean sized = object.getKind().equals("Deployment") || object.getKind().equals("HorizontalPodAutoscaler");
+            if (sized) {
+                assertThat(annotations).as(object.getKind())
+                        .containsEntry(KubernetesManifests.SIZING_ANNOTATION, o.sizing().orElseThrow().reasoning());
+            } else {
+                assertThat(annotations == null ? Map.of() : annotations).as(object.getKind())
+                        .doesNotContainKey(KubernetesManifests.SIZING_ANNOTATION);
+            }
+        }
+    }
+
+    @Test
     void configMapHoldsEachModelsConfigVerbatim() throws Exception {
         var cm = KubernetesManifests.configMap(full());
         assertThat(cm.getData()).containsOnlyKeys("mnist.config.yaml");

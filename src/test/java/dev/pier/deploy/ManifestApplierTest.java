@@ -45,7 +45,11 @@ class ManifestApplierTest {
         assertThat(client.configMaps().inNamespace("ml").withName("pier-model-config").get().getData())
                 .containsEntry("mnist.config.yaml", "name: mnist\n");
 
+        // the HPA scales the live Deployment; a re-apply must leave its replica count alone
+        client.apps().deployments().inNamespace("ml").withName("pier").scale(5);
         var second = new ManifestApplier(client).apply(objects, "ml", false, Duration.ZERO);
+        assertThat(client.apps().deployments().inNamespace("ml").withName("pier").get().getSpec().getReplicas())
+                .isEqualTo(5);
         assertThat(second).extracting(ManifestApplier.Applied::action).containsOnly(ManifestApplier.Action.UPDATED);
         assertThat(client.apps().deployments().inNamespace("ml").list().getItems()).hasSize(1);
         assertThat(client.services().inNamespace("ml").list().getItems()).hasSize(1);
@@ -67,5 +71,35 @@ class ManifestApplierTest {
                 .isInstanceOf(DeadlineExceededException.class)
                 .hasMessageContaining("ml/pier").hasMessageContaining("image pull failed")
                 .hasMessageContaining("ImagePullBackOff").hasMessageContaining("pier-abc");
+    }
+
+    @Test
+    void kserveObjectsApplyOnceTheirCrdsAreInstalled() throws Exception {
+        // the mock serves any kind once a CRD names it; the schemas are checked by KServeManifestsTest
+        installCrd("ServingRuntime", "servingruntimes", "v1alpha1");
+        installCrd("InferenceService", "inferenceservices", "v1beta1");
+        var o = new KServeOptions("mnist", "pier-runtime", Optional.of("ml"), "img:2", Optional.of(10), 1, 3,
+                Optional.empty(), KubernetesDeployOptions.Resources.DEFAULT);
+        var applied = new ManifestApplier(client).apply(KServeManifests.build(o), null, false, Duration.ZERO);
+        assertThat(applied).extracting(ManifestApplier.Applied::kind).containsExactly("ServingRuntime", "InferenceService");
+        var isvc = client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
+                .inNamespace("ml").withName("mnist").get();
+        assertThat(isvc).isNotNull();
+        @SuppressWarnings("unchecked")
+        var predictor = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) isvc
+                .getAdditionalProperties().get("spec")).get("predictor");
+        assertThat(predictor).containsEntry("canaryTrafficPercent", 10);
+        assertThat(new ManifestApplier(client).apply(KServeManifests.build(o), null, false, Duration.ZERO))
+                .extracting(ManifestApplier.Applied::action).containsOnly(ManifestApplier.Action.UPDATED);
+    }
+
+    private void installCrd(String kind, String plural, String version) {
+        client.apiextensions().v1().customResourceDefinitions().resource(
+                new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                        .withNewMetadata().withName(plural + ".serving.kserve.io").endMetadata()
+                        .withNewSpec().withGroup("serving.kserve.io").withScope("Namespaced")
+                        .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase()).endNames()
+                        .addNewVersion().withName(version).withServed(true).withStorage(true).endVersion()
+                        .endSpec().build()).create();
     }
 }
