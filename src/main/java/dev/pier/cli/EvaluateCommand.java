@@ -26,7 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
-            description = "Dataset spec: mnist:test, mnist:train or mnist:test:N (first N). Default: ${DEFAULT-VALUE}.")
+            description = "Dataset spec: mnist:test, mnist:train, mnist:test:N (first N), csv:FILE or images:FOLDER. Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON (atomically).")

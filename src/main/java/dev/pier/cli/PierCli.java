@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 TrainCommand.class,
+                ServeCommand.class,
                 BenchCommand.class,
                 ExampleModelCommand.class,
                 InspectCommand.class,
@@ -43,7 +44,8 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        // ONNX Runtime's native start-up needs more stack than a main thread may have (see LargeStack)
+        System.exit(LargeStack.call("pier", () -> execute(args)));
     }
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */

@@ -3,7 +3,7 @@ package dev.pier.evaluate;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
-import dev.pier.data.Mnist;
+import dev.pier.data.Datasets;
 import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
 import dev.pier.runtime.InferenceEngine;
@@ -53,14 +53,10 @@ public final class EvaluationService {
         return report;
     }
 
-    /** Loads a dataset spec; MNIST is the one family Pier ships a loader for today. */
+    /** Loads a dataset spec through {@link Datasets}: MNIST, CSV files and image folders. */
     public LabeledData load(String spec) {
-        if (!Mnist.handles(spec)) {
-            throw new IllegalArgumentException("unknown dataset '" + spec
-                    + "'; expected mnist:test, mnist:train or mnist:<train|test>:<first N>");
-        }
         try {
-            return Mnist.load(spec, dataDir, Shape.of(784));
+            return Datasets.load(spec, new Datasets.Options(dataDir, Shape.of(784), null, null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load dataset " + spec + ": " + e.getMessage(), e);
         }

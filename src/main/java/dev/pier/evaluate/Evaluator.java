@@ -43,7 +43,7 @@ public final class Evaluator {
         long sizeBytes = size(model);
         long parameters = ModelFacts.parameterCount(model);
         ImageGeometry geometry = ImageGeometry.of(data.exampleShape(), data.name());
-        float scale = PixelScale.of(data);
+        float scale = PixelScale.of(data, geometry);
         try (ModelSession session = engine.load(model, options.session())) {
             InputBinding input = InputBinding.resolve(session.signature(), geometry, options.inputLayout(), data.name());
             String output = OutputSelection.choose(session.signature());
@@ -90,13 +90,14 @@ public final class Evaluator {
         wrong.sort(Comparator.comparingDouble((Integer i) -> -confidence[i]).thenComparingInt(i -> i));
         List<Misclassification> out = new ArrayList<>();
         int per = data.exampleSize();
+        int[] toChw = geometry.gather(InputLayout.NCHW);
         for (int i : wrong.subList(0, Math.min(limit, wrong.size()))) {
             float[] pixels = new float[per];
             for (int p = 0; p < per; p++) {
-                pixels[p] = data.features()[i * per + p] * scale;
+                pixels[p] = data.features()[i * per + (toChw == null ? p : toChw[p])] * scale;
             }
             out.add(new Misclassification(i, data.labels()[i], predicted[i], confidence[i], pixels,
-                    geometry.height(), geometry.width()));
+                    geometry.channels(), geometry.height(), geometry.width()));
         }
         return out;
     }

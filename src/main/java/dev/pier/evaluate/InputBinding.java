@@ -23,9 +23,11 @@ import java.util.List;
  * @param layout     the resolved layout (never AUTO)
  * @param exampleDims dimensions of one example after the batch dimension
  * @param fixedBatch the batch size the model declares, or 0 when the batch dimension is dynamic
+ * @param gather     per example value, its index in the dataset's order; null when no reordering is needed
+ *                   (for instance channels-first data into an NHWC model)
  */
 public record InputBinding(String inputName, DataType datatype, InputLayout layout, long[] exampleDims,
-                           int fixedBatch) {
+                           int fixedBatch, int[] gather) {
 
     /** Chooses the layout (detecting it when {@code requested} is AUTO) or explains why none fits. */
     public static InputBinding resolve(ModelSignature signature, ImageGeometry geometry, InputLayout requested,
@@ -46,7 +48,7 @@ public record InputBinding(String inputName, DataType datatype, InputLayout layo
             if ((layout == InputLayout.FLAT || geometry.isImage()) && fits(spec.shape(), geometry.dims(layout))) {
                 long batch = spec.shape().dim(0);
                 return new InputBinding(spec.name(), spec.datatype(), layout, geometry.dims(layout),
-                        batch == Shape.DYNAMIC ? 0 : Math.toIntExact(batch));
+                        batch == Shape.DYNAMIC ? 0 : Math.toIntExact(batch), geometry.gather(layout));
             }
         }
         throw new InvalidInputException("model input '" + spec.name() + "' expects " + spec.datatype() + " "
@@ -86,6 +88,12 @@ public record InputBinding(String inputName, DataType datatype, InputLayout layo
 
     public InputBinding {
         exampleDims = exampleDims.clone();
+        gather = gather == null ? null : gather.clone();
+    }
+
+    @Override
+    public int[] gather() {
+        return gather == null ? null : gather.clone();
     }
 
     @Override
@@ -111,17 +119,16 @@ public record InputBinding(String inputName, DataType datatype, InputLayout layo
         float[] features = data.features();
         int offset = start * per;
         int n = count * per;
-        if (datatype == DataType.FP32) {
-            ByteBuffer buf = ByteBuffer.allocate(rows * per * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < n; i++) {
-                buf.putFloat(features[offset + i] * scale);
-            }
-            return Tensor.ofPacked(inputName, DataType.FP32, Shape.of(dims), buf.array());
-        }
-        ByteBuffer buf = ByteBuffer.allocate(rows * per * 8).order(ByteOrder.LITTLE_ENDIAN);
+        boolean fp32 = datatype == DataType.FP32;
+        ByteBuffer buf = ByteBuffer.allocate(rows * per * (fp32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
-            buf.putDouble((double) features[offset + i] * scale);
+            int src = gather == null ? offset + i : offset + (i / per) * per + gather[i % per];
+            if (fp32) {
+                buf.putFloat(features[src] * scale);
+            } else {
+                buf.putDouble((double) features[src] * scale);
+            }
         }
-        return Tensor.ofPacked(inputName, DataType.FP64, Shape.of(dims), buf.array());
+        return Tensor.ofPacked(inputName, datatype, Shape.of(dims), buf.array());
     }
 }

@@ -138,7 +138,9 @@ public final class HttpSupport {
             return;
         }
         int status = ErrorMapper.httpStatus(failure);
-        if (status == 413) {
+        if (status == 413 && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/1.x: the rest of the oversized body will not be read, so the connection cannot be reused
+            // (HTTP/2 forbids this header; there the stream is simply ended)
             ctx.response().putHeader("Connection", "close");
         } else if (!ctx.request().isEnded()) {
             // answered before the body was read (bad content type, unknown model): drain it so the

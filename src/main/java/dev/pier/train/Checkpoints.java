@@ -26,9 +26,9 @@ final class Checkpoints {
     static final String BEST = "best.params";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Progress after {@code completedEpochs} epochs. */
+    /** Progress after {@code completedEpochs} epochs; {@code bestValidationLoss} is null until there is one. */
     record State(String architecture, String dataset, int completedEpochs, List<EpochStats> epochs, int bestEpoch,
-                 double bestValidationLoss, int epochsSinceBest, boolean stoppedEarly) {
+                 Double bestValidationLoss, int epochsSinceBest, boolean stoppedEarly) {
     }
 
     private final Path dir;

@@ -53,7 +53,8 @@ public final class OnnxExporter {
                 .input(INPUT, DataType.FP32, inputDims);
         String current = INPUT;
         int rank = inputDims.length;
-        long classes = -1;
+        long classes = net.block().getOutputShapes(
+                new ai.djl.ndarray.types.Shape[] {DjlNetwork.batchShape(net.exampleShape(), 1)})[0].get(1);
         for (int i = 0; i < blocks.size(); i++) {
             LayerSpec layer = arch.layers().get(i);
             Block block = blocks.get(i);
@@ -69,7 +70,6 @@ public final class OnnxExporter {
                     model.initializer(p + "weight", w.getShape().getShape(), w.getArray().toFloatArray());
                     model.initializer(p + "bias", new long[] {d.units()}, param(block, "bias").getArray().toFloatArray());
                     model.node("Gemm_" + i, "Gemm", List.of(current, p + "weight", p + "bias"), List.of(out), of("transB", 1L));
-                    classes = d.units();
                 }
                 case LayerSpec.Conv2d c -> {
                     Parameter w = param(block, "weight");

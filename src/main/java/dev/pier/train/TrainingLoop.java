@@ -59,7 +59,7 @@ final class TrainingLoop {
             epochs.addAll(state.epochs());
             start = state.completedEpochs();
             bestEpoch = state.bestEpoch();
-            bestLoss = state.bestValidationLoss();
+            bestLoss = state.bestValidationLoss() == null ? Double.POSITIVE_INFINITY : state.bestValidationLoss();
             sinceBest = state.epochsSinceBest();
             stopped = state.stoppedEarly();
             best = checkpoints.read(Checkpoints.BEST);
@@ -88,7 +88,7 @@ final class TrainingLoop {
                     bestEpoch = epoch;
                 }
                 checkpoints.save(new Checkpoints.State(net.architecture().name(), data.name(), epoch, epochs, bestEpoch,
-                        bestLoss, sinceBest, stopped), Checkpoints.snapshot(net.block()), best);
+                        Double.isInfinite(bestLoss) ? null : bestLoss, sinceBest, stopped), Checkpoints.snapshot(net.block()), best);
             }
         }
         if (options.patience() > 0 && best != null && bestEpoch != epochs.getLast().epoch()) {

@@ -84,4 +84,45 @@ class InputBindingTest {
         assertThat(v[3]).isEqualTo(11.0);
         assertThat(v[4]).isZero();
     }
+
+    @Test
+    void colourImagesAreReorderedForTheModelsLayout() {
+        // two 2x2 RGB images stored channels first: value = 100*example + 10*channel + pixel
+        float[] chw = new float[2 * 12];
+        for (int e = 0; e < 2; e++) {
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < 4; p++) {
+                    chw[e * 12 + c * 4 + p] = 100 * e + 10 * c + p;
+                }
+            }
+        }
+        LabeledData data = new LabeledData("rgb", chw, Shape.of(3, 2, 2), new int[]{0, 1}, 2);
+        ImageGeometry g = ImageGeometry.of(data.exampleShape(), "rgb");
+        assertThat(g.toString()).isEqualTo("2x2 3-channel images");
+        InputBinding nhwc = InputBinding.resolve(model(DataType.FP32, -1, 2, 2, 3), g, InputLayout.AUTO, "rgb");
+        assertThat(nhwc.layout()).isEqualTo(InputLayout.NHWC);
+        float[] v = nhwc.tensor(data, 0, 2, 1f).floats();
+        // NHWC of example 1, pixel 2: channels 0, 1, 2 → 102, 112, 122
+        assertThat(v[12 + 2 * 3]).isEqualTo(102f);
+        assertThat(v[12 + 2 * 3 + 1]).isEqualTo(112f);
+        assertThat(v[12 + 2 * 3 + 2]).isEqualTo(122f);
+        InputBinding nchw = InputBinding.resolve(model(DataType.FP32, -1, 3, 2, 2), g, InputLayout.AUTO, "rgb");
+        assertThat(nchw.gather()).isNull();
+        assertThat(nchw.tensor(data, 0, 2, 1f).floats()).containsExactly(chw);
+
+        assertThat(ImageGeometry.of(Shape.of(32, 32, 3), "x").channelsLast()).isTrue();
+        assertThatThrownBy(() -> InputBinding.resolve(model(DataType.FP32, -1, 1, 28, 28), g, InputLayout.AUTO, "rgb"))
+                .hasMessageContaining("2x2 3-channel images").hasMessageContaining("[N, 3, 2, 2]");
+    }
+
+    @Test
+    void onlyImageDataIsRescaledToTheUnitInterval() {
+        LabeledData raw = new LabeledData("raw", new float[]{0, 255, 128, 3}, Shape.of(1, 2, 2), new int[]{0}, 1);
+        assertThat(PixelScale.of(raw, ImageGeometry.of(raw.exampleShape(), "raw"))).isEqualTo(1f / 255f);
+        LabeledData table = new LabeledData("csv", new float[]{-4, 900, 2}, Shape.of(3), new int[]{0}, 1);
+        assertThat(PixelScale.of(table, ImageGeometry.of(table.exampleShape(), "csv"))).isEqualTo(1f);
+        LabeledData normalised = new LabeledData("z", new float[]{-0.4f, 2.8f, 0, 1}, Shape.of(2, 2), new int[]{0}, 1);
+        assertThatThrownBy(() -> PixelScale.of(normalised, ImageGeometry.of(normalised.exampleShape(), "z")))
+                .hasMessageContaining("[-0.4, 2.8]").hasMessageContaining("[0, 1] or raw [0, 255]");
+    }
 }

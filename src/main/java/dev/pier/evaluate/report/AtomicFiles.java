@@ -17,6 +17,16 @@ final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Reports are for sharing: temporary files are created owner-only (0600), so widen to 0644 where the
+     * file system has POSIX permissions, as a plain write under the usual umask would.
+     */
+    private static void shareable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     static void write(Path target, byte[] content) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
@@ -25,6 +35,7 @@ final class AtomicFiles {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
             Files.write(tmp, content);
+            shareable(tmp);
             try {
                 Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

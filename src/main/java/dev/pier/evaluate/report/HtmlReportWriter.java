@@ -137,7 +137,7 @@ public final class HtmlReportWriter {
             s.append("<div class=\"gallery\">");
             for (Misclassification m : r.worst()) {
                 s.append("<figure><img alt=\"example ").append(m.index()).append("\" src=\"")
-                        .append(PngImages.dataUri(m.pixels(), m.height(), m.width()))
+                        .append(PngImages.dataUri(m.pixels(), m.channels(), m.height(), m.width()))
                         .append("\"><figcaption><div class=\"lab\">true ").append(m.trueLabel())
                         .append(" → <b>").append(m.predicted()).append("</b></div><div class=\"conf\">")
                         .append(pct(m.confidence())).append(" · #").append(m.index()).append("</div></figcaption></figure>");

@@ -39,6 +39,13 @@ public final class TfPredictDecoder {
     private TfPredictDecoder() {
     }
 
+    private static void checkSignature(String signatureName) {
+        if (signatureName != null && !signatureName.isEmpty() && !signatureName.equals(DEFAULT_SIGNATURE)) {
+            throw new InvalidInputException("unknown signature_name '" + signatureName + "'; this model has only '"
+                    + DEFAULT_SIGNATURE + "'");
+        }
+    }
+
     public static Decoded decode(byte[] body, ModelSignature signature, String model, OptionalLong version) {
         String signatureName = null;
         List<Tensor> rows = null;
@@ -47,7 +54,10 @@ public final class TfPredictDecoder {
             Json.expect(p, JsonToken.START_OBJECT, "a JSON object {\"instances\": [...]} or {\"inputs\": ...}");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 switch (p.currentName()) {
-                    case "signature_name" -> signatureName = Json.string(p, "signature_name");
+                    case "signature_name" -> {
+                        signatureName = Json.string(p, "signature_name");
+                        checkSignature(signatureName); // before the data, so its errors do not hide this one
+                    }
                     case "instances" -> {
                         p.nextToken();
                         rows = instances(p, signature);
@@ -61,10 +71,6 @@ public final class TfPredictDecoder {
             }
         } catch (IOException e) {
             throw Json.rethrow(e);
-        }
-        if (signatureName != null && !signatureName.isEmpty() && !signatureName.equals(DEFAULT_SIGNATURE)) {
-            throw new InvalidInputException("unknown signature_name '" + signatureName + "'; this model has only '"
-                    + DEFAULT_SIGNATURE + "'");
         }
         if (rows != null && columns != null) {
             throw new InvalidInputException("request has both 'instances' and 'inputs'; send one of them");

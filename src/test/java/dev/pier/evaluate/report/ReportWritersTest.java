@@ -34,7 +34,7 @@ class ReportWritersTest {
             ok[i] = truth[i] == predicted[i];
         }
         List<Misclassification> worst = List.of(new Misclassification(1, truth[1], predicted[1], 0.9,
-                new float[]{0, 0.5f, 1, 0.25f}, 2, 2));
+                new float[]{0, 0.5f, 1, 0.25f}, 1, 2, 2));
         return new EvaluationReport(model, "toy", truth.length, classes, OutputKind.LOGITS, InputLayout.FLAT,
                 ClassificationMetrics.of(cm), cm, 2, 0.75, 0.5, Calibration.of(conf, ok, 15),
                 new LatencyFigures(0.1, 0.3, 10, 1), 1234.5, 8, 42, 1000, worst);
@@ -63,6 +63,8 @@ class ReportWritersTest {
         try (var files = Files.list(dir)) {
             assertThat(files.toList()).containsExactly(out); // no temporary file left behind
         }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
+                .isEqualTo("rw-r--r--");
     }
 
     @Test
@@ -76,5 +78,14 @@ class ReportWritersTest {
 
         String small = new HtmlReportWriter().render(report("m.onnx", 4, new int[]{0, 1, 2, 3}, new int[]{0, 2, 2, 3}));
         assertThat(small).contains("confusion matrix heat map").contains("true 1, predicted 2: 1 (100.0% of class 1)");
+    }
+
+    @Test
+    void colourPngKeepsChannels() throws Exception {
+        // 1x2 RGB, channels first: pixel 0 pure red, pixel 1 pure blue
+        byte[] png = PngImages.png(new float[]{1, 0, 0, 0, 0, 1}, 3, 1, 2);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertThat(img.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFF0000);
+        assertThat(img.getRGB(1, 0) & 0xFFFFFF).isEqualTo(0x0000FF);
     }
 }
