@@ -16,7 +16,15 @@ import picocli.CommandLine.Option;
         description = "Take a trained model to production: train, evaluate, compress, package, serve, deploy, monitor.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TrainCommand.class,
+                QuickstartCommand.class,
+                ServeCommand.class,
+                BenchCommand.class,
+                ExampleModelCommand.class,
                 InspectCommand.class,
+                EvaluateCommand.class,
+                DeployCommand.class,
+                PackageCommand.class,
         })
 public final class PierCli implements Runnable {
 
@@ -37,7 +45,8 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        // ONNX Runtime's native start-up needs more stack than a main thread may have (see LargeStack)
+        System.exit(LargeStack.call("pier", () -> execute(args)));
     }
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */

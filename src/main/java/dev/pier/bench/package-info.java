@@ -1,0 +1,2 @@
+/** Load generation and measurement: the in-process baseline and the clients that drive a running server. */
+package dev.pier.bench;

@@ -1,0 +1,145 @@
+package dev.pier.cli;
+
+import dev.pier.deploy.CapacitySizing;
+import dev.pier.deploy.KubernetesDeployOptions;
+import dev.pier.deploy.KubernetesDeployOptions.Autoscale;
+import dev.pier.deploy.KubernetesDeployOptions.PodsMetric;
+import dev.pier.deploy.KubernetesDeployOptions.Resources;
+import dev.pier.deploy.KubernetesDeployment;
+import dev.pier.deploy.KubernetesManifests;
+import dev.pier.deploy.ModelConfigFiles;
+import dev.pier.deploy.ModelStorage;
+import dev.pier.deploy.SizingPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code pier deploy}: groups the deployment targets. */
+@Command(name = "deploy", description = "Generate (and optionally apply) Kubernetes or KServe manifests.",
+        mixinStandardHelpOptions = true,
+        subcommands = {DeployCommand.Kubernetes.class, KServeCommand.class})
+public final class DeployCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code pier deploy kubernetes}: Deployment, Service, HPA, PDB and ConfigMap. */
+    @Command(name = "kubernetes", mixinStandardHelpOptions = true,
+            description = "Write Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget and ConfigMap "
+                    + "YAML into --out; --apply applies them to the current kubeconfig context.")
+    static final class Kubernetes implements Callable<Integer> {
+        @Option(names = "--image", required = true, description = "Image built by 'pier package'.")
+        String image;
+        @Option(names = "--name", defaultValue = "pier", description = "Name of the objects (default: ${DEFAULT-VALUE}).")
+        String name;
+        @Option(names = "--namespace", description = "Namespace (default: the kubeconfig context's).")
+        String namespace;
+        @Option(names = "--replicas", description = "Replicas (default: the --autoscale minimum, else 2).")
+        Integer replicas;
+        @Option(names = "--autoscale", description = "HPA bounds MIN..MAX, e.g. 2..10.")
+        String autoscale;
+        @Option(names = "--cpu-target", defaultValue = "70", description = "HPA CPU utilisation target %% (default: ${DEFAULT-VALUE}).")
+        int cpuTarget;
+        @Option(names = "--pods-metric", description = "Also scale on a per-pod custom metric NAME=AVERAGE, e.g. pier_queue_time_seconds=50m.")
+        String podsMetric;
+        @Option(names = "--cpu", defaultValue = "1", description = "CPU request (default: ${DEFAULT-VALUE}).")
+        String cpu;
+        @Option(names = "--memory", defaultValue = "1Gi", description = "Memory request (default: ${DEFAULT-VALUE}).")
+        String memory;
+        @Option(names = "--cpu-limit", defaultValue = "2", description = "CPU limit (default: ${DEFAULT-VALUE}).")
+        String cpuLimit;
+        @Option(names = "--memory-limit", defaultValue = "2Gi", description = "Memory limit (default: ${DEFAULT-VALUE}).")
+        String memoryLimit;
+        @Option(names = "--drain-seconds", defaultValue = "30", description = "Server drain time after SIGTERM (default: ${DEFAULT-VALUE}).")
+        int drainSeconds;
+        @Option(names = "--prestop-seconds", defaultValue = "5", description = "Pause before SIGTERM (default: ${DEFAULT-VALUE}).")
+        int preStopSeconds;
+        @Option(names = "--models", defaultValue = "image", description = "Where models come from: 'image' (baked in) or 'pvc:CLAIM' (default: ${DEFAULT-VALUE}).")
+        String models;
+        @Option(names = "--model-repository", description = "Model repository whose <model>/config.yaml files go into a ConfigMap.")
+        Path modelRepository;
+        @Option(names = "--capacity-rps", description = "Measured requests/s per replica at the p99 target; with --peak-rps sizes the HPA.")
+        Double capacityRps;
+        @Option(names = "--capacity-from", description = "Take the per-replica capacity from a 'pier bench --json' file instead of --capacity-rps.")
+        Path capacityFrom;
+        @Option(names = "--p99-target-ms", description = "With --capacity-from: refuse a bench run whose p99 exceeds this.")
+        Double p99TargetMs;
+        @Option(names = "--peak-rps", description = "Peak requests/s to plan for.")
+        Double peakRps;
+        @Option(names = "--target-utilization", defaultValue = "0.7", description = "Fraction of capacity to run at (default: ${DEFAULT-VALUE}).")
+        double targetUtilization;
+        @Option(names = "--out", defaultValue = "k8s", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--apply", description = "Apply to the current kubeconfig context and wait for the rollout.")
+        boolean apply;
+        @Option(names = "--dry-run", description = "Server-side dry run: validate against the cluster without persisting.")
+        boolean dryRun;
+        @Option(names = "--rollout-timeout", defaultValue = "300", description = "Seconds to wait for the rollout (default: ${DEFAULT-VALUE}).")
+        int rolloutTimeout;
+
+        @Override
+        public Integer call() throws Exception {
+            KubernetesDeployOptions o = options();
+            var result = new KubernetesDeployment().deploy(KubernetesManifests.build(o), o.namespace(), out,
+                    new KubernetesDeployment.ApplyMode(apply, dryRun, Duration.ofSeconds(rolloutTimeout)));
+            o.sizing().ifPresent(s -> System.out.println("sizing: " + s.reasoning()));
+            result.files().forEach(f -> System.out.println("wrote " + f));
+            result.applied().forEach(a -> System.out.println((dryRun ? "dry run: " : "") + a));
+            return 0;
+        }
+
+        private String capacitySource = "";
+
+        KubernetesDeployOptions options() throws java.io.IOException {
+            Optional<PodsMetric> metric = Optional.ofNullable(podsMetric).map(PodsMetric::parse);
+            Optional<Autoscale> hpa = Optional.ofNullable(autoscale).map(a -> Autoscale.parse(a, cpuTarget, metric));
+            if (metric.isPresent() && hpa.isEmpty() && capacityRps == null) {
+                throw new IllegalArgumentException("--pods-metric needs --autoscale MIN..MAX (or --capacity-rps "
+                        + "with --peak-rps)");
+            }
+            Map<String, String> configs = modelRepository == null ? Map.of() : ModelConfigFiles.read(modelRepository);
+            KubernetesDeployOptions o = KubernetesDeployOptions.defaults(image).withName(name)
+                    .withNamespace(Optional.ofNullable(namespace))
+                    .withScaling(replicas != null ? replicas : hpa.map(Autoscale::minReplicas).orElse(2), hpa)
+                    .withResources(new Resources(cpu, memory, cpuLimit, memoryLimit))
+                    .withDrain(drainSeconds, preStopSeconds)
+                    .withStorage(ModelStorage.parse(models))
+                    .withModelConfigs(configs);
+            if (capacityFrom != null) {
+                if (capacityRps != null) {
+                    throw new IllegalArgumentException("give either --capacity-rps or --capacity-from, not both");
+                }
+                var measured = dev.pier.deploy.BenchCapacity.read(capacityFrom, Optional.ofNullable(p99TargetMs));
+                capacityRps = measured.rps();
+                capacitySource = "measured by pier bench: " + measured.source() + "; ";
+            }
+            if ((capacityRps == null) != (peakRps == null)) {
+                throw new IllegalArgumentException("--capacity-rps and --peak-rps go together, got only "
+                        + (capacityRps == null ? "--peak-rps" : "--capacity-rps"));
+            }
+            if (capacityRps != null) {
+                if (autoscale != null) {
+                    throw new IllegalArgumentException("give either --autoscale MIN..MAX or --capacity-rps with "
+                            + "--peak-rps (which computes the bounds), not both");
+                }
+                SizingPlan computed = CapacitySizing.plan(new CapacitySizing.Inputs(capacityRps, peakRps,
+                        targetUtilization, 2, 0.5));
+                SizingPlan plan = new SizingPlan(computed.replicasAtPeak(), computed.minReplicas(),
+                        computed.maxReplicas(), computed.cpuTargetPercent(), capacitySource + computed.reasoning());
+                o = o.withScaling(plan.minReplicas(), Optional.of(new Autoscale(plan.minReplicas(),
+                        plan.maxReplicas(), plan.cpuTargetPercent(), metric))).withSizing(plan);
+            }
+            return o;
+        }
+    }
+}

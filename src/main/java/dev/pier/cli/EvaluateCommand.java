@@ -1,0 +1,104 @@
+package dev.pier.cli;
+
+import dev.pier.data.MnistFetcher;
+import dev.pier.evaluate.EvaluateOptions;
+import dev.pier.evaluate.EvaluationReport;
+import dev.pier.evaluate.EvaluationService;
+import dev.pier.evaluate.InputLayout;
+import dev.pier.evaluate.OutputKind;
+import dev.pier.runtime.onnx.OrtEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code pier evaluate}: parses options, calls {@link EvaluationService}, prints the headline figures. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate an ONNX image classifier on a labelled dataset: accuracy, per-class "
+                + "precision/recall/F1, confusion matrix, top-k, log loss, calibration, latency, throughput, size.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model file.")
+    Path model;
+
+    @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
+            description = "Dataset spec: mnist:test, mnist:train, mnist:test:N (first N), csv:FILE or images:FOLDER. Default: ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON (atomically).")
+    Path json;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report.")
+    Path report;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "k of top-k accuracy. Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--batch-size", defaultValue = "256",
+            description = "Examples per model call (throughput is measured at this size). Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--output-kind", defaultValue = "auto", paramLabel = "auto|probabilities|logits",
+            description = "What the model outputs; auto detects it from the values. Default: ${DEFAULT-VALUE}.")
+    String outputKind;
+
+    @Option(names = "--input-layout", defaultValue = "auto", paramLabel = "auto|flat|nchw|nhwc",
+            description = "How images feed the model; auto reads the declared input shape. Default: ${DEFAULT-VALUE}.")
+    String inputLayout;
+
+    @Option(names = "--latency-runs", defaultValue = "200",
+            description = "Timed single-image calls for latency p50/p99. Default: ${DEFAULT-VALUE}.")
+    int latencyRuns;
+
+    @Override
+    public Integer call() {
+        return LargeStack.call("pier-evaluate", this::evaluate);
+    }
+
+    private Integer evaluate() {
+        EvaluateOptions defaults = EvaluateOptions.defaults();
+        EvaluateOptions options = defaults.withTopK(topK).withBatchSize(batchSize)
+                .withOutputKind(parse(OutputKind.class, outputKind, "--output-kind"))
+                .withInputLayout(parse(InputLayout.class, inputLayout, "--input-layout"))
+                .withLatencyRuns(latencyRuns, defaults.warmupRuns());
+        try (OrtEngine engine = new OrtEngine()) {
+            EvaluationReport r = new EvaluationService(engine, MnistFetcher.defaultDir()).run(
+                    new EvaluationService.Request(model, dataset, options, Optional.ofNullable(json),
+                            Optional.ofNullable(report)));
+            print(r);
+        }
+        return 0;
+    }
+
+    private void print(EvaluationReport r) {
+        System.out.printf(Locale.ROOT, "%s on %s (%d examples, output read as %s, input %s)%n", r.model(), r.dataset(),
+                r.count(), r.outputKind().name().toLowerCase(Locale.ROOT), r.inputLayout().name().toLowerCase(Locale.ROOT));
+        System.out.printf(Locale.ROOT, "  accuracy      %.4f%n  macro F1      %.4f   weighted F1 %.4f%n",
+                r.accuracy(), r.classification().f1Macro(), r.classification().f1Weighted());
+        System.out.printf(Locale.ROOT, "  top-%d         %.4f%n  log loss      %.4f%n  ECE           %.4f%n",
+                r.topK(), r.topKAccuracy(), r.logLoss(), r.ece());
+        System.out.printf(Locale.ROOT, "  latency       p50 %.3f ms  p99 %.3f ms (batch %d)%n", r.latency().p50Ms(),
+                r.latency().p99Ms(), r.latency().batchSize());
+        System.out.printf(Locale.ROOT, "  throughput    %.0f images/s (batch %d)%n", r.throughput(), r.throughputBatch());
+        System.out.printf(Locale.ROOT, "  parameters    %,d   size %,d bytes%n", r.parameters(), r.sizeBytes());
+        if (json != null) {
+            System.out.println("  wrote " + json);
+        }
+        if (report != null) {
+            System.out.println("  wrote " + report);
+        }
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
+                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+}

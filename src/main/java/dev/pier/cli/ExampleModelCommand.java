@@ -1,0 +1,33 @@
+package dev.pier.cli;
+
+import dev.pier.examples.ExampleModels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code pier example-model}: writes a repository with the reference MLP (random weights) for demos and benchmarks. */
+@Command(name = "example-model", mixinStandardHelpOptions = true,
+        description = "Write a model repository holding mnist/1/model.onnx: the reference 784-128-10 MLP with "
+                + "seeded random weights, made by Pier's ONNX writer (for demos and benchmarks).")
+public final class ExampleModelCommand implements Callable<Integer> {
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Repository folder to create.")
+    Path output;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed for the weights (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        Path target = output.resolve("mnist").resolve("1").resolve("model.onnx");
+        if (Files.exists(target)) {
+            throw new IllegalArgumentException(target + " already exists; choose another --output (Pier never overwrites a model)");
+        }
+        Path written = ExampleModels.writeMnistRepository(output, seed);
+        System.out.println("wrote " + written);
+        return 0;
+    }
+}

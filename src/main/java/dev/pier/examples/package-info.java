@@ -1,0 +1,2 @@
+/** Example models built with Pier's ONNX writer, for the demo and the benchmarks. */
+package dev.pier.examples;

@@ -1,0 +1,102 @@
+package dev.pier.packaging;
+
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The file layout, layers, entrypoint and labels of a Pier image, independent of how it is built (Jib here,
+ * a Dockerfile in {@link DockerfileWriter}). Layers go from least to most often changed: dependency jars, Pier's
+ * classes, then one layer per model, so a new model version re-pushes one layer. Stateless.
+ */
+public final class ImageLayout {
+
+    public static final String APP_DIR = "/app";
+    public static final String LIBS_DIR = APP_DIR + "/libs";
+    public static final String CLASSES_DIR = APP_DIR + "/classes";
+    public static final String MODELS_DIR = "/models";
+    public static final String USER = "10001:10001";
+    public static final List<Integer> PORTS = List.of(8501, 8500);
+    public static final String MAIN_CLASS = "dev.pier.cli.PierCli";
+    /**
+     * Jars a serving image leaves out: PyTorch's native library (over 100 MB) serves only {@code pier train};
+     * DJL loads it lazily, so the CLI's classes still load without it.
+     */
+    public static final List<String> SERVING_EXCLUDED_JAR_PREFIXES = List.of("pytorch-native-");
+    /** Label holding the comma-separated model names; per model, {@code dev.pier.model.<name>.*} labels follow. */
+    public static final String MODELS_LABEL = "dev.pier.models";
+
+    private ImageLayout() {
+    }
+
+    /** {@code java ... PierCli}; the arguments ({@link #arguments()}) are kept apart so Kubernetes can replace them. */
+    public static List<String> entrypoint() {
+        return List.of("java", "--enable-native-access=ALL-UNNAMED", "-XX:MaxRAMPercentage=70",
+                "-cp", CLASSES_DIR + ":" + LIBS_DIR + "/*", MAIN_CLASS);
+    }
+
+    public static List<String> arguments() {
+        return List.of("serve", "--model-repository", MODELS_DIR);
+    }
+
+    /** The layers: dependencies, classes, then each model (named {@code model:<name>}). */
+    public static List<FileEntriesLayer> layers(List<Path> classpath, List<PackagedModel> models) throws IOException {
+        FileEntriesLayer.Builder deps = FileEntriesLayer.builder().setName("dependencies");
+        FileEntriesLayer.Builder classes = FileEntriesLayer.builder().setName("classes");
+        Set<String> jarNames = new HashSet<>();
+        for (Path entry : classpath) {
+            if (Files.isDirectory(entry)) {
+                classes.addEntryRecursive(entry, AbsoluteUnixPath.get(CLASSES_DIR));
+            } else if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
+                String name = entry.getFileName().toString();
+                if (SERVING_EXCLUDED_JAR_PREFIXES.stream().anyMatch(name::startsWith)) {
+                    continue;
+                }
+                if (!jarNames.add(name)) {
+                    // two jars of one file name (different groups): keep both, apart
+                    name = entry.getParent().getFileName() + "-" + name;
+                    jarNames.add(name);
+                }
+                deps.addEntry(entry, AbsoluteUnixPath.get(LIBS_DIR + "/" + name));
+            } else if (!Files.exists(entry)) {
+                throw new java.nio.file.NoSuchFileException(entry.toString(), null, "classpath entry to package");
+            }
+        }
+        List<FileEntriesLayer> layers = new ArrayList<>(List.of(deps.build(), classes.build()));
+        for (PackagedModel m : models) {
+            FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("model:" + m.name());
+            for (Path rel : m.files()) {
+                layer.addEntry(m.directory().resolve(rel),
+                        AbsoluteUnixPath.get(MODELS_DIR + "/" + m.name() + "/" + ModelRepositoryScan.unix(rel)));
+            }
+            layers.add(layer.build());
+        }
+        return layers;
+    }
+
+    /** OCI annotations plus Pier's model labels. */
+    public static Map<String, String> labels(String image, String base, List<PackagedModel> models) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("org.opencontainers.image.title", image);
+        labels.put("org.opencontainers.image.description", "Pier inference server (KServe V2 REST :8501, gRPC "
+                + ":8500) serving " + models.stream().map(PackagedModel::name).collect(Collectors.joining(", ")));
+        labels.put("org.opencontainers.image.base.name", base);
+        labels.put(MODELS_LABEL, models.stream().map(PackagedModel::name).collect(Collectors.joining(",")));
+        for (PackagedModel m : models) {
+            String prefix = "dev.pier.model." + m.name() + ".";
+            labels.put(prefix + "versions", m.versions().stream().map(String::valueOf).collect(Collectors.joining(",")));
+            labels.put(prefix + "sha256", m.sha256());
+        }
+        return labels;
+    }
+}

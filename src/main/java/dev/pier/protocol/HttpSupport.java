@@ -1,0 +1,171 @@
+package dev.pier.protocol;
+
+import dev.pier.api.InvalidInputException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Small HTTP helpers shared by the REST protocols: body collection under a size limit, content-type policy,
+ * version parsing, JSON/error replies, and completing service stages back on the request's Vert.x context.
+ * Stateless; thread-safe.
+ */
+public final class HttpSupport {
+    private static final String BODY_KEY = "pier.body";
+
+    private HttpSupport() {
+    }
+
+    /**
+     * Reads the whole body (at most {@code maxBytes}, else 413) and then runs {@code next} with it. Replaces
+     * Vert.x's BodyHandler so that form content types (what {@code curl -d} sends) stay raw bytes.
+     */
+    public static void withBody(RoutingContext ctx, long maxBytes, Consumer<byte[]> next) {
+        if (ctx.body() != null && ctx.body().available()) {
+            // a BodyHandler mounted in front already read the body (and enforced its own limit)
+            Buffer read = ctx.body().buffer();
+            next.accept(read == null ? new byte[0] : read.getBytes());
+            return;
+        }
+        HttpServerRequest req = ctx.request();
+        String declared = req.getHeader("Content-Length");
+        if (declared != null) {
+            long n;
+            try {
+                n = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n > maxBytes) {
+                ctx.fail(tooLarge(maxBytes, "Content-Length " + n));
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer(declared == null ? 4096 : (int) Math.min(maxBytes, parseOr(declared, 4096)));
+        boolean[] failed = {false};
+        req.handler(chunk -> {
+            if (failed[0]) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > maxBytes) {
+                failed[0] = true;
+                ctx.fail(tooLarge(maxBytes, "more than " + maxBytes + " bytes"));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(e -> {
+            if (!failed[0]) {
+                failed[0] = true;
+                ctx.fail(e);
+            }
+        });
+        req.endHandler(v -> {
+            if (!failed[0]) {
+                try {
+                    next.accept(body.getBytes());
+                } catch (RuntimeException e) {
+                    ctx.fail(e);
+                }
+            }
+        });
+        req.resume();
+    }
+
+    private static long parseOr(String s, long fallback) {
+        try {
+            return Math.max(0, Long.parseLong(s.trim()));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static ProtocolException tooLarge(long max, String sent) {
+        return new ProtocolException(413, "request body too large: the limit is " + max + " bytes, got " + sent);
+    }
+
+    /**
+     * Rejects clearly wrong content types with 415. JSON, octet-stream (binary tensor extension), text/plain
+     * and form-urlencoded ({@code curl -d} without a header) are read as the protocol's body; none means JSON.
+     */
+    public static void requireJsonOrBinary(HttpServerRequest req) {
+        String ct = req.getHeader("Content-Type");
+        if (ct == null || ct.isBlank()) {
+            return;
+        }
+        String type = ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        boolean ok = type.equals("application/json") || type.endsWith("+json")
+                || type.equals("application/octet-stream") || type.equals("text/plain")
+                || type.equals("application/x-www-form-urlencoded") || type.equals("*/*");
+        if (!ok) {
+            throw new ProtocolException(415, "unsupported Content-Type '" + ct + "'; expected application/json"
+                    + " (or application/octet-stream with the " + "Inference-Header-Content-Length header)");
+        }
+    }
+
+    /** Parses a version path segment; {@code null} or empty means "latest". */
+    public static OptionalLong version(String text) {
+        if (text == null || text.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long v = Long.parseLong(text);
+            if (v > 0) {
+                return OptionalLong.of(v);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException("model version must be a positive integer, got '" + text + "'");
+    }
+
+    public static void json(RoutingContext ctx, int status, byte[] body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(body));
+    }
+
+    /** Replies with the mapped status and {@code {"error": ...}}. */
+    public static void error(RoutingContext ctx, Throwable failure) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        int status = ErrorMapper.httpStatus(failure);
+        if (status == 413 && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/1.x: the rest of the oversized body will not be read, so the connection cannot be reused
+            // (HTTP/2 forbids this header; there the stream is simply ended)
+            ctx.response().putHeader("Connection", "close");
+        } else if (!ctx.request().isEnded()) {
+            // answered before the body was read (bad content type, unknown model): drain it so the
+            // keep-alive connection stays usable for the next request
+            ctx.request().handler(chunk -> { }).resume();
+        }
+        json(ctx, status, ErrorMapper.errorJson(failure));
+    }
+
+    /**
+     * Completes a service stage back on the current Vert.x context (the service finishes on its worker
+     * threads; responses must be written from the event loop that owns the connection).
+     */
+    public static <T> void onContext(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
+        Context context = Vertx.currentContext();
+        stage.whenComplete((value, failure) -> context.runOnContext(v -> {
+            if (failure != null) {
+                error(ctx, failure);
+                return;
+            }
+            try {
+                onSuccess.accept(value);
+            } catch (RuntimeException e) {
+                error(ctx, e);
+            }
+        }));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.pier.protocol;
+
+import dev.pier.api.InferenceService;
+import dev.pier.protocol.kserve.V2Routes;
+import dev.pier.protocol.tfserving.TfServingRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+
+/**
+ * Entry point for the composition root: one Vert.x router serving KServe V2 REST ({@code /v2/...}) and
+ * TF Serving REST ({@code /v1/models/...}) on top of an {@link InferenceService}. Every failure, including
+ * unknown routes and wrong methods, answers {@code {"error": "..."}} with the status from {@link ErrorMapper}.
+ */
+public final class RestApi {
+    private RestApi() {
+    }
+
+    public static Router router(Vertx vertx, InferenceService service, RestOptions options) {
+        Router router = Router.router(vertx);
+        new V2Routes(service, options).mount(router);
+        new TfServingRoutes(service, options).mount(router);
+        router.route().failureHandler(ctx -> {
+            Throwable failure = ctx.failure();
+            if (failure == null) {
+                int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+                HttpSupport.json(ctx, status, ErrorMapper.errorJson(reason(status, ctx.request().method().name(),
+                        ctx.request().path())));
+            } else {
+                HttpSupport.error(ctx, failure);
+            }
+        });
+        router.errorHandler(404, ctx -> HttpSupport.json(ctx, 404, ErrorMapper.errorJson(
+                reason(404, ctx.request().method().name(), ctx.request().path()))));
+        router.errorHandler(405, ctx -> HttpSupport.json(ctx, 405, ErrorMapper.errorJson(
+                reason(405, ctx.request().method().name(), ctx.request().path()))));
+        return router;
+    }
+
+    private static String reason(int status, String method, String path) {
+        return switch (status) {
+            case 404 -> "no endpoint " + method + " " + path + "; see /v2 (KServe V2) or /v1/models/{model} (TF Serving)";
+            case 405 -> "method " + method + " not allowed on " + path;
+            default -> "request failed with HTTP status " + status;
+        };
+    }
+}

@@ -1,0 +1,273 @@
+package dev.pier.protocol.kserve;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.pier.api.InferRequest;
+import dev.pier.api.InferResponse;
+import dev.pier.api.InvalidInputException;
+import dev.pier.api.Tensor;
+import dev.pier.protocol.codec.Json;
+import dev.pier.protocol.codec.RawTensors;
+import dev.pier.protocol.codec.TensorWriter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * KServe V2 inference messages in JSON, with the binary tensor data extension, in both directions: the server
+ * decodes requests and encodes responses; {@link dev.pier.protocol.client} encodes requests and decodes
+ * responses. Streaming Jackson throughout (no tree model). Stateless; thread-safe.
+ */
+public final class V2Codec {
+    /** Header giving the JSON part's length when binary tensor data follows it. */
+    public static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
+    /** An encoded message: {@code jsonLength} is -1 for pure JSON, else the JSON prefix length. */
+    public record Encoded(byte[] body, int jsonLength) {
+        public boolean binary() {
+            return jsonLength >= 0;
+        }
+    }
+
+    private V2Codec() {
+    }
+
+    /** Decodes an infer request body; {@code jsonLength} is the header value or -1 when absent. */
+    public static InferRequest decodeRequest(byte[] body, int jsonLength, String model, OptionalLong version) {
+        int json = jsonLength(body, jsonLength);
+        BinarySection binary = new BinarySection(body, json, body.length);
+        String id = null;
+        Map<String, Object> parameters = Map.of();
+        List<Tensor> inputs = null;
+        List<InferRequest.RequestedOutput> outputs = List.of();
+        try (JsonParser p = Json.FACTORY.createParser(body, 0, json)) {
+            Json.expect(p, JsonToken.START_OBJECT, "a JSON object {\"inputs\": [...]} as the request body");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                switch (p.currentName()) {
+                    case "id" -> id = Json.string(p, "id");
+                    case "parameters" -> parameters = Json.parameters(p, "parameters");
+                    case "inputs" -> inputs = tensors(p, "input", binary);
+                    case "outputs" -> outputs = requestedOutputs(p);
+                    default -> Json.skipValue(p);
+                }
+            }
+        } catch (IOException e) {
+            throw rethrow(e);
+        }
+        if (inputs == null) {
+            throw new InvalidInputException("request has no 'inputs' array; expected {\"inputs\": [{\"name\", "
+                    + "\"shape\", \"datatype\", \"data\"}, ...]}");
+        }
+        binary.requireConsumed();
+        return new InferRequest(id, model, version, inputs, outputs, parameters);
+    }
+
+    /** Encodes a response; outputs go binary when the request asked for it per output or with binary_data_output. */
+    public static Encoded encodeResponse(InferResponse response, InferRequest request) {
+        boolean allBinary = Boolean.TRUE.equals(request.parameters().get("binary_data_output"));
+        Map<String, Object> perOutput = new LinkedHashMap<>();
+        for (InferRequest.RequestedOutput o : request.outputs()) {
+            Object b = o.parameters().get("binary_data");
+            if (b != null) {
+                perOutput.put(o.name(), b);
+            }
+        }
+        List<Boolean> binary = new ArrayList<>();
+        for (Tensor t : response.outputs()) {
+            Object b = perOutput.get(t.name());
+            binary.add(b == null ? allBinary : Boolean.TRUE.equals(b));
+        }
+        return encode(g -> {
+            g.writeStringField("model_name", response.model());
+            g.writeStringField("model_version", Long.toString(response.version()));
+            if (response.id() != null) {
+                g.writeStringField("id", response.id());
+            }
+            writeParameters(g, response.parameters());
+        }, "outputs", response.outputs(), binary);
+    }
+
+    /** Encodes a request (client side), every input binary when {@code binaryInputs}. */
+    public static Encoded encodeRequest(InferRequest request, boolean binaryInputs) {
+        List<Boolean> binary = new ArrayList<>();
+        request.inputs().forEach(t -> binary.add(binaryInputs));
+        return encode(g -> {
+            if (request.id() != null) {
+                g.writeStringField("id", request.id());
+            }
+            writeParameters(g, request.parameters());
+        }, "inputs", request.inputs(), binary, request.outputs());
+    }
+
+    /** Decodes a response (client side). */
+    public static InferResponse decodeResponse(byte[] body, int jsonLength) {
+        int json = jsonLength(body, jsonLength);
+        BinarySection binary = new BinarySection(body, json, body.length);
+        String id = null;
+        String model = null;
+        long version = 0;
+        Map<String, Object> parameters = Map.of();
+        List<Tensor> outputs = List.of();
+        try (JsonParser p = Json.FACTORY.createParser(body, 0, json)) {
+            Json.expect(p, JsonToken.START_OBJECT, "a JSON object as the response body");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                switch (p.currentName()) {
+                    case "id" -> id = Json.string(p, "id");
+                    case "model_name" -> model = Json.string(p, "model_name");
+                    case "model_version" -> {
+                        String v = Json.string(p, "model_version");
+                        version = v == null || v.isEmpty() ? 0 : Long.parseLong(v);
+                    }
+                    case "parameters" -> parameters = Json.parameters(p, "parameters");
+                    case "outputs" -> outputs = tensors(p, "output", binary);
+                    default -> Json.skipValue(p);
+                }
+            }
+        } catch (IOException e) {
+            throw rethrow(e);
+        }
+        return new InferResponse(id, model, version, outputs, parameters);
+    }
+
+    private static int jsonLength(byte[] body, int jsonLength) {
+        if (jsonLength < 0) {
+            return body.length;
+        }
+        if (jsonLength > body.length) {
+            throw new InvalidInputException(HEADER_LENGTH + " is " + jsonLength + " but the body has only "
+                    + body.length + " bytes");
+        }
+        return jsonLength;
+    }
+
+    private static List<Tensor> tensors(JsonParser p, String role, BinarySection binary) throws IOException {
+        Json.expect(p, JsonToken.START_ARRAY, "'" + role + "s' to be an array of tensor objects");
+        List<Tensor> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            Tensor t = V2TensorReader.read(p, role, out.size(), binary);
+            if (!names.add(t.name())) {
+                throw new InvalidInputException(role + " '" + t.name() + "' appears more than once");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static List<InferRequest.RequestedOutput> requestedOutputs(JsonParser p) throws IOException {
+        Json.expect(p, JsonToken.START_ARRAY, "'outputs' to be an array of {\"name\", \"parameters\"} objects");
+        List<InferRequest.RequestedOutput> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            Json.require(p, JsonToken.START_OBJECT, "output " + out.size() + " to be an object {\"name\": ...}");
+            String name = null;
+            Map<String, Object> params = Map.of();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                switch (p.currentName()) {
+                    case "name" -> name = Json.string(p, "outputs[" + out.size() + "].name");
+                    case "parameters" -> params = Json.parameters(p, "outputs[" + out.size() + "].parameters");
+                    default -> Json.skipValue(p);
+                }
+            }
+            if (name == null || name.isEmpty()) {
+                throw new InvalidInputException("requested output " + out.size() + ": 'name' is required");
+            }
+            out.add(new InferRequest.RequestedOutput(name, params));
+        }
+        return out;
+    }
+
+    private interface Header {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static Encoded encode(Header header, String field, List<Tensor> tensors, List<Boolean> binary) {
+        return encode(header, field, tensors, binary, List.of());
+    }
+
+    private static Encoded encode(Header header, String field, List<Tensor> tensors, List<Boolean> binary,
+                                  List<InferRequest.RequestedOutput> requested) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        boolean anyBinary = binary.contains(Boolean.TRUE);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            header.write(g);
+            g.writeArrayFieldStart(field);
+            for (int i = 0; i < tensors.size(); i++) {
+                Tensor t = tensors.get(i);
+                g.writeStartObject();
+                g.writeStringField("name", t.name());
+                g.writeStringField("datatype", t.datatype().wireName());
+                g.writeArrayFieldStart("shape");
+                for (long d : t.shape().toArray()) {
+                    g.writeNumber(d);
+                }
+                g.writeEndArray();
+                if (binary.get(i)) {
+                    g.writeObjectFieldStart("parameters");
+                    g.writeNumberField("binary_data_size", RawTensors.size(t));
+                    g.writeEndObject();
+                } else {
+                    g.writeFieldName("data");
+                    new TensorWriter(t, TensorWriter.StringStyle.TEXT).writeFlat(g);
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (!requested.isEmpty()) {
+                g.writeArrayFieldStart("outputs");
+                for (InferRequest.RequestedOutput o : requested) {
+                    g.writeStartObject();
+                    g.writeStringField("name", o.name());
+                    writeParameters(g, o.parameters());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!anyBinary) {
+            return new Encoded(out.toByteArray(), -1);
+        }
+        int jsonLength = out.size();
+        for (int i = 0; i < tensors.size(); i++) {
+            if (binary.get(i)) {
+                out.writeBytes(RawTensors.encode(tensors.get(i)));
+            }
+        }
+        return new Encoded(out.toByteArray(), jsonLength);
+    }
+
+    static void writeParameters(JsonGenerator g, Map<String, Object> parameters) throws IOException {
+        if (parameters.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart("parameters");
+        for (Map.Entry<String, Object> e : parameters.entrySet()) {
+            g.writeFieldName(e.getKey());
+            switch (e.getValue()) {
+                case Boolean b -> g.writeBoolean(b);
+                case Long l -> g.writeNumber(l);
+                case Integer i -> g.writeNumber(i);
+                case Double d -> g.writeNumber(d);
+                case Float f -> g.writeNumber(f);
+                default -> g.writeString(String.valueOf(e.getValue()));
+            }
+        }
+        g.writeEndObject();
+    }
+
+    static RuntimeException rethrow(IOException e) {
+        return Json.rethrow(e);
+    }
+}

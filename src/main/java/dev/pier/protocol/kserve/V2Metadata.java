@@ -1,0 +1,75 @@
+package dev.pier.protocol.kserve;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.pier.api.ModelMetadata;
+import dev.pier.api.TensorSpec;
+import dev.pier.protocol.codec.Json;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** JSON bodies of V2 server and model metadata. Stateless; thread-safe. */
+public final class V2Metadata {
+    private V2Metadata() {
+    }
+
+    public static byte[] server(String name, String version, List<String> extensions) {
+        return write(g -> {
+            g.writeStringField("name", name);
+            g.writeStringField("version", version);
+            g.writeArrayFieldStart("extensions");
+            for (String e : extensions) {
+                g.writeString(e);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    public static byte[] model(ModelMetadata m) {
+        return write(g -> {
+            g.writeStringField("name", m.name());
+            g.writeArrayFieldStart("versions");
+            for (long v : m.versions()) {
+                g.writeString(Long.toString(v));
+            }
+            g.writeEndArray();
+            g.writeStringField("platform", m.platform());
+            tensors(g, "inputs", m.signature().inputs());
+            tensors(g, "outputs", m.signature().outputs());
+        });
+    }
+
+    private static void tensors(JsonGenerator g, String field, List<TensorSpec> specs) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (TensorSpec s : specs) {
+            g.writeStartObject();
+            g.writeStringField("name", s.name());
+            g.writeStringField("datatype", s.datatype().wireName());
+            g.writeArrayFieldStart("shape");
+            for (long d : s.shape().toArray()) {
+                g.writeNumber(d);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

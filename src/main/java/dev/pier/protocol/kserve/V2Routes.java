@@ -1,0 +1,96 @@
+package dev.pier.protocol.kserve;
+
+import dev.pier.api.InferRequest;
+import dev.pier.api.InferenceService;
+import dev.pier.api.InvalidInputException;
+import dev.pier.protocol.HttpSupport;
+import dev.pier.protocol.RestOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Mounts the KServe V2 REST endpoints on a router: health, server metadata, model metadata and readiness
+ * (latest or a given version) and inference (JSON or binary tensor extension). Holds no per-request state;
+ * the handlers run on event loops and never block.
+ */
+public final class V2Routes {
+    /** Extensions this server really implements, reported by {@code GET /v2}. */
+    public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "parameters");
+
+    private final InferenceService service;
+    private final RestOptions options;
+
+    public V2Routes(InferenceService service, RestOptions options) {
+        this.service = service;
+        this.options = options;
+    }
+
+    public void mount(Router router) {
+        router.get("/v2/health/live").handler(ctx -> status(ctx, service.isLive()));
+        router.get("/v2/health/ready").handler(ctx -> status(ctx, service.isReady()));
+        router.get("/v2").handler(ctx -> HttpSupport.json(ctx, 200,
+                V2Metadata.server("pier", options.serverVersion(), EXTENSIONS)));
+        router.get("/v2/models/:model").handler(this::metadata);
+        router.get("/v2/models/:model/versions/:version").handler(this::metadata);
+        router.get("/v2/models/:model/ready").handler(this::ready);
+        router.get("/v2/models/:model/versions/:version/ready").handler(this::ready);
+        router.post("/v2/models/:model/infer").handler(this::infer);
+        router.post("/v2/models/:model/versions/:version/infer").handler(this::infer);
+    }
+
+    private static void status(RoutingContext ctx, boolean ok) {
+        ctx.response().setStatusCode(ok ? 200 : 503).end();
+    }
+
+    private void metadata(RoutingContext ctx) {
+        String model = ctx.pathParam("model");
+        OptionalLong version = HttpSupport.version(ctx.pathParam("version"));
+        HttpSupport.json(ctx, 200, V2Metadata.model(service.metadata(model, version)));
+    }
+
+    private void ready(RoutingContext ctx) {
+        String model = ctx.pathParam("model");
+        OptionalLong version = HttpSupport.version(ctx.pathParam("version"));
+        status(ctx, service.isModelReady(model, version));
+    }
+
+    private void infer(RoutingContext ctx) {
+        HttpSupport.requireJsonOrBinary(ctx.request());
+        String model = ctx.pathParam("model");
+        OptionalLong version = HttpSupport.version(ctx.pathParam("version"));
+        int jsonLength = headerLength(ctx.request().getHeader(V2Codec.HEADER_LENGTH));
+        HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
+            InferRequest request = V2Codec.decodeRequest(body, jsonLength, model, version);
+            HttpSupport.onContext(ctx, service.infer(request), response -> {
+                V2Codec.Encoded encoded = V2Codec.encodeResponse(response, request);
+                var http = ctx.response().setStatusCode(200);
+                if (encoded.binary()) {
+                    http.putHeader("Content-Type", "application/octet-stream")
+                            .putHeader(V2Codec.HEADER_LENGTH, Integer.toString(encoded.jsonLength()));
+                } else {
+                    http.putHeader("Content-Type", "application/json");
+                }
+                http.end(Buffer.buffer(encoded.body()));
+            });
+        });
+    }
+
+    private static int headerLength(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException(V2Codec.HEADER_LENGTH + " must be a non-negative integer, got '" + value + "'");
+    }
+}

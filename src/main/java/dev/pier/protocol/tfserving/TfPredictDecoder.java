@@ -1,0 +1,210 @@
+package dev.pier.protocol.tfserving;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.pier.api.DataType;
+import dev.pier.api.InferRequest;
+import dev.pier.api.InvalidInputException;
+import dev.pier.api.ModelSignature;
+import dev.pier.api.Shape;
+import dev.pier.api.Tensor;
+import dev.pier.api.TensorSpec;
+import dev.pier.protocol.codec.Json;
+import dev.pier.protocol.codec.NestedReader;
+import dev.pier.protocol.codec.TensorBuilder;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * Decodes a TF Serving predict body into an {@link InferRequest}, using the model signature for input names
+ * and dtypes (TF Serving's JSON carries no types). Row format: {@code "instances"}, one entry per example
+ * (the value itself for a one-input model, or an object naming each input); shapes are the batch size
+ * followed by the nesting of one instance. Columnar: {@code "inputs"}, a value or an object of values, each
+ * with its full shape. Stateless; thread-safe.
+ */
+public final class TfPredictDecoder {
+    public static final String DEFAULT_SIGNATURE = "serving_default";
+
+    /** The decoded request and whether the client used the row format (that shapes the answer). */
+    public record Decoded(InferRequest request, boolean rowFormat) {
+    }
+
+    private TfPredictDecoder() {
+    }
+
+    private static void checkSignature(String signatureName) {
+        if (signatureName != null && !signatureName.isEmpty() && !signatureName.equals(DEFAULT_SIGNATURE)) {
+            throw new InvalidInputException("unknown signature_name '" + signatureName + "'; this model has only '"
+                    + DEFAULT_SIGNATURE + "'");
+        }
+    }
+
+    public static Decoded decode(byte[] body, ModelSignature signature, String model, OptionalLong version) {
+        String signatureName = null;
+        List<Tensor> rows = null;
+        List<Tensor> columns = null;
+        try (JsonParser p = Json.FACTORY.createParser(body)) {
+            Json.expect(p, JsonToken.START_OBJECT, "a JSON object {\"instances\": [...]} or {\"inputs\": ...}");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                switch (p.currentName()) {
+                    case "signature_name" -> {
+                        signatureName = Json.string(p, "signature_name");
+                        checkSignature(signatureName); // before the data, so its errors do not hide this one
+                    }
+                    case "instances" -> {
+                        p.nextToken();
+                        rows = instances(p, signature);
+                    }
+                    case "inputs" -> {
+                        p.nextToken();
+                        columns = columnar(p, signature);
+                    }
+                    default -> Json.skipValue(p);
+                }
+            }
+        } catch (IOException e) {
+            throw Json.rethrow(e);
+        }
+        if (rows != null && columns != null) {
+            throw new InvalidInputException("request has both 'instances' and 'inputs'; send one of them");
+        }
+        if (rows == null && columns == null) {
+            throw new InvalidInputException("request needs 'instances' (row format) or 'inputs' (columnar format)");
+        }
+        List<Tensor> inputs = rows != null ? rows : columns;
+        return new Decoded(new InferRequest(null, model, version, inputs, List.of(), Map.of()), rows != null);
+    }
+
+    private static List<Tensor> instances(JsonParser p, ModelSignature sig) throws IOException {
+        Json.require(p, JsonToken.START_ARRAY, "'instances' to be a list with one entry per example");
+        Map<String, NestedReader> readers = new LinkedHashMap<>();
+        Map<String, TensorBuilder> builders = new LinkedHashMap<>();
+        for (TensorSpec s : sig.inputs()) {
+            TensorBuilder b = new TensorBuilder(s.name(), s.datatype(), -1, true);
+            builders.put(s.name(), b);
+            readers.put(s.name(), new NestedReader(b, s.name(), true));
+        }
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonParser value = p;
+            if (p.currentToken() == JsonToken.START_OBJECT && sig.inputs().size() == 1
+                    && sig.inputs().get(0).datatype() == DataType.BYTES) {
+                // an object is either {"b64": ...} (the value) or {"name": value}: look before reading
+                TokenBuffer buffered = new TokenBuffer(p);
+                buffered.copyCurrentStructure(p);
+                value = buffered.asParser();
+                value.nextToken();
+                if (b64Leaf(buffered, sig)) {
+                    readers.get(sig.inputs().get(0).name()).read(value);
+                    n++;
+                    continue;
+                }
+            }
+            if (value.currentToken() == JsonToken.START_OBJECT) {
+                namedInstance(value, n, readers);
+            } else if (sig.inputs().size() == 1) {
+                readers.get(sig.inputs().get(0).name()).read(value);
+            } else {
+                throw new InvalidInputException("instance " + n + " must be an object naming each input ("
+                        + names(sig) + ") because the model has " + sig.inputs().size() + " inputs; got "
+                        + Json.describe(value, value.currentToken()));
+            }
+            n++;
+        }
+        if (n == 0) {
+            throw new InvalidInputException("'instances' is empty; send at least one example");
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (Map.Entry<String, NestedReader> e : readers.entrySet()) {
+            NestedReader r = e.getValue();
+            if (r.values() == 0) {
+                continue;
+            }
+            long[] inner = r.dims();
+            long[] dims = new long[inner.length + 1];
+            dims[0] = n;
+            System.arraycopy(inner, 0, dims, 1, inner.length);
+            out.add(builders.get(e.getKey()).build(Shape.of(dims)));
+        }
+        return out;
+    }
+
+    private static void namedInstance(JsonParser p, int index, Map<String, NestedReader> readers) throws IOException {
+        int seen = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            NestedReader r = readers.get(name);
+            if (r == null) {
+                throw new InvalidInputException("instance " + index + " names unknown input '" + name
+                        + "'; the model's inputs are " + String.join(", ", readers.keySet()));
+            }
+            if (r.values() != index) {
+                throw new InvalidInputException("instance " + index + " gives input '" + name + "' twice");
+            }
+            p.nextToken();
+            r.read(p);
+            seen++;
+        }
+        if (seen != readers.size()) {
+            List<String> missing = readers.entrySet().stream().filter(e -> e.getValue().values() <= index)
+                    .map(Map.Entry::getKey).toList();
+            throw new InvalidInputException("instance " + index + " lacks input(s) " + String.join(", ", missing)
+                    + "; every instance must give every input");
+        }
+    }
+
+    private static List<Tensor> columnar(JsonParser p, ModelSignature sig) throws IOException {
+        JsonParser value = p;
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            TokenBuffer buffered = new TokenBuffer(p);
+            buffered.copyCurrentStructure(p);
+            value = buffered.asParser();
+            value.nextToken();
+            if (!b64Leaf(buffered, sig)) {
+                List<Tensor> out = new ArrayList<>();
+                while (value.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = value.currentName();
+                    TensorSpec spec = sig.input(name).orElseThrow(() -> new InvalidInputException(
+                            "'inputs' names unknown input '" + name + "'; the model's inputs are " + names(sig)));
+                    value.nextToken();
+                    out.add(column(value, spec));
+                }
+                return out;
+            }
+        }
+        if (sig.inputs().size() != 1) {
+            throw new InvalidInputException("'inputs' must be an object naming each input (" + names(sig)
+                    + ") because the model has " + sig.inputs().size() + " inputs");
+        }
+        return List.of(column(value, sig.inputs().get(0)));
+    }
+
+    private static Tensor column(JsonParser p, TensorSpec spec) throws IOException {
+        TensorBuilder b = new TensorBuilder(spec.name(), spec.datatype(), -1, true);
+        NestedReader r = new NestedReader(b, spec.name(), true);
+        r.read(p);
+        return b.build(Shape.of(r.dims()));
+    }
+
+    /** True when a buffered object is a {@code {"b64": ...}} value rather than an object of named inputs. */
+    private static boolean b64Leaf(TokenBuffer buffered, ModelSignature sig) throws IOException {
+        if (sig.input("b64").isPresent()) {
+            return false;
+        }
+        try (JsonParser peek = buffered.asParser()) {
+            peek.nextToken();
+            return peek.nextToken() == JsonToken.FIELD_NAME && "b64".equals(peek.currentName());
+        }
+    }
+
+    private static String names(ModelSignature sig) {
+        return sig.inputs().stream().map(TensorSpec::name).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * TF Serving REST API: model status, model metadata (signature_def) and predict in the row
+ * ({@code instances}) and columnar ({@code inputs}) formats, decoded with the model's signature.
+ */
+package dev.pier.protocol.tfserving;

@@ -1,0 +1,214 @@
+package dev.pier.repository;
+
+import dev.pier.runtime.SessionOptions;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A model's {@code config.yaml}: Triton's model configuration, in YAML, with Triton's field names, limited to
+ * the fields Pier acts on. Every field is optional; the record fills the defaults. Immutable.
+ *
+ * <pre>{@code
+ * name: mnist                      # must equal the model folder's name
+ * platform: onnxruntime_onnx       # or backend: onnxruntime
+ * max_batch_size: 8                # > 0: the first dim is the batch dim and 'dims' leave it out
+ * input:  [{name: x, data_type: TYPE_FP32, dims: [784]}]
+ * output: [{name: y, data_type: TYPE_FP32, dims: [10], label_filename: labels.txt}]
+ * version_policy: {latest: {num_versions: 2}}   # or {all: {}} or {specific: {versions: [1, 3]}}
+ * instance_group: [{count: 1, kind: KIND_CPU}]
+ * parameters:                      # Triton's ONNX Runtime backend parameters
+ *   intra_op_thread_count: {string_value: "1"}
+ *   inter_op_thread_count: {string_value: "1"}
+ * optimization: {graph: {level: 1}}   # Triton's ORT levels: -1 basic, 1 extended, 2 none, 0/absent all
+ * dynamic_batching: {max_queue_delay_microseconds: 500, preferred_batch_size: [4, 8], max_queue_size: 64}
+ * default_model_filename: model.onnx
+ * }</pre>
+ *
+ * Thread counts and the optimisation level use the forms of Triton's ONNX Runtime backend (parameters with
+ * {@code string_value}, and {@code optimization.graph.level}), so a Triton config carries over unchanged.
+ * Other {@code parameters} keys are kept (Triton allows any) and shown in the model's metadata.
+ * {@code instance_group} and {@code dynamic_batching} are validated and recorded; the serving core does not act
+ * on them yet (one thread-safe session per version serves all workers; batching comes with the batcher).
+ */
+public record ModelConfig(String name, String platform, String backend, Integer maxBatchSize,
+                          List<TensorConfig> input, List<TensorConfig> output, VersionPolicy versionPolicy,
+                          List<InstanceGroup> instanceGroup, Map<String, ParameterValue> parameters,
+                          Optimization optimization, DynamicBatching dynamicBatching, String defaultModelFilename) {
+
+    public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
+    static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx");
+    static final Set<String> BACKENDS = Set.of("onnxruntime");
+    /** The {@code parameters} keys that change how the session runs. */
+    public static final String INTRA_OP_THREADS = "intra_op_thread_count";
+    public static final String INTER_OP_THREADS = "inter_op_thread_count";
+
+    public ModelConfig {
+        if (name != null) {
+            ModelNames.requireValid(name);
+        }
+        if (platform != null && !PLATFORMS.contains(platform)) {
+            throw new IllegalArgumentException("'platform' must be one of " + PLATFORMS + " (Pier serves ONNX models), got '" + platform + "'");
+        }
+        if (backend != null && !BACKENDS.contains(backend)) {
+            throw new IllegalArgumentException("'backend' must be one of " + BACKENDS + " (Pier serves ONNX models), got '" + backend + "'");
+        }
+        maxBatchSize = maxBatchSize == null ? 0 : maxBatchSize;
+        if (maxBatchSize < 0) {
+            throw new IllegalArgumentException("'max_batch_size' must be >= 0 (0 = the model does not batch), got " + maxBatchSize);
+        }
+        input = input == null ? List.of() : List.copyOf(input);
+        output = output == null ? List.of() : List.copyOf(output);
+        requireUniqueNames("input", input);
+        requireUniqueNames("output", output);
+        for (TensorConfig in : input) {
+            if (in.labelFilename() != null) {
+                throw new IllegalArgumentException("'label_filename' is for outputs, but input '" + in.name() + "' has one");
+            }
+        }
+        versionPolicy = versionPolicy == null ? VersionPolicy.ofLatest(1) : versionPolicy;
+        instanceGroup = instanceGroup == null ? List.of() : List.copyOf(instanceGroup);
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        for (String key : List.of(INTRA_OP_THREADS, INTER_OP_THREADS)) {
+            if (parameters.containsKey(key)) {
+                parameters.get(key).asNonNegativeInt("parameters." + key);
+            }
+        }
+        optimization = optimization == null ? new Optimization(null) : optimization;
+        if (dynamicBatching != null) {
+            if (maxBatchSize == 0) {
+                throw new IllegalArgumentException("'dynamic_batching' needs 'max_batch_size' > 0, as in Triton");
+            }
+            for (int p : dynamicBatching.preferredBatchSize()) {
+                if (p > maxBatchSize) {
+                    throw new IllegalArgumentException("'dynamic_batching.preferred_batch_size' " + p
+                            + " exceeds 'max_batch_size' " + maxBatchSize);
+                }
+            }
+        }
+        defaultModelFilename = defaultModelFilename == null ? DEFAULT_MODEL_FILENAME : defaultModelFilename;
+        if (!ModelNames.isValid(defaultModelFilename)) {
+            throw new IllegalArgumentException("'default_model_filename' must be a plain file name, got '" + defaultModelFilename + "'");
+        }
+    }
+
+    /** The configuration of a model that has no config.yaml. */
+    public static ModelConfig defaults(String name) {
+        return new ModelConfig(name, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public Optional<DynamicBatching> batching() {
+        return Optional.ofNullable(dynamicBatching);
+    }
+
+    /** Session options from the ONNX Runtime backend parameters; unset ones keep {@link SessionOptions#defaults()}. */
+    public SessionOptions sessionOptions() {
+        SessionOptions d = SessionOptions.defaults();
+        int intra = parameters.containsKey(INTRA_OP_THREADS)
+                ? parameters.get(INTRA_OP_THREADS).asNonNegativeInt(INTRA_OP_THREADS) : d.intraOpThreads();
+        int inter = parameters.containsKey(INTER_OP_THREADS)
+                ? parameters.get(INTER_OP_THREADS).asNonNegativeInt(INTER_OP_THREADS) : d.interOpThreads();
+        return new SessionOptions(intra, inter, optimization.level());
+    }
+
+    private static void requireUniqueNames(String field, List<TensorConfig> tensors) {
+        if (tensors.stream().map(TensorConfig::name).distinct().count() != tensors.size()) {
+            throw new IllegalArgumentException("'" + field + "' names a tensor twice: "
+                    + tensors.stream().map(TensorConfig::name).toList());
+        }
+    }
+
+    /** One entry of Triton's {@code instance_group}. Pier runs ONNX Runtime on CPU: KIND_CPU or KIND_AUTO. */
+    public record InstanceGroup(Integer count, Kind kind) {
+        public enum Kind { KIND_AUTO, KIND_CPU, KIND_GPU, KIND_MODEL }
+
+        public InstanceGroup {
+            count = count == null ? 1 : count;
+            kind = kind == null ? Kind.KIND_CPU : kind;
+            if (count < 1) {
+                throw new IllegalArgumentException("'instance_group.count' must be >= 1, got " + count);
+            }
+            if (kind != Kind.KIND_CPU && kind != Kind.KIND_AUTO) {
+                throw new IllegalArgumentException("'instance_group.kind' must be KIND_CPU or KIND_AUTO (Pier runs ONNX Runtime on CPU), got " + kind);
+            }
+        }
+    }
+
+    /** A Triton parameter value: {@code {string_value: "1"}}. */
+    public record ParameterValue(String stringValue) {
+        public ParameterValue {
+            if (stringValue == null) {
+                throw new IllegalArgumentException("a parameter needs 'string_value', as in {string_value: \"1\"}");
+            }
+        }
+
+        int asNonNegativeInt(String field) {
+            try {
+                int v = Integer.parseInt(stringValue.trim());
+                if (v >= 0) {
+                    return v;
+                }
+            } catch (NumberFormatException ignored) {
+                // falls through to the error below
+            }
+            throw new IllegalArgumentException("'" + field + "' must be a string holding an integer >= 0, got '" + stringValue + "'");
+        }
+    }
+
+    /** Triton's {@code optimization}; Pier reads only {@code graph.level}. */
+    public record Optimization(Graph graph) {
+        public record Graph(Integer level) {
+            public Graph {
+                if (level != null && level != -1 && level != 0 && level != 1 && level != 2) {
+                    throw new IllegalArgumentException("'optimization.graph.level' must be -1 (basic), 1 (extended), 2 (none) "
+                            + "or 0 (all, the default), as in Triton's ONNX Runtime backend; got " + level);
+                }
+            }
+        }
+
+        SessionOptions.Optimization level() {
+            Integer level = graph == null ? null : graph.level();
+            if (level == null) {
+                return SessionOptions.Optimization.ALL;
+            }
+            return switch (level) {
+                case -1 -> SessionOptions.Optimization.BASIC;
+                case 1 -> SessionOptions.Optimization.EXTENDED;
+                case 2 -> SessionOptions.Optimization.NONE;
+                default -> SessionOptions.Optimization.ALL;
+            };
+        }
+    }
+
+    /**
+     * Triton's {@code dynamic_batching}. Parsed now; the batcher acts on it. {@code max_queue_size} may be
+     * given directly (Pier's short form) or as Triton's {@code default_queue_policy.max_queue_size}.
+     */
+    public record DynamicBatching(List<Integer> preferredBatchSize, Long maxQueueDelayMicroseconds, Integer maxQueueSize,
+                                  QueuePolicy defaultQueuePolicy) {
+        public record QueuePolicy(Integer maxQueueSize) {
+        }
+
+        public DynamicBatching {
+            preferredBatchSize = preferredBatchSize == null ? List.of() : List.copyOf(preferredBatchSize);
+            for (Integer p : preferredBatchSize) {
+                if (p == null || p < 1) {
+                    throw new IllegalArgumentException("'dynamic_batching.preferred_batch_size' must hold integers >= 1, got " + preferredBatchSize);
+                }
+            }
+            maxQueueDelayMicroseconds = maxQueueDelayMicroseconds == null ? 0L : maxQueueDelayMicroseconds;
+            if (maxQueueDelayMicroseconds < 0) {
+                throw new IllegalArgumentException("'dynamic_batching.max_queue_delay_microseconds' must be >= 0, got " + maxQueueDelayMicroseconds);
+            }
+            if (maxQueueSize == null && defaultQueuePolicy != null) {
+                maxQueueSize = defaultQueuePolicy.maxQueueSize();
+            }
+            maxQueueSize = maxQueueSize == null ? 0 : maxQueueSize;
+            if (maxQueueSize < 0) {
+                throw new IllegalArgumentException("'dynamic_batching.max_queue_size' must be >= 0 (0 = unbounded), got " + maxQueueSize);
+            }
+        }
+    }
+}

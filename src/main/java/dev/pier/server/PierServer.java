@@ -1,0 +1,105 @@
+package dev.pier.server;
+
+import dev.pier.api.InferenceService;
+import dev.pier.protocol.RestApi;
+import dev.pier.protocol.RestOptions;
+import dev.pier.protocol.grpc.GrpcApi;
+import dev.pier.protocol.grpc.GrpcOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The network side of {@code pier serve}: one Vert.x instance, the REST router (KServe V2 + TF Serving) on
+ * the HTTP port and the V2 gRPC service (+ grpc.health.v1) on the gRPC port, both in front of one
+ * {@link InferenceService}. REST is served by one HttpServer per event loop sharing the port, so both cores
+ * parse JSON; inference itself runs on the serving core's worker pool. Owns Vert.x, not the service.
+ */
+public final class PierServer implements AutoCloseable {
+    private final Vertx vertx;
+    private final List<HttpServer> servers;
+    private final int httpPort;
+    private final int grpcPort;
+
+    private PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort) {
+        this.vertx = vertx;
+        this.servers = servers;
+        this.httpPort = httpPort;
+        this.grpcPort = grpcPort;
+    }
+
+    /** Binds both ports and returns once they accept connections; a port in use fails with a clear message. */
+    public static PierServer start(ServerOptions options, InferenceService service) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
+        List<HttpServer> servers = new ArrayList<>();
+        try {
+            RestOptions rest = RestOptions.defaults().withMaxBodyBytes(options.maxBodyBytes());
+            // Vert.x shares one listening port among servers that ask for the same number, so port 0 is
+            // resolved to a free port first; each server then runs on its own event loop.
+            int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
+            for (int i = 0; i < options.eventLoops(); i++) {
+                HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
+                                .setTcpNoDelay(true).setCompressionSupported(false))
+                        .requestHandler(RestApi.router(vertx, service, rest));
+                servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
+            }
+            GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
+            HttpServer grpc = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true))
+                    .requestHandler(GrpcApi.server(vertx, service, grpcOptions));
+            servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
+            return new PierServer(vertx, servers, httpPort, grpc.actualPort());
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HttpServer await(io.vertx.core.Future<HttpServer> listening, String what, String host, int port) {
+        try {
+            return listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalArgumentException("cannot listen for " + what + " on " + host + ":" + port + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause) + " (is the port in use? choose another with --"
+                    + (what.equals("REST") ? "http" : "grpc") + "-port)", cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out binding " + what + " on " + host + ":" + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding " + what, e);
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    /** Stops accepting connections and closes Vert.x (in-flight responses are cut; drain is a later step). */
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.pier.serving;
+
+import dev.pier.api.ModelState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The {@link ModelManager}'s record of one model: its versions and what the source last said about it.
+ * Mutable and not thread-safe: every field is guarded by the manager's lock.
+ */
+final class ManagedModel {
+    final String name;
+    final TreeMap<Long, Version> versions = new TreeMap<>();
+    /** The loaders of the versions the source aspires now, by version. */
+    Map<Long, ModelLoader> aspired = Map.of();
+    /** Why the source cannot offer this model, or null. */
+    String brokenReason;
+
+    ManagedModel(String name) {
+        this.name = name;
+    }
+
+    /** One version: its state, the reason when FAILED, the loaded model while loaded, and the open handles. */
+    static final class Version {
+        final long version;
+        ModelState state = ModelState.START;
+        String error = "";
+        ModelLoader loader;
+        LoadedModel loaded;
+        int handles;
+
+        Version(long version) {
+            this.version = version;
+        }
+    }
+
+    /** A one-line summary of the versions' states, for error messages. */
+    String describe() {
+        List<String> parts = new ArrayList<>();
+        versions.descendingMap().values().forEach(v ->
+                parts.add("version " + v.version + " " + v.state + (v.error.isEmpty() ? "" : " (" + v.error + ")")));
+        if (brokenReason != null) {
+            parts.add(brokenReason);
+        }
+        return parts.isEmpty() ? "no versions" : String.join("; ", parts);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pier.serving;
+
+import dev.pier.api.ModelSignature;
+import dev.pier.api.TensorSpec;
+import dev.pier.repository.AspiredVersion;
+import dev.pier.repository.ModelConfig;
+import dev.pier.repository.TensorConfig;
+import dev.pier.runtime.InferenceEngine;
+import dev.pier.runtime.ModelSession;
+import dev.pier.runtime.WarmUp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Loader of one model version (TF Serving's term): cheap to construct; {@link #load()} does the
+ * expensive work: creates the session through the {@link InferenceEngine}, checks the config against the
+ * model, reads label files, and runs one warm-up inference (zeros in the config-resolved shapes, dynamic
+ * dimensions = 1) before the version may be reported ready.
+ * {@link #unload()} closes what the last load created. Not thread-safe: the manager calls it from one thread
+ * at a time.
+ */
+public final class ModelLoader {
+    private final String model;
+    private final AspiredVersion version;
+    private final ModelConfig config;
+    private final Path modelDir;
+    private final InferenceEngine engine;
+    private LoadedModel loaded;
+
+    /**
+     * @param modelDir the model's folder, where {@code label_filename}s are resolved
+     */
+    public ModelLoader(String model, AspiredVersion version, ModelConfig config, Path modelDir, InferenceEngine engine) {
+        this.model = model;
+        this.version = version;
+        this.config = config;
+        this.modelDir = modelDir;
+        this.engine = engine;
+    }
+
+    public long version() {
+        return version.version();
+    }
+
+    /**
+     * Loads and warms up the version. Any failure throws, with a message that says what went wrong, and
+     * leaves nothing open.
+     */
+    public LoadedModel load() {
+        Path file = version.modelFile();
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("model file " + file + " not found");
+        }
+        ModelSession session = engine.load(file, config.sessionOptions());
+        try {
+            ModelSignature signature = SignatureResolver.resolve(session.signature(), config);
+            Map<String, List<String>> labels = readLabels(signature);
+            session.run(WarmUp.zeroInputs(signature.inputs()), List.of());
+            loaded = new LoadedModel(model, version.version(), session, signature, config, labels);
+            return loaded;
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private Map<String, List<String>> readLabels(ModelSignature signature) {
+        Map<String, List<String>> labels = new HashMap<>();
+        for (TensorConfig out : config.output()) {
+            if (out.labelFilename() == null) {
+                continue;
+            }
+            Path file = modelDir.resolve(out.labelFilename());
+            try {
+                List<String> lines = Files.readAllLines(file).stream().map(String::strip).toList();
+                labels.put(out.name(), trimTrailingBlank(lines));
+            } catch (IOException e) {
+                throw new IllegalStateException("label_filename of output '" + out.name() + "': cannot read " + file
+                        + " (" + e.getClass().getSimpleName() + ")", e);
+            }
+            TensorSpec spec = signature.output(out.name()).orElseThrow();
+            if (spec.shape().rank() > 0) {
+                long classes = spec.shape().dim(spec.shape().rank() - 1);
+                if (classes > 0 && classes != labels.get(out.name()).size()) {
+                    throw new IllegalStateException("label file " + file + " has " + labels.get(out.name()).size()
+                            + " labels but output '" + out.name() + "' has " + classes + " classes");
+                }
+            }
+        }
+        return labels;
+    }
+
+    private static List<String> trimTrailingBlank(List<String> lines) {
+        int end = lines.size();
+        while (end > 0 && lines.get(end - 1).isEmpty()) {
+            end--;
+        }
+        return List.copyOf(lines.subList(0, end));
+    }
+
+    /** Frees what {@link #load()} created; harmless when nothing is loaded. */
+    public void unload() {
+        if (loaded != null) {
+            loaded.close();
+            loaded = null;
+        }
+    }
+}

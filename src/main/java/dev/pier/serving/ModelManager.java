@@ -1,0 +1,368 @@
+package dev.pier.serving;
+
+import dev.pier.api.ModelNotFoundException;
+import dev.pier.api.ModelState;
+import dev.pier.api.ModelVersionStatus;
+import dev.pier.api.UnavailableException;
+import dev.pier.repository.AspiredVersion;
+import dev.pier.repository.SourcedModel;
+import dev.pier.runtime.InferenceEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Applies what a {@link dev.pier.repository.ModelSource} aspires: loads and unloads model versions, as the
+ * {@link AvailabilityPreservingPolicy} decides, and hands out {@link ModelHandle}s.
+ *
+ * <p>Owns the state machine of every version ({@link ModelState}); {@link #transition} is the one place that
+ * changes a state, and it tells the {@link ModelStateListener} about each change. Loads run in parallel on
+ * {@code loadThreads} threads; a failed load leaves that version FAILED with the reason and does not stop
+ * the others. Unloads wait until every handle on the version is closed.
+ *
+ * <p>Thread-safe: all state is guarded by one lock, held only for bookkeeping, never while loading,
+ * unloading or running a model. Owns the sessions it loads (closed on unload and on {@link #close()}); the
+ * engine stays the caller's.
+ */
+public final class ModelManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+    private static final Map<ModelState, Set<ModelState>> ALLOWED = Map.of(
+            ModelState.START, EnumSet.of(ModelState.LOADING),
+            ModelState.END, EnumSet.of(ModelState.LOADING),
+            ModelState.LOADING, EnumSet.of(ModelState.AVAILABLE, ModelState.FAILED),
+            ModelState.AVAILABLE, EnumSet.of(ModelState.UNLOADING),
+            ModelState.UNLOADING, EnumSet.of(ModelState.END),
+            ModelState.FAILED, EnumSet.noneOf(ModelState.class));
+
+    /** How long {@link #close()} waits for open handles before giving up on their versions. */
+    public static final long CLOSE_TIMEOUT_SECONDS = 30;
+
+    private final InferenceEngine engine;
+    private final ModelStateListener listener;
+    private final ExecutorService loaders;
+    private final ExecutorService unloaders;
+    private final Object lock = new Object();
+    private final Map<String, ManagedModel> models = new TreeMap<>();
+    private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
+    private int inFlight;
+    private boolean closed;
+
+    /**
+     * @param loadThreads how many versions load at once (TF Serving's {@code num_load_threads}); >= 1
+     */
+    public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener) {
+        if (loadThreads < 1) {
+            throw new IllegalArgumentException("loadThreads must be >= 1, got " + loadThreads);
+        }
+        this.engine = engine;
+        this.listener = listener;
+        this.loaders = Executors.newFixedThreadPool(loadThreads, named("pier-load-"));
+        this.unloaders = Executors.newCachedThreadPool(named("pier-unload-"));
+    }
+
+    /**
+     * Makes the served versions follow a full snapshot of the source: new aspired versions load, versions
+     * no longer aspired unload (after their replacement is AVAILABLE), models missing from the snapshot go.
+     * A {@link SourcedModel.Broken} model keeps what it serves and shows the reason in its status.
+     *
+     * @return completes when every load and unload this started (and any before) has finished
+     */
+    public CompletableFuture<Void> apply(List<SourcedModel> snapshot) {
+        synchronized (lock) {
+            if (closed) {
+                throw new UnavailableException("model manager is closed");
+            }
+            Set<String> present = new HashSet<>();
+            for (SourcedModel m : snapshot) {
+                present.add(m.name());
+                ManagedModel entry = models.computeIfAbsent(m.name(), ManagedModel::new);
+                switch (m) {
+                    case SourcedModel.Broken b -> entry.brokenReason = b.reason();
+                    case SourcedModel.Aspired a -> {
+                        entry.brokenReason = null;
+                        Map<Long, ModelLoader> aspired = new HashMap<>();
+                        for (AspiredVersion v : a.versions()) {
+                            aspired.put(v.version(), new ModelLoader(a.name(), v, a.config(), a.directory(), engine));
+                            entry.versions.computeIfAbsent(v.version(), ManagedModel.Version::new);
+                        }
+                        entry.aspired = Map.copyOf(aspired);
+                    }
+                }
+            }
+            for (ManagedModel entry : models.values()) {
+                if (!present.contains(entry.name)) {
+                    entry.aspired = Map.of();
+                    entry.brokenReason = null;
+                }
+            }
+            new ArrayList<>(models.values()).forEach(this::reconcile);
+            return settled();
+        }
+    }
+
+    /** Completes when no load or unload is in flight. */
+    public CompletableFuture<Void> settled() {
+        synchronized (lock) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            if (inFlight == 0) {
+                f.complete(null);
+            } else {
+                settledWaiters.add(f);
+            }
+            return f;
+        }
+    }
+
+    /**
+     * A handle on the given version, or on the newest AVAILABLE one when {@code version} is empty.
+     *
+     * @throws ModelNotFoundException no such model, or no such version of it
+     * @throws UnavailableException   the model or version exists but is not AVAILABLE now
+     */
+    public ModelHandle acquire(String model, OptionalLong version) {
+        synchronized (lock) {
+            ManagedModel entry = entry(model);
+            ManagedModel.Version v;
+            if (version.isPresent()) {
+                v = entry.versions.get(version.getAsLong());
+                if (v == null) {
+                    throw new ModelNotFoundException("model '" + model + "' has no version " + version.getAsLong()
+                            + "; its versions are " + entry.versions.keySet());
+                }
+                if (v.state != ModelState.AVAILABLE) {
+                    throw new UnavailableException("model '" + model + "' version " + v.version + " is " + v.state
+                            + (v.error.isEmpty() ? "" : ": " + v.error) + ", not AVAILABLE");
+                }
+            } else {
+                v = entry.versions.descendingMap().values().stream()
+                        .filter(e -> e.state == ModelState.AVAILABLE).findFirst()
+                        .orElseThrow(() -> new UnavailableException("model '" + model + "' has no AVAILABLE version: "
+                                + entry.describe()));
+            }
+            v.handles++;
+            ManagedModel.Version pinned = v;
+            return new ModelHandle(v.loaded, () -> release(pinned));
+        }
+    }
+
+    /** Every version the manager knows of a model, newest first; version 0 stands for the model itself when its source reports it broken. */
+    public List<ModelVersionStatus> status(String model) {
+        synchronized (lock) {
+            ManagedModel entry = entry(model);
+            List<ModelVersionStatus> out = new ArrayList<>();
+            for (ManagedModel.Version v : entry.versions.descendingMap().values()) {
+                out.add(new ModelVersionStatus(model, v.version, v.state, v.error));
+            }
+            if (entry.brokenReason != null) {
+                out.add(new ModelVersionStatus(model, 0, ModelState.FAILED, entry.brokenReason));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    /** AVAILABLE versions of a model, oldest first (empty when none or unknown). */
+    public List<Long> availableVersions(String model) {
+        synchronized (lock) {
+            ManagedModel entry = model == null ? null : models.get(model);
+            if (entry == null) {
+                return List.of();
+            }
+            return entry.versions.values().stream().filter(v -> v.state == ModelState.AVAILABLE).map(v -> v.version).toList();
+        }
+    }
+
+    /** Names of every model the manager knows, including broken ones, sorted. */
+    public List<String> modelNames() {
+        synchronized (lock) {
+            return List.copyOf(models.keySet());
+        }
+    }
+
+    /**
+     * Unloads everything and stops the load threads. Waits for open handles up to {@link #CLOSE_TIMEOUT_SECONDS};
+     * after that it logs what is still pinned and returns, leaving those sessions to the process exit.
+     */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            models.values().forEach(m -> m.aspired = Map.of());
+            new ArrayList<>(models.values()).forEach(this::reconcile);
+            closed = true;
+            done = settled();
+        }
+        try {
+            done.get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("model manager closed with unloads still waiting for open handles: {}", modelNames());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("model manager close failed: {}", e.getCause().toString());
+        }
+        loaders.shutdown();
+        unloaders.shutdown();
+        try {
+            loaders.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the state machine; everything below runs with the lock held unless said otherwise ----
+
+    private void reconcile(ManagedModel entry) {
+        List<AvailabilityPreservingPolicy.VersionState> snapshot = entry.versions.values().stream()
+                .map(v -> new AvailabilityPreservingPolicy.VersionState(v.version, v.state, entry.aspired.containsKey(v.version)))
+                .toList();
+        for (AvailabilityPreservingPolicy.Action action : AvailabilityPreservingPolicy.next(snapshot)) {
+            ManagedModel.Version v = entry.versions.get(action.version());
+            switch (action.kind()) {
+                case LOAD -> startLoad(entry, v, entry.aspired.get(v.version));
+                case UNLOAD -> startUnload(entry, v);
+                case FORGET -> entry.versions.remove(v.version);
+            }
+        }
+        if (entry.versions.isEmpty() && entry.aspired.isEmpty() && entry.brokenReason == null) {
+            models.remove(entry.name);
+        }
+    }
+
+    private void startLoad(ManagedModel entry, ManagedModel.Version v, ModelLoader loader) {
+        transition(entry, v, ModelState.LOADING, "");
+        inFlight++;
+        loaders.execute(() -> {
+            LoadedModel loaded = null;
+            String error = "";
+            try {
+                loaded = loader.load();   // outside the lock: slow
+            } catch (RuntimeException | LinkageError e) {
+                error = e.getMessage() != null ? e.getMessage() : e.toString();
+            }
+            List<CompletableFuture<Void>> settledNow;
+            synchronized (lock) {
+                if (loaded != null) {
+                    v.loader = loader;
+                    v.loaded = loaded;
+                    transition(entry, v, ModelState.AVAILABLE, "");
+                } else {
+                    transition(entry, v, ModelState.FAILED, error);
+                }
+                settledNow = finished(entry);
+            }
+            settledNow.forEach(f -> f.complete(null));   // outside the lock: callers' callbacks may run here
+        });
+    }
+
+    private void startUnload(ManagedModel entry, ManagedModel.Version v) {
+        transition(entry, v, ModelState.UNLOADING, "");
+        inFlight++;
+        unloaders.execute(() -> {
+            ModelLoader loader;
+            synchronized (lock) {
+                while (v.handles > 0) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                loader = v.loader;
+                v.loader = null;
+                v.loaded = null;
+            }
+            try {
+                loader.unload();   // outside the lock: frees native memory
+            } catch (RuntimeException e) {
+                LOG.warn("model '{}' version {}: closing the session failed: {}", entry.name, v.version, e.toString());
+            }
+            List<CompletableFuture<Void>> settledNow;
+            synchronized (lock) {
+                transition(entry, v, ModelState.END, "");
+                settledNow = finished(entry);
+            }
+            settledNow.forEach(f -> f.complete(null));
+        });
+    }
+
+    /** Ends one transition in flight; returns the waiters to complete (after the lock is released) when none is left. */
+    private List<CompletableFuture<Void>> finished(ManagedModel entry) {
+        inFlight--;
+        if (models.get(entry.name) == entry) {
+            reconcile(entry);
+        }
+        if (inFlight > 0) {
+            return List.of();
+        }
+        List<CompletableFuture<Void>> waiters = List.copyOf(settledWaiters);
+        settledWaiters.clear();
+        return waiters;
+    }
+
+    /** The one method that changes a version's state. */
+    private void transition(ManagedModel entry, ManagedModel.Version v, ModelState to, String error) {
+        ModelState from = v.state;
+        if (!ALLOWED.get(from).contains(to)) {
+            throw new IllegalStateException("model '" + entry.name + "' version " + v.version + ": no transition " + from + " -> " + to);
+        }
+        v.state = to;
+        v.error = error;
+        if (to == ModelState.FAILED) {
+            LOG.warn("model '{}' version {}: {} -> FAILED: {}", entry.name, v.version, from, error);
+        } else {
+            LOG.info("model '{}' version {}: {} -> {}", entry.name, v.version, from, to);
+        }
+        try {
+            listener.onTransition(new ModelStateListener.Event(entry.name, v.version, from, to, error));
+        } catch (RuntimeException e) {
+            LOG.warn("model state listener failed on {} -> {}: {}", from, to, e.toString());
+        }
+    }
+
+    private void release(ManagedModel.Version v) {
+        synchronized (lock) {
+            v.handles--;
+            if (v.handles == 0) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private ManagedModel entry(String model) {
+        ManagedModel entry = model == null ? null : models.get(model);
+        if (entry == null) {
+            throw new ModelNotFoundException("model '" + model + "' not found; known models are " + models.keySet());
+        }
+        return entry;
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package dev.pier.serving;
+
+import dev.pier.api.InferRequest;
+import dev.pier.api.InvalidInputException;
+import dev.pier.api.ModelSignature;
+import dev.pier.api.Tensor;
+import dev.pier.api.TensorSpec;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a request against the signature a version serves with (model file + config overrides) before it
+ * reaches the runtime, so that every mistake comes back as an {@link InvalidInputException} that names the
+ * input, what was expected and what was sent. Pure and stateless.
+ */
+public final class RequestValidator {
+    private RequestValidator() {
+    }
+
+    /**
+     * Validates inputs and requested outputs.
+     *
+     * @param maxBatchSize Triton's {@code max_batch_size}: when > 0 the first dimension of every input is the
+     *                     batch, at most this large and the same across inputs
+     * @return the output names to compute, in the order the client asked (all outputs when none asked)
+     */
+    public static List<String> validate(InferRequest request, ModelSignature signature, int maxBatchSize) {
+        String model = "model '" + request.model() + "'";
+        Set<String> seen = new HashSet<>();
+        long batch = -1;
+        String batchInput = null;
+        for (Tensor t : request.inputs()) {
+            if (!seen.add(t.name())) {
+                throw new InvalidInputException("input '" + t.name() + "' is given twice");
+            }
+            TensorSpec spec = signature.input(t.name()).orElseThrow(() -> new InvalidInputException(
+                    model + " has no input '" + t.name() + "'; its inputs are " + names(signature.inputs())));
+            if (t.datatype() != spec.datatype()) {
+                throw new InvalidInputException("input '" + t.name() + "' must be " + spec.datatype() + ", got " + t.datatype());
+            }
+            if (!t.shape().fits(spec.shape())) {
+                throw new InvalidInputException("input '" + t.name() + "' must have shape " + spec.shape()
+                        + " (-1 = any size), got " + t.shape());
+            }
+            if (maxBatchSize > 0) {
+                long b = t.shape().dim(0);
+                if (b > maxBatchSize) {
+                    throw new InvalidInputException("input '" + t.name() + "' has batch size " + b
+                            + ", more than the model's max_batch_size " + maxBatchSize);
+                }
+                if (batchInput != null && b != batch) {
+                    throw new InvalidInputException("inputs must share the batch size: '" + batchInput + "' has " + batch
+                            + ", '" + t.name() + "' has " + b);
+                }
+                batch = b;
+                batchInput = t.name();
+            }
+        }
+        for (TensorSpec spec : signature.inputs()) {
+            if (!seen.contains(spec.name())) {
+                throw new InvalidInputException(model + " needs input '" + spec.name() + "' (" + spec.datatype() + " "
+                        + spec.shape() + "), which the request lacks; it sent " + new ArrayList<>(seen));
+            }
+        }
+        return outputs(request, signature, model);
+    }
+
+    private static List<String> outputs(InferRequest request, ModelSignature signature, String model) {
+        if (request.outputs().isEmpty()) {
+            return names(signature.outputs());
+        }
+        List<String> names = new ArrayList<>();
+        for (InferRequest.RequestedOutput o : request.outputs()) {
+            if (signature.output(o.name()).isEmpty()) {
+                throw new InvalidInputException(model + " has no output '" + o.name() + "'; its outputs are "
+                        + names(signature.outputs()));
+            }
+            if (names.contains(o.name())) {
+                throw new InvalidInputException("output '" + o.name() + "' is requested twice");
+            }
+            names.add(o.name());
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<String> names(List<TensorSpec> specs) {
+        return specs.stream().map(TensorSpec::name).toList();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.pier.serving;
+
+import dev.pier.api.InferRequest;
+import dev.pier.api.InferResponse;
+import dev.pier.api.InferenceService;
+import dev.pier.api.InternalException;
+import dev.pier.api.ModelMetadata;
+import dev.pier.api.ModelNotFoundException;
+import dev.pier.api.ModelVersionStatus;
+import dev.pier.api.PierException;
+import dev.pier.api.Tensor;
+import dev.pier.api.UnavailableException;
+import dev.pier.repository.ModelSource;
+import dev.pier.repository.SourcedModel;
+import dev.pier.runtime.InferenceEngine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The serving core behind every protocol: implements {@link InferenceService} on a {@link ModelSource} and a
+ * {@link ModelManager}. A request is resolved to a version (the newest AVAILABLE one when none is asked for)
+ * and validated on the caller's thread, which is cheap; the model runs on a bounded worker pool, never on the
+ * caller's thread. When all workers are busy and the queue is full the request fails at once with
+ * {@link UnavailableException} (503), so overload shows as errors rather than unbounded latency.
+ *
+ * <p>Thread-safe. Owns the manager and the worker pool ({@link #close()} stops both); the engine stays the
+ * caller's.
+ */
+public final class ServingCore implements InferenceService, AutoCloseable {
+    private final ModelSource source;
+    private final ModelManager manager;
+    private final ThreadPoolExecutor workers;
+    private final ServingOptions options;
+    private volatile List<String> configured = List.of();
+    private volatile boolean closed;
+
+    public ServingCore(ModelSource source, ModelManager manager, ServingOptions options) {
+        this.source = source;
+        this.manager = manager;
+        this.options = options;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(options.queueCapacity()), r -> {
+                    Thread t = new Thread(r, "pier-infer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Scans the models, loads them all and returns once every initial load has finished; failed models are
+     * recorded in their status and do not stop the others.
+     */
+    public static ServingCore start(ServingOptions options, InferenceEngine engine) {
+        return start(options, engine, ModelStateListener.NONE);
+    }
+
+    public static ServingCore start(ServingOptions options, InferenceEngine engine, ModelStateListener listener) {
+        ModelSource source = options.source();
+        ServingCore core = new ServingCore(source, new ModelManager(engine, options.loadThreads(), listener), options);
+        try {
+            core.refresh().join();
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
+        return core;
+    }
+
+    /** Scans the source again and applies it; completes when the resulting loads and unloads are done. */
+    public CompletableFuture<Void> refresh() {
+        List<SourcedModel> scan = source.scan();
+        configured = scan.stream().map(SourcedModel::name).toList();
+        return manager.apply(scan);
+    }
+
+    public ModelManager manager() {
+        return manager;
+    }
+
+    @Override
+    public CompletionStage<InferResponse> infer(InferRequest request) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new UnavailableException("server is shutting down"));
+        }
+        ModelHandle handle = null;
+        List<String> outputs;
+        try {
+            handle = manager.acquire(request.model(), request.version());
+            outputs = RequestValidator.validate(request, handle.signature(), handle.loaded().config().maxBatchSize());
+        } catch (PierException e) {
+            if (handle != null) {
+                handle.close();
+            }
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<InferResponse> result = new CompletableFuture<>();
+        ModelHandle pinned = handle;
+        try {
+            workers.execute(() -> run(request, pinned, outputs, result));
+        } catch (RejectedExecutionException e) {
+            pinned.close();
+            result.completeExceptionally(workers.isShutdown() ? new UnavailableException("server is shutting down")
+                    : new UnavailableException("server busy: all " + options.workerThreads()
+                    + " inference workers are busy and " + options.queueCapacity() + " requests are queued; retry later"));
+        }
+        return result;
+    }
+
+    private static void run(InferRequest request, ModelHandle handle, List<String> outputs, CompletableFuture<InferResponse> result) {
+        try (handle) {
+            Map<String, Tensor> inputs = request.inputs().stream().collect(Collectors.toMap(Tensor::name, Function.identity()));
+            List<Tensor> tensors = handle.session().run(inputs, outputs);
+            result.complete(new InferResponse(request.id(), request.model(), handle.version(), tensors, Map.of()));
+        } catch (PierException e) {
+            result.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new InternalException("model '" + request.model() + "' version " + handle.version()
+                    + " failed to run: " + e.getMessage(), e));
+        }
+    }
+
+    @Override
+    public ModelMetadata metadata(String model, OptionalLong version) {
+        try (ModelHandle h = manager.acquire(model, version)) {
+            return new ModelMetadata(model, h.version(), manager.availableVersions(model), ModelMetadata.ONNX_PLATFORM,
+                    h.signature(), ModelProperties.of(h.loaded()));
+        }
+    }
+
+    @Override
+    public List<ModelVersionStatus> status(String model, OptionalLong version) {
+        List<ModelVersionStatus> all = manager.status(model);
+        if (version.isEmpty()) {
+            return all;
+        }
+        List<ModelVersionStatus> one = all.stream().filter(s -> s.version() == version.getAsLong()).toList();
+        if (one.isEmpty()) {
+            throw new ModelNotFoundException("model '" + model + "' has no version " + version.getAsLong() + "; its versions are "
+                    + all.stream().map(ModelVersionStatus::version).filter(v -> v > 0).collect(Collectors.toCollection(TreeSet::new)));
+        }
+        return one;
+    }
+
+    @Override
+    public boolean isModelReady(String model, OptionalLong version) {
+        List<Long> available = manager.availableVersions(model);
+        return !closed && (version.isPresent() ? available.contains(version.getAsLong()) : !available.isEmpty());
+    }
+
+    @Override
+    public boolean isLive() {
+        return !closed;
+    }
+
+    @Override
+    public boolean isReady() {
+        return !closed && configured.stream().allMatch(m -> !manager.availableVersions(m).isEmpty());
+    }
+
+    @Override
+    public List<String> modelNames() {
+        TreeSet<String> names = new TreeSet<>(manager.modelNames());
+        names.addAll(configured);
+        return List.copyOf(names);
+    }
+
+    /** Stops taking requests, lets queued ones finish (up to 30 s), then unloads every model. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        workers.shutdown();
+        try {
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        manager.close();
+    }
+}

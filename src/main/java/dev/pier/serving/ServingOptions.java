@@ -1,0 +1,57 @@
+package dev.pier.serving;
+
+import dev.pier.repository.ModelSource;
+import dev.pier.repository.RepositorySource;
+import dev.pier.repository.SingleModelSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How the serving core runs.
+ *
+ * @param modelPath     a model repository folder ({@code <root>/<model>/<version>/model.onnx}), or one
+ *                      {@code .onnx} file served as version 1
+ * @param modelName     the name for a single file; null takes the file name without extension. Ignored for
+ *                      a repository, where folder names are the model names
+ * @param workerThreads threads that run inferences; default: the number of processors
+ * @param queueCapacity requests that may wait for a worker; beyond that requests fail fast with
+ *                      UNAVAILABLE (503) instead of piling up latency. Default 256
+ * @param loadThreads   model versions loading at once; default 2
+ */
+public record ServingOptions(Path modelPath, String modelName, int workerThreads, int queueCapacity, int loadThreads) {
+    public static final int DEFAULT_QUEUE_CAPACITY = 256;
+    public static final int DEFAULT_LOAD_THREADS = 2;
+
+    public ServingOptions {
+        if (modelPath == null) {
+            throw new IllegalArgumentException("a model repository folder or a model file is required");
+        }
+        if (workerThreads < 1 || queueCapacity < 1 || loadThreads < 1) {
+            throw new IllegalArgumentException("workerThreads, queueCapacity and loadThreads must be >= 1, got "
+                    + workerThreads + ", " + queueCapacity + ", " + loadThreads);
+        }
+    }
+
+    /** Defaults for a path: a repository folder, or a single model file with an optional name. */
+    public static ServingOptions of(Path modelPath, String modelName) {
+        return new ServingOptions(modelPath, modelName, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                DEFAULT_QUEUE_CAPACITY, DEFAULT_LOAD_THREADS);
+    }
+
+    public ServingOptions withWorkers(int workers, int queue) {
+        return new ServingOptions(modelPath, modelName, workers, queue, loadThreads);
+    }
+
+    /** The source these options describe; fails with a clear message when the path does not exist. */
+    public ModelSource source() {
+        if (Files.isDirectory(modelPath)) {
+            return new RepositorySource(modelPath);
+        }
+        if (Files.isRegularFile(modelPath)) {
+            return new SingleModelSource(modelPath, modelName != null ? modelName : SingleModelSource.defaultName(modelPath));
+        }
+        throw new IllegalArgumentException("model path " + modelPath.toAbsolutePath()
+                + " does not exist; expected a model repository folder or a .onnx file");
+    }
+}

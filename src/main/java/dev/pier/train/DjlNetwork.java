@@ -1,0 +1,97 @@
+package dev.pier.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+
+/**
+ * A DJL network built from an {@link Architecture}, with its parameters allocated and ready to train,
+ * predict or export. Owns native memory: close it. Not thread-safe (training mutates the parameters).
+ */
+public final class DjlNetwork implements AutoCloseable {
+    private final Model model;
+    private final Architecture architecture;
+    private final dev.pier.api.Shape exampleShape;
+
+    private DjlNetwork(Model model, Architecture architecture, dev.pier.api.Shape exampleShape) {
+        this.model = model;
+        this.architecture = architecture;
+        this.exampleShape = exampleShape;
+    }
+
+    /**
+     * Builds the network for examples of {@code exampleShape} and initialises its parameters (Xavier for
+     * weights, zeros for biases), seeded so the same seed gives the same initial weights.
+     */
+    public static DjlNetwork create(Architecture architecture, dev.pier.api.Shape exampleShape, long seed) {
+        DjlEngines.pytorch();
+        DjlEngines.seed(seed);
+        SequentialBlock block = Networks.build(architecture);
+        Model model = Model.newInstance("pier", DjlEngines.ENGINE);
+        try {
+            model.setBlock(block);
+            block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, batchShape(exampleShape, 1));
+            return new DjlNetwork(model, architecture, exampleShape);
+        } catch (RuntimeException e) {
+            model.close();
+            throw new IllegalArgumentException("architecture " + architecture.name() + " does not fit examples of shape "
+                    + exampleShape + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public SequentialBlock block() {
+        return (SequentialBlock) model.getBlock();
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public dev.pier.api.Shape exampleShape() {
+        return exampleShape;
+    }
+
+    /** The network's raw outputs (logits) for {@code count} examples, row-major {@code [count, classes]}. */
+    public float[] logits(float[] features, int count) {
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            NDArray x = scope.create(features, batchShape(exampleShape, count));
+            NDList out = block().forward(new ParameterStore(scope, false), new NDList(x), false);
+            return out.singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /** Softmax of {@link #logits}, computed by the engine exactly as the exported graph's last node does. */
+    public float[] probabilities(float[] features, int count) {
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            NDArray x = scope.create(features, batchShape(exampleShape, count));
+            NDList out = block().forward(new ParameterStore(scope, false), new NDList(x), false);
+            return out.singletonOrThrow().softmax(1).toFloatArray();
+        }
+    }
+
+    static Shape batchShape(dev.pier.api.Shape example, long batch) {
+        long[] dims = new long[example.rank() + 1];
+        dims[0] = batch;
+        for (int i = 0; i < example.rank(); i++) {
+            dims[i + 1] = example.dim(i);
+        }
+        return new Shape(dims);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pier.train;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+
+/**
+ * A console progress bar per epoch with live loss and accuracy, then one summary line per epoch.
+ * Not thread-safe; used from the training thread only.
+ */
+public final class ProgressBarListener implements TrainingListener {
+    private final PrintStream out;
+    private final boolean showBar;
+    private ProgressBar bar;
+
+    /** @param showBar false prints only the per-epoch summary lines (for logs and CI) */
+    public ProgressBarListener(PrintStream out, boolean showBar) {
+        this.out = out;
+        this.showBar = showBar;
+    }
+
+    @Override
+    public void onEpochStart(int epoch, int totalEpochs, int batches) {
+        if (!showBar) {
+            return;
+        }
+        bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + totalEpochs).setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
+                .setUpdateIntervalMillis(250).build();
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, double runningLoss, double runningAccuracy) {
+        if (bar == null) {
+            return;
+        }
+        bar.step();
+        if (batch % 20 == 0) {
+            bar.setExtraMessage(String.format(" loss %.4f acc %.4f", runningLoss, runningAccuracy));
+        }
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats s) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        String val = s.validationLoss() == null ? ""
+                : String.format(", val loss %.4f acc %.4f", s.validationLoss(), s.validationAccuracy());
+        out.printf("epoch %d: loss %.4f acc %.4f%s (%.1f s)%n", s.epoch(), s.trainLoss(), s.trainAccuracy(), val, s.seconds());
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pier.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pier.api.Shape;
+import dev.pier.data.Datasets;
+import dev.pier.data.LabeledData;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Trains a classifier on a {@link LabeledData} and exports it to ONNX: the one call the CLI and the
+ * quickstart make. {@link #fit} is the lower-level step for callers that hold a {@link DjlNetwork}
+ * themselves (fine-tuning an imported model, for instance). Stateless and thread-safe; each call owns the
+ * native memory it allocates.
+ */
+public final class TrainingService {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * Loads a dataset spec (see {@link Datasets}) in the layout the architecture needs (MNIST as
+     * {@code [1,28,28]} for convolutional networks, {@code [784]} otherwise), then {@link #train}s on it.
+     */
+    public TrainingResult train(String dataset, Datasets.Options dataOptions, TrainOptions options,
+                                TrainingListener listener) throws IOException {
+        boolean images = Architectures.parse(options.architecture(), 10).wantsImages();
+        Datasets.Options resolved = dataOptions.mnistShape() != null ? dataOptions
+                : new Datasets.Options(dataOptions.dataDir(), images ? Shape.of(1, 28, 28) : Shape.of(784),
+                        dataOptions.csv(), dataOptions.images());
+        return train(Datasets.load(dataset, resolved), options, listener);
+    }
+
+    /** Trains, writes the ONNX model to {@code options.output()} and the log JSON, and returns both. */
+    public TrainingResult train(LabeledData data, TrainOptions options, TrainingListener listener) throws IOException {
+        Architecture architecture = Architectures.parse(options.architecture(), data.numClasses());
+        try (DjlNetwork net = newNetwork(architecture, data, options.seed())) {
+            TrainingLog log = fit(net, data, options, listener);
+            OnnxExporter.export(net, options.output());
+            Path logFile = options.effectiveLogFile();
+            writeLog(log, logFile);
+            return new TrainingResult(options.output(), logFile, log, log.exported());
+        }
+    }
+
+    /** Builds and initialises a network for {@code data}, checking that its output has one value per class. */
+    public DjlNetwork newNetwork(Architecture architecture, LabeledData data, long seed) {
+        if (architecture.wantsImages() && data.exampleShape().rank() != 3) {
+            throw new IllegalArgumentException("architecture " + architecture.name() + " starts with convolutions and needs "
+                    + "[channels, height, width] examples, but " + data.name() + " has examples of shape " + data.exampleShape());
+        }
+        DjlNetwork net = DjlNetwork.create(architecture, data.exampleShape(), seed);
+        ai.djl.ndarray.types.Shape out = net.block().getOutputShapes(
+                new ai.djl.ndarray.types.Shape[] {DjlNetwork.batchShape(data.exampleShape(), 1)})[0];
+        if (out.dimension() != 2 || out.get(1) != data.numClasses()) {
+            net.close();
+            throw new IllegalArgumentException("architecture " + architecture.name() + " outputs shape " + out
+                    + " per batch, but " + data.name() + " has " + data.numClasses() + " classes: the last layer must be dense with "
+                    + data.numClasses() + " units");
+        }
+        return net;
+    }
+
+    /** Trains {@code net} in place; it ends up holding the weights to export. */
+    public TrainingLog fit(DjlNetwork net, LabeledData data, TrainOptions options, TrainingListener listener) throws IOException {
+        if (!data.exampleShape().equals(net.exampleShape())) {
+            throw new IllegalArgumentException("network expects examples of shape " + net.exampleShape() + " but "
+                    + data.name() + " has " + data.exampleShape());
+        }
+        return new TrainingLoop(net, data, options, listener).run();
+    }
+
+    static void writeLog(TrainingLog log, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        // A plain sibling name (not createTempFile) so the log gets the usual umask permissions, not 0600.
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            JSON.writeValue(tmp.toFile(), log);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
