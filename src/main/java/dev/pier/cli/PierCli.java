@@ -45,8 +45,7 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        // ONNX Runtime's native start-up needs more stack than a main thread may have (see LargeStack)
-        System.exit(LargeStack.call("pier", () -> execute(args)));
+        System.exit(execute(args));
     }
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */

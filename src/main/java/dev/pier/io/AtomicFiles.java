@@ -45,7 +45,13 @@ public final class AtomicFiles {
     public static void write(Path target, byte[] content) throws IOException {
         Path tmp = tempFor(target);
         try {
-            Files.write(tmp, content);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true); // on disk before it becomes visible under the target's name
+            }
             publish(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
