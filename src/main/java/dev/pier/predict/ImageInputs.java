@@ -18,7 +18,8 @@ import java.util.List;
  * Turns image files (anything javax.imageio reads: PNG, JPEG, BMP, GIF) into one FP32 batch for a declared
  * input: grayscale or RGB as the input's channels say, resized to its height and width (bilinear), scaled to
  * [0,1], one row per image. The layout follows the declared shape: {@code [N,H*W]}, {@code [N,H,W]},
- * {@code [N,C,H,W]} or {@code [N,H,W,C]} with C of 1 or 3. Stateless; thread-safe.
+ * {@code [N,C,H,W]} or {@code [N,H,W,C]} with C of 1 or 3 (channels-first when both could be C); a dynamic
+ * H or W keeps the image's own size. Stateless; thread-safe.
  */
 public final class ImageInputs {
     private ImageInputs() {
@@ -71,7 +72,8 @@ public final class ImageInputs {
                 return new Layout(h, w, 1, true, new long[] {h, w});
             }
             case 4 -> {
-                boolean first = (d[1] == 1 || d[1] == 3) && !(d[3] == 1 || d[3] == 3);
+                // ONNX models are mostly channels-first (PyTorch), so that wins when both ends could be channels
+                boolean first = d[1] == 1 || d[1] == 3;
                 boolean last = d[3] == 1 || d[3] == 3;
                 if (!first && !last) {
                     throw new IllegalArgumentException(declared + "; images need [N,C,H,W] or [N,H,W,C] with C = 1 "

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.PierException;
+import dev.pier.api.UnavailableException;
 import dev.pier.protocol.kserve.V2Codec;
 
 import java.io.IOException;
@@ -22,6 +23,31 @@ public final class PredictService {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public PredictResult predict(PredictOptions o) {
+        try {
+            return call(o);
+        } catch (UnavailableException e) {
+            throw unreachable(e, o);
+        }
+    }
+
+    /** The JDK's connect errors often carry no message ("...: null"); say what failed and what to check. */
+    private static UnavailableException unreachable(UnavailableException e, PredictOptions o) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (!(root instanceof java.net.ConnectException) && !(root instanceof java.nio.channels.ClosedChannelException)
+                && !(root instanceof java.net.UnknownHostException)) {
+            return e;
+        }
+        String where = o.protocol() == PredictOptions.Protocol.GRPC ? PredictTransport.grpcTarget(o.url()).toString()
+                : PredictTransport.restBase(o.url()).toString();
+        String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return new UnavailableException("cannot reach the server at " + where + " (" + why + "); is it running, and is "
+                + "--url right for --protocol " + o.protocol().name().toLowerCase(java.util.Locale.ROOT) + "?", e);
+    }
+
+    private PredictResult call(PredictOptions o) {
         try (PredictTransport transport = new PredictTransport(o)) {
             Supplier<RemoteModel> metadata = memo(transport::metadata);
             PreparedInput input = InputLoader.load(o, metadata);

@@ -351,7 +351,11 @@ class PredictEndToEndTest {
         Run run = pier("predict", "--url", "http://127.0.0.1:1", "--model", "mnist", "--input-name", "input",
                 "--input", dir.resolve("x.npy").toString());
         assertThat(run.exit()).isNotZero();
-        assertThat(run.err()).contains("cannot reach");
+        assertThat(run.err()).contains("cannot reach the server at http://127.0.0.1:1");
+        Run grpcRun = pier("predict", "--url", "127.0.0.1:1", "--protocol", "grpc", "--model", "mnist",
+                "--input-name", "input", "--input", dir.resolve("x.npy").toString());
+        assertThat(grpcRun.exit()).isNotZero();
+        assertThat(grpcRun.err()).contains("cannot reach the server at grpc://127.0.0.1:1");
     }
 
     @Test
