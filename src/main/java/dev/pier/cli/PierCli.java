@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 TrainCommand.class,
+                QuickstartCommand.class,
                 ServeCommand.class,
                 BenchCommand.class,
                 ExampleModelCommand.class,

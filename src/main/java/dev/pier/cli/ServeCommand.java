@@ -1,20 +1,14 @@
 package dev.pier.cli;
 
-import dev.pier.api.ModelVersionStatus;
-import dev.pier.runtime.onnx.OrtEngine;
-import dev.pier.server.PierServer;
+import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
-import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code pier serve}: serves a model repository (or one model file) over REST and gRPC until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -63,38 +57,10 @@ public final class ServeCommand implements Callable<Integer> {
         ServerOptions serverOptions = new ServerOptions(host, httpPort, grpcPort, maxBodyBytes,
                 eventLoops != null ? eventLoops : cores);
 
-        OrtEngine engine = new OrtEngine();
-        ServingCore core = ServingCore.start(servingOptions, engine);
-        PierServer server;
-        try {
-            server = PierServer.start(serverOptions, core);
-        } catch (RuntimeException e) {
-            core.close();
-            throw e;
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions)) {
+            running.printBanner(System.out);
+            running.awaitClose();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            core.close();
-            engine.close();
-            stopped.countDown();
-        }, "pier-shutdown"));
-        printBanner(System.out, core, server);
-        stopped.await();
         return 0;
-    }
-
-    static void printBanner(PrintStream out, ServingCore core, PierServer server) {
-        for (String model : core.modelNames()) {
-            for (ModelVersionStatus s : core.status(model, OptionalLong.empty())) {
-                out.println("pier: model " + model + " version " + s.version() + " " + s.state()
-                        + (s.error().isEmpty() ? "" : ": " + s.error()));
-            }
-        }
-        String shownHost = "127.0.0.1";
-        out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) on http://" + shownHost + ":" + server.httpPort());
-        out.println("pier: gRPC (inference.GRPCInferenceService, grpc.health.v1.Health) on " + shownHost + ":" + server.grpcPort());
-        out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");
-        out.flush();
     }
 }

@@ -20,8 +20,8 @@ import java.util.Objects;
 
 /**
  * Applies manifests to a cluster with the fabric8 client: create each object or update it in place (so a
- * re-apply is idempotent, and keeps the replica count an HPA has set), with the API server's strict field validation, optionally as a server-side dry run,
- * then waits for each Deployment's rollout and, if it does not finish, says why (image pulls, crashes, failing
+ * re-apply is idempotent, and keeps the replica count an HPA has set), with the API server's strict field
+ * validation, optionally as a server-side dry run, then waits for each Deployment's rollout and, if it does not finish, says why (image pulls, crashes, failing
  * probes; see {@link RolloutDiagnosis}). Not thread-safe per instance; the client is borrowed, not closed.
  */
 public final class ManifestApplier {

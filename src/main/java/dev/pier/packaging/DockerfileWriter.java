@@ -1,6 +1,7 @@
 package dev.pier.packaging;
 
-import dev.pier.deploy.AtomicFiles;
+import dev.pier.io.AtomicFiles;
+
 
 import java.io.IOException;
 import java.nio.file.Path;

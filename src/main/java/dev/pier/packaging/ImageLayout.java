@@ -28,6 +28,11 @@ public final class ImageLayout {
     public static final String USER = "10001:10001";
     public static final List<Integer> PORTS = List.of(8501, 8500);
     public static final String MAIN_CLASS = "dev.pier.cli.PierCli";
+    /**
+     * Jars a serving image leaves out: PyTorch's native library (over 100 MB) serves only {@code pier train};
+     * DJL loads it lazily, so the CLI's classes still load without it.
+     */
+    public static final List<String> SERVING_EXCLUDED_JAR_PREFIXES = List.of("pytorch-native-");
     /** Label holding the comma-separated model names; per model, {@code dev.pier.model.<name>.*} labels follow. */
     public static final String MODELS_LABEL = "dev.pier.models";
 
@@ -54,6 +59,9 @@ public final class ImageLayout {
                 classes.addEntryRecursive(entry, AbsoluteUnixPath.get(CLASSES_DIR));
             } else if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
                 String name = entry.getFileName().toString();
+                if (SERVING_EXCLUDED_JAR_PREFIXES.stream().anyMatch(name::startsWith)) {
+                    continue;
+                }
                 if (!jarNames.add(name)) {
                     // two jars of one file name (different groups): keep both, apart
                     name = entry.getParent().getFileName() + "-" + name;

@@ -31,6 +31,7 @@ class ImagePackagerTest {
     Path models;
     Path classes;
     Path picocliJar;
+    Path trainingOnlyJar;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -45,6 +46,7 @@ class ImagePackagerTest {
         classes = tmp.resolve("classes");
         Files.createDirectories(classes.resolve("dev/pier/cli"));
         Files.write(classes.resolve("dev/pier/cli/PierCli.class"), new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1});
+        trainingOnlyJar = Files.write(tmp.resolve("pytorch-native-cpu-2.7.1-linux-x86_64.jar"), new byte[] {1, 2, 3});
         picocliJar = Path.of(CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
@@ -57,7 +59,7 @@ class ImagePackagerTest {
 
     private ImageTarball build(Path out) throws Exception {
         new ImagePackager().build(new PackageOptions(models, "localhost:5000/team/mnist:1", "tar://" + base,
-                new PackageOptions.Target.Tar(out), List.of(classes, picocliJar)));
+                new PackageOptions.Target.Tar(out), List.of(classes, picocliJar, trainingOnlyJar)));
         return ImageTarball.read(out);
     }
 
@@ -78,7 +80,8 @@ class ImagePackagerTest {
         assertThat(labels.path("dev.pier.model.mnist.sha256").asText()).matches("[0-9a-f]{64}")
                 .isNotEqualTo(labels.path("dev.pier.model.iris.sha256").asText());
 
-        // the scratch base has no layers: dependencies, classes, then one layer per model, in that order
+        // the scratch base has no layers: dependencies, classes, then one layer per model, in that order;
+        // PyTorch's native jar (training only) is left out
         List<Map<String, byte[]>> layers = image.layers();
         assertThat(layers).hasSize(4);
         assertThat(layers.get(0)).containsOnlyKeys("app/libs/" + picocliJar.getFileName());

@@ -1,0 +1,76 @@
+package dev.pier.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pier.api.Shape;
+import dev.pier.api.Tensor;
+import dev.pier.data.LabeledData;
+import dev.pier.data.Mnist;
+import dev.pier.data.MnistFetcher;
+import dev.pier.runtime.ModelSession;
+import dev.pier.runtime.SessionOptions;
+import dev.pier.runtime.onnx.OrtEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * {@code pier quickstart} as a user runs it (a reduced training run): it trains on real MNIST, evaluates,
+ * writes the repository, serves it, and prints a prediction that came over HTTP from the server: the printed
+ * response equals the written model's own output for the first test image, computed here in-process.
+ */
+class QuickstartEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void quickstartTrainsEvaluatesServesAndAnswersOverHttp() throws Exception {
+        PierProcess.Result run = PierProcess.run(dir, "quickstart", "--epochs", "1", "--train-limit", "6000",
+                "--exit-after-demo", "--http-port", "0", "--grpc-port", "0", "--no-progress");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+
+        Path version = dir.resolve("models/mnist/1");
+        assertThat(version.resolve("model.onnx")).isRegularFile();
+        assertThat(dir.resolve("models/mnist/config.yaml")).isRegularFile();
+        JsonNode evaluation = Http.JSON.readTree(version.resolve("evaluation.json").toFile());
+        assertThat(evaluation.get("accuracy").asDouble()).as("test accuracy after one short epoch").isGreaterThan(0.85);
+        JsonNode log = Http.JSON.readTree(version.resolve("train.json").toFile());
+        assertThat(log.get("epochs")).hasSize(1);
+        assertThat(log.get("epochs").get(0).get("validationAccuracy").asDouble()).isGreaterThan(0.8);
+        assertThat(Files.readString(version.resolve("evaluation.html"))).contains("<svg");
+
+        Matcher served = Pattern.compile("REST .* on http://127\\.0\\.0\\.1:(\\d+)").matcher(run.output());
+        assertThat(served.find()).as(run.output()).isTrue();
+        Matcher demo = Pattern.compile("POST http://127\\.0\\.0\\.1:(\\d+)/v1/models/mnist:predict .* -> predicted (\\d) \\(p=[0-9.]+\\), true label (\\d)")
+                .matcher(run.output());
+        assertThat(demo.find()).as(run.output()).isTrue();
+        assertThat(demo.group(1)).isEqualTo(served.group(1));
+
+        LabeledData first = Mnist.load(Mnist.Split.TEST, 1, MnistFetcher.defaultDir(), Shape.of(784));
+        assertThat(Integer.parseInt(demo.group(3))).isEqualTo(first.labels()[0]);
+        Matcher response = Pattern.compile("pier: response (\\{.*})").matcher(run.output());
+        assertThat(response.find()).isTrue();
+        JsonNode predicted = Http.JSON.readTree(response.group(1)).get("predictions").get(0);
+
+        try (OrtEngine engine = new OrtEngine();
+             ModelSession session = engine.load(version.resolve("model.onnx"), SessionOptions.defaults())) {
+            float[] expected = session.run(Map.of("input", Tensor.ofFloats("input", Shape.of(1, 784), first.features())), List.of())
+                    .get(0).floats();
+            int best = 0;
+            for (int c = 0; c < expected.length; c++) {
+                assertThat(predicted.get(c).asDouble()).isCloseTo(expected[c], within(1e-6));
+                best = expected[c] > expected[best] ? c : best;
+            }
+            assertThat(Integer.parseInt(demo.group(2))).isEqualTo(best);
+        }
+    }
+}
