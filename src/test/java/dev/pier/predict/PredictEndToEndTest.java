@@ -318,6 +318,49 @@ class PredictEndToEndTest {
     }
 
     @Test
+    void tfInstancesOverTfServingAsTableAndPngOverGrpc() throws Exception {
+        float[] a = sample(8);
+        StringBuilder row = new StringBuilder("{\"instances\": [[");
+        for (int i = 0; i < IN; i++) {
+            row.append(i == 0 ? "" : ",").append(a[i]);
+        }
+        Path input = Files.writeString(dir.resolve("tf2.json"), row.append("]]}").toString());
+        Run run = pier("predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist", "--version", "1",
+                "--input", input.toString(), "--output-format", "table", "--top-k", "1");
+        assertThat(run.exit()).as(run.err()).isZero();
+        double[] expected = forward(a);
+        int best = ResultTable.top(expected, 0, OUT, 1)[0];
+        assertThat(run.out()).contains("output predictions  JSON  [1, 10]")
+                .containsPattern("row 0 top-1:  " + best + " \\(0\\.\\d{6}\\)");
+
+        BufferedImage img = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY);
+        float[] expectedPixels = new float[IN];
+        for (int y = 0; y < 56; y++) {
+            for (int x = 0; x < 56; x++) {
+                img.getRaster().setSample(x, y, 0, (y / 2) % 2 == 0 ? 255 : 0); // 2x2 blocks: resize is exact
+            }
+        }
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                expectedPixels[y * 28 + x] = y % 2 == 0 ? 1f : 0f;
+            }
+        }
+        Path png = dir.resolve("big.png");
+        ImageIO.write(img, "png", png.toFile());
+        Run grpcRun = pier("predict", "--url", grpc(), "--protocol", "grpc", "--model", "mnist", "--image", png.toString());
+        assertThat(grpcRun.exit()).as(grpcRun.err()).isZero();
+        assertClose(v2Rows(grpcRun.out())[0], forward(expectedPixels));
+    }
+
+    @Test
+    void unknownVersionShowsTheServersMessage() throws Exception {
+        Path input = Files.writeString(dir.resolve("req3.json"), v2Body(sample(9)));
+        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--version", "9", "--input", input.toString());
+        assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(run.err()).contains("no version 9");
+    }
+
+    @Test
     void missingFileIsOneClearLine() {
         Run run = pier("predict", "--url", rest(), "--model", "mnist", "--input", dir.resolve("nope.json").toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);

@@ -29,4 +29,15 @@ class ResultTableTest {
         String text = ResultTable.render(new PredictResult("{}", List.of(ids), null), 3);
         assertThat(text).contains("values: [3, 1, 4, 1]").doesNotContain("top-");
     }
+
+    @Test
+    void readsTfServingMetadataAsPierWritesIt() {
+        var sig = new dev.pier.api.ModelSignature(
+                List.of(new dev.pier.api.TensorSpec("x", dev.pier.api.DataType.FP32, dev.pier.api.Shape.of(-1, 4))),
+                List.of(new dev.pier.api.TensorSpec("y", dev.pier.api.DataType.INT64, dev.pier.api.Shape.of(-1))));
+        byte[] json = dev.pier.protocol.tfserving.TfServingJson.metadata(new dev.pier.api.ModelMetadata("m", 2,
+                List.of(2L), dev.pier.api.ModelMetadata.ONNX_PLATFORM, sig, java.util.Map.of()));
+        RemoteModel model = RemoteModel.fromTfJson(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(model.signature()).isEqualTo(sig);
+    }
 }
