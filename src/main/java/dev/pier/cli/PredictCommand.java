@@ -14,9 +14,13 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /** {@code pier predict}: sends one request to a running server and prints the answer. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+// no mixinStandardHelpOptions: its -V/--version would clash with the model --version users know from KServe
+@Command(name = "predict",
         description = "Send one inference request to a running Pier (or KServe V2 / TF Serving) server and print the answer.")
 public final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--url", description = "Server: http://host:port for REST (default http://localhost:8501); "
             + "host:port or grpc://host:port for --protocol grpc (default port 8500).")

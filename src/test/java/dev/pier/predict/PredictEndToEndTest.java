@@ -361,6 +361,13 @@ class PredictEndToEndTest {
     }
 
     @Test
+    void helpWorksBesideTheModelVersionOption() {
+        Run run = pier("predict", "--help");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("--version=<version>").contains("--image=IMAGE").contains("--top-k");
+    }
+
+    @Test
     void missingFileIsOneClearLine() {
         Run run = pier("predict", "--url", rest(), "--model", "mnist", "--input", dir.resolve("nope.json").toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
