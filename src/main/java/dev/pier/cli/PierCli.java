@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
                 EvaluateCommand.class,
                 DeployCommand.class,
                 PackageCommand.class,
+                PredictCommand.class,
         })
 public final class PierCli implements Runnable {
 

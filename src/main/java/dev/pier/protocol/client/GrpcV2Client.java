@@ -52,6 +52,13 @@ public final class GrpcV2Client implements AutoCloseable {
         return V2GrpcMapper.fromProto(await(modelInfer(V2GrpcMapper.toProto(request))));
     }
 
+    /** Blocking ModelMetadata; {@code version} may be empty for the model's default version. */
+    public dev.pier.protocol.grpc.v2.ModelMetadataResponse modelMetadata(String name, String version) {
+        return await(call("ModelMetadata", dev.pier.protocol.grpc.v2.ModelMetadataRequest.newBuilder()
+                .setName(name).setVersion(version).build(),
+                dev.pier.protocol.grpc.v2.ModelMetadataResponse.getDefaultInstance()));
+    }
+
     public boolean serverLive() {
         return await(call("ServerLive", ServerLiveRequest.getDefaultInstance(),
                 ServerLiveResponse.getDefaultInstance())).getLive();
