@@ -16,16 +16,16 @@ import picocli.CommandLine.Option;
         description = "Take a trained model to production: train, evaluate, compress, package, serve, deploy, monitor.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                TrainCommand.class,
                 QuickstartCommand.class,
-                ServeCommand.class,
-                BenchCommand.class,
-                ExampleModelCommand.class,
-                InspectCommand.class,
+                TrainCommand.class,
                 EvaluateCommand.class,
-                DeployCommand.class,
-                PackageCommand.class,
+                InspectCommand.class,
+                ServeCommand.class,
                 PredictCommand.class,
+                BenchCommand.class,
+                PackageCommand.class,
+                DeployCommand.class,
+                ExampleModelCommand.class,
         })
 public final class PierCli implements Runnable {
 
