@@ -47,6 +47,7 @@ public final class ImagePackager {
                 .setEntrypoint(ImageLayout.entrypoint())
                 .setProgramArguments(ImageLayout.arguments())
                 .setUser(ImageLayout.USER)
+                .setEnvironment(ImageLayout.environment())
                 .setLabels(ImageLayout.labels(o.image(), o.base(), models))
                 // registries take OCI manifests; tarballs and the daemon get Docker's format, which every
                 // docker/podman load accepts (OCI archives need Docker 25+)
