@@ -83,9 +83,14 @@ public final class LoadGenerator {
     private void sendClosed(Step s, long deadline) {
         long t0 = System.nanoTime();
         transport.send(s.next.getAndIncrement()).onComplete(ar -> {
-            s.done(t0, ar.failed() ? ar.cause() : null);
-            if (System.nanoTime() < deadline) {
+            // count the next request before this one is done, so the in-flight count never touches zero
+            // while the worker goes on (the step would look drained and end early)
+            boolean again = System.nanoTime() < deadline;
+            if (again) {
                 s.outstanding.incrementAndGet();
+            }
+            s.done(t0, ar.failed() ? ar.cause() : null);
+            if (again) {
                 sendClosed(s, deadline);
             }
         });
@@ -123,6 +128,9 @@ public final class LoadGenerator {
 
     private void awaitDrain(Step s, long stepEnd) throws InterruptedException {
         long giveUp = stepEnd + drain.toNanos();
+        while (System.nanoTime() < stepEnd) {
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
         while (s.outstanding.get() > 0 && System.nanoTime() < giveUp) {
             TimeUnit.MILLISECONDS.sleep(1);
         }

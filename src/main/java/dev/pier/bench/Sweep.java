@@ -40,7 +40,7 @@ public final class Sweep {
         int port = o.url().getPort();
         int connections = Math.max(o.maxOutstanding(), o.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1));
         try (Transport transport = transport(vertx, o, host, port, connections)) {
-            LoadGenerator load = new LoadGenerator(transport, o.timeout());
+            LoadGenerator load = new LoadGenerator(transport, o.timeout().plusSeconds(1)); // late answers time out first
             ServerMetrics metrics = o.metricsUrl() == null ? null : new ServerMetrics(o.metricsUrl(), o.model());
             List<StepResult> steps = new ArrayList<>();
             List<Double> levels = o.rates().isEmpty()

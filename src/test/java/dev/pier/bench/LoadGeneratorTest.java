@@ -49,6 +49,21 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aSingleWorkerAgainstAFastServerRunsTheWholeStep() throws Exception {
+        try (DelayedV2Server server = new DelayedV2Server(0, -1, 0, 200, false);
+             HttpTransport t = transport(server.port())) {
+            long t0 = System.nanoTime();
+            StepResult r = new LoadGenerator(t, Duration.ofSeconds(5)).closedLoop(1, Duration.ofMillis(800));
+            long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+            // the step must not end when the in-flight count passes through zero between two requests
+            assertThat(elapsedMs).isGreaterThanOrEqualTo(800);
+            Thread.sleep(100);
+            assertThat(r.requests()).isEqualTo(server.received.get()).isGreaterThan(1);
+            assertThat(r.errors()).isZero();
+        }
+    }
+
+    @Test
     void openLoopKeepsItsScheduleAndCountsTheWaitBehindAStall() throws Exception {
         double rate = 200;
         long stallMs = 500;
@@ -56,7 +71,7 @@ class LoadGeneratorTest {
         try (DelayedV2Server server = new DelayedV2Server(0, 100, stallMs, 200, true);
              HttpTransport t = transport(server.port())) {
             StepResult r = new LoadGenerator(t, Duration.ofSeconds(5)).openLoop(rate, Duration.ofSeconds(2), 1000);
-            assertThat(r.errors()).isZero();
+            assertThat(r.errors()).as("errors by kind %s, server received %d", r.errorsByKind(), server.received.get()).isZero();
             assertThat(r.requests()).isEqualTo(400); // schedule kept: rate x duration, none skipped
             assertThat(r.latency().maxMs()).isGreaterThanOrEqualTo(stallMs * 0.9);
             // ~100 of 400 requests were due during the stall and waited behind it (up to 500 ms): a
