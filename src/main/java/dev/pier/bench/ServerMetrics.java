@@ -64,23 +64,27 @@ public final class ServerMetrics {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
+            // NAME{LABELS} VALUE [TIMESTAMP] or NAME VALUE [TIMESTAMP]; a "_total" suffix (Prometheus client 1.x
+            // counters) is dropped so either export of Triton's names is read
+            int close = line.indexOf('}');
             int brace = line.indexOf('{');
-            int space = line.lastIndexOf(' ');
-            if (space < 0) {
-                continue;
+            String head = brace >= 0 && close > brace ? line.substring(0, close + 1) : line.split("\\s+")[0];
+            String rest = line.substring(head.length()).strip();
+            String name = (brace >= 0 && close > brace ? line.substring(0, brace) : head).strip();
+            if (name.endsWith("_total")) {
+                name = name.substring(0, name.length() - "_total".length());
             }
-            String name = (brace >= 0 && brace < space ? line.substring(0, brace) : line.substring(0, line.indexOf(' '))).strip();
             if (!name.equals(QUEUE) && !name.equals(COMPUTE) && !name.equals(EXEC) && !name.equals(COUNT) && !name.equals(SUCCESS)) {
                 continue;
             }
             double value;
             try {
-                value = Double.parseDouble(line.substring(space + 1).strip());
+                value = Double.parseDouble(rest.split("\\s+")[0]);
             } catch (NumberFormatException e) {
                 continue;
             }
             all.merge(name, value, Double::sum);
-            if (brace >= 0 && line.substring(brace, space).contains(label)) {
+            if (head.contains(label)) {
                 forModel.merge(name, value, Double::sum);
             }
         }

@@ -119,7 +119,7 @@ class LoadGeneratorTest {
         String before = "# TYPE nv_inference_count counter\nnv_inference_count{model=\"m\",version=\"1\"} 100\n"
                 + "nv_inference_exec_count{model=\"m\",version=\"1\"} 50\nnv_inference_queue_duration_us{model=\"m\",version=\"1\"} 1000\n"
                 + "nv_inference_compute_infer_duration_us{model=\"m\",version=\"1\"} 4000\nnv_inference_count{model=\"other\",version=\"1\"} 7\n";
-        String after = "nv_inference_count{model=\"m\",version=\"1\"} 300\nnv_inference_exec_count{model=\"m\",version=\"1\"} 100\n"
+        String after = "nv_inference_count_total{model=\"m\",version=\"1\"} 300 1700000000000\nnv_inference_exec_count{model=\"m\",version=\"1\"} 100\n"
                 + "nv_inference_queue_duration_us{model=\"m\",version=\"1\"} 3000\nnv_inference_compute_infer_duration_us{model=\"m\",version=\"1\"} 10000\n"
                 + "nv_inference_count{model=\"other\",version=\"1\"} 9000\n";
         var d = ServerMetrics.delta(java.util.Optional.of(ServerMetrics.parse(before, "m")),
