@@ -67,6 +67,19 @@ class SweepAgainstPierServeTest {
             assertThat(s.path("p50_ms").asDouble()).isLessThanOrEqualTo(s.path("p99_ms").asDouble());
             assertThat(s.path("p99_ms").asDouble()).isLessThanOrEqualTo(s.path("max_ms").asDouble());
         }
+        // with Triton-named counters on /metrics the server figures are filled in, else they are null
+        boolean metrics = new ServerMetrics(java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"), "mnist")
+                .read().map(r -> r.counters().containsKey(ServerMetrics.EXEC)).orElse(false);
+        for (JsonNode s : steps) {
+            if (metrics) {
+                assertThat(s.path("mean_batch_size").asDouble()).isGreaterThanOrEqualTo(1.0);
+                assertThat(s.path("server_compute_us").asDouble()).isPositive();
+                assertThat(s.path("server_queue_us").isNumber()).isTrue();
+            } else {
+                assertThat(s.path("mean_batch_size").isNull()).isTrue();
+                assertThat(s.path("server_queue_us").isNull()).isTrue();
+            }
+        }
         JsonNode cap = root.path("capacity");
         double best = Math.max(steps.get(0).path("throughput").asDouble(), steps.get(1).path("throughput").asDouble());
         assertThat(cap.path("max_throughput_within_slo").asDouble()).isEqualTo(best);
