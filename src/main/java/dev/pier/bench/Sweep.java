@@ -125,7 +125,8 @@ public final class Sweep {
             root = JSON.readTree(new RestClient(o.url(), o.timeout()).get(path));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot read the metadata of model '" + o.model() + "' at " + o.url()
-                    + path + ": " + e.getMessage(), e);
+                    + path + " (is a Pier, Triton or KServe V2 server listening there, serving that model?): "
+                    + e.getMessage(), e);
         }
         for (JsonNode t : root.path("inputs")) {
             long[] dims = new long[t.path("shape").size()];
