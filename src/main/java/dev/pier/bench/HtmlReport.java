@@ -1,6 +1,6 @@
 package dev.pier.bench;
 
-import dev.pier.deploy.AtomicFiles;
+import dev.pier.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pier.deploy.AtomicFiles;
+import dev.pier.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -116,9 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
                     r.requestsPerSecond(), r.rowsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(),
                     r.latency().meanMs(), r.requests());
             if (json != null) {
-                Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), ".bench", ".json");
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), r);
-                Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                dev.pier.io.AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(r));
             }
         }
         return 0;
