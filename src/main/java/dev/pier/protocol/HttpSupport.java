@@ -147,6 +147,10 @@ public final class HttpSupport {
             // keep-alive connection stays usable for the next request
             ctx.request().handler(chunk -> { }).resume();
         }
+        if (status == 503) {
+            // overload and unloading are transient: tell clients (and proxies) when to come back
+            ctx.response().putHeader("Retry-After", "1");
+        }
         json(ctx, status, ErrorMapper.errorJson(failure));
     }
 
