@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.protocol.grpc.v2.InferTensorContents;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import dev.pier.protocol.grpc.v2.ModelInferResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -56,6 +59,13 @@ class ProductionServingEndToEndTest {
                 dynamic_batching: {max_queue_delay_microseconds: 3000000, max_queue_size: 2}
                 """);
         Files.writeString(repo.root.resolve("multi/config.yaml"), """
+                max_batch_size: 8
+                dynamic_batching: {max_queue_delay_microseconds: 20000000}
+                """);
+        Path slow = repo.root.resolve("slow/1");
+        Files.createDirectories(slow);
+        Files.copy(repo.root.resolve("multi/1/model.onnx"), slow.resolve("model.onnx"));
+        Files.writeString(repo.root.resolve("slow/config.yaml"), """
                 max_batch_size: 8
                 dynamic_batching: {max_queue_delay_microseconds: 20000000}
                 """);
@@ -220,6 +230,31 @@ class ProductionServingEndToEndTest {
         assertThat(metric(scrape, "nv_inference_request_failure", "multi", "1")).isEqualTo(2);
         assertThat(metric(scrape, "nv_inference_exec_count", "multi", "1")).isZero();
         assertThat(metric(scrape, "nv_inference_request_success", "multi", "1")).isZero();
+    }
+
+    @Test
+    void grpcDeadlineIsEnforcedByTheServerToo() throws Exception {
+        InferTensorContents.Builder ones = InferTensorContents.newBuilder().addFp32Contents(1).addFp32Contents(1).addFp32Contents(1);
+        ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("slow");
+        for (String name : List.of("a", "b")) {
+            request.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype("FP32")
+                    .addShape(1).addShape(3).setContents(ones));
+        }
+        assertThatThrownBy(() -> grpc.call("inference.GRPCInferenceService", "ModelInfer", request.build(),
+                ModelInferResponse.getDefaultInstance(), 300)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        // the client gave up at 300 ms; the server must drop the queued request at that deadline too, long
+        // before the 20 s batch delay would have run it
+        long until = System.nanoTime() + 8_000_000_000L;
+        double failures = 0;
+        while (System.nanoTime() < until && failures == 0) {
+            Thread.sleep(100);
+            String scrape = http.get("/metrics").text();
+            failures = scrape.contains("model=\"slow\"") ? metric(scrape, "nv_inference_request_failure", "slow", "1") : 0;
+        }
+        String scrape = http.get("/metrics").text();
+        assertThat(failures).isEqualTo(1);
+        assertThat(metric(scrape, "nv_inference_exec_count", "slow", "1")).isZero();
     }
 
     @Test
