@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Decorates a {@link ModelSession} with a per-version scheduler: a bounded FIFO queue, {@code instances}
  * execution threads (the only threads that call the inner session, so the version never runs more than
- * {@code instances} calls at once), deadlines checked when a batch is formed (expired work never runs), and,
+ * {@code instances} calls at once), deadlines checked when a batch is formed (expired work never runs, nor
+ * work whose future the caller cancelled), and,
  * when {@link BatchingOptions#merges()}, dynamic batching: requests from any caller whose inputs agree on
  * every non-batch dimension and type and that ask for the same outputs are stacked into one runtime call and
  * the outputs split back by each request's row count.
@@ -157,6 +158,10 @@ public final class Batcher implements ModelSession {
         long now = System.nanoTime();
         for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
             Pending p = it.next();
+            if (p.result.isDone()) {
+                it.remove(); // cancelled by the caller (client gone): never run it
+                continue;
+            }
             if (now - p.deadline >= 0) {
                 it.remove();
                 p.result.completeExceptionally(new DeadlineExceededException("deadline exceeded after "

@@ -160,7 +160,12 @@ public final class HttpSupport {
      */
     public static <T> void onContext(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
         Context context = Vertx.currentContext();
+        // the client hung up before the answer: cancel, so queued work for it is dropped instead of run
+        ctx.response().closeHandler(v -> stage.toCompletableFuture().cancel(false));
         stage.whenComplete((value, failure) -> context.runOnContext(v -> {
+            if (ctx.response().closed()) {
+                return; // nobody left to answer
+            }
             if (failure != null) {
                 error(ctx, failure);
                 return;

@@ -139,7 +139,14 @@ public final class ServingCore implements InferenceService, AutoCloseable {
         if (pinned.session() instanceof Batcher batcher) {
             observer.onPending(request.model(), pinned.version(), 1);
             CompletableFuture<InferResponse> result = new CompletableFuture<>();
-            batcher.submit(inputs, outputs, deadline).whenComplete((batched, failure) -> {
+            CompletableFuture<dev.pier.batching.Batched> submitted = batcher.submit(inputs, outputs, deadline);
+            // a caller that cancels (its client went away) takes the request out of the queue
+            result.whenComplete((r, t) -> {
+                if (result.isCancelled()) {
+                    submitted.cancel(false);
+                }
+            });
+            submitted.whenComplete((batched, failure) -> {
                 pinned.close();
                 observer.onPending(request.model(), pinned.version(), -1);
                 if (failure != null) {

@@ -62,13 +62,14 @@ class ProductionServingEndToEndTest {
                 max_batch_size: 8
                 dynamic_batching: {max_queue_delay_microseconds: 20000000}
                 """);
-        Path slow = repo.root.resolve("slow/1");
-        Files.createDirectories(slow);
-        Files.copy(repo.root.resolve("multi/1/model.onnx"), slow.resolve("model.onnx"));
-        Files.writeString(repo.root.resolve("slow/config.yaml"), """
-                max_batch_size: 8
-                dynamic_batching: {max_queue_delay_microseconds: 20000000}
-                """);
+        for (String slow : List.of("slow", "abandoned")) {
+            Files.createDirectories(repo.root.resolve(slow + "/1"));
+            Files.copy(repo.root.resolve("multi/1/model.onnx"), repo.root.resolve(slow + "/1/model.onnx"));
+            Files.writeString(repo.root.resolve(slow + "/config.yaml"), """
+                    max_batch_size: 8
+                    dynamic_batching: {max_queue_delay_microseconds: 20000000}
+                    """);
+        }
         pier = PierProcess.serve("--model-repository", repo.root.toString());
         http = new Http(pier.httpPort());
         grpc = new GrpcCalls(pier.grpcPort());
@@ -255,6 +256,33 @@ class ProductionServingEndToEndTest {
         String scrape = http.get("/metrics").text();
         assertThat(failures).isEqualTo(1);
         assertThat(metric(scrape, "nv_inference_exec_count", "slow", "1")).isZero();
+    }
+
+    @Test
+    void workForAClientThatHungUpIsDroppedUnrun() throws Exception {
+        String json = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]},"
+                + "{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,1,1]}]}";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", pier.httpPort())) {
+            socket.getOutputStream().write(("POST /v2/models/abandoned/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + json.length() + "\r\n\r\n" + json).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < until && !http.get("/metrics").text()
+                    .contains("pier_inference_pending_requests{model=\"abandoned\",version=\"1\"} 1")) {
+                Thread.sleep(50);
+            }
+        }
+        // queued for a 20 s batch delay; the hang-up must take it out of the queue well before that
+        long until = System.nanoTime() + 8_000_000_000L;
+        double failures = 0;
+        while (System.nanoTime() < until && failures == 0) {
+            Thread.sleep(100);
+            failures = metric(http.get("/metrics").text(), "nv_inference_request_failure", "abandoned", "1");
+        }
+        String scrape = http.get("/metrics").text();
+        assertThat(failures).isEqualTo(1);
+        assertThat(metric(scrape, "nv_inference_exec_count", "abandoned", "1")).isZero();
+        assertThat(metric(scrape, "pier_inference_pending_requests", "abandoned", "1")).isZero();
     }
 
     @Test
