@@ -124,10 +124,21 @@ public final class Batcher implements ModelSession {
 
     /** Waits for the policy to flush and takes the batch; null once closing and empty. */
     private List<Pending> next() {
+        List<Runnable> failures = new ArrayList<>();
         lock.lock();
         try {
             while (true) {
-                dropExpired();
+                long earliestDeadline = dropExpired(failures);
+                if (!failures.isEmpty()) {
+                    lock.unlock(); // callers' callbacks run outside the lock
+                    try {
+                        failures.forEach(Runnable::run);
+                    } finally {
+                        failures.clear();
+                        lock.lock();
+                    }
+                    continue;
+                }
                 if (queue.isEmpty()) {
                     if (closing) {
                         return null;
@@ -140,7 +151,7 @@ public final class Batcher implements ModelSession {
                 FlushPolicy.Decision d = FlushPolicy.decide(compatibleRows(head), (now - head.enqueued) / 1000, closing, options);
                 if (d instanceof FlushPolicy.Wait w) {
                     long nanos = Math.min(w.micros(), Long.MAX_VALUE / 1000) * 1000;
-                    long untilDeadline = head.deadline - now;
+                    long untilDeadline = earliestDeadline - now; // wake to drop any request whose deadline passes
                     changed.awaitNanos(Math.max(1, Math.min(nanos, untilDeadline)));
                     continue;
                 }
@@ -154,8 +165,10 @@ public final class Batcher implements ModelSession {
         }
     }
 
-    private void dropExpired() {
+    /** Removes cancelled and expired requests (their failures go to {@code failures}); returns the earliest deadline left. */
+    private long dropExpired(List<Runnable> failures) {
         long now = System.nanoTime();
+        long earliest = Long.MAX_VALUE;
         for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (p.result.isDone()) {
@@ -164,10 +177,14 @@ public final class Batcher implements ModelSession {
             }
             if (now - p.deadline >= 0) {
                 it.remove();
-                p.result.completeExceptionally(new DeadlineExceededException("deadline exceeded after "
-                        + (now - p.enqueued) / 1_000_000 + " ms waiting in the queue of " + name + "; the request was not run"));
+                DeadlineExceededException e = new DeadlineExceededException("deadline exceeded after "
+                        + (now - p.enqueued) / 1_000_000 + " ms waiting in the queue of " + name + "; the request was not run");
+                failures.add(() -> p.result.completeExceptionally(e));
+            } else if (p.deadline - earliest < 0) {
+                earliest = p.deadline;
             }
         }
+        return earliest;
     }
 
     private int compatibleRows(Pending head) {

@@ -115,6 +115,30 @@ class BatcherTest {
     }
 
     @Test
+    void aDeadlineBehindAWaitingHeadStillExpiresOnTime() {
+        try (Batcher b = batcher(new BatchingOptions(8, List.of(), 5_000_000, 10, 1))) {
+            CompletableFuture<Batched> head = b.submit(Map.of("x", rows(1, 3, 0)), List.of(), Long.MAX_VALUE);
+            long start = System.nanoTime();
+            CompletableFuture<Batched> urgent = b.submit(Map.of("x", rows(1, 4, 0)), List.of(), start + 100_000_000L);
+            assertThatThrownBy(urgent::join).hasCauseInstanceOf(DeadlineExceededException.class);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms until dropped (head waits 5 s)").isLessThan(3000);
+            assertThat(head).isNotDone();
+        }
+    }
+
+    @Test
+    void cancelledRequestIsNeverRun() {
+        try (Batcher b = batcher(new BatchingOptions(8, List.of(), 300_000, 10, 1))) {
+            CompletableFuture<Batched> gone = b.submit(Map.of("x", rows(1, 3, 0)), List.of(), Long.MAX_VALUE);
+            CompletableFuture<Batched> kept = b.submit(Map.of("x", rows(1, 3, 5)), List.of(), Long.MAX_VALUE);
+            gone.cancel(false);
+            Batched r = kept.join();
+            assertThat(r.batchRows()).as("the cancelled row was not in the batch").isEqualTo(1);
+            assertThat(r.outputs().getFirst().floats()).containsExactly(10, 12, 14);
+        }
+    }
+
+    @Test
     void expiredDeadlineIsDroppedWithoutRunning() {
         try (Batcher b = batcher(BatchingOptions.unbatched(10, 1))) {
             CompletableFuture<Batched> late = b.submit(Map.of("x", rows(1, 3, 0)), List.of(), System.nanoTime() - 1);
