@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 TrainCommand.class,
+                CompressCommand.class,
                 QuickstartCommand.class,
                 ServeCommand.class,
                 BenchCommand.class,

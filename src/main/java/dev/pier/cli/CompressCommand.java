@@ -1,0 +1,157 @@
+package dev.pier.cli;
+
+import dev.pier.compress.CompressionReport;
+import dev.pier.compress.CompressionService;
+import dev.pier.compress.CompressionStrategy;
+import dev.pier.compress.ModelData;
+import dev.pier.compress.prune.MagnitudePruner;
+import dev.pier.compress.prune.PruneOptions;
+import dev.pier.compress.prune.StructuredPruner;
+import dev.pier.compress.quantize.DynamicQuantizer;
+import dev.pier.compress.quantize.QuantizeOptions;
+import dev.pier.compress.quantize.StaticQuantizer;
+import dev.pier.data.LabeledData;
+import dev.pier.data.MnistFetcher;
+import dev.pier.evaluate.EvaluateOptions;
+import dev.pier.onnx.OnnxModel;
+import dev.pier.onnx.OnnxModelReader;
+import dev.pier.runtime.onnx.OrtEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+
+/** {@code pier compress quantize|prune}: parses options, calls {@link CompressionService}, prints the table. */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = "Compress an ONNX model (quantize, prune) and compare it with the original.",
+        subcommands = {CompressCommand.Quantize.class, CompressCommand.Prune.class})
+final class CompressCommand {
+
+    /** Options every compression takes. */
+    static final class Common {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model to compress (never modified).")
+        Path model;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Compressed model (written atomically).")
+        Path output;
+
+        @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
+                description = "Evaluation data for the before/after table (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
+        String dataset;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
+        Path json;
+
+        @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
+        int latencyRuns;
+
+        String evaluationSpec() {
+            return dataset.equals("mnist") ? "mnist:test" : dataset;
+        }
+
+        int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
+            return LargeStack.call("pier-compress", () -> {
+                try (OrtEngine engine = new OrtEngine()) {
+                    OnnxModel input = OnnxModelReader.read(model);
+                    LabeledData eval = ModelData.load(evaluationSpec(), input, MnistFetcher.defaultDir());
+                    EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10);
+                    CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
+                            Optional.ofNullable(json));
+                    CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
+                    System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
+                            r.output(), r.dataset(), r.examples());
+                    System.out.print(r.table());
+                    System.out.println("wrote " + output + " and " + request.reportFile());
+                    return 0;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "quantize", mixinStandardHelpOptions = true,
+            description = "Quantize MatMul/Gemm/Conv to int8: dynamic (MatMulInteger) or static QDQ calibrated on real data.")
+    static final class Quantize implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static", description = "Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
+                description = "Calibration data for static mode. Default: ${DEFAULT-VALUE}.")
+        String calibration;
+
+        @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile", description = "Default: ${DEFAULT-VALUE}.")
+        String method;
+
+        @Option(names = "--percentile", defaultValue = "99.99", description = "For --method percentile. Default: ${DEFAULT-VALUE}.")
+        double percentile;
+
+        @Option(names = "--per-channel", description = "One weight scale per output channel.")
+        boolean perChannel;
+
+        @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq", description = "Static format; only qdq. Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @Override
+        public Integer call() {
+            if (!format.equalsIgnoreCase("qdq")) {
+                throw new IllegalArgumentException("--format '" + format + "' is not supported; expected qdq");
+            }
+            QuantizeOptions options = new QuantizeOptions(parse(QuantizeOptions.Mode.class, mode, "--mode"),
+                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel);
+            return common.run((engine, model) -> {
+                if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
+                    return new DynamicQuantizer(perChannel);
+                }
+                try {
+                    return new StaticQuantizer(engine, ModelData.load(calibration, model, MnistFetcher.defaultDir()), options);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot load calibration data " + calibration + ": " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = "Prune weights: magnitude (zero the smallest) or structured (remove hidden neurons, shrink layers).")
+    static final class Prune implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--method", defaultValue = "magnitude", paramLabel = "magnitude|structured", description = "Default: ${DEFAULT-VALUE}.")
+        String method;
+
+        @Option(names = "--sparsity", defaultValue = "0.9",
+                description = "Fraction of weights (magnitude) or hidden neurons (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
+        double sparsity;
+
+        @Option(names = "--quality", description = "Magnitude only: zero |w| < QUALITY x std(W) per layer (Han et al.) instead of --sparsity.")
+        Double quality;
+
+        @Override
+        public Integer call() {
+            PruneOptions options = new PruneOptions(parse(PruneOptions.Method.class, method, "--method"), sparsity, quality);
+            return common.run((engine, model) -> options.method() == PruneOptions.Method.MAGNITUDE
+                    ? new MagnitudePruner(options) : new StructuredPruner(options));
+        }
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+}
