@@ -5,6 +5,7 @@ import dev.pier.compress.CompressionService;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.compress.ModelData;
 import dev.pier.compress.prune.MagnitudePruner;
+import dev.pier.compress.prune.MaskedRetraining;
 import dev.pier.compress.prune.PruneOptions;
 import dev.pier.compress.prune.StructuredPruner;
 import dev.pier.compress.quantize.DynamicQuantizer;
@@ -138,11 +139,34 @@ final class CompressCommand {
         @Option(names = "--quality", description = "Magnitude only: zero |w| < QUALITY x std(W) per layer (Han et al.) instead of --sparsity.")
         Double quality;
 
+        @Option(names = "--retrain-epochs", defaultValue = "0",
+                description = "Retrain this many epochs after pruning, masks fixed (needs a model Pier can import). Default: ${DEFAULT-VALUE}.")
+        int retrainEpochs;
+
+        @Option(names = "--retrain-data", defaultValue = "mnist:train", paramLabel = "SPEC",
+                description = "Training data for retraining. Default: ${DEFAULT-VALUE}.")
+        String retrainData;
+
+        @Option(names = "--retrain-lr", defaultValue = "1e-4",
+                description = "Retraining learning rate (Adam); Han et al. use a tenth of the original rate. Default: ${DEFAULT-VALUE}.")
+        float retrainLr;
+
         @Override
         public Integer call() {
             PruneOptions options = new PruneOptions(parse(PruneOptions.Method.class, method, "--method"), sparsity, quality);
-            return common.run((engine, model) -> options.method() == PruneOptions.Method.MAGNITUDE
-                    ? new MagnitudePruner(options) : new StructuredPruner(options));
+            return common.run((engine, model) -> {
+                CompressionStrategy pruner = options.method() == PruneOptions.Method.MAGNITUDE
+                        ? new MagnitudePruner(options) : new StructuredPruner(options);
+                if (retrainEpochs <= 0) {
+                    return pruner;
+                }
+                try {
+                    return new MaskedRetraining(pruner, ModelData.load(retrainData, model, MnistFetcher.defaultDir()),
+                            retrainEpochs, retrainLr, 42);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot load retraining data " + retrainData + ": " + e.getMessage(), e);
+                }
+            });
         }
     }
 
