@@ -4,6 +4,8 @@ import dev.pier.compress.CompressionReport;
 import dev.pier.compress.CompressionService;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.compress.ModelData;
+import dev.pier.compress.distill.DistillOptions;
+import dev.pier.compress.distill.Distiller;
 import dev.pier.compress.prune.MagnitudePruner;
 import dev.pier.compress.prune.MaskedRetraining;
 import dev.pier.compress.prune.PruneOptions;
@@ -29,10 +31,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 
-/** {@code pier compress quantize|prune}: parses options, calls {@link CompressionService}, prints the table. */
+/** {@code pier compress quantize|prune|distill}: parses options, calls {@link CompressionService}, prints the table. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
-        description = "Compress an ONNX model (quantize, prune) and compare it with the original.",
-        subcommands = {CompressCommand.Quantize.class, CompressCommand.Prune.class})
+        description = "Compress an ONNX model (quantize, prune, distill) and compare it with the original.",
+        subcommands = {CompressCommand.Quantize.class, CompressCommand.Prune.class, CompressCommand.Distill.class})
 final class CompressCommand {
 
     /** Options every compression takes. */
@@ -165,6 +167,70 @@ final class CompressCommand {
                             retrainEpochs, retrainLr, 42);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot load retraining data " + retrainData + ": " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "distill", mixinStandardHelpOptions = true,
+            description = "Distil a teacher ONNX model into a smaller student trained with DJL (Hinton et al.).")
+    static final class Distill implements Callable<Integer> {
+        @Option(names = "--teacher", required = true, paramLabel = "FILE", description = "Teacher ONNX model (never modified).")
+        Path teacher;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Student ONNX model (written atomically).")
+        Path output;
+
+        @Option(names = "--student", required = true, paramLabel = "SPEC", description = "Student architecture, e.g. mlp:800,800.")
+        String student;
+
+        @Option(names = "--temperature", defaultValue = "20", description = "Softmax temperature T. Default: ${DEFAULT-VALUE}.")
+        double temperature;
+
+        @Option(names = "--alpha", defaultValue = "0.9", description = "Weight of the soft loss. Default: ${DEFAULT-VALUE}.")
+        double alpha;
+
+        @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--batch-size", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam rate. Default: ${DEFAULT-VALUE}.")
+        float learningRate;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--train-data", defaultValue = "mnist:train", paramLabel = "SPEC",
+                description = "Training data for the student (mnist means mnist:train). Default: ${DEFAULT-VALUE}.")
+        String trainData;
+
+        @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
+                description = "Evaluation data for the before/after table (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
+        String dataset;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
+        Path json;
+
+        @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
+        int latencyRuns;
+
+        @Override
+        public Integer call() {
+            DistillOptions options = new DistillOptions(student, temperature, alpha, epochs, batchSize, learningRate, seed);
+            Common common = new Common();
+            common.model = teacher;
+            common.output = output;
+            common.dataset = dataset;
+            common.json = json;
+            common.latencyRuns = latencyRuns;
+            String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
+            return common.run((engine, model) -> {
+                try {
+                    return new Distiller(engine, ModelData.load(trainSpec, model, MnistFetcher.defaultDir()), options);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot load training data " + trainSpec + ": " + e.getMessage(), e);
                 }
             });
         }
