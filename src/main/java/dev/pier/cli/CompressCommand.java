@@ -4,6 +4,10 @@ import dev.pier.compress.CompressionReport;
 import dev.pier.compress.CompressionService;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.compress.ModelData;
+import dev.pier.compress.auto.AutoCompressor;
+import dev.pier.compress.auto.AutoOptions;
+import dev.pier.compress.auto.AutoReport;
+import dev.pier.compress.auto.Candidate;
 import dev.pier.compress.distill.DistillOptions;
 import dev.pier.compress.distill.Distiller;
 import dev.pier.compress.prune.MagnitudePruner;
@@ -31,10 +35,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 
-/** {@code pier compress quantize|prune|distill}: parses options, calls {@link CompressionService}, prints the table. */
+/** {@code pier compress quantize|prune|distill|auto}: parses options, calls {@link CompressionService}, prints the table. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
-        description = "Compress an ONNX model (quantize, prune, distill) and compare it with the original.",
-        subcommands = {CompressCommand.Quantize.class, CompressCommand.Prune.class, CompressCommand.Distill.class})
+        description = "Compress an ONNX model (quantize, prune, distill, auto) and compare it with the original.",
+        subcommands = {CompressCommand.Quantize.class, CompressCommand.Prune.class, CompressCommand.Distill.class, CompressCommand.Auto.class})
 final class CompressCommand {
 
     /** Options every compression takes. */
@@ -231,6 +235,68 @@ final class CompressCommand {
                     return new Distiller(engine, ModelData.load(trainSpec, model, MnistFetcher.defaultDir()), options);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot load training data " + trainSpec + ": " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "auto", mixinStandardHelpOptions = true,
+            description = "Try quantization and pruning variants; keep the best by the objective within the accuracy budget.")
+    static final class Auto implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model (never modified).")
+        Path model;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Best variant (written atomically).")
+        Path output;
+
+        @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
+                description = "Held-out evaluation data (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
+        String dataset;
+
+        @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
+                description = "Calibration data for static quantization. Default: ${DEFAULT-VALUE}.")
+        String calibration;
+
+        @Option(names = "--max-accuracy-drop", defaultValue = "1%", paramLabel = "N%|FRACTION",
+                description = "Accuracy budget: 1% or 0.01. Default: ${DEFAULT-VALUE}.")
+        String maxDrop;
+
+        @Option(names = "--objective", defaultValue = "size", paramLabel = "size|latency", description = "Default: ${DEFAULT-VALUE}.")
+        String objective;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
+        Path json;
+
+        @Option(names = "--latency-runs", defaultValue = "100", description = "Timed batch-1 calls per candidate. Default: ${DEFAULT-VALUE}.")
+        int latencyRuns;
+
+        @Override
+        public Integer call() {
+            String d = maxDrop.trim();
+            double drop;
+            try {
+                drop = d.endsWith("%") ? Double.parseDouble(d.substring(0, d.length() - 1)) / 100 : Double.parseDouble(d);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--max-accuracy-drop '" + maxDrop + "' is not a number; expected e.g. 1% or 0.01");
+            }
+            AutoOptions options = new AutoOptions(drop, parse(AutoOptions.Objective.class, objective, "--objective"));
+            return LargeStack.call("pier-compress", () -> {
+                try (OrtEngine engine = new OrtEngine()) {
+                    OnnxModel input = OnnxModelReader.read(model);
+                    LabeledData eval = ModelData.load(dataset.equals("mnist") ? "mnist:test" : dataset, input, MnistFetcher.defaultDir());
+                    LabeledData cal = ModelData.load(calibration, input, MnistFetcher.defaultDir());
+                    AutoReport r = new AutoCompressor(engine).run(model, output, eval, cal,
+                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json));
+                    System.out.printf(Locale.ROOT, "original: accuracy %.4f, %,d bytes, p50 %.4f ms%n", r.original().accuracy(),
+                            r.original().sizeBytes(), r.original().p50Ms());
+                    for (Candidate c : r.candidates()) {
+                        System.out.println(c.figures() == null ? String.format(Locale.ROOT, "  %-36s skipped: %s", c.name(), c.error())
+                                : String.format(Locale.ROOT, "  %-36s accuracy %.4f  %,10d bytes  p50 %.4f ms  %s%s", c.name(),
+                                c.figures().accuracy(), c.figures().sizeBytes(), c.figures().p50Ms(),
+                                c.withinBudget() ? "within budget" : "over budget", c.name().equals(r.chosen()) ? "  <= chosen" : ""));
+                    }
+                    System.out.println("wrote " + output);
+                    return 0;
                 }
             });
         }
