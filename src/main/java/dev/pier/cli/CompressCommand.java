@@ -64,7 +64,7 @@ final class CompressCommand {
         }
 
         int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
-            return LargeStack.call("pier-compress", () -> {
+            return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
                     LabeledData eval = ModelData.load(evaluationSpec(), input, MnistFetcher.defaultDir());
@@ -280,7 +280,7 @@ final class CompressCommand {
                 throw new IllegalArgumentException("--max-accuracy-drop '" + maxDrop + "' is not a number; expected e.g. 1% or 0.01");
             }
             AutoOptions options = new AutoOptions(drop, parse(AutoOptions.Objective.class, objective, "--objective"));
-            return LargeStack.call("pier-compress", () -> {
+            return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
                     LabeledData eval = ModelData.load(dataset.equals("mnist") ? "mnist:test" : dataset, input, MnistFetcher.defaultDir());
@@ -299,6 +299,19 @@ final class CompressCommand {
                     return 0;
                 }
             });
+        }
+    }
+
+    /** Runs the work on this thread; checked exceptions become unchecked so PierCli prints one line. */
+    private static int direct(Callable<Integer> work) {
+        try {
+            return work.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

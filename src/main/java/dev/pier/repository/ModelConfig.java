@@ -30,8 +30,8 @@ import java.util.Set;
  * Thread counts and the optimisation level use the forms of Triton's ONNX Runtime backend (parameters with
  * {@code string_value}, and {@code optimization.graph.level}), so a Triton config carries over unchanged.
  * Other {@code parameters} keys are kept (Triton allows any) and shown in the model's metadata.
- * {@code instance_group} and {@code dynamic_batching} are validated and recorded; the serving core does not act
- * on them yet (one thread-safe session per version serves all workers; batching comes with the batcher).
+ * {@code instance_group} (executions at once per version) and {@code dynamic_batching} are acted on by
+ * {@code dev.pier.batching.Batcher}, which the loader puts in front of every version's session.
  */
 public record ModelConfig(String name, String platform, String backend, Integer maxBatchSize,
                           List<TensorConfig> input, List<TensorConfig> output, VersionPolicy versionPolicy,
@@ -183,7 +183,7 @@ public record ModelConfig(String name, String platform, String backend, Integer 
     }
 
     /**
-     * Triton's {@code dynamic_batching}. Parsed now; the batcher acts on it. {@code max_queue_size} may be
+     * Triton's {@code dynamic_batching}; {@code dev.pier.batching.BatchingOptions} turns it into scheduling. {@code max_queue_size} may be
      * given directly (Pier's short form) or as Triton's {@code default_queue_policy.max_queue_size}.
      */
     public record DynamicBatching(List<Integer> preferredBatchSize, Long maxQueueDelayMicroseconds, Integer maxQueueSize,

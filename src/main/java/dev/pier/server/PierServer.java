@@ -37,6 +37,11 @@ public final class PierServer implements AutoCloseable {
 
     /** Binds both ports and returns once they accept connections; a port in use fails with a clear message. */
     public static PierServer start(ServerOptions options, InferenceService service) {
+        return start(options, service, null);
+    }
+
+    /** @param metrics body of {@code GET /metrics} (Prometheus text); null: no metrics endpoint */
+    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
@@ -47,7 +52,7 @@ public final class PierServer implements AutoCloseable {
             for (int i = 0; i < options.eventLoops(); i++) {
                 HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
                                 .setTcpNoDelay(true).setCompressionSupported(false))
-                        .requestHandler(RestApi.router(vertx, service, rest));
+                        .requestHandler(RestApi.router(vertx, service, rest, metrics));
                 servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);

@@ -1,7 +1,9 @@
 package dev.pier.server;
 
 import dev.pier.api.ModelVersionStatus;
+import dev.pier.metrics.ServingMetrics;
 import dev.pier.runtime.onnx.OrtEngine;
+import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
 
@@ -18,10 +20,12 @@ public final class RunningServer implements AutoCloseable {
     private final OrtEngine engine;
     private final ServingCore core;
     private final PierServer server;
+    private final ServingMetrics metrics;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
 
-    private RunningServer(OrtEngine engine, ServingCore core, PierServer server) {
+    private RunningServer(OrtEngine engine, ServingCore core, PierServer server, ServingMetrics metrics) {
+        this.metrics = metrics;
         this.engine = engine;
         this.core = core;
         this.server = server;
@@ -32,11 +36,13 @@ public final class RunningServer implements AutoCloseable {
     /** Loads every model, then binds the ports; returns when both are done. */
     public static RunningServer start(ServingOptions serving, ServerOptions network) {
         OrtEngine engine = new OrtEngine();
-        ServingCore core = ServingCore.start(serving, engine);
+        ServingMetrics metrics = new ServingMetrics();
+        ServingCore core = ServingCore.start(serving, engine, ModelStateListener.NONE, metrics);
         try {
-            return new RunningServer(engine, core, PierServer.start(network, core));
+            return new RunningServer(engine, core, PierServer.start(network, core, metrics), metrics);
         } catch (RuntimeException e) {
             core.close();
+            metrics.close();
             engine.close();
             throw e;
         }
@@ -90,6 +96,7 @@ public final class RunningServer implements AutoCloseable {
         server.close();
         core.close();
         engine.close();
+        metrics.close();
         closed.countDown();
     }
 }
