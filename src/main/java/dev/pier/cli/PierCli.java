@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
                 QuickstartCommand.class,
                 TrainCommand.class,
                 EvaluateCommand.class,
+                CompressCommand.class,
                 InspectCommand.class,
                 ServeCommand.class,
                 PredictCommand.class,

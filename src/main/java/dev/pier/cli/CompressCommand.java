@@ -1,0 +1,326 @@
+package dev.pier.cli;
+
+import dev.pier.compress.CompressionReport;
+import dev.pier.compress.CompressionService;
+import dev.pier.compress.CompressionStrategy;
+import dev.pier.compress.ModelData;
+import dev.pier.compress.auto.AutoCompressor;
+import dev.pier.compress.auto.AutoOptions;
+import dev.pier.compress.auto.AutoReport;
+import dev.pier.compress.auto.Candidate;
+import dev.pier.compress.distill.DistillOptions;
+import dev.pier.compress.distill.Distiller;
+import dev.pier.compress.prune.MagnitudePruner;
+import dev.pier.compress.prune.MaskedRetraining;
+import dev.pier.compress.prune.PruneOptions;
+import dev.pier.compress.prune.StructuredPruner;
+import dev.pier.compress.quantize.DynamicQuantizer;
+import dev.pier.compress.quantize.QuantizeOptions;
+import dev.pier.compress.quantize.StaticQuantizer;
+import dev.pier.data.LabeledData;
+import dev.pier.data.MnistFetcher;
+import dev.pier.evaluate.EvaluateOptions;
+import dev.pier.onnx.OnnxModel;
+import dev.pier.onnx.OnnxModelReader;
+import dev.pier.runtime.onnx.OrtEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+
+/** {@code pier compress quantize|prune|distill|auto}: parses options, calls {@link CompressionService}, prints the table. */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = "Compress an ONNX model (quantize, prune, distill, auto) and compare it with the original.",
+        subcommands = {CompressCommand.Quantize.class, CompressCommand.Prune.class, CompressCommand.Distill.class, CompressCommand.Auto.class})
+final class CompressCommand {
+
+    /** Options every compression takes. */
+    static final class Common {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model to compress (never modified).")
+        Path model;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Compressed model (written atomically).")
+        Path output;
+
+        @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
+                description = "Evaluation data for the before/after table (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
+        String dataset;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
+        Path json;
+
+        @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
+        int latencyRuns;
+
+        String evaluationSpec() {
+            return dataset.equals("mnist") ? "mnist:test" : dataset;
+        }
+
+        int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
+            return direct(() -> {
+                try (OrtEngine engine = new OrtEngine()) {
+                    OnnxModel input = OnnxModelReader.read(model);
+                    LabeledData eval = ModelData.load(evaluationSpec(), input, MnistFetcher.defaultDir());
+                    EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10);
+                    CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
+                            Optional.ofNullable(json));
+                    CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
+                    System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
+                            r.output(), r.dataset(), r.examples());
+                    System.out.print(r.table());
+                    System.out.println("wrote " + output + " and " + request.reportFile());
+                    return 0;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "quantize", mixinStandardHelpOptions = true,
+            description = "Quantize MatMul/Gemm/Conv to int8: dynamic (MatMulInteger) or static QDQ calibrated on real data.")
+    static final class Quantize implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static", description = "Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
+                description = "Calibration data for static mode. Default: ${DEFAULT-VALUE}.")
+        String calibration;
+
+        @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile", description = "Default: ${DEFAULT-VALUE}.")
+        String method;
+
+        @Option(names = "--percentile", defaultValue = "99.99", description = "For --method percentile. Default: ${DEFAULT-VALUE}.")
+        double percentile;
+
+        @Option(names = "--per-channel", description = "One weight scale per output channel.")
+        boolean perChannel;
+
+        @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq", description = "Static format; only qdq. Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @Override
+        public Integer call() {
+            if (!format.equalsIgnoreCase("qdq")) {
+                throw new IllegalArgumentException("--format '" + format + "' is not supported; expected qdq");
+            }
+            QuantizeOptions options = new QuantizeOptions(parse(QuantizeOptions.Mode.class, mode, "--mode"),
+                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel);
+            return common.run((engine, model) -> {
+                if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
+                    return new DynamicQuantizer(perChannel);
+                }
+                try {
+                    return new StaticQuantizer(engine, ModelData.load(calibration, model, MnistFetcher.defaultDir()), options);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot load calibration data " + calibration + ": " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = "Prune weights: magnitude (zero the smallest) or structured (remove hidden neurons, shrink layers).")
+    static final class Prune implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--method", defaultValue = "magnitude", paramLabel = "magnitude|structured", description = "Default: ${DEFAULT-VALUE}.")
+        String method;
+
+        @Option(names = "--sparsity", defaultValue = "0.9",
+                description = "Fraction of weights (magnitude) or hidden neurons (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
+        double sparsity;
+
+        @Option(names = "--quality", description = "Magnitude only: zero |w| < QUALITY x std(W) per layer (Han et al.) instead of --sparsity.")
+        Double quality;
+
+        @Option(names = "--retrain-epochs", defaultValue = "0",
+                description = "Retrain this many epochs after pruning, masks fixed (needs a model Pier can import). Default: ${DEFAULT-VALUE}.")
+        int retrainEpochs;
+
+        @Option(names = "--retrain-data", defaultValue = "mnist:train", paramLabel = "SPEC",
+                description = "Training data for retraining. Default: ${DEFAULT-VALUE}.")
+        String retrainData;
+
+        @Option(names = "--retrain-lr", defaultValue = "1e-4",
+                description = "Retraining learning rate (Adam); Han et al. use a tenth of the original rate. Default: ${DEFAULT-VALUE}.")
+        float retrainLr;
+
+        @Override
+        public Integer call() {
+            PruneOptions options = new PruneOptions(parse(PruneOptions.Method.class, method, "--method"), sparsity, quality);
+            return common.run((engine, model) -> {
+                CompressionStrategy pruner = options.method() == PruneOptions.Method.MAGNITUDE
+                        ? new MagnitudePruner(options) : new StructuredPruner(options);
+                if (retrainEpochs <= 0) {
+                    return pruner;
+                }
+                try {
+                    return new MaskedRetraining(pruner, ModelData.load(retrainData, model, MnistFetcher.defaultDir()),
+                            retrainEpochs, retrainLr, 42);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot load retraining data " + retrainData + ": " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "distill", mixinStandardHelpOptions = true,
+            description = "Distil a teacher ONNX model into a smaller student trained with DJL (Hinton et al.).")
+    static final class Distill implements Callable<Integer> {
+        @Option(names = "--teacher", required = true, paramLabel = "FILE", description = "Teacher ONNX model (never modified).")
+        Path teacher;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Student ONNX model (written atomically).")
+        Path output;
+
+        @Option(names = "--student", required = true, paramLabel = "SPEC", description = "Student architecture, e.g. mlp:800,800.")
+        String student;
+
+        @Option(names = "--temperature", defaultValue = "20", description = "Softmax temperature T. Default: ${DEFAULT-VALUE}.")
+        double temperature;
+
+        @Option(names = "--alpha", defaultValue = "0.9", description = "Weight of the soft loss. Default: ${DEFAULT-VALUE}.")
+        double alpha;
+
+        @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--batch-size", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam rate. Default: ${DEFAULT-VALUE}.")
+        float learningRate;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--train-data", defaultValue = "mnist:train", paramLabel = "SPEC",
+                description = "Training data for the student (mnist means mnist:train). Default: ${DEFAULT-VALUE}.")
+        String trainData;
+
+        @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
+                description = "Evaluation data for the before/after table (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
+        String dataset;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
+        Path json;
+
+        @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
+        int latencyRuns;
+
+        @Override
+        public Integer call() {
+            DistillOptions options = new DistillOptions(student, temperature, alpha, epochs, batchSize, learningRate, seed);
+            Common common = new Common();
+            common.model = teacher;
+            common.output = output;
+            common.dataset = dataset;
+            common.json = json;
+            common.latencyRuns = latencyRuns;
+            String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
+            return common.run((engine, model) -> {
+                try {
+                    return new Distiller(engine, ModelData.load(trainSpec, model, MnistFetcher.defaultDir()), options);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot load training data " + trainSpec + ": " + e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "auto", mixinStandardHelpOptions = true,
+            description = "Try quantization and pruning variants; keep the best by the objective within the accuracy budget.")
+    static final class Auto implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model (never modified).")
+        Path model;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Best variant (written atomically).")
+        Path output;
+
+        @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
+                description = "Held-out evaluation data (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
+        String dataset;
+
+        @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
+                description = "Calibration data for static quantization. Default: ${DEFAULT-VALUE}.")
+        String calibration;
+
+        @Option(names = "--max-accuracy-drop", defaultValue = "1%", paramLabel = "N%|FRACTION",
+                description = "Accuracy budget: 1% or 0.01. Default: ${DEFAULT-VALUE}.")
+        String maxDrop;
+
+        @Option(names = "--objective", defaultValue = "size", paramLabel = "size|latency", description = "Default: ${DEFAULT-VALUE}.")
+        String objective;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
+        Path json;
+
+        @Option(names = "--latency-runs", defaultValue = "100", description = "Timed batch-1 calls per candidate. Default: ${DEFAULT-VALUE}.")
+        int latencyRuns;
+
+        @Override
+        public Integer call() {
+            String d = maxDrop.trim();
+            double drop;
+            try {
+                drop = d.endsWith("%") ? Double.parseDouble(d.substring(0, d.length() - 1)) / 100 : Double.parseDouble(d);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--max-accuracy-drop '" + maxDrop + "' is not a number; expected e.g. 1% or 0.01");
+            }
+            AutoOptions options = new AutoOptions(drop, parse(AutoOptions.Objective.class, objective, "--objective"));
+            return direct(() -> {
+                try (OrtEngine engine = new OrtEngine()) {
+                    OnnxModel input = OnnxModelReader.read(model);
+                    LabeledData eval = ModelData.load(dataset.equals("mnist") ? "mnist:test" : dataset, input, MnistFetcher.defaultDir());
+                    LabeledData cal = ModelData.load(calibration, input, MnistFetcher.defaultDir());
+                    AutoReport r = new AutoCompressor(engine).run(model, output, eval, cal,
+                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json));
+                    System.out.printf(Locale.ROOT, "original: accuracy %.4f, %,d bytes, p50 %.4f ms%n", r.original().accuracy(),
+                            r.original().sizeBytes(), r.original().p50Ms());
+                    for (Candidate c : r.candidates()) {
+                        System.out.println(c.figures() == null ? String.format(Locale.ROOT, "  %-36s skipped: %s", c.name(), c.error())
+                                : String.format(Locale.ROOT, "  %-36s accuracy %.4f  %,10d bytes  p50 %.4f ms  %s%s", c.name(),
+                                c.figures().accuracy(), c.figures().sizeBytes(), c.figures().p50Ms(),
+                                c.withinBudget() ? "within budget" : "over budget", c.name().equals(r.chosen()) ? "  <= chosen" : ""));
+                    }
+                    System.out.println("wrote " + output);
+                    return 0;
+                }
+            });
+        }
+    }
+
+    /** Runs the work on this thread; checked exceptions become unchecked so PierCli prints one line. */
+    private static int direct(Callable<Integer> work) {
+        try {
+            return work.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+}

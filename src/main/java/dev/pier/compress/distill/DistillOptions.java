@@ -1,0 +1,35 @@
+package dev.pier.compress.distill;
+
+/**
+ * How to distil. Immutable.
+ *
+ * @param student      student architecture spec (see {@link dev.pier.train.Architectures}), e.g. {@code mlp:800,800}
+ * @param temperature  softmax temperature T for teacher and student soft outputs; default 20 (Hinton et al.)
+ * @param alpha        weight of the soft loss {@code α·T²·KL}; the hard loss gets {@code 1 − α}; default 0.9
+ * @param epochs       passes over the training data; default 10
+ * @param batchSize    examples per update; default 64
+ * @param learningRate Adam learning rate; default 0.001
+ * @param seed         seeds initialisation and shuffling; default 42
+ */
+public record DistillOptions(String student, double temperature, double alpha, int epochs, int batchSize,
+                             float learningRate, long seed) {
+    public DistillOptions {
+        if (student == null || student.isBlank()) {
+            throw new IllegalArgumentException("a student architecture is required, e.g. mlp:800,800");
+        }
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        if (epochs < 1 || batchSize < 1 || !(learningRate > 0)) {
+            throw new IllegalArgumentException("epochs and batch size must be >= 1 and the learning rate > 0; got "
+                    + epochs + ", " + batchSize + ", " + learningRate);
+        }
+    }
+
+    public static DistillOptions of(String student) {
+        return new DistillOptions(student, 20, 0.9, 10, 64, 1e-3f, 42);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pier.cli;
+
+import dev.pier.compress.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code pier compress} end to end through the CLI: a real run writes model and report; bad input writes nothing. */
+class CompressCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void quantizeWritesTheModelAndTheReport() {
+        Path input = TestModels.trainedMlp();
+        String hash = TestModels.sha256(input);
+        Path out = dir.resolve("m.int8.onnx");
+        assertThat(PierCli.execute("compress", "quantize", "--model", input.toString(), "--mode", "dynamic",
+                "--dataset", "mnist:test:200", "--latency-runs", "5", "--output", out.toString())).isZero();
+        assertThat(TestModels.ops(out)).contains("MatMulInteger");
+        assertThat(dir.resolve("m.int8.onnx.compress.json")).isRegularFile();
+        assertThat(TestModels.sha256(input)).isEqualTo(hash);
+    }
+
+    @Test
+    void badOptionsFailAndWriteNothing() {
+        Path input = TestModels.trainedMlp();
+        Path out = dir.resolve("x.onnx");
+        assertThat(PierCli.execute("compress", "quantize", "--model", input.toString(), "--mode", "int4",
+                "--output", out.toString())).isNotZero();
+        assertThat(PierCli.execute("compress", "prune", "--model", input.toString(), "--sparsity", "1.5",
+                "--output", out.toString())).isNotZero();
+        assertThat(PierCli.execute("compress", "prune", "--model", dir.resolve("missing.onnx").toString(),
+                "--output", out.toString())).isNotZero();
+        assertThat(Files.exists(out)).isFalse();
+    }
+}
