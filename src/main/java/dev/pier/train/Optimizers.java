@@ -16,8 +16,9 @@ final class Optimizers {
         Tracker lr = schedule(o, stepsPerEpoch);
         int begin = startEpoch * stepsPerEpoch;
         return switch (o.optimizer()) {
+            // epsilon 1e-7 as Keras' Adam (DJL's default is 1e-8), so the reference example trains as its source does
             case ADAM -> Optimizer.adam().optLearningRateTracker(lr).optWeightDecays(o.weightDecay())
-                    .optBeginNumUpdate(begin).build();
+                    .optEpsilon(1e-7f).optBeginNumUpdate(begin).build();
             case SGD -> o.nesterov()
                     ? Optimizer.nag().setLearningRateTracker(lr).setMomentum(o.momentum())
                             .optWeightDecays(o.weightDecay()).optBeginNumUpdate(begin).build()
