@@ -2,12 +2,14 @@ package dev.pier.cli;
 
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
+import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code pier serve}: serves a model repository (or one model file) over REST and gRPC until stopped. */
@@ -46,6 +48,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--event-loops", description = "Network event loops (default: one per core).")
     Integer eventLoops;
 
+    @Option(names = "--drain-seconds", defaultValue = "5", paramLabel = "S",
+            description = "On SIGTERM: report not-ready at once but keep serving this long, so load balancers stop routing here (default ${DEFAULT-VALUE}).")
+    double drainSeconds;
+
+    @Option(names = "--grace-seconds", defaultValue = "30", paramLabel = "S",
+            description = "On SIGTERM: total time (drain included) for accepted requests to finish before the process exits 0 (default ${DEFAULT-VALUE}).")
+    double graceSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         if ((modelFile == null) == (repository == null)) {
@@ -57,10 +67,19 @@ public final class ServeCommand implements Callable<Integer> {
         ServerOptions serverOptions = new ServerOptions(host, httpPort, grpcPort, maxBodyBytes,
                 eventLoops != null ? eventLoops : cores);
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions)) {
+        ShutdownOptions shutdown = new ShutdownOptions(seconds("--drain-seconds", drainSeconds), seconds("--grace-seconds", graceSeconds));
+
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown)) {
             running.printBanner(System.out);
             running.awaitClose();
         }
         return 0;
+    }
+
+    private static Duration seconds(String option, double value) {
+        if (!(value >= 0) || value > 86_400) {
+            throw new IllegalArgumentException(option + " must be a number of seconds in 0..86400, got " + value);
+        }
+        return Duration.ofMillis(Math.round(value * 1000));
     }
 }

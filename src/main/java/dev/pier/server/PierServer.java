@@ -37,6 +37,14 @@ public final class PierServer implements AutoCloseable {
 
     /** Binds both ports and returns once they accept connections; a port in use fails with a clear message. */
     public static PierServer start(ServerOptions options, InferenceService service) {
+        return start(options, service, new Drain());
+    }
+
+    /**
+     * As {@link #start(ServerOptions, InferenceService)}, with every request counted by {@code drain} and
+     * refused cleanly once it refuses work (graceful shutdown).
+     */
+    public static PierServer start(ServerOptions options, InferenceService service, Drain drain) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
@@ -47,12 +55,12 @@ public final class PierServer implements AutoCloseable {
             for (int i = 0; i < options.eventLoops(); i++) {
                 HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
                                 .setTcpNoDelay(true).setCompressionSupported(false))
-                        .requestHandler(RestApi.router(vertx, service, rest));
+                        .requestHandler(new DrainingHandler(drain, RestApi.router(vertx, service, rest)));
                 servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
             HttpServer grpc = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true))
-                    .requestHandler(GrpcApi.server(vertx, service, grpcOptions));
+                    .requestHandler(new DrainingHandler(drain, GrpcApi.server(vertx, service, grpcOptions)));
             servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort());
         } catch (RuntimeException e) {
@@ -93,7 +101,7 @@ public final class PierServer implements AutoCloseable {
         return grpcPort;
     }
 
-    /** Stops accepting connections and closes Vert.x (in-flight responses are cut; drain is a later step). */
+    /** Stops accepting connections and closes Vert.x; responses still in flight are cut (drain first, see {@link Drain}). */
     @Override
     public void close() {
         try {
