@@ -1,5 +1,6 @@
 package dev.pier.cli;
 
+import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
 import dev.pier.server.ShutdownOptions;
@@ -56,6 +57,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM: total time (drain included) for accepted requests to finish before the process exits 0 (default ${DEFAULT-VALUE}).")
     double graceSeconds;
 
+    @Option(names = "--model-control", defaultValue = "none", paramLabel = "MODE",
+            description = "none: serve what is there at start-up; poll: re-scan the repository every --poll-interval and roll new versions in (default ${DEFAULT-VALUE}).")
+    String modelControl;
+
+    @Option(names = "--poll-interval", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Time between repository scans with --model-control poll (default ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
     @Override
     public Integer call() throws InterruptedException {
         if ((modelFile == null) == (repository == null)) {
@@ -69,7 +78,9 @@ public final class ServeCommand implements Callable<Integer> {
 
         ShutdownOptions shutdown = new ShutdownOptions(seconds("--drain-seconds", drainSeconds), seconds("--grace-seconds", graceSeconds));
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown)) {
+        ModelControlOptions control = new ModelControlOptions(ModelControlOptions.Mode.parse(modelControl), pollInterval);
+
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control)) {
             running.printBanner(System.out);
             running.awaitClose();
         }

@@ -1,6 +1,8 @@
 package dev.pier.server;
 
 import dev.pier.api.ModelVersionStatus;
+import dev.pier.modelcontrol.ModelControlOptions;
+import dev.pier.modelcontrol.RepositoryPoller;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
@@ -37,8 +39,11 @@ public final class RunningServer implements AutoCloseable {
     private final ShutdownOptions shutdown;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
+    private final RepositoryPoller poller;   // null unless --model-control poll
 
-    private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown) {
+    private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
+                          RepositoryPoller poller) {
+        this.poller = poller;
         this.engine = engine;
         this.core = core;
         this.server = server;
@@ -58,12 +63,23 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown) {
+        return start(serving, network, shutdown, ModelControlOptions.defaults());
+    }
+
+    /** As above, and keeps following the repository when {@code control} says poll. */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control) {
+        if (control.mode() == ModelControlOptions.Mode.EXPLICIT) {
+            throw new IllegalArgumentException("--model-control explicit is not available yet; use none or poll");
+        }
         OrtEngine engine = new OrtEngine();
         ServingCore core = ServingCore.start(serving, engine);
         try {
             Drain drain = new Drain();
             PierServer server = PierServer.start(network, new DrainAwareService(core, drain), drain);
-            return new RunningServer(engine, core, server, drain, shutdown);
+            RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
+                    ? RepositoryPoller.start(core, control.pollInterval()) : null;
+            return new RunningServer(engine, core, server, drain, shutdown, poller);
         } catch (RuntimeException e) {
             core.close();
             engine.close();
@@ -143,6 +159,9 @@ public final class RunningServer implements AutoCloseable {
         }
         int cut = drain.inFlight();
         drain.advance(Drain.Phase.CLOSED);
+        if (poller != null) {
+            poller.close();
+        }
         server.close();
         core.close();
         engine.close();

@@ -92,8 +92,10 @@ public final class TfServingRoutes {
         HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
             TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, signature, target.model(),
                     target.version());
-            HttpSupport.onContext(ctx, service.infer(decoded.request()), response ->
-                    HttpSupport.json(ctx, 200, TfServingJson.predict(response, decoded.rowFormat())));
+            HttpSupport.onContext(ctx, service.infer(decoded.request()), response -> {
+                ctx.response().putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
+                HttpSupport.json(ctx, 200, TfServingJson.predict(response, decoded.rowFormat()));
+            });
         });
     }
 
