@@ -2,6 +2,7 @@ package dev.pier.cli;
 
 import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.server.RunningServer;
+import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
 import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
@@ -11,6 +12,9 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code pier serve}: serves a model repository (or one model file) over REST and gRPC until stopped. */
@@ -58,12 +62,31 @@ public final class ServeCommand implements Callable<Integer> {
     double graceSeconds;
 
     @Option(names = "--model-control", defaultValue = "none", paramLabel = "MODE",
-            description = "none: serve what is there at start-up; poll: re-scan the repository every --poll-interval and roll new versions in (default ${DEFAULT-VALUE}).")
+            description = "none: serve what is there at start-up; poll: re-scan the repository every --poll-interval and roll new versions in; "
+                    + "explicit: serve only models loaded with --load-model or the repository API (POST /v2/repository/index, /v2/repository/models/M/load|unload) (default ${DEFAULT-VALUE}).")
     String modelControl;
 
     @Option(names = "--poll-interval", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Time between repository scans with --model-control poll (default ${DEFAULT-VALUE}).")
     Duration pollInterval;
+
+    @Option(names = "--load-model", paramLabel = "MODEL",
+            description = "With --model-control explicit: load this model at start-up (repeatable); others wait for POST /v2/repository/models/MODEL/load.")
+    List<String> loadModels = new ArrayList<>();
+
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Require 'Authorization: Bearer <token>' (token = first line of FILE) on every call except health checks.")
+    Path authTokenFile;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Token for the repository API (/v2/repository/...); default: the --auth-token-file token.")
+    Path adminTokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve REST and gRPC over TLS with this certificate chain (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) for --tls-cert.")
+    Path tlsKey;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -78,9 +101,11 @@ public final class ServeCommand implements Callable<Integer> {
 
         ShutdownOptions shutdown = new ShutdownOptions(seconds("--drain-seconds", drainSeconds), seconds("--grace-seconds", graceSeconds));
 
-        ModelControlOptions control = new ModelControlOptions(ModelControlOptions.Mode.parse(modelControl), pollInterval);
+        ModelControlOptions control = new ModelControlOptions(ModelControlOptions.Mode.parse(modelControl), pollInterval, loadModels);
+        SecurityOptions security = new SecurityOptions(SecurityOptions.token("--auth-token-file", authTokenFile),
+                SecurityOptions.token("--admin-token-file", adminTokenFile), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey));
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control)) {
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security)) {
             running.printBanner(System.out);
             running.awaitClose();
         }

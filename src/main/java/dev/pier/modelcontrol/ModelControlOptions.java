@@ -1,6 +1,7 @@
 package dev.pier.modelcontrol;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,8 +12,9 @@ import java.util.Locale;
  *                     roll in, removed ones roll out) or {@link Mode#EXPLICIT} (only models loaded through the
  *                     repository API are served)
  * @param pollInterval time between scans in POLL mode (default 2 s, must be >= 50 ms)
+ * @param startupModels in EXPLICIT mode, the models loaded at start-up (Triton's {@code --load-model}); default none
  */
-public record ModelControlOptions(Mode mode, Duration pollInterval) {
+public record ModelControlOptions(Mode mode, Duration pollInterval, List<String> startupModels) {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
     /** Triton's model control modes. */
@@ -36,9 +38,13 @@ public record ModelControlOptions(Mode mode, Duration pollInterval) {
         if (pollInterval == null || pollInterval.toMillis() < 50) {
             throw new IllegalArgumentException("--poll-interval must be at least 50ms, got " + pollInterval);
         }
+        startupModels = List.copyOf(startupModels);
+        if (!startupModels.isEmpty() && mode != Mode.EXPLICIT) {
+            throw new IllegalArgumentException("--load-model only applies with --model-control explicit (other modes load every model)");
+        }
     }
 
     public static ModelControlOptions defaults() {
-        return new ModelControlOptions(Mode.NONE, DEFAULT_POLL_INTERVAL);
+        return new ModelControlOptions(Mode.NONE, DEFAULT_POLL_INTERVAL, List.of());
     }
 }

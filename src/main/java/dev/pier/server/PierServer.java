@@ -9,9 +9,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import dev.pier.security.BearerAuthHandler;
+import dev.pier.security.SecurityOptions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +50,15 @@ public final class PierServer implements AutoCloseable {
      * refused cleanly once it refuses work (graceful shutdown).
      */
     public static PierServer start(ServerOptions options, InferenceService service, Drain drain) {
+        return start(options, service, drain, SecurityOptions.none(), router -> { });
+    }
+
+    /**
+     * The full form: {@code security} adds bearer-token checks and TLS to both ports; {@code extraRoutes} mounts
+     * more REST routes (the repository API) on the router.
+     */
+    public static PierServer start(ServerOptions options, InferenceService service, Drain drain, SecurityOptions security,
+                                   Consumer<Router> extraRoutes) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
@@ -53,20 +67,31 @@ public final class PierServer implements AutoCloseable {
             // resolved to a free port first; each server then runs on its own event loop.
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
             for (int i = 0; i < options.eventLoops(); i++) {
-                HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
-                                .setTcpNoDelay(true).setCompressionSupported(false))
-                        .requestHandler(new DrainingHandler(drain, RestApi.router(vertx, service, rest)));
+                Router router = RestApi.router(vertx, service, rest);
+                extraRoutes.accept(router);
+                HttpServer http = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host())
+                                .setTcpNoDelay(true).setCompressionSupported(false), security))
+                        .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, router)));
                 servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
-            HttpServer grpc = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true))
-                    .requestHandler(new DrainingHandler(drain, GrpcApi.server(vertx, service, grpcOptions)));
+            HttpServer grpc = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true), security))
+                    .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, GrpcApi.server(vertx, service, grpcOptions))));
             servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort());
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
         }
+    }
+
+    /** TLS from PEM files when configured; ALPN offers h2 so gRPC clients get HTTP/2 over TLS. */
+    private static HttpServerOptions tls(HttpServerOptions http, SecurityOptions security) {
+        if (!security.tls()) {
+            return http;
+        }
+        return http.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(security.tlsCert().get().toString()).setKeyPath(security.tlsKey().get().toString()));
     }
 
     private static int freePort(String host) {

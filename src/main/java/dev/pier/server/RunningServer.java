@@ -3,6 +3,11 @@ package dev.pier.server;
 import dev.pier.api.ModelVersionStatus;
 import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.modelcontrol.RepositoryPoller;
+import dev.pier.modelcontrol.ExplicitSource;
+import dev.pier.modelcontrol.RepositoryRoutes;
+import dev.pier.security.SecurityOptions;
+import dev.pier.serving.ModelManager;
+import dev.pier.serving.ModelStateListener;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
@@ -69,14 +74,33 @@ public final class RunningServer implements AutoCloseable {
     /** As above, and keeps following the repository when {@code control} says poll. */
     public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
                                       ModelControlOptions control) {
-        if (control.mode() == ModelControlOptions.Mode.EXPLICIT) {
-            throw new IllegalArgumentException("--model-control explicit is not available yet; use none or poll");
-        }
+        return start(serving, network, shutdown, control, SecurityOptions.none());
+    }
+
+    /**
+     * The full form: {@code control} chooses none / poll / explicit (explicit mounts the repository API),
+     * {@code security} adds bearer tokens and TLS.
+     */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control, SecurityOptions security) {
         OrtEngine engine = new OrtEngine();
-        ServingCore core = ServingCore.start(serving, engine);
+        ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
+                ? new ExplicitSource(serving.source(), control.startupModels()) : null;
+        ServingCore core;
+        try {
+            core = explicit == null ? ServingCore.start(serving, engine) : startExplicit(serving, engine, explicit);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         try {
             Drain drain = new Drain();
-            PierServer server = PierServer.start(network, new DrainAwareService(core, drain), drain);
+            PierServer server = PierServer.start(network, new DrainAwareService(core, drain), drain, security,
+                    router -> {
+                        if (explicit != null) {
+                            new RepositoryRoutes(core, explicit).mount(router);
+                        }
+                    });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
             return new RunningServer(engine, core, server, drain, shutdown, poller);
@@ -85,6 +109,17 @@ public final class RunningServer implements AutoCloseable {
             engine.close();
             throw e;
         }
+    }
+
+    private static ServingCore startExplicit(ServingOptions serving, OrtEngine engine, ExplicitSource source) {
+        ServingCore core = new ServingCore(source, new ModelManager(engine, serving.loadThreads(), ModelStateListener.NONE), serving);
+        try {
+            core.refresh().join();
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
+        return core;
     }
 
     public ServingCore core() {
