@@ -5,6 +5,7 @@ import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.modelcontrol.RepositoryPoller;
 import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.RepositoryRoutes;
+import dev.pier.routing.TrafficRouter;
 import dev.pier.security.SecurityOptions;
 import dev.pier.serving.ModelManager;
 import dev.pier.serving.ModelStateListener;
@@ -95,7 +96,7 @@ public final class RunningServer implements AutoCloseable {
         }
         try {
             Drain drain = new Drain();
-            PierServer server = PierServer.start(network, new DrainAwareService(core, drain), drain, security,
+            PierServer server = PierServer.start(network, new DrainAwareService(new TrafficRouter(core), drain), drain, security,
                     router -> {
                         if (explicit != null) {
                             new RepositoryRoutes(core, explicit).mount(router);
