@@ -5,6 +5,7 @@ import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.modelcontrol.RepositoryPoller;
 import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.RepositoryRoutes;
+import dev.pier.routing.LabelRoutes;
 import dev.pier.routing.TrafficRouter;
 import dev.pier.security.SecurityOptions;
 import dev.pier.serving.ModelManager;
@@ -98,6 +99,7 @@ public final class RunningServer implements AutoCloseable {
             Drain drain = new Drain();
             PierServer server = PierServer.start(network, new DrainAwareService(new TrafficRouter(core), drain), drain, security,
                     router -> {
+                        new LabelRoutes(core).mount(router);
                         if (explicit != null) {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }

@@ -45,7 +45,7 @@ class TrafficSplitEndToEndTest {
                 layers.put(model + v, l);
             }
         }
-        Files.writeString(repo.resolve("split").resolve("config.yaml"), "version_policy: {all: {}}\ntraffic: {1: 80, 2: 20}\n");
+        Files.writeString(repo.resolve("split").resolve("config.yaml"), "version_policy: {all: {}}\ntraffic: {1: 80, 2: 20}\nversion_labels: {stable: 1, canary: 2}\n");
         Files.writeString(repo.resolve("shadowed").resolve("config.yaml"),
                 "version_policy: {all: {}}\ntraffic: {1: 1}\nshadow_version: 2\n");
         float[] x = {0.3f, 0.1f, 0.9f, 0.4f, 0.6f, 0.2f};
@@ -62,6 +62,23 @@ class TrafficSplitEndToEndTest {
             double sigma = Math.sqrt(N * 0.2 * 0.8);
             assertThat((double) v2).as("requests served by version 2 of %d", N).isCloseTo(mean, within(5 * sigma));
             assertThat(check(http.post("/v2/models/split/versions/2/infer", body), "split", x)).as("explicit version wins").isEqualTo(2);
+
+            // TF Serving version labels
+            String instances = "{\"instances\":[" + java.util.Arrays.toString(x) + "]}";
+            for (String label : List.of("stable", "canary")) {
+                long expectedVersion = label.equals("stable") ? 1 : 2;
+                Http.Answer p = http.post("/v1/models/split/labels/" + label + ":predict", instances);
+                assertThat(p.status()).as(p.text()).isEqualTo(200);
+                assertThat(p.raw().headers().firstValue("Pier-Model-Version")).hasValue(Long.toString(expectedVersion));
+                double[] expected = TestRepository.forward(layers.get("split" + expectedVersion), x);
+                for (int k = 0; k < expected.length; k++) {
+                    assertThat(p.json().get("predictions").get(0).get(k).asDouble()).isCloseTo(expected[k], within(1e-5));
+                }
+            }
+            assertThat(http.get("/v1/models/split/labels/canary").text()).contains("\"version\":\"2\"");
+            Http.Answer unknown = http.get("/v1/models/split/labels/nope");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.text()).contains("no version label 'nope'");
 
             for (int i = 0; i < 20; i++) {
                 assertThat(check(http.post("/v2/models/shadowed/infer", body), "shadowed", x)).as("shadow answers are never returned").isEqualTo(1);
