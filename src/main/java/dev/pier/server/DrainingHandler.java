@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class DrainingHandler implements Handler<HttpServerRequest> {
     private static final String REFUSAL = "server is shutting down; retry on another replica";
     private static final int GRPC_UNAVAILABLE = 14;
+    private static final String WATCH = "/grpc.health.v1.Health/Watch";
 
     private final Drain drain;
     private final Handler<HttpServerRequest> next;
@@ -29,6 +30,10 @@ final class DrainingHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
+        if (WATCH.equals(request.path()) && drain.phase() != Drain.Phase.REFUSING && drain.phase() != Drain.Phase.CLOSED) {
+            next.handle(request);   // a health Watch stream lives until the client ends it: not counted, or it would hold the drain
+            return;
+        }
         if (!drain.enter()) {
             refuse(request);
             return;
