@@ -17,13 +17,63 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code pier bench --in-process MODEL}: raw in-process ONNX Runtime, the baseline for every server figure. */
+/**
+ * {@code pier bench --in-process MODEL}: raw in-process ONNX Runtime, the baseline for every server figure;
+ * {@code pier bench --url URL --model M ...}: a closed-loop (concurrency) or open-loop (rate) sweep against a
+ * running server, with the capacity within a p99 SLO.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure a model: raw in-process ONNX Runtime throughput and latency (--in-process).")
+        description = {"Measure a model: raw in-process ONNX Runtime (--in-process MODEL), or a running server "
+                + "(--url URL --model NAME) swept over --concurrency levels (closed loop) or --rate values (open loop, "
+                + "latency from the scheduled send time).",
+                "Example: pier bench --url http://localhost:8501 --model mnist --protocol rest --concurrency 1,2,4,8,16,32 "
+                        + "--duration 20s --slo-p99 10ms --json bench.json --report bench.html"})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--in-process", paramLabel = "MODEL", required = true, description = "ONNX model to run in this process.")
+    @Option(names = "--in-process", paramLabel = "MODEL", description = "ONNX model to run in this process.")
     Path model;
+
+    @Option(names = "--url", description = "Server to load: http://HOST:PORT (the REST port, or the gRPC port with --protocol grpc).")
+    java.net.URI url;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Model name on the server.")
+    String modelName;
+
+    @Option(names = "--protocol", defaultValue = "rest", description = "rest (KServe V2), grpc (KServe V2) or tfserving (default ${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "--binary", description = "V2 REST: send inputs and receive outputs in the binary tensor extension.")
+    boolean binary;
+
+    @Option(names = "--concurrency", split = ",", description = "Closed-loop worker counts, e.g. 1,2,4,8 (default 1,2,4,8,16,32 when no --rate).")
+    java.util.List<Integer> concurrency;
+
+    @Option(names = "--rate", split = ",", description = "Open-loop request rates per second, e.g. 500,1000,2000.")
+    java.util.List<Double> rate;
+
+    @Option(names = "--slo-p99", defaultValue = "10ms", converter = DurationConverter.class, description = "p99 latency target for the capacity (default ${DEFAULT-VALUE}).")
+    Duration sloP99;
+
+    @Option(names = "--input", paramLabel = "FILE.json", description = "Request body: a V2 inference request (rest, grpc) or a :predict body (tfserving).")
+    Path input;
+
+    @Option(names = "--dataset", description = "Inputs from a dataset, e.g. mnist:test (model with one MNIST-shaped FP32 input).")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Folder of MNIST IDX files (default: $PIER_DATA_DIR or ~/.cache/pier/mnist).")
+    Path dataDir;
+
+    @Option(names = "--metrics-url", description = "Prometheus page of the server (default: URL/metrics for rest and tfserving; none for grpc).")
+    java.net.URI metricsUrl;
+
+    @Option(names = "--max-outstanding", defaultValue = "1024", description = "Open loop: most requests in flight; later ones are dropped and counted as errors (default ${DEFAULT-VALUE}).")
+    int maxOutstanding;
+
+    @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, description = "Per-request timeout (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+    Path report;
 
     @Option(names = "--batch-size", defaultValue = "1", description = "Rows per inference (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -45,6 +95,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((model == null) == (url == null)) {
+            throw new IllegalArgumentException("give either --in-process MODEL.onnx or --url http://HOST:PORT --model NAME");
+        }
+        if (url != null) {
+            return sweep();
+        }
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("model file " + model + " does not exist");
         }
@@ -60,10 +116,43 @@ public final class BenchCommand implements Callable<Integer> {
                     r.requestsPerSecond(), r.rowsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(),
                     r.latency().meanMs(), r.requests());
             if (json != null) {
-                Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), ".bench", ".json");
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), r);
-                Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                dev.pier.io.AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(r));
             }
+        }
+        return 0;
+    }
+
+    private int sweep() throws Exception {
+        if (modelName == null) {
+            throw new IllegalArgumentException("--url needs --model NAME (the model's name on the server)");
+        }
+        dev.pier.bench.Protocol proto;
+        try {
+            proto = dev.pier.bench.Protocol.valueOf(protocol.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--protocol must be rest, grpc or tfserving, got '" + protocol + "'");
+        }
+        if (input != null && !Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("--input file " + input + " does not exist");
+        }
+        if (dataset != null && !dev.pier.data.Mnist.handles(dataset)) {
+            throw new IllegalArgumentException("--dataset must be mnist:test or mnist:train, got '" + dataset + "'");
+        }
+        java.util.List<Integer> levels = concurrency != null ? concurrency
+                : rate == null ? java.util.List.of(1, 2, 4, 8, 16, 32) : java.util.List.of();
+        java.net.URI metrics = metricsUrl != null ? metricsUrl
+                : proto == dev.pier.bench.Protocol.GRPC ? null : url.resolve("/metrics");
+        dev.pier.bench.SweepOptions options = new dev.pier.bench.SweepOptions(url, modelName, proto, binary, levels,
+                rate == null ? java.util.List.of() : rate, duration, warmup, sloP99.toNanos() / 1e6, input, dataset,
+                dataDir != null ? dataDir : dev.pier.data.MnistFetcher.defaultDir(), metrics, maxOutstanding, timeout);
+        dev.pier.bench.SweepResult result = dev.pier.bench.Sweep.run(options, System.out);
+        System.out.println(result.title());
+        System.out.print(dev.pier.bench.SweepTable.format(result));
+        if (json != null) {
+            dev.pier.bench.SweepJson.write(result, json);
+        }
+        if (report != null) {
+            dev.pier.bench.HtmlReport.write(result, report);
         }
         return 0;
     }

@@ -56,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return LargeStack.call("pier-evaluate", this::evaluate);
+        return evaluate();
     }
 
     private Integer evaluate() {

@@ -16,15 +16,16 @@ import picocli.CommandLine.Option;
         description = "Take a trained model to production: train, evaluate, compress, package, serve, deploy, monitor.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                TrainCommand.class,
                 QuickstartCommand.class,
-                ServeCommand.class,
-                BenchCommand.class,
-                ExampleModelCommand.class,
-                InspectCommand.class,
+                TrainCommand.class,
                 EvaluateCommand.class,
-                DeployCommand.class,
+                InspectCommand.class,
+                ServeCommand.class,
+                PredictCommand.class,
+                BenchCommand.class,
                 PackageCommand.class,
+                DeployCommand.class,
+                ExampleModelCommand.class,
         })
 public final class PierCli implements Runnable {
 
@@ -45,8 +46,7 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        // ONNX Runtime's native start-up needs more stack than a main thread may have (see LargeStack)
-        System.exit(LargeStack.call("pier", () -> execute(args)));
+        System.exit(execute(args));
     }
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */

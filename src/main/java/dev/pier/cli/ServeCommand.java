@@ -44,11 +44,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-bytes", defaultValue = "67108864", description = "Largest request body or gRPC message (default ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
-    @Option(names = "--workers", description = "Inference worker threads (default: one per core).")
+    @Option(names = "--workers", description = "Inferences of one model version run at once when its config has no instance_group (default: one per core).")
     Integer workers;
 
-    @Option(names = "--queue-size", defaultValue = "256", description = "Requests that may wait for a worker before new ones get 503 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--queue-size", defaultValue = "256", description = "Requests that may wait per model version (when config.yaml sets no dynamic_batching.max_queue_size) before new ones get 503 (default ${DEFAULT-VALUE}).")
     int queueSize;
+
+    @Option(names = "--default-timeout-ms", defaultValue = "0", description = "End-to-end deadline, queue time included, of requests that set none "
+            + "(header Pier-Timeout-Ms, V2 parameter timeout in µs, gRPC deadline); expired requests get 504 without running (default ${DEFAULT-VALUE} = none).")
+    long defaultTimeoutMs;
 
     @Option(names = "--event-loops", description = "Network event loops (default: one per core).")
     Integer eventLoops;
@@ -95,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         ServingOptions servingOptions = ServingOptions.of(modelFile != null ? modelFile : repository, name)
-                .withWorkers(workers != null ? workers : cores, queueSize);
+                .withWorkers(workers != null ? workers : cores, queueSize).withDefaultTimeoutMs(defaultTimeoutMs);
         ServerOptions serverOptions = new ServerOptions(host, httpPort, grpcPort, maxBodyBytes,
                 eventLoops != null ? eventLoops : cores);
 

@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A per-replica capacity read from a {@code pier bench --json} result ({@code requestsPerSecond} and
- * {@code latency.p99Ms}), for {@link CapacitySizing}. A run whose p99 exceeds the stated target is refused: its
+ * A per-replica capacity read from a {@code pier bench --json} result, for {@link CapacitySizing}: a server sweep
+ * ({@code capacity.max_throughput_within_slo} and the p99 of that step) or an in-process run
+ * ({@code requestsPerSecond} and {@code latency.p99Ms}). A run whose p99 exceeds the stated target is refused: its
  * throughput is not a capacity at that target. Immutable; {@link #read} is stateless.
  *
  * @param rps    measured requests/s
@@ -26,8 +27,20 @@ public record BenchCapacity(double rps, double p99Ms, String source) {
             throw new NoSuchFileException(benchJson.toString(), null, "--capacity-from must be a 'pier bench --json' file");
         }
         JsonNode root = new ObjectMapper().readTree(benchJson.toFile());
-        JsonNode rps = root.path("requestsPerSecond");
-        JsonNode p99 = root.path("latency").path("p99Ms");
+        JsonNode rpsNode = root.path("requestsPerSecond");
+        JsonNode p99Node = root.path("latency").path("p99Ms");
+        if (root.has("capacity") && root.has("steps")) {
+            JsonNode cap = root.path("capacity");
+            if (!cap.path("max_throughput_within_slo").isNumber()) {
+                throw new IllegalArgumentException(benchJson + ": no step of the sweep met its p99 SLO of "
+                        + cap.path("slo_p99_ms") + " ms without errors, so it states no capacity; rerun the bench "
+                        + "with lower --concurrency or --rate levels");
+            }
+            rpsNode = cap.path("max_throughput_within_slo");
+            p99Node = cap.path("p99_ms");
+        }
+        JsonNode rps = rpsNode;
+        JsonNode p99 = p99Node;
         if (!rps.isNumber() || !p99.isNumber() || !(rps.asDouble() > 0)) {
             throw new IllegalArgumentException(benchJson + " is not a 'pier bench --json' result: expected a positive "
                     + "number 'requestsPerSecond' and 'latency.p99Ms', got " + abbreviate(root.toString()));

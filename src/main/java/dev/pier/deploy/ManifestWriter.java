@@ -1,5 +1,7 @@
 package dev.pier.deploy;
 
+import dev.pier.io.AtomicFiles;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 

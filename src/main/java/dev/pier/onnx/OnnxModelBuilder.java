@@ -181,10 +181,16 @@ public final class OnnxModelBuilder {
         return false;
     }
 
+    /**
+     * Builds the model after checking that the graph is wired: every node input is a graph input, an
+     * initializer or an earlier node's output, and every graph output is produced. Catching this here gives
+     * exporters a message naming the value instead of ONNX Runtime's load-time error.
+     */
     public ModelProto build() {
         if (graph.getOutputCount() == 0) {
             throw new IllegalStateException("graph '" + graph.getName() + "' declares no outputs");
         }
+        checkWiring();
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(irVersion)
                 .setProducerName(producerName).setProducerVersion(producerVersion)
                 .setGraph(graph.build());
@@ -195,6 +201,26 @@ public final class OnnxModelBuilder {
             m.setDocString(docString);
         }
         return m.build();
+    }
+
+    private void checkWiring() {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        graph.getInputList().forEach(v -> known.add(v.getName()));
+        graph.getInitializerList().forEach(t -> known.add(t.getName()));
+        for (NodeProto n : graph.getNodeList()) {
+            for (String in : n.getInputList()) {
+                if (!in.isEmpty() && !known.contains(in)) {
+                    throw new IllegalStateException("node '" + n.getName() + "' (" + n.getOpType() + ") reads '" + in
+                            + "', which is no graph input, initializer or earlier node output");
+                }
+            }
+            known.addAll(n.getOutputList());
+        }
+        for (ValueInfoProto out : graph.getOutputList()) {
+            if (!known.contains(out.getName())) {
+                throw new IllegalStateException("graph output '" + out.getName() + "' is produced by no node");
+            }
+        }
     }
 
     public byte[] toBytes() {

@@ -1,6 +1,7 @@
 package dev.pier.packaging;
 
-import dev.pier.deploy.AtomicFiles;
+import dev.pier.io.AtomicFiles;
+
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ public final class DockerfileWriter {
             d.append("COPY ").append(rel).append("/ ").append(ImageLayout.MODELS_DIR).append('/')
                     .append(m.name()).append("/\n");
         }
+        ImageLayout.environment().forEach((k, v) -> d.append("ENV ").append(k).append('=').append(v).append('\n'));
         d.append("USER ").append(ImageLayout.USER).append('\n')
                 .append("EXPOSE ").append(ImageLayout.PORTS.stream().map(String::valueOf)
                         .collect(Collectors.joining(" "))).append('\n');

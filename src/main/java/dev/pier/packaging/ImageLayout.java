@@ -40,6 +40,15 @@ public final class ImageLayout {
     }
 
     /** {@code java ... PierCli}; the arguments ({@link #arguments()}) are kept apart so Kubernetes can replace them. */
+    /**
+     * Environment of the serving container. ONNX Runtime 1.29 starts a telemetry uploader on Linux; a
+     * model server must not send data home, and in images without {@code /etc/machine-id} that start-up
+     * crashes the JVM (SIGSEGV in fclose, seen under podman), so it is switched off.
+     */
+    public static java.util.Map<String, String> environment() {
+        return java.util.Map.of("ORT_DISABLE_TELEMETRY", "1");
+    }
+
     public static List<String> entrypoint() {
         return List.of("java", "--enable-native-access=ALL-UNNAMED", "-XX:MaxRAMPercentage=70",
                 "-cp", CLASSES_DIR + ":" + LIBS_DIR + "/*", MAIN_CLASS);

@@ -1,5 +1,7 @@
 package dev.pier.packaging;
 
+import dev.pier.io.AtomicFiles;
+
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.DockerDaemonImage;
 import com.google.cloud.tools.jib.api.ImageReference;
@@ -14,7 +16,6 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.pier.api.InternalException;
-import dev.pier.deploy.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class ImagePackager {
                 .setEntrypoint(ImageLayout.entrypoint())
                 .setProgramArguments(ImageLayout.arguments())
                 .setUser(ImageLayout.USER)
+                .setEnvironment(ImageLayout.environment())
                 .setLabels(ImageLayout.labels(o.image(), o.base(), models))
                 // registries take OCI manifests; tarballs and the daemon get Docker's format, which every
                 // docker/podman load accepts (OCI archives need Docker 25+)

@@ -150,6 +150,10 @@ public final class HttpSupport {
             // keep-alive connection stays usable for the next request
             ctx.request().handler(chunk -> { }).resume();
         }
+        if (status == 503) {
+            // overload and unloading are transient: tell clients (and proxies) when to come back
+            ctx.response().putHeader("Retry-After", "1");
+        }
         json(ctx, status, ErrorMapper.errorJson(failure));
     }
 
@@ -159,7 +163,12 @@ public final class HttpSupport {
      */
     public static <T> void onContext(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
         Context context = Vertx.currentContext();
+        // the client hung up before the answer: cancel, so queued work for it is dropped instead of run
+        ctx.response().closeHandler(v -> stage.toCompletableFuture().cancel(false));
         stage.whenComplete((value, failure) -> context.runOnContext(v -> {
+            if (ctx.response().closed()) {
+                return; // nobody left to answer
+            }
             if (failure != null) {
                 error(ctx, failure);
                 return;

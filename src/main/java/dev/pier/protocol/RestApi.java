@@ -6,6 +6,8 @@ import dev.pier.protocol.tfserving.TfServingRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
+import java.util.function.Supplier;
+
 /**
  * Entry point for the composition root: one Vert.x router serving KServe V2 REST ({@code /v2/...}) and
  * TF Serving REST ({@code /v1/models/...}) on top of an {@link InferenceService}. Every failure, including
@@ -16,7 +18,24 @@ public final class RestApi {
     }
 
     public static Router router(Vertx vertx, InferenceService service, RestOptions options) {
+        return router(vertx, service, options, null);
+    }
+
+    /**
+     * @param metrics the body of {@code GET /metrics} (Prometheus text format), produced off the event loop;
+     *                null: no metrics endpoint. A plain supplier keeps this layer free of any metrics library.
+     */
+    public static Router router(Vertx vertx, InferenceService service, RestOptions options, Supplier<String> metrics) {
         Router router = Router.router(vertx);
+        if (metrics != null) {
+            router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::get, false).onComplete(ar -> {
+                if (ar.failed()) {
+                    HttpSupport.error(ctx, ar.cause());
+                    return;
+                }
+                ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+            }));
+        }
         new V2Routes(service, options).mount(router);
         new TfServingRoutes(service, options).mount(router);
         router.route().failureHandler(ctx -> {

@@ -1,9 +1,10 @@
 package dev.pier.quickstart;
 
+import dev.pier.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -36,11 +37,8 @@ final class ModelFiles {
     }
 
     private static void writeIfAbsent(Path file, String content) throws IOException {
-        if (Files.exists(file)) {
-            return;
+        if (!Files.exists(file)) {
+            AtomicFiles.writeString(file, content);
         }
-        Path tmp = Files.createTempFile(file.getParent(), ".pier", ".tmp");
-        Files.writeString(tmp, content);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }

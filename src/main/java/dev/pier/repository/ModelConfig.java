@@ -34,8 +34,8 @@ import java.util.Set;
  * Serving's version labels, served at {@code /v1/models/M/labels/L}), {@code traffic: {1: 90, 2: 10}}
  * (weights for requests that name no version) and {@code shadow_version: 2} (that version gets a copy of
  * every unversioned request; its answer is logged and compared, never returned).
- * {@code instance_group} and {@code dynamic_batching} are validated and recorded; the serving core does not act
- * on them yet (one thread-safe session per version serves all workers; batching comes with the batcher).
+ * {@code instance_group} (executions at once per version) and {@code dynamic_batching} are acted on by
+ * {@code dev.pier.batching.Batcher}, which the loader puts in front of every version's session.
  */
 public record ModelConfig(String name, String platform, String backend, Integer maxBatchSize,
                           List<TensorConfig> input, List<TensorConfig> output, VersionPolicy versionPolicy,
@@ -207,7 +207,7 @@ public record ModelConfig(String name, String platform, String backend, Integer 
     }
 
     /**
-     * Triton's {@code dynamic_batching}. Parsed now; the batcher acts on it. {@code max_queue_size} may be
+     * Triton's {@code dynamic_batching}; {@code dev.pier.batching.BatchingOptions} turns it into scheduling. {@code max_queue_size} may be
      * given directly (Pier's short form) or as Triton's {@code default_queue_policy.max_queue_size}.
      */
     public record DynamicBatching(List<Integer> preferredBatchSize, Long maxQueueDelayMicroseconds, Integer maxQueueSize,

@@ -42,23 +42,21 @@ public final class PierServer implements AutoCloseable {
 
     /** Binds both ports and returns once they accept connections; a port in use fails with a clear message. */
     public static PierServer start(ServerOptions options, InferenceService service) {
-        return start(options, service, new Drain());
+        return start(options, service, (java.util.function.Supplier<String>) null);
+    }
+
+    /** @param metrics body of {@code GET /metrics} (Prometheus text); null: no metrics endpoint */
+    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics) {
+        return start(options, service, metrics, new Drain(), SecurityOptions.none(), router -> { });
     }
 
     /**
-     * As {@link #start(ServerOptions, InferenceService)}, with every request counted by {@code drain} and
-     * refused cleanly once it refuses work (graceful shutdown).
+     * The full form: every request is counted by {@code drain} and refused cleanly once it refuses work
+     * (graceful shutdown); {@code security} adds bearer-token checks and TLS to both ports; {@code extraRoutes}
+     * mounts more REST routes (the repository API, version labels) on the router.
      */
-    public static PierServer start(ServerOptions options, InferenceService service, Drain drain) {
-        return start(options, service, drain, SecurityOptions.none(), router -> { });
-    }
-
-    /**
-     * The full form: {@code security} adds bearer-token checks and TLS to both ports; {@code extraRoutes} mounts
-     * more REST routes (the repository API) on the router.
-     */
-    public static PierServer start(ServerOptions options, InferenceService service, Drain drain, SecurityOptions security,
-                                   Consumer<Router> extraRoutes) {
+    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
+                                   Drain drain, SecurityOptions security, Consumer<Router> extraRoutes) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
@@ -67,7 +65,7 @@ public final class PierServer implements AutoCloseable {
             // resolved to a free port first; each server then runs on its own event loop.
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
             for (int i = 0; i < options.eventLoops(); i++) {
-                Router router = RestApi.router(vertx, service, rest);
+                Router router = RestApi.router(vertx, service, rest, metrics);
                 extraRoutes.accept(router);
                 HttpServer http = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host())
                                 .setTcpNoDelay(true).setCompressionSupported(false), security))

@@ -10,7 +10,10 @@ import dev.pier.routing.TrafficRouter;
 import dev.pier.security.SecurityOptions;
 import dev.pier.serving.ModelManager;
 import dev.pier.serving.ModelStateListener;
+import dev.pier.batching.SchedulingDefaults;
+import dev.pier.metrics.ServingMetrics;
 import dev.pier.runtime.onnx.OrtEngine;
+import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
 import org.slf4j.Logger;
@@ -44,13 +47,15 @@ public final class RunningServer implements AutoCloseable {
     private final PierServer server;
     private final Drain drain;
     private final ShutdownOptions shutdown;
+    private final ServingMetrics metrics;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
     private final RepositoryPoller poller;   // null unless --model-control poll
 
     private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller) {
+                          RepositoryPoller poller, ServingMetrics metrics) {
         this.poller = poller;
+        this.metrics = metrics;
         this.engine = engine;
         this.core = core;
         this.server = server;
@@ -88,16 +93,19 @@ public final class RunningServer implements AutoCloseable {
         OrtEngine engine = new OrtEngine();
         ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                 ? new ExplicitSource(serving.source(), control.startupModels()) : null;
+        ServingMetrics metrics = new ServingMetrics();
         ServingCore core;
         try {
-            core = explicit == null ? ServingCore.start(serving, engine) : startExplicit(serving, engine, explicit);
+            core = explicit == null ? ServingCore.start(serving, engine, ModelStateListener.NONE, metrics)
+                    : startExplicit(serving, engine, explicit, metrics);
         } catch (RuntimeException e) {
+            metrics.close();
             engine.close();
             throw e;
         }
         try {
             Drain drain = new Drain();
-            PierServer server = PierServer.start(network, new DrainAwareService(new TrafficRouter(core), drain), drain, security,
+            PierServer server = PierServer.start(network, new DrainAwareService(new TrafficRouter(core), drain), metrics, drain, security,
                     router -> {
                         new LabelRoutes(core).mount(router);
                         if (explicit != null) {
@@ -106,16 +114,18 @@ public final class RunningServer implements AutoCloseable {
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller);
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics);
         } catch (RuntimeException e) {
             core.close();
+            metrics.close();
             engine.close();
             throw e;
         }
     }
 
-    private static ServingCore startExplicit(ServingOptions serving, OrtEngine engine, ExplicitSource source) {
-        ServingCore core = new ServingCore(source, new ModelManager(engine, serving.loadThreads(), ModelStateListener.NONE), serving);
+    private static ServingCore startExplicit(ServingOptions serving, OrtEngine engine, ExplicitSource source, ServingMetrics metrics) {
+        ServingCore core = new ServingCore(source, new ModelManager(engine, serving.loadThreads(), ModelStateListener.NONE,
+                new SchedulingDefaults(serving.workerThreads(), serving.queueCapacity())), serving, metrics);
         try {
             core.refresh().join();
         } catch (RuntimeException e) {
@@ -203,6 +213,7 @@ public final class RunningServer implements AutoCloseable {
         server.close();
         core.close();
         engine.close();
+        metrics.close();
         System.out.println("pier: stopped; " + cut + " accepted request(s) cut by the grace period");
         System.out.flush();
         closed.countDown();

@@ -2,6 +2,9 @@ package dev.pier.serving;
 
 import dev.pier.api.ModelSignature;
 import dev.pier.api.TensorSpec;
+import dev.pier.batching.Batcher;
+import dev.pier.batching.BatchingOptions;
+import dev.pier.batching.SchedulingDefaults;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.ModelConfig;
 import dev.pier.repository.TensorConfig;
@@ -21,7 +24,8 @@ import java.util.Map;
  * expensive work: creates the session through the {@link InferenceEngine}, checks the config against the
  * model, reads label files, and runs one warm-up inference (zeros in the config-resolved shapes, dynamic
  * dimensions = 1) before the version may be reported ready.
- * {@link #unload()} closes what the last load created. Not thread-safe: the manager calls it from one thread
+ * The session is then wrapped in a {@link Batcher} as the config's {@code dynamic_batching} and
+ * {@code instance_group} ask. {@link #unload()} closes what the last load created. Not thread-safe: the manager calls it from one thread
  * at a time.
  */
 public final class ModelLoader {
@@ -30,12 +34,19 @@ public final class ModelLoader {
     private final ModelConfig config;
     private final Path modelDir;
     private final InferenceEngine engine;
+    private final SchedulingDefaults scheduling;
     private LoadedModel loaded;
 
     /**
      * @param modelDir the model's folder, where {@code label_filename}s are resolved
      */
     public ModelLoader(String model, AspiredVersion version, ModelConfig config, Path modelDir, InferenceEngine engine) {
+        this(model, version, config, modelDir, engine, SchedulingDefaults.ofMachine());
+    }
+
+    public ModelLoader(String model, AspiredVersion version, ModelConfig config, Path modelDir, InferenceEngine engine,
+                       SchedulingDefaults scheduling) {
+        this.scheduling = scheduling;
         this.model = model;
         this.version = version;
         this.config = config;
@@ -61,7 +72,10 @@ public final class ModelLoader {
             ModelSignature signature = SignatureResolver.resolve(session.signature(), config);
             Map<String, List<String>> labels = readLabels(signature);
             session.run(WarmUp.zeroInputs(signature.inputs()), List.of());
-            loaded = new LoadedModel(model, version.version(), session, signature, config, labels);
+            // every version is scheduled: bounded queue, instance_group.count executions, dynamic_batching
+            ModelSession scheduled = new Batcher(session, BatchingOptions.from(config, session.signature(), scheduling),
+                    "model '" + model + "' version " + version.version());
+            loaded = new LoadedModel(model, version.version(), scheduled, signature, config, labels);
             return loaded;
         } catch (RuntimeException e) {
             session.close();

@@ -61,6 +61,7 @@ public final class ModelManager implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, ManagedModel> models = new TreeMap<>();
     private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
+    private final dev.pier.batching.SchedulingDefaults scheduling;
     private int inFlight;
     private boolean closed;
 
@@ -68,6 +69,13 @@ public final class ModelManager implements AutoCloseable {
      * @param loadThreads how many versions load at once (TF Serving's {@code num_load_threads}); >= 1
      */
     public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener) {
+        this(engine, loadThreads, listener, dev.pier.batching.SchedulingDefaults.ofMachine());
+    }
+
+    /** @param scheduling executions and queue bound of versions whose config does not set them */
+    public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener,
+                        dev.pier.batching.SchedulingDefaults scheduling) {
+        this.scheduling = scheduling;
         if (loadThreads < 1) {
             throw new IllegalArgumentException("loadThreads must be >= 1, got " + loadThreads);
         }
@@ -99,7 +107,7 @@ public final class ModelManager implements AutoCloseable {
                         entry.brokenReason = null;
                         Map<Long, ModelLoader> aspired = new HashMap<>();
                         for (AspiredVersion v : a.versions()) {
-                            aspired.put(v.version(), new ModelLoader(a.name(), v, a.config(), a.directory(), engine));
+                            aspired.put(v.version(), new ModelLoader(a.name(), v, a.config(), a.directory(), engine, scheduling));
                             String print = fingerprint(v.modelFile());
                             ManagedModel.Version known = entry.versions.get(v.version());
                             if (known == null || (known.state == ModelState.FAILED && !print.equals(known.fingerprint))) {

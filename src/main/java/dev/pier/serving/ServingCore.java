@@ -1,5 +1,6 @@
 package dev.pier.serving;
 
+import dev.pier.api.DeadlineExceededException;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
@@ -10,6 +11,8 @@ import dev.pier.api.ModelVersionStatus;
 import dev.pier.api.PierException;
 import dev.pier.api.Tensor;
 import dev.pier.api.UnavailableException;
+import dev.pier.batching.Batcher;
+import dev.pier.batching.SchedulingDefaults;
 import dev.pier.repository.ModelSource;
 import dev.pier.repository.SourcedModel;
 import dev.pier.runtime.InferenceEngine;
@@ -43,10 +46,16 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     private final ModelManager manager;
     private final ThreadPoolExecutor workers;
     private final ServingOptions options;
+    private final InferenceObserver observer;
     private volatile List<String> configured = List.of();
     private volatile boolean closed;
 
     public ServingCore(ModelSource source, ModelManager manager, ServingOptions options) {
+        this(source, manager, options, InferenceObserver.NONE);
+    }
+
+    public ServingCore(ModelSource source, ModelManager manager, ServingOptions options, InferenceObserver observer) {
+        this.observer = observer;
         this.source = source;
         this.manager = manager;
         this.options = options;
@@ -68,8 +77,14 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     }
 
     public static ServingCore start(ServingOptions options, InferenceEngine engine, ModelStateListener listener) {
+        return start(options, engine, listener, InferenceObserver.NONE);
+    }
+
+    public static ServingCore start(ServingOptions options, InferenceEngine engine, ModelStateListener listener,
+                                    InferenceObserver observer) {
         ModelSource source = options.source();
-        ServingCore core = new ServingCore(source, new ModelManager(engine, options.loadThreads(), listener), options);
+        ServingCore core = new ServingCore(source, new ModelManager(engine, options.loadThreads(), listener,
+                new SchedulingDefaults(options.workerThreads(), options.queueCapacity())), options, observer);
         try {
             core.refresh().join();
         } catch (RuntimeException e) {
@@ -90,45 +105,103 @@ public final class ServingCore implements InferenceService, AutoCloseable {
         return manager;
     }
 
+    /**
+     * Validates on the caller's thread, then queues the request on its version's {@link Batcher} (which
+     * bounds the queue, batches and runs it; no thread waits for a batch to form), or, for a session that is
+     * not scheduled, on the shared worker pool. The deadline ({@link RequestDeadline}) counts queue time.
+     */
     @Override
     public CompletionStage<InferResponse> infer(InferRequest request) {
+        long arrived = System.nanoTime();
         if (closed) {
-            return CompletableFuture.failedFuture(new UnavailableException("server is shutting down"));
+            return failed(request, -1, arrived, new UnavailableException("server is shutting down"));
         }
         ModelHandle handle = null;
         List<String> outputs;
+        long deadline;
+        int rows;
         try {
+            deadline = RequestDeadline.of(request, arrived, options.defaultTimeoutMs());
             handle = manager.acquire(request.model(), request.version());
-            outputs = RequestValidator.validate(request, handle.signature(), handle.loaded().config().maxBatchSize());
+            int maxBatch = handle.loaded().config().maxBatchSize();
+            outputs = RequestValidator.validate(request, handle.signature(), maxBatch);
+            rows = maxBatch > 0 && !request.inputs().isEmpty() && request.inputs().getFirst().shape().rank() > 0
+                    ? (int) request.inputs().getFirst().shape().dim(0) : 1;
         } catch (PierException e) {
+            long version = handle == null ? -1 : handle.version();
             if (handle != null) {
                 handle.close();
             }
-            return CompletableFuture.failedFuture(e);
+            return failed(request, version, arrived, e);
+        }
+        ModelHandle pinned = handle;
+        Map<String, Tensor> inputs = request.inputs().stream().collect(Collectors.toMap(Tensor::name, Function.identity()));
+        if (pinned.session() instanceof Batcher batcher) {
+            observer.onPending(request.model(), pinned.version(), 1);
+            CompletableFuture<InferResponse> result = new CompletableFuture<>();
+            CompletableFuture<dev.pier.batching.Batched> submitted = batcher.submit(inputs, outputs, deadline);
+            // a caller that cancels (its client went away) takes the request out of the queue
+            result.whenComplete((r, t) -> {
+                if (result.isCancelled()) {
+                    submitted.cancel(false);
+                }
+            });
+            submitted.whenComplete((batched, failure) -> {
+                pinned.close();
+                observer.onPending(request.model(), pinned.version(), -1);
+                if (failure != null) {
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
+                    result.completeExceptionally(wrap(request, pinned.version(), cause));
+                    observer.onRequest(request.model(), pinned.version(), false, rows, 0, 0, System.nanoTime() - arrived);
+                    return;
+                }
+                if (batched.leader()) {
+                    observer.onExecution(request.model(), pinned.version(), batched.batchRows());
+                }
+                observer.onRequest(request.model(), pinned.version(), true, rows, batched.queueNanos(), batched.computeNanos(),
+                        System.nanoTime() - arrived);
+                result.complete(new InferResponse(request.id(), request.model(), pinned.version(), batched.outputs(), Map.of()));
+            });
+            return result;
         }
         CompletableFuture<InferResponse> result = new CompletableFuture<>();
-        ModelHandle pinned = handle;
         try {
-            workers.execute(() -> run(request, pinned, outputs, result));
+            workers.execute(() -> run(request, inputs, pinned, outputs, deadline, rows, arrived, result));
         } catch (RejectedExecutionException e) {
             pinned.close();
-            result.completeExceptionally(workers.isShutdown() ? new UnavailableException("server is shutting down")
+            return failed(request, pinned.version(), arrived, workers.isShutdown() ? new UnavailableException("server is shutting down")
                     : new UnavailableException("server busy: all " + options.workerThreads()
                     + " inference workers are busy and " + options.queueCapacity() + " requests are queued; retry later"));
         }
         return result;
     }
 
-    private static void run(InferRequest request, ModelHandle handle, List<String> outputs, CompletableFuture<InferResponse> result) {
+    private CompletableFuture<InferResponse> failed(InferRequest request, long version, long arrived, PierException e) {
+        observer.onRequest(request.model(), version, false, 0, 0, 0, System.nanoTime() - arrived);
+        return CompletableFuture.failedFuture(e);
+    }
+
+    private static PierException wrap(InferRequest request, long version, Throwable failure) {
+        return failure instanceof PierException p ? p : new InternalException("model '" + request.model() + "' version "
+                + version + " failed to run: " + failure.getMessage(), failure);
+    }
+
+    private void run(InferRequest request, Map<String, Tensor> inputs, ModelHandle handle, List<String> outputs,
+                     long deadline, int rows, long arrived, CompletableFuture<InferResponse> result) {
         try (handle) {
-            Map<String, Tensor> inputs = request.inputs().stream().collect(Collectors.toMap(Tensor::name, Function.identity()));
+            long start = System.nanoTime();
+            if (start - deadline >= 0) {
+                throw new DeadlineExceededException("deadline exceeded after " + (start - arrived) / 1_000_000
+                        + " ms waiting for a worker; the request was not run");
+            }
             List<Tensor> tensors = handle.session().run(inputs, outputs);
+            long compute = System.nanoTime() - start;
+            observer.onExecution(request.model(), handle.version(), rows);
+            observer.onRequest(request.model(), handle.version(), true, rows, start - arrived, compute, System.nanoTime() - arrived);
             result.complete(new InferResponse(request.id(), request.model(), handle.version(), tensors, Map.of()));
-        } catch (PierException e) {
-            result.completeExceptionally(e);
         } catch (RuntimeException e) {
-            result.completeExceptionally(new InternalException("model '" + request.model() + "' version " + handle.version()
-                    + " failed to run: " + e.getMessage(), e));
+            observer.onRequest(request.model(), handle.version(), false, rows, 0, 0, System.nanoTime() - arrived);
+            result.completeExceptionally(wrap(request, handle.version(), e));
         }
     }
 

@@ -14,18 +14,26 @@ import java.nio.file.Path;
  *                      {@code .onnx} file served as version 1
  * @param modelName     the name for a single file; null takes the file name without extension. Ignored for
  *                      a repository, where folder names are the model names
- * @param workerThreads threads that run inferences; default: the number of processors
- * @param queueCapacity requests that may wait for a worker; beyond that requests fail fast with
+ * @param workerThreads inferences of one model version that run at once when its config has no
+ *                      {@code instance_group}; default: the number of processors
+ * @param queueCapacity requests that may wait per model version when its config sets no
+ *                      {@code dynamic_batching.max_queue_size}; beyond that requests fail fast with
  *                      UNAVAILABLE (503) instead of piling up latency. Default 256
  * @param loadThreads   model versions loading at once; default 2
+ * @param defaultTimeoutMs end-to-end deadline (queue time included) of requests that bring none; 0 = none
+ *                      (default)
  */
-public record ServingOptions(Path modelPath, String modelName, int workerThreads, int queueCapacity, int loadThreads) {
+public record ServingOptions(Path modelPath, String modelName, int workerThreads, int queueCapacity, int loadThreads,
+                             long defaultTimeoutMs) {
     public static final int DEFAULT_QUEUE_CAPACITY = 256;
     public static final int DEFAULT_LOAD_THREADS = 2;
 
     public ServingOptions {
         if (modelPath == null) {
             throw new IllegalArgumentException("a model repository folder or a model file is required");
+        }
+        if (defaultTimeoutMs < 0) {
+            throw new IllegalArgumentException("the default timeout must be >= 0 ms (0 = none), got " + defaultTimeoutMs);
         }
         if (workerThreads < 1 || queueCapacity < 1 || loadThreads < 1) {
             throw new IllegalArgumentException("workerThreads, queueCapacity and loadThreads must be >= 1, got "
@@ -36,11 +44,15 @@ public record ServingOptions(Path modelPath, String modelName, int workerThreads
     /** Defaults for a path: a repository folder, or a single model file with an optional name. */
     public static ServingOptions of(Path modelPath, String modelName) {
         return new ServingOptions(modelPath, modelName, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                DEFAULT_QUEUE_CAPACITY, DEFAULT_LOAD_THREADS);
+                DEFAULT_QUEUE_CAPACITY, DEFAULT_LOAD_THREADS, 0);
     }
 
     public ServingOptions withWorkers(int workers, int queue) {
-        return new ServingOptions(modelPath, modelName, workers, queue, loadThreads);
+        return new ServingOptions(modelPath, modelName, workers, queue, loadThreads, defaultTimeoutMs);
+    }
+
+    public ServingOptions withDefaultTimeoutMs(long timeoutMs) {
+        return new ServingOptions(modelPath, modelName, workerThreads, queueCapacity, loadThreads, timeoutMs);
     }
 
     /** The source these options describe; fails with a clear message when the path does not exist. */

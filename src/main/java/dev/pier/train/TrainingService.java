@@ -73,15 +73,6 @@ public final class TrainingService {
     }
 
     static void writeLog(TrainingLog log, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // A plain sibling name (not createTempFile) so the log gets the usual umask permissions, not 0600.
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), log);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.pier.io.AtomicFiles.write(file, JSON.writeValueAsBytes(log));
     }
 }

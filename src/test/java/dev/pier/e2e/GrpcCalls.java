@@ -23,6 +23,10 @@ final class GrpcCalls implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     <R extends Message> R call(String service, String method, Message request, R responseType) {
+        return call(service, method, request, responseType, 20_000);
+    }
+
+    <R extends Message> R call(String service, String method, Message request, R responseType, long deadlineMs) {
         MethodDescriptor<Message, R> md = MethodDescriptor.<Message, R>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(service, method))
@@ -30,7 +34,7 @@ final class GrpcCalls implements AutoCloseable {
                         ProtoUtils.marshaller(request.getDefaultInstanceForType()))
                 .setResponseMarshaller(ProtoUtils.marshaller(responseType))
                 .build();
-        return ClientCalls.blockingUnaryCall(channel, md, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), request);
+        return ClientCalls.blockingUnaryCall(channel, md, CallOptions.DEFAULT.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS), request);
     }
 
     <R extends Message> R v2(String method, Message request, R responseType) {

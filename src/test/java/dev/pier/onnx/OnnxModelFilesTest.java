@@ -37,6 +37,16 @@ class OnnxModelFilesTest {
     }
 
     @Test
+    void buildRejectsMiswiredGraphsNamingTheValue() {
+        assertThatThrownBy(() -> OnnxModelBuilder.create("g").input("x", DataType.FP32, 2)
+                .node("Add", List.of("x", "bias"), List.of("y")).output("y", DataType.FP32, 2).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'bias'").hasMessageContaining("Add");
+        assertThatThrownBy(() -> OnnxModelBuilder.create("g").input("x", DataType.FP32, 2)
+                .node("Neg", List.of("x"), List.of("y")).output("z", DataType.FP32, 2).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'z'");
+    }
+
+    @Test
     void concurrentReadersNeverSeeAPartialModel() throws Exception {
         Path file = dir.resolve("m.onnx");
         OnnxModelFiles.save(model(10), file);

@@ -154,6 +154,6 @@ public final class HtmlReportWriter {
 
     /** Writes the page atomically (temporary file, then move). */
     public void write(EvaluationReport report, Path target) {
-        AtomicFiles.write(target, render(report).getBytes(StandardCharsets.UTF_8));
+        dev.pier.io.AtomicFiles.writeUnchecked(target, render(report).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -92,6 +92,6 @@ public final class JsonReportWriter {
 
     /** Writes the JSON atomically (temporary file, then move). */
     public void write(EvaluationReport report, Path target) {
-        AtomicFiles.write(target, toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dev.pier.io.AtomicFiles.writeUnchecked(target, toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -8,6 +8,8 @@ import dev.pier.protocol.ErrorMapper;
 import dev.pier.protocol.grpc.V2GrpcMapper;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import dev.pier.protocol.grpc.v2.ModelInferResponse;
+import dev.pier.protocol.grpc.v2.ModelMetadataRequest;
+import dev.pier.protocol.grpc.v2.ModelMetadataResponse;
 import dev.pier.protocol.grpc.v2.ServerLiveRequest;
 import dev.pier.protocol.grpc.v2.ServerLiveResponse;
 import dev.pier.protocol.grpc.v2.ServerReadyRequest;
@@ -47,9 +49,22 @@ public final class GrpcV2Client implements AutoCloseable {
         return call("ModelInfer", request, ModelInferResponse.getDefaultInstance());
     }
 
+    /** A model's metadata (inputs and outputs with their types and shapes), for clients that shape requests. */
+    public Future<ModelMetadataResponse> modelMetadata(String model) {
+        return call("ModelMetadata", ModelMetadataRequest.newBuilder().setName(model).build(),
+                ModelMetadataResponse.getDefaultInstance());
+    }
+
     /** Blocking inference with the inputs sent as raw contents. */
     public InferResponse infer(InferRequest request) {
         return V2GrpcMapper.fromProto(await(modelInfer(V2GrpcMapper.toProto(request))));
+    }
+
+    /** Blocking ModelMetadata; {@code version} may be empty for the model's default version. */
+    public dev.pier.protocol.grpc.v2.ModelMetadataResponse modelMetadata(String name, String version) {
+        return await(call("ModelMetadata", dev.pier.protocol.grpc.v2.ModelMetadataRequest.newBuilder()
+                .setName(name).setVersion(version).build(),
+                dev.pier.protocol.grpc.v2.ModelMetadataResponse.getDefaultInstance()));
     }
 
     public boolean serverLive() {

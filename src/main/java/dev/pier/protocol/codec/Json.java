@@ -123,4 +123,22 @@ public final class Json {
         p.nextToken();
         p.skipChildren();
     }
+
+    /** Fills in the fields of one JSON object. */
+    public interface ObjectBody {
+        void write(com.fasterxml.jackson.core.JsonGenerator g) throws IOException;
+    }
+
+    /** Writes one JSON object whose fields {@code body} writes; for the small metadata and status answers. */
+    public static byte[] object(ObjectBody body) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        try (com.fasterxml.jackson.core.JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

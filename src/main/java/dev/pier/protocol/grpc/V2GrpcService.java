@@ -3,6 +3,7 @@ package dev.pier.protocol.grpc;
 import com.google.protobuf.Message;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferenceService;
+import dev.pier.protocol.Deadlines;
 import dev.pier.protocol.ErrorMapper;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import dev.pier.protocol.grpc.v2.ModelInferResponse;
@@ -66,7 +67,8 @@ final class V2GrpcService {
     private void infer(GrpcServerRequest<ModelInferRequest, ModelInferResponse> call, ModelInferRequest msg) {
         Context context = Vertx.currentContext();
         try {
-            InferRequest request = V2GrpcMapper.toInferRequest(msg);
+            // the client's gRPC deadline (grpc-timeout) bounds queue time too
+            InferRequest request = Deadlines.withTimeoutMicros(V2GrpcMapper.toInferRequest(msg), call.timeout() * 1000);
             service.infer(request).whenComplete((response, failure) -> context.runOnContext(v -> {
                 if (failure != null) {
                     fail(call, failure);

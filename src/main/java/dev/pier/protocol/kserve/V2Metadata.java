@@ -5,9 +5,7 @@ import dev.pier.api.ModelMetadata;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.codec.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /** JSON bodies of V2 server and model metadata. Stateless; thread-safe. */
@@ -16,7 +14,7 @@ public final class V2Metadata {
     }
 
     public static byte[] server(String name, String version, List<String> extensions) {
-        return write(g -> {
+        return Json.object(g -> {
             g.writeStringField("name", name);
             g.writeStringField("version", version);
             g.writeArrayFieldStart("extensions");
@@ -28,7 +26,7 @@ public final class V2Metadata {
     }
 
     public static byte[] model(ModelMetadata m) {
-        return write(g -> {
+        return Json.object(g -> {
             g.writeStringField("name", m.name());
             g.writeArrayFieldStart("versions");
             for (long v : m.versions()) {
@@ -55,21 +53,5 @@ public final class V2Metadata {
             g.writeEndObject();
         }
         g.writeEndArray();
-    }
-
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

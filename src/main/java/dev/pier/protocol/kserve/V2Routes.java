@@ -3,6 +3,7 @@ package dev.pier.protocol.kserve;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferenceService;
 import dev.pier.api.InvalidInputException;
+import dev.pier.protocol.Deadlines;
 import dev.pier.protocol.HttpSupport;
 import dev.pier.protocol.RestOptions;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +65,8 @@ public final class V2Routes {
         OptionalLong version = HttpSupport.version(ctx.pathParam("version"));
         int jsonLength = headerLength(ctx.request().getHeader(V2Codec.HEADER_LENGTH));
         HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
-            InferRequest request = V2Codec.decodeRequest(body, jsonLength, model, version);
+            InferRequest request = Deadlines.fromHeader(V2Codec.decodeRequest(body, jsonLength, model, version),
+                    ctx.request().getHeader(Deadlines.HEADER));
             HttpSupport.onContext(ctx, service.infer(request), response -> {
                 V2Codec.Encoded encoded = V2Codec.encodeResponse(response, request);
                 var http = ctx.response().setStatusCode(200)

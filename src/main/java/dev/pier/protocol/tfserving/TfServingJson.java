@@ -12,9 +12,7 @@ import dev.pier.api.TensorSpec;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.TensorWriter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -47,7 +45,7 @@ public final class TfServingJson {
 
     public static byte[] predict(InferResponse response, boolean rowFormat) {
         List<Tensor> outputs = response.outputs();
-        return write(g -> {
+        return Json.object(g -> {
             if (rowFormat) {
                 long n = batch(outputs);
                 g.writeArrayFieldStart("predictions");
@@ -96,7 +94,7 @@ public final class TfServingJson {
     }
 
     public static byte[] status(List<ModelVersionStatus> statuses) {
-        return write(g -> {
+        return Json.object(g -> {
             g.writeArrayFieldStart("model_version_status");
             for (ModelVersionStatus s : statuses) {
                 g.writeStartObject();
@@ -114,7 +112,7 @@ public final class TfServingJson {
     }
 
     public static byte[] metadata(ModelMetadata m) {
-        return write(g -> {
+        return Json.object(g -> {
             g.writeObjectFieldStart("model_spec");
             g.writeStringField("name", m.name());
             g.writeStringField("signature_name", "");
@@ -154,21 +152,5 @@ public final class TfServingJson {
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -4,6 +4,7 @@ import dev.pier.api.InferenceService;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.ModelSignature;
+import dev.pier.protocol.Deadlines;
 import dev.pier.protocol.HttpSupport;
 import dev.pier.protocol.ProtocolException;
 import dev.pier.protocol.RestOptions;
@@ -92,7 +93,8 @@ public final class TfServingRoutes {
         HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
             TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, signature, target.model(),
                     target.version());
-            HttpSupport.onContext(ctx, service.infer(decoded.request()), response -> {
+            HttpSupport.onContext(ctx, service.infer(Deadlines.fromHeader(decoded.request(),
+                    ctx.request().getHeader(Deadlines.HEADER))), response -> {
                 ctx.response().putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
                 HttpSupport.json(ctx, 200, TfServingJson.predict(response, decoded.rowFormat()));
             });

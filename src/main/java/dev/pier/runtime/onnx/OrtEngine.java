@@ -11,6 +11,7 @@ import dev.pier.runtime.SessionOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The ONNX Runtime engine. All engines share the one process-wide {@link OrtEnvironment} (ONNX Runtime
@@ -24,14 +25,51 @@ public final class OrtEngine implements InferenceEngine {
         this.env = environment();
     }
 
-    /** The shared environment; loads the native library on first use. */
-    static OrtEnvironment environment() {
-        try {
-            return OrtEnvironment.getEnvironment();
-        } catch (RuntimeException | LinkageError e) {
-            throw new InternalException("cannot load ONNX Runtime's native library: " + e.getMessage()
-                    + " (on JDK 22+ run java with --enable-native-access=ALL-UNNAMED)", e);
+    private static final long INIT_STACK_BYTES = 16L << 20;
+    private static OrtEnvironment shared; // guarded by OrtEngine.class
+
+    /**
+     * The shared environment, created on first use. ONNX Runtime 1.29's environment creation needs more
+     * native stack than a default 1 MiB Java thread has (measured: SIGSEGV, no hs_err, on a 1 MiB thread;
+     * fine with 2 MiB), and the first caller may be any thread (a Vert.x worker, the CLI main thread), so it
+     * is created on a dedicated thread with a generous stack. (Not a class-holder idiom: the init thread's
+     * lambda would wait on the holder's class initialisation, a deadlock.)
+     */
+    static synchronized OrtEnvironment environment() {
+        if (shared == null) {
+            shared = createOnBigStack();
         }
+        return shared;
+    }
+
+    private static OrtEnvironment createOnBigStack() {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread init = new Thread(null, () -> {
+            try {
+                result.set(OrtEnvironment.getEnvironment());
+            } catch (Throwable t) {
+                result.set(t);
+            }
+        }, "onnxruntime-init", INIT_STACK_BYTES);
+        init.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                init.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // finish initialising; restore the flag afterwards
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (result.get() instanceof OrtEnvironment env) {
+            return env;
+        }
+        Throwable t = (Throwable) result.get();
+        throw new InternalException("cannot load ONNX Runtime's native library: " + t
+                + " (on JDK 22+ run java with --enable-native-access=ALL-UNNAMED)", t);
     }
 
     /** ONNX Runtime's version, for diagnostics. */

@@ -1,4 +1,4 @@
-package dev.pier.deploy;
+package dev.pier.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +9,10 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Atomic output files: content goes to a temp file beside the target, which is then made world-readable
- * (temp files start owner-only) and moved over the target in one step, so readers never see half a file.
+ * Atomic output files, the one way Pier writes its outputs (models, reports, manifests, configs): content
+ * goes to a temp file beside the target (same file system), which is then made world-readable (temp files
+ * start owner-only, and a non-root container must still read a model) and moved over the target in one
+ * step, so readers see the old content or the new, never half, and a failed write leaves nothing behind.
  * Stateless.
  */
 public final class AtomicFiles {
@@ -36,12 +38,32 @@ public final class AtomicFiles {
 
     /** Writes {@code text} as UTF-8 to {@code target} atomically. */
     public static void writeString(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code content} to {@code target} atomically. */
+    public static void write(Path target, byte[] content) throws IOException {
         Path tmp = tempFor(target);
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true); // on disk before it becomes visible under the target's name
+            }
             publish(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** {@link #write} for callers that cannot throw checked exceptions; the message names the file. */
+    public static void writeUnchecked(Path target, byte[] content) {
+        try {
+            write(target, content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
 }

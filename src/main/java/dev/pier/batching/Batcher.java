@@ -1,0 +1,325 @@
+package dev.pier.batching;
+
+import dev.pier.api.DeadlineExceededException;
+import dev.pier.api.ModelSignature;
+import dev.pier.api.PierException;
+import dev.pier.api.Tensor;
+import dev.pier.api.UnavailableException;
+import dev.pier.runtime.ModelSession;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Decorates a {@link ModelSession} with a per-version scheduler: a bounded FIFO queue, {@code instances}
+ * execution threads (the only threads that call the inner session, so the version never runs more than
+ * {@code instances} calls at once), deadlines checked when a batch is formed (expired work never runs, nor
+ * work whose future the caller cancelled), and,
+ * when {@link BatchingOptions#merges()}, dynamic batching: requests from any caller whose inputs agree on
+ * every non-batch dimension and type and that ask for the same outputs are stacked into one runtime call and
+ * the outputs split back by each request's row count.
+ *
+ * <p>Thread-safe. {@link #submit} never blocks. Owns the inner session: {@link #close()} runs what is queued,
+ * stops the threads, then closes it.
+ */
+public final class Batcher implements ModelSession {
+    private final ModelSession inner;
+    private final BatchingOptions options;
+    private final String name;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean closing;
+
+    /** @param name for thread names and error messages, e.g. {@code "model 'mnist' version 1"} */
+    public Batcher(ModelSession inner, BatchingOptions options, String name) {
+        this.inner = inner;
+        this.options = options;
+        this.name = name;
+        for (int i = 0; i < options.instances(); i++) {
+            Thread t = Thread.ofPlatform().daemon().name("pier-infer-" + name.replaceAll("[^A-Za-z0-9._-]", "") + "-" + i)
+                    .start(this::loop);
+            threads.add(t);
+        }
+    }
+
+    public BatchingOptions options() {
+        return options;
+    }
+
+    /**
+     * Queues a request; the future completes with its outputs, or fails with {@link UnavailableException} at
+     * once when the queue is full, {@link DeadlineExceededException} when {@code deadlineNanos} (a
+     * {@link System#nanoTime()} value; {@link Long#MAX_VALUE} for none) passes before it runs, or the runtime's error.
+     */
+    public CompletableFuture<Batched> submit(Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos) {
+        Pending p = new Pending(Map.copyOf(inputs), List.copyOf(outputNames), deadlineNanos, System.nanoTime());
+        lock.lock();
+        try {
+            if (closing) {
+                return CompletableFuture.failedFuture(new UnavailableException(name + " is being unloaded"));
+            }
+            if (queue.size() >= options.maxQueueSize()) {
+                return CompletableFuture.failedFuture(new UnavailableException("server busy: " + options.maxQueueSize()
+                        + " requests are queued for " + name + " (max_queue_size); retry later"));
+            }
+            queue.addLast(p);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return p.result;
+    }
+
+    /** Requests waiting to run. */
+    public int queueDepth() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocking form, for callers such as warm-up; servers use {@link #submit}. */
+    @Override
+    public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
+        try {
+            return submit(inputs, outputNames, Long.MAX_VALUE).join().outputs();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ModelSignature signature() {
+        return inner.signature();
+    }
+
+    @Override
+    public long sizeBytes() {
+        return inner.sizeBytes();
+    }
+
+    private void loop() {
+        while (true) {
+            List<Pending> batch = next();
+            if (batch == null) {
+                return;
+            }
+            execute(batch);
+        }
+    }
+
+    /** Waits for the policy to flush and takes the batch; null once closing and empty. */
+    private List<Pending> next() {
+        List<Runnable> failures = new ArrayList<>();
+        lock.lock();
+        try {
+            while (true) {
+                long earliestDeadline = dropExpired(failures);
+                if (!failures.isEmpty()) {
+                    lock.unlock(); // callers' callbacks run outside the lock
+                    try {
+                        failures.forEach(Runnable::run);
+                    } finally {
+                        failures.clear();
+                        lock.lock();
+                    }
+                    continue;
+                }
+                if (queue.isEmpty()) {
+                    if (closing) {
+                        return null;
+                    }
+                    changed.awaitUninterruptibly();
+                    continue;
+                }
+                Pending head = queue.peekFirst();
+                long now = System.nanoTime();
+                FlushPolicy.Decision d = FlushPolicy.decide(compatibleRows(head), (now - head.enqueued) / 1000, closing, options);
+                if (d instanceof FlushPolicy.Wait w) {
+                    long nanos = Math.min(w.micros(), Long.MAX_VALUE / 1000) * 1000;
+                    long untilDeadline = earliestDeadline - now; // wake to drop any request whose deadline passes
+                    changed.awaitNanos(Math.max(1, Math.min(nanos, untilDeadline)));
+                    continue;
+                }
+                return take(head);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes cancelled and expired requests (their failures go to {@code failures}); returns the earliest deadline left. */
+    private long dropExpired(List<Runnable> failures) {
+        long now = System.nanoTime();
+        long earliest = Long.MAX_VALUE;
+        for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.result.isDone()) {
+                it.remove(); // cancelled by the caller (client gone): never run it
+                continue;
+            }
+            if (now - p.deadline >= 0) {
+                it.remove();
+                DeadlineExceededException e = new DeadlineExceededException("deadline exceeded after "
+                        + (now - p.enqueued) / 1_000_000 + " ms waiting in the queue of " + name + "; the request was not run");
+                failures.add(() -> p.result.completeExceptionally(e));
+            } else if (p.deadline - earliest < 0) {
+                earliest = p.deadline;
+            }
+        }
+        return earliest;
+    }
+
+    private int compatibleRows(Pending head) {
+        if (!options.merges()) {
+            return 1;
+        }
+        int rows = 0;
+        for (Pending p : queue) {
+            if (p.key.equals(head.key) && rows + p.rows <= options.maxBatchSize()) {
+                rows += p.rows;
+            }
+        }
+        return Math.max(rows, head.rows);
+    }
+
+    private List<Pending> take(Pending head) {
+        List<Pending> batch = new ArrayList<>();
+        int rows = 0;
+        for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (batch.isEmpty() || (options.merges() && p.key.equals(head.key) && rows + p.rows <= options.maxBatchSize())) {
+                batch.add(p);
+                rows += p.rows;
+                it.remove();
+            }
+            if (!options.merges()) {
+                break;
+            }
+        }
+        return batch;
+    }
+
+    private void execute(List<Pending> batch) {
+        long start = System.nanoTime();
+        if (batch.size() == 1) {
+            Pending p = batch.getFirst();
+            try {
+                List<Tensor> out = inner.run(p.inputs, p.outputs);
+                p.complete(out, start, System.nanoTime() - start, p.rows, true);
+            } catch (RuntimeException e) {
+                p.result.completeExceptionally(e);
+            }
+            return;
+        }
+        int[] rows = batch.stream().mapToInt(p -> p.rows).toArray();
+        int total = batch.stream().mapToInt(p -> p.rows).sum();
+        List<Tensor> merged;
+        try {
+            Map<String, Tensor> inputs = new java.util.HashMap<>();
+            for (String input : batch.getFirst().inputs.keySet()) {
+                inputs.put(input, TensorBatches.concat(batch.stream().map(p -> p.inputs.get(input)).toList()));
+            }
+            merged = inner.run(inputs, batch.getFirst().outputs);
+        } catch (PierException e) {
+            // one request's bad data must not fail the others: run them one by one
+            batch.forEach(p -> execute(List.of(p)));
+            return;
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.result.completeExceptionally(e));
+            return;
+        }
+        long compute = System.nanoTime() - start;
+        try {
+            List<List<Tensor>> perOutput = merged.stream().map(t -> TensorBatches.split(t, rows)).toList();
+            for (int i = 0; i < batch.size(); i++) {
+                int row = i;
+                batch.get(i).complete(perOutput.stream().map(parts -> parts.get(row)).toList(), start, compute, total, i == 0);
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.result.completeExceptionally(e));
+        }
+    }
+
+    /** Runs what is queued, stops the execution threads, then closes the inner session. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : threads) {
+            if (t != Thread.currentThread()) {
+                try {
+                    t.join(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        inner.close();
+    }
+
+    /** A queued request with its batching key: requests merge only when their keys are equal. */
+    private static final class Pending {
+        final Map<String, Tensor> inputs;
+        final List<String> outputs;
+        final long deadline;
+        final long enqueued;
+        final int rows;
+        final List<Object> key;
+        final CompletableFuture<Batched> result = new CompletableFuture<>();
+
+        Pending(Map<String, Tensor> inputs, List<String> outputs, long deadline, long enqueued) {
+            this.inputs = inputs;
+            this.outputs = outputs;
+            this.deadline = deadline;
+            this.enqueued = enqueued;
+            long first = -1;
+            boolean uniform = true;
+            List<Object> k = new ArrayList<>();
+            k.add(outputs);
+            for (Tensor t : new java.util.TreeMap<>(inputs).values()) {
+                long r = t.shape().rank() == 0 ? -2 : t.shape().dim(0);
+                uniform &= first == -1 || first == r;
+                first = r;
+                k.add(t.name());
+                k.add(t.datatype());
+                k.add(t.shape().rank() == 0 ? t.shape() : t.shape().withFirstDim(0));
+            }
+            if (!uniform || first < 1 || first > Integer.MAX_VALUE) {
+                k.add(new Object()); // inputs disagree on the batch size (or have none): never merged
+            }
+            this.rows = (int) Math.max(1, Math.min(first, Integer.MAX_VALUE));
+            this.key = k;
+        }
+
+        void complete(List<Tensor> outputs, long start, long compute, int batchRows, boolean leader) {
+            result.complete(new Batched(outputs, start - enqueued, compute, batchRows, leader));
+        }
+    }
+}

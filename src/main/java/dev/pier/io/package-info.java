@@ -1,0 +1,2 @@
+/** File output shared by every tool: atomic, readable writes. */
+package dev.pier.io;

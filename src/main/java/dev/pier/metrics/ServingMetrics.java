@@ -1,0 +1,134 @@
+package dev.pier.metrics;
+
+import dev.pier.serving.InferenceObserver;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The server's metrics, scraped at {@code GET /metrics}. Series per model and version (labels {@code model},
+ * {@code version}):
+ * <ul>
+ *   <li>Triton's cumulative series under Triton's exact names, so existing dashboards work:
+ *   {@code nv_inference_request_success}, {@code nv_inference_request_failure}, {@code nv_inference_count}
+ *   (inferences = batch rows), {@code nv_inference_exec_count} (runtime calls; lower than the count when
+ *   requests were batched), {@code nv_inference_request_duration_us}, {@code nv_inference_queue_duration_us},
+ *   {@code nv_inference_compute_infer_duration_us}. They only ever grow; they are exported as gauges because
+ *   Prometheus client 1.x would append {@code _total} to counters and change Triton's names.</li>
+ *   <li>{@code pier_inference_request_duration_seconds} (histogram), {@code pier_inference_batch_size}
+ *   (rows per runtime call, histogram), {@code pier_inference_pending_requests} (queued or running).</li>
+ *   <li>JVM memory, GC, threads, class loading and CPU.</li>
+ * </ul>
+ * Requests that fail before a version is chosen (unknown model) are not counted: their model name comes from
+ * the client and would let anyone create series without bound.
+ *
+ * <p>Thread-safe. Owns the registry; {@link #close()} stops the GC listener.
+ */
+public final class ServingMetrics implements InferenceObserver, Supplier<String>, AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public ServingMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** Prometheus text exposition format (version 0.0.4). */
+    @Override
+    public String get() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void onRequest(String model, long version, boolean success, int rows, long queueNanos, long computeNanos,
+                          long totalNanos) {
+        if (version < 0) {
+            return;
+        }
+        Series s = series(model, version);
+        (success ? s.success : s.failure).incrementAndGet();
+        s.requestMicros.addAndGet(totalNanos / 1000);
+        if (success) {
+            s.count.addAndGet(rows);
+            s.queueMicros.addAndGet(queueNanos / 1000);
+            s.computeMicros.addAndGet(computeNanos / 1000);
+        }
+        s.latency.record(totalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onExecution(String model, long version, int batchRows) {
+        Series s = series(model, version);
+        s.exec.incrementAndGet();
+        s.batchSize.record(batchRows);
+    }
+
+    @Override
+    public void onPending(String model, long version, int delta) {
+        series(model, version).pending.addAndGet(delta);
+    }
+
+    private Series series(String model, long version) {
+        return series.computeIfAbsent(model + "\u0000" + version, k -> new Series(Tags.of("model", model, "version", Long.toString(version))));
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+
+    /** The meters of one model version. */
+    private final class Series {
+        final AtomicLong success = new AtomicLong();
+        final AtomicLong failure = new AtomicLong();
+        final AtomicLong count = new AtomicLong();
+        final AtomicLong exec = new AtomicLong();
+        final AtomicLong requestMicros = new AtomicLong();
+        final AtomicLong queueMicros = new AtomicLong();
+        final AtomicLong computeMicros = new AtomicLong();
+        final AtomicLong pending = new AtomicLong();
+        final Timer latency;
+        final DistributionSummary batchSize;
+
+        Series(Tags tags) {
+            cumulative("nv_inference_request_success", "successful inference requests", success, tags);
+            cumulative("nv_inference_request_failure", "failed inference requests", failure, tags);
+            cumulative("nv_inference_count", "inferences performed (a batch of n rows counts n)", count, tags);
+            cumulative("nv_inference_exec_count", "model executions (runtime calls) performed", exec, tags);
+            cumulative("nv_inference_request_duration_us", "cumulative end-to-end request time, microseconds", requestMicros, tags);
+            cumulative("nv_inference_queue_duration_us", "cumulative time requests waited in the queue, microseconds", queueMicros, tags);
+            cumulative("nv_inference_compute_infer_duration_us", "cumulative model execution time, microseconds", computeMicros, tags);
+            Gauge.builder("pier_inference_pending_requests", pending, AtomicLong::get)
+                    .description("requests queued or running").tags(tags).register(registry);
+            latency = Timer.builder("pier_inference_request_duration").description("end-to-end request latency")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                    .maximumExpectedValue(Duration.ofSeconds(30)).tags(tags).register(registry);
+            batchSize = DistributionSummary.builder("pier_inference_batch_size").description("rows per model execution")
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).tags(tags).register(registry);
+        }
+
+        private void cumulative(String name, String help, AtomicLong value, Tags tags) {
+            Gauge.builder(name, value, AtomicLong::get).description(help).tags(tags).register(registry);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.pier.packaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.api.Shape;
+import dev.pier.api.Tensor;
+import dev.pier.bench.RandomInputs;
+import dev.pier.examples.ExampleModels;
+import dev.pier.runtime.ModelSession;
+import dev.pier.runtime.SessionOptions;
+import dev.pier.runtime.onnx.OrtEngine;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.jar.JarFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Issue 6's container check with the real tools: {@code pier package} builds an image (Jib, no daemon) on a
+ * JRE base made locally, podman loads and runs it (read-only root, /tmp as tmpfs, non-root, host network on
+ * 127.0.0.1), a real predict request to the container answers what the model computes in-process, and
+ * skopeo shows the layers and labels. Skips, saying why, where podman or skopeo is not installed
+ * ({@code .ci/run} installs both).
+ */
+class ContainerEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void packagedImageRunsUnderPodmanAndAnswersPredictions() throws Exception {
+        Assumptions.assumeTrue(onPath("podman") && onPath("skopeo"),
+                "podman and skopeo are not installed (apt-get install podman runc skopeo); .ci/run installs them");
+        Path conf = Files.writeString(work.resolve("containers.conf"),
+                "[containers]\ndefault_ulimits = []\nnetns = \"host\"\n[engine]\nruntime = \"runc\"\n");
+
+        Path models = work.resolve("models");
+        Path modelFile = ExampleModels.writeMnistRepository(models, 7);
+        Path base = LocalJreBase.build(work.resolve("base"), onnxRuntimeNativeLibs(work.resolve("ort")));
+
+        long started = System.nanoTime();
+        Path image = work.resolve("pier-image.tar");
+        String name = "localhost/pier-e2e:" + ProcessHandle.current().pid();
+        new ImagePackager().build(new PackageOptions(models, name, "tar://" + base, new PackageOptions.Target.Tar(image),
+                PackageOptions.currentClasspath()));
+
+        JsonNode inspect = JSON.readTree(podman(conf, "skopeo", "inspect", "docker-archive:" + image));
+        assertThat(inspect.path("Labels").path("dev.pier.models").asText()).isEqualTo("mnist");
+        assertThat(inspect.path("Labels").path("dev.pier.model.mnist.versions").asText()).isEqualTo("1");
+        assertThat(inspect.path("Layers").size()).as("base (2) + dependencies + classes + one model").isEqualTo(5);
+
+        String loaded = podman(conf, "podman", "load", "-i", image.toString());
+        assertThat(loaded).contains("pier-e2e");
+        int http = freePort();
+        int grpc = freePort();
+        String container = "pier-e2e-" + ProcessHandle.current().pid();
+        try {
+            podman(conf, "podman", "run", "-d", "--name", container, "--read-only", "--tmpfs", "/tmp", "--network", "host",
+                    name, "serve", "--model-repository", "/models", "--host", "127.0.0.1",
+                    "--http-port", Integer.toString(http), "--grpc-port", Integer.toString(grpc));
+            HttpClient client = HttpClient.newHttpClient();
+            awaitReady(client, http, conf, container);
+            double secondsToFirstPrediction;
+            float[] pixels = RandomInputs.forSignature(List.of(new dev.pier.api.TensorSpec("input", dev.pier.api.DataType.FP32,
+                    Shape.of(-1, 784))), 1, 3).get("input").floats();
+            StringJoiner row = new StringJoiner(",", "{\"instances\": [[", "]]}");
+            for (float v : pixels) {
+                row.add(Float.toString(v));
+            }
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + http + "/v1/models/mnist:predict"))
+                    .POST(HttpRequest.BodyPublishers.ofString(row.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            secondsToFirstPrediction = (System.nanoTime() - started) / 1e9;
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonNode predicted = JSON.readTree(answer.body()).get("predictions").get(0);
+            try (OrtEngine engine = new OrtEngine(); ModelSession session = engine.load(modelFile, SessionOptions.defaults())) {
+                float[] expected = session.run(Map.of("input", Tensor.ofFloats("input", Shape.of(1, 784), pixels)), List.of())
+                        .get(0).floats();
+                for (int c = 0; c < expected.length; c++) {
+                    assertThat(predicted.get(c).asDouble()).isCloseTo(expected[c], within(1e-6));
+                }
+            }
+            String user = podman(conf, "podman", "inspect", "--format", "{{.Config.User}}", container).trim();
+            assertThat(user).isEqualTo("10001:10001");
+            System.out.printf("container check: image tarball %.1f MB; package -> first prediction %.1f s%n",
+                    Files.size(image) / 1e6, secondsToFirstPrediction);
+        } finally {
+            tryRun(conf, "podman", "rm", "-f", container);
+            tryRun(conf, "podman", "rmi", "-f", name);
+        }
+    }
+
+    private static void awaitReady(HttpClient client, int port, Path conf, String container) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // the server is still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("container never became ready; logs:\n" + tryRun(conf, "podman", "logs", container));
+    }
+
+    /** ONNX Runtime's native libraries, unpacked from its jar, so {@code ldd} can list what they link against. */
+    private static Path onnxRuntimeNativeLibs(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path jar = Path.of(ai.onnxruntime.OrtEnvironment.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            for (var e : java.util.Collections.list(jf.entries())) {
+                if (e.getName().startsWith("ai/onnxruntime/native/linux-x64/") && e.getName().endsWith(".so")) {
+                    try (InputStream in = jf.getInputStream(e)) {
+                        Files.copy(in, dir.resolve(Path.of(e.getName()).getFileName()));
+                    }
+                }
+            }
+        }
+        return dir;
+    }
+
+    private static String podman(Path conf, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("CONTAINERS_CONF", conf.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    private static String tryRun(Path conf, String... command) {
+        try {
+            return podman(conf, command);
+        } catch (Throwable e) {
+            return e.getMessage();
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+}
