@@ -1,13 +1,20 @@
 package dev.pier.cli;
 
+import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.server.RunningServer;
+import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
+import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code pier serve}: serves a model repository (or one model file) over REST and gRPC until stopped. */
@@ -50,6 +57,41 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--event-loops", description = "Network event loops (default: one per core).")
     Integer eventLoops;
 
+    @Option(names = "--drain-seconds", defaultValue = "5", paramLabel = "S",
+            description = "On SIGTERM: report not-ready at once but keep serving this long, so load balancers stop routing here (default ${DEFAULT-VALUE}).")
+    double drainSeconds;
+
+    @Option(names = "--grace-seconds", defaultValue = "30", paramLabel = "S",
+            description = "On SIGTERM: total time (drain included) for accepted requests to finish before the process exits 0 (default ${DEFAULT-VALUE}).")
+    double graceSeconds;
+
+    @Option(names = "--model-control", defaultValue = "none", paramLabel = "MODE",
+            description = "none: serve what is there at start-up; poll: re-scan the repository every --poll-interval and roll new versions in; "
+                    + "explicit: serve only models loaded with --load-model or the repository API (POST /v2/repository/index, /v2/repository/models/M/load|unload) (default ${DEFAULT-VALUE}).")
+    String modelControl;
+
+    @Option(names = "--poll-interval", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Time between repository scans with --model-control poll (default ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
+    @Option(names = "--load-model", paramLabel = "MODEL",
+            description = "With --model-control explicit: load this model at start-up (repeatable); others wait for POST /v2/repository/models/MODEL/load.")
+    List<String> loadModels = new ArrayList<>();
+
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Require 'Authorization: Bearer <token>' (token = first line of FILE) on every call except health checks.")
+    Path authTokenFile;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Token for the repository API (/v2/repository/...); default: the --auth-token-file token.")
+    Path adminTokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve REST and gRPC over TLS with this certificate chain (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) for --tls-cert.")
+    Path tlsKey;
+
     @Override
     public Integer call() throws InterruptedException {
         if ((modelFile == null) == (repository == null)) {
@@ -61,10 +103,23 @@ public final class ServeCommand implements Callable<Integer> {
         ServerOptions serverOptions = new ServerOptions(host, httpPort, grpcPort, maxBodyBytes,
                 eventLoops != null ? eventLoops : cores);
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions)) {
+        ShutdownOptions shutdown = new ShutdownOptions(seconds("--drain-seconds", drainSeconds), seconds("--grace-seconds", graceSeconds));
+
+        ModelControlOptions control = new ModelControlOptions(ModelControlOptions.Mode.parse(modelControl), pollInterval, loadModels);
+        SecurityOptions security = new SecurityOptions(SecurityOptions.token("--auth-token-file", authTokenFile),
+                SecurityOptions.token("--admin-token-file", adminTokenFile), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey));
+
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security)) {
             running.printBanner(System.out);
             running.awaitClose();
         }
         return 0;
+    }
+
+    private static Duration seconds(String option, double value) {
+        if (!(value >= 0) || value > 86_400) {
+            throw new IllegalArgumentException(option + " must be a number of seconds in 0..86400, got " + value);
+        }
+        return Duration.ofMillis(Math.round(value * 1000));
     }
 }

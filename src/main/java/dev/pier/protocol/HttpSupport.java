@@ -23,6 +23,9 @@ public final class HttpSupport {
     private HttpSupport() {
     }
 
+    /** Response header naming the model version that answered an inference (weighted routing, rollouts). */
+    public static final String MODEL_VERSION_HEADER = "Pier-Model-Version";
+
     /**
      * Reads the whole body (at most {@code maxBytes}, else 413) and then runs {@code next} with it. Replaces
      * Vert.x's BodyHandler so that form content types (what {@code curl -d} sends) stay raw bytes.

@@ -30,13 +30,18 @@ import java.util.Set;
  * Thread counts and the optimisation level use the forms of Triton's ONNX Runtime backend (parameters with
  * {@code string_value}, and {@code optimization.graph.level}), so a Triton config carries over unchanged.
  * Other {@code parameters} keys are kept (Triton allows any) and shown in the model's metadata.
+ * Three fields are Pier's own (Triton has no equivalent): {@code version_labels: {stable: 1, canary: 2}} (TF
+ * Serving's version labels, served at {@code /v1/models/M/labels/L}), {@code traffic: {1: 90, 2: 10}}
+ * (weights for requests that name no version) and {@code shadow_version: 2} (that version gets a copy of
+ * every unversioned request; its answer is logged and compared, never returned).
  * {@code instance_group} (executions at once per version) and {@code dynamic_batching} are acted on by
  * {@code dev.pier.batching.Batcher}, which the loader puts in front of every version's session.
  */
 public record ModelConfig(String name, String platform, String backend, Integer maxBatchSize,
                           List<TensorConfig> input, List<TensorConfig> output, VersionPolicy versionPolicy,
                           List<InstanceGroup> instanceGroup, Map<String, ParameterValue> parameters,
-                          Optimization optimization, DynamicBatching dynamicBatching, String defaultModelFilename) {
+                          Optimization optimization, DynamicBatching dynamicBatching, String defaultModelFilename,
+                          Map<String, Long> versionLabels, Map<Long, Integer> traffic, Long shadowVersion) {
 
     public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
     static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx");
@@ -88,6 +93,25 @@ public record ModelConfig(String name, String platform, String backend, Integer 
                 }
             }
         }
+        versionLabels = versionLabels == null ? Map.of() : Map.copyOf(versionLabels);
+        versionLabels.forEach((label, v) -> {
+            if (!label.matches("[A-Za-z0-9_.-]{1,64}") || v == null || v < 1) {
+                throw new IllegalArgumentException("'version_labels' maps label names (letters, digits, '_', '-', '.') to versions >= 1, got "
+                        + label + ": " + v);
+            }
+        });
+        traffic = traffic == null ? Map.of() : Map.copyOf(traffic);
+        traffic.forEach((v, w) -> {
+            if (v < 1 || w == null || w < 0) {
+                throw new IllegalArgumentException("'traffic' maps versions >= 1 to weights >= 0, got " + v + ": " + w);
+            }
+        });
+        if (!traffic.isEmpty() && traffic.values().stream().mapToLong(Integer::longValue).sum() == 0) {
+            throw new IllegalArgumentException("'traffic' weights sum to 0; give at least one version a positive weight");
+        }
+        if (shadowVersion != null && shadowVersion < 1) {
+            throw new IllegalArgumentException("'shadow_version' must be a version >= 1, got " + shadowVersion);
+        }
         defaultModelFilename = defaultModelFilename == null ? DEFAULT_MODEL_FILENAME : defaultModelFilename;
         if (!ModelNames.isValid(defaultModelFilename)) {
             throw new IllegalArgumentException("'default_model_filename' must be a plain file name, got '" + defaultModelFilename + "'");
@@ -96,7 +120,7 @@ public record ModelConfig(String name, String platform, String backend, Integer 
 
     /** The configuration of a model that has no config.yaml. */
     public static ModelConfig defaults(String name) {
-        return new ModelConfig(name, null, null, null, null, null, null, null, null, null, null, null);
+        return new ModelConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Optional<DynamicBatching> batching() {

@@ -9,9 +9,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import dev.pier.security.BearerAuthHandler;
+import dev.pier.security.SecurityOptions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,11 +42,21 @@ public final class PierServer implements AutoCloseable {
 
     /** Binds both ports and returns once they accept connections; a port in use fails with a clear message. */
     public static PierServer start(ServerOptions options, InferenceService service) {
-        return start(options, service, null);
+        return start(options, service, (java.util.function.Supplier<String>) null);
     }
 
     /** @param metrics body of {@code GET /metrics} (Prometheus text); null: no metrics endpoint */
     public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics) {
+        return start(options, service, metrics, new Drain(), SecurityOptions.none(), router -> { });
+    }
+
+    /**
+     * The full form: every request is counted by {@code drain} and refused cleanly once it refuses work
+     * (graceful shutdown); {@code security} adds bearer-token checks and TLS to both ports; {@code extraRoutes}
+     * mounts more REST routes (the repository API, version labels) on the router.
+     */
+    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
+                                   Drain drain, SecurityOptions security, Consumer<Router> extraRoutes) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
@@ -50,20 +65,31 @@ public final class PierServer implements AutoCloseable {
             // resolved to a free port first; each server then runs on its own event loop.
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
             for (int i = 0; i < options.eventLoops(); i++) {
-                HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
-                                .setTcpNoDelay(true).setCompressionSupported(false))
-                        .requestHandler(RestApi.router(vertx, service, rest, metrics));
+                Router router = RestApi.router(vertx, service, rest, metrics);
+                extraRoutes.accept(router);
+                HttpServer http = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host())
+                                .setTcpNoDelay(true).setCompressionSupported(false), security))
+                        .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, router)));
                 servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
-            HttpServer grpc = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true))
-                    .requestHandler(GrpcApi.server(vertx, service, grpcOptions));
+            HttpServer grpc = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true), security))
+                    .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, GrpcApi.server(vertx, service, grpcOptions))));
             servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort());
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
         }
+    }
+
+    /** TLS from PEM files when configured; ALPN offers h2 so gRPC clients get HTTP/2 over TLS. */
+    private static HttpServerOptions tls(HttpServerOptions http, SecurityOptions security) {
+        if (!security.tls()) {
+            return http;
+        }
+        return http.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(security.tlsCert().get().toString()).setKeyPath(security.tlsKey().get().toString()));
     }
 
     private static int freePort(String host) {
@@ -98,7 +124,7 @@ public final class PierServer implements AutoCloseable {
         return grpcPort;
     }
 
-    /** Stops accepting connections and closes Vert.x (in-flight responses are cut; drain is a later step). */
+    /** Stops accepting connections and closes Vert.x; responses still in flight are cut (drain first, see {@link Drain}). */
     @Override
     public void close() {
         try {

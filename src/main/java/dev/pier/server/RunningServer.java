@@ -1,51 +1,138 @@
 package dev.pier.server;
 
 import dev.pier.api.ModelVersionStatus;
+import dev.pier.modelcontrol.ModelControlOptions;
+import dev.pier.modelcontrol.RepositoryPoller;
+import dev.pier.modelcontrol.ExplicitSource;
+import dev.pier.modelcontrol.RepositoryRoutes;
+import dev.pier.routing.LabelRoutes;
+import dev.pier.routing.TrafficRouter;
+import dev.pier.security.SecurityOptions;
+import dev.pier.serving.ModelManager;
+import dev.pier.serving.ModelStateListener;
+import dev.pier.batching.SchedulingDefaults;
 import dev.pier.metrics.ServingMetrics;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A whole serving process in one object: ONNX Runtime engine, serving core (models loaded and warmed up)
  * and the network front-ends, started in that order and closed in reverse. Used by {@code pier serve} and
- * {@code pier quickstart}; closing is idempotent and also runs on JVM shutdown (SIGTERM, Ctrl-C).
+ * {@code pier quickstart}; closing is idempotent.
+ *
+ * <p>Graceful shutdown: SIGTERM is trapped (not left to a JVM shutdown hook) so that after a clean drain
+ * {@link #awaitClose()} returns and the CLI exits with 0, which is what Kubernetes and systemd expect from a
+ * process that stopped as asked; a JVM that merely runs its hooks on SIGTERM would exit with 143. The
+ * sequence ({@link #shutdown(Duration)}): readiness goes false at once; requests are still served for the drain
+ * window; then new ones get a clean 503 / UNAVAILABLE; accepted ones finish until the grace period ends;
+ * then the ports close, models unload and the engine goes. Other exits (SIGINT, {@code System.exit}) still
+ * run the same sequence without the drain window, from a shutdown hook.
  */
 public final class RunningServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningServer.class);
+    private static final long REFUSE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final OrtEngine engine;
     private final ServingCore core;
     private final PierServer server;
+    private final Drain drain;
+    private final ShutdownOptions shutdown;
     private final ServingMetrics metrics;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
+    private final RepositoryPoller poller;   // null unless --model-control poll
 
-    private RunningServer(OrtEngine engine, ServingCore core, PierServer server, ServingMetrics metrics) {
+    private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
+                          RepositoryPoller poller, ServingMetrics metrics) {
+        this.poller = poller;
         this.metrics = metrics;
         this.engine = engine;
         this.core = core;
         this.server = server;
-        this.shutdownHook = new Thread(this::closeNow, "pier-shutdown");
+        this.drain = drain;
+        this.shutdown = shutdown;
+        this.shutdownHook = new Thread(() -> shutdown(Duration.ZERO), "pier-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        SignalTrap.onTerm(() -> {
+            Thread t = new Thread(() -> shutdown(shutdown.drain()), "pier-sigterm");
+            t.start();
+        });
     }
 
-    /** Loads every model, then binds the ports; returns when both are done. */
+    /** Loads every model, then binds the ports; returns when both are done. Default shutdown timings. */
     public static RunningServer start(ServingOptions serving, ServerOptions network) {
+        return start(serving, network, ShutdownOptions.defaults());
+    }
+
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown) {
+        return start(serving, network, shutdown, ModelControlOptions.defaults());
+    }
+
+    /** As above, and keeps following the repository when {@code control} says poll. */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control) {
+        return start(serving, network, shutdown, control, SecurityOptions.none());
+    }
+
+    /**
+     * The full form: {@code control} chooses none / poll / explicit (explicit mounts the repository API),
+     * {@code security} adds bearer tokens and TLS.
+     */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control, SecurityOptions security) {
         OrtEngine engine = new OrtEngine();
+        ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
+                ? new ExplicitSource(serving.source(), control.startupModels()) : null;
         ServingMetrics metrics = new ServingMetrics();
-        ServingCore core = ServingCore.start(serving, engine, ModelStateListener.NONE, metrics);
+        ServingCore core;
         try {
-            return new RunningServer(engine, core, PierServer.start(network, core, metrics), metrics);
+            core = explicit == null ? ServingCore.start(serving, engine, ModelStateListener.NONE, metrics)
+                    : startExplicit(serving, engine, explicit, metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            engine.close();
+            throw e;
+        }
+        try {
+            Drain drain = new Drain();
+            PierServer server = PierServer.start(network, new DrainAwareService(new TrafficRouter(core), drain), metrics, drain, security,
+                    router -> {
+                        new LabelRoutes(core).mount(router);
+                        if (explicit != null) {
+                            new RepositoryRoutes(core, explicit).mount(router);
+                        }
+                    });
+            RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
+                    ? RepositoryPoller.start(core, control.pollInterval()) : null;
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics);
         } catch (RuntimeException e) {
             core.close();
             metrics.close();
             engine.close();
             throw e;
         }
+    }
+
+    private static ServingCore startExplicit(ServingOptions serving, OrtEngine engine, ExplicitSource source, ServingMetrics metrics) {
+        ServingCore core = new ServingCore(source, new ModelManager(engine, serving.loadThreads(), ModelStateListener.NONE,
+                new SchedulingDefaults(serving.workerThreads(), serving.queueCapacity())), serving, metrics);
+        try {
+            core.refresh().join();
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
+        return core;
     }
 
     public ServingCore core() {
@@ -79,9 +166,10 @@ public final class RunningServer implements AutoCloseable {
         closed.await();
     }
 
+    /** Closes now: no drain window, accepted requests still finish within the grace period. */
     @Override
     public void close() {
-        closeNow();
+        shutdown(Duration.ZERO);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -89,14 +177,45 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
-    private synchronized void closeNow() {
+    /**
+     * The graceful shutdown sequence; idempotent (a second caller waits for the first to finish).
+     *
+     * @param drainWindow how long to keep serving (not ready) before refusing new requests
+     */
+    public synchronized void shutdown(Duration drainWindow) {
         if (closed.getCount() == 0) {
             return;
+        }
+        long deadline = System.nanoTime() + shutdown.grace().toNanos();
+        drain.advance(Drain.Phase.DRAINING);
+        System.out.println("pier: shutting down: not ready; serving for " + drainWindow.toMillis() + " ms, then refusing new requests; "
+                + "grace " + shutdown.grace().toSeconds() + " s");
+        System.out.flush();
+        try {
+            Thread.sleep(Math.min(drainWindow.toMillis(), shutdown.grace().toMillis()));
+            drain.advance(Drain.Phase.REFUSING);
+            // linger briefly even when idle, so clients still sending get a clean 503 (and their keep-alive
+            // connection closed by that answer) rather than a connection closed under them
+            long linger = Math.min(System.nanoTime() + REFUSE_LINGER_NANOS, deadline);
+            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(linger - System.nanoTime())));
+            if (!drain.awaitIdle(deadline)) {
+                LOG.warn("grace period of {} s over with {} request(s) still in flight; they are cut",
+                        shutdown.grace().toSeconds(), drain.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int cut = drain.inFlight();
+        drain.advance(Drain.Phase.CLOSED);
+        if (poller != null) {
+            poller.close();
         }
         server.close();
         core.close();
         engine.close();
         metrics.close();
+        System.out.println("pier: stopped; " + cut + " accepted request(s) cut by the grace period");
+        System.out.flush();
         closed.countDown();
     }
 }

@@ -31,6 +31,8 @@ final class ManagedModel {
         ModelLoader loader;
         LoadedModel loaded;
         int handles;
+        /** Size and modification time of the model file when this version was first seen (see {@link ModelManager#apply}). */
+        String fingerprint = "";
 
         Version(long version) {
             this.version = version;

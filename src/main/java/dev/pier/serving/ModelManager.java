@@ -108,7 +108,18 @@ public final class ModelManager implements AutoCloseable {
                         Map<Long, ModelLoader> aspired = new HashMap<>();
                         for (AspiredVersion v : a.versions()) {
                             aspired.put(v.version(), new ModelLoader(a.name(), v, a.config(), a.directory(), engine, scheduling));
-                            entry.versions.computeIfAbsent(v.version(), ManagedModel.Version::new);
+                            String print = fingerprint(v.modelFile());
+                            ManagedModel.Version known = entry.versions.get(v.version());
+                            if (known == null || (known.state == ModelState.FAILED && !print.equals(known.fingerprint))) {
+                                // a FAILED version stays FAILED until its files change (a half-copied file, a fix
+                                // dropped in place); then it is a new attempt, starting from START
+                                if (known != null) {
+                                    LOG.info("model '{}' version {}: files changed since it FAILED; loading again", a.name(), v.version());
+                                }
+                                ManagedModel.Version fresh = new ManagedModel.Version(v.version());
+                                fresh.fingerprint = print;
+                                entry.versions.put(v.version(), fresh);
+                            }
                         }
                         entry.aspired = Map.copyOf(aspired);
                     }
@@ -363,6 +374,17 @@ public final class ModelManager implements AutoCloseable {
             throw new ModelNotFoundException("model '" + model + "' not found; known models are " + models.keySet());
         }
         return entry;
+    }
+
+    /** Size and modification time of a model file and of its folder (external data files change the folder). */
+    static String fingerprint(java.nio.file.Path modelFile) {
+        try {
+            java.nio.file.Path dir = modelFile.getParent();
+            return java.nio.file.Files.size(modelFile) + "@" + java.nio.file.Files.getLastModifiedTime(modelFile).toMillis()
+                    + (dir != null ? "/" + java.nio.file.Files.getLastModifiedTime(dir).toMillis() : "");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unreadable: " + e.getMessage();
+        }
     }
 
     private static ThreadFactory named(String prefix) {

@@ -17,8 +17,10 @@ final class Http {
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    final int port;
 
     Http(int port) {
+        this.port = port;
         base = "http://127.0.0.1:" + port;
     }
 

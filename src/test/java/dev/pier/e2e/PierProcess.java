@@ -25,12 +25,13 @@ final class PierProcess implements AutoCloseable {
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
+    private final Thread reader;
     private volatile int httpPort = -1;
     private volatile int grpcPort = -1;
 
     private PierProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::pump, "pier-process-output");
+        reader = new Thread(this::pump, "pier-process-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -110,6 +111,23 @@ final class PierProcess implements AutoCloseable {
 
     String output() {
         return String.join("\n", output);
+    }
+
+    /**
+     * Sends SIGTERM without waiting. Through the process handle: {@link Process#destroy()} also closes our end
+     * of the child's output pipe, which would lose what it prints while shutting down.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits for the process to end and returns its exit code; fails when it is still running after {@code seconds}. */
+    int waitForExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("pier did not exit within " + seconds + " s; output:\n" + output());
+        }
+        reader.join(5_000);   // the last lines may still be in the pipe
+        return process.exitValue();
     }
 
     boolean isAlive() {

@@ -60,7 +60,7 @@ final class TestRepository {
         builder.save(file);
     }
 
-    private static DenseLayer layer(int in, int out, Activation act, SplittableRandom r) {
+    static DenseLayer layer(int in, int out, Activation act, SplittableRandom r) {
         float[] w = new float[in * out];
         float[] b = new float[out];
         for (int i = 0; i < w.length; i++) {
@@ -74,11 +74,16 @@ final class TestRepository {
 
     /** The MLP of {@code version} computed in plain Java, in double precision. */
     double[] mlp(int version, float[] x) {
-        double[] h = dense(mlpVersions[version][0], toDouble(x));
+        return forward(mlpVersions[version], x);
+    }
+
+    /** A relu → softmax MLP of two layers computed in plain Java, in double precision. */
+    static double[] forward(DenseLayer[] layers, float[] x) {
+        double[] h = dense(layers[0], toDouble(x));
         for (int i = 0; i < h.length; i++) {
             h[i] = Math.max(0, h[i]);
         }
-        double[] z = dense(mlpVersions[version][1], h);
+        double[] z = dense(layers[1], h);
         double max = Double.NEGATIVE_INFINITY;
         for (double v : z) {
             max = Math.max(max, v);

@@ -69,7 +69,8 @@ public final class V2Routes {
                     ctx.request().getHeader(Deadlines.HEADER));
             HttpSupport.onContext(ctx, service.infer(request), response -> {
                 V2Codec.Encoded encoded = V2Codec.encodeResponse(response, request);
-                var http = ctx.response().setStatusCode(200);
+                var http = ctx.response().setStatusCode(200)
+                        .putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
                 if (encoded.binary()) {
                     http.putHeader("Content-Type", "application/octet-stream")
                             .putHeader(V2Codec.HEADER_LENGTH, Integer.toString(encoded.jsonLength()));

@@ -94,8 +94,10 @@ public final class TfServingRoutes {
             TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, signature, target.model(),
                     target.version());
             HttpSupport.onContext(ctx, service.infer(Deadlines.fromHeader(decoded.request(),
-                    ctx.request().getHeader(Deadlines.HEADER))), response ->
-                    HttpSupport.json(ctx, 200, TfServingJson.predict(response, decoded.rowFormat())));
+                    ctx.request().getHeader(Deadlines.HEADER))), response -> {
+                ctx.response().putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
+                HttpSupport.json(ctx, 200, TfServingJson.predict(response, decoded.rowFormat()));
+            });
         });
     }
 
