@@ -1,10 +1,9 @@
 package dev.pier.routing;
 
+import dev.pier.api.ForwardingInferenceService;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
-import dev.pier.api.ModelMetadata;
-import dev.pier.api.ModelVersionStatus;
 import dev.pier.api.PierException;
 import dev.pier.api.Tensor;
 import dev.pier.repository.ModelConfig;
@@ -26,12 +25,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * routing); {@code shadow_version} receives a copy whose answer is compared with the served one and logged,
  * never returned. Requests that name a version go where they say. Thread-safe; owns nothing.
  */
-public final class TrafficRouter implements InferenceService {
+public final class TrafficRouter extends ForwardingInferenceService {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficRouter.class);
 
     private final ServingCore core;
 
     public TrafficRouter(ServingCore core) {
+        super(core);
         this.core = core;
     }
 
@@ -112,33 +112,4 @@ public final class TrafficRouter implements InferenceService {
                 sameShape ? "max |difference| " + maxDiff : "outputs differ in shape or type");
     }
 
-    @Override
-    public ModelMetadata metadata(String model, OptionalLong version) {
-        return core.metadata(model, version);
-    }
-
-    @Override
-    public List<ModelVersionStatus> status(String model, OptionalLong version) {
-        return core.status(model, version);
-    }
-
-    @Override
-    public boolean isModelReady(String model, OptionalLong version) {
-        return core.isModelReady(model, version);
-    }
-
-    @Override
-    public boolean isLive() {
-        return core.isLive();
-    }
-
-    @Override
-    public boolean isReady() {
-        return core.isReady();
-    }
-
-    @Override
-    public List<String> modelNames() {
-        return core.modelNames();
-    }
 }
