@@ -20,14 +20,30 @@ public final class ExampleModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed for the weights (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--kind", defaultValue = "mlp", description = "mlp (mnist/1: 784-128-10) or cnn (cnn/1: a ResNet-18-sized CNN on 3x32x32) (default ${DEFAULT-VALUE}).")
+    String kind;
+
     @Override
     public Integer call() {
-        Path target = output.resolve("mnist").resolve("1").resolve("model.onnx");
+        if (!kind.equals("mlp") && !kind.equals("cnn")) {
+            throw new IllegalArgumentException("--kind must be mlp or cnn, got '" + kind + "'");
+        }
+        Path target = output.resolve(kind.equals("mlp") ? "mnist" : "cnn").resolve("1").resolve("model.onnx");
         if (Files.exists(target)) {
             throw new IllegalArgumentException(target + " already exists; choose another --output (Pier never overwrites a model)");
         }
-        Path written = ExampleModels.writeMnistRepository(output, seed);
+        Path written = kind.equals("mlp") ? ExampleModels.writeMnistRepository(output, seed)
+                : ExampleModels.resnet18SizedCnn(seed).save(createParent(target));
         System.out.println("wrote " + written);
         return 0;
+    }
+
+    private static Path createParent(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + file.getParent(), e);
+        }
+        return file;
     }
 }

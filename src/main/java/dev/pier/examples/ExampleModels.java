@@ -41,6 +41,35 @@ public final class ExampleModels {
         return mnistMlp(seed).save(file);
     }
 
+    /**
+     * A CNN the size of ResNet-18 (17 3x3 convolutions in stages of 64-128-256-512 channels, about 11 M
+     * weights) on 3x32x32 inputs, without the residual additions: enough compute per image to show what
+     * batching does for a convolutional model. Input {@code input} [batch,3,32,32], output
+     * {@code probabilities} [batch,10]; random He-scaled weights.
+     */
+    public static OnnxModelBuilder resnet18SizedCnn(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        dev.pier.onnx.SequentialGraph g = dev.pier.onnx.SequentialGraph.start("cnn", MNIST_INPUT,
+                dev.pier.api.DataType.FP32, "batch", 3, 32, 32);
+        int channels = 3;
+        int[][] stages = {{64, 1}, {64, 1}, {64, 1}, {64, 1}, {64, 1}, {128, 2}, {128, 1}, {128, 1}, {128, 1},
+                {256, 2}, {256, 1}, {256, 1}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1}};
+        for (int[] stage : stages) {
+            int out = stage[0];
+            float[] w = new float[out * channels * 9];
+            double scale = Math.sqrt(2.0 / (channels * 9));
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (gaussian(random) * scale);
+            }
+            g.conv(w, new long[] {out, channels, 3, 3}, new float[out], stage[1], 1).relu();
+            channels = out;
+        }
+        g.averagePool(4, 4).flatten();
+        DenseLayer head = randomLayer(512, 10, Activation.SOFTMAX, random);
+        g.dense(head);
+        return g.finish(MNIST_OUTPUT, "batch", 10);
+    }
+
     static DenseLayer randomLayer(int inputs, int outputs, Activation activation, SplittableRandom random) {
         double scale = Math.sqrt(2.0 / inputs);
         float[] w = new float[inputs * outputs];
