@@ -84,7 +84,8 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                                     InferenceObserver observer) {
         ModelSource source = options.source();
         ServingCore core = new ServingCore(source, new ModelManager(engine, options.loadThreads(), listener,
-                new SchedulingDefaults(options.workerThreads(), options.queueCapacity())), options, observer);
+                new SchedulingDefaults(options.workerThreads(), options.queueCapacity()), options.memoryBudgetBytes(), options.lazyLoad()),
+                options, observer);
         try {
             core.refresh().join();
         } catch (RuntimeException e) {
@@ -230,6 +231,9 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     @Override
     public boolean isModelReady(String model, OptionalLong version) {
         List<Long> available = manager.availableVersions(model);
+        if (!closed && version.isEmpty() && available.isEmpty()) {
+            return manager.servable(model);   // lazy / memory budget: loads on its first request
+        }
         return !closed && (version.isPresent() ? available.contains(version.getAsLong()) : !available.isEmpty());
     }
 
@@ -240,7 +244,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
 
     @Override
     public boolean isReady() {
-        return !closed && configured.stream().allMatch(m -> !manager.availableVersions(m).isEmpty());
+        return !closed && configured.stream().allMatch(manager::servable);
     }
 
     @Override
