@@ -530,6 +530,24 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /** Whether acquiring this model (version) now would have to wait for an on-demand load. */
+    public boolean needsLoad(String model, OptionalLong version) {
+        if (!onDemand()) {
+            return false;
+        }
+        synchronized (lock) {
+            ManagedModel entry = model == null ? null : models.get(model);
+            if (entry == null) {
+                return false;
+            }
+            if (version.isPresent()) {
+                ManagedModel.Version v = entry.versions.get(version.getAsLong());
+                return v != null && v.state != ModelState.AVAILABLE && v.state != ModelState.FAILED;
+            }
+            return entry.versions.values().stream().noneMatch(v -> v.state == ModelState.AVAILABLE);
+        }
+    }
+
     /** Whether a model can serve now or on its first request: something AVAILABLE, or (on demand) an aspired version not FAILED. */
     public boolean servable(String model) {
         synchronized (lock) {

@@ -114,6 +114,24 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     @Override
     public CompletionStage<InferResponse> infer(InferRequest request) {
         long arrived = System.nanoTime();
+        if (!closed && manager.needsLoad(request.model(), request.version())) {
+            // lazy load / memory budget: the load (and any unloading to make room) waits off the caller's
+            // thread, which may be an event loop; a virtual thread per waiting request is cheap
+            CompletableFuture<InferResponse> out = new CompletableFuture<>();
+            Thread.ofVirtual().name("pier-on-demand-load").start(() ->
+                    inferNow(request, arrived).whenComplete((r, e) -> {
+                        if (e != null) {
+                            out.completeExceptionally(e);
+                        } else {
+                            out.complete(r);
+                        }
+                    }));
+            return out;
+        }
+        return inferNow(request, arrived);
+    }
+
+    private CompletionStage<InferResponse> inferNow(InferRequest request, long arrived) {
         if (closed) {
             return failed(request, -1, arrived, new UnavailableException("server is shutting down"));
         }

@@ -45,7 +45,23 @@ class MemoryBudgetEndToEndTest {
             assertThat(http.get("/v2/health/ready").status()).as("ready: every model loadable on demand").isEqualTo(200);
             assertThat(loaded(http)).as("nothing loaded before the first request").isEmpty();
 
-            infer(http, "a");
+            // eight concurrent first requests for 'a' share one load
+            List<Thread> first = new java.util.ArrayList<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int i = 0; i < 8; i++) {
+                first.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        infer(new Http(pier.httpPort()), "a");
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : first) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(pier.output().split("model 'a' version 1: START -> LOADING", -1)).as("loads of 'a'").hasSize(2);
             infer(http, "b");
             assertThat(loaded(http)).containsExactly("a", "b");
             infer(http, "a");                 // b is now the least recently used
