@@ -54,6 +54,14 @@ public final class ServeCommand implements Callable<Integer> {
             + "(header Pier-Timeout-Ms, V2 parameter timeout in µs, gRPC deadline); expired requests get 504 without running (default ${DEFAULT-VALUE} = none).")
     long defaultTimeoutMs;
 
+    @Option(names = "--memory-budget-mb", defaultValue = "0", paramLabel = "MB",
+            description = "Memory all loaded models may hold together, estimated from their file sizes; least recently used idle models are "
+                    + "unloaded to make room and a model that cannot fit gets 507 (default ${DEFAULT-VALUE} = unlimited).")
+    long memoryBudgetMb;
+
+    @Option(names = "--lazy-load", description = "Load each model on its first request instead of at start-up.")
+    boolean lazyLoad;
+
     @Option(names = "--event-loops", description = "Network event loops (default: one per core).")
     Integer eventLoops;
 
@@ -99,7 +107,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         ServingOptions servingOptions = ServingOptions.of(modelFile != null ? modelFile : repository, name)
-                .withWorkers(workers != null ? workers : cores, queueSize).withDefaultTimeoutMs(defaultTimeoutMs);
+                .withWorkers(workers != null ? workers : cores, queueSize).withDefaultTimeoutMs(defaultTimeoutMs)
+                .withMemory(Math.multiplyExact(memoryBudgetMb, 1024L * 1024L), lazyLoad);
         ServerOptions serverOptions = new ServerOptions(host, httpPort, grpcPort, maxBodyBytes,
                 eventLoops != null ? eventLoops : cores);
 

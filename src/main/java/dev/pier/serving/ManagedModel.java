@@ -33,6 +33,14 @@ final class ManagedModel {
         int handles;
         /** Size and modification time of the model file when this version was first seen (see {@link ModelManager#apply}). */
         String fingerprint = "";
+        /** Estimated bytes held while LOADING or AVAILABLE (the model file's size); set when a load starts. */
+        long sizeBytes;
+        /** {@link System#nanoTime()} of the last acquire, for least-recently-used unloading. */
+        long lastUsed;
+        /** A request asked for this version while memory is managed on demand: load it even with --lazy-load. */
+        boolean demanded;
+        /** Why the last demanded load was refused (does not fit the memory budget), or null. */
+        String refusal;
 
         Version(long version) {
             this.version = version;

@@ -117,6 +117,19 @@ public final class ModelLoader {
         return List.copyOf(lines.subList(0, end));
     }
 
+    /**
+     * Memory this version is expected to hold once loaded: the model file's size (external data files are
+     * not counted). An estimate: ONNX Runtime's resident growth differs (see
+     * docs/serving-operations.md); 0 when the file cannot be read (the load will then fail anyway).
+     */
+    public long estimatedBytes() {
+        try {
+            return Files.size(version.modelFile());
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Frees what {@link #load()} created; harmless when nothing is loaded. */
     public void unload() {
         if (loaded != null) {

@@ -3,6 +3,7 @@ package dev.pier.serving;
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.ModelState;
 import dev.pier.api.ModelVersionStatus;
+import dev.pier.api.ResourceExhaustedException;
 import dev.pier.api.UnavailableException;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.SourcedModel;
@@ -64,6 +65,13 @@ public final class ModelManager implements AutoCloseable {
     private final dev.pier.batching.SchedulingDefaults scheduling;
     private int inFlight;
     private boolean closed;
+    /** Bytes loaded versions may hold together (estimated); 0 = unlimited. */
+    private final long budgetBytes;
+    /** Load versions only when a request asks for them. */
+    private final boolean lazy;
+
+    /** How long a request waits for the on-demand load of its model. */
+    public static final long ON_DEMAND_LOAD_TIMEOUT_SECONDS = 120;
 
     /**
      * @param loadThreads how many versions load at once (TF Serving's {@code num_load_threads}); >= 1
@@ -75,6 +83,22 @@ public final class ModelManager implements AutoCloseable {
     /** @param scheduling executions and queue bound of versions whose config does not set them */
     public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener,
                         dev.pier.batching.SchedulingDefaults scheduling) {
+        this(engine, loadThreads, listener, scheduling, 0, false);
+    }
+
+    /**
+     * @param budgetBytes estimated bytes the loaded versions may hold together; 0 = unlimited. Past it, least
+     *                    recently used unpinned versions are unloaded, and a load that still cannot fit is refused
+     *                    with {@link ResourceExhaustedException}
+     * @param lazy        load a version only when the first request asks for it
+     */
+    public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener,
+                        dev.pier.batching.SchedulingDefaults scheduling, long budgetBytes, boolean lazy) {
+        if (budgetBytes < 0) {
+            throw new IllegalArgumentException("the memory budget must be >= 0 bytes (0 = unlimited), got " + budgetBytes);
+        }
+        this.budgetBytes = budgetBytes;
+        this.lazy = lazy;
         this.scheduling = scheduling;
         if (loadThreads < 1) {
             throw new IllegalArgumentException("loadThreads must be >= 1, got " + loadThreads);
@@ -158,6 +182,9 @@ public final class ModelManager implements AutoCloseable {
     public ModelHandle acquire(String model, OptionalLong version) {
         synchronized (lock) {
             ManagedModel entry = entry(model);
+            if (onDemand()) {
+                loadOnDemand(entry, version);
+            }
             ManagedModel.Version v;
             if (version.isPresent()) {
                 v = entry.versions.get(version.getAsLong());
@@ -176,6 +203,7 @@ public final class ModelManager implements AutoCloseable {
                                 + entry.describe()));
             }
             v.handles++;
+            v.lastUsed = System.nanoTime();
             ManagedModel.Version pinned = v;
             return new ModelHandle(v.loaded, () -> release(pinned));
         }
@@ -257,7 +285,11 @@ public final class ModelManager implements AutoCloseable {
         for (AvailabilityPreservingPolicy.Action action : AvailabilityPreservingPolicy.next(snapshot)) {
             ManagedModel.Version v = entry.versions.get(action.version());
             switch (action.kind()) {
-                case LOAD -> startLoad(entry, v, entry.aspired.get(v.version));
+                case LOAD -> {
+                    if (admit(entry, v, entry.aspired.get(v.version))) {
+                        startLoad(entry, v, entry.aspired.get(v.version));
+                    }
+                }
                 case UNLOAD -> startUnload(entry, v);
                 case FORGET -> entry.versions.remove(v.version);
             }
@@ -347,6 +379,7 @@ public final class ModelManager implements AutoCloseable {
         }
         v.state = to;
         v.error = error;
+        lock.notifyAll();   // requests waiting for an on-demand load
         if (to == ModelState.FAILED) {
             LOG.warn("model '{}' version {}: {} -> FAILED: {}", entry.name, v.version, from, error);
         } else {
@@ -374,6 +407,157 @@ public final class ModelManager implements AutoCloseable {
             throw new ModelNotFoundException("model '" + model + "' not found; known models are " + models.keySet());
         }
         return entry;
+    }
+
+    // ---- memory budget and on-demand loading (lock held) ----
+
+    private boolean onDemand() {
+        return lazy || budgetBytes > 0;
+    }
+
+    /**
+     * Whether the policy's LOAD of this version may start now. Without a budget or lazy loading: always. Otherwise
+     * a version no request asked for loads only when it fits without unloading anything (never with --lazy-load);
+     * a requested one unloads least recently used unpinned versions to fit, or records why it cannot.
+     */
+    private boolean admit(ManagedModel entry, ManagedModel.Version v, ModelLoader loader) {
+        if (!onDemand()) {
+            return true;
+        }
+        if (lazy && !v.demanded) {
+            return false;
+        }
+        long needed = loader.estimatedBytes();
+        List<MemoryBudget.Resident> resident = new ArrayList<>();
+        Map<String, ManagedModel.Version> byKey = new HashMap<>();
+        for (ManagedModel m : models.values()) {
+            for (ManagedModel.Version r : m.versions.values()) {
+                if (r.state == ModelState.LOADING || r.state == ModelState.AVAILABLE) {
+                    String key = "'" + m.name + "' version " + r.version;
+                    // a LOADING version cannot be unloaded yet: treat it as pinned
+                    resident.add(new MemoryBudget.Resident(key, r.sizeBytes, r.lastUsed,
+                            r.handles > 0 || r.state == ModelState.LOADING));
+                    byKey.put(key, r);
+                }
+            }
+        }
+        java.util.Optional<List<MemoryBudget.Resident>> evict = MemoryBudget.evictions(budgetBytes, needed, resident);
+        if (!v.demanded) {
+            if (evict.isEmpty() || !evict.get().isEmpty()) {
+                return false;   // stays START/END: loads on its first request
+            }
+        } else if (evict.isEmpty()) {
+            v.refusal = refusal(entry, v, needed, resident);
+            v.demanded = false;
+            LOG.warn("{}", v.refusal);
+            return false;
+        }
+        for (MemoryBudget.Resident r : evict.get()) {
+            ManagedModel.Version victim = byKey.get(r.key());
+            victim.demanded = false;
+            LOG.info("memory budget: unloading least recently used model {} ({}) to load '{}' version {} ({})",
+                    r.key(), MemoryBudget.mb(r.bytes()), entry.name, v.version, MemoryBudget.mb(needed));
+            startUnload(owner(victim), victim);
+        }
+        v.sizeBytes = needed;
+        v.refusal = null;
+        return true;
+    }
+
+    private ManagedModel owner(ManagedModel.Version v) {
+        return models.values().stream().filter(m -> m.versions.get(v.version) == v).findFirst().orElseThrow();
+    }
+
+    private String refusal(ManagedModel entry, ManagedModel.Version v, long needed, List<MemoryBudget.Resident> resident) {
+        String held = resident.isEmpty() ? "nothing" : String.join(", ", resident.stream()
+                .map(r -> r.key() + " " + MemoryBudget.mb(r.bytes()) + (r.pinned() ? " (in use)" : "")).toList());
+        String why = needed > budgetBytes ? "it is larger than the whole budget"
+                : "the models that hold the rest are in use by in-flight requests";
+        return "cannot load model '" + entry.name + "' version " + v.version + ": it needs about " + MemoryBudget.mb(needed)
+                + " (its file size) and the memory budget (--memory-budget-mb) is " + MemoryBudget.mb(budgetBytes)
+                + "; " + why + ". Loaded now: " + held;
+    }
+
+    /**
+     * With on-demand loading: when the asked version (or, without one, the model) has nothing AVAILABLE, asks for
+     * the load and waits for it (concurrent requests wait for the same load). Throws 507 when it cannot fit.
+     */
+    private void loadOnDemand(ManagedModel entry, OptionalLong version) {
+        ManagedModel.Version target;
+        if (version.isPresent()) {
+            target = entry.versions.get(version.getAsLong());
+        } else {
+            if (entry.versions.values().stream().anyMatch(x -> x.state == ModelState.AVAILABLE)) {
+                return;
+            }
+            target = entry.versions.descendingMap().values().stream()
+                    .filter(x -> entry.aspired.containsKey(x.version) && x.state != ModelState.FAILED)
+                    .findFirst().orElse(null);
+        }
+        if (target == null || target.state == ModelState.AVAILABLE || !entry.aspired.containsKey(target.version)) {
+            return;
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ON_DEMAND_LOAD_TIMEOUT_SECONDS);
+        while (target.state != ModelState.AVAILABLE && target.state != ModelState.FAILED && !closed) {
+            if (target.state == ModelState.START || target.state == ModelState.END) {
+                if (!entry.aspired.containsKey(target.version)) {
+                    return;
+                }
+                target.demanded = true;
+                target.lastUsed = System.nanoTime();
+                reconcile(entry);
+                if (target.refusal != null && (target.state == ModelState.START || target.state == ModelState.END)) {
+                    String why = target.refusal;
+                    target.refusal = null;
+                    throw new ResourceExhaustedException(why);
+                }
+                if (target.state == ModelState.START || target.state == ModelState.END) {
+                    throw new UnavailableException("model '" + entry.name + "' version " + target.version + " could not start loading");
+                }
+                continue;
+            }
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                throw new UnavailableException("model '" + entry.name + "' version " + target.version + " is still "
+                        + target.state + " after " + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s");
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(lock, left);   // LOADING or UNLOADING: wait for its end
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException("interrupted while waiting for model '" + entry.name + "' to load");
+            }
+        }
+    }
+
+    /** Whether acquiring this model (version) now would have to wait for an on-demand load. */
+    public boolean needsLoad(String model, OptionalLong version) {
+        if (!onDemand()) {
+            return false;
+        }
+        synchronized (lock) {
+            ManagedModel entry = model == null ? null : models.get(model);
+            if (entry == null) {
+                return false;
+            }
+            if (version.isPresent()) {
+                ManagedModel.Version v = entry.versions.get(version.getAsLong());
+                return v != null && v.state != ModelState.AVAILABLE && v.state != ModelState.FAILED;
+            }
+            return entry.versions.values().stream().noneMatch(v -> v.state == ModelState.AVAILABLE);
+        }
+    }
+
+    /** Whether a model can serve now or on its first request: something AVAILABLE, or (on demand) an aspired version not FAILED. */
+    public boolean servable(String model) {
+        synchronized (lock) {
+            ManagedModel entry = model == null ? null : models.get(model);
+            if (entry == null) {
+                return false;
+            }
+            return entry.versions.values().stream().anyMatch(v -> v.state == ModelState.AVAILABLE
+                    || (onDemand() && entry.aspired.containsKey(v.version) && v.state != ModelState.FAILED));
+        }
     }
 
     /** Size and modification time of a model file and of its folder (external data files change the folder). */

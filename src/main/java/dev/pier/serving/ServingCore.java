@@ -84,7 +84,8 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                                     InferenceObserver observer) {
         ModelSource source = options.source();
         ServingCore core = new ServingCore(source, new ModelManager(engine, options.loadThreads(), listener,
-                new SchedulingDefaults(options.workerThreads(), options.queueCapacity())), options, observer);
+                new SchedulingDefaults(options.workerThreads(), options.queueCapacity()), options.memoryBudgetBytes(), options.lazyLoad()),
+                options, observer);
         try {
             core.refresh().join();
         } catch (RuntimeException e) {
@@ -113,6 +114,24 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     @Override
     public CompletionStage<InferResponse> infer(InferRequest request) {
         long arrived = System.nanoTime();
+        if (!closed && manager.needsLoad(request.model(), request.version())) {
+            // lazy load / memory budget: the load (and any unloading to make room) waits off the caller's
+            // thread, which may be an event loop; a virtual thread per waiting request is cheap
+            CompletableFuture<InferResponse> out = new CompletableFuture<>();
+            Thread.ofVirtual().name("pier-on-demand-load").start(() ->
+                    inferNow(request, arrived).whenComplete((r, e) -> {
+                        if (e != null) {
+                            out.completeExceptionally(e);
+                        } else {
+                            out.complete(r);
+                        }
+                    }));
+            return out;
+        }
+        return inferNow(request, arrived);
+    }
+
+    private CompletionStage<InferResponse> inferNow(InferRequest request, long arrived) {
         if (closed) {
             return failed(request, -1, arrived, new UnavailableException("server is shutting down"));
         }
@@ -230,6 +249,9 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     @Override
     public boolean isModelReady(String model, OptionalLong version) {
         List<Long> available = manager.availableVersions(model);
+        if (!closed && version.isEmpty() && available.isEmpty()) {
+            return manager.servable(model);   // lazy / memory budget: loads on its first request
+        }
         return !closed && (version.isPresent() ? available.contains(version.getAsLong()) : !available.isEmpty());
     }
 
@@ -240,7 +262,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
 
     @Override
     public boolean isReady() {
-        return !closed && configured.stream().allMatch(m -> !manager.availableVersions(m).isEmpty());
+        return !closed && configured.stream().allMatch(manager::servable);
     }
 
     @Override

@@ -22,9 +22,13 @@ import java.nio.file.Path;
  * @param loadThreads   model versions loading at once; default 2
  * @param defaultTimeoutMs end-to-end deadline (queue time included) of requests that bring none; 0 = none
  *                      (default)
+ * @param memoryBudgetBytes estimated bytes all loaded model versions may hold together (model file sizes); 0 =
+ *                      unlimited (default). Past it, least recently used idle versions are unloaded; a load that
+ *                      cannot fit is refused with 507
+ * @param lazyLoad      load a model on its first request rather than at start-up (default false)
  */
 public record ServingOptions(Path modelPath, String modelName, int workerThreads, int queueCapacity, int loadThreads,
-                             long defaultTimeoutMs) {
+                             long defaultTimeoutMs, long memoryBudgetBytes, boolean lazyLoad) {
     public static final int DEFAULT_QUEUE_CAPACITY = 256;
     public static final int DEFAULT_LOAD_THREADS = 2;
 
@@ -35,6 +39,9 @@ public record ServingOptions(Path modelPath, String modelName, int workerThreads
         if (defaultTimeoutMs < 0) {
             throw new IllegalArgumentException("the default timeout must be >= 0 ms (0 = none), got " + defaultTimeoutMs);
         }
+        if (memoryBudgetBytes < 0) {
+            throw new IllegalArgumentException("the memory budget must be >= 0 MB (0 = unlimited), got " + memoryBudgetBytes + " bytes");
+        }
         if (workerThreads < 1 || queueCapacity < 1 || loadThreads < 1) {
             throw new IllegalArgumentException("workerThreads, queueCapacity and loadThreads must be >= 1, got "
                     + workerThreads + ", " + queueCapacity + ", " + loadThreads);
@@ -44,15 +51,20 @@ public record ServingOptions(Path modelPath, String modelName, int workerThreads
     /** Defaults for a path: a repository folder, or a single model file with an optional name. */
     public static ServingOptions of(Path modelPath, String modelName) {
         return new ServingOptions(modelPath, modelName, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                DEFAULT_QUEUE_CAPACITY, DEFAULT_LOAD_THREADS, 0);
+                DEFAULT_QUEUE_CAPACITY, DEFAULT_LOAD_THREADS, 0, 0, false);
     }
 
     public ServingOptions withWorkers(int workers, int queue) {
-        return new ServingOptions(modelPath, modelName, workers, queue, loadThreads, defaultTimeoutMs);
+        return new ServingOptions(modelPath, modelName, workers, queue, loadThreads, defaultTimeoutMs, memoryBudgetBytes, lazyLoad);
     }
 
     public ServingOptions withDefaultTimeoutMs(long timeoutMs) {
-        return new ServingOptions(modelPath, modelName, workerThreads, queueCapacity, loadThreads, timeoutMs);
+        return new ServingOptions(modelPath, modelName, workerThreads, queueCapacity, loadThreads, timeoutMs, memoryBudgetBytes, lazyLoad);
+    }
+
+    /** @param budgetBytes see {@link #memoryBudgetBytes()}; @param lazy see {@link #lazyLoad()} */
+    public ServingOptions withMemory(long budgetBytes, boolean lazy) {
+        return new ServingOptions(modelPath, modelName, workerThreads, queueCapacity, loadThreads, defaultTimeoutMs, budgetBytes, lazy);
     }
 
     /** The source these options describe; fails with a clear message when the path does not exist. */
