@@ -108,12 +108,18 @@ public final class Json {
         return out;
     }
 
-    /** JSON syntax errors become client errors naming the position; other I/O cannot happen on byte arrays. */
+    /** JSON syntax and text-encoding errors become client errors naming the position; other I/O cannot happen on byte arrays. */
     public static RuntimeException rethrow(IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             String loc = j.getLocation() == null ? ""
                     : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
             return new InvalidInputException("malformed JSON" + loc + ": " + j.getOriginalMessage(), e);
+        }
+        if (e instanceof java.io.CharConversionException c) {
+            // Jackson sniffs UTF-8/16/32 from the first bytes and reports bad code points this way (not as a
+            // JsonProcessingException); it is the client's bytes that are wrong, so a 400, never a 500.
+            return new InvalidInputException("malformed JSON: the body is not valid UTF-8 (or UTF-16/32) text: "
+                    + c.getMessage(), e);
         }
         return new java.io.UncheckedIOException(e);
     }

@@ -210,7 +210,8 @@ public final class V2GrpcMapper {
                 throw new InvalidInputException("tensor '" + name + "': shape " + dims + " has negative dimension "
                         + out[i] + "; a request needs concrete dimensions");
             }
-            product *= out[i];
+            // exact: a plain multiply can wrap past the check below (e.g. [3, 2^62]) and fail later with a 500
+            product = out[i] > Integer.MAX_VALUE && product != 0 ? Long.MAX_VALUE : product * out[i];
             if (product > Integer.MAX_VALUE) {
                 throw new InvalidInputException("tensor '" + name + "': shape " + dims + " has more elements than"
                         + " a tensor can hold");

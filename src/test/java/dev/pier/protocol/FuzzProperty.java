@@ -1,0 +1,38 @@
+package dev.pier.protocol;
+
+import dev.pier.api.InferRequest;
+import dev.pier.api.PierException;
+
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The property every protocol fuzz test checks: an input either decodes into a well-formed {@link InferRequest}
+ * or is refused with a client error (a {@link PierException} or {@link ProtocolException} that
+ * {@link ErrorMapper} maps to a 4xx). Any other exception or error escapes and fails the fuzz run, which is
+ * what makes Jazzer record the input as a crash. Stateless.
+ */
+public final class FuzzProperty {
+    private FuzzProperty() {
+    }
+
+    public static void decodesOrRefuses(Supplier<InferRequest> decode) {
+        InferRequest request;
+        try {
+            request = decode.get();
+        } catch (PierException | ProtocolException e) {
+            int status = ErrorMapper.httpStatus(e);
+            assertThat(status).as("status for %s", e).isBetween(400, 499);
+            assertThat(ErrorMapper.message(e)).as("message for %s", e.getClass()).isNotBlank();
+            return;
+        }
+        assertThat(request).isNotNull();
+        assertThat(request.inputs()).allSatisfy(t -> {
+            assertThat(t.name()).isNotNull();
+            // a decoded request is concrete: no dynamic (-1) dims reach the serving core
+            assertThat(java.util.Arrays.stream(t.shape().toArray()).allMatch(d -> d >= 0))
+                    .as("concrete shape of %s: %s", t.name(), t.shape()).isTrue();
+        });
+    }
+}
