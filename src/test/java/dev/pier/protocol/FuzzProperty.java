@@ -12,6 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or is refused with a client error (a {@link PierException} or {@link ProtocolException} that
  * {@link ErrorMapper} maps to a 4xx). Any other exception or error escapes and fails the fuzz run, which is
  * what makes Jazzer record the input as a crash. Stateless.
+ *
+ * <p>Plain {@code mvn test} replays only the seed corpus ({@code src/test/resources/.../*FuzzTestInputs/<method>/}).
+ * To fuzz one target for its {@code maxDuration} (one target per JVM):
+ * {@code JAZZER_FUZZ=1 mvn test -Dtest='V2CodecFuzzTest#jsonRequest' -Djunit.jupiter.execution.timeout.mode=disabled}.
+ * The last flag is needed because JUnit would otherwise apply the per-input {@code @Timeout} to the whole
+ * fuzzing run (jazzer issue #1060). New crash inputs land in the seed directory: fix the bug, keep the file.
  */
 public final class FuzzProperty {
     private FuzzProperty() {

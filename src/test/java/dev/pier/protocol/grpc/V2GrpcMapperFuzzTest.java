@@ -1,9 +1,11 @@
 package dev.pier.protocol.grpc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.pier.protocol.FuzzProperty;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Coverage-guided fuzzing of the gRPC request mapping: random bytes are parsed as a {@link ModelInferRequest}
@@ -14,6 +16,7 @@ import dev.pier.protocol.grpc.v2.ModelInferRequest;
 class V2GrpcMapperFuzzTest {
 
     @FuzzTest(maxDuration = "60s", maxExecutions = 5_000_000)
+    @Timeout(value = 10, unit = TimeUnit.SECONDS) // per input: Jazzer turns it into libFuzzer's -timeout (a hang)
     void inferRequest(byte[] wire) {
         ModelInferRequest request;
         try {

@@ -1,12 +1,14 @@
 package dev.pier.protocol.kserve;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
 import dev.pier.protocol.FuzzProperty;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Coverage-guided fuzzing of the KServe V2 REST request decoder. In a plain {@code mvn test} Jazzer only replays
@@ -17,6 +19,7 @@ class V2CodecFuzzTest {
 
     /** The whole body is JSON (no Inference-Header-Content-Length header). */
     @FuzzTest(maxDuration = "60s", maxExecutions = 5_000_000)
+    @Timeout(value = 10, unit = TimeUnit.SECONDS) // per input: Jazzer turns it into libFuzzer's -timeout (a hang)
     void jsonRequest(byte[] body) {
         FuzzProperty.decodesOrRefuses(() -> V2Codec.decodeRequest(body, -1, "m", OptionalLong.empty()));
     }
@@ -26,6 +29,7 @@ class V2CodecFuzzTest {
      * body) are the Inference-Header-Content-Length header, the rest is the body: JSON header plus binary part.
      */
     @FuzzTest(maxDuration = "60s", maxExecutions = 5_000_000)
+    @Timeout(value = 10, unit = TimeUnit.SECONDS) // per input: Jazzer turns it into libFuzzer's -timeout (a hang)
     void binaryRequest(byte[] input) {
         if (input.length < 4) {
             return;

@@ -1,6 +1,7 @@
 package dev.pier.protocol.tfserving;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
 import dev.pier.api.DataType;
 import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
@@ -9,6 +10,7 @@ import dev.pier.protocol.FuzzProperty;
 
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Coverage-guided fuzzing of the TF Serving predict decoder (row and columnar formats) against a fixed signature
@@ -23,6 +25,7 @@ class TfPredictDecoderFuzzTest {
             List.of(new TensorSpec("y", DataType.FP32, Shape.of(-1, 2))));
 
     @FuzzTest(maxDuration = "60s", maxExecutions = 5_000_000)
+    @Timeout(value = 10, unit = TimeUnit.SECONDS) // per input: Jazzer turns it into libFuzzer's -timeout (a hang)
     void predict(byte[] body) {
         FuzzProperty.decodesOrRefuses(
                 () -> TfPredictDecoder.decode(body, SIGNATURE, "m", OptionalLong.empty()).request());
