@@ -120,11 +120,7 @@ final class CompressCommand {
                 if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
                     return new DynamicQuantizer(perChannel);
                 }
-                try {
-                    return new StaticQuantizer(engine, ModelData.load(calibration, model, MnistFetcher.defaultDir()), options);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot load calibration data " + calibration + ": " + e.getMessage(), e);
-                }
+                return new StaticQuantizer(engine, strategyData(calibration, model, "calibration"), options);
             });
         }
     }
@@ -166,12 +162,8 @@ final class CompressCommand {
                 if (retrainEpochs <= 0) {
                     return pruner;
                 }
-                try {
-                    return new MaskedRetraining(pruner, ModelData.load(retrainData, model, MnistFetcher.defaultDir()),
-                            retrainEpochs, retrainLr, 42);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot load retraining data " + retrainData + ": " + e.getMessage(), e);
-                }
+                return new MaskedRetraining(pruner, strategyData(retrainData, model, "retraining"),
+                        retrainEpochs, retrainLr, 42);
             });
         }
     }
@@ -231,11 +223,7 @@ final class CompressCommand {
             common.latencyRuns = latencyRuns;
             String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
             return common.run((engine, model) -> {
-                try {
-                    return new Distiller(engine, ModelData.load(trainSpec, model, MnistFetcher.defaultDir()), options);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot load training data " + trainSpec + ": " + e.getMessage(), e);
-                }
+                return new Distiller(engine, strategyData(trainSpec, model, "training"), options);
             });
         }
     }
@@ -321,6 +309,15 @@ final class CompressCommand {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " '" + value + "' is not one of "
                     + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+
+    /** Data a strategy needs (calibration, retraining, distillation), shaped for the model; a read failure names it. */
+    private static LabeledData strategyData(String spec, OnnxModel model, String purpose) {
+        try {
+            return ModelData.load(spec, model, MnistFetcher.defaultDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load " + purpose + " data " + spec + ": " + e.getMessage(), e);
         }
     }
 }
