@@ -22,6 +22,11 @@ public record InferRequest(String id, String model, OptionalLong version, List<T
         parameters = Map.copyOf(parameters);
     }
 
+    /** This request under another id (monitoring gives every request one when the client sent none). */
+    public InferRequest withId(String newId) {
+        return new InferRequest(newId, model, version, inputs, outputs, parameters);
+    }
+
     /** An output the client asked for, with its per-output parameters (for instance {@code binary_data}). */
     public record RequestedOutput(String name, Map<String, Object> parameters) {
         public RequestedOutput {

@@ -52,6 +52,14 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
         new ProcessorMetrics().bindTo(registry);
     }
 
+    /**
+     * The registry behind {@code /metrics}, for other parts of the server that export series of their own
+     * (drift scores, live accuracy) or read them back (the dashboard). Owned by this object.
+     */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** Prometheus text exposition format (version 0.0.4). */
     @Override
     public String get() {

@@ -25,6 +25,11 @@ public final class HttpSupport {
 
     /** Response header naming the model version that answered an inference (weighted routing, rollouts). */
     public static final String MODEL_VERSION_HEADER = "Pier-Model-Version";
+    /**
+     * The id a request was served (and logged) under, for protocols whose body has no id field (TF Serving):
+     * taken from the request when the client sends it, echoed in the response.
+     */
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     /**
      * Reads the whole body (at most {@code maxBytes}, else 413) and then runs {@code next} with it. Replaces

@@ -9,7 +9,6 @@ import dev.pier.routing.LabelRoutes;
 import dev.pier.routing.TrafficRouter;
 import dev.pier.security.SecurityOptions;
 import dev.pier.serving.ModelManager;
-import dev.pier.serving.ModelStateListener;
 import dev.pier.batching.SchedulingDefaults;
 import dev.pier.metrics.ServingMetrics;
 import dev.pier.runtime.onnx.OrtEngine;
@@ -19,7 +18,12 @@ import dev.pier.serving.ServingOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.pier.api.InferenceService;
+import dev.pier.monitor.InferenceTap;
+import dev.pier.monitor.MonitoringService;
+
 import java.io.PrintStream;
+import java.util.List;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
@@ -105,7 +109,11 @@ public final class RunningServer implements AutoCloseable {
         }
         try {
             Drain drain = new Drain();
-            PierServer server = PierServer.start(network, new DrainAwareService(new TrafficRouter(core), drain), metrics, drain, security,
+            // monitoring taps (prediction log, drift) are added here as they are built; with none, the
+            // decorator still gives every request an id that the protocols echo
+            List<InferenceTap> taps = List.of();
+            InferenceService served = new MonitoringService(new TrafficRouter(core), taps);
+            PierServer server = PierServer.start(network, new DrainAwareService(served, drain), metrics, drain, security,
                     router -> {
                         new LabelRoutes(core).mount(router);
                         if (explicit != null) {

@@ -227,6 +227,25 @@ class ServeEndToEndTest {
         }
     }
 
+    @Test
+    void everyInferenceCarriesARequestIdGeneratedWhenTheClientSentNone() throws Exception {
+        float[][] x = rows(1, 3);
+        String noId = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,6],\"datatype\":\"FP32\",\"data\":" + jsonRows(x) + "}]}";
+        String first = http.post("/v2/models/mlp/infer", noId).json().get("id").asText();
+        String second = http.post("/v2/models/mlp/infer", noId).json().get("id").asText();
+        assertThat(java.util.UUID.fromString(first).version()).isEqualTo(4);
+        assertThat(second).isNotEqualTo(first);
+
+        String tfBody = "{\"instances\":" + jsonRows(x) + "}";
+        Http.Answer generated = http.post("/v1/models/mlp:predict", tfBody);
+        assertThat(generated.status()).isEqualTo(200);
+        assertThat(java.util.UUID.fromString(generated.raw().headers().firstValue("X-Request-Id").orElseThrow()).version()).isEqualTo(4);
+        Http.Answer chosen = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http.port + "/v1/models/mlp:predict"))
+                .header("Content-Type", "application/json").header("X-Request-Id", "client-7")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(tfBody)));
+        assertThat(chosen.raw().headers().firstValue("X-Request-Id")).contains("client-7");
+    }
+
     // ---------------- TF Serving REST ----------------
 
     @Test

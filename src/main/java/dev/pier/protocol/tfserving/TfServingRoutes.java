@@ -93,9 +93,13 @@ public final class TfServingRoutes {
         HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
             TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, signature, target.model(),
                     target.version());
-            HttpSupport.onContext(ctx, service.infer(Deadlines.fromHeader(decoded.request(),
+            String clientId = ctx.request().getHeader(HttpSupport.REQUEST_ID_HEADER);
+            HttpSupport.onContext(ctx, service.infer(Deadlines.fromHeader(decoded.request().withId(clientId),
                     ctx.request().getHeader(Deadlines.HEADER))), response -> {
                 ctx.response().putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
+                if (response.id() != null) {
+                    ctx.response().putHeader(HttpSupport.REQUEST_ID_HEADER, response.id());
+                }
                 HttpSupport.json(ctx, 200, TfServingJson.predict(response, decoded.rowFormat()));
             });
         });
