@@ -1,6 +1,8 @@
 package dev.pier.cli;
 
 import dev.pier.modelcontrol.ModelControlOptions;
+import dev.pier.monitor.log.PredictionLogOptions;
+import dev.pier.monitor.log.PredictionMonitoringOptions;
 import dev.pier.server.RunningServer;
 import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
@@ -100,6 +102,26 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) for --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--prediction-log", paramLabel = "DIR",
+            description = "Log sampled requests and responses, and all feedback, as JSON lines in DIR (rotated, size-bounded, never blocking requests).")
+    Path predictionLog;
+
+    @Option(names = "--prediction-log-sample-rate", defaultValue = "1.0", paramLabel = "R",
+            description = "Share of requests logged, chosen by a hash of the request id so replicas agree (default ${DEFAULT-VALUE}).")
+    double predictionLogSampleRate;
+
+    @Option(names = "--prediction-log-max-file-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+            description = "Start a new log file before one passes this size (default ${DEFAULT-VALUE}).")
+    long predictionLogMaxFileBytes;
+
+    @Option(names = "--prediction-log-max-files", defaultValue = "10", paramLabel = "N",
+            description = "Log files kept; the oldest is deleted first, so the log takes at most N x max-file-bytes (default ${DEFAULT-VALUE}).")
+    int predictionLogMaxFiles;
+
+    @Option(names = "--feedback-window", defaultValue = "100000", paramLabel = "N",
+            description = "POST /v2/models/M/feedback can label the last N answered requests; feeds pier_live_accuracy etc. (default ${DEFAULT-VALUE}; 0 = off).")
+    int feedbackWindow;
+
     @Override
     public Integer call() throws InterruptedException {
         if ((modelFile == null) == (repository == null)) {
@@ -118,7 +140,11 @@ public final class ServeCommand implements Callable<Integer> {
         SecurityOptions security = new SecurityOptions(SecurityOptions.token("--auth-token-file", authTokenFile),
                 SecurityOptions.token("--admin-token-file", adminTokenFile), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey));
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security)) {
+        PredictionMonitoringOptions predictions = new PredictionMonitoringOptions(Optional.ofNullable(predictionLog).map(dir ->
+                new PredictionLogOptions(dir, predictionLogSampleRate, predictionLogMaxFileBytes, predictionLogMaxFiles,
+                        PredictionLogOptions.DEFAULT_QUEUE_CAPACITY)), feedbackWindow);
+
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security, predictions)) {
             running.printBanner(System.out);
             running.awaitClose();
         }

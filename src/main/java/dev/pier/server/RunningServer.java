@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import dev.pier.api.InferenceService;
 import dev.pier.monitor.InferenceTap;
 import dev.pier.monitor.MonitoringService;
+import dev.pier.monitor.log.PredictionMonitoring;
+import dev.pier.monitor.log.PredictionMonitoringOptions;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -55,10 +57,12 @@ public final class RunningServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
     private final RepositoryPoller poller;   // null unless --model-control poll
+    private final PredictionMonitoring predictions;
 
     private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller, ServingMetrics metrics) {
+                          RepositoryPoller poller, ServingMetrics metrics, PredictionMonitoring predictions) {
         this.poller = poller;
+        this.predictions = predictions;
         this.metrics = metrics;
         this.engine = engine;
         this.core = core;
@@ -94,6 +98,13 @@ public final class RunningServer implements AutoCloseable {
      */
     public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
                                       ModelControlOptions control, SecurityOptions security) {
+        return start(serving, network, shutdown, control, security, PredictionMonitoringOptions.defaults());
+    }
+
+    /** As above, with the prediction log and feedback as {@code predictionOptions} say. */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control, SecurityOptions security,
+                                      PredictionMonitoringOptions predictionOptions) {
         OrtEngine engine = new OrtEngine();
         ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                 ? new ExplicitSource(serving.source(), control.startupModels()) : null;
@@ -107,23 +118,30 @@ public final class RunningServer implements AutoCloseable {
             engine.close();
             throw e;
         }
+        PredictionMonitoring predictions = null;
         try {
             Drain drain = new Drain();
+            predictions = PredictionMonitoring.start(predictionOptions, metrics.registry());
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
-            List<InferenceTap> taps = List.of();
+            List<InferenceTap> taps = new java.util.ArrayList<>(predictions.taps());
+            PredictionMonitoring finalPredictions = predictions;
             InferenceService served = new MonitoringService(new TrafficRouter(core), taps);
             PierServer server = PierServer.start(network, new DrainAwareService(served, drain), metrics, drain, security,
                     router -> {
                         new LabelRoutes(core).mount(router);
+                        finalPredictions.mount(router);
                         if (explicit != null) {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics);
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, predictions);
         } catch (RuntimeException e) {
+            if (predictions != null) {
+                predictions.close();
+            }
             core.close();
             metrics.close();
             engine.close();
@@ -219,6 +237,7 @@ public final class RunningServer implements AutoCloseable {
             poller.close();
         }
         server.close();
+        predictions.close();   // after the ports: nothing more is logged; flushes what is queued
         core.close();
         engine.close();
         metrics.close();
