@@ -6,6 +6,10 @@ import dev.pier.evaluate.EvaluationReport;
 import dev.pier.evaluate.EvaluationService;
 import dev.pier.evaluate.InputLayout;
 import dev.pier.evaluate.OutputKind;
+import dev.pier.evaluate.report.HtmlReportWriter;
+import dev.pier.evaluate.report.JsonReportWriter;
+import dev.pier.monitor.log.LogEvaluation;
+import dev.pier.monitor.log.LoggedTraffic;
 import dev.pier.runtime.onnx.OrtEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /** {@code pier evaluate}: parses options, calls {@link EvaluationService}, prints the headline figures. */
@@ -54,17 +59,64 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Timed single-image calls for latency p50/p99. Default: ${DEFAULT-VALUE}.")
     int latencyRuns;
 
+    @Option(names = "--from-log", paramLabel = "DIR",
+            description = "Evaluate on logged production traffic with feedback (a pier serve --prediction-log DIR) instead of --dataset, "
+                    + "and show the served version's accuracy on the same rows.")
+    Path fromLog;
+
+    @Option(names = "--log-model", paramLabel = "NAME", description = "With --from-log: the served model whose traffic to replay (default: the only one logged).")
+    String logModel;
+
+    @Option(names = "--log-version", paramLabel = "N", description = "With --from-log: only traffic served by this version (default: all).")
+    Long logVersion;
+
     @Override
     public Integer call() {
         return evaluate();
     }
 
-    private Integer evaluate() {
+    private EvaluateOptions options() {
         EvaluateOptions defaults = EvaluateOptions.defaults();
-        EvaluateOptions options = defaults.withTopK(topK).withBatchSize(batchSize)
+        return defaults.withTopK(topK).withBatchSize(batchSize)
                 .withOutputKind(parse(OutputKind.class, outputKind, "--output-kind"))
                 .withInputLayout(parse(InputLayout.class, inputLayout, "--input-layout"))
                 .withLatencyRuns(latencyRuns, defaults.warmupRuns());
+    }
+
+    private Integer evaluateFromLog() {
+        try (OrtEngine engine = new OrtEngine()) {
+            LogEvaluation.Result result = new LogEvaluation(engine).run(new LogEvaluation.Request(fromLog, logModel,
+                    logVersion == null ? OptionalLong.empty() : OptionalLong.of(logVersion), model, options()));
+            LoggedTraffic t = result.traffic();
+            System.out.printf(Locale.ROOT, "log %s: %d logged prediction(s), %d feedback, %d joined request(s)%s%n", fromLog,
+                    t.predictions(), t.feedback(), t.examples().size(),
+                    t.unjoinedFeedback() + t.skippedLines() == 0 ? "" : " (" + t.unjoinedFeedback()
+                            + " feedback without a logged prediction, " + t.skippedLines() + " unreadable line(s))");
+            print(result.candidate());
+            for (LogEvaluation.Served s : result.served()) {
+                System.out.printf(Locale.ROOT, "  served version %d: accuracy %.4f on %d of these rows%n", s.version(), s.accuracy(), s.rows());
+            }
+            LogEvaluation.Served all = result.servedOverall();
+            System.out.printf(Locale.ROOT, "  candidate %.4f vs served %.4f (%+.4f) on %d rows%n", result.candidate().accuracy(),
+                    all.accuracy(), result.candidate().accuracy() - all.accuracy(), all.rows());
+            if (json != null) {
+                new JsonReportWriter().write(result.candidate(), json);
+            }
+            if (report != null) {
+                new HtmlReportWriter().write(result.candidate(), report);
+            }
+        }
+        return 0;
+    }
+
+    private Integer evaluate() {
+        if (fromLog != null) {
+            return evaluateFromLog();
+        }
+        if (logModel != null || logVersion != null) {
+            throw new IllegalArgumentException("--log-model and --log-version need --from-log DIR");
+        }
+        EvaluateOptions options = options();
         try (OrtEngine engine = new OrtEngine()) {
             EvaluationReport r = new EvaluationService(engine, MnistFetcher.defaultDir()).run(
                     new EvaluationService.Request(model, dataset, options, Optional.ofNullable(json),
