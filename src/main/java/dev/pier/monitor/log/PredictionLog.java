@@ -4,6 +4,7 @@ import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.monitor.InferenceTap;
 import dev.pier.monitor.feedback.LabelledPrediction;
+import dev.pier.protocol.codec.RawTensors;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -25,24 +26,30 @@ import java.util.function.Consumer;
  * lines ({@link PredictionRecords}) into rotated, size-bounded files ({@link RotatingFiles}).
  *
  * <p>Never blocks the request path: {@link #onInference} only offers the request and response (references,
- * no copying or encoding) to a bounded queue and counts a drop when it is full; one daemon thread encodes and
- * writes. Exports {@code pier_prediction_log_records} (records written) and {@code pier_prediction_log_dropped}
+ * no copying or encoding) to a queue bounded in records and in tensor bytes (64 MiB) and counts a drop when
+ * it is full; one daemon thread encodes and writes. Exports {@code pier_prediction_log_records} (records written) and {@code pier_prediction_log_dropped}
  * (records lost to a full queue, an oversized record or a write error), both cumulative, as gauges so that
  * Prometheus keeps the names. Thread-safe; owns its thread and files, which {@link #close()} flushes and closes.
  */
 public final class PredictionLog implements InferenceTap, Consumer<LabelledPrediction>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
 
-    /** What waits for the writer: encoding happens on the writer thread. */
-    private interface Entry {
-        byte[] encode();
+    /** What waits for the writer (encoding happens on the writer thread), with the tensor bytes it holds. */
+    private record Entry(java.util.function.Supplier<byte[]> encoder, long bytes) {
     }
+
+    /**
+     * Tensor bytes the queue may hold at once, whatever the record count: 4096 queued camera frames would
+     * otherwise pin gigabytes.
+     */
+    static final long MAX_QUEUED_BYTES = 64L << 20;
 
     private final PredictionLogOptions options;
     private final BlockingQueue<Entry> queue;
     private final RotatingFiles files;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread writer;
     private volatile boolean closing;
     private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -86,7 +93,14 @@ public final class PredictionLog implements InferenceTap, Consumer<LabelledPredi
             return;
         }
         Instant time = Instant.now();
-        offer(() -> PredictionRecords.prediction(request, response, time));
+        long bytes = 0;
+        for (dev.pier.api.Tensor t : request.inputs()) {
+            bytes += RawTensors.size(t);
+        }
+        for (dev.pier.api.Tensor t : response.outputs()) {
+            bytes += RawTensors.size(t);
+        }
+        offer(new Entry(() -> PredictionRecords.prediction(request, response, time), bytes));
     }
 
     /** Appends feedback (always, whatever the sample rate: it is small and evaluation needs it). */
@@ -96,11 +110,12 @@ public final class PredictionLog implements InferenceTap, Consumer<LabelledPredi
             return;
         }
         Instant time = Instant.now();
-        offer(() -> PredictionRecords.feedback(feedback, time));
+        offer(new Entry(() -> PredictionRecords.feedback(feedback, time), 0));
     }
 
     private void offer(Entry e) {
-        if (!queue.offer(e)) {
+        if (queuedBytes.addAndGet(e.bytes()) > MAX_QUEUED_BYTES && e.bytes() > 0 || !queue.offer(e)) {
+            queuedBytes.addAndGet(-e.bytes());
             dropped.incrementAndGet();
         }
     }
@@ -149,7 +164,8 @@ public final class PredictionLog implements InferenceTap, Consumer<LabelledPredi
 
     private void write(Entry e) {
         try {
-            if (files.append(e.encode())) {
+            queuedBytes.addAndGet(-e.bytes());
+            if (files.append(e.encoder().get())) {
                 written.incrementAndGet();
             } else {
                 dropped.incrementAndGet();
