@@ -116,7 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Drift is flagged when a feature's (or the predicted classes') PSI exceeds this (default ${DEFAULT-VALUE}).")
     double driftPsiThreshold;
 
-    @Option(names = "--drift-ks-alpha", defaultValue = "0.001",
+    @Option(names = "--drift-ks-alpha", defaultValue = "0",
             description = "Drift is also flagged when a feature's KS p-value is below this divided by the number of features; 0 = off (default ${DEFAULT-VALUE}).")
     double driftKsAlpha;
 
