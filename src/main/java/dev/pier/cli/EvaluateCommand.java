@@ -79,6 +79,12 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Optional<Path> profileFile = noProfile ? Optional.empty()
                 : Optional.of(profile != null ? profile : Profiles.defaultPath(model));
+        if (profile == null && profileFile.isPresent() && !java.nio.file.Files.isWritable(profileFile.get().getParent())) {
+            // the default is a convenience: a model in a read-only folder is still evaluated
+            System.err.println("pier: not writing the reference profile: " + profileFile.get().getParent()
+                    + " is not writable; choose a path with --profile FILE");
+            profileFile = Optional.empty();
+        }
         try (OrtEngine engine = new OrtEngine()) {
             EvaluationReport r = new EvaluationService(engine, MnistFetcher.defaultDir()).run(
                     new EvaluationService.Request(model, dataset, options, Optional.ofNullable(json),
