@@ -55,7 +55,7 @@ class DriftEndToEndTest {
 
     private void start() throws Exception {
         LabeledData train = Mnist.load(Mnist.Split.TRAIN, 10_000, MnistFetcher.defaultDir(), Shape.of(784));
-        test = shuffled(Mnist.load(Mnist.Split.TEST, -1, MnistFetcher.defaultDir(), Shape.of(784)), 3_000, 11);
+        test = shuffled(Mnist.load(Mnist.Split.TEST, -1, MnistFetcher.defaultDir(), Shape.of(784)), 2_500, 11);
         Path model = new NearestMeanModel(train).save(Files.createDirectories(dir.resolve("mnist/1")).resolve("model.onnx"));
         try (OrtEngine engine = new OrtEngine()) {
             ReferenceProfile profile = new Evaluator(engine).profile(model, train, EvaluateOptions.defaults());
@@ -78,8 +78,8 @@ class DriftEndToEndTest {
     }
 
     private void checkCleanThenShifted() throws Exception {
-        // clean: 2,500 MNIST test images, 20 evaluations of the 500-row window
-        for (int start = 0; start < 2_500; start += BATCH) {
+        // clean: 1,500 MNIST test images, 11 evaluations of the 500-row window
+        for (int start = 0; start < 1_500; start += BATCH) {
             send(start, UnaryOperator.identity());
             assertThat(detected()).as("drift flag after %d clean rows", sent).isZero();
         }
@@ -89,7 +89,7 @@ class DriftEndToEndTest {
         assertThat(scores.values()).allSatisfy(v -> assertThat(v).isBetween(0.0, 0.1));
 
         // inverted digits (1 - x)
-        int rows = shiftedRowsUntilDetected(2_500, x -> 1 - x, null);
+        int rows = shiftedRowsUntilDetected(1_500, x -> 1 - x, null);
         System.out.println("inverted digits: flag up after " + rows + " rows; scores " + scores());
         assertThat(rows).as("rows of inverted digits before the flag went up").isLessThanOrEqualTo(WINDOW);
         assertThat(scores().get("mean_intensity")).isGreaterThan(0.2);
