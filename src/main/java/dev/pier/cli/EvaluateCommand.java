@@ -10,6 +10,7 @@ import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
 import dev.pier.monitor.log.LogEvaluation;
 import dev.pier.monitor.log.LoggedTraffic;
+import dev.pier.monitor.profile.Profiles;
 import dev.pier.runtime.onnx.OrtEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +40,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report.")
     Path report;
+
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Where to write the reference profile for drift detection (default: profile.json beside the model, "
+                    + "where pier serve looks for it).")
+    Path profile;
+
+    @Option(names = "--no-profile", description = "Do not write a reference profile.")
+    boolean noProfile;
 
     @Option(names = "--top-k", defaultValue = "5", description = "k of top-k accuracy. Default: ${DEFAULT-VALUE}.")
     int topK;
@@ -83,6 +92,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 .withLatencyRuns(latencyRuns, defaults.warmupRuns());
     }
 
+    /** {@code --from-log}: the candidate on logged, labelled traffic beside the served version (no profile is written). */
     private Integer evaluateFromLog() {
         try (OrtEngine engine = new OrtEngine()) {
             LogEvaluation.Result result = new LogEvaluation(engine).run(new LogEvaluation.Request(fromLog, logModel,
@@ -117,11 +127,23 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--log-model and --log-version need --from-log DIR");
         }
         EvaluateOptions options = options();
+        if (noProfile && profile != null) {
+            throw new IllegalArgumentException("--profile and --no-profile contradict each other; give one");
+        }
+        Optional<Path> profileFile = noProfile ? Optional.empty()
+                : Optional.of(profile != null ? profile : Profiles.defaultPath(model));
+        if (profile == null && profileFile.isPresent() && !java.nio.file.Files.isWritable(profileFile.get().getParent())) {
+            // the default is a convenience: a model in a read-only folder is still evaluated
+            System.err.println("pier: not writing the reference profile: " + profileFile.get().getParent()
+                    + " is not writable; choose a path with --profile FILE");
+            profileFile = Optional.empty();
+        }
         try (OrtEngine engine = new OrtEngine()) {
             EvaluationReport r = new EvaluationService(engine, MnistFetcher.defaultDir()).run(
                     new EvaluationService.Request(model, dataset, options, Optional.ofNullable(json),
-                            Optional.ofNullable(report)));
+                            Optional.ofNullable(report), profileFile));
             print(r);
+            profileFile.ifPresent(p -> System.out.println("  wrote reference profile " + p));
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.pier.cli;
 
 import dev.pier.modelcontrol.ModelControlOptions;
+import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.log.PredictionLogOptions;
 import dev.pier.monitor.log.PredictionMonitoringOptions;
 import dev.pier.server.RunningServer;
@@ -102,6 +103,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) for --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--no-drift", description = "Do not watch for data drift (by default every model version with a profile.json beside its model file is watched).")
+    boolean noDrift;
+
+    @Option(names = "--drift-window", defaultValue = "500", paramLabel = "ROWS",
+            description = "Live rows per drift window, compared with the version's reference profile (default ${DEFAULT-VALUE}).")
+    int driftWindow;
+
+    @Option(names = "--drift-every", defaultValue = "100", paramLabel = "ROWS",
+            description = "Rows between two drift evaluations of a full window (default ${DEFAULT-VALUE}).")
+    int driftEvery;
+
+    @Option(names = "--drift-psi-threshold", defaultValue = "0.2",
+            description = "Drift is flagged when a feature's (or the predicted classes') PSI exceeds this (default ${DEFAULT-VALUE}).")
+    double driftPsiThreshold;
+
+    @Option(names = "--drift-ks-alpha", defaultValue = "0",
+            description = "Drift is also flagged when a feature's KS p-value is below this divided by the number of features; 0 = off (default ${DEFAULT-VALUE}).")
+    double driftKsAlpha;
+
     @Option(names = "--prediction-log", paramLabel = "DIR",
             description = "Log sampled requests and responses, and all feedback, as JSON lines in DIR (rotated, size-bounded, never blocking requests).")
     Path predictionLog;
@@ -140,11 +160,14 @@ public final class ServeCommand implements Callable<Integer> {
         SecurityOptions security = new SecurityOptions(SecurityOptions.token("--auth-token-file", authTokenFile),
                 SecurityOptions.token("--admin-token-file", adminTokenFile), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey));
 
+        DriftOptions drift = DriftOptions.defaults().withEnabled(!noDrift).withWindow(driftWindow, driftEvery)
+                .withThresholds(driftPsiThreshold, driftKsAlpha);
+
         PredictionMonitoringOptions predictions = new PredictionMonitoringOptions(Optional.ofNullable(predictionLog).map(dir ->
                 new PredictionLogOptions(dir, predictionLogSampleRate, predictionLogMaxFileBytes, predictionLogMaxFiles,
                         PredictionLogOptions.DEFAULT_QUEUE_CAPACITY)), feedbackWindow);
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security, predictions)) {
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security, drift, predictions)) {
             running.printBanner(System.out);
             running.awaitClose();
         }

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 import dev.pier.api.InferenceService;
 import dev.pier.monitor.InferenceTap;
 import dev.pier.monitor.MonitoringService;
+import dev.pier.monitor.drift.DriftMonitor;
+import dev.pier.monitor.drift.DriftOptions;
+import dev.pier.monitor.drift.ProfileLocator;
 import dev.pier.monitor.log.PredictionMonitoring;
 import dev.pier.monitor.log.PredictionMonitoringOptions;
 
@@ -57,11 +60,13 @@ public final class RunningServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
     private final RepositoryPoller poller;   // null unless --model-control poll
+    private final DriftMonitor drift;        // null when drift detection is off
     private final PredictionMonitoring predictions;
 
     private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller, ServingMetrics metrics, PredictionMonitoring predictions) {
+                          RepositoryPoller poller, ServingMetrics metrics, DriftMonitor drift, PredictionMonitoring predictions) {
         this.poller = poller;
+        this.drift = drift;
         this.predictions = predictions;
         this.metrics = metrics;
         this.engine = engine;
@@ -98,12 +103,18 @@ public final class RunningServer implements AutoCloseable {
      */
     public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
                                       ModelControlOptions control, SecurityOptions security) {
-        return start(serving, network, shutdown, control, security, PredictionMonitoringOptions.defaults());
+        return start(serving, network, shutdown, control, security, DriftOptions.defaults());
+    }
+
+    /** As above, with drift detection as {@code driftOptions} say (versions with a reference profile). */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control, SecurityOptions security, DriftOptions driftOptions) {
+        return start(serving, network, shutdown, control, security, driftOptions, PredictionMonitoringOptions.defaults());
     }
 
     /** As above, with the prediction log and feedback as {@code predictionOptions} say. */
     public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
-                                      ModelControlOptions control, SecurityOptions security,
+                                      ModelControlOptions control, SecurityOptions security, DriftOptions driftOptions,
                                       PredictionMonitoringOptions predictionOptions) {
         OrtEngine engine = new OrtEngine();
         ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
@@ -118,6 +129,8 @@ public final class RunningServer implements AutoCloseable {
             engine.close();
             throw e;
         }
+        DriftMonitor drift = driftOptions.enabled()
+                ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null;
         PredictionMonitoring predictions = null;
         try {
             Drain drain = new Drain();
@@ -125,22 +138,28 @@ public final class RunningServer implements AutoCloseable {
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
             List<InferenceTap> taps = new java.util.ArrayList<>(predictions.taps());
-            PredictionMonitoring finalPredictions = predictions;
+            if (drift != null) {
+                taps.add(drift);
+            }
+            PredictionMonitoring mounted = predictions;
             InferenceService served = new MonitoringService(new TrafficRouter(core), taps);
             PierServer server = PierServer.start(network, new DrainAwareService(served, drain), metrics, drain, security,
                     router -> {
                         new LabelRoutes(core).mount(router);
-                        finalPredictions.mount(router);
+                        mounted.mount(router);
                         if (explicit != null) {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, predictions);
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, drift, predictions);
         } catch (RuntimeException e) {
             if (predictions != null) {
                 predictions.close();
+            }
+            if (drift != null) {
+                drift.close();
             }
             core.close();
             metrics.close();
@@ -238,6 +257,9 @@ public final class RunningServer implements AutoCloseable {
         }
         server.close();
         predictions.close();   // after the ports: nothing more is logged; flushes what is queued
+        if (drift != null) {
+            drift.close();
+        }
         core.close();
         engine.close();
         metrics.close();
