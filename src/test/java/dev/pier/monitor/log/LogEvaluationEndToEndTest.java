@@ -54,7 +54,7 @@ class LogEvaluationEndToEndTest {
         int[] served = new int[images.count()];
         try (RunningServer server = RunningServer.start(ServingOptions.of(root.resolve("repo"), null),
                 new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1), ShutdownOptions.defaults(),
-                ModelControlOptions.defaults(), SecurityOptions.none(), monitoring)) {
+                ModelControlOptions.defaults(), SecurityOptions.none(), dev.pier.monitor.drift.DriftOptions.defaults(), monitoring)) {
             MonitorHttp http = new MonitorHttp(server.httpPort());
             for (int from = 0; from < images.count(); ) {
                 int n = from < 100 ? 1 : 5;
