@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 import dev.pier.api.InferenceService;
 import dev.pier.monitor.InferenceTap;
 import dev.pier.monitor.MonitoringService;
+import dev.pier.monitor.dashboard.DashboardOptions;
+import dev.pier.monitor.dashboard.DashboardRoutes;
+import dev.pier.monitor.dashboard.DashboardSampler;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -55,9 +58,14 @@ public final class RunningServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
     private final RepositoryPoller poller;   // null unless --model-control poll
+    private final DashboardSampler dashboardSampler;
+    private final DashboardRoutes dashboard;
 
     private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller, ServingMetrics metrics) {
+                          RepositoryPoller poller, ServingMetrics metrics, DashboardSampler dashboardSampler,
+                          DashboardRoutes dashboard) {
+        this.dashboardSampler = dashboardSampler;
+        this.dashboard = dashboard;
         this.poller = poller;
         this.metrics = metrics;
         this.engine = engine;
@@ -107,6 +115,8 @@ public final class RunningServer implements AutoCloseable {
             engine.close();
             throw e;
         }
+        DashboardSampler dashboardSampler = DashboardSampler.start(core, metrics.registry(), DashboardOptions.defaults());
+        DashboardRoutes dashboard = new DashboardRoutes(dashboardSampler);
         try {
             Drain drain = new Drain();
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
@@ -116,14 +126,17 @@ public final class RunningServer implements AutoCloseable {
             PierServer server = PierServer.start(network, new DrainAwareService(served, drain), metrics, drain, security,
                     router -> {
                         new LabelRoutes(core).mount(router);
+                        dashboard.mount(router);
                         if (explicit != null) {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics);
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, dashboardSampler, dashboard);
         } catch (RuntimeException e) {
+            dashboard.close();
+            dashboardSampler.close();
             core.close();
             metrics.close();
             engine.close();
@@ -164,6 +177,7 @@ public final class RunningServer implements AutoCloseable {
             }
         }
         out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) on http://127.0.0.1:" + httpPort());
+        out.println("pier: dashboard on http://127.0.0.1:" + httpPort() + "/dashboard");
         out.println("pier: gRPC (inference.GRPCInferenceService, grpc.health.v1.Health) on 127.0.0.1:" + grpcPort());
         out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");
         out.flush();
@@ -202,6 +216,7 @@ public final class RunningServer implements AutoCloseable {
         try {
             Thread.sleep(Math.min(drainWindow.toMillis(), shutdown.grace().toMillis()));
             drain.advance(Drain.Phase.REFUSING);
+            dashboard.close();   // open event streams count as requests in flight: end them, or they hold the drain
             // linger briefly even when idle, so clients still sending get a clean 503 (and their keep-alive
             // connection closed by that answer) rather than a connection closed under them
             long linger = Math.min(System.nanoTime() + REFUSE_LINGER_NANOS, deadline);
@@ -218,7 +233,9 @@ public final class RunningServer implements AutoCloseable {
         if (poller != null) {
             poller.close();
         }
+        dashboard.close();   // idempotent; here too in case the sleep above was interrupted
         server.close();
+        dashboardSampler.close();
         core.close();
         engine.close();
         metrics.close();
