@@ -160,6 +160,11 @@ public final class RunningServer implements AutoCloseable {
         return core;
     }
 
+    /** The server's metrics (and through them its Micrometer registry). */
+    public ServingMetrics metrics() {
+        return metrics;
+    }
+
     public int httpPort() {
         return server.httpPort();
     }

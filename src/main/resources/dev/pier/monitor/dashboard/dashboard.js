@@ -194,6 +194,10 @@
     st.charts[id] = { plot: new uPlot(opts, data, el), signature: opts.signature };
   }
 
+  function line(label, stroke) {
+    return { label, stroke, width: 2, points: { show: false } };
+  }
+
   function times() {
     return st.frames.map((f) => f.time / 1000);
   }
@@ -211,23 +215,22 @@
     chart('c-throughput', {
       signature: keys.join('|'),
       scales: { y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
-      series: [{}].concat(keys.map((k, i) => ({ label: k, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: false } }))),
+      series: [{}].concat(keys.map((k, i) => line(k, PALETTE[i % PALETTE.length]))),
       axes: [{}, { label: 'req/s', size: 60 }],
     }, [times()].concat(keys.map((k) => seriesOf(k, (m) => m.requestsPerSecond))));
 
     const sel = st.selected;
     chart('c-latency', {
       signature: 'latency',
-      series: [{}, { label: 'p50', stroke: '#19a979', width: 2 }, { label: 'p95', stroke: '#e8a33b', width: 2 },
-               { label: 'p99', stroke: '#d64545', width: 2 }],
+      series: [{}, line('p50', '#19a979'), line('p95', '#e8a33b'), line('p99', '#d64545')],
       axes: [{}, { label: 'ms', size: 60 }],
       scales: { y: { range: (u, min, max) => [0, Math.max(1, (max || 1) * 1.1)] } },
     }, [times(), seriesOf(sel, (m) => m.p50Ms), seriesOf(sel, (m) => m.p95Ms), seriesOf(sel, (m) => m.p99Ms)]);
 
     chart('c-queue', {
       signature: 'queue',
-      series: [{}, { label: 'queued or running', stroke: '#2f6fdf', width: 2, fill: 'rgba(47,111,223,.08)' },
-               { label: 'error %', stroke: '#d64545', width: 2, scale: '%' }],
+      series: [{}, Object.assign(line('queued or running', '#2f6fdf'), { fill: 'rgba(47,111,223,.08)' }),
+               Object.assign(line('error %', '#d64545'), { scale: '%' })],
       scales: { y: { range: (u, min, max) => [0, Math.max(4, max * 1.2)] }, '%': { range: [0, 100] } },
       axes: [{}, { label: 'requests', size: 60 }, { scale: '%', side: 1, label: 'error %', grid: { show: false } }],
     }, [times(), seriesOf(sel, (m) => m.pending), seriesOf(sel, (m) => m.errorRate == null ? null : m.errorRate * 100)]);
