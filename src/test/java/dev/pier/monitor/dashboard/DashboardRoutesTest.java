@@ -35,7 +35,6 @@ class DashboardRoutesTest {
         // a 20 s grace: if an open event stream held the drain, closing would take that long
         TwoModelServer s = new TwoModelServer(tmp, Optional.of("s3cret"), new ShutdownOptions(Duration.ZERO, Duration.ofSeconds(20)));
         try {
-            s.startLoad();
             HttpResponse<String> page = get(s.base + "/dashboard", false, s);
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
