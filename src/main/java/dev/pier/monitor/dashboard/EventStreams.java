@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The open server-sent-event streams of the dashboard ({@code text/event-stream}, one {@code data:} line of
  * JSON per snapshot). Events are written on each stream's own event loop; a client that does not keep up
  * (full write queue) skips events rather than being buffered without bound, so nothing ever blocks. A stream
- * ends when its client goes or at {@link #close()} (graceful shutdown: an open stream would otherwise count
+ * is dropped at the first publish after its client went, and ended at {@link #close()} (graceful shutdown: an open stream would otherwise count
  * as a request in flight and hold the drain). Thread-safe.
  */
 final class EventStreams implements AutoCloseable {
@@ -33,9 +33,9 @@ final class EventStreams implements AutoCloseable {
             return;
         }
         Client client = new Client(ctx.vertx().getOrCreateContext(), response);
+        // no closeHandler of our own: it would replace the one that counts this request out of the drain;
+        // a client that went away is noticed at the next publish instead (closed response or failed write)
         clients.add(client);
-        response.closeHandler(v -> clients.remove(client));
-        response.exceptionHandler(e -> clients.remove(client));
         response.write("retry: 2000\n\n");   // EventSource reconnects after 2 s when the stream drops
         if (first != null) {
             response.write(event(first));
@@ -51,8 +51,10 @@ final class EventStreams implements AutoCloseable {
         for (Client c : clients) {
             c.context().runOnContext(v -> {
                 HttpServerResponse r = c.response();
-                if (!r.ended() && !r.closed() && !r.writeQueueFull()) {
-                    r.write(event);
+                if (r.ended() || r.closed()) {
+                    clients.remove(c);
+                } else if (!r.writeQueueFull()) {
+                    r.write(event).onFailure(e -> clients.remove(c));
                 }
             });
         }

@@ -25,14 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The dashboard's routes on a real server with a bearer token: what is open, what is not, and the event stream. */
 class DashboardRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient plain = HttpClient.newHttpClient();
+    // HTTP/1.1 as browsers speak it to a plain-text server; closing a stream then closes its connection
+    private final HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     Path tmp;
 
     @Test
     void pageIsOpenDataNeedsTheTokenAndTheStreamEndsAtShutdown() throws Exception {
-        // a 20 s grace: if an open event stream held the drain, closing would take that long
+        // a 20 s grace: if an event stream (open, or closed by its client) held the drain, closing would take that long
         TwoModelServer s = new TwoModelServer(tmp, Optional.of("s3cret"), new ShutdownOptions(Duration.ZERO, Duration.ofSeconds(20)));
         try {
             HttpResponse<String> page = get(s.base + "/dashboard", false, s);
@@ -58,6 +59,19 @@ class DashboardRoutesTest {
             for (String field : List.of("state", "requestsPerSecond", "p50Ms", "p95Ms", "p99Ms", "errorRate", "pending",
                     "meanBatch", "batchSizes", "totalRequests", "quality")) {
                 assertThat(latest.path("models").get(0).has(field)).as(field).isTrue();
+            }
+
+            // a viewer that leaves: its stream must not stay counted as a request in flight (see the shutdown below)
+            try (java.net.Socket leaving = new java.net.Socket("127.0.0.1", s.server.httpPort())) {
+                leaving.getOutputStream().write(("GET /dashboard/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer s3cret\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(leaving.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                String line;
+                do {
+                    line = in.readLine();
+                } while (line != null && !line.startsWith("data:"));
+                assertThat(line).isNotNull();
             }
 
             HttpResponse<Stream<String>> events = plain.send(s.request("/dashboard/api/events").build(), HttpResponse.BodyHandlers.ofLines());
