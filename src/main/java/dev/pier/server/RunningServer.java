@@ -24,6 +24,9 @@ import dev.pier.monitor.MonitoringService;
 import dev.pier.monitor.dashboard.DashboardOptions;
 import dev.pier.monitor.dashboard.DashboardRoutes;
 import dev.pier.monitor.dashboard.DashboardSampler;
+import dev.pier.monitor.drift.DriftMonitor;
+import dev.pier.monitor.drift.DriftOptions;
+import dev.pier.monitor.drift.ProfileLocator;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -58,15 +61,17 @@ public final class RunningServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
     private final RepositoryPoller poller;   // null unless --model-control poll
+    private final DriftMonitor drift;        // null when drift detection is off
     private final DashboardSampler dashboardSampler;
     private final DashboardRoutes dashboard;
 
     private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller, ServingMetrics metrics, DashboardSampler dashboardSampler,
-                          DashboardRoutes dashboard) {
+                          RepositoryPoller poller, ServingMetrics metrics, DriftMonitor drift,
+                          DashboardSampler dashboardSampler, DashboardRoutes dashboard) {
         this.dashboardSampler = dashboardSampler;
         this.dashboard = dashboard;
         this.poller = poller;
+        this.drift = drift;
         this.metrics = metrics;
         this.engine = engine;
         this.core = core;
@@ -102,6 +107,12 @@ public final class RunningServer implements AutoCloseable {
      */
     public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
                                       ModelControlOptions control, SecurityOptions security) {
+        return start(serving, network, shutdown, control, security, DriftOptions.defaults());
+    }
+
+    /** As above, with drift detection as {@code driftOptions} say (versions with a reference profile). */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control, SecurityOptions security, DriftOptions driftOptions) {
         OrtEngine engine = new OrtEngine();
         ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                 ? new ExplicitSource(serving.source(), control.startupModels()) : null;
@@ -115,13 +126,15 @@ public final class RunningServer implements AutoCloseable {
             engine.close();
             throw e;
         }
+        DriftMonitor drift = driftOptions.enabled()
+                ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null;
         DashboardSampler dashboardSampler = DashboardSampler.start(core, metrics.registry(), DashboardOptions.defaults());
         DashboardRoutes dashboard = new DashboardRoutes(dashboardSampler);
         try {
             Drain drain = new Drain();
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
-            List<InferenceTap> taps = List.of();
+            List<InferenceTap> taps = drift == null ? List.of() : List.of(drift);
             InferenceService served = new MonitoringService(new TrafficRouter(core), taps);
             PierServer server = PierServer.start(network, new DrainAwareService(served, drain), metrics, drain, security,
                     router -> {
@@ -133,10 +146,13 @@ public final class RunningServer implements AutoCloseable {
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, dashboardSampler, dashboard);
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, drift, dashboardSampler, dashboard);
         } catch (RuntimeException e) {
             dashboard.close();
             dashboardSampler.close();
+            if (drift != null) {
+                drift.close();
+            }
             core.close();
             metrics.close();
             engine.close();
@@ -241,6 +257,9 @@ public final class RunningServer implements AutoCloseable {
         dashboard.close();   // idempotent; here too in case the sleep above was interrupted
         server.close();
         dashboardSampler.close();
+        if (drift != null) {
+            drift.close();
+        }
         core.close();
         engine.close();
         metrics.close();
