@@ -15,6 +15,7 @@ import dev.pier.compress.prune.MaskedRetraining;
 import dev.pier.compress.prune.PruneOptions;
 import dev.pier.compress.prune.StructuredPruner;
 import dev.pier.compress.quantize.DynamicQuantizer;
+import dev.pier.compress.quantize.Fp16Converter;
 import dev.pier.compress.quantize.QuantizeOptions;
 import dev.pier.compress.quantize.StaticQuantizer;
 import dev.pier.data.LabeledData;
@@ -85,19 +86,21 @@ final class CompressCommand {
     }
 
     @Command(name = "quantize", mixinStandardHelpOptions = true,
-            description = "Quantize MatMul/Gemm/Conv to int8: dynamic (MatMulInteger) or static QDQ calibrated on real data.")
+            description = "Quantize MatMul/Gemm/Conv to int8 (dynamic: MatMulInteger; static: QDQ or QOperator, calibrated"
+                    + " on real data) or convert the model to fp16 (FP32 inputs and outputs kept).")
     static final class Quantize implements Callable<Integer> {
         @Mixin
         Common common;
 
-        @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static|fp16", description = "Default: ${DEFAULT-VALUE}.")
         String mode;
 
         @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
                 description = "Calibration data for static mode. Default: ${DEFAULT-VALUE}.")
         String calibration;
 
-        @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile|entropy",
+                description = "Activation range calibration; entropy picks the KL-divergence-optimal clipping threshold. Default: ${DEFAULT-VALUE}.")
         String method;
 
         @Option(names = "--percentile", defaultValue = "99.99", description = "For --method percentile. Default: ${DEFAULT-VALUE}.")
@@ -106,19 +109,21 @@ final class CompressCommand {
         @Option(names = "--per-channel", description = "One weight scale per output channel.")
         boolean perChannel;
 
-        @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq", description = "Static format; only qdq. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq|qoperator",
+                description = "Static graph form: QDQ pairs ONNX Runtime fuses, or explicit QLinearConv/QLinearMatMul. Default: ${DEFAULT-VALUE}.")
         String format;
 
         @Override
         public Integer call() {
-            if (!format.equalsIgnoreCase("qdq")) {
-                throw new IllegalArgumentException("--format '" + format + "' is not supported; expected qdq");
-            }
             QuantizeOptions options = new QuantizeOptions(parse(QuantizeOptions.Mode.class, mode, "--mode"),
-                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel);
+                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel,
+                    parse(QuantizeOptions.Format.class, format, "--format"));
             return common.run((engine, model) -> {
                 if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
                     return new DynamicQuantizer(perChannel);
+                }
+                if (options.mode() == QuantizeOptions.Mode.FP16) {
+                    return new Fp16Converter();
                 }
                 return new StaticQuantizer(engine, strategyData(calibration, model, "calibration"), options);
             });
