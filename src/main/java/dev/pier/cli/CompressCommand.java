@@ -57,6 +57,9 @@ final class CompressCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Report HTML. Default: <output>.compress.html.")
+        Path report;
+
         @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
         int latencyRuns;
 
@@ -71,12 +74,12 @@ final class CompressCommand {
                     LabeledData eval = ModelData.load(evaluationSpec(), input, MnistFetcher.defaultDir());
                     EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10);
                     CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
-                            Optional.ofNullable(json));
+                            Optional.ofNullable(json), Optional.ofNullable(report));
                     CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
                     System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
                             r.output(), r.dataset(), r.examples());
                     System.out.print(r.table());
-                    System.out.println("wrote " + output + " and " + request.reportFile());
+                    System.out.println("wrote " + output + ", " + request.reportFile() + " and " + request.htmlFile());
                     return 0;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e.getMessage(), e);
@@ -214,6 +217,9 @@ final class CompressCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Report HTML. Default: <output>.compress.html.")
+        Path report;
+
         @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
         int latencyRuns;
 
@@ -225,6 +231,7 @@ final class CompressCommand {
             common.output = output;
             common.dataset = dataset;
             common.json = json;
+            common.report = report;
             common.latencyRuns = latencyRuns;
             String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
             return common.run((engine, model) -> {
@@ -260,6 +267,9 @@ final class CompressCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Report HTML. Default: <output>.compress.html.")
+        Path report;
+
         @Option(names = "--latency-runs", defaultValue = "100", description = "Timed batch-1 calls per candidate. Default: ${DEFAULT-VALUE}.")
         int latencyRuns;
 
@@ -279,7 +289,8 @@ final class CompressCommand {
                     LabeledData eval = ModelData.load(dataset.equals("mnist") ? "mnist:test" : dataset, input, MnistFetcher.defaultDir());
                     LabeledData cal = ModelData.load(calibration, input, MnistFetcher.defaultDir());
                     AutoReport r = new AutoCompressor(engine).run(model, output, eval, cal,
-                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json));
+                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json),
+                            Optional.ofNullable(report));
                     System.out.printf(Locale.ROOT, "original: accuracy %.4f, %,d bytes, p50 %.4f ms%n", r.original().accuracy(),
                             r.original().sizeBytes(), r.original().p50Ms());
                     for (Candidate c : r.candidates()) {
