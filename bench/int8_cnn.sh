@@ -3,13 +3,14 @@
 # machine: static int8 (QOperator: QLinearConv/QLinearMatMul, per-channel weights, min-max calibration)
 #  1. LeNet-5 trained on MNIST (EPOCHS, default 3): fp32 vs int8 accuracy on the 10k test set, file sizes;
 #  2. the ResNet-18-sized example CNN (17 3x3 convs, 11 M weights, 3x32x32, random weights): fp32 vs int8
-#     batch-1 latency through in-process ONNX Runtime (1 intra-op thread), measured back to back in this run.
-# Environment: EPOCHS (3), DURATION per latency measurement (15s), CALIBRATION (mnist:train:1000),
+#     batch-1 latency through in-process ONNX Runtime (1 intra-op thread), measured in this run as ROUNDS
+#     alternating fp32/int8 measurements (so load from other processes hits both alike); median p50 of each.
+# Environment: EPOCHS (3), ROUNDS (3), DURATION per measurement (8s), CALIBRATION (mnist:train:1000),
 # FORMAT (qoperator or qdq). Keeps its files in WORK (default: a temporary folder, removed at the end).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pier="$root/bin/pier"
-epochs="${EPOCHS:-3}"; duration="${DURATION:-15s}"; calibration="${CALIBRATION:-mnist:train:1000}"; format="${FORMAT:-qoperator}"
+epochs="${EPOCHS:-3}"; rounds="${ROUNDS:-3}"; duration="${DURATION:-8s}"; calibration="${CALIBRATION:-mnist:train:1000}"; format="${FORMAT:-qoperator}"
 work="${WORK:-}"; own=""
 if [ -z "$work" ]; then work="$(mktemp -d)"; own=1; fi
 cleanup() { [ -n "$own" ] && rm -rf "$work"; true; }
@@ -30,10 +31,13 @@ cnn="$work/cnn/cnn/1/model.onnx"
 # random weights: calibration and evaluation inputs are seeded uniform images (accuracy figures mean nothing)
 quiet "$pier" compress quantize --model "$cnn" --mode static --method minmax --per-channel --format "$format" \
   --calibration random:32 --dataset random:64 --latency-runs 50 --output "$work/cnn.int8.onnx"
-for m in fp32 int8; do
-  f="$cnn"; [ "$m" = int8 ] && f="$work/cnn.int8.onnx"
-  quiet "$pier" bench --in-process "$f" --batch-size 1 --threads 1 --intra-op-threads 1 --duration "$duration" \
-    --warmup 3s --json "$work/cnn-$m.json" >/dev/null
+for r in $(seq "$rounds"); do
+  for m in fp32 int8; do
+    f="$cnn"; [ "$m" = int8 ] && f="$work/cnn.int8.onnx"
+    quiet "$pier" bench --in-process "$f" --batch-size 1 --threads 1 --intra-op-threads 1 --duration "$duration" \
+      --warmup 2s --json "$work/cnn-$m-$r.json" >/dev/null
+    echo "round $r $m: p50 $(json "$work/cnn-$m-$r.json" "d['latency']['p50Ms']") ms"
+  done
 done
 
 l="$work/lenet5.int8.onnx.compress.json"
@@ -43,6 +47,11 @@ json "$l" "'LeNet-5 accuracy (10k test): fp32 %.4f  int8 %.4f  drop %.2f pp' % (
 json "$l" "'LeNet-5 file: fp32 %d bytes  int8 %d bytes  %.2fx smaller' % (d['before']['sizeBytes'], d['after']['sizeBytes'], d['before']['sizeBytes'] / d['after']['sizeBytes'])"
 c="$work/cnn.int8.onnx.compress.json"
 json "$c" "'ResNet-18-sized CNN file: fp32 %d bytes  int8 %d bytes  %.2fx smaller' % (d['before']['sizeBytes'], d['after']['sizeBytes'], d['before']['sizeBytes'] / d['after']['sizeBytes'])"
-f32=$(json "$work/cnn-fp32.json" "d['latency']['p50Ms']"); i8=$(json "$work/cnn-int8.json" "d['latency']['p50Ms']")
-p99f=$(json "$work/cnn-fp32.json" "d['latency']['p99Ms']"); p99i=$(json "$work/cnn-int8.json" "d['latency']['p99Ms']")
-python3 -c "print('ResNet-18-sized CNN batch-1 latency (in-process ORT, 1 thread, $duration each): fp32 p50 %.3f ms (p99 %.3f)  int8 p50 %.3f ms (p99 %.3f)  speed-up %.2fx' % ($f32, $p99f, $i8, $p99i, $f32 / $i8))"
+python3 - "$work" "$rounds" "$duration" <<'PY'
+import json, statistics, sys
+work, rounds, duration = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+p50 = {m: [json.load(open(f"{work}/cnn-{m}-{r}.json"))["latency"]["p50Ms"] for r in range(1, rounds + 1)] for m in ("fp32", "int8")}
+f, i = statistics.median(p50["fp32"]), statistics.median(p50["int8"])
+print(f"ResNet-18-sized CNN batch-1 latency (in-process ORT, 1 thread, median of {rounds} x {duration}): "
+      f"fp32 p50 {f:.3f} ms  int8 p50 {i:.3f} ms  speed-up {f / i:.2f}x   (rounds fp32 {p50['fp32']}, int8 {p50['int8']})")
+PY
