@@ -134,7 +134,7 @@ final class CompressCommand {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = "Prune weights: magnitude (zero the smallest) or structured (remove hidden neurons, shrink layers).")
+            description = "Prune weights: magnitude (zero the smallest) or structured (remove hidden neurons and conv channels, shrink layers).")
     static final class Prune implements Callable<Integer> {
         @Mixin
         Common common;
@@ -143,7 +143,7 @@ final class CompressCommand {
         String method;
 
         @Option(names = "--sparsity", defaultValue = "0.9",
-                description = "Fraction of weights (magnitude) or hidden neurons (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
+                description = "Fraction of weights (magnitude) or hidden neurons / conv channels (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
         double sparsity;
 
         @Option(names = "--quality", description = "Magnitude only: zero |w| < QUALITY x std(W) per layer (Han et al.) instead of --sparsity.")
