@@ -33,12 +33,15 @@ import static dev.pier.compress.GraphRewrite.node;
  * uint8 where the op allows it: a Relu that is the sole reader of a Conv/MatMul output is folded into the
  * output's quantization range (values below zero saturate to the zero point, which is exactly Relu), and
  * MaxPool, Flatten, Reshape, Transpose, Squeeze, Unsqueeze and Identity run on the uint8 tensor with its scale
- * unchanged. Any other op reads a float tensor, made on demand by a {@code DequantizeLinear}, and
+ * unchanged; an Add of two uint8 tensors (a residual connection) becomes ONNX Runtime's {@code QLinearAdd}
+ * (domain {@code com.microsoft}), its Relu folded the same way. Any other op reads a float tensor, made on demand by a {@code DequantizeLinear}, and
  * {@code QuantizeLinear} brings float tensors back in front of the next integer op; graph inputs and outputs
  * stay float. Not thread-safe: one instance per rewrite.
  */
 final class QOperatorQuantizer {
     /** Ops that move or select uint8 values without changing their meaning, so scale and zero point carry over. */
+    /** ONNX Runtime's contrib domain, home of QLinearAdd. */
+    private static final String MS_DOMAIN = "com.microsoft";
     private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Flatten", "Reshape", "Transpose", "Squeeze",
             "Unsqueeze", "Identity");
 
@@ -83,15 +86,26 @@ final class QOperatorQuantizer {
         List<String> tensors = new ArrayList<>();
         for (WeightedOp op : ops) {
             byIndex.put(op.index(), op);
-            String y = op.node().getOutput(0);
-            List<Integer> readers = readers(g, y);
-            if (!graphOutputs.contains(y) && readers.size() == 1 && g.getNode(readers.get(0)).getOpType().equals("Relu")) {
-                folded.add(readers.get(0));
-                y = g.getNode(readers.get(0)).getOutput(0);
-            }
+            String y = foldRelu(g, op.node().getOutput(0), graphOutputs, folded);
             quantOut.put(op.index(), y);
             addOnce(tensors, op.node().getInput(0));
             addOnce(tensors, y);
+        }
+        // plan which tensors will exist in uint8, to find Adds of two of them (residual connections)
+        Set<String> willQuantize = new HashSet<>();
+        Map<Integer, String> integerAdds = new HashMap<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            if (byIndex.containsKey(i)) {
+                willQuantize.add(quantOut.get(i));
+            } else if (PASS_THROUGH.contains(n.getOpType()) && n.getOutputCount() == 1 && willQuantize.contains(n.getInput(0))) {
+                willQuantize.add(n.getOutput(0));
+            } else if (n.getOpType().equals("Add") && n.getInputCount() == 2 && willQuantize.containsAll(n.getInputList())) {
+                String y = foldRelu(g, n.getOutput(0), graphOutputs, folded);
+                integerAdds.put(i, y);
+                willQuantize.add(y);
+                addOnce(tensors, y);
+            }
         }
         ranges = new Calibrator(engine).ranges(norm, model.summary().inputs().get(0).name(), tensors, calibration, options);
         g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
@@ -103,6 +117,15 @@ final class QOperatorQuantizer {
             WeightedOp op = byIndex.get(i);
             if (op != null) {
                 changes.add(integerOp(op, quantOut.get(i)));
+            } else if (integerAdds.containsKey(i)) {
+                String y = integerAdds.get(i);
+                QTensor a = quantized.get(n.getInput(0));
+                QTensor b = quantized.get(n.getInput(1));
+                QTensor c = params(y, label(n, i) + "_q.y");
+                out.add(node(label(n, i) + "_quantized", "QLinearAdd", List.of(a.name(), a.scale(), a.zeroPoint(), b.name(),
+                        b.scale(), b.zeroPoint(), c.scale(), c.zeroPoint()), List.of(c.name())).toBuilder()
+                        .setDomain(MS_DOMAIN).build());
+                quantized.put(y, c);
             } else if (folded.contains(i)) {
                 continue; // the Relu lives in the producing op's output range
             } else if (PASS_THROUGH.contains(n.getOpType()) && n.getOutputCount() == 1 && quantized.containsKey(n.getInput(0))) {
@@ -135,7 +158,12 @@ final class QOperatorQuantizer {
         Map<String, List<Float>> shown = new LinkedHashMap<>();
         ranges.forEach((k, v) -> shown.put(k, List.of(v.low(), v.high())));
         details.put("activationRanges", shown);
-        return new Compressed(norm.toBuilder().setGraph(gb).build(), changes, details);
+        details.put("integerAdds", integerAdds.size());
+        ModelProto.Builder mb = norm.toBuilder().setGraph(gb);
+        if (!integerAdds.isEmpty() && norm.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
+            mb.addOpsetImport(dev.pier.onnx.proto.OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
+        }
+        return new Compressed(mb.build(), changes, details);
     }
 
     /** Emits QLinearConv / QLinearMatMul for {@code op}, whose quantized result stands for tensor {@code y}. */
@@ -234,6 +262,20 @@ final class QOperatorQuantizer {
 
     private void put(TensorProto t) {
         inits.put(t.getName(), t);
+    }
+
+    /** {@code y}, or the output of the Relu that is its only reader (then marked folded). */
+    private static String foldRelu(GraphProto g, String y, Set<String> graphOutputs, Set<Integer> folded) {
+        List<Integer> readers = readers(g, y);
+        if (!graphOutputs.contains(y) && readers.size() == 1 && g.getNode(readers.get(0)).getOpType().equals("Relu")) {
+            folded.add(readers.get(0));
+            return g.getNode(readers.get(0)).getOutput(0);
+        }
+        return y;
+    }
+
+    private static String label(NodeProto n, int index) {
+        return n.getName().isEmpty() ? n.getOpType() + "_" + index : n.getName();
     }
 
     private static List<Integer> readers(GraphProto g, String tensor) {

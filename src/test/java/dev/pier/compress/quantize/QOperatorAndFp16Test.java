@@ -102,6 +102,65 @@ class QOperatorAndFp16Test {
         assertThat(r.after().accuracy()).isGreaterThan(r.before().accuracy() - 0.02);
     }
 
+    /** conv 1→4 → Relu → conv 4→4 → Add(first Relu, second conv) → Relu → MaxPool → Flatten → Gemm 784→10 → Softmax. */
+    private Path residualCnn() {
+        java.util.Random r = new java.util.Random(11);
+        float[] w1 = new float[4 * 9];
+        float[] w2 = new float[4 * 4 * 9];
+        float[] w3 = new float[784 * 10];
+        for (float[] w : List.of(w1, w2, w3)) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (r.nextGaussian() * (w == w3 ? 0.05 : 0.3));
+            }
+        }
+        dev.pier.onnx.proto.AttributeProto k = dev.pier.onnx.OnnxAttributes.ofInts("kernel_shape", 3, 3);
+        dev.pier.onnx.proto.AttributeProto pads = dev.pier.onnx.OnnxAttributes.ofInts("pads", 1, 1, 1, 1);
+        return OnnxModelBuilder.create("residual").opset(17)
+                .input("input", DataType.FP32, "batch", 1, 28, 28).output("output", DataType.FP32, "batch", 10)
+                .initializer("w1", new long[] {4, 1, 3, 3}, w1).initializer("b1", new long[] {4}, 0.1f, -0.1f, 0.05f, 0f)
+                .initializer("w2", new long[] {4, 4, 3, 3}, w2).initializer("w3", new long[] {784, 10}, w3)
+                .initializer("b3", new long[] {10}, new float[10])
+                .node("Conv", List.of("input", "w1", "b1"), List.of("c1"), k, pads)
+                .node("Relu", List.of("c1"), List.of("r1"))
+                .node("Conv", List.of("r1", "w2"), List.of("c2"), k, pads)
+                .node("Add", List.of("r1", "c2"), List.of("s"))
+                .node("Relu", List.of("s"), List.of("rs"))
+                .node("MaxPool", List.of("rs"), List.of("p"), dev.pier.onnx.OnnxAttributes.ofInts("kernel_shape", 2, 2),
+                        dev.pier.onnx.OnnxAttributes.ofInts("strides", 2, 2))
+                .node("Flatten", List.of("p"), List.of("f"), dev.pier.onnx.OnnxAttributes.of("axis", 1L))
+                .node("Gemm", List.of("f", "w3", "b3"), List.of("logits"))
+                .node("Softmax", List.of("logits"), List.of("output"), dev.pier.onnx.OnnxAttributes.of("axis", 1L))
+                .save(dir.resolve("residual.onnx"));
+    }
+
+    @Test
+    void residualAddOfTwoIntegerTensorsBecomesQLinearAdd() {
+        Path in = residualCnn();
+        Path out = dir.resolve("residual.qop.onnx");
+        CompressionReport r = run(in, images, new StaticQuantizer(engine, calibration,
+                qoperator(QuantizeOptions.Method.MINMAX, true)), out);
+        List<String> ops = TestModels.ops(out);
+        assertThat(ops).contains("QLinearAdd", "QLinearConv", "QLinearMatMul").doesNotContain("Relu", "Conv");
+        assertThat(r.details()).containsEntry("integerAdds", 1).containsEntry("reluFolded", 2);
+        // random weights: the int8 model must predict what the float model predicts on nearly every image
+        int n = 300;
+        float[] a = CnnFixture.run(engine, in, images, n);
+        float[] b = CnnFixture.run(engine, out, images, n);
+        int agree = 0;
+        for (int i = 0; i < n; i++) {
+            agree += argmax(a, i * 10) == argmax(b, i * 10) ? 1 : 0;
+        }
+        assertThat(agree).isGreaterThanOrEqualTo(n * 95 / 100);
+    }
+
+    private static int argmax(float[] v, int from) {
+        int best = from;
+        for (int i = from; i < from + 10; i++) {
+            best = v[i] > v[best] ? i : best;
+        }
+        return best - from;
+    }
+
     @Test
     void fp16KeepsFloatEdgesAndOutputs() {
         Path in = CnnFixture.trainedLenet5();
