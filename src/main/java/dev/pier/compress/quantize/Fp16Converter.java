@@ -85,6 +85,11 @@ public final class Fp16Converter implements CompressionStrategy {
                     b.setAttribute(i, OnnxAttributes.of("to", (long) TensorProto.DataType.FLOAT16_VALUE));
                 } else if (a.hasT() && a.getT().getDataType() == TensorProto.DataType.FLOAT_VALUE) {
                     b.setAttribute(i, a.toBuilder().setT(half(a.getT(), model)));
+                } else if (n.getOpType().equals("Constant") && (a.getName().equals("value_float") || a.getName().equals("value_floats"))) {
+                    // a float Constant written as a plain attribute: re-expressed as an FP16 tensor value
+                    float[] v = a.getName().equals("value_float") ? new float[] {a.getF()} : toArray(a.getFloatsList());
+                    long[] dims = a.getName().equals("value_float") ? new long[0] : new long[] {v.length};
+                    b.setAttribute(i, OnnxAttributes.of("value", half(OnnxTensors.floats("value", dims, v), model)));
                 }
             }
             nodes.add(b.build());
@@ -117,6 +122,14 @@ public final class Fp16Converter implements CompressionStrategy {
         details.put("convertedInitializers", converted);
         details.put("edges", "FP32 inputs and outputs kept, Cast at the edges");
         return new Compressed(out, changes, details);
+    }
+
+    private static float[] toArray(List<Float> list) {
+        float[] v = new float[list.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = list.get(i);
+        }
+        return v;
     }
 
     private static boolean isFloat(ValueInfoProto v) {

@@ -182,6 +182,34 @@ class QOperatorAndFp16Test {
     }
 
     @Test
+    void fp16ConvertsPlainFloatConstants() {
+        float[] w = new float[784 * 10];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (i % 13 - 6) / 60f;
+        }
+        Path in = OnnxModelBuilder.create("constant").opset(17)
+                .input("input", DataType.FP32, "batch", 784).output("output", DataType.FP32, "batch", 10)
+                .initializer("w", new long[] {784, 10}, w)
+                .node("Constant", List.of(), List.of("two"), dev.pier.onnx.OnnxAttributes.of("value_float", 2f))
+                .node("Mul", List.of("input", "two"), List.of("x2"))
+                .node("MatMul", List.of("x2", "w"), List.of("output")).save(dir.resolve("constant.onnx"));
+        Path out = dir.resolve("constant.fp16.onnx");
+        LabeledData flat;
+        try {
+            flat = TestModels.evaluation();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        run(in, flat, new Fp16Converter(), out);
+        float[] a = TestModels.run(engine, in, flat, 20);
+        float[] b = TestModels.run(engine, out, flat, 20);
+        for (int i = 0; i < a.length; i++) {
+            // outputs of order 10: half precision keeps about 3 significant digits
+            assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(Math.max(0.02f, Math.abs(a[i]) * 3e-3f)));
+        }
+    }
+
+    @Test
     void fp16RejectsResizeAndWritesNothing() {
         Path input = OnnxModelBuilder.create("resize").opset(17)
                 .input("input", DataType.FP32, "batch", 1, 28, 28).output("output", DataType.FP32, "batch", 1, 56, 56)
