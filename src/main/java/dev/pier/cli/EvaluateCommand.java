@@ -6,6 +6,7 @@ import dev.pier.evaluate.EvaluationReport;
 import dev.pier.evaluate.EvaluationService;
 import dev.pier.evaluate.InputLayout;
 import dev.pier.evaluate.OutputKind;
+import dev.pier.monitor.profile.Profiles;
 import dev.pier.runtime.onnx.OrtEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +35,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report.")
     Path report;
+
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Where to write the reference profile for drift detection (default: profile.json beside the model, "
+                    + "where pier serve looks for it).")
+    Path profile;
+
+    @Option(names = "--no-profile", description = "Do not write a reference profile.")
+    boolean noProfile;
 
     @Option(names = "--top-k", defaultValue = "5", description = "k of top-k accuracy. Default: ${DEFAULT-VALUE}.")
     int topK;
@@ -65,11 +74,23 @@ final class EvaluateCommand implements Callable<Integer> {
                 .withOutputKind(parse(OutputKind.class, outputKind, "--output-kind"))
                 .withInputLayout(parse(InputLayout.class, inputLayout, "--input-layout"))
                 .withLatencyRuns(latencyRuns, defaults.warmupRuns());
+        if (noProfile && profile != null) {
+            throw new IllegalArgumentException("--profile and --no-profile contradict each other; give one");
+        }
+        Optional<Path> profileFile = noProfile ? Optional.empty()
+                : Optional.of(profile != null ? profile : Profiles.defaultPath(model));
+        if (profile == null && profileFile.isPresent() && !java.nio.file.Files.isWritable(profileFile.get().getParent())) {
+            // the default is a convenience: a model in a read-only folder is still evaluated
+            System.err.println("pier: not writing the reference profile: " + profileFile.get().getParent()
+                    + " is not writable; choose a path with --profile FILE");
+            profileFile = Optional.empty();
+        }
         try (OrtEngine engine = new OrtEngine()) {
             EvaluationReport r = new EvaluationService(engine, MnistFetcher.defaultDir()).run(
                     new EvaluationService.Request(model, dataset, options, Optional.ofNullable(json),
-                            Optional.ofNullable(report)));
+                            Optional.ofNullable(report), profileFile));
             print(r);
+            profileFile.ifPresent(p -> System.out.println("  wrote reference profile " + p));
         }
         return 0;
     }

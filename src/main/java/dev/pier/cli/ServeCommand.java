@@ -1,6 +1,7 @@
 package dev.pier.cli;
 
 import dev.pier.modelcontrol.ModelControlOptions;
+import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.server.RunningServer;
 import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
@@ -100,6 +101,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) for --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--no-drift", description = "Do not watch for data drift (by default every model version with a profile.json beside its model file is watched).")
+    boolean noDrift;
+
+    @Option(names = "--drift-window", defaultValue = "500", paramLabel = "ROWS",
+            description = "Live rows per drift window, compared with the version's reference profile (default ${DEFAULT-VALUE}).")
+    int driftWindow;
+
+    @Option(names = "--drift-every", defaultValue = "100", paramLabel = "ROWS",
+            description = "Rows between two drift evaluations of a full window (default ${DEFAULT-VALUE}).")
+    int driftEvery;
+
+    @Option(names = "--drift-psi-threshold", defaultValue = "0.2",
+            description = "Drift is flagged when a feature's (or the predicted classes') PSI exceeds this (default ${DEFAULT-VALUE}).")
+    double driftPsiThreshold;
+
+    @Option(names = "--drift-ks-alpha", defaultValue = "0",
+            description = "Drift is also flagged when a feature's KS p-value is below this divided by the number of features; 0 = off (default ${DEFAULT-VALUE}).")
+    double driftKsAlpha;
+
     @Override
     public Integer call() throws InterruptedException {
         if ((modelFile == null) == (repository == null)) {
@@ -118,7 +138,10 @@ public final class ServeCommand implements Callable<Integer> {
         SecurityOptions security = new SecurityOptions(SecurityOptions.token("--auth-token-file", authTokenFile),
                 SecurityOptions.token("--admin-token-file", adminTokenFile), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey));
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security)) {
+        DriftOptions drift = DriftOptions.defaults().withEnabled(!noDrift).withWindow(driftWindow, driftEvery)
+                .withThresholds(driftPsiThreshold, driftKsAlpha);
+
+        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security, drift)) {
             running.printBanner(System.out);
             running.awaitClose();
         }

@@ -70,6 +70,8 @@ public final class TrainCommand implements Callable<Integer> {
     String imageSize;
     @Option(names = "--rgb", description = "read folder images as RGB (default: grayscale)")
     boolean rgb;
+    @Option(names = "--no-profile", description = "do not write the reference profile (profile.json beside the model, from the validation split) that pier serve uses for drift detection")
+    boolean noProfile;
     @Option(names = "--no-progress", description = "no progress bar, one line per epoch only")
     boolean noProgress;
 
@@ -96,9 +98,12 @@ public final class TrainCommand implements Callable<Integer> {
                         .withNormalization(choice(CsvOptions.Normalization.class, "--normalize", normalize)),
                 new ImageFolderLoader.Options(w, h, rgb));
         TrainingListener listener = new ProgressBarListener(System.out, !noProgress);
-        TrainingResult result = new TrainingService().train(dataset, data, options, listener);
+        TrainingResult result = new TrainingService(!noProfile).train(dataset, data, options, listener);
         System.out.println("model: " + result.model());
         System.out.println("log: " + result.logFile());
+        if (result.profile() != null) {
+            System.out.println("profile: " + result.profile());
+        }
         if (result.metrics().validationAccuracy() != null) {
             System.out.printf("validation accuracy (epoch %d): %.4f%n", result.metrics().epoch(), result.metrics().validationAccuracy());
         }

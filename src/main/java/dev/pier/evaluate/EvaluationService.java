@@ -6,6 +6,7 @@ import dev.pier.data.LabeledData;
 import dev.pier.data.Datasets;
 import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
+import dev.pier.monitor.profile.Profiles;
 import dev.pier.runtime.InferenceEngine;
 
 import java.io.IOException;
@@ -37,17 +38,32 @@ public final class EvaluationService {
      * @param options evaluation options
      * @param json    where to write the JSON figures, if anywhere
      * @param html    where to write the HTML report, if anywhere
+     * @param profile where to write the model's reference profile for drift detection, if anywhere (the
+     *                convention is {@link Profiles#defaultPath}: {@code profile.json} beside the model)
      */
     public record Request(Path model, String dataset, EvaluateOptions options, Optional<Path> json,
-                          Optional<Path> html) {
+                          Optional<Path> html, Optional<Path> profile) {
+
+        /** Without a profile. */
+        public Request(Path model, String dataset, EvaluateOptions options, Optional<Path> json, Optional<Path> html) {
+            this(model, dataset, options, json, html, Optional.empty());
+        }
     }
 
     public EvaluationReport run(Request request) {
-        for (Optional<Path> out : java.util.List.of(request.json(), request.html())) {
+        for (Optional<Path> out : java.util.List.of(request.json(), request.html(), request.profile())) {
             out.ifPresent(p -> refuseToOverwrite(request.model(), p));
         }
         LabeledData data = load(request.dataset());
-        EvaluationReport report = new Evaluator(engine).evaluate(request.model(), data, request.options());
+        Evaluator evaluator = new Evaluator(engine);
+        EvaluationReport report;
+        if (request.profile().isPresent()) {
+            Evaluator.Profiled profiled = evaluator.evaluateAndProfile(request.model(), data, request.options());
+            report = profiled.report();
+            Profiles.write(profiled.profile(), request.profile().get());
+        } else {
+            report = evaluator.evaluate(request.model(), data, request.options());
+        }
         request.json().ifPresent(p -> new JsonReportWriter().write(report, p));
         request.html().ifPresent(p -> new HtmlReportWriter().write(report, p));
         return report;

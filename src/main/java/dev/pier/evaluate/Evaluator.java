@@ -10,6 +10,7 @@ import dev.pier.evaluate.metrics.ProbabilityMatrix;
 import dev.pier.evaluate.metrics.TopK;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
+import dev.pier.monitor.profile.ReferenceProfile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,45 +35,79 @@ public final class Evaluator {
     }
 
     public EvaluationReport evaluate(Path model, LabeledData data, EvaluateOptions options) {
+        return run(model, data, options, true, false).report();
+    }
+
+    /**
+     * An evaluation plus the model's reference profile on the same data (for drift detection), built from
+     * the same batched pass.
+     *
+     * @param report  the evaluation
+     * @param profile the reference profile (see {@link dev.pier.monitor.profile.ReferenceProfile})
+     */
+    public record Profiled(EvaluationReport report, ReferenceProfile profile) {
+    }
+
+    /** {@link #evaluate} and the reference profile from one batched pass. */
+    public Profiled evaluateAndProfile(Path model, LabeledData data, EvaluateOptions options) {
+        return run(model, data, options, true, true);
+    }
+
+    /** Only the reference profile: one batched pass, no latency probe, no report. */
+    public ReferenceProfile profile(Path model, LabeledData data, EvaluateOptions options) {
+        return run(model, data, options, false, true).profile();
+    }
+
+    private Profiled run(Path model, LabeledData data, EvaluateOptions options, boolean withReport, boolean withProfile) {
         if (!Files.isRegularFile(model)) {
             throw new InvalidInputException("model file " + model + " does not exist or is not a regular file");
         }
         if (data.count() == 0) {
             throw new IllegalArgumentException("dataset " + data.name() + " is empty; nothing to evaluate");
         }
-        long sizeBytes = size(model);
-        long parameters = ModelFacts.parameterCount(model);
         ImageGeometry geometry = ImageGeometry.of(data.exampleShape(), data.name());
         float scale = PixelScale.of(data, geometry);
         try (ModelSession session = engine.load(model, options.session())) {
             InputBinding input = InputBinding.resolve(session.signature(), geometry, options.inputLayout(), data.name());
             String output = OutputSelection.choose(session.signature());
             BatchedPass pass = BatchedPass.run(session, input, output, data, scale, options.batchSize(),
-                    options.warmupRuns() > 0);
+                    withReport && options.warmupRuns() > 0);
             if (pass.numClasses() < data.numClasses()) {
                 throw new InvalidInputException("model output '" + output + "' scores " + pass.numClasses()
                         + " classes but dataset " + data.name() + " has " + data.numClasses() + " classes");
             }
+            ReferenceProfile profile = withProfile ? ProfilePass.build(model.toString(), session.signature(), input,
+                    data, scale, pass.scores(), pass.numClasses()) : null;
+            if (!withReport) {
+                return new Profiled(null, profile);
+            }
             LatencyFigures latency = LatencyProbe.measure(session, input, output, data, scale,
                     options.warmupRuns(), options.latencyRuns());
-            OutputInterpreter.Interpreted scores = OutputInterpreter.interpret(pass.scores(), data.count(),
-                    pass.numClasses(), options.outputKind());
-            ProbabilityMatrix probs = scores.probabilities();
-            int[] labels = data.labels();
-            int[] predicted = probs.predictions();
-            double[] confidence = probs.confidences();
-            boolean[] correct = new boolean[labels.length];
-            for (int i = 0; i < labels.length; i++) {
-                correct[i] = predicted[i] == labels[i];
-            }
-            ConfusionMatrix confusion = ConfusionMatrix.of(labels, predicted, pass.numClasses());
-            return new EvaluationReport(model.toString(), data.name(), data.count(), pass.numClasses(),
-                    scores.kind(), input.layout(), ClassificationMetrics.of(confusion), confusion,
-                    options.topK(), TopK.accuracy(probs, labels, options.topK()), LogLoss.of(probs, labels),
-                    Calibration.of(confidence, correct, Calibration.DEFAULT_BINS),
-                    latency, pass.throughput(data.count()), pass.batchSize(), parameters, sizeBytes,
-                    worst(data, geometry, scale, predicted, confidence, correct, options.worstExamples()));
+            return new Profiled(report(model, data, options, geometry, scale, input, pass, latency), profile);
         }
+    }
+
+    private static EvaluationReport report(Path model, LabeledData data, EvaluateOptions options, ImageGeometry geometry,
+                                           float scale, InputBinding input, BatchedPass pass, LatencyFigures latency) {
+        long sizeBytes = size(model);
+        long parameters = ModelFacts.parameterCount(model);
+        OutputInterpreter.Interpreted scores = OutputInterpreter.interpret(pass.scores(), data.count(),
+                pass.numClasses(), options.outputKind());
+        ProbabilityMatrix probs = scores.probabilities();
+        int[] labels = data.labels();
+        int[] predicted = probs.predictions();
+        double[] confidence = probs.confidences();
+        boolean[] correct = new boolean[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            correct[i] = predicted[i] == labels[i];
+        }
+        ConfusionMatrix confusion = ConfusionMatrix.of(labels, predicted, pass.numClasses());
+        return new EvaluationReport(model.toString(), data.name(), data.count(), pass.numClasses(),
+                scores.kind(), input.layout(), ClassificationMetrics.of(confusion), confusion,
+                options.topK(), TopK.accuracy(probs, labels, options.topK()), LogLoss.of(probs, labels),
+                Calibration.of(confidence, correct, Calibration.DEFAULT_BINS),
+                latency, pass.throughput(data.count()), pass.batchSize(), parameters, sizeBytes,
+                worst(data, geometry, scale, predicted, confidence, correct, options.worstExamples()));
     }
 
     /** The most confident mistakes, most confident first (ties: lower index first). */

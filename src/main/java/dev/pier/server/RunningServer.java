@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 import dev.pier.api.InferenceService;
 import dev.pier.monitor.InferenceTap;
 import dev.pier.monitor.MonitoringService;
+import dev.pier.monitor.drift.DriftMonitor;
+import dev.pier.monitor.drift.DriftOptions;
+import dev.pier.monitor.drift.ProfileLocator;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -55,10 +58,12 @@ public final class RunningServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
     private final RepositoryPoller poller;   // null unless --model-control poll
+    private final DriftMonitor drift;        // null when drift detection is off
 
     private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller, ServingMetrics metrics) {
+                          RepositoryPoller poller, ServingMetrics metrics, DriftMonitor drift) {
         this.poller = poller;
+        this.drift = drift;
         this.metrics = metrics;
         this.engine = engine;
         this.core = core;
@@ -94,6 +99,12 @@ public final class RunningServer implements AutoCloseable {
      */
     public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
                                       ModelControlOptions control, SecurityOptions security) {
+        return start(serving, network, shutdown, control, security, DriftOptions.defaults());
+    }
+
+    /** As above, with drift detection as {@code driftOptions} say (versions with a reference profile). */
+    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
+                                      ModelControlOptions control, SecurityOptions security, DriftOptions driftOptions) {
         OrtEngine engine = new OrtEngine();
         ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                 ? new ExplicitSource(serving.source(), control.startupModels()) : null;
@@ -107,11 +118,13 @@ public final class RunningServer implements AutoCloseable {
             engine.close();
             throw e;
         }
+        DriftMonitor drift = driftOptions.enabled()
+                ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null;
         try {
             Drain drain = new Drain();
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
-            List<InferenceTap> taps = List.of();
+            List<InferenceTap> taps = drift == null ? List.of() : List.of(drift);
             InferenceService served = new MonitoringService(new TrafficRouter(core), taps);
             PierServer server = PierServer.start(network, new DrainAwareService(served, drain), metrics, drain, security,
                     router -> {
@@ -122,8 +135,11 @@ public final class RunningServer implements AutoCloseable {
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics);
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, drift);
         } catch (RuntimeException e) {
+            if (drift != null) {
+                drift.close();
+            }
             core.close();
             metrics.close();
             engine.close();
@@ -219,6 +235,9 @@ public final class RunningServer implements AutoCloseable {
             poller.close();
         }
         server.close();
+        if (drift != null) {
+            drift.close();
+        }
         core.close();
         engine.close();
         metrics.close();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * @param logFile the training log JSON
  * @param log     the log's content
  * @param metrics the figures of the exported epoch
+ * @param profile the reference profile written beside the model (validation split), or null when none was
  */
-public record TrainingResult(Path model, Path logFile, TrainingLog log, EpochStats metrics) {
+public record TrainingResult(Path model, Path logFile, TrainingLog log, EpochStats metrics, Path profile) {
 }

@@ -6,6 +6,14 @@ import dev.pier.api.Shape;
 import dev.pier.data.Datasets;
 import dev.pier.data.LabeledData;
 
+import dev.pier.evaluate.EvaluateOptions;
+import dev.pier.evaluate.Evaluator;
+import dev.pier.monitor.profile.Profiles;
+import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.runtime.onnx.OrtEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +27,19 @@ import java.nio.file.StandardCopyOption;
  */
 public final class TrainingService {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingService.class);
+
+    private final boolean writeProfile;
+
+    /** A service that writes the exported model's reference profile (see {@link #train(LabeledData, TrainOptions, TrainingListener)}). */
+    public TrainingService() {
+        this(true);
+    }
+
+    /** @param writeProfile whether {@link #train} writes {@code profile.json} beside the exported model */
+    public TrainingService(boolean writeProfile) {
+        this.writeProfile = writeProfile;
+    }
 
     /**
      * Loads a dataset spec (see {@link Datasets}) in the layout the architecture needs (MNIST as
@@ -33,7 +54,12 @@ public final class TrainingService {
         return train(Datasets.load(dataset, resolved), options, listener);
     }
 
-    /** Trains, writes the ONNX model to {@code options.output()} and the log JSON, and returns both. */
+    /**
+     * Trains, writes the ONNX model to {@code options.output()} and the log JSON, and returns both. Unless
+     * built with {@code writeProfile} false, also runs the exported model (ONNX Runtime, the evaluation code
+     * path) on the validation split and writes its reference profile for drift detection to
+     * {@code profile.json} beside the model; with no validation split there is no profile.
+     */
     public TrainingResult train(LabeledData data, TrainOptions options, TrainingListener listener) throws IOException {
         Architecture architecture = Architectures.parse(options.architecture(), data.numClasses());
         try (DjlNetwork net = newNetwork(architecture, data, options.seed())) {
@@ -41,7 +67,37 @@ public final class TrainingService {
             OnnxExporter.export(net, options.output());
             Path logFile = options.effectiveLogFile();
             writeLog(log, logFile);
-            return new TrainingResult(options.output(), logFile, log, log.exported());
+            Path profile = writeProfile ? profile(data, options) : null;
+            return new TrainingResult(options.output(), logFile, log, log.exported(), profile);
+        }
+    }
+
+    /** The validation split of {@code data} that {@link #train} holds out with these options. */
+    public static LabeledData validationSplit(LabeledData data, TrainOptions options) {
+        int[] val = DataSplit.of(data, options.validationSplit(), options.seed()).validation();
+        int[] labels = new int[val.length];
+        for (int i = 0; i < val.length; i++) {
+            labels[i] = data.labels()[val[i]];
+        }
+        return new LabeledData(data.name() + " (validation split " + options.validationSplit() + ")",
+                DataSplit.gather(data, val, 0, val.length), data.exampleShape(), labels, data.numClasses());
+    }
+
+    private static Path profile(LabeledData data, TrainOptions options) {
+        if (options.validationSplit() <= 0) {
+            LOG.info("no validation split, so no reference profile for drift detection; run pier evaluate to write one");
+            return null;
+        }
+        Path file = Profiles.defaultPath(options.output());
+        try (OrtEngine engine = new OrtEngine()) {
+            ReferenceProfile profile = new Evaluator(engine).profile(options.output(), validationSplit(data, options),
+                    EvaluateOptions.defaults());
+            Profiles.write(profile, file);
+            return file;
+        } catch (RuntimeException e) {
+            // the model is trained and exported; a profile that cannot be built must not fail the run
+            LOG.warn("could not write the reference profile {}: {}", file, e.getMessage());
+            return null;
         }
     }
 

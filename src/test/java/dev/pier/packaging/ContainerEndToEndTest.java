@@ -107,6 +107,62 @@ class ContainerEndToEndTest {
         }
     }
 
+    /**
+     * {@code pier package --to registry}: Jib pushes the image to a real registry (Debian's docker-registry,
+     * the CNCF distribution server, on 127.0.0.1 over plain HTTP) and skopeo reads it back from there: an OCI
+     * manifest with the digest Pier reported, the model labels and the five layers.
+     */
+    @Test
+    void packagedImagePushesToARegistryWithTheReportedDigest() throws Exception {
+        Assumptions.assumeTrue(onPath("docker-registry") && onPath("skopeo"),
+                "docker-registry and skopeo are not installed (apt-get install docker-registry skopeo); .ci/run installs them");
+        Path conf = Files.writeString(work.resolve("containers.conf"),
+                "[containers]\ndefault_ulimits = []\nnetns = \"host\"\n[engine]\nruntime = \"runc\"\n");
+        int port = freePort();
+        Path registryConfig = Files.writeString(work.resolve("registry.yml"), "version: 0.1\n"
+                + "storage:\n  filesystem:\n    rootdirectory: " + work.resolve("registry-data") + "\n"
+                + "http:\n  addr: 127.0.0.1:" + port + "\n");
+        Process registry = new ProcessBuilder("docker-registry", "serve", registryConfig.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("registry.log").toFile()).start();
+        try {
+            awaitRegistry(port, registry);
+            Path models = work.resolve("models");
+            ExampleModels.writeMnistRepository(models, 7);
+            Path base = LocalJreBase.build(work.resolve("base"), onnxRuntimeNativeLibs(work.resolve("ort")));
+            String name = "127.0.0.1:" + port + "/team/mnist:1";
+            ImagePackager.Result pushed = new ImagePackager().build(new PackageOptions(models, name, "tar://" + base,
+                    new PackageOptions.Target.Registry(), PackageOptions.currentClasspath()));
+
+            String ref = "docker://" + name;
+            JsonNode inspect = JSON.readTree(podman(conf, "skopeo", "inspect", "--tls-verify=false", ref));
+            assertThat(inspect.path("Digest").asText()).isEqualTo(pushed.digest());
+            assertThat(inspect.path("Labels").path("dev.pier.models").asText()).isEqualTo("mnist");
+            assertThat(inspect.path("Layers").size()).as("base (2) + dependencies + classes + one model").isEqualTo(5);
+            JsonNode manifest = JSON.readTree(podman(conf, "skopeo", "inspect", "--raw", "--tls-verify=false", ref));
+            assertThat(manifest.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
+        } finally {
+            registry.destroy();
+            registry.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitRegistry(int port, Process registry) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && registry.isAlive()) {
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("docker-registry did not come up on 127.0.0.1:" + port + " (alive: " + registry.isAlive() + ")");
+    }
+
     private static void awaitReady(HttpClient client, int port, Path conf, String container) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,0 +1,51 @@
+package dev.pier.monitor.profile;
+
+import java.util.List;
+
+/**
+ * What the data a model was validated on looked like, stored as {@code profile.json} next to the model (see
+ * {@link Profiles}). Immutable.
+ *
+ * @param formatVersion {@link #FORMAT_VERSION}; readers refuse newer formats
+ * @param model         the model file it was built for, as given
+ * @param dataset       the dataset's name (for instance {@code mnist:train:10000} or a validation split)
+ * @param createdAt     ISO-8601 instant
+ * @param input         the model input the rows were fed to
+ * @param features      how rows become features (the same on live traffic)
+ * @param rows          reference rows
+ * @param stats         one entry per feature, in {@link FeatureExtractor#names()} order
+ * @param predictions   the model's predicted-class distribution on the reference rows
+ */
+public record ReferenceProfile(int formatVersion, String model, String dataset, String createdAt, InputInfo input,
+                               FeatureSpec features, long rows, List<FeatureStats> stats,
+                               ClassDistribution predictions) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public ReferenceProfile {
+        stats = List.copyOf(stats);
+    }
+
+    /**
+     * @param name     the model input's name
+     * @param datatype its KServe V2 datatype name (FP32, FP64)
+     * @param shape    its declared shape, -1 for dynamic dimensions
+     */
+    public record InputInfo(String name, String datatype, long[] shape) {
+        public InputInfo {
+            shape = shape.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+    }
+
+    /** The statistics of a feature by name. */
+    public FeatureStats stats(String feature) {
+        return stats.stream().filter(s -> s.name().equals(feature)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("profile has no feature '" + feature + "'; it has "
+                        + stats.stream().map(FeatureStats::name).toList()));
+    }
+}
