@@ -173,7 +173,8 @@ def report(work, docs, command):
                        f"p99 {r['p99'] / pier['p99']:.2f}×)")
         lines.append(f"| {r['model']} | {shown} | {r['par']} | {fmt_rate(r['rps'])} | {r['p50']:.3f} "
                      f"| {r['p99']:.3f} | {r['errors']} | {vs_raw} | {vs_pier} |")
-        printed.append(f"{r['model']:6} {shown[:38]:38} {r['par']:3}  {fmt_rate(r['rps']):>9} req/s  "
+        short = {"raw": "raw ONNX Runtime, in-process", "torchraw": "raw PyTorch (peer's model), in-process"}
+        printed.append(f"{r['model']:6} {short.get(r['kind'], r['label']):38} {r['par']:3}  {fmt_rate(r['rps']):>9} req/s  "
                        f"p50 {r['p50']:8.3f} ms  p99 {r['p99']:8.3f} ms  errors {r['errors']:<4} "
                        f"x raw {vs_raw:>6}  x Pier {vs_pier.replace('**', '')}")
     print("\n".join(printed))
