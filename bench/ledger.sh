@@ -30,6 +30,7 @@ for v in PEER_WORKERS CONCURRENCY WARMUP DURATION; do
   if [ -n "${!v:-}" ]; then command_line="$v=${!v} $command_line"; fi
 done
 load_at_start="$(cut -d' ' -f1 /proc/loadavg)"
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 
 command -v curl >/dev/null || { echo "ledger.sh: curl is needed" >&2; exit 1; }
 "$py" -c 'import torch, onnx, fastapi, uvicorn' 2>/dev/null || {
@@ -130,7 +131,7 @@ done
 
 "$py" - "$work/machine.json" <<EOF
 import json, sys, torch, fastapi, uvicorn
-json.dump({"cores": $cores, "load": "$load_at_start", "duration": "$duration", "warmup": "$warmup",
+json.dump({"cores": $cores, "load": "$load_at_start", "started": "$started", "duration": "$duration", "warmup": "$warmup",
            "torch": torch.__version__, "fastapi": fastapi.__version__, "uvicorn": uvicorn.__version__,
            "peer_workers": $peer_workers, "agreement": "$agreement"}, open(sys.argv[1], "w"))
 EOF

@@ -180,14 +180,18 @@ def report(work, docs, command):
     print("\n".join(printed))
 
     machine = load(os.path.join(work, "machine.json"))
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    started = machine.get("started") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    noisy = float(machine["load"]) > 0.5 * int(machine["cores"])
     section = [
         "## Ledger",
         "",
-        f"Command: `{command}` ({now}; {machine['cores']} cores, load average {machine['load']} at the start; "
+        f"Command: `{command}` (started {started}; {machine['cores']} cores, load average {machine['load']} at the start; "
         f"{machine['duration']} per measured step after {machine['warmup']} of warm-up).",
         "Written by `bench/ledger.sh`, which replaces this section on each run.",
         "",
+    ] + ([f"**Noisy**: the load average at the start ({machine['load']}) was above half the core count, so other "
+          "work shared the machine; compare these rows only with each other, and rerun on a quiet machine.", ""]
+         if noisy else []) + [
         "Same machine, same run, same models and inputs: the reference MLP (784-128-10, `pier example-model`) and "
         "a ResNet-18-sized CNN (`pier example-model --kind cnn`, 3x32x32), seeded random weights. "
         "Every server gets the same seeded random row (one row per request) and is driven by the same load "
