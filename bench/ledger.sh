@@ -79,12 +79,12 @@ record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$work/results.tsv"; }
 for m in mnist cnn; do
   for t in $raw_threads; do
     echo "== $m: raw in-process ONNX Runtime, batch 1, $t thread(s)"
-    "$pier" bench --in-process "$work/models/$m/1/model.onnx" --batch-size 1 --threads "$t" \
+    "$pier" bench --in-process "$work/models/$m/1/model.onnx" --input "$work/$m-v2.json" --threads "$t" \
       --warmup "$warmup" --duration "$duration" --json "$work/raw-$m-$t.json" | sed -n '2p'
     record "$m" raw raw "$t" "$work/raw-$m-$t.json"
   done
   echo "== $m: raw in-process PyTorch (the peer's TorchScript model), batch 1, 1 thread"
-  "$py" "$root/bench/ledger_tools.py" torchraw "$work/$m.pt" "${shape[$m]}" "$duration" "$warmup" "$work/torch-$m.json"
+  "$py" "$root/bench/ledger_tools.py" torchraw "$work/$m.pt" "$work/$m-tf.json" "$duration" "$warmup" "$work/torch-$m.json"
   record "$m" torchraw "raw PyTorch" 1 "$work/torch-$m.json"
 done
 

@@ -5,7 +5,7 @@
                                  DIR/NAME-v2.json (KServe V2) and DIR/NAME-tf.json (TF Serving {"instances"})
   compare TF_BODY URL_A URL_B    POSTs the same :predict body to both servers, prints the largest absolute
                                  difference of their predictions; exits 1 past 1e-4
-  torchraw MODEL.pt SHAPE SECONDS WARMUP OUT.json
+  torchraw MODEL.pt TF_BODY SECONDS WARMUP OUT.json
                                  the peer's own baseline: the TorchScript model called in this process, batch 1,
                                  one torch thread (needs /usr/bin/python3 with torch)
   report WORK DOCS COMMAND       reads WORK/results.tsv and the JSON files it names, prints the ledger and
@@ -77,12 +77,13 @@ def seconds(text):
     return float(text)
 
 
-def torchraw(model_file, shape, duration, warmup, out):
+def torchraw(model_file, body_file, duration, warmup, out):
     import time
     import torch
     torch.set_num_threads(1)
     m = torch.jit.load(model_file).eval()
-    x = torch.rand([1] + [int(d) for d in shape.split("x")])
+    with open(body_file) as f:
+        x = torch.tensor(json.load(f)["instances"], dtype=torch.float32)  # the rows the servers get
     latencies = []
     with torch.inference_mode():
         for phase, length in (("warmup", seconds(warmup)), ("measure", seconds(duration))):
@@ -196,10 +197,10 @@ def report(work, docs, command):
         "a ResNet-18-sized CNN (`pier example-model --kind cnn`, 3x32x32), seeded random weights. "
         "Every server gets the same seeded random row (one row per request) and is driven by the same load "
         "generator, `pier bench`, closed loop, over 127.0.0.1.",
-        "- **raw ORT**: `pier bench --in-process MODEL --threads T --batch-size 1` (ONNX Runtime in the process, "
-        "no protocol); a server row's `× raw ORT` divides by the raw run with as many threads as the machine "
+        "- **raw ORT**: `pier bench --in-process MODEL --input REQUEST.json --threads T` (ONNX Runtime in the "
+        "process, no protocol, the servers' request as its batch of 1); a server row's `× raw ORT` divides by the raw run with as many threads as the machine "
         "allows up to the server's concurrency.",
-        "- **raw PyTorch**: the peer's TorchScript model called in one Python process, batch 1, one torch "
+        "- **raw PyTorch**: the peer's TorchScript model called in one Python process on the same row, one torch "
         "thread (`bench/ledger_tools.py torchraw`); its `× raw ORT` divides by raw ORT at 1 thread.",
         "- **Pier**: `pier serve` (default workers and event loops) over TF Serving REST/JSON, KServe V2 "
         "REST/JSON, V2 REST with binary tensors, and V2 gRPC.",
