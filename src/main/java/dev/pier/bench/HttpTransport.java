@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -47,11 +48,22 @@ public final class HttpTransport implements Transport {
     @Override
     public Future<Void> send(int index) {
         int i = Math.floorMod(index, bodies.size());
+        // The body handler is attached inside the callback that receives the response, never in a
+        // .compose chained from the calling thread: the open loop calls send() from its scheduler thread,
+        // and when that thread registered the response callback only after the response had arrived, Vert.x
+        // posted the callback to the event loop, which had meanwhile delivered the body and its end to a
+        // response with no handler. body() then never completed, and as the stream had ended no idle timeout
+        // fired either: the request showed up as unanswered_at_step_end although the server had answered.
         return client.request(options.get(i))
-                .compose(req -> req.send(bodies.get(i)))
-                .compose(resp -> resp.body().compose(b -> resp.statusCode() / 100 == 2
-                        ? Future.<Void>succeededFuture()
-                        : Future.<Void>failedFuture(new ErrorKinds.HttpStatusException(resp.statusCode()))));
+                .compose(req -> req.send(bodies.get(i)).compose(HttpTransport::readAnswer));
+    }
+
+    /** Reads the whole answer; runs on the connection's context, in the task that delivered the response. */
+    private static Future<Void> readAnswer(HttpClientResponse resp) {
+        int status = resp.statusCode();
+        return resp.body().compose(b -> status / 100 == 2
+                ? Future.<Void>succeededFuture()
+                : Future.<Void>failedFuture(new ErrorKinds.HttpStatusException(status)));
     }
 
     @Override

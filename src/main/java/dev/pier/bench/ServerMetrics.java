@@ -25,7 +25,9 @@ public final class ServerMetrics {
 
     private final URI url;
     private final String model;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1: the JDK client's default HTTP/2 sends an h2c upgrade that HTTP/1.1-only servers log as unsupported
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     public ServerMetrics(URI url, String model) {
         this.url = url;

@@ -2,9 +2,7 @@ package dev.pier.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pier.api.Tensor;
 import dev.pier.bench.InProcessBenchmark;
-import dev.pier.bench.RandomInputs;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
 import dev.pier.runtime.onnx.OrtEngine;
@@ -14,7 +12,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,10 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--slo-p99", defaultValue = "10ms", converter = DurationConverter.class, description = "p99 latency target for the capacity (default ${DEFAULT-VALUE}).")
     Duration sloP99;
 
-    @Option(names = "--input", paramLabel = "FILE.json", description = "Request body: a V2 inference request (rest, grpc) or a :predict body (tfserving).")
+    @Option(names = "--input", paramLabel = "FILE.json", description = "Request body: a V2 inference request (rest, grpc, --in-process) or a :predict body (tfserving).")
     Path input;
 
-    @Option(names = "--dataset", description = "Inputs from a dataset, e.g. mnist:test (model with one MNIST-shaped FP32 input).")
+    @Option(names = "--dataset", description = "Inputs from a dataset, e.g. mnist:test (model with one MNIST-shaped FP32 input); --in-process: the first --batch-size images.")
     String dataset;
 
     @Option(names = "--data-dir", description = "Folder of MNIST IDX files (default: $PIER_DATA_DIR or ~/.cache/pier/mnist).")
@@ -75,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
     Path report;
 
-    @Option(names = "--batch-size", defaultValue = "1", description = "Rows per inference (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "1", description = "--in-process: rows per inference for random or dataset inputs; an --input file brings its own (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--threads", defaultValue = "1", description = "Concurrent callers (default ${DEFAULT-VALUE}).")
@@ -109,9 +106,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
         SessionOptions options = new SessionOptions(intraOpThreads, 1, SessionOptions.Optimization.ALL);
         try (OrtEngine engine = new OrtEngine(); ModelSession session = engine.load(model, options)) {
-            Map<String, Tensor> inputs = RandomInputs.forSignature(session.signature().inputs(), batchSize, 42);
-            InProcessBenchmark.Result r = InProcessBenchmark.run(session, inputs, batchSize, threads, warmup, duration);
-            System.out.printf("in-process ONNX Runtime  model=%s batch=%d threads=%d%n", model.getFileName(), batchSize, threads);
+            if (input != null && !Files.isRegularFile(input)) {
+                throw new IllegalArgumentException("--input file " + input + " does not exist");
+            }
+            if (dataset != null && !dev.pier.data.Mnist.handles(dataset)) {
+                throw new IllegalArgumentException("--dataset must be mnist:test or mnist:train, got '" + dataset + "'");
+            }
+            dev.pier.bench.InProcessInputs.Batch batch = dev.pier.bench.InProcessInputs.of(session.signature().inputs(),
+                    batchSize, input, dataset, dataDir != null ? dataDir : dev.pier.data.MnistFetcher.defaultDir());
+            InProcessBenchmark.Result r = InProcessBenchmark.run(session, batch.inputs(), batch.rows(), threads, warmup, duration);
+            System.out.printf("in-process ONNX Runtime  model=%s batch=%d threads=%d inputs=%s%n", model.getFileName(),
+                    batch.rows(), threads, input != null ? input : dataset != null ? dataset : "random");
             System.out.printf("  %.0f inferences/s (%.0f rows/s), p50 %.3f ms, p99 %.3f ms, mean %.4f ms over %d calls%n",
                     r.requestsPerSecond(), r.rowsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(),
                     r.latency().meanMs(), r.requests());

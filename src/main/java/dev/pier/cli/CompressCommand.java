@@ -15,6 +15,7 @@ import dev.pier.compress.prune.MaskedRetraining;
 import dev.pier.compress.prune.PruneOptions;
 import dev.pier.compress.prune.StructuredPruner;
 import dev.pier.compress.quantize.DynamicQuantizer;
+import dev.pier.compress.quantize.Fp16Converter;
 import dev.pier.compress.quantize.QuantizeOptions;
 import dev.pier.compress.quantize.StaticQuantizer;
 import dev.pier.data.LabeledData;
@@ -56,6 +57,9 @@ final class CompressCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Report HTML. Default: <output>.compress.html.")
+        Path report;
+
         @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
         int latencyRuns;
 
@@ -70,12 +74,12 @@ final class CompressCommand {
                     LabeledData eval = ModelData.load(evaluationSpec(), input, MnistFetcher.defaultDir());
                     EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10);
                     CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
-                            Optional.ofNullable(json));
+                            Optional.ofNullable(json), Optional.ofNullable(report));
                     CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
                     System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
                             r.output(), r.dataset(), r.examples());
                     System.out.print(r.table());
-                    System.out.println("wrote " + output + " and " + request.reportFile());
+                    System.out.println("wrote " + output + ", " + request.reportFile() + " and " + request.htmlFile());
                     return 0;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e.getMessage(), e);
@@ -85,19 +89,21 @@ final class CompressCommand {
     }
 
     @Command(name = "quantize", mixinStandardHelpOptions = true,
-            description = "Quantize MatMul/Gemm/Conv to int8: dynamic (MatMulInteger) or static QDQ calibrated on real data.")
+            description = "Quantize MatMul/Gemm/Conv to int8 (dynamic: MatMulInteger; static: QDQ or QOperator, calibrated"
+                    + " on real data) or convert the model to fp16 (FP32 inputs and outputs kept).")
     static final class Quantize implements Callable<Integer> {
         @Mixin
         Common common;
 
-        @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static|fp16", description = "Default: ${DEFAULT-VALUE}.")
         String mode;
 
         @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
                 description = "Calibration data for static mode. Default: ${DEFAULT-VALUE}.")
         String calibration;
 
-        @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile|entropy",
+                description = "Activation range calibration; entropy picks the KL-divergence-optimal clipping threshold. Default: ${DEFAULT-VALUE}.")
         String method;
 
         @Option(names = "--percentile", defaultValue = "99.99", description = "For --method percentile. Default: ${DEFAULT-VALUE}.")
@@ -106,19 +112,21 @@ final class CompressCommand {
         @Option(names = "--per-channel", description = "One weight scale per output channel.")
         boolean perChannel;
 
-        @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq", description = "Static format; only qdq. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq|qoperator",
+                description = "Static graph form: QDQ pairs ONNX Runtime fuses, or explicit QLinearConv/QLinearMatMul. Default: ${DEFAULT-VALUE}.")
         String format;
 
         @Override
         public Integer call() {
-            if (!format.equalsIgnoreCase("qdq")) {
-                throw new IllegalArgumentException("--format '" + format + "' is not supported; expected qdq");
-            }
             QuantizeOptions options = new QuantizeOptions(parse(QuantizeOptions.Mode.class, mode, "--mode"),
-                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel);
+                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel,
+                    parse(QuantizeOptions.Format.class, format, "--format"));
             return common.run((engine, model) -> {
                 if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
                     return new DynamicQuantizer(perChannel);
+                }
+                if (options.mode() == QuantizeOptions.Mode.FP16) {
+                    return new Fp16Converter();
                 }
                 return new StaticQuantizer(engine, strategyData(calibration, model, "calibration"), options);
             });
@@ -126,7 +134,7 @@ final class CompressCommand {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = "Prune weights: magnitude (zero the smallest) or structured (remove hidden neurons, shrink layers).")
+            description = "Prune weights: magnitude (zero the smallest) or structured (remove hidden neurons and conv channels, shrink layers).")
     static final class Prune implements Callable<Integer> {
         @Mixin
         Common common;
@@ -135,7 +143,7 @@ final class CompressCommand {
         String method;
 
         @Option(names = "--sparsity", defaultValue = "0.9",
-                description = "Fraction of weights (magnitude) or hidden neurons (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
+                description = "Fraction of weights (magnitude) or hidden neurons / conv channels (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
         double sparsity;
 
         @Option(names = "--quality", description = "Magnitude only: zero |w| < QUALITY x std(W) per layer (Han et al.) instead of --sparsity.")
@@ -209,6 +217,9 @@ final class CompressCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Report HTML. Default: <output>.compress.html.")
+        Path report;
+
         @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
         int latencyRuns;
 
@@ -220,6 +231,7 @@ final class CompressCommand {
             common.output = output;
             common.dataset = dataset;
             common.json = json;
+            common.report = report;
             common.latencyRuns = latencyRuns;
             String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
             return common.run((engine, model) -> {
@@ -255,6 +267,9 @@ final class CompressCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Report HTML. Default: <output>.compress.html.")
+        Path report;
+
         @Option(names = "--latency-runs", defaultValue = "100", description = "Timed batch-1 calls per candidate. Default: ${DEFAULT-VALUE}.")
         int latencyRuns;
 
@@ -274,7 +289,8 @@ final class CompressCommand {
                     LabeledData eval = ModelData.load(dataset.equals("mnist") ? "mnist:test" : dataset, input, MnistFetcher.defaultDir());
                     LabeledData cal = ModelData.load(calibration, input, MnistFetcher.defaultDir());
                     AutoReport r = new AutoCompressor(engine).run(model, output, eval, cal,
-                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json));
+                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json),
+                            Optional.ofNullable(report));
                     System.out.printf(Locale.ROOT, "original: accuracy %.4f, %,d bytes, p50 %.4f ms%n", r.original().accuracy(),
                             r.original().sizeBytes(), r.original().p50Ms());
                     for (Candidate c : r.candidates()) {

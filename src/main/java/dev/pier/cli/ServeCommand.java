@@ -90,7 +90,7 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> loadModels = new ArrayList<>();
 
     @Option(names = "--auth-token-file", paramLabel = "FILE",
-            description = "Require 'Authorization: Bearer <token>' (token = first line of FILE) on every call except health checks.")
+            description = "Require 'Authorization: Bearer <token>' (token = first line of FILE) on every call except health checks and the dashboard's page and static files (its data still needs the token).")
     Path authTokenFile;
 
     @Option(names = "--admin-token-file", paramLabel = "FILE",

@@ -3,6 +3,7 @@ package dev.pier.compress;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.api.InvalidInputException;
+import dev.pier.compress.report.CompressionHtml;
 import dev.pier.data.LabeledData;
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.evaluate.EvaluationReport;
@@ -22,7 +23,7 @@ import java.util.Optional;
 /**
  * Runs one compression end to end: reads the input model (never modified), applies the strategy, checks that
  * ONNX Runtime loads the result, writes it atomically, then measures both models on the evaluation data and
- * writes the before/after report as JSON (atomically). If the strategy or the load check fails, nothing is
+ * writes the before/after report as JSON and HTML (atomically). If the strategy or the load check fails, nothing is
  * written. Thread-safe; the engine is borrowed.
  */
 public final class CompressionService {
@@ -39,17 +40,28 @@ public final class CompressionService {
      * @param output     where the compressed model goes; must differ from {@code input}
      * @param evaluation labelled data for the before/after figures
      * @param evaluate   evaluation settings (latency runs, batch size)
-     * @param json       where the report goes; empty means {@code <output>.compress.json}
+     * @param json       where the JSON report goes; empty means {@code <output>.compress.json}
+     * @param html       where the HTML report goes; empty means {@code <output>.compress.html}
      */
-    public record Request(Path input, Path output, LabeledData evaluation, EvaluateOptions evaluate, Optional<Path> json) {
+    public record Request(Path input, Path output, LabeledData evaluation, EvaluateOptions evaluate, Optional<Path> json,
+                          Optional<Path> html) {
         public Request {
-            if (input == null || output == null || evaluation == null || evaluate == null || json == null) {
-                throw new IllegalArgumentException("input, output, evaluation data, options and json are required");
+            if (input == null || output == null || evaluation == null || evaluate == null || json == null || html == null) {
+                throw new IllegalArgumentException("input, output, evaluation data, options, json and html are required");
             }
+        }
+
+        /** Reports next to the output unless {@code json} names the JSON file. */
+        public Request(Path input, Path output, LabeledData evaluation, EvaluateOptions evaluate, Optional<Path> json) {
+            this(input, output, evaluation, evaluate, json, Optional.empty());
         }
 
         public Path reportFile() {
             return json.orElseGet(() -> output.resolveSibling(output.getFileName() + ".compress.json"));
+        }
+
+        public Path htmlFile() {
+            return html.orElseGet(() -> output.resolveSibling(output.getFileName() + ".compress.html"));
         }
     }
 
@@ -72,6 +84,7 @@ public final class CompressionService {
                 request.evaluation().name(), request.evaluation().count(), before, after, result.layers(), result.details());
         try {
             OnnxModelFiles.writeAtomically(JSON.writeValueAsBytes(report), request.reportFile());
+            new CompressionHtml().write(report, request.evaluate().batchSize(), request.htmlFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialise the compression report: " + e.getMessage(), e);
         }

@@ -83,7 +83,7 @@ public record WeightedOp(int index, NodeProto node, TensorProto weight, boolean 
         return out;
     }
 
-    static long intAttr(NodeProto n, String name, long dflt) {
+    public static long intAttr(NodeProto n, String name, long dflt) {
         for (AttributeProto a : n.getAttributeList()) {
             if (a.getName().equals(name)) {
                 return a.getI();

@@ -1,5 +1,6 @@
 package dev.pier.security;
 
+import dev.pier.monitor.dashboard.DashboardRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -34,7 +35,9 @@ public final class BearerAuthHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         String path = request.path();
-        Optional<byte[]> required = OPEN.contains(path) ? Optional.empty()
+        // the dashboard's page shell and static files hold no data (its API routes do and stay protected);
+        // matched exactly, so no "/dashboard/assets/../" path can reach anything else
+        Optional<byte[]> required = OPEN.contains(path) || DashboardRoutes.OPEN_PATHS.contains(path) ? Optional.empty()
                 : path.startsWith("/v2/repository") ? admin : inference;
         if (required.isEmpty() || matches(request.getHeader("authorization"), required.get())) {
             next.handle(request);

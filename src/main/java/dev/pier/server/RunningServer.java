@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 import dev.pier.api.InferenceService;
 import dev.pier.monitor.InferenceTap;
 import dev.pier.monitor.MonitoringService;
+import dev.pier.monitor.dashboard.DashboardOptions;
+import dev.pier.monitor.dashboard.DashboardRoutes;
+import dev.pier.monitor.dashboard.DashboardSampler;
 import dev.pier.monitor.drift.DriftMonitor;
 import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.drift.ProfileLocator;
@@ -61,10 +64,15 @@ public final class RunningServer implements AutoCloseable {
     private final Thread shutdownHook;
     private final RepositoryPoller poller;   // null unless --model-control poll
     private final DriftMonitor drift;        // null when drift detection is off
+    private final DashboardSampler dashboardSampler;
+    private final DashboardRoutes dashboard;
     private final PredictionMonitoring predictions;
 
     private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller, ServingMetrics metrics, DriftMonitor drift, PredictionMonitoring predictions) {
+                          RepositoryPoller poller, ServingMetrics metrics, DriftMonitor drift,
+                          DashboardSampler dashboardSampler, DashboardRoutes dashboard, PredictionMonitoring predictions) {
+        this.dashboardSampler = dashboardSampler;
+        this.dashboard = dashboard;
         this.poller = poller;
         this.drift = drift;
         this.predictions = predictions;
@@ -131,6 +139,8 @@ public final class RunningServer implements AutoCloseable {
         }
         DriftMonitor drift = driftOptions.enabled()
                 ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null;
+        DashboardSampler dashboardSampler = DashboardSampler.start(core, metrics.registry(), DashboardOptions.defaults());
+        DashboardRoutes dashboard = new DashboardRoutes(dashboardSampler);
         PredictionMonitoring predictions = null;
         try {
             Drain drain = new Drain();
@@ -147,14 +157,18 @@ public final class RunningServer implements AutoCloseable {
                     router -> {
                         new LabelRoutes(core).mount(router);
                         mounted.mount(router);
+                        dashboard.mount(router);
                         if (explicit != null) {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, drift, predictions);
+            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, drift, dashboardSampler, dashboard,
+                    predictions);
         } catch (RuntimeException e) {
+            dashboard.close();
+            dashboardSampler.close();
             if (predictions != null) {
                 predictions.close();
             }
@@ -184,6 +198,11 @@ public final class RunningServer implements AutoCloseable {
         return core;
     }
 
+    /** The server's metrics (and through them its Micrometer registry). */
+    public ServingMetrics metrics() {
+        return metrics;
+    }
+
     public int httpPort() {
         return server.httpPort();
     }
@@ -201,6 +220,7 @@ public final class RunningServer implements AutoCloseable {
             }
         }
         out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) on http://127.0.0.1:" + httpPort());
+        out.println("pier: dashboard on http://127.0.0.1:" + httpPort() + "/dashboard");
         out.println("pier: gRPC (inference.GRPCInferenceService, grpc.health.v1.Health) on 127.0.0.1:" + grpcPort());
         out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");
         out.flush();
@@ -239,6 +259,7 @@ public final class RunningServer implements AutoCloseable {
         try {
             Thread.sleep(Math.min(drainWindow.toMillis(), shutdown.grace().toMillis()));
             drain.advance(Drain.Phase.REFUSING);
+            dashboard.close();   // open event streams count as requests in flight: end them, or they hold the drain
             // linger briefly even when idle, so clients still sending get a clean 503 (and their keep-alive
             // connection closed by that answer) rather than a connection closed under them
             long linger = Math.min(System.nanoTime() + REFUSE_LINGER_NANOS, deadline);
@@ -255,8 +276,10 @@ public final class RunningServer implements AutoCloseable {
         if (poller != null) {
             poller.close();
         }
+        dashboard.close();   // idempotent; here too in case the sleep above was interrupted
         server.close();
         predictions.close();   // after the ports: nothing more is logged; flushes what is queued
+        dashboardSampler.close();
         if (drift != null) {
             drift.close();
         }

@@ -22,6 +22,9 @@ final class DelayedV2Server implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     final AtomicInteger received = new AtomicInteger();
+    /** The body of the latest POST, and its path. */
+    final java.util.concurrent.atomic.AtomicReference<byte[]> lastBody = new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicReference<String> lastPath = new java.util.concurrent.atomic.AtomicReference<>();
 
     DelayedV2Server(long delayMs, int stallAt, long stallMs, int status, boolean serial) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
@@ -29,7 +32,11 @@ final class DelayedV2Server implements AutoCloseable {
         java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock(true);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestMethod().equals("POST")) {
+                lastBody.set(body);
+                lastPath.set(exchange.getRequestURI().getRawPath());
+            }
             if (serial) {
                 lock.lock();
             }

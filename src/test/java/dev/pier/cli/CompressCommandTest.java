@@ -27,6 +27,27 @@ class CompressCommandTest {
     }
 
     @Test
+    void qoperatorEntropyAndFp16ThroughTheCliWithAnHtmlReport() {
+        Path input = TestModels.trainedMlp();
+        Path q = dir.resolve("m.qop.onnx");
+        Path html = dir.resolve("report.html");
+        assertThat(PierCli.execute("compress", "quantize", "--model", input.toString(), "--mode", "static",
+                "--method", "entropy", "--format", "qoperator", "--calibration", "mnist:train:200",
+                "--dataset", "mnist:test:200", "--latency-runs", "5", "--report", html.toString(),
+                "--output", q.toString())).isZero();
+        assertThat(TestModels.ops(q)).contains("QLinearMatMul");
+        assertThat(html).isRegularFile();
+        Path h = dir.resolve("m.fp16.onnx");
+        assertThat(PierCli.execute("compress", "quantize", "--model", input.toString(), "--mode", "fp16",
+                "--dataset", "mnist:test:200", "--latency-runs", "5", "--output", h.toString())).isZero();
+        assertThat(TestModels.ops(h)).contains("Cast");
+        assertThat(dir.resolve("m.fp16.onnx.compress.html")).isRegularFile();
+        assertThat(PierCli.execute("compress", "quantize", "--model", input.toString(), "--format", "qlinear",
+                "--output", dir.resolve("y.onnx").toString())).isNotZero();
+        assertThat(Files.exists(dir.resolve("y.onnx"))).isFalse();
+    }
+
+    @Test
     void badOptionsFailAndWriteNothing() {
         Path input = TestModels.trainedMlp();
         Path out = dir.resolve("x.onnx");

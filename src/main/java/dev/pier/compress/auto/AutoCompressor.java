@@ -30,7 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Tries a fixed menu of variants (dynamic and static int8, per tensor and per channel; magnitude pruning at
+ * Tries a fixed menu of variants (dynamic and static int8, per tensor and per channel, QDQ and QOperator with
+ * entropy calibration; magnitude pruning at
  * 50/70/90%; structured pruning at 25/50%), measures each on the evaluation data, and copies the best by the
  * objective among those within the accuracy budget to the output. A variant the model does not support is
  * listed with its error. When none is within budget, nothing is written and the error lists every candidate.
@@ -47,12 +48,21 @@ public final class AutoCompressor {
 
     public AutoReport run(Path input, Path output, LabeledData evaluation, LabeledData calibration,
                           EvaluateOptions evaluate, AutoOptions options, Optional<Path> json) {
+        return run(input, output, evaluation, calibration, evaluate, options, json, Optional.empty());
+    }
+
+    /** As above, with the HTML report's path ({@code <output>.compress.html} when empty). */
+    public AutoReport run(Path input, Path output, LabeledData evaluation, LabeledData calibration,
+                          EvaluateOptions evaluate, AutoOptions options, Optional<Path> json, Optional<Path> html) {
         Map<String, CompressionStrategy> menu = new LinkedHashMap<>();
         menu.put("quantize-dynamic", new DynamicQuantizer(false));
         menu.put("quantize-dynamic per-channel", new DynamicQuantizer(true));
         menu.put("quantize-static minmax", new StaticQuantizer(engine, calibration, QuantizeOptions.defaults()));
         menu.put("quantize-static minmax per-channel", new StaticQuantizer(engine, calibration,
                 new QuantizeOptions(QuantizeOptions.Mode.STATIC, QuantizeOptions.Method.MINMAX, 99.99, true)));
+        menu.put("quantize-static entropy per-channel qoperator", new StaticQuantizer(engine, calibration,
+                new QuantizeOptions(QuantizeOptions.Mode.STATIC, QuantizeOptions.Method.ENTROPY, 99.99, true,
+                        QuantizeOptions.Format.QOPERATOR)));
         for (double s : new double[] {0.5, 0.7, 0.9}) {
             menu.put("prune-magnitude " + s, new MagnitudePruner(PruneOptions.magnitude(s)));
         }
@@ -95,6 +105,8 @@ public final class AutoCompressor {
                     options.objective().name().toLowerCase(java.util.Locale.ROOT), original, candidates, best.get().name());
             OnnxModelFiles.writeAtomically(JSON.writeValueAsBytes(report),
                     json.orElseGet(() -> output.resolveSibling(output.getFileName() + ".compress.json")));
+            new dev.pier.compress.report.CompressionHtml().write(report, evaluate.batchSize(),
+                    html.orElseGet(() -> output.resolveSibling(output.getFileName() + ".compress.html")));
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException("automatic compression failed: " + e.getMessage(), e);

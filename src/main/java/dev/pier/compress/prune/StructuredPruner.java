@@ -8,7 +8,6 @@ import dev.pier.compress.WeightedOp;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxTensors;
 import dev.pier.onnx.proto.GraphProto;
-import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.TensorProto;
 
 import java.util.ArrayList;
@@ -18,21 +17,25 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Structured pruning of MLPs: in every hidden dense layer (MatMul/Gemm whose output reaches the next dense
- * layer through elementwise ops and bias Adds), removes the {@code ceil(sparsity × n)} neurons with the lowest
- * importance {@code s_i = Σ_j w_ij²} over their outgoing weights, deleting the layer's output column, its bias
- * entry and the next layer's input row. The layers physically shrink, so the model is smaller and faster.
- * A neuron whose outgoing weights are all zero has importance 0 and its removal leaves outputs unchanged.
- * Ops between layers that are not elementwise are named in an error. Immutable.
+ * Structured pruning: removes whole hidden neurons of dense layers and whole output channels of Conv layers,
+ * so the layers physically shrink and the model gets smaller and faster.
+ * <ul>
+ * <li>Dense (MatMul/Gemm) layer whose neurons reach the next dense layer: the {@code ceil(sparsity × n)}
+ * neurons with the lowest {@code s_i = Σ_j w_ij²} over their outgoing weights go, with their weight column,
+ * bias entry and the next layer's input row.</li>
+ * <li>Conv layer whose channels reach the next Conv, or a dense layer after Flatten: the channels with the
+ * lowest {@code s_i = Σ_j w_ij²} over the filter's own weights go, with their bias, the entries of any
+ * BatchNormalization or bias Add in between, and the next layer's input channels (for a dense layer after
+ * Flatten, the block of {@code H·W} rows each channel flattens to).</li>
+ * </ul>
+ * A neuron or channel whose output is always zero (zero weights and bias, and nothing downstream that shifts
+ * zero) has importance 0 and its removal leaves outputs unchanged. The path between two layers may hold only
+ * elementwise ops, bias Adds, BatchNormalization, channel-wise pooling and (after a Conv) Flatten; anything
+ * else, grouped convolutions and shared weights are named in an error and nothing is written. Immutable.
  */
 public final class StructuredPruner implements CompressionStrategy {
-    /** Ops that act on each neuron separately, so removing a neuron commutes with them. */
-    static final Set<String> ELEMENTWISE = Set.of("Relu", "LeakyRelu", "Tanh", "Sigmoid", "Elu", "Selu", "Softplus",
-            "Identity", "Dropout", "HardSigmoid", "Gelu");
-
     private final PruneOptions options;
 
     public StructuredPruner(PruneOptions options) {
@@ -44,131 +47,111 @@ public final class StructuredPruner implements CompressionStrategy {
         return "prune-structured";
     }
 
-    /** A weight in its current (possibly already shrunk) form. */
-    private record Matrix(long[] dims, float[] values) {
-    }
-
     @Override
     public Compressed apply(OnnxModel model) {
         GraphProto g = model.proto().getGraph();
-        List<WeightedOp> dense = WeightedOp.find(g).stream().filter(WeightedOp::isDense).toList();
-        if (dense.size() < 2) {
+        List<WeightedOp> layers = WeightedOp.find(g);
+        if (layers.size() < 2) {
             throw WeightedOp.nothingToCompress(g, "structured pruning of " + model.file()
-                    + " (needs at least two dense layers)");
+                    + " (needs at least two Conv or dense layers)");
         }
         Map<String, WeightedOp> byInput = new HashMap<>();
-        dense.forEach(op -> byInput.put(op.node().getInput(0), op));
-        Map<String, Matrix> current = new LinkedHashMap<>();
-        List<Compressed.LayerChange> changes = new ArrayList<>();
+        layers.forEach(op -> byInput.put(op.node().getInput(0), op));
+        Map<String, PruneTensor> current = new LinkedHashMap<>();
+        Map<String, String> notes = new HashMap<>();
         Map<String, List<Long>> originalDims = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             originalDims.put(t.getName(), t.getDimsList());
         }
-        for (int k = 0; k < dense.size(); k++) {
-            WeightedOp layer = dense.get(k);
-            List<String> biasAdds = new ArrayList<>();
-            WeightedOp next = follow(g, layer, byInput, biasAdds, k == dense.size() - 1);
-            if (next == null) {
+        for (int k = 0; k < layers.size(); k++) {
+            WeightedOp layer = layers.get(k);
+            LayerPath path = LayerPath.follow(g, layer, byInput, k == layers.size() - 1);
+            if (path == null) {
                 continue;
             }
+            WeightedOp next = path.next();
             for (WeightedOp op : List.of(layer, next)) {
                 if (GraphRewrite.consumers(g, op.weight().getName()) != 1) {
                     throw new InvalidInputException("structured pruning: weight '" + op.weight().getName()
                             + "' is shared by several nodes; removing neurons from one would break the others");
                 }
+                if (!op.isDense() && WeightedOp.intAttr(op.node(), "group", 1) != 1) {
+                    throw new InvalidInputException("structured pruning does not support grouped Conv (node '"
+                            + op.label() + "', group " + WeightedOp.intAttr(op.node(), "group", 1) + "); expected group=1");
+                }
             }
-            Matrix w = matrix(model, current, layer.weight().getName());
-            Matrix w2 = matrix(model, current, next.weight().getName());
-            int n = layer.transposed() ? (int) w.dims()[0] : (int) w.dims()[1];
+            PruneTensor w = tensor(model, current, layer.weight().getName());
+            PruneTensor w2 = tensor(model, current, next.weight().getName());
+            int outAxis = layer.isDense() ? (layer.transposed() ? 0 : 1) : 0;
+            int n = (int) w.dims()[outAxis];
             int remove = Math.min(n - 1, (int) Math.ceil(options.sparsity() * n));
-            int[] keep = keep(w2, next.transposed(), n, remove);
-            current.put(layer.weight().getName(), select(w, layer.transposed() ? 0 : 1, keep));
-            current.put(next.weight().getName(), select(w2, next.transposed() ? 1 : 0, keep));
-            List<String> biases = new ArrayList<>(biasAdds);
+            double[] score = layer.isDense()
+                    ? w2.sumSquares(next.transposed() ? 1 : 0, n, 1) // outgoing weights of each neuron
+                    : w.sumSquares(0, n, 1); // the filter's own weights
+            int[] keep = keep(score, remove);
+            current.put(layer.weight().getName(), w.select(outAxis, keep, 1));
+            if (next.isDense()) {
+                int inAxis = next.transposed() ? 1 : 0;
+                long rows = w2.dims()[inAxis];
+                if (rows % n != 0) {
+                    throw new InvalidInputException("structured pruning: layer '" + next.label() + "' reads " + rows
+                            + " features from the " + n + " channels of '" + layer.label() + "'; expected a multiple of " + n);
+                }
+                current.put(next.weight().getName(), w2.select(inAxis, keep, (int) (rows / n)));
+            } else {
+                current.put(next.weight().getName(), w2.select(1, keep, 1));
+            }
+            List<String> perChannel = new ArrayList<>(path.channelParams());
             if (layer.bias() != null) {
-                biases.add(layer.bias());
+                perChannel.add(layer.bias());
             }
-            for (String b : biases) {
-                Matrix bias = matrix(model, current, b);
-                current.put(b, select(bias, bias.dims().length - 1, keep));
+            for (String b : perChannel) {
+                PruneTensor t = tensor(model, current, b);
+                int axis = channelAxis(t, layer.isDense(), n, b);
+                current.put(b, t.select(axis, keep, 1));
             }
-            changes.add(new Compressed.LayerChange(layer.label(), layer.weight().getName(),
-                    originalDims.get(layer.weight().getName()), List.of(), 0, 0,
-                    "kept " + keep.length + " of " + n + " neurons"));
+            notes.put(layer.weight().getName(), "kept " + keep.length + " of " + n + (layer.isDense() ? " neurons" : " channels"));
         }
-        if (changes.isEmpty()) {
-            throw WeightedOp.nothingToCompress(g, "structured pruning of " + model.file() + " (no hidden dense layer)");
+        if (notes.isEmpty()) {
+            throw WeightedOp.nothingToCompress(g, "structured pruning of " + model.file() + " (no hidden layer feeds another)");
         }
         GraphRewrite rw = new GraphRewrite(model.proto()).clearValueInfo();
-        current.forEach((name, m) -> rw.initializer(OnnxTensors.floats(name, m.dims(), m.values())));
+        current.forEach((name, t) -> rw.initializer(OnnxTensors.floats(name, t.dims(), t.values())));
         List<Compressed.LayerChange> done = new ArrayList<>();
-        for (WeightedOp op : dense) {
-            Matrix m = current.get(op.weight().getName());
-            if (m == null) {
+        for (WeightedOp op : layers) {
+            PruneTensor t = current.get(op.weight().getName());
+            if (t == null) {
                 continue;
             }
-            long nz = MagnitudePruner.nonZero(m.values());
-            long before = originalDims.get(op.weight().getName()).stream().reduce(1L, Math::multiplyExact);
-            String note = changes.stream().filter(c -> c.weight().equals(op.weight().getName())).map(Compressed.LayerChange::note)
-                    .findFirst().orElse("inputs shrunk");
-            done.add(new Compressed.LayerChange(op.label(), op.weight().getName(), originalDims.get(op.weight().getName()),
-                    Arrays.stream(m.dims()).boxed().toList(), nz, 1 - nz / (double) before, note));
+            long nz = MagnitudePruner.nonZero(t.values());
+            List<Long> dims = originalDims.get(op.weight().getName());
+            long before = dims.stream().reduce(1L, Math::multiplyExact);
+            done.add(new Compressed.LayerChange(op.label(), op.weight().getName(), dims,
+                    Arrays.stream(t.dims()).boxed().toList(), nz, 1 - nz / (double) before,
+                    notes.getOrDefault(op.weight().getName(), "inputs shrunk")));
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", "structured");
         details.put("sparsity", options.sparsity());
-        details.put("importance", "sum of squared outgoing weights");
+        details.put("importance", "dense: sum of squared outgoing weights; conv: sum of squared filter weights");
         return new Compressed(rw.build(), done, details);
     }
 
-    /** The dense layer fed by {@code layer}'s neurons, or null when {@code layer} is the output layer. */
-    private static WeightedOp follow(GraphProto g, WeightedOp layer, Map<String, WeightedOp> byInput, List<String> biasAdds,
-                                     boolean last) {
-        Set<String> inits = new java.util.HashSet<>();
-        g.getInitializerList().forEach(i -> inits.add(i.getName()));
-        Set<String> graphOutputs = new java.util.HashSet<>();
-        g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
-        String t = layer.node().getOutput(0);
-        while (!byInput.containsKey(t)) {
-            String tensor = t;
-            List<NodeProto> readers = g.getNodeList().stream().filter(n -> n.getInputList().contains(tensor)).toList();
-            if (graphOutputs.contains(t) || readers.isEmpty()) {
-                return null;
-            }
-            NodeProto r = readers.get(0);
-            boolean biasAdd = r.getOpType().equals("Add") && r.getInputCount() == 2 && inits.contains(other(r, t));
-            if (readers.size() != 1 || !ELEMENTWISE.contains(r.getOpType()) && !biasAdd) {
-                if (last) {
-                    return null;
-                }
-                throw new InvalidInputException("structured pruning cannot follow the neurons of layer '" + layer.label()
-                        + "' through op " + r.getOpType() + " (node '" + r.getName() + "'" + (readers.size() != 1
-                        ? ", one of " + readers.size() + " readers" : "") + "); supported between dense layers: "
-                        + new java.util.TreeSet<>(ELEMENTWISE) + " and Add of a bias initializer");
-            }
-            if (biasAdd) {
-                biasAdds.add(other(r, t));
-            }
-            t = r.getOutput(0);
+    /** The axis of a per-channel parameter (bias, BatchNorm, bias Add) that indexes the {@code n} channels. */
+    private static int channelAxis(PruneTensor t, boolean dense, int n, String name) {
+        int rank = t.dims().length;
+        // dense features are the last axis; conv channels are axis 1 of NCHW, i.e. third from the right
+        int axis = dense || rank == 1 ? rank - 1 : rank - 3;
+        if (axis < 0 || t.dims()[axis] != n) {
+            throw new InvalidInputException("structured pruning: parameter '" + name + "' has shape " + Arrays.toString(t.dims())
+                    + "; expected " + n + " entries along the channel axis");
         }
-        return byInput.get(t);
+        return axis;
     }
 
-    private static String other(NodeProto add, String t) {
-        return add.getInput(0).equals(t) ? add.getInput(1) : add.getInput(0);
-    }
-
-    /** Indices of the neurons kept: all but the {@code remove} with the smallest outgoing squared weight sum. */
-    private static int[] keep(Matrix next, boolean transposed, int n, int remove) {
-        double[] score = new double[n];
-        long rows = next.dims()[0];
-        long cols = next.dims()[1];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                float v = next.values()[(int) (r * cols + c)];
-                score[transposed ? c : r] += (double) v * v;
-            }
-        }
+    /** Indices kept: all but the {@code remove} with the smallest score (ties: lower index goes first). */
+    static int[] keep(double[] score, int remove) {
+        int n = score.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -181,32 +164,8 @@ public final class StructuredPruner implements CompressionStrategy {
         return java.util.stream.IntStream.range(0, n).filter(i -> !drop[i]).toArray();
     }
 
-    /** Keeps the given indices along {@code axis} of a rank-1 or rank-2 tensor. */
-    private static Matrix select(Matrix m, int axis, int[] keep) {
-        long[] dims = m.dims().clone();
-        if (dims.length == 1) {
-            float[] out = new float[keep.length];
-            for (int i = 0; i < keep.length; i++) {
-                out[i] = m.values()[keep[i]];
-            }
-            return new Matrix(new long[] {keep.length}, out);
-        }
-        int rows = (int) dims[0];
-        int cols = (int) dims[1];
-        dims[axis] = keep.length;
-        float[] out = new float[(int) (dims[0] * dims[1])];
-        for (int r = 0; r < (axis == 0 ? keep.length : rows); r++) {
-            for (int c = 0; c < (axis == 1 ? keep.length : cols); c++) {
-                int sr = axis == 0 ? keep[r] : r;
-                int sc = axis == 1 ? keep[c] : c;
-                out[(int) (r * dims[1] + c)] = m.values()[sr * cols + sc];
-            }
-        }
-        return new Matrix(dims, out);
-    }
-
-    private static Matrix matrix(OnnxModel model, Map<String, Matrix> current, String name) {
-        return current.computeIfAbsent(name, n -> new Matrix(
+    private static PruneTensor tensor(OnnxModel model, Map<String, PruneTensor> current, String name) {
+        return current.computeIfAbsent(name, n -> new PruneTensor(
                 model.initializer(n).orElseThrow().getDimsList().stream().mapToLong(Long::longValue).toArray(),
                 model.initializerFloats(n)));
     }

@@ -24,8 +24,8 @@ import java.util.Map;
 
 /**
  * Measures activation ranges: runs the float model on calibration data with the chosen intermediate tensors
- * exposed as extra graph outputs, and reduces each tensor's values to a [low, high] range (min/max, or
- * percentiles to ignore outliers). Ranges always include 0 so that zero is exactly representable (ONNX's
+ * exposed as extra graph outputs, and reduces each tensor's values to a [low, high] range (min/max, percentiles
+ * to ignore outliers, or the KL-divergence threshold of {@link EntropyThreshold}). Ranges always include 0 so that zero is exactly representable (ONNX's
  * padding and ReLU rely on it). Stateless apart from the borrowed engine; thread-safe.
  */
 final class Calibrator {
@@ -45,8 +45,14 @@ final class Calibrator {
     Map<String, Range> ranges(ModelProto model, String inputName, List<String> tensors, LabeledData data,
                               QuantizeOptions options) {
         ModelProto exposed = expose(model, tensors);
+        boolean keepAll = options.method() != QuantizeOptions.Method.MINMAX;
+        // min-max needs only running extremes; percentile and entropy need every value (kept per tensor)
         Map<String, List<float[]>> values = new LinkedHashMap<>();
-        tensors.forEach(t -> values.put(t, new ArrayList<>()));
+        Map<String, float[]> extremes = new LinkedHashMap<>();
+        tensors.forEach(t -> {
+            values.put(t, new ArrayList<>());
+            extremes.put(t, new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+        });
         Path tmp = null;
         try {
             tmp = Files.createTempFile("pier-calibrate", ".onnx");
@@ -63,7 +69,15 @@ final class Calibrator {
                     }
                     List<Tensor> out = session.run(Map.of(inputName, Tensor.ofFloats(inputName, Shape.of(dims), x)), tensors);
                     for (Tensor t : out) {
-                        values.get(t.name()).add(t.floats());
+                        float[] v = t.floats();
+                        float[] e = extremes.get(t.name());
+                        for (float f : v) {
+                            e[0] = Math.min(e[0], f);
+                            e[1] = Math.max(e[1], f);
+                        }
+                        if (keepAll) {
+                            values.get(t.name()).add(v);
+                        }
                     }
                 }
             }
@@ -79,7 +93,11 @@ final class Calibrator {
             }
         }
         Map<String, Range> ranges = new LinkedHashMap<>();
-        values.forEach((name, chunks) -> ranges.put(name, reduce(chunks, options)));
+        for (String name : tensors) {
+            float[] e = extremes.get(name);
+            ranges.put(name, keepAll ? reduce(values.get(name), options)
+                    : e[0] > e[1] ? new Range(0, 0) : new Range(Math.min(0, e[0]), Math.max(0, e[1])));
+        }
         return ranges;
     }
 
@@ -91,24 +109,25 @@ final class Calibrator {
             System.arraycopy(c, 0, all, at, c.length);
             at += c.length;
         }
-        float low;
-        float high;
-        if (options.method() == QuantizeOptions.Method.MINMAX || total == 0) {
-            low = Float.POSITIVE_INFINITY;
-            high = Float.NEGATIVE_INFINITY;
-            for (float v : all) {
-                low = Math.min(low, v);
-                high = Math.max(high, v);
-            }
-            if (total == 0) {
-                low = 0;
-                high = 0;
-            }
-        } else {
+        float low = Float.POSITIVE_INFINITY;
+        float high = Float.NEGATIVE_INFINITY;
+        for (float v : all) {
+            low = Math.min(low, v);
+            high = Math.max(high, v);
+        }
+        if (total == 0) {
+            low = 0;
+            high = 0;
+        } else if (options.method() == QuantizeOptions.Method.PERCENTILE) {
             Arrays.sort(all);
             double q = options.percentile() / 100.0;
             high = all[(int) Math.min(total - 1, Math.round(q * (total - 1)))];
             low = all[(int) Math.max(0, Math.round((1 - q) * (total - 1)))];
+        } else if (options.method() == QuantizeOptions.Method.ENTROPY) {
+            // a one-signed tensor spends all 255 uint8 steps on one side of zero, a two-signed one about half
+            float t = EntropyThreshold.threshold(all, low >= 0 || high <= 0 ? 255 : 128);
+            low = Math.max(low, -t);
+            high = Math.min(high, t);
         }
         return new Range(Math.min(0, low), Math.max(0, high));
     }

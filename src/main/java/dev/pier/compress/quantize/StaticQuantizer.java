@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Static quantization in QDQ form: each MatMul/Gemm/Conv reads its weight through
+ * Static quantization; in QOperator form see {@link QOperatorQuantizer}, by default in QDQ form: each MatMul/Gemm/Conv reads its weight through
  * {@code DequantizeLinear(int8 weight)} (symmetric, per tensor or per output channel) and its input and output
  * pass through {@code QuantizeLinear → DequantizeLinear} pairs (uint8, asymmetric) whose scales come from
  * calibration on real data. ONNX Runtime fuses these patterns into its integer kernels (QLinearMatMul,
@@ -52,6 +52,9 @@ public final class StaticQuantizer implements CompressionStrategy {
         if (opset < 13) {
             throw new InvalidInputException("static quantization needs ONNX opset >= 13 (QuantizeLinear with axis),"
                     + " but " + model.file() + " imports opset " + opset);
+        }
+        if (options.format() == QuantizeOptions.Format.QOPERATOR) {
+            return new QOperatorQuantizer(engine, calibration, options).apply(model);
         }
         List<WeightedOp> ops = WeightedOp.find(g).stream()
                 .filter(op -> GraphRewrite.consumers(g, op.weight().getName()) == 1).toList();

@@ -2,14 +2,17 @@ package dev.pier.evaluate.report;
 
 import java.util.Locale;
 
-/** Escaping and number formatting shared by the HTML and SVG writers. Pure and thread-safe. */
-final class Html {
+/**
+ * Escaping and number formatting shared by Pier's HTML and SVG writers (evaluation, compression). Pure and
+ * thread-safe.
+ */
+public final class Html {
 
     private Html() {
     }
 
     /** Escapes text for element content and double-quoted attributes. */
-    static String esc(String s) {
+    public static String esc(String s) {
         StringBuilder out = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -25,21 +28,21 @@ final class Html {
     }
 
     /** A number with fixed decimals, '.' as separator whatever the locale (SVG coordinates need it). */
-    static String num(double v, int decimals) {
+    public static String num(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    static String pct(double fraction) {
+    public static String pct(double fraction) {
         return num(fraction * 100, 2) + "%";
     }
 
     /** 1234567 → "1,234,567". */
-    static String count(long v) {
+    public static String count(long v) {
         return String.format(Locale.ROOT, "%,d", v);
     }
 
     /** Bytes in binary units: "1.2 MiB". */
-    static String bytes(long b) {
+    public static String bytes(long b) {
         if (b < 1024) {
             return b + " B";
         }
@@ -54,7 +57,7 @@ final class Html {
     }
 
     /** An sRGB colour between two, {@code t} in [0, 1]. */
-    static String mix(int from, int to, double t) {
+    public static String mix(int from, int to, double t) {
         t = Math.max(0, Math.min(1, t));
         int r = (int) Math.round(((from >> 16) & 255) + t * (((to >> 16) & 255) - ((from >> 16) & 255)));
         int g = (int) Math.round(((from >> 8) & 255) + t * (((to >> 8) & 255) - ((from >> 8) & 255)));

@@ -80,9 +80,12 @@ public final class GrpcV2Client implements AutoCloseable {
     private <Req extends Message, Resp extends Message> Future<Resp> call(String method, Req request, Resp prototype) {
         ServiceMethod<Resp, Req> m = ServiceMethod.client(SERVICE, method, GrpcMessageEncoder.encoder(),
                 GrpcMessageDecoder.decoder(prototype));
-        return client.request(server, m).compose(req -> req.send(request)).compose(resp -> resp.last()
+        // resp.last() is attached inside the send callback (on the stream's context) rather than chained
+        // from the calling thread, so the answer cannot be delivered before its handler is in place (the
+        // same race that lost HTTP answers in the bench's HttpTransport)
+        return client.request(server, m).compose(req -> req.send(request).compose(resp -> resp.last()
                 .recover(e -> Future.failedFuture(resp.status() != null && resp.status() != GrpcStatus.OK
-                        ? ErrorMapper.fromGrpc(resp.status(), resp.statusMessage()) : e)));
+                        ? ErrorMapper.fromGrpc(resp.status(), resp.statusMessage()) : e))));
     }
 
     private static <T> T await(Future<T> f) {

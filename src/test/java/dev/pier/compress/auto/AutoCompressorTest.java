@@ -30,7 +30,8 @@ class AutoCompressorTest {
         try (OrtEngine engine = new OrtEngine()) {
             AutoReport r = new AutoCompressor(engine).run(input, out, evaluation, calibration, TestModels.quickEvaluate(),
                     new AutoOptions(0.01, AutoOptions.Objective.SIZE), Optional.empty());
-            assertThat(r.candidates()).hasSize(9);
+            assertThat(r.candidates()).hasSize(10);
+            assertThat(dir.resolve("best.onnx.compress.html")).isRegularFile();
             Candidate chosen = r.candidates().stream().filter(c -> c.name().equals(r.chosen())).findFirst().orElseThrow();
             assertThat(chosen.figures().accuracy()).isGreaterThanOrEqualTo(r.original().accuracy() - 0.01);
             for (Candidate c : r.candidates()) {

@@ -1,0 +1,2 @@
+/** Self-contained HTML pages for compression reports and automatic compression searches. */
+package dev.pier.compress.report;
