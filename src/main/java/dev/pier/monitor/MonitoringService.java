@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The decorator through which every protocol reaches the models when monitoring is on: gives each request
  * an id (the client's, or a generated one; the protocols echo it in the response) and shows each successful
- * answer to the {@link InferenceTap}s. Taps run after the protocol has its answer, so a failing tap never
- * changes what the client gets. Thread-safe when the delegate and the taps are; owns neither.
+ * answer to the {@link InferenceTap}s. Taps run just before the protocol gets its answer
+ * (so feedback can name any id a client holds); a failing tap never changes what the client gets. Thread-safe when the delegate and the taps are; owns neither.
  */
 public final class MonitoringService extends ForwardingInferenceService {
     private static final Logger LOG = LoggerFactory.getLogger(MonitoringService.class);
@@ -30,17 +30,16 @@ public final class MonitoringService extends ForwardingInferenceService {
         InferRequest identified = request.id() != null && !request.id().isBlank() ? request
                 : request.withId(RequestIds.orGenerate(request.id()));
         CompletionStage<InferResponse> answer = delegate().infer(identified);
-        if (!taps.isEmpty()) {
-            // a side branch, not part of the returned stage: the protocol's own callback, registered later,
-            // runs first (CompletableFuture runs dependents last-in first), so the answer is on its way
-            // before any tap sees it
-            answer.whenComplete((response, failure) -> {
-                if (failure == null) {
-                    tell(identified, response);
-                }
-            });
+        if (taps.isEmpty()) {
+            return answer;
         }
-        return answer;
+        // taps see the answer before the protocol does: once a client holds a response, its id is known to
+        // feedback and its prediction is queued for the log. Taps only enqueue, so this costs microseconds;
+        // a tap that throws is logged and the answer goes out unchanged.
+        return answer.thenApply(response -> {
+            tell(identified, response);
+            return response;
+        });
     }
 
     private void tell(InferRequest request, InferResponse response) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.InvalidInputException;
 import dev.pier.protocol.HttpSupport;
-import dev.pier.protocol.ProtocolException;
 import dev.pier.protocol.codec.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -31,7 +30,6 @@ import java.util.List;
 public final class FeedbackRoutes {
     private static final ObjectMapper MAPPER = new ObjectMapper(Json.FACTORY);
     private static final long MAX_BODY = 4L << 20;
-    private static final long RETRY_MS = 50;
     private static final String SHAPE = "{\"id\": \"<request id>\", \"label\": <class>} or {\"id\": ..., \"labels\": [...]}"
             + " or {\"feedback\": [...]}";
 
@@ -42,10 +40,10 @@ public final class FeedbackRoutes {
     }
 
     public void mount(Router router) {
-        router.post("/v2/models/:model/feedback").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, body -> handle(ctx, body, false)));
+        router.post("/v2/models/:model/feedback").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, body -> handle(ctx, body)));
     }
 
-    private void handle(RoutingContext ctx, byte[] body, boolean retried) {
+    private void handle(RoutingContext ctx, byte[] body) {
         try {
             String model = ctx.pathParam("model");
             JsonNode root = parse(body);
@@ -65,15 +63,6 @@ public final class FeedbackRoutes {
                     write(g, results.getFirst(), root.has("labels"));
                 }
             }));
-        } catch (ProtocolException e) {
-            if (e.httpStatus() == 404 && !retried) {
-                // the response reaches the client before the serving worker has remembered its prediction
-                // (taps run after the answer is on its way), so a very quick client can outrun it: look again
-                // once, shortly, without holding the event loop
-                ctx.vertx().setTimer(RETRY_MS, t -> handle(ctx, body, true));
-                return;
-            }
-            HttpSupport.error(ctx, e);
         } catch (RuntimeException e) {
             HttpSupport.error(ctx, e);
         }
