@@ -36,10 +36,19 @@ public final class MonitoringService extends ForwardingInferenceService {
         // taps see the answer before the protocol does: once a client holds a response, its id is known to
         // feedback and its prediction is queued for the log. Taps only enqueue, so this costs microseconds;
         // a tap that throws is logged and the answer goes out unchanged.
-        return answer.thenApply(response -> {
+        java.util.concurrent.CompletableFuture<InferResponse> source = answer.toCompletableFuture();
+        java.util.concurrent.CompletableFuture<InferResponse> shown = source.thenApply(response -> {
             tell(identified, response);
             return response;
         });
+        // a protocol cancels the stage it holds when its client hangs up; pass that on, so the serving core
+        // still takes the abandoned request out of its queue instead of running it
+        shown.whenComplete((response, failure) -> {
+            if (shown.isCancelled()) {
+                source.cancel(false);
+            }
+        });
+        return shown;
     }
 
     private void tell(InferRequest request, InferResponse response) {
