@@ -11,7 +11,9 @@ import dev.pier.compress.auto.Candidate;
 import dev.pier.compress.distill.DistillOptions;
 import dev.pier.compress.distill.Distiller;
 import dev.pier.compress.prune.MagnitudePruner;
+import dev.pier.compress.prune.IterativePruning;
 import dev.pier.compress.prune.MaskedRetraining;
+import dev.pier.compress.prune.PruneSchedule;
 import dev.pier.compress.prune.PruneOptions;
 import dev.pier.compress.prune.StructuredPruner;
 import dev.pier.compress.quantize.DynamicQuantizer;
@@ -161,10 +163,42 @@ final class CompressCommand {
                 description = "Retraining learning rate (Adam); Han et al. use a tenth of the original rate. Default: ${DEFAULT-VALUE}.")
         float retrainLr;
 
+        @Option(names = "--layer-sparsity", paramLabel = "POSITION=SPARSITY", split = ",",
+                description = "Magnitude only: a layer's own sparsity, by 1-based position among MatMul/Gemm/Conv weights,"
+                        + " e.g. 3=0.74 (repeatable or comma-separated).")
+        java.util.Map<Integer, Double> layerSparsity;
+
+        @Option(names = "--schedule", defaultValue = "oneshot", paramLabel = "oneshot|iterative",
+                description = "iterative: --steps cycles of prune -> retrain (--retrain-epochs each), sparsity rising on a"
+                        + " cubic schedule (Zhu & Gupta 2017). Default: ${DEFAULT-VALUE}.")
+        String schedule;
+
+        @Option(names = "--steps", defaultValue = "5", description = "Cycles of the iterative schedule. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--ramp", defaultValue = "cubic", paramLabel = "cubic|linear",
+                description = "How sparsity rises over the iterative steps. Default: ${DEFAULT-VALUE}.")
+        String ramp;
+
         @Override
         public Integer call() {
-            PruneOptions options = new PruneOptions(parse(PruneOptions.Method.class, method, "--method"), sparsity, quality);
+            PruneOptions options = new PruneOptions(parse(PruneOptions.Method.class, method, "--method"), sparsity, quality,
+                    layerSparsity);
+            boolean iterative = switch (schedule.trim().toLowerCase(Locale.ROOT)) {
+                case "oneshot", "one-shot" -> false;
+                case "iterative" -> true;
+                default -> throw new IllegalArgumentException("--schedule '" + schedule + "' is not one of [oneshot, iterative]");
+            };
+            PruneSchedule plan = iterative ? new PruneSchedule(parse(PruneSchedule.Kind.class, ramp, "--ramp"), steps) : null;
+            if (iterative) {
+                // checked before any data is loaded, so a bad combination fails at once
+                new IterativePruning(options, plan, null, retrainEpochs, retrainLr, 42, line -> { });
+            }
             return common.run((engine, model) -> {
+                if (iterative) {
+                    return new IterativePruning(options, plan, strategyData(retrainData, model, "retraining"), retrainEpochs,
+                            retrainLr, 42, line -> System.err.println(line));
+                }
                 CompressionStrategy pruner = options.method() == PruneOptions.Method.MAGNITUDE
                         ? new MagnitudePruner(options) : new StructuredPruner(options);
                 if (retrainEpochs <= 0) {

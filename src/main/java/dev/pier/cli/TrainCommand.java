@@ -60,6 +60,9 @@ public final class TrainCommand implements Callable<Integer> {
     Path checkpointDir;
     @Option(names = "--resume", description = "continue from the last checkpoint")
     boolean resume;
+    @Option(names = "--jitter", defaultValue = "0", paramLabel = "PIXELS",
+            description = "augmentation: random translation of each training image by up to PIXELS in x and y, 0 = off (default: ${DEFAULT-VALUE})")
+    int jitter;
     @Option(names = "--data-dir", description = "folder of MNIST IDX files (default: $PIER_DATA_DIR or ~/.cache/pier/mnist; fetched if missing)")
     Path dataDir;
     @Option(names = "--label-column", description = "CSV label column, name or 0-based index (default: last)")
@@ -82,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)
                 .schedule(choice(TrainOptions.Schedule.class, "--schedule", schedule)).stepEpochs(stepEpochs)
                 .stepGamma(stepGamma).validationSplit(validationSplit).patience(patience).seed(seed).output(output)
-                .logFile(log).checkpointDir(checkpointDir).resume(resume).build();
+                .logFile(log).checkpointDir(checkpointDir).resume(resume).jitter(jitter).build();
         int w = 0;
         int h = 0;
         if (imageSize != null) {

@@ -26,11 +26,15 @@ import java.nio.file.Path;
  * @param logFile         the training log JSON; null (default) means {@code <output stem>.train.json}
  * @param checkpointDir   per-epoch checkpoints; null (default) means {@code <output>.checkpoints}
  * @param resume          continue from the last checkpoint in {@code checkpointDir}; default false
+ * @param jitter          augmentation: shift each training image by a random whole number of pixels in
+ *                        {@code [-jitter, jitter]} along each axis (zero fill), drawn afresh every epoch
+ *                        (Hinton et al. 2015 use 2); needs image examples ({@code [C,H,W]} or a square
+ *                        flat vector); 0 (default) disables it
  */
 public record TrainOptions(String architecture, OptimizerKind optimizer, float learningRate, float momentum,
                            boolean nesterov, float weightDecay, Schedule schedule, int stepEpochs, float stepGamma,
                            int batchSize, int epochs, double validationSplit, int patience, long seed,
-                           Path output, Path logFile, Path checkpointDir, boolean resume) {
+                           Path output, Path logFile, Path checkpointDir, boolean resume, int jitter) {
 
     public enum OptimizerKind { ADAM, SGD }
 
@@ -47,11 +51,12 @@ public record TrainOptions(String architecture, OptimizerKind optimizer, float l
         check(validationSplit >= 0 && validationSplit < 1, "validation split must be in [0, 1), got " + validationSplit);
         check(patience >= 0, "patience must be >= 0, got " + patience);
         check(output != null, "an output path is required");
+        check(jitter >= 0, "jitter must be >= 0 pixels, got " + jitter);
     }
 
     public static TrainOptions defaults() {
         return new TrainOptions("mlp:128", OptimizerKind.ADAM, 0.001f, 0.9f, false, 0f, Schedule.CONSTANT, 3, 0.1f,
-                32, 10, 0.2, 0, 42L, Path.of("model.onnx"), null, null, false);
+                32, 10, 0.2, 0, 42L, Path.of("model.onnx"), null, null, false, 0);
     }
 
     /** The log path, defaulted from the output. */
@@ -86,7 +91,7 @@ public record TrainOptions(String architecture, OptimizerKind optimizer, float l
         private float learningRate, momentum, weightDecay, stepGamma;
         private boolean nesterov, resume;
         private Schedule schedule;
-        private int stepEpochs, batchSize, epochs, patience;
+        private int stepEpochs, batchSize, epochs, patience, jitter;
         private double validationSplit;
         private long seed;
         private Path output, logFile, checkpointDir;
@@ -96,7 +101,7 @@ public record TrainOptions(String architecture, OptimizerKind optimizer, float l
             momentum = o.momentum; nesterov = o.nesterov; weightDecay = o.weightDecay; schedule = o.schedule;
             stepEpochs = o.stepEpochs; stepGamma = o.stepGamma; batchSize = o.batchSize; epochs = o.epochs;
             validationSplit = o.validationSplit; patience = o.patience; seed = o.seed; output = o.output;
-            logFile = o.logFile; checkpointDir = o.checkpointDir; resume = o.resume;
+            logFile = o.logFile; checkpointDir = o.checkpointDir; resume = o.resume; jitter = o.jitter;
         }
 
         public Builder architecture(String v) { architecture = v; return this; }
@@ -117,11 +122,12 @@ public record TrainOptions(String architecture, OptimizerKind optimizer, float l
         public Builder logFile(Path v) { logFile = v; return this; }
         public Builder checkpointDir(Path v) { checkpointDir = v; return this; }
         public Builder resume(boolean v) { resume = v; return this; }
+        public Builder jitter(int v) { jitter = v; return this; }
 
         public TrainOptions build() {
             return new TrainOptions(architecture, optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
                     stepEpochs, stepGamma, batchSize, epochs, validationSplit, patience, seed, output, logFile,
-                    checkpointDir, resume);
+                    checkpointDir, resume, jitter);
         }
     }
 }

@@ -102,6 +102,8 @@ final class TrainingLoop {
         long t0 = System.nanoTime();
         DjlEngines.seed(options.seed() + epoch); // dropout masks depend on (seed, epoch) only, also after a resume
         int[] order = split.shuffled(options.seed(), epoch);
+        Jitter jitter = options.jitter() > 0 ? Jitter.forShape(options.jitter(), data.exampleShape()) : null;
+        java.util.Random shifts = new java.util.Random(options.seed() * 7_919L + epoch); // same shifts after a resume
         listener.onEpochStart(epoch, options.epochs(), steps);
         double lossSum = 0;
         long correct = 0;
@@ -112,7 +114,11 @@ final class TrainingLoop {
             int to = Math.min(order.length, from + options.batchSize());
             int n = to - from;
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray x = scope.create(DataSplit.gather(data, order, from, to), DjlNetwork.batchShape(net.exampleShape(), n));
+                float[] features = DataSplit.gather(data, order, from, to);
+                if (jitter != null) {
+                    jitter.apply(features, n, shifts);
+                }
+                NDArray x = scope.create(features, DjlNetwork.batchShape(net.exampleShape(), n));
                 NDArray y = scope.create(labels(order, from, to));
                 float[] logits;
                 try (GradientCollector gc = trainer.newGradientCollector()) {

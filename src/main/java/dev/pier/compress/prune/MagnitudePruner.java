@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * Unstructured magnitude pruning of MatMul/Gemm/Conv weights (biases are kept: they are few and pruning them
  * costs accuracy for nothing). Per layer, either the {@code ceil(sparsity × n)} smallest-magnitude weights are
- * zeroed, or (Han et al. 2015) every weight with {@code |w| < quality × std(W)}. Immutable.
+ * zeroed ({@link PruneOptions#sparsityOf} may set a layer's own target), or (Han et al. 2015) every weight with {@code |w| < quality × std(W)}. Immutable.
  */
 public final class MagnitudePruner implements CompressionStrategy {
     private final PruneOptions options;
@@ -41,20 +41,23 @@ public final class MagnitudePruner implements CompressionStrategy {
         GraphRewrite rw = new GraphRewrite(model.proto());
         List<Compressed.LayerChange> changes = new ArrayList<>();
         java.util.Set<String> done = new java.util.HashSet<>();
+        int position = 0;
         for (WeightedOp op : ops) {
             String name = op.weight().getName();
             if (!done.add(name)) {
                 continue;
             }
+            position++;
+            double target = options.sparsityOf(position);
             float[] w = model.initializerFloats(name);
-            float[] pruned = prune(w);
+            float[] pruned = prune(w, target);
             long[] dims = op.weight().getDimsList().stream().mapToLong(Long::longValue).toArray();
             rw.initializer(OnnxTensors.floats(name, dims, pruned));
             long nz = nonZero(pruned);
             changes.add(new Compressed.LayerChange(op.label(), name, op.weight().getDimsList(), op.weight().getDimsList(),
                     nz, 1 - nz / (double) w.length, options.quality() != null
                     ? String.format(java.util.Locale.ROOT, "|w| < %.3g (quality %.3g x std)", threshold(w), options.quality())
-                    : "smallest " + Math.round(options.sparsity() * 100) + "% zeroed"));
+                    : String.format(java.util.Locale.ROOT, "smallest %.1f%% zeroed", target * 100)));
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", "magnitude");
@@ -62,6 +65,9 @@ public final class MagnitudePruner implements CompressionStrategy {
             details.put("quality", options.quality());
         } else {
             details.put("sparsity", options.sparsity());
+            if (!options.layerSparsity().isEmpty()) {
+                details.put("layerSparsity", options.layerSparsity());
+            }
         }
         long total = changes.stream().mapToLong(c -> c.shapeBefore().stream().reduce(1L, Math::multiplyExact)).sum();
         long nz = changes.stream().mapToLong(Compressed.LayerChange::nonZero).sum();
@@ -71,8 +77,8 @@ public final class MagnitudePruner implements CompressionStrategy {
         return new Compressed(rw.build(), changes, details);
     }
 
-    /** The layer's weights with the pruned ones set to zero. */
-    float[] prune(float[] w) {
+    /** The layer's weights with the pruned ones set to zero ({@code sparsity} is ignored under a quality factor). */
+    float[] prune(float[] w, double sparsity) {
         float[] out = w.clone();
         if (options.quality() != null) {
             float t = threshold(w);
@@ -83,7 +89,8 @@ public final class MagnitudePruner implements CompressionStrategy {
             }
             return out;
         }
-        int k = (int) Math.ceil(options.sparsity() * w.length);
+        // the small epsilon keeps a product like 0.92 × 0.5 × 2 from rounding 1 weight above its exact target
+        int k = (int) Math.ceil(sparsity * w.length - 1e-9);
         if (k == 0) {
             return out;
         }

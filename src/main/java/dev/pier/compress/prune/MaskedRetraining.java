@@ -68,6 +68,7 @@ public final class MaskedRetraining implements CompressionStrategy {
         try {
             dir = Files.createTempDirectory("pier-retrain");
             ModelProto retrained;
+            dev.pier.train.EpochStats last;
             try (DjlNetwork net = OnnxImporter.load(pruned.model(), model.file().getFileName().toString())) {
                 List<Pair<Parameter, NDArray>> masks = new ArrayList<>();
                 for (Pair<String, Parameter> p : net.block().getParameters()) {
@@ -85,7 +86,7 @@ public final class MaskedRetraining implements CompressionStrategy {
                 TrainOptions options = TrainOptions.defaults().toBuilder().architecture(net.architecture().name())
                         .learningRate(learningRate).epochs(epochs).validationSplit(0).seed(seed)
                         .output(dir.resolve("retrained.onnx")).checkpointDir(dir.resolve("checkpoints")).build();
-                new TrainingService().fit(net, train, options, keepMasks);
+                last = new TrainingService().fit(net, train, options, keepMasks).exported();
                 masks.forEach(m -> m.getKey().getArray().muli(m.getValue()));
                 retrained = OnnxExporter.build(net);
                 masks.forEach(m -> m.getValue().close());
@@ -103,6 +104,8 @@ public final class MaskedRetraining implements CompressionStrategy {
             details.put("retrainEpochs", epochs);
             details.put("retrainLearningRate", learningRate);
             details.put("retrainData", train.name() + " (" + train.count() + " examples)");
+            details.put("retrainFinalLoss", last.trainLoss());
+            details.put("retrainFinalAccuracy", last.trainAccuracy());
             return new Compressed(retrained, layers, details);
         } catch (IOException e) {
             throw new UncheckedIOException("retraining failed: " + e.getMessage(), e);
