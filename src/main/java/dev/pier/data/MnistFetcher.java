@@ -1,5 +1,6 @@
 package dev.pier.data;
 
+import dev.pier.io.Trees;
 import dev.pier.api.UnavailableException;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -69,7 +69,7 @@ public final class MnistFetcher {
             }
             return dir;
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -99,17 +99,6 @@ public final class MnistFetcher {
         if (p.exitValue() != 0) {
             throw new UnavailableException("cannot fetch MNIST: '" + String.join(" ", command) + "' exited with "
                     + p.exitValue() + ": " + output.strip());
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pier.quickstart;
 
+import dev.pier.io.Trees;
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -56,7 +56,7 @@ public final class Quickstart {
         out.printf("pier: training %s with Adam lr %s, batch %d, %d epochs -> %s%n", trainOptions.architecture(),
                 trainOptions.learningRate(), trainOptions.batchSize(), trainOptions.epochs(), trainOptions.output());
         TrainingResult trained = new TrainingService().train(train, trainOptions, new ProgressBarListener(out, options.progress()));
-        deleteTree(work);
+        Trees.delete(work);
 
         EvaluationReport report;
         try (OrtEngine engine = new OrtEngine()) {
@@ -80,17 +80,6 @@ public final class Quickstart {
         try (Stream<Path> children = Files.list(modelDir)) {
             return children.map(p -> p.getFileName().toString()).filter(n -> n.matches("[1-9][0-9]{0,17}"))
                     .mapToLong(Long::parseLong).max().orElse(0) + 1;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

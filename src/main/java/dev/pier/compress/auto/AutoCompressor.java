@@ -1,5 +1,6 @@
 package dev.pier.compress.auto;
 
+import dev.pier.io.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.api.InvalidInputException;
@@ -111,13 +112,7 @@ public final class AutoCompressor {
         } catch (IOException e) {
             throw new UncheckedIOException("automatic compression failed: " + e.getMessage(), e);
         } finally {
-            if (dir != null) {
-                try (var walk = Files.walk(dir)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException ignored) {
-                    // temporary files only
-                }
-            }
+            Trees.deleteQuietly(dir);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pier.compress.prune;
 
+import dev.pier.io.Trees;
 import dev.pier.compress.Compressed;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.data.LabeledData;
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,18 +118,7 @@ public final class IterativePruning implements CompressionStrategy {
         } catch (IOException e) {
             throw new UncheckedIOException("iterative pruning failed: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temporary files only
+            Trees.deleteQuietly(dir);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pier.compress.prune;
 
+import dev.pier.io.Trees;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -23,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,18 +110,7 @@ public final class MaskedRetraining implements CompressionStrategy {
         } catch (IOException e) {
             throw new UncheckedIOException("retraining failed: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temporary files only
+            Trees.deleteQuietly(dir);
         }
     }
 }
