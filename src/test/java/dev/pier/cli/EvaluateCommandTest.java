@@ -8,9 +8,6 @@ import dev.pier.onnx.OnnxNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,11 +35,11 @@ class EvaluateCommandTest {
         Path model = model();
         Path json = dir.resolve("m.json");
         Path html = dir.resolve("m.html");
-        Run run = run("evaluate", "--model", model.toString(), "--dataset", "mnist:test:200", "--json", json.toString(),
+        CliRun run = CliRun.of("evaluate", "--model", model.toString(), "--dataset", "mnist:test:200", "--json", json.toString(),
                 "--report", html.toString(), "--top-k", "2", "--batch-size", "50", "--latency-runs", "5",
                 "--output-kind", "PROBABILITIES", "--input-layout", "flat");
-        assertThat(run.code).as(run.err).isZero();
-        assertThat(run.out).contains("accuracy", "top-2", "latency", "wrote " + json);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("accuracy", "top-2", "latency", "wrote " + json);
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertThat(j.get("count").asInt()).isEqualTo(200);
         assertThat(j.get("top_k").asInt()).isEqualTo(2);
@@ -55,47 +52,31 @@ class EvaluateCommandTest {
     @Test
     void badOptionsExitWithUsageCodeAndOneClearLine() {
         Path model = model();
-        Run layout = run("evaluate", "--model", model.toString(), "--dataset", "mnist:test:10", "--input-layout", "nchw");
-        assertThat(layout.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(layout.err).contains("expects FP32 [-1, 784]").contains("[N, 1, 28, 28]");
+        CliRun layout = CliRun.of("evaluate", "--model", model.toString(), "--dataset", "mnist:test:10", "--input-layout", "nchw");
+        assertThat(layout.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(layout.err()).contains("expects FP32 [-1, 784]").contains("[N, 1, 28, 28]");
 
-        Run kind = run("evaluate", "--model", model.toString(), "--output-kind", "scores");
-        assertThat(kind.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(kind.err).contains("--output-kind 'scores' is not one of [auto, probabilities, logits]");
+        CliRun kind = CliRun.of("evaluate", "--model", model.toString(), "--output-kind", "scores");
+        assertThat(kind.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(kind.err()).contains("--output-kind 'scores' is not one of [auto, probabilities, logits]");
 
-        Run dataset = run("evaluate", "--model", model.toString(), "--dataset", "cifar:test");
-        assertThat(dataset.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(dataset.err).contains("cifar:test");
+        CliRun dataset = CliRun.of("evaluate", "--model", model.toString(), "--dataset", "cifar:test");
+        assertThat(dataset.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(dataset.err()).contains("cifar:test");
 
-        Run missing = run("evaluate", "--model", dir.resolve("nope.onnx").toString(), "--dataset", "mnist:test:10");
-        assertThat(missing.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(missing.err).contains("nope.onnx");
+        CliRun missing = CliRun.of("evaluate", "--model", dir.resolve("nope.onnx").toString(), "--dataset", "mnist:test:10");
+        assertThat(missing.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(missing.err()).contains("nope.onnx");
     }
 
     @Test
     void refusesToWriteOverTheModel() throws Exception {
         Path model = model();
         byte[] before = Files.readAllBytes(model);
-        Run run = run("evaluate", "--model", model.toString(), "--dataset", "mnist:test:10", "--json", model.toString());
-        assertThat(run.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(run.err).contains("is the model file itself");
+        CliRun run = CliRun.of("evaluate", "--model", model.toString(), "--dataset", "mnist:test:10", "--json", model.toString());
+        assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(run.err()).contains("is the model file itself");
         assertThat(Files.readAllBytes(model)).isEqualTo(before);
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = PierCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 }

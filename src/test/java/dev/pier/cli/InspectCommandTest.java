@@ -8,9 +8,6 @@ import dev.pier.onnx.OnnxNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,24 +19,6 @@ class InspectCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run pier(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = PierCli.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private Path mlp() {
         DenseLayer l1 = new DenseLayer(3, 4, new float[12], new float[] {1, 0, 0, 2}, Activation.RELU);
@@ -50,7 +29,7 @@ class InspectCommandTest {
     @Test
     void textListsInputsOutputsOpsetAndParameters() {
         Path file = mlp();
-        Run r = pier("inspect", file.toString());
+        CliRun r = CliRun.of("inspect", file.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out())
                 .contains("input").contains("FP32").contains("[batch, 3]")
@@ -63,7 +42,7 @@ class InspectCommandTest {
     @Test
     void jsonIsMachineReadable() throws Exception {
         Path file = mlp();
-        Run r = pier("inspect", file.toString(), "--json");
+        CliRun r = CliRun.of("inspect", file.toString(), "--json");
         assertThat(r.exit()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("parameter_count").asLong()).isEqualTo(12 + 4 + 8 + 2);
@@ -80,13 +59,13 @@ class InspectCommandTest {
 
     @Test
     void missingOrInvalidFileIsOneLineAndNonZeroExit() throws Exception {
-        Run missing = pier("inspect", dir.resolve("nope.onnx").toString());
+        CliRun missing = CliRun.of("inspect", dir.resolve("nope.onnx").toString());
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err().strip().lines()).hasSize(1);
         assertThat(missing.err()).contains("nope.onnx").contains("does not exist");
 
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "junk");
-        Run invalid = pier("inspect", junk.toString());
+        CliRun invalid = CliRun.of("inspect", junk.toString());
         assertThat(invalid.exit()).isNotZero();
         assertThat(invalid.err().strip().lines()).hasSize(1);
         assertThat(invalid.err()).contains("junk.onnx").contains("not a valid ONNX model");

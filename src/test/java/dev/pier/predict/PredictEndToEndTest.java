@@ -1,5 +1,6 @@
 package dev.pier.predict;
 
+import dev.pier.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.cli.PierCli;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -130,24 +129,6 @@ class PredictEndToEndTest {
         return x;
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static synchronized Run pier(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = PierCli.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     static String rest() {
         return "http://127.0.0.1:" + server.httpPort();
@@ -220,7 +201,7 @@ class PredictEndToEndTest {
         float[] a = sample(1);
         float[] b = sample(2);
         Path input = Files.writeString(dir.resolve("req.json"), v2Body(a, b));
-        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--input", input.toString());
+        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--input", input.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         double[][] p = v2Rows(run.out());
         assertClose(p[0], forward(a));
@@ -232,7 +213,7 @@ class PredictEndToEndTest {
         float[] a = sample(3);
         Path input = dir.resolve("x.npy");
         Files.write(input, npy("<f4", new long[] {1, IN}, floatsLe(a)));
-        Run run = pier("predict", "--url", "grpc://" + grpc(), "--protocol", "grpc", "--model", "mnist",
+        CliRun run = CliRun.of("predict", "--url", "grpc://" + grpc(), "--protocol", "grpc", "--model", "mnist",
                 "--input", input.toString(), "--output-format", "table", "--top-k", "2");
         assertThat(run.exit()).as(run.err()).isZero();
         double[] expected = forward(a);
@@ -276,7 +257,7 @@ class PredictEndToEndTest {
         Path c = dir.resolve("color.png");
         ImageIO.write(gray, "png", g.toFile());
         ImageIO.write(rgb, "png", c.toFile());
-        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--binary", "--image", g.toString(), c.toString());
+        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--binary", "--image", g.toString(), c.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         double[][] p = v2Rows(run.out());
         assertThat(p).hasNumberOfRows(2);
@@ -292,7 +273,7 @@ class PredictEndToEndTest {
             row.append(i == 0 ? "" : ",").append(a[i]);
         }
         Path input = Files.writeString(dir.resolve("bare.json"), row.append("]]").toString());
-        Run run = pier("predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist",
+        CliRun run = CliRun.of("predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist",
                 "--input", input.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode root = MAPPER.readTree(run.out());
@@ -312,7 +293,7 @@ class PredictEndToEndTest {
             row.append(i == 0 ? "" : ",").append(a[i]);
         }
         Path input = Files.writeString(dir.resolve("tf.json"), row.append("]]}").toString());
-        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--input", input.toString());
+        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--input", input.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertClose(v2Rows(run.out())[0], forward(a));
     }
@@ -325,7 +306,7 @@ class PredictEndToEndTest {
             row.append(i == 0 ? "" : ",").append(a[i]);
         }
         Path input = Files.writeString(dir.resolve("tf2.json"), row.append("]]}").toString());
-        Run run = pier("predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist", "--version", "1",
+        CliRun run = CliRun.of("predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist", "--version", "1",
                 "--input", input.toString(), "--output-format", "table", "--top-k", "1");
         assertThat(run.exit()).as(run.err()).isZero();
         double[] expected = forward(a);
@@ -347,7 +328,7 @@ class PredictEndToEndTest {
         }
         Path png = dir.resolve("big.png");
         ImageIO.write(img, "png", png.toFile());
-        Run grpcRun = pier("predict", "--url", grpc(), "--protocol", "grpc", "--model", "mnist", "--image", png.toString());
+        CliRun grpcRun = CliRun.of("predict", "--url", grpc(), "--protocol", "grpc", "--model", "mnist", "--image", png.toString());
         assertThat(grpcRun.exit()).as(grpcRun.err()).isZero();
         assertClose(v2Rows(grpcRun.out())[0], forward(expectedPixels));
     }
@@ -355,21 +336,21 @@ class PredictEndToEndTest {
     @Test
     void unknownVersionShowsTheServersMessage() throws Exception {
         Path input = Files.writeString(dir.resolve("req3.json"), v2Body(sample(9)));
-        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--version", "9", "--input", input.toString());
+        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--version", "9", "--input", input.toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err()).contains("no version 9");
     }
 
     @Test
     void helpWorksBesideTheModelVersionOption() {
-        Run run = pier("predict", "--help");
+        CliRun run = CliRun.of("predict", "--help");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("--version=<version>").contains("--image=IMAGE").contains("--top-k");
     }
 
     @Test
     void missingFileIsOneClearLine() {
-        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--input", dir.resolve("nope.json").toString());
+        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--input", dir.resolve("nope.json").toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err().strip()).startsWith("pier: ").contains("nope.json").contains("does not exist");
         assertThat(run.err().strip().lines()).hasSize(1);
@@ -379,7 +360,7 @@ class PredictEndToEndTest {
     void unknownModelShowsTheServersMessage() throws Exception {
         Path input = Files.writeString(dir.resolve("req2.json"), v2Body(sample(6)));
         for (String[] proto : List.of(new String[] {"v2", rest()}, new String[] {"grpc", grpc()})) {
-            Run run = pier("predict", "--url", proto[1], "--protocol", proto[0], "--model", "fashion",
+            CliRun run = CliRun.of("predict", "--url", proto[1], "--protocol", proto[0], "--model", "fashion",
                     "--input", input.toString());
             assertThat(run.exit()).as(proto[0]).isEqualTo(PierCli.EXIT_USAGE);
             assertThat(run.err()).as(proto[0]).contains("fashion").contains("not found").contains("mnist");
@@ -390,7 +371,7 @@ class PredictEndToEndTest {
     void unsupportedNpyDtypeIsNamed() throws Exception {
         Path input = dir.resolve("c.npy");
         Files.write(input, npy("<c8", new long[] {1, 2}, new byte[16]));
-        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--input-name", "input",
+        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--input-name", "input",
                 "--input", input.toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err()).contains("unsupported .npy dtype '<c8'").contains("<f4");
@@ -398,11 +379,11 @@ class PredictEndToEndTest {
 
     @Test
     void unreachableServerIsReported() {
-        Run run = pier("predict", "--url", "http://127.0.0.1:1", "--model", "mnist", "--input-name", "input",
+        CliRun run = CliRun.of("predict", "--url", "http://127.0.0.1:1", "--model", "mnist", "--input-name", "input",
                 "--input", dir.resolve("x.npy").toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err()).contains("cannot reach the server at http://127.0.0.1:1");
-        Run grpcRun = pier("predict", "--url", "127.0.0.1:1", "--protocol", "grpc", "--model", "mnist",
+        CliRun grpcRun = CliRun.of("predict", "--url", "127.0.0.1:1", "--protocol", "grpc", "--model", "mnist",
                 "--input-name", "input", "--input", dir.resolve("x.npy").toString());
         assertThat(grpcRun.exit()).isNotZero();
         assertThat(grpcRun.err()).contains("cannot reach the server at grpc://127.0.0.1:1");
@@ -412,7 +393,7 @@ class PredictEndToEndTest {
     void wrongShapeGetsTheServersMessage() throws Exception {
         Path input = dir.resolve("short.npy");
         Files.write(input, npy("<f4", new long[] {1, 3}, new byte[12]));
-        Run run = pier("predict", "--url", rest(), "--model", "mnist", "--input", input.toString());
+        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--input", input.toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err()).contains("input").contains("784");
     }

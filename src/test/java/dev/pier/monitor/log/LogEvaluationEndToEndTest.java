@@ -1,5 +1,6 @@
 package dev.pier.monitor.log;
 
+import dev.pier.cli.CliRun;
 import dev.pier.api.Shape;
 import dev.pier.cli.PierCli;
 import dev.pier.data.LabeledData;
@@ -21,9 +22,6 @@ import dev.pier.serving.ServingOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -96,21 +94,21 @@ class LogEvaluationEndToEndTest {
             assertThat(result.served()).extracting(LogEvaluation.Served::version).containsExactly(1L);
         }
 
-        Run cli = run("evaluate", "--from-log", logDir.toString(), "--model", candidateFile.toString(), "--latency-runs", "3");
-        assertThat(cli.code).as(cli.err).isZero();
-        assertThat(cli.out).contains("110 logged prediction(s), 90 feedback", "90 joined request(s)",
+        CliRun cli = CliRun.of("evaluate", "--from-log", logDir.toString(), "--model", candidateFile.toString(), "--latency-runs", "3");
+        assertThat(cli.exit()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("110 logged prediction(s), 90 feedback", "90 joined request(s)",
                 String.format(java.util.Locale.ROOT, "candidate %.4f vs served %.4f", (double) candidateRight / rows, (double) servedRight / rows));
 
-        Run noVersion = run("evaluate", "--from-log", logDir.toString(), "--model", candidateFile.toString(), "--log-version", "2");
-        assertThat(noVersion.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(noVersion.err).contains("0 logged prediction(s) and 0 feedback record(s) for version 2", "POST /v2/models/<model>/feedback");
+        CliRun noVersion = CliRun.of("evaluate", "--from-log", logDir.toString(), "--model", candidateFile.toString(), "--log-version", "2");
+        assertThat(noVersion.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(noVersion.err()).contains("0 logged prediction(s) and 0 feedback record(s) for version 2", "POST /v2/models/<model>/feedback");
         Path empty = Files.createDirectories(root.resolve("empty"));
-        Run none = run("evaluate", "--from-log", empty.toString(), "--model", candidateFile.toString());
-        assertThat(none.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(none.err).contains("no prediction log files (predictions-*.jsonl) in " + empty);
-        Run otherModel = run("evaluate", "--from-log", logDir.toString(), "--model", candidateFile.toString(), "--log-model", "resnet");
-        assertThat(otherModel.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(otherModel.err).contains("0 logged prediction(s)");
+        CliRun none = CliRun.of("evaluate", "--from-log", empty.toString(), "--model", candidateFile.toString());
+        assertThat(none.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(none.err()).contains("no prediction log files (predictions-*.jsonl) in " + empty);
+        CliRun otherModel = CliRun.of("evaluate", "--from-log", logDir.toString(), "--model", candidateFile.toString(), "--log-model", "resnet");
+        assertThat(otherModel.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(otherModel.err()).contains("0 logged prediction(s)");
     }
 
     /** Scores class c by x·μc − ‖μc‖²/2 (nearest class mean), with the means of real training images. */
@@ -159,20 +157,4 @@ class LogEvaluationEndToEndTest {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = PierCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.pier.monitor.profile;
 
+import dev.pier.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.Shape;
@@ -14,9 +15,6 @@ import dev.pier.runtime.onnx.OrtEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -88,27 +86,27 @@ class ReferenceProfileTest {
         Path model = new NearestMeanModel(train).save(version.resolve("model.onnx"));
         String[] base = {"evaluate", "--model", model.toString(), "--dataset", "mnist:test:300", "--latency-runs", "2"};
 
-        Run run = run(base);
-        assertThat(run.code).as(run.err).isZero();
+        CliRun run = CliRun.of(base);
+        assertThat(run.exit()).as(run.err()).isZero();
         Path beside = version.resolve("profile.json");
-        assertThat(run.out).contains("wrote reference profile " + beside.toAbsolutePath());
+        assertThat(run.out()).contains("wrote reference profile " + beside.toAbsolutePath());
         ReferenceProfile p = Profiles.read(beside);
         assertThat(p.rows()).isEqualTo(300);
         assertThat(p.dataset()).isEqualTo("mnist:test:300");
 
         Path elsewhere = dir.resolve("other/p.json");
-        Run custom = run(concat(base, "--profile", elsewhere.toString()));
-        assertThat(custom.code).as(custom.err).isZero();
+        CliRun custom = CliRun.of(concat(base, "--profile", elsewhere.toString()));
+        assertThat(custom.exit()).as(custom.err()).isZero();
         assertThat(Profiles.read(elsewhere).rows()).isEqualTo(300);
 
         Files.delete(beside);
-        Run none = run(concat(base, "--no-profile"));
-        assertThat(none.code).as(none.err).isZero();
+        CliRun none = CliRun.of(concat(base, "--no-profile"));
+        assertThat(none.exit()).as(none.err()).isZero();
         assertThat(beside).doesNotExist();
 
-        Run over = run(concat(base, "--profile", model.toString()));
-        assertThat(over.code).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(over.err).contains("is the model file itself");
+        CliRun over = CliRun.of(concat(base, "--profile", model.toString()));
+        assertThat(over.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(over.err()).contains("is the model file itself");
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -117,20 +115,4 @@ class ReferenceProfileTest {
         return out;
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = PierCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 }
