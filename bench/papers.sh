@@ -11,7 +11,7 @@
 #   RETRAIN_EPOCHS_300=2         retraining epochs per cycle, LeNet-300-100
 #   RETRAIN_EPOCHS_5=1           retraining epochs per cycle, LeNet-5
 #   FINAL_EPOCHS_5=1             LeNet-5: one more fixed-mask retraining cycle at the final sparsity
-#   TEACHER_EPOCHS=20            Hinton teacher 784-1200-1200-10 (dropout 0.5, ±2 px jitter, cosine rate)
+#   TEACHER_EPOCHS=40            Hinton teacher 784-1200-1200-10 (dropout 0.5, ±2 px jitter, cosine rate)
 #   STUDENT_EPOCHS=10            the 784-800-800-10 student, alone and distilled (T=20, alpha 0.9)
 # All training: Adam lr 1e-3, batch 64, the whole 60,000-image training set, seed 42; retraining at 1e-4
 # (a tenth of it, masks fixed); every figure is measured on the 10,000 MNIST test images.
@@ -64,7 +64,7 @@ han() { # name arch epochs retrain-epochs paper-line sparsity-options...
 
 hinton() {
   local teacher="$work/hinton-teacher.onnx" alone="$work/hinton-student-alone.onnx" distilled="$work/hinton-distilled.onnx"
-  train "$teacher" "$root/bench/papers/hinton-teacher.yaml" "${TEACHER_EPOCHS:-20}" --schedule cosine --jitter 2
+  train "$teacher" "$root/bench/papers/hinton-teacher.yaml" "${TEACHER_EPOCHS:-40}" --schedule cosine --jitter 2
   train "$alone" mlp:800,800 "${STUDENT_EPOCHS:-10}"
   "$pier" compress distill --teacher "$teacher" --student mlp:800,800 --temperature 20 --alpha 0.9 \
     --epochs "${STUDENT_EPOCHS:-10}" --batch-size 64 --train-data mnist:train --dataset mnist:test --latency-runs 50 \
