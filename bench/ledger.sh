@@ -10,7 +10,7 @@
 # Load goes to 127.0.0.1 only; every step is bounded (DURATION + WARMUP); servers are stopped on exit.
 # Needs: /usr/bin/python3 with Debian's python3-torch, python3-onnx, python3-fastapi, python3-uvicorn; curl;
 # a JDK >= 21 and Maven for bin/pier. About 7 minutes with the defaults on a quiet machine.
-# Environment: DURATION (default 10s), WARMUP (2s), CONCURRENCY (1,16), PEER_WORKERS (cores),
+# Environment: DURATION (default 10s), WARMUP (2s, before each step), SERVER_WARMUP (5s per server path, once), CONCURRENCY (1,16), PEER_WORKERS (cores),
 # HTTP_PORT / GRPC_PORT / PEER_PORT (18501 / 18500 / 18601), DOCS (docs/benchmarks.md; "-" prints the section instead).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +18,7 @@ pier="$root/bin/pier"
 py=/usr/bin/python3   # Debian's python3, where python3-torch lives (not a pyenv python3 on PATH)
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-2s}"
+server_warmup="${SERVER_WARMUP:-5s}"
 concurrency="${CONCURRENCY:-1,16}"
 http_port="${HTTP_PORT:-18501}"
 grpc_port="${GRPC_PORT:-18500}"
@@ -26,7 +27,7 @@ cores="$(nproc)"
 peer_workers="${PEER_WORKERS:-$cores}"
 docs="${DOCS:-$root/docs/benchmarks.md}"
 command_line="bash bench/ledger.sh"
-for v in PEER_WORKERS CONCURRENCY WARMUP DURATION; do
+for v in PEER_WORKERS CONCURRENCY WARMUP SERVER_WARMUP DURATION; do
   if [ -n "${!v:-}" ]; then command_line="$v=${!v} $command_line"; fi
 done
 load_at_start="$(cut -d' ' -f1 /proc/loadavg)"
@@ -120,6 +121,19 @@ sweep() {  # model kind label protocol port input [extra args]
     | grep '^  concurrency'
   record "$m" "$kind" "$label" 0 "$out"
 }
+
+# Both servers' code paths are warmed up (JIT, connection pools, ONNX Runtime arenas) before anything is measured:
+# otherwise the first row measured (Pier's TF Serving JSON) pays the JIT's compile time inside its own steps
+# (seen: 4,220 req/s where the same path gives ~8,800 once warm).
+echo "== warming up every server path for $server_warmup each (not measured)"
+for m in mnist cnn; do
+  for args in "tfserving $http_port $work/$m-tf.json" "rest $http_port $work/$m-v2.json" \
+              "rest $http_port $work/$m-v2.json --binary" "grpc $grpc_port $work/$m-v2.json" "tfserving $peer_port $work/$m-tf.json"; do
+    set -- $args
+    "$pier" bench --url "http://127.0.0.1:$2" --model "$m" --protocol "$1" --input "$3" "${@:4}" \
+      --concurrency 16 --warmup 1s --duration "$server_warmup" --slo-p99 10s --json "$work/warmup.json" >/dev/null
+  done
+done
 
 for m in mnist cnn; do
   sweep "$m" pier "Pier TF Serving REST/JSON" tfserving "$http_port" "$work/$m-tf.json"
