@@ -44,14 +44,8 @@ import java.util.function.BiFunction;
         subcommands = {CompressCommand.Quantize.class, CompressCommand.Prune.class, CompressCommand.Distill.class, CompressCommand.Auto.class})
 final class CompressCommand {
 
-    /** Options every compression takes. */
-    static final class Common {
-        @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model to compress (never modified).")
-        Path model;
-
-        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Compressed model (written atomically).")
-        Path output;
-
+    /** How a compression is evaluated and reported: the before/after table's data, files and latency runs. */
+    static final class Reporting {
         @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
                 description = "Evaluation data for the before/after table (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
         String dataset;
@@ -68,15 +62,27 @@ final class CompressCommand {
         String evaluationSpec() {
             return dataset.equals("mnist") ? "mnist:test" : dataset;
         }
+    }
+
+    /** Options every compression of one input model takes. */
+    static final class Common {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "ONNX model to compress (never modified).")
+        Path model;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Compressed model (written atomically).")
+        Path output;
+
+        @Mixin
+        Reporting reporting = new Reporting();
 
         int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
             return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
-                    LabeledData eval = ModelData.load(evaluationSpec(), input, MnistFetcher.defaultDir());
-                    EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10);
+                    LabeledData eval = ModelData.load(reporting.evaluationSpec(), input, MnistFetcher.defaultDir());
+                    EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(reporting.latencyRuns, 10);
                     CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
-                            Optional.ofNullable(json), Optional.ofNullable(report));
+                            Optional.ofNullable(reporting.json), Optional.ofNullable(reporting.report));
                     CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
                     System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
                             r.output(), r.dataset(), r.examples());
@@ -244,18 +250,8 @@ final class CompressCommand {
                 description = "Training data for the student (mnist means mnist:train). Default: ${DEFAULT-VALUE}.")
         String trainData;
 
-        @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
-                description = "Evaluation data for the before/after table (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
-        String dataset;
-
-        @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
-        Path json;
-
-        @Option(names = "--report", paramLabel = "FILE.html", description = "Report HTML. Default: <output>.compress.html.")
-        Path report;
-
-        @Option(names = "--latency-runs", defaultValue = "200", description = "Timed batch-1 calls. Default: ${DEFAULT-VALUE}.")
-        int latencyRuns;
+        @Mixin
+        Reporting reporting;
 
         @Override
         public Integer call() {
@@ -263,10 +259,7 @@ final class CompressCommand {
             Common common = new Common();
             common.model = teacher;
             common.output = output;
-            common.dataset = dataset;
-            common.json = json;
-            common.report = report;
-            common.latencyRuns = latencyRuns;
+            common.reporting = reporting;
             String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
             return common.run((engine, model) -> {
                 return new Distiller(engine, strategyData(trainSpec, model, "training"), options);
