@@ -26,6 +26,7 @@ import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.runtime.onnx.OrtEngine;
+import dev.pier.train.TrainOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -243,6 +244,10 @@ final class CompressCommand {
         @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam rate. Default: ${DEFAULT-VALUE}.")
         float learningRate;
 
+        @Option(names = "--schedule", defaultValue = "constant",
+                description = "Learning-rate schedule, as pier train's: constant, step or cosine. Default: ${DEFAULT-VALUE}.")
+        String schedule;
+
         @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
         long seed;
 
@@ -255,7 +260,8 @@ final class CompressCommand {
 
         @Override
         public Integer call() {
-            DistillOptions options = new DistillOptions(student, temperature, alpha, epochs, batchSize, learningRate, seed);
+            DistillOptions options = new DistillOptions(student, temperature, alpha, epochs, batchSize, learningRate,
+                    parse(TrainOptions.Schedule.class, schedule, "--schedule"), seed);
             Common common = new Common();
             common.model = teacher;
             common.output = output;

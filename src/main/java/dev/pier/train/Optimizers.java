@@ -4,7 +4,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
 /** Builds the DJL optimizer and learning-rate schedule that {@link TrainOptions} describe. Stateless. */
-final class Optimizers {
+public final class Optimizers {
     private Optimizers() {
     }
 
@@ -12,7 +12,7 @@ final class Optimizers {
      * @param stepsPerEpoch updates per epoch, to turn the update count into an epoch for the schedule
      * @param startEpoch    0-based epoch the run starts at (non-zero after a resume), so the schedule continues
      */
-    static Optimizer build(TrainOptions o, int stepsPerEpoch, int startEpoch) {
+    public static Optimizer build(TrainOptions o, int stepsPerEpoch, int startEpoch) {
         Tracker lr = schedule(o, stepsPerEpoch);
         int begin = startEpoch * stepsPerEpoch;
         return switch (o.optimizer()) {

@@ -8,8 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.pier.compress.Compressed;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.data.LabeledData;
@@ -20,6 +18,7 @@ import dev.pier.train.Architecture;
 import dev.pier.train.Architectures;
 import dev.pier.train.DjlNetwork;
 import dev.pier.train.OnnxExporter;
+import dev.pier.train.Optimizers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,6 +69,7 @@ public final class Distiller implements CompressionStrategy {
         details.put("temperature", options.temperature());
         details.put("alpha", options.alpha());
         details.put("epochs", options.epochs());
+        details.put("schedule", options.schedule().name().toLowerCase(java.util.Locale.ROOT));
         details.put("trainData", train.name() + " (" + train.count() + " examples)");
         details.put("finalLoss", lastLoss);
         return new Compressed(student, List.of(), details);
@@ -79,7 +79,7 @@ public final class Distiller implements CompressionStrategy {
         int classes = train.numClasses();
         int per = train.exampleSize();
         DefaultTrainingConfig config = new DefaultTrainingConfig(new DistillationLoss(options.temperature(), options.alpha()))
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).build())
+                .optOptimizer(Optimizers.build(options.asTraining(), (train.count() + options.batchSize() - 1) / options.batchSize(), 0))
                 .optDevices(new Device[] {Device.cpu()});
         double last = Double.NaN;
         try (Trainer trainer = net.model().newTrainer(config)) {

@@ -8,6 +8,7 @@ import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
 import dev.pier.data.MnistFetcher;
 import dev.pier.runtime.onnx.OrtEngine;
+import dev.pier.train.TrainOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +37,8 @@ class DistillerTest {
         String hash = TestModels.sha256(teacher);
         try (OrtEngine engine = new OrtEngine()) {
             CompressionService service = new CompressionService(engine);
-            DistillOptions distilled = new DistillOptions("mlp:32", 4, 0.9, 15, 32, 1e-3f, 5);
-            DistillOptions alone = new DistillOptions("mlp:32", 4, 0.0, 15, 32, 1e-3f, 5);
+            DistillOptions distilled = new DistillOptions("mlp:32", 4, 0.9, 15, 32, 1e-3f, TrainOptions.Schedule.CONSTANT, 5);
+            DistillOptions alone = new DistillOptions("mlp:32", 4, 0.0, 15, 32, 1e-3f, TrainOptions.Schedule.CONSTANT, 5);
             CompressionReport d = service.run(new CompressionService.Request(teacher, dir.resolve("d.onnx"), evaluation,
                     TestModels.quickEvaluate(), Optional.empty()), new Distiller(engine, train, distilled));
             CompressionReport a = service.run(new CompressionService.Request(teacher, dir.resolve("a.onnx"), evaluation,
