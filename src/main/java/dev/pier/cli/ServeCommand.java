@@ -7,6 +7,7 @@ import dev.pier.monitor.log.PredictionMonitoringOptions;
 import dev.pier.server.RunningServer;
 import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
+import dev.pier.server.ServerSetup;
 import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
 import picocli.CommandLine.Command;
@@ -167,7 +168,8 @@ public final class ServeCommand implements Callable<Integer> {
                 new PredictionLogOptions(dir, predictionLogSampleRate, predictionLogMaxFileBytes, predictionLogMaxFiles,
                         PredictionLogOptions.DEFAULT_QUEUE_CAPACITY)), feedbackWindow);
 
-        try (RunningServer running = RunningServer.start(servingOptions, serverOptions, shutdown, control, security, drift, predictions)) {
+        try (RunningServer running = RunningServer.start(ServerSetup.of(servingOptions, serverOptions).withShutdown(shutdown)
+                .withControl(control).withSecurity(security).withDrift(drift).withPredictions(predictions))) {
             running.printBanner(System.out);
             running.awaitClose();
         }

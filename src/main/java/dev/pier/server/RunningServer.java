@@ -7,7 +7,6 @@ import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.RepositoryRoutes;
 import dev.pier.routing.LabelRoutes;
 import dev.pier.routing.TrafficRouter;
-import dev.pier.security.SecurityOptions;
 import dev.pier.serving.ModelManager;
 import dev.pier.batching.SchedulingDefaults;
 import dev.pier.metrics.ServingMetrics;
@@ -28,7 +27,6 @@ import dev.pier.monitor.drift.DriftMonitor;
 import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.drift.ProfileLocator;
 import dev.pier.monitor.log.PredictionMonitoring;
-import dev.pier.monitor.log.PredictionMonitoringOptions;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -90,40 +88,20 @@ public final class RunningServer implements AutoCloseable {
         });
     }
 
-    /** Loads every model, then binds the ports; returns when both are done. Default shutdown timings. */
+    /** Loads every model, then binds the ports; returns when both are done. Defaults for everything else. */
     public static RunningServer start(ServingOptions serving, ServerOptions network) {
-        return start(serving, network, ShutdownOptions.defaults());
-    }
-
-    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown) {
-        return start(serving, network, shutdown, ModelControlOptions.defaults());
-    }
-
-    /** As above, and keeps following the repository when {@code control} says poll. */
-    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
-                                      ModelControlOptions control) {
-        return start(serving, network, shutdown, control, SecurityOptions.none());
+        return start(ServerSetup.of(serving, network));
     }
 
     /**
-     * The full form: {@code control} chooses none / poll / explicit (explicit mounts the repository API),
-     * {@code security} adds bearer tokens and TLS.
+     * Loads every model, then binds the ports. {@code setup.control()} chooses none / poll / explicit (explicit
+     * mounts the repository API), {@code security} adds bearer tokens and TLS, {@code drift} watches versions
+     * with a reference profile, {@code predictions} adds the prediction log and feedback.
      */
-    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
-                                      ModelControlOptions control, SecurityOptions security) {
-        return start(serving, network, shutdown, control, security, DriftOptions.defaults());
-    }
-
-    /** As above, with drift detection as {@code driftOptions} say (versions with a reference profile). */
-    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
-                                      ModelControlOptions control, SecurityOptions security, DriftOptions driftOptions) {
-        return start(serving, network, shutdown, control, security, driftOptions, PredictionMonitoringOptions.defaults());
-    }
-
-    /** As above, with the prediction log and feedback as {@code predictionOptions} say. */
-    public static RunningServer start(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
-                                      ModelControlOptions control, SecurityOptions security, DriftOptions driftOptions,
-                                      PredictionMonitoringOptions predictionOptions) {
+    public static RunningServer start(ServerSetup setup) {
+        ServingOptions serving = setup.serving();
+        ModelControlOptions control = setup.control();
+        DriftOptions driftOptions = setup.drift();
         OrtEngine engine = new OrtEngine();
         ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                 ? new ExplicitSource(serving.source(), control.startupModels()) : null;
@@ -144,7 +122,7 @@ public final class RunningServer implements AutoCloseable {
         PredictionMonitoring predictions = null;
         try {
             Drain drain = new Drain();
-            predictions = PredictionMonitoring.start(predictionOptions, metrics.registry());
+            predictions = PredictionMonitoring.start(setup.predictions(), metrics.registry());
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
             List<InferenceTap> taps = new java.util.ArrayList<>(predictions.taps());
@@ -153,7 +131,7 @@ public final class RunningServer implements AutoCloseable {
             }
             PredictionMonitoring mounted = predictions;
             InferenceService served = new MonitoringService(new TrafficRouter(core), taps);
-            PierServer server = PierServer.start(network, new DrainAwareService(served, drain), metrics, drain, security,
+            PierServer server = PierServer.start(setup.network(), new DrainAwareService(served, drain), metrics, drain, setup.security(),
                     router -> {
                         new LabelRoutes(core).mount(router);
                         mounted.mount(router);
@@ -164,7 +142,7 @@ public final class RunningServer implements AutoCloseable {
                     });
             RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, shutdown, poller, metrics, drift, dashboardSampler, dashboard,
+            return new RunningServer(engine, core, server, drain, setup.shutdown(), poller, metrics, drift, dashboardSampler, dashboard,
                     predictions);
         } catch (RuntimeException e) {
             dashboard.close();

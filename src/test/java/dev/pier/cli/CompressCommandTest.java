@@ -1,5 +1,7 @@
 package dev.pier.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.compress.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,25 @@ class CompressCommandTest {
         assertThat(PierCli.execute("compress", "quantize", "--model", input.toString(), "--format", "qlinear",
                 "--output", dir.resolve("y.onnx").toString())).isNotZero();
         assertThat(Files.exists(dir.resolve("y.onnx"))).isFalse();
+    }
+
+    @Test
+    void distillTakesPierTrainsScheduleAndNamesABadOne() throws Exception {
+        Path teacher = TestModels.trainedMlp();
+        Path out = dir.resolve("s.onnx");
+        assertThat(PierCli.execute("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
+                "--epochs", "2", "--schedule", "cosine", "--train-data", "mnist:train:500", "--dataset", "mnist:test:200",
+                "--latency-runs", "5", "--output", out.toString())).isZero();
+        JsonNode details = new ObjectMapper().readTree(dir.resolve("s.onnx.compress.json").toFile()).path("details");
+        assertThat(details.path("schedule").asText()).isEqualTo("cosine");
+        assertThat(details.path("epochs").asInt()).isEqualTo(2);
+
+        Path bad = dir.resolve("bad.onnx");
+        CliRun run = CliRun.of("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
+                "--schedule", "weekly", "--output", bad.toString());
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err()).contains("--schedule").contains("weekly").contains("cosine");
+        assertThat(Files.exists(bad)).isFalse();
     }
 
     @Test

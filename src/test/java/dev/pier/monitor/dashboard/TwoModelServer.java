@@ -1,10 +1,10 @@
 package dev.pier.monitor.dashboard;
 
 import dev.pier.examples.ExampleModels;
-import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.security.SecurityOptions;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
+import dev.pier.server.ServerSetup;
 import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
 
@@ -46,10 +46,9 @@ final class TwoModelServer implements AutoCloseable {
             ExampleModels.mnistMlp(21 + i).save(file);
         }
         this.token = token;
-        server = RunningServer.start(ServingOptions.of(repo, null),
-                new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1), shutdown,
-                ModelControlOptions.defaults(),
-                new SecurityOptions(token, Optional.empty(), Optional.empty(), Optional.empty()));
+        server = RunningServer.start(ServerSetup.of(ServingOptions.of(repo, null),
+                new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1)).withShutdown(shutdown)
+                .withSecurity(new SecurityOptions(token, Optional.empty(), Optional.empty(), Optional.empty())));
         base = "http://127.0.0.1:" + server.httpPort();
     }
 

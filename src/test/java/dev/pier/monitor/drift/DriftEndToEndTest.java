@@ -11,13 +11,10 @@ import dev.pier.evaluate.Evaluator;
 import dev.pier.monitor.NearestMeanModel;
 import dev.pier.monitor.profile.Profiles;
 import dev.pier.monitor.profile.ReferenceProfile;
-import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.protocol.client.RestClient;
 import dev.pier.runtime.onnx.OrtEngine;
-import dev.pier.security.SecurityOptions;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
-import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,8 +59,7 @@ class DriftEndToEndTest {
             Profiles.write(profile, Profiles.defaultPath(model));
         }
         server = RunningServer.start(ServingOptions.of(dir, null).withWorkers(2, 64),
-                new ServerOptions("127.0.0.1", 0, 0, 64 << 20, 1), ShutdownOptions.defaults(),
-                ModelControlOptions.defaults(), SecurityOptions.none(), DriftOptions.defaults());
+                new ServerOptions("127.0.0.1", 0, 0, 64 << 20, 1));
         client = new RestClient(URI.create("http://127.0.0.1:" + server.httpPort()), Duration.ofSeconds(30));
     }
 

@@ -8,16 +8,14 @@ import dev.pier.data.Mnist;
 import dev.pier.data.MnistFetcher;
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.examples.ExampleModels;
-import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.monitor.MonitorHttp;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
 import dev.pier.runtime.onnx.OrtEngine;
-import dev.pier.security.SecurityOptions;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
-import dev.pier.server.ShutdownOptions;
+import dev.pier.server.ServerSetup;
 import dev.pier.serving.ServingOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +48,8 @@ class LogEvaluationEndToEndTest {
 
         boolean[] labelled = new boolean[images.count()];
         int[] served = new int[images.count()];
-        try (RunningServer server = RunningServer.start(ServingOptions.of(root.resolve("repo"), null),
-                new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1), ShutdownOptions.defaults(),
-                ModelControlOptions.defaults(), SecurityOptions.none(), dev.pier.monitor.drift.DriftOptions.defaults(), monitoring)) {
+        try (RunningServer server = RunningServer.start(ServerSetup.of(ServingOptions.of(root.resolve("repo"), null),
+                new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1)).withPredictions(monitoring))) {
             MonitorHttp http = new MonitorHttp(server.httpPort());
             for (int from = 0; from < images.count(); ) {
                 int n = from < 100 ? 1 : 5;
