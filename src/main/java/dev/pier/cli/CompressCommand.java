@@ -25,6 +25,7 @@ import dev.pier.data.MnistFetcher;
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelReader;
+import dev.pier.onnx.SparseStorage;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.train.TrainOptions;
 import picocli.CommandLine.Command;
@@ -76,6 +77,12 @@ final class CompressCommand {
         @Mixin
         Reporting reporting = new Reporting();
 
+        @Option(names = "--sparse-storage", arity = "0..1", fallbackValue = "int64", paramLabel = "int64|int32",
+                description = "Store weights that are mostly zeros as ONNX sparse initializers (non-zero values and their"
+                        + " indices), so a pruned file really shrinks. int64 (the default when given without a value)"
+                        + " is standard ONNX; int32 indices are smaller but only ONNX Runtime reads them.")
+        String sparseStorage;
+
         int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
             return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
@@ -83,7 +90,8 @@ final class CompressCommand {
                     LabeledData eval = ModelData.load(reporting.evaluationSpec(), input, MnistFetcher.defaultDir());
                     EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(reporting.latencyRuns, 10);
                     CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
-                            Optional.ofNullable(reporting.json), Optional.ofNullable(reporting.report));
+                            Optional.ofNullable(reporting.json), Optional.ofNullable(reporting.report),
+                            Optional.ofNullable(sparseStorage).map(s -> parse(SparseStorage.IndexType.class, s, "--sparse-storage")));
                     CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
                     System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
                             r.output(), r.dataset(), r.examples());

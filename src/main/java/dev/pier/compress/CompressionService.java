@@ -11,6 +11,8 @@ import dev.pier.evaluate.Evaluator;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelFiles;
 import dev.pier.onnx.OnnxModelReader;
+import dev.pier.onnx.proto.ModelProto;
+import dev.pier.onnx.SparseStorage;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
 
@@ -42,13 +44,21 @@ public final class CompressionService {
      * @param evaluate   evaluation settings (latency runs, batch size)
      * @param json       where the JSON report goes; empty means {@code <output>.compress.json}
      * @param html       where the HTML report goes; empty means {@code <output>.compress.html}
+     * @param sparse     store mostly-zero weights as sparse initializers with these indices; empty: all dense
      */
     public record Request(Path input, Path output, LabeledData evaluation, EvaluateOptions evaluate, Optional<Path> json,
-                          Optional<Path> html) {
+                          Optional<Path> html, Optional<SparseStorage.IndexType> sparse) {
         public Request {
-            if (input == null || output == null || evaluation == null || evaluate == null || json == null || html == null) {
-                throw new IllegalArgumentException("input, output, evaluation data, options, json and html are required");
+            if (input == null || output == null || evaluation == null || evaluate == null || json == null || html == null
+                    || sparse == null) {
+                throw new IllegalArgumentException("input, output, evaluation data, options, json, html and sparse are required");
             }
+        }
+
+        /** Dense storage. */
+        public Request(Path input, Path output, LabeledData evaluation, EvaluateOptions evaluate, Optional<Path> json,
+                       Optional<Path> html) {
+            this(input, output, evaluation, evaluate, json, html, Optional.empty());
         }
 
         /** Reports next to the output unless {@code json} names the JSON file. */
@@ -76,8 +86,10 @@ public final class CompressionService {
         }
         OnnxModel model = OnnxModelReader.read(in);
         Compressed result = strategy.apply(model);
-        checkLoads(result);
-        OnnxModelFiles.save(result.model(), request.output());
+        ModelProto stored = request.sparse().map(indices -> SparseStorage.sparsify(result.model(), indices))
+                .orElse(result.model());
+        checkLoads(stored);
+        OnnxModelFiles.save(stored, request.output());
         ModelFigures before = measure(in, request);
         ModelFigures after = measure(request.output(), request);
         CompressionReport report = new CompressionReport(strategy.name(), in.toString(), request.output().toString(),
@@ -100,11 +112,11 @@ public final class CompressionService {
     }
 
     /** Loads the compressed model in ONNX Runtime from a temporary file, so a model it rejects is never written. */
-    private void checkLoads(Compressed result) {
+    private void checkLoads(ModelProto model) {
         Path tmp = null;
         try {
             tmp = Files.createTempFile("pier-compressed", ".onnx");
-            OnnxModelFiles.save(result.model(), tmp);
+            OnnxModelFiles.save(model, tmp);
             try (ModelSession ignored = engine.load(tmp, dev.pier.runtime.SessionOptions.defaults())) {
                 // loading is the check: ONNX Runtime validates types and shapes of the whole graph
             }

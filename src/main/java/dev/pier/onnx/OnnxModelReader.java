@@ -11,7 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Reads {@code .onnx} files written by any tool (PyTorch exporter, onnx python, Pier). A missing file, a file
+ * Reads {@code .onnx} files written by any tool (PyTorch exporter, onnx python, Pier), with sparse initializers
+ * made dense ({@link SparseStorage#densify}). A missing file, a file
  * that is not a protobuf ModelProto, or one without a graph is an {@link InvalidInputException} naming the
  * path. Stateless and thread-safe.
  */
@@ -54,7 +55,8 @@ public final class OnnxModelReader {
             throw new InvalidInputException(source + " is not a valid ONNX model: expected a ModelProto with"
                     + " ir_version and a graph, found " + (model.hasGraph() ? "no ir_version" : "no graph"));
         }
-        return model;
+        // sparse initializers (pruned weights stored compactly) become dense here, so nothing else handles both
+        return SparseStorage.densify(model);
     }
 
     /** Reads and summarises in one call. */

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.onnx.proto.GraphProto;
+import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.TensorProto;
@@ -36,12 +37,7 @@ public final class OnnxImporter {
     }
 
     public static DjlNetwork load(Path file) throws IOException {
-        ModelProto model;
-        try {
-            model = ModelProto.parseFrom(Files.readAllBytes(file));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new InvalidInputException(file + " is not an ONNX model: " + e.getMessage(), e);
-        }
+        ModelProto model = OnnxModelReader.parse(Files.readAllBytes(file), file.toString());
         return load(model, file.getFileName().toString());
     }
 
