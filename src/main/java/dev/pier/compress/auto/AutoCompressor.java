@@ -17,6 +17,7 @@ import dev.pier.compress.quantize.StaticQuantizer;
 import dev.pier.data.LabeledData;
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.onnx.OnnxModelFiles;
+import dev.pier.onnx.SparseStorage;
 import dev.pier.runtime.InferenceEngine;
 
 import java.io.IOException;
@@ -33,7 +34,8 @@ import java.util.Optional;
 /**
  * Tries a fixed menu of variants (dynamic and static int8, per tensor and per channel, QDQ and QOperator with
  * entropy calibration; magnitude pruning at
- * 50/70/90%; structured pruning at 25/50%), measures each on the evaluation data, and copies the best by the
+ * 50/70/90%, its weights stored sparse (standard ONNX int64 indices) so that the file shows what pruning saves;
+ * structured pruning at 25/50%), measures each on the evaluation data, and copies the best by the
  * objective among those within the accuracy budget to the output. A variant the model does not support is
  * listed with its error. When none is within budget, nothing is written and the error lists every candidate.
  * Thread-safe; the engine is borrowed.
@@ -56,6 +58,7 @@ public final class AutoCompressor {
     public AutoReport run(Path input, Path output, LabeledData evaluation, LabeledData calibration,
                           EvaluateOptions evaluate, AutoOptions options, Optional<Path> json, Optional<Path> html) {
         Map<String, CompressionStrategy> menu = new LinkedHashMap<>();
+        Map<String, SparseStorage.IndexType> sparse = new LinkedHashMap<>();
         menu.put("quantize-dynamic", new DynamicQuantizer(false));
         menu.put("quantize-dynamic per-channel", new DynamicQuantizer(true));
         menu.put("quantize-static minmax", new StaticQuantizer(engine, calibration, QuantizeOptions.defaults()));
@@ -66,6 +69,7 @@ public final class AutoCompressor {
                         QuantizeOptions.Format.QOPERATOR)));
         for (double s : new double[] {0.5, 0.7, 0.9}) {
             menu.put("prune-magnitude " + s, new MagnitudePruner(PruneOptions.magnitude(s)));
+            sparse.put("prune-magnitude " + s, SparseStorage.IndexType.INT64);
         }
         for (double s : new double[] {0.25, 0.5}) {
             menu.put("prune-structured " + s, new StructuredPruner(PruneOptions.structured(s)));
@@ -82,7 +86,8 @@ public final class AutoCompressor {
                 Path file = dir.resolve("candidate" + i++ + ".onnx");
                 try {
                     CompressionReport r = service.run(new CompressionService.Request(input, file, evaluation, evaluate,
-                            Optional.of(dir.resolve(file.getFileName() + ".json"))), e.getValue());
+                            Optional.of(dir.resolve(file.getFileName() + ".json")), Optional.empty(),
+                            Optional.ofNullable(sparse.get(e.getKey()))), e.getValue());
                     original = original == null ? r.before() : original;
                     boolean ok = r.before().accuracy() - r.after().accuracy() <= options.maxAccuracyDrop() + 1e-12;
                     candidates.add(new Candidate(e.getKey(), r.after(), ok, null));

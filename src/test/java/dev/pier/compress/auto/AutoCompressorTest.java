@@ -42,6 +42,11 @@ class AutoCompressorTest {
                         && r.original().accuracy() - c.figures().accuracy() <= 0.01 + 1e-12);
             }
             assertThat(Files.size(out)).isEqualTo(chosen.figures().sizeBytes());
+            // magnitude-pruned candidates store their zeros sparse: the 90 % one is well under half the original
+            Candidate pruned90 = r.candidates().stream().filter(c -> c.name().equals("prune-magnitude 0.9")).findFirst()
+                    .orElseThrow();
+            assertThat(pruned90.figures().sizeBytes()).isLessThan(r.original().sizeBytes() / 2);
+            assertThat(pruned90.figures().parameters()).isEqualTo(r.original().parameters());
             assertThat(out.resolveSibling("best.onnx.compress.json")).isRegularFile();
             assertThat(TestModels.sha256(input)).isEqualTo(hash);
         }
