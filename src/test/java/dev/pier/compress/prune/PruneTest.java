@@ -3,9 +3,8 @@ package dev.pier.compress.prune;
 import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.compress.CompressionReport;
-import dev.pier.compress.CompressionService;
+import dev.pier.compress.MlpCompressionTest;
 import dev.pier.compress.TestModels;
-import dev.pier.data.LabeledData;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxModel;
@@ -13,11 +12,7 @@ import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.OnnxNetworks;
 import dev.pier.onnx.proto.TensorProto;
-import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,27 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** Magnitude and structured pruning on a real MNIST-trained MLP and on hand-built MLPs. */
-class PruneTest {
-    private static OrtEngine engine;
-    private static LabeledData evaluation;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        engine = new OrtEngine();
-        evaluation = TestModels.evaluation();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        engine.close();
-    }
-
+class PruneTest extends MlpCompressionTest {
     private CompressionReport run(Path input, Path out, dev.pier.compress.CompressionStrategy strategy) {
-        return new CompressionService(engine).run(new CompressionService.Request(input, out, evaluation,
-                TestModels.quickEvaluate(), Optional.empty()), strategy);
+        return compress(input, out, strategy, Optional.empty());
     }
 
     private static long zeros(float[] w) {

@@ -4,20 +4,15 @@ import com.google.protobuf.ByteString;
 import dev.pier.api.InvalidInputException;
 import dev.pier.cli.CliRun;
 import dev.pier.compress.CompressionReport;
-import dev.pier.compress.CompressionService;
+import dev.pier.compress.MlpCompressionTest;
 import dev.pier.compress.TestModels;
-import dev.pier.data.LabeledData;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.SparseStorage;
 import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.SparseTensorProto;
 import dev.pier.onnx.proto.TensorProto;
-import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,28 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Sparse storage of pruned weights on a real MNIST-trained MLP: the file shrinks as the non-zero count says,
  * ONNX Runtime computes exactly what it computes on the dense file, and Pier reads the weights back unchanged.
  */
-class SparseStorageTest {
-    private static OrtEngine engine;
-    private static LabeledData evaluation;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        engine = new OrtEngine();
-        evaluation = TestModels.evaluation();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        engine.close();
-    }
-
+class SparseStorageTest extends MlpCompressionTest {
     private CompressionReport prune(Path out, Optional<SparseStorage.IndexType> sparse) {
-        return new CompressionService(engine).run(new CompressionService.Request(TestModels.trainedMlp(), out, evaluation,
-                TestModels.quickEvaluate(), Optional.empty(), Optional.empty(), sparse),
-                new MagnitudePruner(PruneOptions.magnitude(0.9)));
+        return compress(TestModels.trainedMlp(), out, new MagnitudePruner(PruneOptions.magnitude(0.9)), sparse);
     }
 
     private static ModelProto raw(Path file) throws Exception {

@@ -5,6 +5,7 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.compress.CompressionReport;
 import dev.pier.compress.CompressionService;
+import dev.pier.compress.MlpCompressionTest;
 import dev.pier.compress.TestModels;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
@@ -12,11 +13,8 @@ import dev.pier.data.MnistFetcher;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.proto.TensorProto;
-import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,30 +30,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * rounding of a 784-64-10 MLP typically costs well under 1 pp; 2 pp leaves room for calibration noise while a
  * broken scale or zero point costs tens of points).
  */
-class QuantizeTest {
+class QuantizeTest extends MlpCompressionTest {
     private static final double MAX_DROP = 0.02;
-    private static OrtEngine engine;
-    private static LabeledData evaluation;
     private static LabeledData calibration;
 
-    @TempDir
-    Path dir;
-
     @BeforeAll
-    static void setUp() throws Exception {
-        engine = new OrtEngine();
-        evaluation = TestModels.evaluation();
+    static void loadCalibration() throws Exception {
         calibration = Mnist.load("mnist:train:500", MnistFetcher.defaultDir(), Shape.of(784));
     }
 
-    @AfterAll
-    static void tearDown() {
-        engine.close();
-    }
-
     private CompressionReport run(dev.pier.compress.CompressionStrategy strategy, Path out) {
-        return new CompressionService(engine).run(new CompressionService.Request(TestModels.trainedMlp(), out, evaluation,
-                TestModels.quickEvaluate(), Optional.empty()), strategy);
+        return compress(TestModels.trainedMlp(), out, strategy, Optional.empty());
     }
 
     @Test
