@@ -15,6 +15,7 @@
 #                                each resuming the previous to the next total (warm restarts; one number = one cycle)
 #   STUDENT_EPOCHS=20            the 784-800-800-10 student, alone and distilled (T=20, alpha 0.9)
 #   STUDENT_SCHEDULES="constant cosine"  the students' learning-rate schedules, one comparison each
+# docs/compression.md's best Hinton row: TEACHER_EPOCHS="2 5 12 20 40 80 120" STUDENT_EPOCHS=40 (about 2 h more)
 # All training: Adam lr 1e-3, batch 64, the whole 60,000-image training set, seed 42; retraining at 1e-4
 # (a tenth of it, masks fixed); every figure is measured on the 10,000 MNIST test images.
 set -euo pipefail
