@@ -45,6 +45,7 @@ public record DistillOptions(String student, double temperature, double alpha, i
     /**
      * The same run described as {@code pier train} options, so the student gets exactly the optimizer (Adam and its
      * epsilon) and schedule that training it alone gets: distilled and undistilled students differ only in the loss.
+     * The output path is a placeholder TrainOptions requires; only the optimizer settings are read.
      */
     TrainOptions asTraining() {
         return TrainOptions.defaults().toBuilder().architecture(student).learningRate(learningRate).schedule(schedule)
