@@ -6,7 +6,6 @@ import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.OperatorSetIdProto;
-import dev.pier.onnx.proto.SparseTensorProto;
 import dev.pier.onnx.proto.StringStringEntryProto;
 import dev.pier.onnx.proto.TensorProto;
 import dev.pier.onnx.proto.TensorShapeProto;
@@ -87,15 +86,6 @@ public final class OnnxModel {
             params += OnnxTensorValues.elementCount(t);
             nonZero += countNonZero(t);
         }
-        for (SparseTensorProto s : g.getSparseInitializerList()) {
-            initializerNames.add(s.getValues().getName());
-            long dense = 1;
-            for (long d : s.getDimsList()) {
-                dense = Math.multiplyExact(dense, d);
-            }
-            params += dense;
-            nonZero += countNonZero(s.getValues());
-        }
         List<OnnxValueInfo> inputs = new ArrayList<>();
         for (ValueInfoProto v : g.getInputList()) {
             // Before IR 4, initializers were also listed as graph inputs; they are weights, not model inputs.
@@ -110,7 +100,7 @@ public final class OnnxModel {
         }
         return new OnnxModelSummary(file.toString(), fileSizeBytes, proto.getIrVersion(), proto.getProducerName(),
                 proto.getProducerVersion(), g.getName(), opsets, inputs, outputs,
-                g.getInitializerCount() + g.getSparseInitializerCount(), params, nonZero, g.getNodeCount(),
+                g.getInitializerCount(), params, nonZero, g.getNodeCount(),
                 histogram(g.getNodeList()), metadata);
     }
 

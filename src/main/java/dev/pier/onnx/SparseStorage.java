@@ -125,15 +125,15 @@ public final class SparseStorage {
         TensorProto values = s.getValues();
         String name = values.getName();
         int width = OnnxTypes.rawByteSize(values.getDataType());
-        if (width == 0 || !values.hasRawData()) {
+        if (width == 0 || values.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             throw new InvalidInputException("sparse initializer '" + name + "' stores "
-                    + OnnxTypes.onnxName(values.getDataType()) + " values " + (width == 0 ? "" : "in typed fields ")
-                    + "; Pier reads sparse initializers of fixed-width types with raw_data");
+                    + OnnxTypes.onnxName(values.getDataType()) + " values" + (width == 0 ? "" : " in an external file")
+                    + "; Pier reads sparse initializers of fixed-width types stored in the model");
         }
         long[] dims = s.getDimsList().stream().mapToLong(Long::longValue).toArray();
         long n = OnnxTensors.elements(dims);
         byte[] dense = new byte[Math.toIntExact(Math.multiplyExact(n, width))];
-        byte[] v = values.getRawData().toByteArray();
+        byte[] v = littleEndian(values, width);
         long[] positions = linearIndices(s, dims, name);
         if (v.length != positions.length * width) {
             throw new InvalidInputException("sparse initializer '" + name + "' has " + positions.length
@@ -148,6 +148,28 @@ public final class SparseStorage {
         }
         return TensorProto.newBuilder().setName(name).setDataType(values.getDataType())
                 .addAllDims(s.getDimsList()).setRawData(ByteString.copyFrom(dense)).build();
+    }
+
+    /** The values as raw little-endian bytes, from raw_data or from the typed field the type uses. */
+    private static byte[] littleEndian(TensorProto t, int width) {
+        if (t.hasRawData()) {
+            return t.getRawData().toByteArray();
+        }
+        long[] values = switch (TensorProto.DataType.forNumber(t.getDataType())) {
+            case FLOAT -> t.getFloatDataList().stream().mapToLong(f -> Float.floatToRawIntBits(f)).toArray();
+            case DOUBLE -> t.getDoubleDataList().stream().mapToLong(Double::doubleToRawLongBits).toArray();
+            case INT64 -> t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+            case UINT32, UINT64 -> t.getUint64DataList().stream().mapToLong(Long::longValue).toArray();
+            // every narrower type (int8 … int32, bool, float16 bits) lives in int32_data
+            default -> t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
+        };
+        ByteBuffer out = ByteBuffer.allocate(values.length * width).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : values) {
+            for (int b = 0; b < width; b++) {
+                out.put((byte) (x >>> (8 * b)));
+            }
+        }
+        return out.array();
     }
 
     /** Indices as linear positions: a [NNZ] tensor already is; a [NNZ, rank] tensor of coordinates is folded. */

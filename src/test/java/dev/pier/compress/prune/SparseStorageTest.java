@@ -126,10 +126,10 @@ class SparseStorageTest extends MlpCompressionTest {
 
     @Test
     void coordinateIndicesFromOtherToolsAreReadAndBadIndicesNamed() {
-        // a 2x3 weight with values at (0,1) and (1,2), indices as [NNZ, rank] INT64 in typed fields
+        // a 2x3 weight with values at (0,1) and (1,2); values and [NNZ, rank] INT64 indices in typed fields
         SparseTensorProto coo = SparseTensorProto.newBuilder().addDims(2).addDims(3)
                 .setValues(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(2)
-                        .setRawData(floats(1.5f, -2f)))
+                        .addFloatData(1.5f).addFloatData(-2f))
                 .setIndices(TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE).addDims(2).addDims(2)
                         .addInt64Data(0).addInt64Data(1).addInt64Data(1).addInt64Data(2))
                 .build();
