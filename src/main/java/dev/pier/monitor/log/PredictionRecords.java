@@ -8,6 +8,7 @@ import dev.pier.monitor.feedback.LabelledPrediction;
 import dev.pier.monitor.feedback.PredictedClasses;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.TensorWriter;
+import dev.pier.protocol.kserve.V2TensorHeader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,13 +63,7 @@ public final class PredictionRecords {
         g.writeArrayFieldStart(field);
         for (Tensor t : tensors) {
             g.writeStartObject();
-            g.writeStringField("name", t.name());
-            g.writeStringField("datatype", t.datatype().wireName());
-            g.writeArrayFieldStart("shape");
-            for (long d : t.shape().toArray()) {
-                g.writeNumber(d);
-            }
-            g.writeEndArray();
+            V2TensorHeader.write(g, t.name(), t.datatype(), t.shape());
             g.writeFieldName("data");
             new TensorWriter(t, TensorWriter.StringStyle.TEXT).writeFlat(g);
             g.writeEndObject();

@@ -204,13 +204,7 @@ public final class V2Codec {
             for (int i = 0; i < tensors.size(); i++) {
                 Tensor t = tensors.get(i);
                 g.writeStartObject();
-                g.writeStringField("name", t.name());
-                g.writeStringField("datatype", t.datatype().wireName());
-                g.writeArrayFieldStart("shape");
-                for (long d : t.shape().toArray()) {
-                    g.writeNumber(d);
-                }
-                g.writeEndArray();
+                V2TensorHeader.write(g, t.name(), t.datatype(), t.shape());
                 if (binary.get(i)) {
                     g.writeObjectFieldStart("parameters");
                     g.writeNumberField("binary_data_size", RawTensors.size(t));

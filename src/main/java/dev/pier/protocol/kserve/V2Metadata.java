@@ -43,13 +43,7 @@ public final class V2Metadata {
         g.writeArrayFieldStart(field);
         for (TensorSpec s : specs) {
             g.writeStartObject();
-            g.writeStringField("name", s.name());
-            g.writeStringField("datatype", s.datatype().wireName());
-            g.writeArrayFieldStart("shape");
-            for (long d : s.shape().toArray()) {
-                g.writeNumber(d);
-            }
-            g.writeEndArray();
+            V2TensorHeader.write(g, s.name(), s.datatype(), s.shape());
             g.writeEndObject();
         }
         g.writeEndArray();
