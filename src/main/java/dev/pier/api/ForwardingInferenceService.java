@@ -25,6 +25,11 @@ public abstract class ForwardingInferenceService implements InferenceService {
     }
 
     @Override
+    public CompletionStage<ServingTarget> target(String model, OptionalLong version) {
+        return delegate.target(model, version);
+    }
+
+    @Override
     public ModelMetadata metadata(String model, OptionalLong version) {
         return delegate.metadata(model, version);
     }

@@ -27,6 +27,11 @@ public record InferRequest(String id, String model, OptionalLong version, List<T
         return new InferRequest(newId, model, version, inputs, outputs, parameters);
     }
 
+    /** This request for another version (the resolved one). */
+    public InferRequest withVersion(OptionalLong newVersion) {
+        return new InferRequest(id, model, newVersion, inputs, outputs, parameters);
+    }
+
     /** An output the client asked for, with its per-output parameters (for instance {@code binary_data}). */
     public record RequestedOutput(String name, Map<String, Object> parameters) {
         public RequestedOutput {

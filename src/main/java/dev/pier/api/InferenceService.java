@@ -2,20 +2,67 @@ package dev.pier.api;
 
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * What every protocol front-end (KServe V2 REST and gRPC, TF Serving REST) needs from the serving core.
  * Implemented by the serving package; the protocols only decode into these calls and encode the results.
  *
- * <p>Thread-safety: all methods may be called from event-loop threads concurrently. {@link #infer} never
- * blocks the caller: the work runs on the serving core's bounded worker pool and the stage completes there.
+ * <p>Thread-safety: all methods may be called from event-loop threads concurrently. {@link #infer} and
+ * {@link #target} never block the caller: the work runs on each version's bounded scheduler and the stage
+ * completes there.
  * Failures complete the stage exceptionally with a {@link PierException}; the other methods throw one.
  */
 public interface InferenceService {
 
     /** Runs one inference. Validates the request against the model's signature first. */
     CompletionStage<InferResponse> infer(InferRequest request);
+
+    /**
+     * Resolves the version that serves a request for {@code model} (the asked {@code version}, or the one the
+     * version policy and traffic split choose) and pins it, so that a protocol can decode with its signature and
+     * run on the same version with one resolve. Never blocks the caller: when the model must first be loaded on
+     * demand, the stage completes once it is. Fails with a {@link PierException} (no such model, not AVAILABLE).
+     * The caller closes the target once its answer is built.
+     *
+     * <p>This default (for services without a pinning core, such as test doubles) reads the metadata and
+     * forwards {@link ServingTarget#infer} to {@link #infer} with the resolved version.
+     */
+    default CompletionStage<ServingTarget> target(String model, OptionalLong version) {
+        ModelMetadata metadata;
+        try {
+            metadata = metadata(model, version);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        InferenceService service = this;
+        return CompletableFuture.completedFuture(new ServingTarget() {
+            @Override
+            public String model() {
+                return model;
+            }
+
+            @Override
+            public long version() {
+                return metadata.version();
+            }
+
+            @Override
+            public ModelSignature signature() {
+                return metadata.signature();
+            }
+
+            @Override
+            public CompletionStage<InferResponse> infer(InferRequest request) {
+                return service.infer(request.withVersion(OptionalLong.of(metadata.version())));
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
 
     /** Metadata of a model (latest ready version when {@code version} is empty). */
     ModelMetadata metadata(String model, OptionalLong version);

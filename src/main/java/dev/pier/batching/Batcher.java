@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. {@link #submit} never blocks. Owns the inner session: {@link #close()} runs what is queued,
  * stops the threads, then closes it.
  */
-public final class Batcher implements ModelSession {
+public final class Batcher implements ModelSession, ScheduledSession {
     private final ModelSession inner;
     private final BatchingOptions options;
     private final String name;
@@ -60,6 +60,7 @@ public final class Batcher implements ModelSession {
      * once when the queue is full, {@link DeadlineExceededException} when {@code deadlineNanos} (a
      * {@link System#nanoTime()} value; {@link Long#MAX_VALUE} for none) passes before it runs, or the runtime's error.
      */
+    @Override
     public CompletableFuture<Batched> submit(Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos) {
         Pending p = new Pending(Map.copyOf(inputs), List.copyOf(outputNames), deadlineNanos, System.nanoTime());
         lock.lock();
@@ -79,7 +80,7 @@ public final class Batcher implements ModelSession {
         return p.result;
     }
 
-    /** Requests waiting to run. */
+    @Override
     public int queueDepth() {
         lock.lock();
         try {

@@ -7,7 +7,11 @@ import dev.pier.api.InferenceService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.pier.api.ModelSignature;
+import dev.pier.api.ServingTarget;
+
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -27,9 +31,47 @@ public final class MonitoringService extends ForwardingInferenceService {
 
     @Override
     public CompletionStage<InferResponse> infer(InferRequest request) {
-        InferRequest identified = request.id() != null && !request.id().isBlank() ? request
-                : request.withId(RequestIds.orGenerate(request.id()));
-        CompletionStage<InferResponse> answer = delegate().infer(identified);
+        InferRequest identified = identified(request);
+        return shown(identified, delegate().infer(identified));
+    }
+
+    /** The delegate's pinned target, whose {@link ServingTarget#infer} gets the same ids and taps as {@link #infer}. */
+    @Override
+    public CompletionStage<ServingTarget> target(String model, OptionalLong version) {
+        return delegate().target(model, version).thenApply(target -> new ServingTarget() {
+            @Override
+            public String model() {
+                return target.model();
+            }
+
+            @Override
+            public long version() {
+                return target.version();
+            }
+
+            @Override
+            public ModelSignature signature() {
+                return target.signature();
+            }
+
+            @Override
+            public CompletionStage<InferResponse> infer(InferRequest request) {
+                InferRequest identified = identified(request);
+                return shown(identified, target.infer(identified));
+            }
+
+            @Override
+            public void close() {
+                target.close();
+            }
+        });
+    }
+
+    private static InferRequest identified(InferRequest request) {
+        return request.id() != null && !request.id().isBlank() ? request : request.withId(RequestIds.orGenerate(request.id()));
+    }
+
+    private CompletionStage<InferResponse> shown(InferRequest identified, CompletionStage<InferResponse> answer) {
         if (taps.isEmpty()) {
             return answer;
         }

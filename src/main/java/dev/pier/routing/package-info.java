@@ -1,5 +1,6 @@
 /**
- * Which version answers a request that names none: weighted traffic splitting between versions (a canary
- * without a service mesh) and shadow traffic, configured per model in config.yaml.
+ * TF Serving's version labels over REST ({@link dev.pier.routing.LabelRoutes}). Which version serves a request
+ * (version policy, labels, traffic split, shadow) is resolved inside the serving core by
+ * {@link dev.pier.serving.VersionResolver}, in the same pass that pins the version.
  */
 package dev.pier.routing;

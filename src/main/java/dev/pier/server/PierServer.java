@@ -28,6 +28,8 @@ import java.util.concurrent.TimeoutException;
  * parse JSON; inference itself runs on the serving core's worker pool. Owns Vert.x, not the service.
  */
 public final class PierServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PierServer.class);
+    private static final long CLOSE_TIMEOUT_SECONDS = 30;
     private final Vertx vertx;
     private final List<HttpServer> servers;
     private final int httpPort;
@@ -124,13 +126,21 @@ public final class PierServer implements AutoCloseable {
         return grpcPort;
     }
 
-    /** Stops accepting connections and closes Vert.x; responses still in flight are cut (drain first, see {@link Drain}). */
+    /**
+     * Stops accepting connections and closes Vert.x; responses still in flight are cut (drain first, see
+     * {@link Drain}). A close that fails or times out is logged; only a real interrupt sets the thread's
+     * interrupt flag (setting it otherwise made every wait after this one, the model drain included, return at once).
+     */
     @Override
     public void close() {
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("closing the network servers failed: {}", String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            LOG.warn("the network servers did not close within {} s", CLOSE_TIMEOUT_SECONDS);
         }
     }
 }

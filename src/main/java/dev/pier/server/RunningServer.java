@@ -6,9 +6,6 @@ import dev.pier.modelcontrol.RepositoryPoller;
 import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.RepositoryRoutes;
 import dev.pier.routing.LabelRoutes;
-import dev.pier.routing.TrafficRouter;
-import dev.pier.serving.ModelManager;
-import dev.pier.batching.SchedulingDefaults;
 import dev.pier.metrics.ServingMetrics;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ModelStateListener;
@@ -52,7 +49,6 @@ public final class RunningServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningServer.class);
     private static final long REFUSE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private final OrtEngine engine;
     private final ServingCore core;
     private final PierServer server;
     private final Drain drain;
@@ -60,26 +56,19 @@ public final class RunningServer implements AutoCloseable {
     private final ServingMetrics metrics;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
-    private final RepositoryPoller poller;   // null unless --model-control poll
-    private final DriftMonitor drift;        // null when drift detection is off
-    private final DashboardSampler dashboardSampler;
     private final DashboardRoutes dashboard;
-    private final PredictionMonitoring predictions;
+    /** Everything start-up opened; closed in reverse at the end of shutdown (and on a failed start). */
+    private final ResourceStack opened;
 
-    private RunningServer(OrtEngine engine, ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown,
-                          RepositoryPoller poller, ServingMetrics metrics, DriftMonitor drift,
-                          DashboardSampler dashboardSampler, DashboardRoutes dashboard, PredictionMonitoring predictions) {
-        this.dashboardSampler = dashboardSampler;
+    private RunningServer(ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown, ServingMetrics metrics,
+                          DashboardRoutes dashboard, ResourceStack opened) {
         this.dashboard = dashboard;
-        this.poller = poller;
-        this.drift = drift;
-        this.predictions = predictions;
         this.metrics = metrics;
-        this.engine = engine;
         this.core = core;
         this.server = server;
         this.drain = drain;
         this.shutdown = shutdown;
+        this.opened = opened;
         this.shutdownHook = new Thread(() -> shutdown(Duration.ZERO), "pier-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         SignalTrap.onTerm(() -> {
@@ -96,80 +85,53 @@ public final class RunningServer implements AutoCloseable {
     /**
      * Loads every model, then binds the ports. {@code setup.control()} chooses none / poll / explicit (explicit
      * mounts the repository API), {@code security} adds bearer tokens and TLS, {@code drift} watches versions
-     * with a reference profile, {@code predictions} adds the prediction log and feedback.
+     * with a reference profile, {@code predictions} adds the prediction log and feedback. Each resource is pushed
+     * on one {@link ResourceStack} as it opens; a failure closes what was opened, in reverse.
      */
     public static RunningServer start(ServerSetup setup) {
         ServingOptions serving = setup.serving();
         ModelControlOptions control = setup.control();
         DriftOptions driftOptions = setup.drift();
-        OrtEngine engine = new OrtEngine();
-        ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
-                ? new ExplicitSource(serving.source(), control.startupModels()) : null;
-        ServingMetrics metrics = new ServingMetrics();
-        ServingCore core;
+        ResourceStack opened = new ResourceStack();
         try {
-            core = explicit == null ? ServingCore.start(serving, engine, ModelStateListener.NONE, metrics)
-                    : startExplicit(serving, engine, explicit, metrics);
-        } catch (RuntimeException e) {
-            metrics.close();
-            engine.close();
-            throw e;
-        }
-        DriftMonitor drift = driftOptions.enabled()
-                ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null;
-        DashboardSampler dashboardSampler = DashboardSampler.start(core, metrics.registry(), DashboardOptions.defaults());
-        DashboardRoutes dashboard = new DashboardRoutes(dashboardSampler);
-        PredictionMonitoring predictions = null;
-        try {
+            OrtEngine engine = opened.push("the ONNX Runtime engine", new OrtEngine());
+            ServingMetrics metrics = opened.push("metrics", new ServingMetrics());
+            ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
+                    ? new ExplicitSource(serving.source(), control.startupModels()) : null;
+            // one way to start the core in every model control mode: only the source differs
+            ServingCore core = opened.push("the serving core", ServingCore.start(serving,
+                    explicit != null ? explicit : serving.source(), engine, ModelStateListener.NONE, metrics));
+            DriftMonitor drift = opened.push("drift monitoring", driftOptions.enabled()
+                    ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null);
+            DashboardSampler dashboardSampler = opened.push("the dashboard sampler",
+                    DashboardSampler.start(core, metrics.registry(), DashboardOptions.defaults()));
+            DashboardRoutes dashboard = opened.push("the dashboard", new DashboardRoutes(dashboardSampler));
             Drain drain = new Drain();
-            predictions = PredictionMonitoring.start(setup.predictions(), metrics.registry());
+            PredictionMonitoring predictions = opened.push("the prediction log",
+                    PredictionMonitoring.start(setup.predictions(), metrics.registry()));
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
             List<InferenceTap> taps = new java.util.ArrayList<>(predictions.taps());
             if (drift != null) {
                 taps.add(drift);
             }
-            PredictionMonitoring mounted = predictions;
-            InferenceService served = new MonitoringService(new TrafficRouter(core), taps);
-            PierServer server = PierServer.start(setup.network(), new DrainAwareService(served, drain), metrics, drain, setup.security(),
-                    router -> {
+            InferenceService served = new MonitoringService(core, taps);
+            PierServer server = opened.push("the network servers", PierServer.start(setup.network(),
+                    new DrainAwareService(served, drain), metrics, drain, setup.security(), router -> {
                         new LabelRoutes(core).mount(router);
-                        mounted.mount(router);
+                        predictions.mount(router);
                         dashboard.mount(router);
                         if (explicit != null) {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }
-                    });
-            RepositoryPoller poller = control.mode() == ModelControlOptions.Mode.POLL
-                    ? RepositoryPoller.start(core, control.pollInterval()) : null;
-            return new RunningServer(engine, core, server, drain, setup.shutdown(), poller, metrics, drift, dashboardSampler, dashboard,
-                    predictions);
-        } catch (RuntimeException e) {
-            dashboard.close();
-            dashboardSampler.close();
-            if (predictions != null) {
-                predictions.close();
-            }
-            if (drift != null) {
-                drift.close();
-            }
-            core.close();
-            metrics.close();
-            engine.close();
+                    }));
+            opened.push("the repository poller", control.mode() == ModelControlOptions.Mode.POLL
+                    ? RepositoryPoller.start(core, control.pollInterval()) : null);
+            return new RunningServer(core, server, drain, setup.shutdown(), metrics, dashboard, opened);
+        } catch (RuntimeException | Error e) {
+            opened.close();
             throw e;
         }
-    }
-
-    private static ServingCore startExplicit(ServingOptions serving, OrtEngine engine, ExplicitSource source, ServingMetrics metrics) {
-        ServingCore core = new ServingCore(source, new ModelManager(engine, serving.loadThreads(), ModelStateListener.NONE,
-                new SchedulingDefaults(serving.workerThreads(), serving.queueCapacity())), serving, metrics);
-        try {
-            core.refresh().join();
-        } catch (RuntimeException e) {
-            core.close();
-            throw e;
-        }
-        return core;
     }
 
     public ServingCore core() {
@@ -251,19 +213,9 @@ public final class RunningServer implements AutoCloseable {
         }
         int cut = drain.inFlight();
         drain.advance(Drain.Phase.CLOSED);
-        if (poller != null) {
-            poller.close();
-        }
-        dashboard.close();   // idempotent; here too in case the sleep above was interrupted
-        server.close();
-        predictions.close();   // after the ports: nothing more is logged; flushes what is queued
-        dashboardSampler.close();
-        if (drift != null) {
-            drift.close();
-        }
-        core.close();
-        engine.close();
-        metrics.close();
+        // the poller, the ports, the prediction log, the dashboard, drift, the models (drained, then unloaded),
+        // metrics and the engine: the reverse of start-up
+        opened.close();
         System.out.println("pier: stopped; " + cut + " accepted request(s) cut by the grace period");
         System.out.flush();
         closed.countDown();

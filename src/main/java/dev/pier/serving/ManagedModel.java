@@ -15,7 +15,9 @@ final class ManagedModel {
     final String name;
     final TreeMap<Long, Version> versions = new TreeMap<>();
     /** The loaders of the versions the source aspires now, by version. */
-    Map<Long, ModelLoader> aspired = Map.of();
+    Map<Long, Loader> aspired = Map.of();
+    /** The config the source last gave (version labels before any version is loaded), or null. */
+    dev.pier.repository.ModelConfig sourceConfig;
     /** Why the source cannot offer this model, or null. */
     String brokenReason;
 
@@ -28,7 +30,7 @@ final class ManagedModel {
         final long version;
         ModelState state = ModelState.START;
         String error = "";
-        ModelLoader loader;
+        Loader loader;
         LoadedModel loaded;
         int handles;
         /** Size and modification time of the model file when this version was first seen (see {@link ModelManager#apply}). */

@@ -1,7 +1,7 @@
 package dev.pier.serving;
 
 import dev.pier.api.ModelSignature;
-import dev.pier.runtime.ModelSession;
+import dev.pier.batching.ScheduledSession;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,7 +28,7 @@ public final class ModelHandle implements AutoCloseable {
         return loaded.version();
     }
 
-    public ModelSession session() {
+    public ScheduledSession session() {
         if (closed.get()) {
             throw new IllegalStateException("handle of model '" + model() + "' version " + version() + " is closed");
         }

@@ -28,7 +28,7 @@ import java.util.Map;
  * {@code instance_group} ask. {@link #unload()} closes what the last load created. Not thread-safe: the manager calls it from one thread
  * at a time.
  */
-public final class ModelLoader {
+public final class ModelLoader implements Loader {
     private final String model;
     private final AspiredVersion version;
     private final ModelConfig config;
@@ -62,6 +62,7 @@ public final class ModelLoader {
      * Loads and warms up the version. Any failure throws, with a message that says what went wrong, and
      * leaves nothing open.
      */
+    @Override
     public LoadedModel load() {
         Path file = version.modelFile();
         if (!Files.isRegularFile(file)) {
@@ -73,7 +74,7 @@ public final class ModelLoader {
             Map<String, List<String>> labels = readLabels(signature);
             session.run(WarmUp.zeroInputs(signature.inputs()), List.of());
             // every version is scheduled: bounded queue, instance_group.count executions, dynamic_batching
-            ModelSession scheduled = new Batcher(session, BatchingOptions.from(config, session.signature(), scheduling),
+            Batcher scheduled = new Batcher(session, BatchingOptions.from(config, session.signature(), scheduling),
                     "model '" + model + "' version " + version.version());
             loaded = new LoadedModel(model, version.version(), scheduled, signature, config, labels);
             return loaded;
@@ -122,6 +123,7 @@ public final class ModelLoader {
      * not counted). An estimate: ONNX Runtime's resident growth differs (see
      * docs/serving-operations.md); 0 when the file cannot be read (the load will then fail anyway).
      */
+    @Override
     public long estimatedBytes() {
         try {
             return Files.size(version.modelFile());
@@ -131,6 +133,7 @@ public final class ModelLoader {
     }
 
     /** Frees what {@link #load()} created; harmless when nothing is loaded. */
+    @Override
     public void unload() {
         if (loaded != null) {
             loaded.close();

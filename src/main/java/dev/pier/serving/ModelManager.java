@@ -5,6 +5,7 @@ import dev.pier.api.ModelState;
 import dev.pier.api.ModelVersionStatus;
 import dev.pier.api.ResourceExhaustedException;
 import dev.pier.api.UnavailableException;
+import dev.pier.batching.SchedulingDefaults;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.SourcedModel;
 import dev.pier.runtime.InferenceEngine;
@@ -21,26 +22,33 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Applies what a {@link dev.pier.repository.ModelSource} aspires: loads and unloads model versions, as the
- * {@link AvailabilityPreservingPolicy} decides, and hands out {@link ModelHandle}s.
+ * The version state machine: applies what a {@link dev.pier.repository.ModelSource} aspires, loads and unloads
+ * model versions as the {@link AvailabilityPreservingPolicy} decides and the {@link ResidencyTracker} admits, and
+ * hands out {@link ModelHandle}s. Loaders come from an injected {@link LoaderFactory}, so the manager knows
+ * nothing of ONNX Runtime (tests use a fake one).
  *
- * <p>Owns the state machine of every version ({@link ModelState}); {@link #transition} is the one place that
- * changes a state, and it tells the {@link ModelStateListener} about each change. Loads run in parallel on
- * {@code loadThreads} threads; a failed load leaves that version FAILED with the reason and does not stop
- * the others. Unloads wait until every handle on the version is closed.
+ * <p>Owns the state of every version ({@link ModelState}); {@link #transition} is the one place that changes
+ * a state, and it tells the {@link ModelStateListener} about each change. Loads run in parallel on
+ * {@code loadThreads} threads; a failed load leaves that version FAILED with the reason and does not stop the
+ * others. Unloads wait until every handle on the version is closed.
+ *
+ * <p>{@link #acquire(String, OptionalLong)} resolves the version ({@link VersionResolver}) and pins it in one
+ * pass under the lock, and never waits: when an on-demand load must happen first, the returned stage completes
+ * on the load thread once it has (or fails after {@link #ON_DEMAND_LOAD_TIMEOUT_SECONDS}).
  *
  * <p>Thread-safe: all state is guarded by one lock, held only for bookkeeping, never while loading,
- * unloading or running a model. Owns the sessions it loads (closed on unload and on {@link #close()}); the
- * engine stays the caller's.
+ * unloading or running a model. Owns what its loaders load (unloaded on unload and on {@link #close()}).
  */
 public final class ModelManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
@@ -55,58 +63,55 @@ public final class ModelManager implements AutoCloseable {
     /** How long {@link #close()} waits for open handles before giving up on their versions. */
     public static final long CLOSE_TIMEOUT_SECONDS = 30;
 
-    private final InferenceEngine engine;
+    /** How long a request waits for the on-demand load of its model. */
+    public static final long ON_DEMAND_LOAD_TIMEOUT_SECONDS = 120;
+
+    /** A pinned version and the version that gets a shadow copy of the request, if any. */
+    public record Resolved(ModelHandle handle, OptionalLong shadow) {
+    }
+
+    private final LoaderFactory loaderFactory;
+    private final ResidencyTracker residency;
     private final ModelStateListener listener;
     private final ExecutorService loaders;
     private final ExecutorService unloaders;
     private final Object lock = new Object();
     private final Map<String, ManagedModel> models = new TreeMap<>();
     private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
-    private final dev.pier.batching.SchedulingDefaults scheduling;
+    /** Completed (outside the lock) and replaced whenever a load or unload ends: on-demand acquires retry then. */
+    private CompletableFuture<Void> changed = new CompletableFuture<>();
     private int inFlight;
     private boolean closed;
-    /** Bytes loaded versions may hold together (estimated); 0 = unlimited. */
-    private final long budgetBytes;
-    /** Load versions only when a request asks for them. */
-    private final boolean lazy;
-
-    /** How long a request waits for the on-demand load of its model. */
-    public static final long ON_DEMAND_LOAD_TIMEOUT_SECONDS = 120;
 
     /**
-     * @param loadThreads how many versions load at once (TF Serving's {@code num_load_threads}); >= 1
+     * @param loaderFactory makes the loader of each aspired version
+     * @param loadThreads   how many versions load at once (TF Serving's {@code num_load_threads}); >= 1
+     * @param residency     memory budget and on-demand loading
      */
-    public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener) {
-        this(engine, loadThreads, listener, dev.pier.batching.SchedulingDefaults.ofMachine());
-    }
-
-    /** @param scheduling executions and queue bound of versions whose config does not set them */
-    public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener,
-                        dev.pier.batching.SchedulingDefaults scheduling) {
-        this(engine, loadThreads, listener, scheduling, 0, false);
-    }
-
-    /**
-     * @param budgetBytes estimated bytes the loaded versions may hold together; 0 = unlimited. Past it, least
-     *                    recently used unpinned versions are unloaded, and a load that still cannot fit is refused
-     *                    with {@link ResourceExhaustedException}
-     * @param lazy        load a version only when the first request asks for it
-     */
-    public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener,
-                        dev.pier.batching.SchedulingDefaults scheduling, long budgetBytes, boolean lazy) {
-        if (budgetBytes < 0) {
-            throw new IllegalArgumentException("the memory budget must be >= 0 bytes (0 = unlimited), got " + budgetBytes);
-        }
-        this.budgetBytes = budgetBytes;
-        this.lazy = lazy;
-        this.scheduling = scheduling;
+    public ModelManager(LoaderFactory loaderFactory, int loadThreads, ModelStateListener listener, ResidencyTracker residency) {
         if (loadThreads < 1) {
             throw new IllegalArgumentException("loadThreads must be >= 1, got " + loadThreads);
         }
-        this.engine = engine;
+        this.loaderFactory = loaderFactory;
+        this.residency = residency;
         this.listener = listener;
         this.loaders = Executors.newFixedThreadPool(loadThreads, named("pier-load-"));
         this.unloaders = Executors.newCachedThreadPool(named("pier-unload-"));
+    }
+
+    /** ONNX Runtime loaders through {@code engine}, machine scheduling defaults, no budget. */
+    public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener) {
+        this(LoaderFactory.onnx(engine, SchedulingDefaults.ofMachine()), loadThreads, listener, ResidencyTracker.unlimited());
+    }
+
+    /** The manager of a serving process, as {@code options} say; every start-up mode builds it here. */
+    public static ModelManager of(ServingOptions options, InferenceEngine engine, ModelStateListener listener) {
+        return new ModelManager(LoaderFactory.onnx(engine, new SchedulingDefaults(options.workerThreads(), options.queueCapacity())),
+                options.loadThreads(), listener, new ResidencyTracker(options.memoryBudgetBytes(), options.lazyLoad()));
+    }
+
+    public ResidencyTracker residency() {
+        return residency;
     }
 
     /**
@@ -129,9 +134,10 @@ public final class ModelManager implements AutoCloseable {
                     case SourcedModel.Broken b -> entry.brokenReason = b.reason();
                     case SourcedModel.Aspired a -> {
                         entry.brokenReason = null;
-                        Map<Long, ModelLoader> aspired = new HashMap<>();
+                        entry.sourceConfig = a.config();
+                        Map<Long, Loader> aspired = new HashMap<>();
                         for (AspiredVersion v : a.versions()) {
-                            aspired.put(v.version(), new ModelLoader(a.name(), v, a.config(), a.directory(), engine, scheduling));
+                            aspired.put(v.version(), loaderFactory.create(a.name(), v, a.config(), a.directory()));
                             String print = fingerprint(v.modelFile());
                             ManagedModel.Version known = entry.versions.get(v.version());
                             if (known == null || (known.state == ModelState.FAILED && !print.equals(known.fingerprint))) {
@@ -174,38 +180,121 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * A handle on the given version, or on the newest AVAILABLE one when {@code version} is empty.
-     *
-     * @throws ModelNotFoundException no such model, or no such version of it
-     * @throws UnavailableException   the model or version exists but is not AVAILABLE now
+     * Resolves and pins, in one pass under the lock: the asked version, or the one the {@link VersionResolver}
+     * chooses among the AVAILABLE ones (traffic split, shadow). Never waits on the caller's thread: when the model
+     * is managed on demand and must load first, the load starts and the stage completes on the load thread.
+     * Failures complete the stage: {@link ModelNotFoundException} (no such model or version),
+     * {@link UnavailableException} (not AVAILABLE), {@link ResourceExhaustedException} (cannot fit the budget).
      */
-    public ModelHandle acquire(String model, OptionalLong version) {
+    public CompletableFuture<Resolved> acquire(String model, OptionalLong version) {
+        return acquire(model, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(ON_DEMAND_LOAD_TIMEOUT_SECONDS), true);
+    }
+
+    private CompletableFuture<Resolved> acquire(String model, OptionalLong version, long until, boolean mayWait) {
+        CompletableFuture<Void> wait;
+        String waitingFor;
+        synchronized (lock) {
+            try {
+                ManagedModel entry = entry(model);
+                wait = residency.onDemand() ? demand(entry, version) : null;
+                if (wait == null) {
+                    return CompletableFuture.completedFuture(pin(entry, version, mayWait));
+                }
+                waitingFor = "model '" + model + "'" + (version.isPresent() ? " version " + version.getAsLong() : "");
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        if (!mayWait) {
+            return CompletableFuture.failedFuture(new UnavailableException(waitingFor
+                    + " is loading on demand (--lazy-load / --memory-budget-mb); retry shortly"));
+        }
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+            return CompletableFuture.failedFuture(new UnavailableException(waitingFor + " is still loading after "
+                    + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s"));
+        }
+        // copy(): the timeout must fail only this waiter, not the shared future
+        return wait.copy().orTimeout(left, TimeUnit.NANOSECONDS).handle((v, failure) -> failure)
+                .thenCompose(failure -> failure == null ? acquire(model, version, until, true)
+                        : CompletableFuture.failedFuture(new UnavailableException(waitingFor + " is still loading after "
+                        + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s")));
+    }
+
+    /**
+     * The asked version, or the newest AVAILABLE one (no traffic split), now and without waiting: for metadata
+     * and tools. When the model is managed on demand and not
+     * loaded, this starts its load and fails with {@link UnavailableException} saying so (retry shortly).
+     */
+    public ModelHandle acquireNow(String model, OptionalLong version) {
+        CompletableFuture<Resolved> f = acquire(model, version, 0, false);
+        try {
+            return f.join().handle();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Lock held. The asked version, or (unversioned) the resolver's choice among the AVAILABLE ones when
+     * {@code route}, else the newest AVAILABLE one, pinned.
+     */
+    private Resolved pin(ManagedModel entry, OptionalLong version, boolean route) {
+        ManagedModel.Version v;
+        OptionalLong shadow = OptionalLong.empty();
+        if (version.isPresent()) {
+            v = entry.versions.get(version.getAsLong());
+            if (v == null) {
+                throw new ModelNotFoundException("model '" + entry.name + "' has no version " + version.getAsLong()
+                        + "; its versions are " + entry.versions.keySet());
+            }
+            if (v.state != ModelState.AVAILABLE) {
+                throw new UnavailableException("model '" + entry.name + "' version " + v.version + " is " + v.state
+                        + (v.error.isEmpty() ? "" : ": " + v.error) + ", not AVAILABLE");
+            }
+        } else {
+            List<Long> available = available(entry);
+            if (available.isEmpty()) {
+                throw new UnavailableException("model '" + entry.name + "' has no AVAILABLE version: " + entry.describe());
+            }
+            v = entry.versions.get(available.getLast());
+            if (route) {
+                VersionResolver.Choice choice = VersionResolver.resolve(available, v.loaded.config(), ThreadLocalRandom.current());
+                v = entry.versions.get(choice.version());
+                shadow = choice.shadow();
+            }
+        }
+        v.handles++;
+        v.lastUsed = System.nanoTime();
+        ManagedModel.Version pinned = v;
+        return new Resolved(new ModelHandle(v.loaded, () -> release(pinned)), shadow);
+    }
+
+    private static List<Long> available(ManagedModel entry) {
+        List<Long> out = new ArrayList<>(entry.versions.size());
+        for (ManagedModel.Version v : entry.versions.values()) {
+            if (v.state == ModelState.AVAILABLE) {
+                out.add(v.version);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The version labels of a model (TF Serving's {@code version_labels}): from its newest AVAILABLE version's
+     * config, so that a label change rolls out with it; from the source's config while nothing is loaded.
+     */
+    public Map<String, Long> versionLabels(String model) {
         synchronized (lock) {
             ManagedModel entry = entry(model);
-            if (onDemand()) {
-                loadOnDemand(entry, version);
+            List<Long> available = available(entry);
+            if (!available.isEmpty()) {
+                return entry.versions.get(available.getLast()).loaded.config().versionLabels();
             }
-            ManagedModel.Version v;
-            if (version.isPresent()) {
-                v = entry.versions.get(version.getAsLong());
-                if (v == null) {
-                    throw new ModelNotFoundException("model '" + model + "' has no version " + version.getAsLong()
-                            + "; its versions are " + entry.versions.keySet());
-                }
-                if (v.state != ModelState.AVAILABLE) {
-                    throw new UnavailableException("model '" + model + "' version " + v.version + " is " + v.state
-                            + (v.error.isEmpty() ? "" : ": " + v.error) + ", not AVAILABLE");
-                }
-            } else {
-                v = entry.versions.descendingMap().values().stream()
-                        .filter(e -> e.state == ModelState.AVAILABLE).findFirst()
-                        .orElseThrow(() -> new UnavailableException("model '" + model + "' has no AVAILABLE version: "
-                                + entry.describe()));
+            if (entry.sourceConfig == null) {
+                throw new UnavailableException("model '" + model + "' has no AVAILABLE version: " + entry.describe());
             }
-            v.handles++;
-            v.lastUsed = System.nanoTime();
-            ManagedModel.Version pinned = v;
-            return new ModelHandle(v.loaded, () -> release(pinned));
+            return entry.sourceConfig.versionLabels();
         }
     }
 
@@ -228,10 +317,7 @@ public final class ModelManager implements AutoCloseable {
     public List<Long> availableVersions(String model) {
         synchronized (lock) {
             ManagedModel entry = model == null ? null : models.get(model);
-            if (entry == null) {
-                return List.of();
-            }
-            return entry.versions.values().stream().filter(v -> v.state == ModelState.AVAILABLE).map(v -> v.version).toList();
+            return entry == null ? List.of() : List.copyOf(available(entry));
         }
     }
 
@@ -242,6 +328,18 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /** Whether a model can serve now or on its first request: something AVAILABLE, or (on demand) an aspired version not FAILED. */
+    public boolean servable(String model) {
+        synchronized (lock) {
+            ManagedModel entry = model == null ? null : models.get(model);
+            if (entry == null) {
+                return false;
+            }
+            return entry.versions.values().stream().anyMatch(v -> v.state == ModelState.AVAILABLE
+                    || (residency.onDemand() && entry.aspired.containsKey(v.version) && v.state != ModelState.FAILED));
+        }
+    }
+
     /**
      * Unloads everything and stops the load threads. Waits for open handles up to {@link #CLOSE_TIMEOUT_SECONDS};
      * after that it logs what is still pinned and returns, leaving those sessions to the process exit.
@@ -249,6 +347,7 @@ public final class ModelManager implements AutoCloseable {
     @Override
     public void close() {
         CompletableFuture<Void> done;
+        CompletableFuture<Void> wake;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -257,7 +356,10 @@ public final class ModelManager implements AutoCloseable {
             new ArrayList<>(models.values()).forEach(this::reconcile);
             closed = true;
             done = settled();
+            wake = changed;
+            changed = new CompletableFuture<>();
         }
+        wake.complete(null);   // requests waiting for an on-demand load see the manager closed
         try {
             done.get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -299,7 +401,7 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    private void startLoad(ManagedModel entry, ManagedModel.Version v, ModelLoader loader) {
+    private void startLoad(ManagedModel entry, ManagedModel.Version v, Loader loader) {
         transition(entry, v, ModelState.LOADING, "");
         inFlight++;
         loaders.execute(() -> {
@@ -310,7 +412,7 @@ public final class ModelManager implements AutoCloseable {
             } catch (RuntimeException | LinkageError e) {
                 error = e.getMessage() != null ? e.getMessage() : e.toString();
             }
-            List<CompletableFuture<Void>> settledNow;
+            List<CompletableFuture<Void>> wake;
             synchronized (lock) {
                 if (loaded != null) {
                     v.loader = loader;
@@ -319,9 +421,9 @@ public final class ModelManager implements AutoCloseable {
                 } else {
                     transition(entry, v, ModelState.FAILED, error);
                 }
-                settledNow = finished(entry);
+                wake = finished(entry);
             }
-            settledNow.forEach(f -> f.complete(null));   // outside the lock: callers' callbacks may run here
+            wake.forEach(f -> f.complete(null));   // outside the lock: callers' callbacks may run here
         });
     }
 
@@ -329,7 +431,7 @@ public final class ModelManager implements AutoCloseable {
         transition(entry, v, ModelState.UNLOADING, "");
         inFlight++;
         unloaders.execute(() -> {
-            ModelLoader loader;
+            Loader loader;
             synchronized (lock) {
                 while (v.handles > 0) {
                     try {
@@ -348,27 +450,32 @@ public final class ModelManager implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("model '{}' version {}: closing the session failed: {}", entry.name, v.version, e.toString());
             }
-            List<CompletableFuture<Void>> settledNow;
+            List<CompletableFuture<Void>> wake;
             synchronized (lock) {
                 transition(entry, v, ModelState.END, "");
-                settledNow = finished(entry);
+                wake = finished(entry);
             }
-            settledNow.forEach(f -> f.complete(null));
+            wake.forEach(f -> f.complete(null));
         });
     }
 
-    /** Ends one transition in flight; returns the waiters to complete (after the lock is released) when none is left. */
+    /**
+     * Ends one transition in flight; returns the futures to complete after the lock is released: the on-demand
+     * waiters always, the settled waiters when nothing is left in flight.
+     */
     private List<CompletableFuture<Void>> finished(ManagedModel entry) {
         inFlight--;
         if (models.get(entry.name) == entry) {
             reconcile(entry);
         }
-        if (inFlight > 0) {
-            return List.of();
+        List<CompletableFuture<Void>> wake = new ArrayList<>();
+        wake.add(changed);
+        changed = new CompletableFuture<>();
+        if (inFlight == 0) {
+            wake.addAll(settledWaiters);
+            settledWaiters.clear();
         }
-        List<CompletableFuture<Void>> waiters = List.copyOf(settledWaiters);
-        settledWaiters.clear();
-        return waiters;
+        return wake;
     }
 
     /** The one method that changes a version's state. */
@@ -379,7 +486,6 @@ public final class ModelManager implements AutoCloseable {
         }
         v.state = to;
         v.error = error;
-        lock.notifyAll();   // requests waiting for an on-demand load
         if (to == ModelState.FAILED) {
             LOG.warn("model '{}' version {}: {} -> FAILED: {}", entry.name, v.version, from, error);
         } else {
@@ -396,7 +502,7 @@ public final class ModelManager implements AutoCloseable {
         synchronized (lock) {
             v.handles--;
             if (v.handles == 0) {
-                lock.notifyAll();
+                lock.notifyAll();   // an unload waiting for the last handle
             }
         }
     }
@@ -409,155 +515,94 @@ public final class ModelManager implements AutoCloseable {
         return entry;
     }
 
-    // ---- memory budget and on-demand loading (lock held) ----
+    // ---- residency: the tracker decides, the manager carries it out (lock held) ----
 
-    private boolean onDemand() {
-        return lazy || budgetBytes > 0;
-    }
-
-    /**
-     * Whether the policy's LOAD of this version may start now. Without a budget or lazy loading: always. Otherwise
-     * a version no request asked for loads only when it fits without unloading anything (never with --lazy-load);
-     * a requested one unloads least recently used unpinned versions to fit, or records why it cannot.
-     */
-    private boolean admit(ManagedModel entry, ManagedModel.Version v, ModelLoader loader) {
-        if (!onDemand()) {
+    /** Whether the policy's LOAD of this version may start now; unloads what the tracker evicts to make room. */
+    private boolean admit(ManagedModel entry, ManagedModel.Version v, Loader loader) {
+        if (!residency.onDemand()) {
             return true;
-        }
-        if (lazy && !v.demanded) {
-            return false;
         }
         long needed = loader.estimatedBytes();
         List<MemoryBudget.Resident> resident = new ArrayList<>();
         Map<String, ManagedModel.Version> byKey = new HashMap<>();
+        Map<String, ManagedModel> owners = new HashMap<>();
         for (ManagedModel m : models.values()) {
             for (ManagedModel.Version r : m.versions.values()) {
                 if (r.state == ModelState.LOADING || r.state == ModelState.AVAILABLE) {
-                    String key = "'" + m.name + "' version " + r.version;
+                    String key = key(m, r);
                     // a LOADING version cannot be unloaded yet: treat it as pinned
                     resident.add(new MemoryBudget.Resident(key, r.sizeBytes, r.lastUsed,
                             r.handles > 0 || r.state == ModelState.LOADING));
                     byKey.put(key, r);
+                    owners.put(key, m);
                 }
             }
         }
-        java.util.Optional<List<MemoryBudget.Resident>> evict = MemoryBudget.evictions(budgetBytes, needed, resident);
-        if (!v.demanded) {
-            if (evict.isEmpty() || !evict.get().isEmpty()) {
+        switch (residency.admit(key(entry, v), v.demanded, needed, resident)) {
+            case ResidencyTracker.Defer d -> {
                 return false;   // stays START/END: loads on its first request
             }
-        } else if (evict.isEmpty()) {
-            v.refusal = refusal(entry, v, needed, resident);
-            v.demanded = false;
-            LOG.warn("{}", v.refusal);
-            return false;
+            case ResidencyTracker.Refuse r -> {
+                v.refusal = r.reason();
+                v.demanded = false;
+                LOG.warn("{}", r.reason());
+                return false;
+            }
+            case ResidencyTracker.Load load -> {
+                for (MemoryBudget.Resident r : load.evict()) {
+                    ManagedModel.Version victim = byKey.get(r.key());
+                    victim.demanded = false;
+                    LOG.info("memory budget: unloading least recently used model {} ({}) to load '{}' version {} ({})",
+                            r.key(), MemoryBudget.mb(r.bytes()), entry.name, v.version, MemoryBudget.mb(needed));
+                    startUnload(owners.get(r.key()), victim);
+                }
+                v.sizeBytes = needed;
+                v.refusal = null;
+                return true;
+            }
         }
-        for (MemoryBudget.Resident r : evict.get()) {
-            ManagedModel.Version victim = byKey.get(r.key());
-            victim.demanded = false;
-            LOG.info("memory budget: unloading least recently used model {} ({}) to load '{}' version {} ({})",
-                    r.key(), MemoryBudget.mb(r.bytes()), entry.name, v.version, MemoryBudget.mb(needed));
-            startUnload(owner(victim), victim);
-        }
-        v.sizeBytes = needed;
-        v.refusal = null;
-        return true;
     }
 
-    private ManagedModel owner(ManagedModel.Version v) {
-        return models.values().stream().filter(m -> m.versions.get(v.version) == v).findFirst().orElseThrow();
-    }
-
-    private String refusal(ManagedModel entry, ManagedModel.Version v, long needed, List<MemoryBudget.Resident> resident) {
-        String held = resident.isEmpty() ? "nothing" : String.join(", ", resident.stream()
-                .map(r -> r.key() + " " + MemoryBudget.mb(r.bytes()) + (r.pinned() ? " (in use)" : "")).toList());
-        String why = needed > budgetBytes ? "it is larger than the whole budget"
-                : "the models that hold the rest are in use by in-flight requests";
-        return "cannot load model '" + entry.name + "' version " + v.version + ": it needs about " + MemoryBudget.mb(needed)
-                + " (its file size) and the memory budget (--memory-budget-mb) is " + MemoryBudget.mb(budgetBytes)
-                + "; " + why + ". Loaded now: " + held;
+    private static String key(ManagedModel m, ManagedModel.Version v) {
+        return "'" + m.name + "' version " + v.version;
     }
 
     /**
-     * With on-demand loading: when the asked version (or, without one, the model) has nothing AVAILABLE, asks for
-     * the load and waits for it (concurrent requests wait for the same load). Throws 507 when it cannot fit.
+     * On-demand loading, without waiting: when the asked version (or, without one, the model) has nothing
+     * AVAILABLE, asks for its load and returns a future that completes when a load or unload ends (the caller
+     * then tries again); null when nothing needs loading (pinning then succeeds or says why not). Throws 507
+     * when the load cannot fit the budget.
      */
-    private void loadOnDemand(ManagedModel entry, OptionalLong version) {
+    private CompletableFuture<Void> demand(ManagedModel entry, OptionalLong version) {
         ManagedModel.Version target;
         if (version.isPresent()) {
             target = entry.versions.get(version.getAsLong());
         } else {
             if (entry.versions.values().stream().anyMatch(x -> x.state == ModelState.AVAILABLE)) {
-                return;
+                return null;
             }
             target = entry.versions.descendingMap().values().stream()
                     .filter(x -> entry.aspired.containsKey(x.version) && x.state != ModelState.FAILED)
                     .findFirst().orElse(null);
         }
-        if (target == null || target.state == ModelState.AVAILABLE || !entry.aspired.containsKey(target.version)) {
-            return;
+        if (closed || target == null || target.state == ModelState.AVAILABLE || target.state == ModelState.FAILED
+                || !entry.aspired.containsKey(target.version)) {
+            return null;
         }
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(ON_DEMAND_LOAD_TIMEOUT_SECONDS);
-        while (target.state != ModelState.AVAILABLE && target.state != ModelState.FAILED && !closed) {
+        if (target.state == ModelState.START || target.state == ModelState.END) {
+            target.demanded = true;
+            target.lastUsed = System.nanoTime();
+            reconcile(entry);
+            if (target.refusal != null && (target.state == ModelState.START || target.state == ModelState.END)) {
+                String why = target.refusal;
+                target.refusal = null;
+                throw new ResourceExhaustedException(why);
+            }
             if (target.state == ModelState.START || target.state == ModelState.END) {
-                if (!entry.aspired.containsKey(target.version)) {
-                    return;
-                }
-                target.demanded = true;
-                target.lastUsed = System.nanoTime();
-                reconcile(entry);
-                if (target.refusal != null && (target.state == ModelState.START || target.state == ModelState.END)) {
-                    String why = target.refusal;
-                    target.refusal = null;
-                    throw new ResourceExhaustedException(why);
-                }
-                if (target.state == ModelState.START || target.state == ModelState.END) {
-                    throw new UnavailableException("model '" + entry.name + "' version " + target.version + " could not start loading");
-                }
-                continue;
-            }
-            long left = until - System.nanoTime();
-            if (left <= 0) {
-                throw new UnavailableException("model '" + entry.name + "' version " + target.version + " is still "
-                        + target.state + " after " + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s");
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(lock, left);   // LOADING or UNLOADING: wait for its end
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UnavailableException("interrupted while waiting for model '" + entry.name + "' to load");
+                throw new UnavailableException("model '" + entry.name + "' version " + target.version + " could not start loading");
             }
         }
-    }
-
-    /** Whether acquiring this model (version) now would have to wait for an on-demand load. */
-    public boolean needsLoad(String model, OptionalLong version) {
-        if (!onDemand()) {
-            return false;
-        }
-        synchronized (lock) {
-            ManagedModel entry = model == null ? null : models.get(model);
-            if (entry == null) {
-                return false;
-            }
-            if (version.isPresent()) {
-                ManagedModel.Version v = entry.versions.get(version.getAsLong());
-                return v != null && v.state != ModelState.AVAILABLE && v.state != ModelState.FAILED;
-            }
-            return entry.versions.values().stream().noneMatch(v -> v.state == ModelState.AVAILABLE);
-        }
-    }
-
-    /** Whether a model can serve now or on its first request: something AVAILABLE, or (on demand) an aspired version not FAILED. */
-    public boolean servable(String model) {
-        synchronized (lock) {
-            ManagedModel entry = model == null ? null : models.get(model);
-            if (entry == null) {
-                return false;
-            }
-            return entry.versions.values().stream().anyMatch(v -> v.state == ModelState.AVAILABLE
-                    || (onDemand() && entry.aspired.containsKey(v.version) && v.state != ModelState.FAILED));
-        }
+        return changed;   // LOADING (or UNLOADING before it can load again): try again when it ends
     }
 
     /** Size and modification time of a model file and of its folder (external data files change the folder). */

@@ -1,50 +1,46 @@
 package dev.pier.serving;
 
-import dev.pier.api.DeadlineExceededException;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
 import dev.pier.api.InternalException;
 import dev.pier.api.ModelMetadata;
 import dev.pier.api.ModelNotFoundException;
+import dev.pier.api.ModelSignature;
 import dev.pier.api.ModelVersionStatus;
 import dev.pier.api.PierException;
+import dev.pier.api.ServingTarget;
 import dev.pier.api.Tensor;
 import dev.pier.api.UnavailableException;
-import dev.pier.batching.Batcher;
-import dev.pier.batching.SchedulingDefaults;
+import dev.pier.batching.Batched;
 import dev.pier.repository.ModelSource;
 import dev.pier.repository.SourcedModel;
 import dev.pier.runtime.InferenceEngine;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The serving core behind every protocol: implements {@link InferenceService} on a {@link ModelSource} and a
- * {@link ModelManager}. A request is resolved to a version (the newest AVAILABLE one when none is asked for)
- * and validated on the caller's thread, which is cheap; the model runs on a bounded worker pool, never on the
- * caller's thread. When all workers are busy and the queue is full the request fails at once with
- * {@link UnavailableException} (503), so overload shows as errors rather than unbounded latency.
+ * {@link ModelManager}. One pass per request: the manager resolves the version (version policy, traffic split,
+ * shadow; {@link VersionResolver}) and pins it in one acquire; the request is validated once, on the caller's
+ * thread, against that version's signature ({@link RequestValidator}); then it is submitted to the version's
+ * {@link dev.pier.batching.ScheduledSession}, which bounds its queue (a full queue fails at once with
+ * {@link UnavailableException}, 503) and runs it on its own threads. Nothing here waits on the caller's thread,
+ * not even an on-demand load. Protocols that must decode against the signature first use {@link #target}.
  *
- * <p>Thread-safe. Owns the manager and the worker pool ({@link #close()} stops both); the engine stays the
- * caller's.
+ * <p>Thread-safe. Owns the manager ({@link #close()} drains and unloads it); the engine stays the caller's.
  */
 public final class ServingCore implements InferenceService, AutoCloseable {
     private final ModelSource source;
     private final ModelManager manager;
-    private final ThreadPoolExecutor workers;
     private final ServingOptions options;
     private final InferenceObserver observer;
     private volatile List<String> configured = List.of();
@@ -59,13 +55,6 @@ public final class ServingCore implements InferenceService, AutoCloseable {
         this.source = source;
         this.manager = manager;
         this.options = options;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(options.queueCapacity()), r -> {
-                    Thread t = new Thread(r, "pier-infer-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     /**
@@ -82,10 +71,17 @@ public final class ServingCore implements InferenceService, AutoCloseable {
 
     public static ServingCore start(ServingOptions options, InferenceEngine engine, ModelStateListener listener,
                                     InferenceObserver observer) {
-        ModelSource source = options.source();
-        ServingCore core = new ServingCore(source, new ModelManager(engine, options.loadThreads(), listener,
-                new SchedulingDefaults(options.workerThreads(), options.queueCapacity()), options.memoryBudgetBytes(), options.lazyLoad()),
-                options, observer);
+        return start(options, options.source(), engine, listener, observer);
+    }
+
+    /**
+     * The one way a serving core starts, whatever the model control mode: {@code source} says which models
+     * (the repository, or what an explicit-mode source lets through) and every other setting, the memory budget
+     * and lazy loading included, comes from {@code options}.
+     */
+    public static ServingCore start(ServingOptions options, ModelSource source, InferenceEngine engine,
+                                    ModelStateListener listener, InferenceObserver observer) {
+        ServingCore core = new ServingCore(source, ModelManager.of(options, engine, listener), options, observer);
         try {
             core.refresh().join();
         } catch (RuntimeException e) {
@@ -106,127 +102,134 @@ public final class ServingCore implements InferenceService, AutoCloseable {
         return manager;
     }
 
-    /**
-     * Validates on the caller's thread, then queues the request on its version's {@link Batcher} (which
-     * bounds the queue, batches and runs it; no thread waits for a batch to form), or, for a session that is
-     * not scheduled, on the shared worker pool. The deadline ({@link RequestDeadline}) counts queue time.
-     */
     @Override
     public CompletionStage<InferResponse> infer(InferRequest request) {
-        long arrived = System.nanoTime();
-        if (!closed && manager.needsLoad(request.model(), request.version())) {
-            // lazy load / memory budget: the load (and any unloading to make room) waits off the caller's
-            // thread, which may be an event loop; a virtual thread per waiting request is cheap
-            CompletableFuture<InferResponse> out = new CompletableFuture<>();
-            Thread.ofVirtual().name("pier-on-demand-load").start(() ->
-                    inferNow(request, arrived).whenComplete((r, e) -> {
-                        if (e != null) {
-                            out.completeExceptionally(e);
-                        } else {
-                            out.complete(r);
-                        }
-                    }));
-            return out;
-        }
-        return inferNow(request, arrived);
+        return ServingTarget.call(pin(request.model(), request.version(), System.nanoTime()), target -> target.infer(request));
     }
 
-    private CompletionStage<InferResponse> inferNow(InferRequest request, long arrived) {
+    @Override
+    public CompletionStage<ServingTarget> target(String model, OptionalLong version) {
+        return pin(model, version, System.nanoTime());
+    }
+
+    /** One acquire: resolve and pin, on the caller's thread unless an on-demand load must happen first. */
+    private CompletableFuture<ServingTarget> pin(String model, OptionalLong version, long arrived) {
         if (closed) {
-            return failed(request, -1, arrived, new UnavailableException("server is shutting down"));
+            observer.onRequest(model, -1, false, 0, 0, 0, System.nanoTime() - arrived);
+            return CompletableFuture.failedFuture(new UnavailableException("server is shutting down"));
         }
-        ModelHandle handle = null;
-        List<String> outputs;
-        long deadline;
-        int rows;
-        try {
-            deadline = RequestDeadline.of(request, arrived, options.defaultTimeoutMs());
-            handle = manager.acquire(request.model(), request.version());
-            int maxBatch = handle.loaded().config().maxBatchSize();
-            outputs = RequestValidator.validate(request, handle.signature(), maxBatch);
-            rows = maxBatch > 0 && !request.inputs().isEmpty() && request.inputs().getFirst().shape().rank() > 0
-                    ? (int) request.inputs().getFirst().shape().dim(0) : 1;
-        } catch (PierException e) {
-            long version = handle == null ? -1 : handle.version();
-            if (handle != null) {
-                handle.close();
+        return manager.acquire(model, version).<ServingTarget>handle((resolved, failure) -> {
+            if (failure != null) {
+                observer.onRequest(model, -1, false, 0, 0, 0, System.nanoTime() - arrived);
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
             }
-            return failed(request, version, arrived, e);
+            return new PinnedTarget(resolved.handle(), resolved.shadow(), arrived);
+        });
+    }
+
+    /** A version pinned for one request; runs it and, when the resolver chose a shadow, a copy on the shadow. */
+    private final class PinnedTarget implements ServingTarget {
+        private final ModelHandle handle;
+        private final OptionalLong shadow;
+        private final long arrived;
+
+        PinnedTarget(ModelHandle handle, OptionalLong shadow, long arrived) {
+            this.handle = handle;
+            this.shadow = shadow;
+            this.arrived = arrived;
         }
-        ModelHandle pinned = handle;
-        Map<String, Tensor> inputs = request.inputs().stream().collect(Collectors.toMap(Tensor::name, Function.identity()));
-        if (pinned.session() instanceof Batcher batcher) {
-            observer.onPending(request.model(), pinned.version(), 1);
+
+        @Override
+        public String model() {
+            return handle.model();
+        }
+
+        @Override
+        public long version() {
+            return handle.version();
+        }
+
+        @Override
+        public ModelSignature signature() {
+            return handle.signature();
+        }
+
+        @Override
+        public CompletableFuture<InferResponse> infer(InferRequest request) {
+            String model = handle.model();
+            long version = handle.version();
+            if (closed) {
+                return failed(model, version, new UnavailableException("server is shutting down"));
+            }
+            List<String> outputs;
+            long deadline;
+            int rows;
+            try {
+                deadline = RequestDeadline.of(request, arrived, options.defaultTimeoutMs());
+                int maxBatch = handle.loaded().config().maxBatchSize();
+                outputs = RequestValidator.validate(request, handle.signature(), maxBatch);
+                rows = maxBatch > 0 && !request.inputs().isEmpty() && request.inputs().getFirst().shape().rank() > 0
+                        ? (int) request.inputs().getFirst().shape().dim(0) : 1;
+            } catch (PierException e) {
+                return failed(model, version, e);
+            }
+            Map<String, Tensor> inputs = new HashMap<>(request.inputs().size() * 2);
+            for (Tensor t : request.inputs()) {
+                inputs.put(t.name(), t);
+            }
+            observer.onPending(model, version, 1);
             CompletableFuture<InferResponse> result = new CompletableFuture<>();
-            CompletableFuture<dev.pier.batching.Batched> submitted = batcher.submit(inputs, outputs, deadline);
-            // a caller that cancels (its client went away) takes the request out of the queue
+            CompletableFuture<Batched> submitted = handle.session().submit(inputs, outputs, deadline);
             result.whenComplete((r, t) -> {
                 if (result.isCancelled()) {
                     submitted.cancel(false);
                 }
             });
             submitted.whenComplete((batched, failure) -> {
-                pinned.close();
-                observer.onPending(request.model(), pinned.version(), -1);
+                observer.onPending(model, version, -1);
                 if (failure != null) {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
-                    result.completeExceptionally(wrap(request, pinned.version(), cause));
-                    observer.onRequest(request.model(), pinned.version(), false, rows, 0, 0, System.nanoTime() - arrived);
+                    observer.onRequest(model, version, false, rows, 0, 0, System.nanoTime() - arrived);
+                    result.completeExceptionally(wrap(model, version, unwrap(failure)));
                     return;
                 }
                 if (batched.leader()) {
-                    observer.onExecution(request.model(), pinned.version(), batched.batchRows());
+                    observer.onExecution(model, version, batched.batchRows());
                 }
-                observer.onRequest(request.model(), pinned.version(), true, rows, batched.queueNanos(), batched.computeNanos(),
+                observer.onRequest(model, version, true, rows, batched.queueNanos(), batched.computeNanos(),
                         System.nanoTime() - arrived);
-                result.complete(new InferResponse(request.id(), request.model(), pinned.version(), batched.outputs(), Map.of()));
+                InferResponse response = new InferResponse(request.id(), model, version, batched.outputs(), Map.of());
+                result.complete(response);
+                if (shadow.isPresent()) {
+                    ServingCore.this.infer(request.withVersion(shadow)).whenComplete((copy, error) ->
+                            ShadowComparison.log(model, response, copy, error));
+                }
             });
             return result;
         }
-        CompletableFuture<InferResponse> result = new CompletableFuture<>();
-        try {
-            workers.execute(() -> run(request, inputs, pinned, outputs, deadline, rows, arrived, result));
-        } catch (RejectedExecutionException e) {
-            pinned.close();
-            return failed(request, pinned.version(), arrived, workers.isShutdown() ? new UnavailableException("server is shutting down")
-                    : new UnavailableException("server busy: all " + options.workerThreads()
-                    + " inference workers are busy and " + options.queueCapacity() + " requests are queued; retry later"));
+
+        private CompletableFuture<InferResponse> failed(String model, long version, PierException e) {
+            observer.onRequest(model, version, false, 0, 0, 0, System.nanoTime() - arrived);
+            return CompletableFuture.failedFuture(e);
         }
-        return result;
+
+        @Override
+        public void close() {
+            handle.close();
+        }
     }
 
-    private CompletableFuture<InferResponse> failed(InferRequest request, long version, long arrived, PierException e) {
-        observer.onRequest(request.model(), version, false, 0, 0, 0, System.nanoTime() - arrived);
-        return CompletableFuture.failedFuture(e);
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
     }
 
-    private static PierException wrap(InferRequest request, long version, Throwable failure) {
-        return failure instanceof PierException p ? p : new InternalException("model '" + request.model() + "' version "
+    private static PierException wrap(String model, long version, Throwable failure) {
+        return failure instanceof PierException p ? p : new InternalException("model '" + model + "' version "
                 + version + " failed to run: " + failure.getMessage(), failure);
-    }
-
-    private void run(InferRequest request, Map<String, Tensor> inputs, ModelHandle handle, List<String> outputs,
-                     long deadline, int rows, long arrived, CompletableFuture<InferResponse> result) {
-        try (handle) {
-            long start = System.nanoTime();
-            if (start - deadline >= 0) {
-                throw new DeadlineExceededException("deadline exceeded after " + (start - arrived) / 1_000_000
-                        + " ms waiting for a worker; the request was not run");
-            }
-            List<Tensor> tensors = handle.session().run(inputs, outputs);
-            long compute = System.nanoTime() - start;
-            observer.onExecution(request.model(), handle.version(), rows);
-            observer.onRequest(request.model(), handle.version(), true, rows, start - arrived, compute, System.nanoTime() - arrived);
-            result.complete(new InferResponse(request.id(), request.model(), handle.version(), tensors, Map.of()));
-        } catch (RuntimeException e) {
-            observer.onRequest(request.model(), handle.version(), false, rows, 0, 0, System.nanoTime() - arrived);
-            result.completeExceptionally(wrap(request, handle.version(), e));
-        }
     }
 
     @Override
     public ModelMetadata metadata(String model, OptionalLong version) {
-        try (ModelHandle h = manager.acquire(model, version)) {
+        try (ModelHandle h = manager.acquireNow(model, version)) {
             return new ModelMetadata(model, h.version(), manager.availableVersions(model), ModelMetadata.ONNX_PLATFORM,
                     h.signature(), ModelProperties.of(h.loaded()));
         }
@@ -272,19 +275,16 @@ public final class ServingCore implements InferenceService, AutoCloseable {
         return List.copyOf(names);
     }
 
-    /** Stops taking requests, lets queued ones finish (up to 30 s), then unloads every model. */
+    /**
+     * Stops taking requests, then closes the manager, which unloads every version once its open handles are
+     * closed; each version's scheduler runs what is queued before its session is freed.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        workers.shutdown();
-        try {
-            workers.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         manager.close();
     }
 }

@@ -54,7 +54,7 @@ class ModelManagerTest {
 
     private static float[] run(ModelHandle h, float[] x) {
         Tensor in = Tensor.ofFloats("input", Shape.of(x.length / TestRepository.IN, TestRepository.IN), x);
-        return h.session().run(Map.of("input", in), List.of()).getFirst().floats();
+        return h.session().submit(Map.of("input", in), List.of(), Long.MAX_VALUE).join().outputs().getFirst().floats();
     }
 
     private static void assertComputes(ModelHandle h, DenseLayer layer) {
@@ -74,13 +74,13 @@ class ModelManagerTest {
         try (ModelManager manager = manager()) {
             apply(manager, root);
             assertThat(manager.status("m")).containsExactly(new ModelVersionStatus("m", 2, ModelState.AVAILABLE, ""));
-            try (ModelHandle h = manager.acquire("m", OptionalLong.empty())) {
+            try (ModelHandle h = manager.acquireNow("m", OptionalLong.empty())) {
                 assertThat(h.version()).isEqualTo(2);
                 assertComputes(h, v2);
             }
-            assertThatThrownBy(() -> manager.acquire("m", OptionalLong.of(1))).isInstanceOf(ModelNotFoundException.class)
+            assertThatThrownBy(() -> manager.acquireNow("m", OptionalLong.of(1))).isInstanceOf(ModelNotFoundException.class)
                     .hasMessageContaining("no version 1");
-            assertThatThrownBy(() -> manager.acquire("nope", OptionalLong.empty())).isInstanceOf(ModelNotFoundException.class)
+            assertThatThrownBy(() -> manager.acquireNow("nope", OptionalLong.empty())).isInstanceOf(ModelNotFoundException.class)
                     .hasMessageContaining("'nope' not found").hasMessageContaining("[m]");
         }
         assertThat(events).extracting(e -> e.version() + ":" + e.from() + "->" + e.to())
@@ -98,7 +98,7 @@ class ModelManagerTest {
             apply(manager, root);
             assertThat(manager.availableVersions("m")).containsExactly(1L, 2L, 3L);
             for (var entry : Map.of(1L, v1, 2L, v2, 3L, v3).entrySet()) {
-                try (ModelHandle h = manager.acquire("m", OptionalLong.of(entry.getKey()))) {
+                try (ModelHandle h = manager.acquireNow("m", OptionalLong.of(entry.getKey()))) {
                     assertThat(h.version()).isEqualTo(entry.getKey());
                     assertComputes(h, entry.getValue());
                 }
@@ -121,9 +121,9 @@ class ModelManagerTest {
             ModelVersionStatus mismatch = manager.status("mismatch").getFirst();
             assertThat(mismatch.state()).isEqualTo(ModelState.FAILED);
             assertThat(mismatch.error()).contains("input 'input' has data_type TYPE_INT64 but the model declares TYPE_FP32");
-            assertThatThrownBy(() -> manager.acquire("broken", OptionalLong.empty())).isInstanceOf(UnavailableException.class)
+            assertThatThrownBy(() -> manager.acquireNow("broken", OptionalLong.empty())).isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("version 1 FAILED");
-            try (ModelHandle h = manager.acquire("good", OptionalLong.empty())) {
+            try (ModelHandle h = manager.acquireNow("good", OptionalLong.empty())) {
                 assertComputes(h, good);
             }
         }
@@ -144,7 +144,7 @@ class ModelManagerTest {
             apply(manager, root);
             assertThat(manager.status("missing").getFirst().error()).contains("label_filename of output 'output'").contains("labels.txt");
             assertThat(manager.status("short").getFirst().error()).contains("has 2 labels but output 'output' has 3 classes");
-            try (ModelHandle h = manager.acquire("ok", OptionalLong.empty())) {
+            try (ModelHandle h = manager.acquireNow("ok", OptionalLong.empty())) {
                 assertThat(h.loaded().labels()).containsEntry("output", List.of("cat", "dog", "bird"));
             }
         }
@@ -161,14 +161,14 @@ class ModelManagerTest {
             assertThat(manager.status("m")).extracting(ModelVersionStatus::version, ModelVersionStatus::state)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, ModelState.FAILED),
                             org.assertj.core.groups.Tuple.tuple(1L, ModelState.AVAILABLE));
-            try (ModelHandle h = manager.acquire("m", OptionalLong.empty())) {
+            try (ModelHandle h = manager.acquireNow("m", OptionalLong.empty())) {
                 assertThat(h.version()).isEqualTo(1);
                 assertComputes(h, v1);
             }
             DenseLayer v3 = repo.version("m", 3);
             apply(manager, root);
             assertThat(manager.status("m")).containsExactly(new ModelVersionStatus("m", 3, ModelState.AVAILABLE, ""));
-            try (ModelHandle h = manager.acquire("m", OptionalLong.empty())) {
+            try (ModelHandle h = manager.acquireNow("m", OptionalLong.empty())) {
                 assertComputes(h, v3);
             }
         }
@@ -183,7 +183,7 @@ class ModelManagerTest {
         DenseLayer v1 = repo.version("m", 1);
         try (ModelManager manager = manager()) {
             apply(manager, root);
-            ModelHandle pinned = manager.acquire("m", OptionalLong.empty());
+            ModelHandle pinned = manager.acquireNow("m", OptionalLong.empty());
             repo.version("m", 2);
             var settled = manager.apply(new RepositorySource(root).scan());
             // v2 becomes AVAILABLE and v1 starts unloading, but v1 cannot finish while the handle is open
@@ -192,7 +192,7 @@ class ModelManagerTest {
             assertThat(settled).isNotDone();
             assertThat(manager.status("m")).extracting(ModelVersionStatus::state).contains(ModelState.UNLOADING);
             assertComputes(pinned, v1);
-            assertThatThrownBy(() -> manager.acquire("m", OptionalLong.of(1))).isInstanceOf(UnavailableException.class)
+            assertThatThrownBy(() -> manager.acquireNow("m", OptionalLong.of(1))).isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("UNLOADING");
             pinned.close();
             settled.get(30, TimeUnit.SECONDS);

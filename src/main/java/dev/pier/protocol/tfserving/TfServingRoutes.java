@@ -1,9 +1,10 @@
 package dev.pier.protocol.tfserving;
 
+import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelNotFoundException;
-import dev.pier.api.ModelSignature;
+import dev.pier.api.ServingTarget;
 import dev.pier.protocol.Deadlines;
 import dev.pier.protocol.HttpSupport;
 import dev.pier.protocol.ProtocolException;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Mounts TF Serving's REST API under {@code /v1/models/}. The last path segment may carry a verb
@@ -89,20 +91,29 @@ public final class TfServingRoutes {
     private void predict(RoutingContext ctx, Target target) {
         requireMethod(ctx.request().method(), HttpMethod.POST, ctx.request().path());
         HttpSupport.requireJsonOrBinary(ctx.request());
-        ModelSignature signature = service.metadata(target.model(), target.version()).signature();
         HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
-            TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, signature, target.model(),
-                    target.version());
             String clientId = ctx.request().getHeader(HttpSupport.REQUEST_ID_HEADER);
-            HttpSupport.onContext(ctx, service.infer(Deadlines.fromHeader(decoded.request().withId(clientId),
-                    ctx.request().getHeader(Deadlines.HEADER))), response -> {
+            String deadline = ctx.request().getHeader(Deadlines.HEADER);
+            // one pinned version: its signature decodes the body and the same version runs it
+            CompletableFuture<Predicted> predicted = ServingTarget.call(service.target(target.model(), target.version()), pinned -> {
+                TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, pinned.signature(), target.model(),
+                        target.version());
+                return pinned.infer(Deadlines.fromHeader(decoded.request().withId(clientId), deadline))
+                        .thenApply(response -> new Predicted(response, decoded.rowFormat()));
+            });
+            HttpSupport.onContext(ctx, predicted, answer -> {
+                InferResponse response = answer.response();
                 ctx.response().putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
                 if (response.id() != null) {
                     ctx.response().putHeader(HttpSupport.REQUEST_ID_HEADER, response.id());
                 }
-                HttpSupport.json(ctx, 200, TfServingJson.predict(response, decoded.rowFormat()));
+                HttpSupport.json(ctx, 200, TfServingJson.predict(response, answer.rowFormat()));
             });
         });
+    }
+
+    /** An answer and the row/column format its request used (TF Serving answers in the same one). */
+    private record Predicted(InferResponse response, boolean rowFormat) {
     }
 
     private static void requireMethod(HttpMethod actual, HttpMethod expected, String path) {

@@ -1,0 +1,18 @@
+package dev.pier.serving;
+
+/**
+ * Loads and unloads one model version (TF Serving's Loader): cheap to construct, {@link #load()} does the slow
+ * work. The {@link ModelManager} only calls these three methods, from one thread at a time per loader, so it can
+ * be tested with a fake one; {@link ModelLoader} is the real, ONNX Runtime one.
+ */
+public interface Loader {
+
+    /** Loads (and warms up) the version; throws with a message saying what went wrong, leaving nothing open. */
+    LoadedModel load();
+
+    /** Frees what the last {@link #load()} created; harmless when nothing is loaded. */
+    void unload();
+
+    /** Bytes this version is expected to hold once loaded, for the memory budget; 0 when unknown. */
+    long estimatedBytes();
+}
