@@ -35,7 +35,7 @@ public final class PierServer implements AutoCloseable {
     private final int httpPort;
     private final int grpcPort;
 
-    private PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort) {
+    PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort) {
         this.vertx = vertx;
         this.servers = servers;
         this.httpPort = httpPort;

@@ -7,6 +7,7 @@ import dev.pier.api.ModelMetadata;
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.ModelState;
 import dev.pier.api.ModelVersionStatus;
+import dev.pier.api.ServingTarget;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.UnavailableException;
@@ -195,5 +196,79 @@ class ServingCoreTest {
         assertThat(failure(core.infer(request("mnist", OptionalLong.empty())))).isInstanceOf(UnavailableException.class);
         assertThatThrownBy(() -> ServingCore.start(ServingOptions.of(root.resolve("missing.onnx"), null), engine))
                 .hasMessageContaining("does not exist");
+    }
+
+    /**
+     * Latent bug of issue 13: with --lazy-load the router acquired the model on the caller's thread (a Vert.x event
+     * loop in the server) and waited there for the on-demand load. Now the stage comes back at once, incomplete,
+     * and completes on the load thread; the same for a pinned target (TF Serving predict's path).
+     */
+    @Test
+    void anOnDemandLoadNeverWaitsOnTheCallersThread() throws Exception {
+        TestRepository repo = new TestRepository(root);
+        DenseLayer layer = repo.version("m", 1);
+        GatedEngine gated = new GatedEngine(engine);
+        try (ServingCore core = ServingCore.start(ServingOptions.of(root, null).withMemory(0, true), gated)) {
+            assertThat(core.status("m", OptionalLong.empty())).singleElement()
+                    .satisfies(s -> assertThat(s.state()).as("lazy: not loaded before a request").isEqualTo(ModelState.START));
+            gated.closeGate();   // the load's warm-up run waits at the gate
+            CompletionStage<InferResponse> answer = core.infer(request("m", OptionalLong.empty()));
+            CompletionStage<ServingTarget> target = core.target("m", OptionalLong.empty());
+            assertThat(core.status("m", OptionalLong.empty())).singleElement().satisfies(s -> assertThat(s.state())
+                    .as("infer returned while the load still waits at the gate").isEqualTo(ModelState.LOADING));
+            assertThat(answer.toCompletableFuture()).as("infer returned while the model is still loading").isNotDone();
+            assertThat(target.toCompletableFuture()).as("target returned while the model is still loading").isNotDone();
+            assertThatThrownBy(() -> core.metadata("m", OptionalLong.empty())).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("loading on demand");
+            gated.open();
+            assertOutput(get(answer), layer);
+            try (ServingTarget pinned = target.toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+                assertThat(pinned.version()).isEqualTo(1);
+                assertThat(pinned.signature().input("input").orElseThrow().shape()).isEqualTo(Shape.of(-1, 4));
+                assertOutput(get(pinned.infer(request("m", OptionalLong.empty()))), layer);
+            }
+            assertThat(gated.threads).as("the model never ran on the caller's thread").doesNotContain(Thread.currentThread().getName());
+        }
+    }
+
+    @Test
+    void unversionedRequestsFollowTheTrafficWeightsAndAPinnedTargetServesItsOwnVersion() throws Exception {
+        TestRepository repo = new TestRepository(root);
+        repo.config("m", "version_policy: {all: {}}\ntraffic: {1: 1}\nshadow_version: 2\n");
+        DenseLayer v1 = repo.version("m", 1);
+        repo.version("m", 2);
+        try (ServingCore core = ServingCore.start(ServingOptions.of(root, null), engine)) {
+            InferResponse routed = get(core.infer(request("m", OptionalLong.empty())));
+            assertThat(routed.version()).as("all the weight on version 1, the shadow's answer is never returned").isEqualTo(1);
+            assertOutput(routed, v1);
+            try (ServingTarget pinned = core.target("m", OptionalLong.empty()).toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+                assertThat(pinned.version()).isEqualTo(1);
+                // the request's own version is not consulted: the pinned version serves
+                assertThat(get(pinned.infer(request("m", OptionalLong.of(2)))).version()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void closeLetsRequestsInFlightAndQueuedFinishBeforeTheModelsUnload() throws Exception {
+        TestRepository repo = new TestRepository(root);
+        DenseLayer layer = repo.version("m", 1);
+        GatedEngine gated = new GatedEngine(engine);
+        ServingCore core = ServingCore.start(ServingOptions.of(root, null).withWorkers(1, 4), gated);
+        gated.closeGate();
+        gated.running.drainPermits();
+        CompletionStage<InferResponse> running = core.infer(request("m", OptionalLong.empty()));
+        assertThat(gated.running.tryAcquire(30, TimeUnit.SECONDS)).as("first request reached the model").isTrue();
+        CompletionStage<InferResponse> queued = core.infer(request("m", OptionalLong.empty()));
+        Thread closing = Thread.ofPlatform().start(core::close);
+        while (core.isLive()) {
+            Thread.onSpinWait();   // until close() has begun
+        }
+        assertThat(failure(core.infer(request("m", OptionalLong.empty())))).as("closing: new requests are refused")
+                .isInstanceOf(UnavailableException.class);
+        gated.open();
+        assertOutput(get(running), layer);
+        assertOutput(get(queued), layer);
+        closing.join();
     }
 }

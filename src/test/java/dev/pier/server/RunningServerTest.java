@@ -1,0 +1,108 @@
+package dev.pier.server;
+
+import dev.pier.api.InferRequest;
+import dev.pier.api.InferResponse;
+import dev.pier.api.ModelState;
+import dev.pier.api.Shape;
+import dev.pier.api.Tensor;
+import dev.pier.modelcontrol.ModelControlOptions;
+import dev.pier.onnx.Activation;
+import dev.pier.onnx.DenseLayer;
+import dev.pier.onnx.OnnxNetworks;
+import dev.pier.serving.ServingOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunningServerTest {
+    @TempDir
+    Path root;
+
+    private void model(String name) throws Exception {
+        float[] w = new float[4 * 3];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i * 0.1f;
+        }
+        Path file = root.resolve(name).resolve("1").resolve("model.onnx");
+        Files.createDirectories(file.getParent());
+        OnnxNetworks.mlp(List.of(new DenseLayer(4, 3, w, new float[3], Activation.NONE))).save(file);
+    }
+
+    private static ServerOptions loopback() {
+        return new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1);
+    }
+
+    private static ModelState state(RunningServer server, String model) {
+        return server.core().status(model, OptionalLong.empty()).getFirst().state();
+    }
+
+    /**
+     * Bug of issue 13: under --model-control explicit the core was started by a copy of ServingCore.start that
+     * dropped --lazy-load and --memory-budget-mb, so every startup model loaded at once, over any budget.
+     */
+    @Test
+    void explicitModelControlAppliesLazyLoadingAndTheMemoryBudget() throws Exception {
+        model("a");
+        model("b");
+        long fileSize = Files.size(root.resolve("a/1/model.onnx"));
+        ServingOptions serving = ServingOptions.of(root, null).withMemory(fileSize + fileSize / 2, true);
+        ServerSetup setup = ServerSetup.of(serving, loopback()).withControl(new ModelControlOptions(
+                ModelControlOptions.Mode.EXPLICIT, ModelControlOptions.DEFAULT_POLL_INTERVAL, List.of("a", "b")));
+        try (RunningServer server = RunningServer.start(setup)) {
+            assertThat(state(server, "a")).as("--lazy-load: nothing loads before a request").isEqualTo(ModelState.START);
+            assertThat(state(server, "b")).isEqualTo(ModelState.START);
+            assertThat(server.core().isReady()).as("lazy models count as servable").isTrue();
+            assertThat(infer(server, "a").version()).isEqualTo(1);
+            assertThat(state(server, "a")).isEqualTo(ModelState.AVAILABLE);
+            assertThat(infer(server, "b").version()).isEqualTo(1);
+            server.core().manager().settled().get(30, TimeUnit.SECONDS);
+            assertThat(state(server, "a")).as("the budget holds one model: loading b unloaded a").isEqualTo(ModelState.END);
+            assertThat(state(server, "b")).isEqualTo(ModelState.AVAILABLE);
+        }
+    }
+
+    private static InferResponse infer(RunningServer server, String model) throws Exception {
+        InferRequest request = new InferRequest(null, model, OptionalLong.empty(),
+                List.of(Tensor.ofFloats("input", Shape.of(1, 4), 1, 2, 3, 4)), List.of(), Map.of());
+        return server.core().infer(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Bug of issue 13: PierServer.close caught every Exception and set the interrupt flag, so when closing Vert.x
+     * failed, every wait after it (the drain of the models) returned at once.
+     */
+    @Test
+    void aFailedNetworkCloseDoesNotSetTheInterruptFlag() {
+        Vertx real = Vertx.vertx();
+        Vertx failingClose = (Vertx) Proxy.newProxyInstance(Vertx.class.getClassLoader(), new Class<?>[]{Vertx.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close") && (args == null || args.length == 0)) {
+                        return Future.failedFuture(new IllegalStateException("close failed"));
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try {
+            new PierServer(failingClose, List.of(), 0, 0).close();
+            assertThat(Thread.currentThread().isInterrupted()).as("nothing interrupted this thread").isFalse();
+        } finally {
+            Thread.interrupted();
+            real.close();
+        }
+    }
+}
