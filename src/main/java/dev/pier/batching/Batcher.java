@@ -109,6 +109,11 @@ public final class Batcher implements ModelSession, ScheduledSession {
     }
 
     @Override
+    public Map<String, List<String>> dimensionNames() {
+        return inner.dimensionNames();
+    }
+
+    @Override
     public long sizeBytes() {
         return inner.sizeBytes();
     }

@@ -24,6 +24,11 @@ public interface ScheduledSession extends AutoCloseable {
      */
     CompletableFuture<Batched> submit(Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos);
 
+    /** The symbolic dimension names of the inputs, for validation (see {@link dev.pier.runtime.ModelSession#dimensionNames()}). */
+    default Map<String, List<String>> dimensionNames() {
+        return Map.of();
+    }
+
     /** Requests waiting to run. */
     int queueDepth();
 

@@ -7,14 +7,17 @@ import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Checks a request against the signature a version serves with (model file + config overrides) before it
  * reaches the runtime, so that every mistake comes back as an {@link InvalidInputException} that names the
- * input, what was expected and what was sent. Pure and stateless.
+ * input, what was expected and what was sent. The one validation of the serving path: the serving core runs it
+ * once, on the caller's thread, before submitting; the runtime session does not check again. Pure and stateless.
  */
 public final class RequestValidator {
     private RequestValidator() {
@@ -28,6 +31,17 @@ public final class RequestValidator {
      * @return the output names to compute, in the order the client asked (all outputs when none asked)
      */
     public static List<String> validate(InferRequest request, ModelSignature signature, int maxBatchSize) {
+        return validate(request, signature, maxBatchSize, Map.of());
+    }
+
+    /**
+     * Validates, and also checks that dynamic dimensions sharing a symbolic name (e.g. {@code "batch"} on two
+     * inputs) have the same size in the request.
+     *
+     * @param dimensionNames per input, the symbolic name of each dimension ("" or null where none)
+     */
+    public static List<String> validate(InferRequest request, ModelSignature signature, int maxBatchSize,
+                                        Map<String, List<String>> dimensionNames) {
         String model = "model '" + request.model() + "'";
         Set<String> seen = new HashSet<>();
         long batch = -1;
@@ -65,7 +79,38 @@ public final class RequestValidator {
                         + spec.shape() + "), which the request lacks; it sent " + new ArrayList<>(seen));
             }
         }
+        checkSymbols(request, signature, dimensionNames);
         return outputs(request, signature, model);
+    }
+
+    private static void checkSymbols(InferRequest request, ModelSignature signature, Map<String, List<String>> dimensionNames) {
+        if (dimensionNames.isEmpty()) {
+            return;
+        }
+        Map<String, String> firstSeen = new HashMap<>();
+        Map<String, Long> sizes = new HashMap<>();
+        for (Tensor t : request.inputs()) {
+            List<String> names = dimensionNames.get(t.name());
+            TensorSpec spec = signature.input(t.name()).orElseThrow();
+            if (names == null) {
+                continue;
+            }
+            for (int axis = 0; axis < Math.min(names.size(), t.shape().rank()); axis++) {
+                String symbol = names.get(axis);
+                if (symbol == null || symbol.isEmpty() || spec.shape().dim(axis) >= 0) {
+                    continue;
+                }
+                long size = t.shape().dim(axis);
+                Long previous = sizes.putIfAbsent(symbol, size);
+                String here = "input '" + t.name() + "' dimension " + axis;
+                firstSeen.putIfAbsent(symbol, here);
+                if (previous != null && previous != size) {
+                    throw new InvalidInputException(here + " ('" + symbol + "') has size " + size + " but "
+                            + firstSeen.get(symbol) + " ('" + symbol + "') has size " + previous
+                            + "; the model requires them to be equal");
+                }
+            }
+        }
     }
 
     private static List<String> outputs(InferRequest request, ModelSignature signature, String model) {

@@ -167,7 +167,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
             try {
                 deadline = RequestDeadline.of(request, arrived, options.defaultTimeoutMs());
                 int maxBatch = handle.loaded().config().maxBatchSize();
-                outputs = RequestValidator.validate(request, handle.signature(), maxBatch);
+                outputs = RequestValidator.validate(request, handle.signature(), maxBatch, handle.session().dimensionNames());
                 rows = maxBatch > 0 && !request.inputs().isEmpty() && request.inputs().getFirst().shape().rank() > 0
                         ? (int) request.inputs().getFirst().shape().dim(0) : 1;
             } catch (PierException e) {

@@ -66,6 +66,13 @@ public final class OrtModelSession implements ModelSession {
         return sizeBytes;
     }
 
+    @Override
+    public Map<String, List<String>> dimensionNames() {
+        Map<String, List<String>> names = new HashMap<>();
+        symbolicDims.forEach((input, dims) -> names.put(input, java.util.Arrays.asList(dims.clone())));
+        return Map.copyOf(names);
+    }
+
     /** The model file this session was loaded from. */
     public Path modelFile() {
         return modelFile;
@@ -73,7 +80,6 @@ public final class OrtModelSession implements ModelSession {
 
     @Override
     public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
-        InputValidator.validate(signature, symbolicDims, inputs, outputNames);
         List<String> wanted = outputNames.isEmpty()
                 ? signature.outputs().stream().map(TensorSpec::name).toList() : outputNames;
         lock.readLock().lock();
