@@ -38,24 +38,23 @@ public final class VersionResolver {
                 ? OptionalLong.of(shadow) : OptionalLong.empty());
     }
 
-    /** A version drawn by weight among the weighted AVAILABLE ones; empty when none of them is available. */
+    /**
+     * A version drawn by weight among the weighted AVAILABLE ones; empty when none of them is available. Tickets
+     * are laid out in version order (oldest first), so a given ticket always picks the same version.
+     */
     static OptionalLong pick(Map<Long, Integer> traffic, List<Long> available, RandomGenerator random) {
         long total = 0;
-        for (Map.Entry<Long, Integer> e : traffic.entrySet()) {
-            if (available.contains(e.getKey())) {
-                total += e.getValue();
-            }
+        for (long v : available) {
+            total += traffic.getOrDefault(v, 0);
         }
         if (total == 0) {
             return OptionalLong.empty();
         }
         long ticket = random.nextLong(total);
-        for (Map.Entry<Long, Integer> e : traffic.entrySet()) {
-            if (available.contains(e.getKey())) {
-                ticket -= e.getValue();
-                if (ticket < 0) {
-                    return OptionalLong.of(e.getKey());
-                }
+        for (long v : available) {
+            ticket -= traffic.getOrDefault(v, 0);
+            if (ticket < 0) {
+                return OptionalLong.of(v);
             }
         }
         return OptionalLong.empty();

@@ -4,7 +4,7 @@ import dev.pier.api.ModelNotFoundException;
 import dev.pier.repository.ModelConfig;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -49,12 +49,12 @@ class VersionResolverTest {
     }
 
     @Test
-    void weightsSplitTrafficByTicketInConfigOrder() {
-        Map<Long, Integer> traffic = new LinkedHashMap<>();
-        traffic.put(1L, 90);
+    void weightsSplitTrafficByTicketInVersionOrder() {
+        Map<Long, Integer> traffic = new HashMap<>();
         traffic.put(2L, 10);
+        traffic.put(1L, 90);
         ModelConfig cfg = config(traffic, null, Map.of());
-        // the config keeps its order: tickets [0, 90) go to version 1, [90, 100) to version 2
+        // tickets [0, 90) go to version 1, [90, 100) to version 2
         assertThat(VersionResolver.resolve(List.of(1L, 2L), cfg, ticket(0, 100)).version()).isEqualTo(1);
         assertThat(VersionResolver.resolve(List.of(1L, 2L), cfg, ticket(89, 100)).version()).isEqualTo(1);
         assertThat(VersionResolver.resolve(List.of(1L, 2L), cfg, ticket(90, 100)).version()).isEqualTo(2);
@@ -63,7 +63,7 @@ class VersionResolverTest {
 
     @Test
     void aWeightedVersionThatIsNotAvailableIsSkippedAndTheRestRenormalised() {
-        Map<Long, Integer> traffic = new LinkedHashMap<>();
+        Map<Long, Integer> traffic = new HashMap<>();
         traffic.put(1L, 50);
         traffic.put(2L, 30);
         traffic.put(3L, 20);
