@@ -3,7 +3,9 @@ package dev.pier.protocol;
 import dev.pier.api.InvalidInputException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import dev.pier.protocol.codec.ByteSlice;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -36,10 +38,19 @@ public final class HttpSupport {
      * Vert.x's BodyHandler so that form content types (what {@code curl -d} sends) stay raw bytes.
      */
     public static void withBody(RoutingContext ctx, long maxBytes, Consumer<byte[]> next) {
+        withBodySlice(ctx, maxBytes, body -> next.accept(body.offset() == 0 && body.length() == body.array().length
+                ? body.array() : java.util.Arrays.copyOfRange(body.array(), body.offset(), body.offset() + body.length())));
+    }
+
+    /**
+     * As {@link #withBody}, but hands the decoders the bytes where the buffer holds them: no copy of the body
+     * per request (the prediction routes' hot path).
+     */
+    public static void withBodySlice(RoutingContext ctx, long maxBytes, Consumer<ByteSlice> next) {
         if (ctx.body() != null && ctx.body().available()) {
             // a BodyHandler mounted in front already read the body (and enforced its own limit)
             Buffer read = ctx.body().buffer();
-            next.accept(read == null ? new byte[0] : read.getBytes());
+            next.accept(read == null ? ByteSlice.of(new byte[0]) : slice(read));
             return;
         }
         HttpServerRequest req = ctx.request();
@@ -78,13 +89,24 @@ public final class HttpSupport {
         req.endHandler(v -> {
             if (!failed[0]) {
                 try {
-                    next.accept(body.getBytes());
+                    next.accept(slice(body));
                 } catch (RuntimeException e) {
                     ctx.fail(e);
                 }
             }
         });
         req.resume();
+    }
+
+    /** The buffer's readable bytes as a slice of its backing array (a copy only for a buffer without one). */
+    private static ByteSlice slice(Buffer buffer) {
+        if (buffer instanceof BufferInternal internal) {
+            io.netty.buffer.ByteBuf buf = internal.getByteBuf();
+            if (buf.hasArray()) {
+                return new ByteSlice(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            }
+        }
+        return ByteSlice.of(buffer.getBytes());
     }
 
     private static long parseOr(String s, long fallback) {
@@ -135,8 +157,9 @@ public final class HttpSupport {
     }
 
     public static void json(RoutingContext ctx, int status, byte[] body) {
+        // wrapped, not copied: every caller hands over a fresh array it no longer touches
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Buffer.buffer(body));
+                .end(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(body)));
     }
 
     /** Replies with the mapped status and {@code {"error": ...}}. */

@@ -90,7 +90,7 @@ public final class TfServingRoutes {
         requireMethod(ctx.request().method(), HttpMethod.POST, ctx.request().path());
         HttpSupport.requireJsonOrBinary(ctx.request());
         ModelSignature signature = service.metadata(target.model(), target.version()).signature();
-        HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
+        HttpSupport.withBodySlice(ctx, options.maxBodyBytes(), body -> {
             TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, signature, target.model(),
                     target.version());
             String clientId = ctx.request().getHeader(HttpSupport.REQUEST_ID_HEADER);
