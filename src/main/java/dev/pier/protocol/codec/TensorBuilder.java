@@ -166,25 +166,53 @@ public final class TensorBuilder {
      * float range is refused rather than silently becoming Infinity.
      */
     private float fp32(JsonParser p, JsonToken t) throws IOException {
-        if (isNumber(t) && !p.isNaN()) {
-            float f = NumberInput.parseFloat(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
+        if (isNumber(t)) {
+            char[] text = p.getTextCharacters();
+            int offset = p.getTextOffset();
+            int length = p.getTextLength();
+            if (isNonFiniteToken(text, offset, length)) {
+                return (float) nonFiniteToken(text, offset);
+            }
+            float f = NumberInput.parseFloat(text, offset, length, true);
             if (Float.isInfinite(f)) {
                 throw tooLarge(p);
             }
             return f;
         }
-        return (float) nonFinite(p, t);
+        return (float) quotedNonFinite(p, t);
     }
 
     private double fp64(JsonParser p, JsonToken t) throws IOException {
-        if (isNumber(t) && !p.isNaN()) {
-            double d = NumberInput.parseDouble(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
+        if (isNumber(t)) {
+            char[] text = p.getTextCharacters();
+            int offset = p.getTextOffset();
+            int length = p.getTextLength();
+            if (isNonFiniteToken(text, offset, length)) {
+                return nonFiniteToken(text, offset);
+            }
+            double d = NumberInput.parseDouble(text, offset, length, true);
             if (Double.isInfinite(d)) {
                 throw tooLarge(p);
             }
             return d;
         }
-        return nonFinite(p, t);
+        return quotedNonFinite(p, t);
+    }
+
+    /**
+     * True for the bare tokens NaN, Infinity, -Infinity (and Jackson's INF spellings): a JSON number always ends
+     * in a digit. Decided on the text, because a parser replaying buffered tokens reports them only as text.
+     */
+    private static boolean isNonFiniteToken(char[] text, int offset, int length) {
+        return length > 0 && !Character.isDigit(text[offset + length - 1]);
+    }
+
+    private static double nonFiniteToken(char[] text, int offset) {
+        return switch (text[offset]) {
+            case 'N' -> Double.NaN;
+            case '-' -> Double.NEGATIVE_INFINITY;
+            default -> Double.POSITIVE_INFINITY;
+        };
     }
 
     /** An FP16 or BF16 element: the float is rounded once more, exactly (see {@link NarrowFloats}). */
@@ -205,11 +233,8 @@ public final class TensorBuilder {
         return t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT;
     }
 
-    /** The non-finite tokens (NaN, Infinity, -Infinity, bare or quoted as some clients send them). */
-    private double nonFinite(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-            return p.getDoubleValue(); // only non-numeric tokens get here (isNaN was true)
-        }
+    /** The non-finite values quoted, as some clients send them. */
+    private double quotedNonFinite(JsonParser p, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_STRING) {
             switch (p.getText()) {
                 case "NaN", "nan" -> { return Double.NaN; }

@@ -167,9 +167,9 @@ public final class TensorWriter {
         String token = Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
         if (nonFinite == NonFinite.REFUSE) {
             throw new InvalidInputException("tensor '" + tensor.name() + "' (" + tensor.datatype() + ") holds "
-                    + token + " at element " + index + ", which JSON cannot represent; request this tensor in binary"
-                    + " with the binary tensor extension (parameters {\"binary_data_output\": true}, or"
-                    + " {\"binary_data\": true} on the output), or use gRPC");
+                    + token + " at element " + index + ", which JSON cannot represent; use the binary tensor"
+                    + " extension for it (for outputs: parameters {\"binary_data_output\": true}, or"
+                    + " {\"binary_data\": true} on the requested output; for inputs: binary_data_size) or gRPC");
         }
         g.writeRawValue(token);
     }

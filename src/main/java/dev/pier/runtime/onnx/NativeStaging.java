@@ -18,6 +18,8 @@ final class NativeStaging {
     static final int MAX_RETAINED = 16 << 20;
     private static final ThreadLocal<ByteBuffer> REGION = new ThreadLocal<>();
 
+    private static final NativeStaging NONE = new NativeStaging(ByteBuffer.allocateDirect(0));
+
     private final ByteBuffer region;
     private int used;
 
@@ -28,6 +30,9 @@ final class NativeStaging {
     /** A staging with room for {@code bytes} bytes for the current thread's run. */
     static NativeStaging forCurrentThread(long bytes) {
         int size = Math.toIntExact(bytes);
+        if (size == 0) {
+            return NONE; // every input is direct already
+        }
         boolean keep = size <= MAX_RETAINED && !Thread.currentThread().isVirtual();
         ByteBuffer region = keep ? REGION.get() : null;
         if (region == null || region.capacity() < size) {

@@ -149,6 +149,23 @@ class FloatCodecTest {
     }
 
     @Test
+    void dataBeforeTheDatatypeIsReplayedWithTheSameRules() {
+        // V2 buffers "data" that comes before "datatype"; the replayed tokens carry numbers as text
+        String body = "{\"inputs\": [{\"data\": [NaN, Infinity, -Infinity, 0.32941176470588235, 16777217],"
+                + " \"name\": \"x\", \"shape\": [5], \"datatype\": \"FP32\"}]}";
+        float[] f = V2Codec.decodeRequest(body.getBytes(StandardCharsets.UTF_8), -1, "m", OptionalLong.empty())
+                .inputs().get(0).floats();
+        assertThat(Float.isNaN(f[0])).isTrue();
+        assertThat(f[1]).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(f[2]).isEqualTo(Float.NEGATIVE_INFINITY);
+        assertThat(f[3]).isEqualTo(Float.parseFloat("0.32941176470588235"));
+        assertThat(f[4]).isEqualTo(Float.parseFloat("16777217"));
+        String tooLarge = "{\"inputs\": [{\"data\": [1e39], \"name\": \"x\", \"shape\": [1], \"datatype\": \"FP32\"}]}";
+        assertThatThrownBy(() -> V2Codec.decodeRequest(tooLarge.getBytes(StandardCharsets.UTF_8), -1, "m",
+                OptionalLong.empty())).isInstanceOf(InvalidInputException.class).hasMessageContaining("value 1e39");
+    }
+
+    @Test
     void everyFloatBitPatternRoundTripsThroughBothProtocols() {
         SplittableRandom random = new SplittableRandom(42);
         int n = 50_000;
