@@ -3,7 +3,9 @@ package dev.pier.protocol;
 import dev.pier.api.InvalidInputException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import dev.pier.protocol.codec.ByteSlice;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -36,10 +38,19 @@ public final class HttpSupport {
      * Vert.x's BodyHandler so that form content types (what {@code curl -d} sends) stay raw bytes.
      */
     public static void withBody(RoutingContext ctx, long maxBytes, Consumer<byte[]> next) {
+        withBodySlice(ctx, maxBytes, body -> next.accept(body.offset() == 0 && body.length() == body.array().length
+                ? body.array() : java.util.Arrays.copyOfRange(body.array(), body.offset(), body.offset() + body.length())));
+    }
+
+    /**
+     * As {@link #withBody}, but hands the decoders the bytes where the buffer holds them: no copy of the body
+     * per request (the prediction routes' hot path).
+     */
+    public static void withBodySlice(RoutingContext ctx, long maxBytes, Consumer<ByteSlice> next) {
         if (ctx.body() != null && ctx.body().available()) {
             // a BodyHandler mounted in front already read the body (and enforced its own limit)
             Buffer read = ctx.body().buffer();
-            next.accept(read == null ? new byte[0] : read.getBytes());
+            next.accept(read == null ? ByteSlice.of(new byte[0]) : slice(read));
             return;
         }
         HttpServerRequest req = ctx.request();
@@ -56,18 +67,33 @@ public final class HttpSupport {
                 return;
             }
         }
-        Buffer body = Buffer.buffer(declared == null ? 4096 : (int) Math.min(maxBytes, parseOr(declared, 4096)));
+        // A body that arrives in one chunk (up to the server's chunk size, 8 KiB by default) is decoded from that
+        // chunk's own buffer; only a second chunk starts a buffer that gathers them: one copy fewer per request.
+        int capacity = declared == null ? 4096 : (int) Math.min(maxBytes, parseOr(declared, 4096));
+        Buffer[] body = {null};
+        boolean[] gathering = {false};
         boolean[] failed = {false};
         req.handler(chunk -> {
             if (failed[0]) {
                 return;
             }
-            if ((long) body.length() + chunk.length() > maxBytes) {
+            long received = body[0] == null ? 0 : body[0].length();
+            if (received + chunk.length() > maxBytes) {
                 failed[0] = true;
                 ctx.fail(tooLarge(maxBytes, "more than " + maxBytes + " bytes"));
                 return;
             }
-            body.appendBuffer(chunk);
+            if (body[0] == null) {
+                body[0] = chunk;
+            } else {
+                if (!gathering[0]) {
+                    Buffer first = body[0];
+                    body[0] = Buffer.buffer((int) Math.max(capacity, received + chunk.length()));
+                    body[0].appendBuffer(first);
+                    gathering[0] = true;
+                }
+                body[0].appendBuffer(chunk);
+            }
         });
         req.exceptionHandler(e -> {
             if (!failed[0]) {
@@ -78,13 +104,24 @@ public final class HttpSupport {
         req.endHandler(v -> {
             if (!failed[0]) {
                 try {
-                    next.accept(body.getBytes());
+                    next.accept(body[0] == null ? ByteSlice.of(new byte[0]) : slice(body[0]));
                 } catch (RuntimeException e) {
                     ctx.fail(e);
                 }
             }
         });
         req.resume();
+    }
+
+    /** The buffer's readable bytes as a slice of its backing array (a copy only for a buffer without one). */
+    private static ByteSlice slice(Buffer buffer) {
+        if (buffer instanceof BufferInternal internal) {
+            io.netty.buffer.ByteBuf buf = internal.getByteBuf();
+            if (buf.hasArray()) {
+                return new ByteSlice(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            }
+        }
+        return ByteSlice.of(buffer.getBytes());
     }
 
     private static long parseOr(String s, long fallback) {
@@ -135,8 +172,9 @@ public final class HttpSupport {
     }
 
     public static void json(RoutingContext ctx, int status, byte[] body) {
+        // wrapped, not copied: every caller hands over a fresh array it no longer touches
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Buffer.buffer(body));
+                .end(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(body)));
     }
 
     /** Replies with the mapped status and {@code {"error": ...}}. */

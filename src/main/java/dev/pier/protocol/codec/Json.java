@@ -137,7 +137,7 @@ public final class Json {
 
     /** Writes one JSON object whose fields {@code body} writes; for the small metadata and status answers. */
     public static byte[] object(ObjectBody body) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        ExactBytes out = new ExactBytes();
         try (com.fasterxml.jackson.core.JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             body.write(g);

@@ -2,6 +2,7 @@ package dev.pier.protocol.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberInput;
 import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
@@ -84,10 +85,10 @@ public final class TensorBuilder {
             case UINT32 -> ensure(4).putInt((int) integer(p, t, 0, 0xFFFF_FFFFL));
             case INT64 -> ensure(8).putLong(integer(p, t, Long.MIN_VALUE, Long.MAX_VALUE));
             case UINT64 -> ensure(8).putLong(uint64(p, t));
-            case FP16 -> ensure(2).putShort(Float.floatToFloat16((float) real(p, t)));
-            case BF16 -> ensure(2).putShort(toBf16((float) real(p, t)));
-            case FP32 -> ensure(4).putFloat(t == JsonToken.VALUE_NUMBER_FLOAT ? p.getFloatValue() : (float) real(p, t));
-            case FP64 -> ensure(8).putDouble(real(p, t));
+            case FP16 -> ensure(2).putShort(narrow(p, t, false));
+            case BF16 -> ensure(2).putShort(narrow(p, t, true));
+            case FP32 -> ensure(4).putFloat(fp32(p, t));
+            case FP64 -> ensure(8).putDouble(fp64(p, t));
             case BYTES -> strings.add(bytes(p, t));
         }
         count++;
@@ -159,12 +160,82 @@ public final class TensorBuilder {
         return v;
     }
 
-    private double real(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
-            return p.getDoubleValue();
+    /**
+     * An FP32 element. A JSON number is parsed from the parser's own character buffer (no String per
+     * element) and rounded once, exactly as {@link Float#parseFloat} does; a finite literal beyond the
+     * float range is refused rather than silently becoming Infinity.
+     */
+    private float fp32(JsonParser p, JsonToken t) throws IOException {
+        if (isNumber(t)) {
+            char[] text = p.getTextCharacters();
+            int offset = p.getTextOffset();
+            int length = p.getTextLength();
+            if (isNonFiniteToken(text, offset, length)) {
+                return (float) nonFiniteToken(text, offset);
+            }
+            float f = NumberInput.parseFloat(text, offset, length, true);
+            if (Float.isInfinite(f)) {
+                throw tooLarge(p);
+            }
+            return f;
         }
+        return (float) quotedNonFinite(p, t);
+    }
+
+    private double fp64(JsonParser p, JsonToken t) throws IOException {
+        if (isNumber(t)) {
+            char[] text = p.getTextCharacters();
+            int offset = p.getTextOffset();
+            int length = p.getTextLength();
+            if (isNonFiniteToken(text, offset, length)) {
+                return nonFiniteToken(text, offset);
+            }
+            double d = NumberInput.parseDouble(text, offset, length, true);
+            if (Double.isInfinite(d)) {
+                throw tooLarge(p);
+            }
+            return d;
+        }
+        return quotedNonFinite(p, t);
+    }
+
+    /**
+     * True for the bare tokens NaN, Infinity, -Infinity (and Jackson's INF spellings): a JSON number always ends
+     * in a digit. Decided on the text, because a parser replaying buffered tokens reports them only as text.
+     */
+    private static boolean isNonFiniteToken(char[] text, int offset, int length) {
+        return length > 0 && !Character.isDigit(text[offset + length - 1]);
+    }
+
+    private static double nonFiniteToken(char[] text, int offset) {
+        return switch (text[offset]) {
+            case 'N' -> Double.NaN;
+            case '-' -> Double.NEGATIVE_INFINITY;
+            default -> Double.POSITIVE_INFINITY;
+        };
+    }
+
+    /** An FP16 or BF16 element: the float is rounded once more, exactly (see {@link NarrowFloats}). */
+    private short narrow(JsonParser p, JsonToken t, boolean bf16) throws IOException {
+        float f = fp32(p, t);
+        if (!Float.isFinite(f)) {
+            return bf16 ? toBf16(f) : Float.floatToFloat16(f);
+        }
+        short h = bf16 ? NarrowFloats.toBf16(f, p) : NarrowFloats.toFp16(f, p);
+        float back = bf16 ? fromBf16(h) : Float.float16ToFloat(h);
+        if (Float.isInfinite(back)) {
+            throw tooLarge(p);
+        }
+        return h;
+    }
+
+    private static boolean isNumber(JsonToken t) {
+        return t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT;
+    }
+
+    /** The non-finite values quoted, as some clients send them. */
+    private double quotedNonFinite(JsonParser p, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_STRING) {
-            // Some clients quote the non-finite values; accept the spellings Jackson and TF Serving use.
             switch (p.getText()) {
                 case "NaN", "nan" -> { return Double.NaN; }
                 case "Infinity", "inf", "+Infinity" -> { return Double.POSITIVE_INFINITY; }
@@ -173,6 +244,18 @@ public final class TensorBuilder {
             }
         }
         throw wrong(p, t, "a number");
+    }
+
+    /** A finite literal too large for the element type (it would round to Infinity). */
+    private InvalidInputException tooLarge(JsonParser p) throws IOException {
+        String max = switch (type) {
+            case FP64 -> Double.toString(Double.MAX_VALUE);
+            case FP16 -> Float.toString(Float.float16ToFloat((short) 0x7BFF));
+            case BF16 -> Float.toString(fromBf16((short) 0x7F7F));
+            default -> Float.toString(Float.MAX_VALUE);
+        };
+        return new InvalidInputException("input '" + name + "' (" + type + "): value " + Json.abbreviate(p.getText())
+                + " at element " + count + " is out of range: the largest finite " + type + " is " + max);
     }
 
     private byte[] bytes(JsonParser p, JsonToken t) throws IOException {

@@ -2,6 +2,7 @@ package dev.pier.protocol.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pier.api.DataType;
+import dev.pier.api.InvalidInputException;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorData;
 
@@ -27,15 +28,35 @@ public final class TensorWriter {
         TF_SERVING
     }
 
+    /** What happens to NaN and ±Infinity elements, which JSON itself has no numbers for. */
+    public enum NonFinite {
+        /** Written as the bare tokens {@code NaN}, {@code Infinity}, {@code -Infinity} (TF Serving's REST API does). */
+        TOKENS,
+        /**
+         * Refused with a client error naming the tensor and element (the KServe V2 JSON encoding: strict JSON
+         * parsers in other languages reject the bare tokens); the binary tensor extension carries such values.
+         */
+        REFUSE
+    }
+
     private final Tensor tensor;
     private final ByteBuffer view;
     private final List<byte[]> strings;
     private final boolean b64Always;
     private final StringStyle style;
+    private final NonFinite nonFinite;
+    /** Float and double digits are formatted here and copied out, so no String is made per element. */
+    private final StringBuilder digits = new StringBuilder(32);
+    private final char[] chars = new char[32];
 
     public TensorWriter(Tensor tensor, StringStyle style) {
+        this(tensor, style, NonFinite.TOKENS);
+    }
+
+    public TensorWriter(Tensor tensor, StringStyle style, NonFinite nonFinite) {
         this.tensor = tensor;
         this.style = style;
+        this.nonFinite = nonFinite;
         if (tensor.data() instanceof TensorData.Strings s) {
             strings = s.elements();
             view = null;
@@ -104,12 +125,53 @@ public final class TensorWriter {
                     g.writeNumber(Long.toUnsignedString(v));
                 }
             }
-            case FP16 -> g.writeNumber(Float.float16ToFloat(view.getShort(i * 2)));
-            case BF16 -> g.writeNumber(TensorBuilder.fromBf16(view.getShort(i * 2)));
-            case FP32 -> g.writeNumber(view.getFloat(i * 4));
-            case FP64 -> g.writeNumber(view.getDouble(i * 8));
+            case FP16 -> writeFloat(g, Float.float16ToFloat(view.getShort(i * 2)), i);
+            case BF16 -> writeFloat(g, TensorBuilder.fromBf16(view.getShort(i * 2)), i);
+            case FP32 -> writeFloat(g, view.getFloat(i * 4), i);
+            case FP64 -> writeDouble(g, view.getDouble(i * 8), i);
             case BYTES -> writeString(g, strings.get(i));
         }
+    }
+
+    /**
+     * The shortest decimal that parses back to the same float ({@link Float#toString}'s digits since JDK 19),
+     * formatted into a reused builder: {@code StringBuilder.append(float)} writes the digits in place.
+     */
+    private void writeFloat(JsonGenerator g, float f, int index) throws IOException {
+        if (!Float.isFinite(f)) {
+            writeNonFinite(g, f, index);
+            return;
+        }
+        digits.setLength(0);
+        digits.append(f);
+        writeDigits(g);
+    }
+
+    private void writeDouble(JsonGenerator g, double d, int index) throws IOException {
+        if (!Double.isFinite(d)) {
+            writeNonFinite(g, d, index);
+            return;
+        }
+        digits.setLength(0);
+        digits.append(d);
+        writeDigits(g);
+    }
+
+    private void writeDigits(JsonGenerator g) throws IOException {
+        int n = digits.length();
+        digits.getChars(0, n, chars, 0);
+        g.writeRawValue(chars, 0, n);
+    }
+
+    private void writeNonFinite(JsonGenerator g, double value, int index) throws IOException {
+        String token = Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+        if (nonFinite == NonFinite.REFUSE) {
+            throw new InvalidInputException("tensor '" + tensor.name() + "' (" + tensor.datatype() + ") holds "
+                    + token + " at element " + index + ", which JSON cannot represent; use the binary tensor"
+                    + " extension for it (for outputs: parameters {\"binary_data_output\": true}, or"
+                    + " {\"binary_data\": true} on the requested output; for inputs: binary_data_size) or gRPC");
+        }
+        g.writeRawValue(token);
     }
 
     private void writeString(JsonGenerator g, byte[] bytes) throws IOException {

@@ -7,11 +7,12 @@ import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Tensor;
+import dev.pier.protocol.codec.ByteSlice;
+import dev.pier.protocol.codec.ExactBytes;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.RawTensors;
 import dev.pier.protocol.codec.TensorWriter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -43,13 +44,18 @@ public final class V2Codec {
 
     /** Decodes an infer request body; {@code jsonLength} is the header value or -1 when absent. */
     public static InferRequest decodeRequest(byte[] body, int jsonLength, String model, OptionalLong version) {
-        int json = jsonLength(body, jsonLength);
-        BinarySection binary = new BinarySection(body, json, body.length);
+        return decodeRequest(ByteSlice.of(body), jsonLength, model, version);
+    }
+
+    /** Decodes an infer request body where the HTTP layer holds it (no copy of the bytes). */
+    public static InferRequest decodeRequest(ByteSlice body, int jsonLength, String model, OptionalLong version) {
+        int json = jsonLength(body.length(), jsonLength);
+        BinarySection binary = new BinarySection(body.array(), body.offset() + json, body.offset() + body.length());
         String id = null;
         Map<String, Object> parameters = Map.of();
         List<Tensor> inputs = null;
         List<InferRequest.RequestedOutput> outputs = List.of();
-        try (JsonParser p = Json.FACTORY.createParser(body, 0, json)) {
+        try (JsonParser p = Json.FACTORY.createParser(body.array(), body.offset(), json)) {
             Json.expect(p, JsonToken.START_OBJECT, "a JSON object {\"inputs\": [...]} as the request body");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 switch (p.currentName()) {
@@ -110,7 +116,7 @@ public final class V2Codec {
 
     /** Decodes a response (client side). */
     public static InferResponse decodeResponse(byte[] body, int jsonLength) {
-        int json = jsonLength(body, jsonLength);
+        int json = jsonLength(body.length, jsonLength);
         BinarySection binary = new BinarySection(body, json, body.length);
         String id = null;
         String model = null;
@@ -138,13 +144,13 @@ public final class V2Codec {
         return new InferResponse(id, model, version, outputs, parameters);
     }
 
-    private static int jsonLength(byte[] body, int jsonLength) {
+    private static int jsonLength(int bodyLength, int jsonLength) {
         if (jsonLength < 0) {
-            return body.length;
+            return bodyLength;
         }
-        if (jsonLength > body.length) {
+        if (jsonLength > bodyLength) {
             throw new InvalidInputException(HEADER_LENGTH + " is " + jsonLength + " but the body has only "
-                    + body.length + " bytes");
+                    + bodyLength + " bytes");
         }
         return jsonLength;
     }
@@ -195,7 +201,7 @@ public final class V2Codec {
 
     private static Encoded encode(Header header, String field, List<Tensor> tensors, List<Boolean> binary,
                                   List<InferRequest.RequestedOutput> requested) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ExactBytes out = new ExactBytes();
         boolean anyBinary = binary.contains(Boolean.TRUE);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
@@ -211,7 +217,7 @@ public final class V2Codec {
                     g.writeEndObject();
                 } else {
                     g.writeFieldName("data");
-                    new TensorWriter(t, TensorWriter.StringStyle.TEXT).writeFlat(g);
+                    new TensorWriter(t, TensorWriter.StringStyle.TEXT, TensorWriter.NonFinite.REFUSE).writeFlat(g);
                 }
                 g.writeEndObject();
             }
@@ -236,7 +242,8 @@ public final class V2Codec {
         int jsonLength = out.size();
         for (int i = 0; i < tensors.size(); i++) {
             if (binary.get(i)) {
-                out.writeBytes(RawTensors.encode(tensors.get(i)));
+                byte[] raw = RawTensors.encode(tensors.get(i));
+                out.write(raw, 0, raw.length);
             }
         }
         return new Encoded(out.toByteArray(), jsonLength);

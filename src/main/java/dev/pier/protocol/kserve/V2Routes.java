@@ -64,7 +64,7 @@ public final class V2Routes {
         String model = ctx.pathParam("model");
         OptionalLong version = HttpSupport.version(ctx.pathParam("version"));
         int jsonLength = headerLength(ctx.request().getHeader(V2Codec.HEADER_LENGTH));
-        HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
+        HttpSupport.withBodySlice(ctx, options.maxBodyBytes(), body -> {
             InferRequest request = Deadlines.fromHeader(V2Codec.decodeRequest(body, jsonLength, model, version),
                     ctx.request().getHeader(Deadlines.HEADER));
             HttpSupport.onContext(ctx, service.infer(request), response -> {

@@ -10,6 +10,7 @@ import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
+import dev.pier.protocol.codec.ByteSlice;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.NestedReader;
 import dev.pier.protocol.codec.TensorBuilder;
@@ -47,10 +48,15 @@ public final class TfPredictDecoder {
     }
 
     public static Decoded decode(byte[] body, ModelSignature signature, String model, OptionalLong version) {
+        return decode(ByteSlice.of(body), signature, model, version);
+    }
+
+    /** Decodes the body where the HTTP layer holds it (no copy of the bytes). */
+    public static Decoded decode(ByteSlice body, ModelSignature signature, String model, OptionalLong version) {
         String signatureName = null;
         List<Tensor> rows = null;
         List<Tensor> columns = null;
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
+        try (JsonParser p = Json.FACTORY.createParser(body.array(), body.offset(), body.length())) {
             Json.expect(p, JsonToken.START_OBJECT, "a JSON object {\"instances\": [...]} or {\"inputs\": ...}");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 switch (p.currentName()) {
@@ -87,7 +93,7 @@ public final class TfPredictDecoder {
         Map<String, NestedReader> readers = new LinkedHashMap<>();
         Map<String, TensorBuilder> builders = new LinkedHashMap<>();
         for (TensorSpec s : sig.inputs()) {
-            TensorBuilder b = new TensorBuilder(s.name(), s.datatype(), -1, true);
+            TensorBuilder b = new TensorBuilder(s.name(), s.datatype(), instanceElements(s), true);
             builders.put(s.name(), b);
             readers.put(s.name(), new NestedReader(b, s.name(), true));
         }
@@ -134,6 +140,22 @@ public final class TfPredictDecoder {
             out.add(builders.get(e.getKey()).build(Shape.of(dims)));
         }
         return out;
+    }
+
+    /**
+     * The elements of one instance when the signature fixes every non-batch dimension (784 for MNIST), so the
+     * builder starts at the size a one-row request needs instead of growing to it; -1 when unknown.
+     */
+    private static long instanceElements(TensorSpec spec) {
+        long[] dims = spec.shape().toArray();
+        long n = 1;
+        for (int i = 1; i < dims.length; i++) {
+            if (dims[i] < 0) {
+                return -1;
+            }
+            n *= dims[i];
+        }
+        return dims.length == 0 ? -1 : n;
     }
 
     private static void namedInstance(JsonParser p, int index, Map<String, NestedReader> readers) throws IOException {

@@ -91,7 +91,7 @@ public final class TfServingRoutes {
     private void predict(RoutingContext ctx, Target target) {
         requireMethod(ctx.request().method(), HttpMethod.POST, ctx.request().path());
         HttpSupport.requireJsonOrBinary(ctx.request());
-        HttpSupport.withBody(ctx, options.maxBodyBytes(), body -> {
+        HttpSupport.withBodySlice(ctx, options.maxBodyBytes(), body -> {
             String clientId = ctx.request().getHeader(HttpSupport.REQUEST_ID_HEADER);
             String deadline = ctx.request().getHeader(Deadlines.HEADER);
             // one pinned version: its signature decodes the body and the same version runs it

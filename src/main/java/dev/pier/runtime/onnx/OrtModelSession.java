@@ -88,8 +88,9 @@ public final class OrtModelSession implements ModelSession {
             if (closed) {
                 throw new UnavailableException("model " + modelFile + " has been unloaded");
             }
+            NativeStaging staging = NativeStaging.forCurrentThread(OrtTensors.stagingBytes(inputs.values()));
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-                ortInputs.put(e.getKey(), OrtTensors.toOrt(env, e.getValue().withName(e.getKey())));
+                ortInputs.put(e.getKey(), OrtTensors.toOrt(env, e.getValue().withName(e.getKey()), staging));
             }
             try (OrtSession.Result result = session.run(ortInputs, new LinkedHashSet<>(wanted))) {
                 List<Tensor> outputs = new ArrayList<>(wanted.size());

@@ -52,6 +52,25 @@ final class OrtTensors {
     }
 
     static OnnxTensor toOrt(OrtEnvironment env, Tensor tensor) throws OrtException {
+        return toOrt(env, tensor, null);
+    }
+
+    /** The heap bytes a run must stage in native memory for these inputs (direct buffers need none). */
+    static long stagingBytes(Iterable<Tensor> inputs) {
+        long n = 0;
+        for (Tensor t : inputs) {
+            if (t.data() instanceof TensorData.Packed p && !p.bytes().isDirect()) {
+                n += p.byteLength();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * As {@link #toOrt(OrtEnvironment, Tensor)}, copying a heap tensor into {@code staging} (when given) so that
+     * ONNX Runtime uses that native memory in place; the OnnxTensor must be closed before the staging is reused.
+     */
+    static OnnxTensor toOrt(OrtEnvironment env, Tensor tensor, NativeStaging staging) throws OrtException {
         long[] shape = tensor.shape().toArray();
         if (tensor.datatype() == DataType.BYTES) {
             List<byte[]> elements = ((TensorData.Strings) tensor.data()).elements();
@@ -68,9 +87,13 @@ final class OrtTensors {
         ByteBuffer bytes = tensor.packed().view();
         if (!bytes.isDirect()) {
             // ONNX Runtime reads native memory; one bulk copy of a heap buffer is the least it can take.
-            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.nativeOrder());
-            direct.put(bytes).flip();
-            bytes = direct;
+            if (staging != null) {
+                bytes = staging.copy(bytes);
+            } else {
+                ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.nativeOrder());
+                direct.put(bytes).flip();
+                bytes = direct;
+            }
         }
         return OnnxTensor.createTensor(env, bytes, shape, type);
     }

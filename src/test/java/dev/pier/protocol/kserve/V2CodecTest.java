@@ -158,12 +158,13 @@ class V2CodecTest {
     }
 
     @Test
-    void writesNonFiniteFloatsAsBareTokens() {
-        Tensor y = Tensor.ofFloats("y", Shape.of(3), Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
-        byte[] body = V2Codec.encodeResponse(new InferResponse(null, "m", 1, List.of(y), Map.of()),
-                new InferRequest(null, "m", OptionalLong.empty(), List.of(), List.of(), Map.of())).body();
-        assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"data\":[NaN,Infinity,-Infinity]")
-                .doesNotContain("\"id\"");
+    void refusesNonFiniteFloatsWhichJsonHasNoNumbersFor() {
+        // bare NaN/Infinity are not JSON: strict V2 clients (Go, Rust, JavaScript) fail on the whole body
+        Tensor y = Tensor.ofFloats("y", Shape.of(3), 1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+        assertThatThrownBy(() -> V2Codec.encodeResponse(new InferResponse(null, "m", 1, List.of(y), Map.of()),
+                new InferRequest(null, "m", OptionalLong.empty(), List.of(), List.of(), Map.of())))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'y'")
+                .hasMessageContaining("Infinity at element 1").hasMessageContaining("binary");
     }
 
     @Test
