@@ -66,10 +66,12 @@ public final class PierServer implements AutoCloseable {
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
             for (int i = 0; i < options.eventLoops(); i++) {
                 Router router = RestApi.router(vertx, service, rest, metrics);
+                // first of all routes: decides on the normalized path the router itself matches routes against
+                router.route().order(-1).handler(BearerAuthHandler.forRouter(security));
                 extraRoutes.accept(router);
                 HttpServer http = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host())
                                 .setTcpNoDelay(true).setCompressionSupported(false), security))
-                        .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, router)));
+                        .requestHandler(new DrainingHandler(drain, router));
                 servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
