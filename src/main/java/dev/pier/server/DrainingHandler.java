@@ -44,9 +44,7 @@ final class DrainingHandler implements Handler<HttpServerRequest> {
                 drain.exit();
             }
         };
-        HttpServerResponse response = request.response();
-        response.endHandler(done);
-        response.closeHandler(done);
+        dev.pier.protocol.ResponseDone.on(request.response(), closed -> done.handle(null));
         try {
             next.handle(request);
         } catch (RuntimeException e) {

@@ -8,10 +8,17 @@ import dev.pier.protocol.grpc.GrpcOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import dev.pier.protocol.BodyBudget;
+import dev.pier.protocol.ErrorMapper;
+import dev.pier.protocol.Intake;
+import dev.pier.protocol.grpc.GrpcBodyBudget;
 import dev.pier.security.BearerAuthHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.pier.security.SecurityOptions;
 
 import java.util.ArrayList;
@@ -28,16 +35,28 @@ import java.util.concurrent.TimeoutException;
  * parse JSON; inference itself runs on the serving core's worker pool. Owns Vert.x, not the service.
  */
 public final class PierServer implements AutoCloseable {
+    /** Longest request line (method, path, query) and header block accepted; longer ones get 414 / 431. */
+    public static final int MAX_INITIAL_LINE_LENGTH = 4096;
+    public static final int MAX_HEADER_SIZE = 8192;
+    private static final Logger LOG = LoggerFactory.getLogger(PierServer.class);
+
     private final Vertx vertx;
     private final List<HttpServer> servers;
     private final int httpPort;
     private final int grpcPort;
+    private final String host;
+    private final boolean tls;
+    private final ConnectionGuard guard;
 
-    private PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort) {
+    private PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort, String host, boolean tls,
+                       ConnectionGuard guard) {
         this.vertx = vertx;
         this.servers = servers;
         this.httpPort = httpPort;
         this.grpcPort = grpcPort;
+        this.host = host;
+        this.tls = tls;
+        this.guard = guard;
     }
 
     /** Binds both ports and returns once they accept connections; a port in use fails with a clear message. */
@@ -60,6 +79,10 @@ public final class PierServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
+            IntakeLimits limits = options.limits();
+            BodyBudget budget = new BodyBudget(limits.maxInflightBodyBytes());
+            Intake intake = new Intake(budget, limits.bodyIdleTimeout().toMillis());
+            ConnectionGuard guard = new ConnectionGuard(vertx, limits);
             RestOptions rest = RestOptions.defaults().withMaxBodyBytes(options.maxBodyBytes());
             // Vert.x shares one listening port among servers that ask for the same number, so port 0 is
             // resolved to a free port first; each server then runs on its own event loop.
@@ -67,21 +90,50 @@ public final class PierServer implements AutoCloseable {
             for (int i = 0; i < options.eventLoops(); i++) {
                 Router router = RestApi.router(vertx, service, rest, metrics);
                 // first of all routes: decides on the normalized path the router itself matches routes against
-                router.route().order(-1).handler(BearerAuthHandler.forRouter(security));
+                router.route().order(-2).handler(BearerAuthHandler.forRouter(security));
+                router.route().order(-1).handler(ctx -> {
+                    ctx.put(Intake.CONTEXT_KEY, intake);
+                    ctx.next();
+                });
                 extraRoutes.accept(router);
-                HttpServer http = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host())
-                                .setTcpNoDelay(true).setCompressionSupported(false), security))
-                        .requestHandler(new DrainingHandler(drain, router));
-                servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
+                HttpServerOptions http = serverOptions(options, security).setCompressionSupported(false);
+                HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
+                        .requestHandler(guard.guard(new DrainingHandler(drain, router)));
+                servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
-            HttpServer grpc = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true), security))
-                    .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, GrpcApi.server(vertx, service, grpcOptions))));
+            HttpServerOptions grpcHttp = serverOptions(options, security);
+            HttpServer grpc = guarded(vertx.createHttpServer(grpcHttp), guard, grpcHttp)
+                    .requestHandler(guard.guard(new DrainingHandler(drain, new BearerAuthHandler(security,
+                            new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions))))));
             servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
-            return new PierServer(vertx, servers, httpPort, grpc.actualPort());
+            return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
+        }
+    }
+
+    /** Socket options both ports share: header size limits (Vert.x defaults, stated), HTTP/2 stream cap, TLS. */
+    private static HttpServerOptions serverOptions(ServerOptions options, SecurityOptions security) {
+        HttpServerOptions http = new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true)
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH).setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.limits().maxStreamsPerConnection()));
+        return tls(http, security);
+    }
+
+    /** The connection cap and timers, JSON bodies for 414/431/400, and client hang-ups logged at DEBUG. */
+    private static HttpServer guarded(HttpServer server, ConnectionGuard guard, HttpServerOptions http) {
+        return server.connectionHandler(guard.onConnection())
+                .invalidRequestHandler(RestApi.invalidRequestHandler(http.getMaxInitialLineLength(), http.getMaxHeaderSize()))
+                .exceptionHandler(PierServer::connectionFailure);
+    }
+
+    private static void connectionFailure(Throwable failure) {
+        if (ErrorMapper.isClientGone(failure)) {
+            LOG.debug("client went away: {}", failure.toString());
+        } else {
+            LOG.warn("connection failed: {}", failure.toString());
         }
     }
 
@@ -124,6 +176,21 @@ public final class PierServer implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** The interface both ports are bound to, as given ({@code 0.0.0.0} or {@code ::} = every interface). */
+    public String host() {
+        return host;
+    }
+
+    /** Whether both ports speak TLS. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Connections open now on both ports. */
+    public int openConnections() {
+        return guard.openConnections();
     }
 
     /** Stops accepting connections and closes Vert.x; responses still in flight are cut (drain first, see {@link Drain}). */
