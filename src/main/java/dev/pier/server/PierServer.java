@@ -193,6 +193,73 @@ public final class PierServer implements AutoCloseable {
         return guard.openConnections();
     }
 
+    /**
+     * Stops accepting connections on both ports and lets each open one finish what it is answering: HTTP/1.x
+     * connections close once their response is out, HTTP/2 ones get GOAWAY and close when their streams end;
+     * waits at most {@code timeout}. Part of the shutdown sequence, before {@link #close()}.
+     */
+    public void stopAccepting(java.time.Duration timeout) {
+        // Vert.x's shutdown closes at once every HTTP/1.x connection with no response in progress, including
+        // one just accepted whose request is still in the socket: that client sees a reset. So the listening
+        // sockets are closed first, the connections already accepted get their answer (a 503 that closes
+        // them), and only then does the shutdown close what is left.
+        if (servers.stream().allMatch(PierServer::unbind)) {
+            long until = System.nanoTime() + Math.min(timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
+            while (guard.openConnections() > 0 && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<io.vertx.core.Future<Void>> stopping = new ArrayList<>();
+        for (HttpServer server : servers) {
+            stopping.add(server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        try {
+            io.vertx.core.Future.join(stopping).toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("stopping the listeners: {}", e.toString());
+        }
+    }
+
+    /**
+     * Closes only the listening socket behind {@code server} (Vert.x has no public call for that; its internals
+     * are read reflectively, and any change there just returns false and the plain shutdown is used).
+     */
+    private static boolean unbind(HttpServer server) {
+        try {
+            Object tcp = field(server, "tcpServer");
+            Object actual = field(tcp, "actualServer");
+            io.vertx.core.Future<?> bound = (io.vertx.core.Future<?>) field(actual != null ? actual : tcp, "bindFuture");
+            if (bound != null && bound.succeeded() && bound.result() instanceof io.netty.channel.Channel channel) {
+                channel.close().syncUninterruptibly();
+            }
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot close the listener alone ({}); using Vert.x's shutdown", e.toString());
+            return false;
+        }
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(owner);
+            } catch (NoSuchFieldException e) {
+                // try the superclass
+            }
+        }
+        throw new NoSuchFieldException(name);
+    }
+
     /** Stops accepting connections and closes Vert.x; responses still in flight are cut (drain first, see {@link Drain}). */
     @Override
     public void close() {

@@ -257,6 +257,9 @@ public final class RunningServer implements AutoCloseable {
             poller.close();
         }
         dashboard.close();   // idempotent; here too in case the sleep above was interrupted
+        // the listeners go first, so no connection is accepted only to be closed unanswered; what is being
+        // answered (a 503 to a request that just arrived) still goes out
+        server.stopAccepting(Duration.ofSeconds(1));
         server.close();
         predictions.close();   // after the ports: nothing more is logged; flushes what is queued
         dashboardSampler.close();
