@@ -96,7 +96,11 @@ public final class PierServer implements AutoCloseable {
                     ctx.next();
                 });
                 extraRoutes.accept(router);
-                HttpServerOptions http = serverOptions(options, security).setCompressionSupported(false);
+                // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
+                // reports the connection, so half-sent requests (slowloris) would escape the cap and the header
+                // timeout. REST clients get HTTP/1.1 in cleartext, and HTTP/2 over TLS (ALPN) as before.
+                HttpServerOptions http = serverOptions(options, security).setCompressionSupported(false)
+                        .setHttp2ClearTextEnabled(false);
                 HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
                         .requestHandler(guard.guard(new DrainingHandler(drain, router)));
                 servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
