@@ -4,6 +4,7 @@ import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.log.PredictionLogOptions;
 import dev.pier.monitor.log.PredictionMonitoringOptions;
+import dev.pier.server.IntakeLimits;
 import dev.pier.server.RunningServer;
 import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
@@ -47,6 +48,32 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-body-bytes", defaultValue = "67108864", description = "Largest request body or gRPC message (default ${DEFAULT-VALUE}).")
     long maxBodyBytes;
+
+    @Option(names = "--max-inflight-body-bytes", paramLabel = "BYTES",
+            description = "Request-body bytes all connections may have in flight (being received, not yet decoded); past it new bodies get 503 + Retry-After "
+                    + "(gRPC RESOURCE_EXHAUSTED) without being read (default: a quarter of the heap).")
+    Long maxInflightBodyBytes;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "A connection must send a request's complete headers within this of opening or of its previous answer; else it is closed (default ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--body-idle-timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "A request body that sends nothing for this long is cut with 408 (default ${DEFAULT-VALUE}).")
+    Duration bodyIdleTimeout;
+
+    @Option(names = "--keep-alive-timeout", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "An idle keep-alive connection is closed after this (HTTP/2: GOAWAY) (default ${DEFAULT-VALUE}).")
+    Duration keepAliveTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Open connections on both ports together; past it requests get 503 (gRPC UNAVAILABLE) except health checks, and the connection is closed "
+                    + "(default: three quarters of the file-descriptor limit, at most 10000).")
+    Integer maxConnections;
+
+    @Option(names = "--max-streams-per-connection", defaultValue = "128", paramLabel = "N",
+            description = "Concurrent HTTP/2 streams (gRPC calls) per connection (default ${DEFAULT-VALUE}).")
+    int maxStreamsPerConnection;
 
     @Option(names = "--workers", description = "Inferences of one model version run at once when its config has no instance_group (default: one per core).")
     Integer workers;
@@ -152,8 +179,12 @@ public final class ServeCommand implements Callable<Integer> {
         ServingOptions servingOptions = ServingOptions.of(modelFile != null ? modelFile : repository, name)
                 .withWorkers(workers != null ? workers : cores, queueSize).withDefaultTimeoutMs(defaultTimeoutMs)
                 .withMemory(Math.multiplyExact(memoryBudgetMb, 1024L * 1024L), lazyLoad);
+        IntakeLimits defaults = IntakeLimits.defaults();
+        IntakeLimits limits = defaults.withMaxInflightBodyBytes(maxInflightBodyBytes != null ? maxInflightBodyBytes : defaults.maxInflightBodyBytes())
+                .withTimeouts(headerTimeout, bodyIdleTimeout, keepAliveTimeout)
+                .withConnections(maxConnections != null ? maxConnections : defaults.maxConnections(), maxStreamsPerConnection);
         ServerOptions serverOptions = new ServerOptions(host, httpPort, grpcPort, maxBodyBytes,
-                eventLoops != null ? eventLoops : cores);
+                eventLoops != null ? eventLoops : cores, limits);
 
         ShutdownOptions shutdown = new ShutdownOptions(seconds("--drain-seconds", drainSeconds), seconds("--grace-seconds", graceSeconds));
 

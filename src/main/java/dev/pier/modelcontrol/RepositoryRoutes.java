@@ -1,5 +1,6 @@
 package dev.pier.modelcontrol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +8,7 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.ModelState;
 import dev.pier.api.ModelVersionStatus;
+import dev.pier.protocol.ErrorMapper;
 import dev.pier.protocol.HttpSupport;
 import dev.pier.repository.ModelNames;
 import dev.pier.repository.SourcedModel;
@@ -15,7 +17,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.OptionalLong;
 
 /**
@@ -38,28 +42,95 @@ public final class RepositoryRoutes {
     }
 
     public void mount(Router router) {
-        // the bodies (Triton's optional parameters) are read and ignored, so keep-alive connections stay in step
-        router.post("/v2/repository/index").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> index(ctx)));
-        router.post("/v2/repository/models/:model/load").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> change(ctx, true)));
-        router.post("/v2/repository/models/:model/unload").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> change(ctx, false)));
+        // the bodies are read (so keep-alive connections stay in step) and checked: Triton's load parameters that
+        // Pier does not implement are refused by name rather than ignored with a 200
+        router.post("/v2/repository/index").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
+            parameters(b, Set.of("ready"));
+            index(ctx, readyOnly(b));
+        }));
+        router.post("/v2/repository/models/:model/load").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
+            parameters(b, Set.of());
+            change(ctx, true);
+        }));
+        router.post("/v2/repository/models/:model/unload").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
+            parameters(b, Set.of("unload_dependents"));   // Pier has no ensembles: there are never dependents
+            change(ctx, false);
+        }));
     }
 
-    private void index(RoutingContext ctx) {
+    /**
+     * Checks a repository request body: empty, or a JSON object whose {@code parameters} (and, for the index,
+     * top-level fields) name only what is supported. Triton's {@code config} (a model configuration sent inline)
+     * and {@code file:<path>} (model files sent inline) are not implemented: a 400 names them, so a client never
+     * believes it loaded something it did not.
+     */
+    static void parameters(byte[] body, Set<String> supported) {
+        String text = new String(body, StandardCharsets.UTF_8).trim();
+        if (text.isEmpty()) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidInputException("the request body must be empty or a JSON object such as {\"parameters\": {}}: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException("the request body must be empty or a JSON object such as {\"parameters\": {}}");
+        }
+        List<String> unsupported = new ArrayList<>();
+        root.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("parameters") && !supported.contains(f)) {
+                unsupported.add(f);
+            }
+        });
+        JsonNode params = root.get("parameters");
+        if (params != null && !params.isNull()) {
+            if (!params.isObject()) {
+                throw new InvalidInputException("'parameters' must be a JSON object, got " + params.getNodeType());
+            }
+            params.fieldNames().forEachRemaining(p -> {
+                if (!supported.contains(p)) {
+                    unsupported.add(p);
+                }
+            });
+        }
+        if (!unsupported.isEmpty()) {
+            throw new InvalidInputException("unsupported repository parameter(s) " + unsupported + ": Pier loads models only from the "
+                    + "repository directory ('config' and 'file:<path>' overrides are not implemented); supported here: "
+                    + (supported.isEmpty() ? "none" : supported.toString()));
+        }
+    }
+
+    /** Triton's index filter: {@code {"ready": true}} lists only models that are ready. */
+    private static boolean readyOnly(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).trim();
+        try {
+            return !text.isEmpty() && JSON.readTree(text).path("ready").asBoolean(false);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;   // parameters() has refused it already
+        }
+    }
+
+    private void index(RoutingContext ctx, boolean readyOnly) {
         ArrayNode out = JSON.createArrayNode();
         for (SourcedModel m : source.all()) {
             List<ModelVersionStatus> states = source.isWanted(m.name()) && core.modelNames().contains(m.name())
                     ? core.status(m.name(), OptionalLong.empty()) : List.of();
-            if (states.isEmpty()) {
+            if (states.isEmpty() && !readyOnly) {
                 ObjectNode row = out.addObject().put("name", m.name()).put("state", "UNAVAILABLE");
-                row.put("reason", m instanceof SourcedModel.Broken b ? b.reason() : "unloaded");
+                row.put("reason", m instanceof SourcedModel.Broken b ? ErrorMapper.withoutServerPaths(b.reason()) : "unloaded");
             }
             for (ModelVersionStatus s : states) {
+                if (readyOnly && s.state() != ModelState.AVAILABLE) {
+                    continue;
+                }
                 ObjectNode row = out.addObject().put("name", m.name());
                 if (s.version() > 0) {
                     row.put("version", Long.toString(s.version()));
                 }
                 row.put("state", s.state() == ModelState.AVAILABLE ? "READY" : "UNAVAILABLE");
-                row.put("reason", s.error().isEmpty() ? s.state().name() : s.error());
+                row.put("reason", s.error().isEmpty() ? s.state().name() : ErrorMapper.withoutServerPaths(s.error()));
             }
         }
         HttpSupport.json(ctx, 200, out.toString().getBytes(StandardCharsets.UTF_8));

@@ -57,6 +57,9 @@ public final class ErrorMapper {
         if (t instanceof ProtocolException p) {
             return p.httpStatus();
         }
+        if (t instanceof BodyBudget.BusyException) {
+            return 503;
+        }
         if (t instanceof JsonProcessingException) {
             return 400;
         }
@@ -78,25 +81,66 @@ public final class ErrorMapper {
         if (t instanceof ProtocolException p) {
             return p.httpStatus() == 413 ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.INVALID_ARGUMENT;
         }
+        if (t instanceof BodyBudget.BusyException) {
+            return GrpcStatus.RESOURCE_EXHAUSTED;
+        }
         if (t instanceof JsonProcessingException) {
             return GrpcStatus.INVALID_ARGUMENT;
         }
         return GrpcStatus.INTERNAL;
     }
 
+    /**
+     * True when the failure only means the client went away (closed or reset its connection or stream): there
+     * is nobody to answer and nothing for an operator to fix, so it is logged at DEBUG, never as an error.
+     */
+    public static boolean isClientGone(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.core.http.HttpClosedException || t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof io.vertx.core.http.StreamResetException) {
+                return true;
+            }
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if ((t instanceof IOException || t instanceof io.vertx.core.VertxException)
+                    && (m.contains("connection reset") || m.contains("broken pipe") || m.contains("connection was closed")
+                    || m.contains("connection closed") || m.contains("stream was closed"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Server-side file paths (the repository's location) never reach a client: an absolute path to a model
+     *  file becomes its last three parts ({@code model/version/file}), relative to the repository. */
+    private static final java.util.regex.Pattern SERVER_PATH = java.util.regex.Pattern.compile(
+            "(?<=^|[\\s'\"(=\\[])(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s'\",;]+)*?[/\\\\]([^/\\\\\\s'\",;]+[/\\\\][^/\\\\\\s'\",;]+[/\\\\][^/\\\\\\s'\",;:]+\\.(?:onnx|ort|yaml|yml|json|pbtxt|data|bin|npy))");
+
+    /** {@code message} with absolute model-file paths cut to {@code model/version/file}. */
+    public static String withoutServerPaths(String message) {
+        return message == null ? null : SERVER_PATH.matcher(message).replaceAll("$1");
+    }
+
     /** The message a client sees. Unexpected failures are logged here with their stack and reported generically. */
     public static String message(Throwable failure) {
+        return withoutServerPaths(rawMessage(failure));
+    }
+
+    private static String rawMessage(Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof JsonProcessingException j) {
             String loc = j.getLocation() == null ? ""
                     : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
             return "malformed JSON" + loc + ": " + j.getOriginalMessage();
         }
-        if (t instanceof PierException || t instanceof ProtocolException) {
+        if (t instanceof PierException || t instanceof ProtocolException || t instanceof BodyBudget.BusyException) {
             if (t instanceof InternalException) {
                 LOG.error("internal error", t);
             }
             return String.valueOf(t.getMessage());
+        }
+        if (isClientGone(t)) {
+            LOG.debug("client went away while being served: {}", t.toString());
+            return "client closed the connection";
         }
         LOG.error("unexpected failure while serving a request", t);
         return "internal server error: " + t.getClass().getSimpleName()

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * Stateless; thread-safe.
  */
 public final class HttpSupport {
-    private static final String BODY_KEY = "pier.body";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpSupport.class);
 
     private HttpSupport() {
     }
@@ -36,6 +36,13 @@ public final class HttpSupport {
     /**
      * Reads the whole body (at most {@code maxBytes}, else 413) and then runs {@code next} with it. Replaces
      * Vert.x's BodyHandler so that form content types (what {@code curl -d} sends) stay raw bytes.
+     *
+     * <p>Memory is bounded twice: a declared {@code Content-Length} over {@code maxBytes} is refused with 413
+     * before any byte is read, and every body draws on the server's {@link Intake} budget (all bodies in flight,
+     * all connections): a declared length that does not fit is refused at once (503 + Retry-After), and a
+     * chunked body is cut the moment it no longer fits or passes {@code maxBytes}. The bytes go back to the
+     * budget once {@code next} has decoded them (or the request failed). A body that stalls longer than the
+     * body idle timeout is cut with 408.
      */
     public static void withBody(RoutingContext ctx, long maxBytes, Consumer<byte[]> next) {
         withBodySlice(ctx, maxBytes, body -> next.accept(body.offset() == 0 && body.length() == body.array().length
@@ -54,60 +61,108 @@ public final class HttpSupport {
             return;
         }
         HttpServerRequest req = ctx.request();
-        String declared = req.getHeader("Content-Length");
-        if (declared != null) {
-            long n;
-            try {
-                n = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n > maxBytes) {
-                ctx.fail(tooLarge(maxBytes, "Content-Length " + n));
+        Intake intake = Intake.of(ctx);
+        BodyBudget budget = intake == null ? null : intake.budget();
+        String declaredHeader = req.getHeader("Content-Length");
+        long declared = declaredHeader == null ? -1 : parseOr(declaredHeader, -1);
+        if (declared > maxBytes || declared > Integer.MAX_VALUE - 16) {
+            ctx.fail(tooLarge(Math.min(maxBytes, Integer.MAX_VALUE - 16), "Content-Length " + declared));
+            return;
+        }
+        long[] reserved = {0};
+        if (budget != null && declared > 0) {
+            if (!budget.tryReserve(declared)) {
+                ctx.fail(budget.busy("a body of " + declared + " bytes"));
                 return;
             }
+            reserved[0] = declared;
         }
-        // A body that arrives in one chunk (up to the server's chunk size, 8 KiB by default) is decoded from that
-        // chunk's own buffer; only a second chunk starts a buffer that gathers them: one copy fewer per request.
-        int capacity = declared == null ? 4096 : (int) Math.min(maxBytes, parseOr(declared, 4096));
-        Buffer[] body = {null};
-        boolean[] gathering = {false};
+        Runnable giveBack = () -> {
+            if (budget != null && reserved[0] > 0) {
+                budget.release(reserved[0]);
+                reserved[0] = 0;
+            }
+        };
+        // a failure or a hang-up before the end also returns what was taken (runs on this event loop)
+        ResponseDone.on(ctx.response(), closed -> giveBack.run());
+        // a known length is read straight into one array of that size; a chunked body grows a buffer
+        byte[] fixed = declared >= 0 ? new byte[(int) declared] : null;
+        Buffer growing = fixed == null ? Buffer.buffer(4096) : null;
+        long[] received = {0};
         boolean[] failed = {false};
+        long idleMillis = intake == null ? 0 : intake.bodyIdleMillis();
+        long[] lastChunk = {System.nanoTime()};
+        long[] timer = {-1};
+        Runnable stopTimer = () -> {
+            if (timer[0] >= 0) {
+                ctx.vertx().cancelTimer(timer[0]);
+                timer[0] = -1;
+            }
+        };
+        Consumer<Throwable> fail = e -> {
+            if (!failed[0]) {
+                failed[0] = true;
+                stopTimer.run();
+                giveBack.run();
+                ctx.fail(e);
+            }
+        };
+        if (idleMillis > 0 && !req.isEnded()) {
+            timer[0] = ctx.vertx().setPeriodic(Math.max(100, idleMillis / 4), id -> {
+                if (System.nanoTime() - lastChunk[0] > idleMillis * 1_000_000L) {
+                    stopTimer.run();
+                    if (!failed[0]) {
+                        failed[0] = true;
+                        giveBack.run();
+                        // a stalled client gets its answer and the connection closed: its body will not come
+                        ctx.response().putHeader("Connection", "close");
+                        ctx.fail(new ProtocolException(408, "request body stalled: nothing received for " + idleMillis
+                                + " ms after " + received[0] + " bytes (body idle timeout, --body-idle-timeout)"));
+                    }
+                }
+            });
+        }
         req.handler(chunk -> {
             if (failed[0]) {
                 return;
             }
-            long received = body[0] == null ? 0 : body[0].length();
-            if (received + chunk.length() > maxBytes) {
-                failed[0] = true;
-                ctx.fail(tooLarge(maxBytes, "more than " + maxBytes + " bytes"));
+            lastChunk[0] = System.nanoTime();
+            int n = chunk.length();
+            if (received[0] + n > maxBytes) {
+                fail.accept(tooLarge(maxBytes, "more than " + maxBytes + " bytes"));
                 return;
             }
-            if (body[0] == null) {
-                body[0] = chunk;
+            if (fixed != null) {
+                if (received[0] + n > fixed.length) {
+                    fail.accept(new ProtocolException(400, "request body longer than its Content-Length " + fixed.length));
+                    return;
+                }
+                chunk.getBytes(0, n, fixed, (int) received[0]);
             } else {
-                if (!gathering[0]) {
-                    Buffer first = body[0];
-                    body[0] = Buffer.buffer((int) Math.max(capacity, received + chunk.length()));
-                    body[0].appendBuffer(first);
-                    gathering[0] = true;
+                if (budget != null) {
+                    if (!budget.tryReserve(n)) {
+                        fail.accept(budget.busy("a chunked body past " + received[0] + " bytes"));
+                        return;
+                    }
+                    reserved[0] += n;
                 }
-                body[0].appendBuffer(chunk);
+                growing.appendBuffer(chunk);
             }
+            received[0] += n;
         });
-        req.exceptionHandler(e -> {
-            if (!failed[0]) {
-                failed[0] = true;
-                ctx.fail(e);
-            }
-        });
+        req.exceptionHandler(fail::accept);
         req.endHandler(v -> {
-            if (!failed[0]) {
-                try {
-                    next.accept(body[0] == null ? ByteSlice.of(new byte[0]) : slice(body[0]));
-                } catch (RuntimeException e) {
-                    ctx.fail(e);
-                }
+            if (failed[0]) {
+                return;
+            }
+            stopTimer.run();
+            try {
+                // the decoders read the bytes where they lie: no copy of the body per request
+                next.accept(fixed != null ? new ByteSlice(fixed, 0, (int) received[0]) : slice(growing));
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            } finally {
+                giveBack.run();   // decoded (or refused): the raw bytes are no longer held
             }
         });
         req.resume();
@@ -177,21 +232,36 @@ public final class HttpSupport {
                 .end(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(body)));
     }
 
-    /** Replies with the mapped status and {@code {"error": ...}}. */
+    /** How long a refused request may go on sending the body it was refused for before its connection is closed. */
+    static final long LINGER_MILLIS = 2_000;
+
+    /**
+     * Replies with the mapped status and {@code {"error": ...}}. When the answer comes before the body was
+     * read (too large, over the budget, bad content type, unknown model), the rest of the body is read and
+     * discarded, never buffered, so the client (still sending) reads a complete answer instead of a reset;
+     * a client that keeps sending past {@link #LINGER_MILLIS} has its connection closed.
+     */
     public static void error(RoutingContext ctx, Throwable failure) {
+        if (ErrorMapper.isClientGone(failure) || ctx.response().closed()) {
+            LOG.debug("client went away: {}", String.valueOf(failure));
+            return;   // nobody to answer
+        }
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
         }
         int status = ErrorMapper.httpStatus(failure);
-        if (status == 413 && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-            // HTTP/1.x: the rest of the oversized body will not be read, so the connection cannot be reused
-            // (HTTP/2 forbids this header; there the stream is simply ended)
-            ctx.response().putHeader("Connection", "close");
-        } else if (!ctx.request().isEnded()) {
-            // answered before the body was read (bad content type, unknown model): drain it so the
-            // keep-alive connection stays usable for the next request
-            ctx.request().handler(chunk -> { }).resume();
+        HttpServerRequest req = ctx.request();
+        if (!req.isEnded()) {
+            req.handler(chunk -> { }).exceptionHandler(e -> { }).resume();
+            if (req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> {
+                    if (!req.isEnded()) {
+                        req.connection().close();
+                    }
+                });
+                req.endHandler(v -> ctx.vertx().cancelTimer(timer));
+            }
         }
         if (status == 503) {
             // overload and unloading are transient: tell clients (and proxies) when to come back
@@ -207,7 +277,11 @@ public final class HttpSupport {
     public static <T> void onContext(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
         Context context = Vertx.currentContext();
         // the client hung up before the answer: cancel, so queued work for it is dropped instead of run
-        ctx.response().closeHandler(v -> stage.toCompletableFuture().cancel(false));
+        ResponseDone.on(ctx.response(), closed -> {
+            if (closed) {
+                stage.toCompletableFuture().cancel(false);
+            }
+        });
         stage.whenComplete((value, failure) -> context.runOnContext(v -> {
             if (ctx.response().closed()) {
                 return; // nobody left to answer

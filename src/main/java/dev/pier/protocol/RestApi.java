@@ -55,6 +55,32 @@ public final class RestApi {
         return router;
     }
 
+    /**
+     * For {@code HttpServer.invalidRequestHandler}: requests Vert.x cannot parse (request line or headers over
+     * the limits, malformed HTTP) get 414 / 431 / 400 with the JSON error body like every other error, instead
+     * of Vert.x's empty answer; the connection is closed, since where the next request starts is unknown.
+     */
+    public static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequestHandler(int maxInitialLineLength, int maxHeaderSize) {
+        return request -> {
+            Throwable cause = request.decoderResult().cause();
+            int status;
+            String why;
+            if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+                status = 414;
+                why = "request line (method, path and query) longer than " + maxInitialLineLength + " bytes";
+            } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+                status = 431;
+                why = "request headers larger than " + maxHeaderSize + " bytes";
+            } else {
+                status = 400;
+                why = "malformed HTTP request" + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            }
+            request.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                    .end(io.vertx.core.buffer.Buffer.buffer(ErrorMapper.errorJson(why)))
+                    .onComplete(v -> request.connection().close());
+        };
+    }
+
     private static String reason(int status, String method, String path) {
         return switch (status) {
             case 404 -> "no endpoint " + method + " " + path + "; see /v2 (KServe V2) or /v1/models/{model} (TF Serving)";

@@ -44,9 +44,7 @@ final class DrainingHandler implements Handler<HttpServerRequest> {
                 drain.exit();
             }
         };
-        HttpServerResponse response = request.response();
-        response.endHandler(done);
-        response.closeHandler(done);
+        dev.pier.protocol.ResponseDone.on(request.response(), closed -> done.handle(null));
         try {
             next.handle(request);
         } catch (RuntimeException e) {
@@ -76,13 +74,11 @@ final class DrainingHandler implements Handler<HttpServerRequest> {
             if (http1) {
                 response.putHeader("Connection", "close");   // HTTP/2 forbids this header; it gets GOAWAY instead
             }
-            response.end("{\"error\":\"" + REFUSAL + "\"}").onComplete(x -> {
-                if (http1) {
-                    request.connection().close();
-                } else {
-                    request.connection().shutdown();   // graceful: streams in flight on it still finish
-                }
-            });
+            // HTTP/1.x: Vert.x closes the connection once this answer is written (Connection: close). HTTP/2: only
+            // this stream is answered; a GOAWAY now would race the client's next stream on the same connection
+            // (it sees the connection end without an answer), so the connection stays until the port closes
+            // (PierServer.stopAccepting: GOAWAY, then the streams in flight finish)
+            response.end("{\"error\":\"" + REFUSAL + "\"}");
         });
     }
 }

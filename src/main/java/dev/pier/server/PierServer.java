@@ -8,10 +8,17 @@ import dev.pier.protocol.grpc.GrpcOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import dev.pier.protocol.BodyBudget;
+import dev.pier.protocol.ErrorMapper;
+import dev.pier.protocol.Intake;
+import dev.pier.protocol.grpc.GrpcBodyBudget;
 import dev.pier.security.BearerAuthHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.pier.security.SecurityOptions;
 
 import java.util.ArrayList;
@@ -28,18 +35,34 @@ import java.util.concurrent.TimeoutException;
  * parse JSON; inference itself runs on the serving core's worker pool. Owns Vert.x, not the service.
  */
 public final class PierServer implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PierServer.class);
+    /** Longest request line (method, path, query) and header block accepted; longer ones get 414 / 431. */
+    public static final int MAX_INITIAL_LINE_LENGTH = 4096;
+    public static final int MAX_HEADER_SIZE = 8192;
+    private static final Logger LOG = LoggerFactory.getLogger(PierServer.class);
+
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
     private final Vertx vertx;
     private final List<HttpServer> servers;
     private final int httpPort;
     private final int grpcPort;
+    private final String host;
+    private final boolean tls;
+    private final ConnectionGuard guard;
 
+    /** For tests: a server over the given Vert.x with no listeners of its own. */
     PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort) {
+        this(vertx, servers, httpPort, grpcPort, "127.0.0.1", false, null);
+    }
+
+    private PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort, String host, boolean tls,
+                       ConnectionGuard guard) {
         this.vertx = vertx;
         this.servers = servers;
         this.httpPort = httpPort;
         this.grpcPort = grpcPort;
+        this.host = host;
+        this.tls = tls;
+        this.guard = guard;
     }
 
     /** Binds both ports and returns once they accept connections; a port in use fails with a clear message. */
@@ -62,26 +85,65 @@ public final class PierServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
+            IntakeLimits limits = options.limits();
+            BodyBudget budget = new BodyBudget(limits.maxInflightBodyBytes());
+            Intake intake = new Intake(budget, limits.bodyIdleTimeout().toMillis());
+            ConnectionGuard guard = new ConnectionGuard(vertx, limits);
             RestOptions rest = RestOptions.defaults().withMaxBodyBytes(options.maxBodyBytes());
             // Vert.x shares one listening port among servers that ask for the same number, so port 0 is
             // resolved to a free port first; each server then runs on its own event loop.
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
             for (int i = 0; i < options.eventLoops(); i++) {
                 Router router = RestApi.router(vertx, service, rest, metrics);
+                // first of all routes: decides on the normalized path the router itself matches routes against
+                router.route().order(-2).handler(BearerAuthHandler.forRouter(security));
+                router.route().order(-1).handler(ctx -> {
+                    ctx.put(Intake.CONTEXT_KEY, intake);
+                    ctx.next();
+                });
                 extraRoutes.accept(router);
-                HttpServer http = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host())
-                                .setTcpNoDelay(true).setCompressionSupported(false), security))
-                        .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, router)));
-                servers.add(await(http.listen(httpPort, options.host()), "REST", options.host(), httpPort));
+                // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
+                // reports the connection, so half-sent requests (slowloris) would escape the cap and the header
+                // timeout. REST clients get HTTP/1.1 in cleartext, and HTTP/2 over TLS (ALPN) as before.
+                HttpServerOptions http = serverOptions(options, security).setCompressionSupported(false)
+                        .setHttp2ClearTextEnabled(false);
+                HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
+                        .requestHandler(guard.guard(new DrainingHandler(drain, router)));
+                servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
-            HttpServer grpc = vertx.createHttpServer(tls(new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true), security))
-                    .requestHandler(new DrainingHandler(drain, new BearerAuthHandler(security, GrpcApi.server(vertx, service, grpcOptions))));
+            HttpServerOptions grpcHttp = serverOptions(options, security);
+            HttpServer grpc = guarded(vertx.createHttpServer(grpcHttp), guard, grpcHttp)
+                    .requestHandler(guard.guard(new DrainingHandler(drain, new BearerAuthHandler(security,
+                            new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions))))));
             servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
-            return new PierServer(vertx, servers, httpPort, grpc.actualPort());
+            return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
+        }
+    }
+
+    /** Socket options both ports share: header size limits (Vert.x defaults, stated), HTTP/2 stream cap, TLS. */
+    private static HttpServerOptions serverOptions(ServerOptions options, SecurityOptions security) {
+        HttpServerOptions http = new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true)
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH).setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.limits().maxStreamsPerConnection()));
+        return tls(http, security);
+    }
+
+    /** The connection cap and timers, JSON bodies for 414/431/400, and client hang-ups logged at DEBUG. */
+    private static HttpServer guarded(HttpServer server, ConnectionGuard guard, HttpServerOptions http) {
+        return server.connectionHandler(guard.onConnection())
+                .invalidRequestHandler(RestApi.invalidRequestHandler(http.getMaxInitialLineLength(), http.getMaxHeaderSize()))
+                .exceptionHandler(PierServer::connectionFailure);
+    }
+
+    private static void connectionFailure(Throwable failure) {
+        if (ErrorMapper.isClientGone(failure)) {
+            LOG.debug("client went away: {}", failure.toString());
+        } else {
+            LOG.warn("connection failed: {}", failure.toString());
         }
     }
 
@@ -124,6 +186,88 @@ public final class PierServer implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** The interface both ports are bound to, as given ({@code 0.0.0.0} or {@code ::} = every interface). */
+    public String host() {
+        return host;
+    }
+
+    /** Whether both ports speak TLS. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Connections open now on both ports. */
+    public int openConnections() {
+        return guard.openConnections();
+    }
+
+    /**
+     * Stops accepting connections on both ports and lets each open one finish what it is answering: HTTP/1.x
+     * connections close once their response is out, HTTP/2 ones get GOAWAY and close when their streams end;
+     * waits at most {@code timeout}. Part of the shutdown sequence, before {@link #close()}.
+     */
+    public void stopAccepting(java.time.Duration timeout) {
+        // Vert.x's shutdown closes at once every HTTP/1.x connection with no response in progress, including
+        // one just accepted whose request is still in the socket: that client sees a reset. So the listening
+        // sockets are closed first, the connections already accepted get their answer (a 503 that closes
+        // them), and only then does the shutdown close what is left.
+        if (servers.stream().allMatch(PierServer::unbind)) {
+            long until = System.nanoTime() + Math.min(timeout.toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
+            while (guard.openConnections() > 0 && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<io.vertx.core.Future<Void>> stopping = new ArrayList<>();
+        for (HttpServer server : servers) {
+            stopping.add(server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        try {
+            io.vertx.core.Future.join(stopping).toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("stopping the listeners: {}", e.toString());
+        }
+    }
+
+    /**
+     * Closes only the listening socket behind {@code server} (Vert.x has no public call for that; its internals
+     * are read reflectively, and any change there just returns false and the plain shutdown is used).
+     */
+    private static boolean unbind(HttpServer server) {
+        try {
+            Object tcp = field(server, "tcpServer");
+            Object actual = field(tcp, "actualServer");
+            io.vertx.core.Future<?> bound = (io.vertx.core.Future<?>) field(actual != null ? actual : tcp, "bindFuture");
+            if (bound != null && bound.succeeded() && bound.result() instanceof io.netty.channel.Channel channel) {
+                channel.close().syncUninterruptibly();
+            }
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot close the listener alone ({}); using Vert.x's shutdown", e.toString());
+            return false;
+        }
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(owner);
+            } catch (NoSuchFieldException e) {
+                // try the superclass
+            }
+        }
+        throw new NoSuchFieldException(name);
     }
 
     /**

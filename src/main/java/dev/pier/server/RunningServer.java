@@ -159,9 +159,11 @@ public final class RunningServer implements AutoCloseable {
                         + (s.error().isEmpty() ? "" : ": " + s.error()));
             }
         }
-        out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) on http://127.0.0.1:" + httpPort());
-        out.println("pier: dashboard on http://127.0.0.1:" + httpPort() + "/dashboard");
-        out.println("pier: gRPC (inference.GRPCInferenceService, grpc.health.v1.Health) on 127.0.0.1:" + grpcPort());
+        ListenAddress rest = new ListenAddress(server.host(), httpPort(), server.tls() ? "https://" : "http://");
+        ListenAddress grpc = new ListenAddress(server.host(), grpcPort(), "");
+        out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) " + rest);
+        out.println("pier: dashboard on " + rest.local() + "/dashboard");
+        out.println("pier: gRPC (inference.GRPCInferenceService, grpc.health.v1.Health" + (server.tls() ? ", TLS" : ", plaintext") + ") " + grpc);
         out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");
         out.flush();
     }
@@ -213,6 +215,9 @@ public final class RunningServer implements AutoCloseable {
         }
         int cut = drain.inFlight();
         drain.advance(Drain.Phase.CLOSED);
+        // the listeners go first, so no connection is accepted only to be closed unanswered; what is being
+        // answered (a 503 to a request that just arrived) still goes out
+        server.stopAccepting(Duration.ofSeconds(1));
         // the poller, the ports, the prediction log, the dashboard, drift, the models (drained, then unloaded),
         // metrics and the engine: the reverse of start-up
         opened.close();

@@ -8,8 +8,9 @@ package dev.pier.server;
  * @param grpcPort     KServe V2 gRPC port (default 8500, TF Serving's gRPC port); 0 = any free port
  * @param maxBodyBytes largest accepted request body / gRPC message (default 64 MiB); larger ones get 413
  * @param eventLoops   Vert.x event loops for REST (default: one per core); inference never runs on them
+ * @param limits       memory, time and connection limits for clients (see {@link IntakeLimits})
  */
-public record ServerOptions(String host, int httpPort, int grpcPort, long maxBodyBytes, int eventLoops) {
+public record ServerOptions(String host, int httpPort, int grpcPort, long maxBodyBytes, int eventLoops, IntakeLimits limits) {
     public static final int DEFAULT_HTTP_PORT = 8501;
     public static final int DEFAULT_GRPC_PORT = 8500;
     public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
@@ -23,6 +24,16 @@ public record ServerOptions(String host, int httpPort, int grpcPort, long maxBod
         if (eventLoops < 1) {
             throw new IllegalArgumentException("event loops must be >= 1, got " + eventLoops);
         }
+        java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    /** With the default {@link IntakeLimits}. */
+    public ServerOptions(String host, int httpPort, int grpcPort, long maxBodyBytes, int eventLoops) {
+        this(host, httpPort, grpcPort, maxBodyBytes, eventLoops, IntakeLimits.defaults());
+    }
+
+    public ServerOptions withLimits(IntakeLimits v) {
+        return new ServerOptions(host, httpPort, grpcPort, maxBodyBytes, eventLoops, v);
     }
 
     public static ServerOptions defaults() {

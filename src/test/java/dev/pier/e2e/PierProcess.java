@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * end-to-end tests so they exercise the CLI, the process and real sockets, not an in-JVM shortcut.
  */
 final class PierProcess implements AutoCloseable {
-    private static final Pattern REST = Pattern.compile("REST .* on http://[^:]+:(\\d+)");
+    private static final Pattern REST = Pattern.compile("REST .* on https?://[^:]+:(\\d+)");
     private static final Pattern GRPC = Pattern.compile("gRPC .* on [^:]+:(\\d+)");
 
     private final Process process;
@@ -38,7 +38,13 @@ final class PierProcess implements AutoCloseable {
 
     /** Starts {@code pier ARGS} and waits until it prints that it serves (or dies). */
     static PierProcess serve(String... args) throws IOException, InterruptedException {
+        return serveWithJvm(List.of(), args);
+    }
+
+    /** As {@link #serve}, with JVM options (e.g. a small {@code -Xmx}) placed after the default ones, so they win. */
+    static PierProcess serveWithJvm(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(command.size() - 1, jvmOptions);
         command.add("serve");
         command.addAll(List.of(args));
         command.addAll(List.of("--http-port", "0", "--grpc-port", "0", "--host", "127.0.0.1"));

@@ -114,6 +114,8 @@ class SecurityEndToEndTest {
 
         try (PierProcess pier = PierProcess.serve("--model-repository", repo.root.toString(),
                 "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+            // issue 14 item 9: the banner names the scheme clients must use
+            assertThat(pier.output()).contains("on https://127.0.0.1:" + pier.httpPort()).doesNotContain("http://127.0.0.1");
             HttpClient https = HttpClient.newBuilder().sslContext(ssl).build();
             HttpResponse<String> answer = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + pier.httpPort() + "/v2/models/multi/infer"))
                     .POST(HttpRequest.BodyPublishers.ofString(MULTI)).header("Content-Type", "application/json").build(),

@@ -52,4 +52,16 @@ class ErrorMapperTest {
         assertThat(ErrorMapper.fromHttp(502, "m")).isInstanceOf(InternalException.class).hasMessageContaining("502");
         assertThat(ErrorMapper.fromGrpc(GrpcStatus.UNAVAILABLE, "m")).isInstanceOf(UnavailableException.class);
     }
+
+    /** Issue 14 item 7: server file paths never reach a client; what is left names the model and version. */
+    @org.junit.jupiter.api.Test
+    void serverPathsAreCutFromClientMessages() {
+        String m = ErrorMapper.message(new dev.pier.api.InternalException(
+                "cannot load /srv/pier/models/mlp/3/model.onnx: bad graph; also C:\\data\\repo\\m\\1\\model.onnx"));
+        org.assertj.core.api.Assertions.assertThat(m).contains("mlp/3/model.onnx", "m\\1\\model.onnx")
+                .doesNotContain("/srv", "C:\\data");
+        org.assertj.core.api.Assertions.assertThat(ErrorMapper.message(new dev.pier.api.InvalidInputException(
+                "no endpoint POST /v2/models/x/infer; file models/mlp/1/model.onnx"))).isEqualTo(
+                "no endpoint POST /v2/models/x/infer; file models/mlp/1/model.onnx");
+    }
 }

@@ -107,7 +107,7 @@ class RestApiTest {
         assertThat(get("/v2/health/ready").statusCode()).isEqualTo(200);
         service.ready = false;
         assertThat(get("/v2/health/ready").statusCode()).isEqualTo(503);
-        assertThat(get("/v2/models/echo/ready").statusCode()).isEqualTo(503);
+        assertError(get("/v2/models/echo/ready"), 503, "not ready");
         service.live = false;
         assertThat(get("/v2/health/live").statusCode()).isEqualTo(503);
     }
@@ -129,7 +129,9 @@ class RestApiTest {
         }
         assertThat(get("/v2/models/echo/ready").statusCode()).isEqualTo(200);
         assertThat(get("/v2/models/echo/versions/3/ready").statusCode()).isEqualTo(200);
-        assertThat(get("/v2/models/echo/versions/4/ready").statusCode()).isEqualTo(503);
+        // issue 14 item 6: readiness of a model or version the server does not know is 404 with a JSON reason
+        assertError(get("/v2/models/echo/versions/4/ready"), 404, "4");
+        assertError(get("/v2/models/nope/ready"), 404, "'nope'");
         assertError(get("/v2/models/nope"), 404, "'nope'");
         assertError(get("/v2/models/echo/versions/9"), 404, "9");
         assertError(get("/v2/models/echo/versions/abc"), 400, "version", "'abc'");

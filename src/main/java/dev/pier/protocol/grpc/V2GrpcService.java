@@ -3,6 +3,7 @@ package dev.pier.protocol.grpc;
 import com.google.protobuf.Message;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferenceService;
+import dev.pier.api.InvalidInputException;
 import dev.pier.protocol.Deadlines;
 import dev.pier.protocol.ErrorMapper;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
@@ -20,7 +21,6 @@ import dev.pier.protocol.grpc.v2.ServerReadyResponse;
 import dev.pier.protocol.kserve.V2Routes;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
@@ -61,10 +61,16 @@ final class V2GrpcService {
                 (ModelMetadataRequest r) -> V2GrpcMapper.toProto(
                         service.metadata(r.getName(), V2GrpcMapper.version(r.getVersion()))));
         server.callHandler(method("ModelInfer", ModelInferRequest.getDefaultInstance()),
-                (GrpcServerRequest<ModelInferRequest, ModelInferResponse> call) -> call.handler(msg -> infer(call, msg)));
+                (GrpcServerRequest<LenientDecoder.Decoded<ModelInferRequest>, ModelInferResponse> call) -> call.handler(msg -> {
+                    if (msg.error() != null) {
+                        fail(call, new InvalidInputException(msg.error()));
+                    } else {
+                        infer(call, msg.message());
+                    }
+                }));
     }
 
-    private void infer(GrpcServerRequest<ModelInferRequest, ModelInferResponse> call, ModelInferRequest msg) {
+    private void infer(GrpcServerRequest<?, ModelInferResponse> call, ModelInferRequest msg) {
         Context context = Vertx.currentContext();
         try {
             // the client's gRPC deadline (grpc-timeout) bounds queue time too
@@ -87,10 +93,13 @@ final class V2GrpcService {
 
     private <Req extends Message, Resp extends Message> void unary(GrpcServer server, String name, Req prototype,
                                                                    Function<Req, Resp> body) {
-        server.callHandler(method(name, prototype), (GrpcServerRequest<Req, Resp> call) -> call.handler(msg -> {
+        server.callHandler(method(name, prototype), (GrpcServerRequest<LenientDecoder.Decoded<Req>, Resp> call) -> call.handler(msg -> {
             Resp out;
             try {
-                out = body.apply(msg);
+                if (msg.error() != null) {
+                    throw new InvalidInputException(msg.error());
+                }
+                out = body.apply(msg.message());
             } catch (RuntimeException e) {
                 fail(call, e);
                 return;
@@ -99,8 +108,9 @@ final class V2GrpcService {
         }));
     }
 
-    static <Req extends Message, Resp extends Message> ServiceMethod<Req, Resp> method(String name, Req prototype) {
-        return ServiceMethod.server(NAME, name, GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(prototype));
+    /** Requests that do not parse reach the handler as a {@link LenientDecoder.Decoded} error, answered INVALID_ARGUMENT. */
+    static <Req extends Message, Resp extends Message> ServiceMethod<LenientDecoder.Decoded<Req>, Resp> method(String name, Req prototype) {
+        return ServiceMethod.server(NAME, name, GrpcMessageEncoder.encoder(), new LenientDecoder<>(prototype));
     }
 
     static void fail(GrpcServerRequest<?, ?> call, Throwable failure) {

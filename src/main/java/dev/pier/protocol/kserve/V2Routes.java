@@ -44,7 +44,11 @@ public final class V2Routes {
     }
 
     private static void status(RoutingContext ctx, boolean ok) {
-        ctx.response().setStatusCode(ok ? 200 : 503).end();
+        if (ok) {
+            ctx.response().setStatusCode(200).end();
+        } else {
+            HttpSupport.json(ctx, 503, dev.pier.protocol.ErrorMapper.errorJson("not ready: models are loading or the server is shutting down"));
+        }
     }
 
     private void metadata(RoutingContext ctx) {
@@ -53,10 +57,24 @@ public final class V2Routes {
         HttpSupport.json(ctx, 200, V2Metadata.model(service.metadata(model, version)));
     }
 
+    /**
+     * 200 when ready; a model (or version) the server does not know is 404 with the reason, as for metadata and
+     * inference; a known one that cannot serve yet (loading, unloading, shutting down) is 503. Both with a JSON body.
+     */
     private void ready(RoutingContext ctx) {
         String model = ctx.pathParam("model");
         OptionalLong version = HttpSupport.version(ctx.pathParam("version"));
-        status(ctx, service.isModelReady(model, version));
+        if (service.isModelReady(model, version)) {
+            status(ctx, true);
+            return;
+        }
+        java.util.List<dev.pier.api.ModelVersionStatus> states = service.status(model, version);   // unknown version: ModelNotFoundException
+        if (states.isEmpty() && !service.modelNames().contains(model)) {
+            throw new dev.pier.api.ModelNotFoundException("model '" + model + "' is not served here; known models: " + service.modelNames());
+        }
+        String why = states.stream().map(st -> "version " + st.version() + " " + st.state()).reduce((a, b) -> a + ", " + b)
+                .orElse("no version loaded");
+        HttpSupport.json(ctx, 503, dev.pier.protocol.ErrorMapper.errorJson("model '" + model + "' is not ready: " + why));
     }
 
     private void infer(RoutingContext ctx) {

@@ -42,6 +42,7 @@ public final class OrtModelSession implements ModelSession {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final Path modelFile;
+    private final String label;   // what client-facing messages call the model: never its server path
     private final ModelSignature signature;
     private final Map<String, String[]> symbolicDims = new HashMap<>();
     private final long sizeBytes;
@@ -52,6 +53,7 @@ public final class OrtModelSession implements ModelSession {
         this.env = env;
         this.session = session;
         this.modelFile = modelFile;
+        this.label = label(modelFile);
         this.signature = new ModelSignature(specs(session.getInputInfo(), true), specs(session.getOutputInfo(), false));
         this.sizeBytes = fileSize(modelFile);
     }
@@ -86,7 +88,7 @@ public final class OrtModelSession implements ModelSession {
         Map<String, OnnxTensor> ortInputs = new HashMap<>();
         try {
             if (closed) {
-                throw new UnavailableException("model " + modelFile + " has been unloaded");
+                throw new UnavailableException(label + " has been unloaded");
             }
             NativeStaging staging = NativeStaging.forCurrentThread(OrtTensors.stagingBytes(inputs.values()));
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
@@ -96,9 +98,9 @@ public final class OrtModelSession implements ModelSession {
                 List<Tensor> outputs = new ArrayList<>(wanted.size());
                 for (String name : wanted) {
                     OnnxValue value = result.get(name).orElseThrow(() ->
-                            new InternalException("ONNX Runtime returned no output '" + name + "' for " + modelFile));
+                            new InternalException("ONNX Runtime returned no output '" + name + "' for " + label));
                     if (!(value instanceof OnnxTensor tensor)) {
-                        throw new InternalException("output '" + name + "' of " + modelFile + " is a "
+                        throw new InternalException("output '" + name + "' of " + label + " is a "
                                 + value.getType() + ", not a tensor");
                     }
                     outputs.add(OrtTensors.fromOrt(name, tensor));
@@ -108,7 +110,7 @@ public final class OrtModelSession implements ModelSession {
         } catch (OrtException e) {
             throw translateRun(e);
         } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new InternalException("inference failed for model " + modelFile + ": " + e.getMessage(), e);
+            throw new InternalException("inference failed for " + label + ": " + e.getMessage(), e);
         } finally {
             ortInputs.values().forEach(OnnxTensor::close);
             lock.readLock().unlock();
@@ -129,6 +131,19 @@ public final class OrtModelSession implements ModelSession {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /**
+     * How messages that reach clients name a model: {@code model 'm' version v} for a repository layout
+     * ({@code .../m/v/model.onnx}), else the file name; the server's directories stay out of them.
+     */
+    static String label(Path modelFile) {
+        Path version = modelFile.getParent();
+        Path model = version == null ? null : version.getParent();
+        if (model != null && model.getFileName() != null && version.getFileName().toString().matches("\\d+")) {
+            return "model '" + model.getFileName() + "' version " + version.getFileName();
+        }
+        return "model file " + modelFile.getFileName();
     }
 
     /** Input-related ONNX Runtime errors become client errors; everything else is internal. */
@@ -153,10 +168,10 @@ public final class OrtModelSession implements ModelSession {
         boolean runtimeFailure = e.getCode() == OrtException.OrtErrorCode.ORT_RUNTIME_EXCEPTION
                 || e.getCode() == OrtException.OrtErrorCode.ORT_FAIL;
         if (runtimeFailure && shapeProblem) {
-            return new InvalidInputException("the inputs do not fit together for model " + modelFile + ": "
+            return new InvalidInputException("the inputs do not fit together for " + label + ": "
                     + e.getMessage(), e);
         }
-        return translate(e, "inference failed for model " + modelFile);
+        return translate(e, "inference failed for " + label);
     }
 
     private List<TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputs) {

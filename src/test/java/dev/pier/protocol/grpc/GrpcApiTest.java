@@ -146,6 +146,38 @@ class GrpcApiTest {
         assertThat(meta.getVersion()).isEqualTo("0.1.0");
     }
 
+    /** Issue 14 item 6: bytes that are not the request message get INVALID_ARGUMENT naming the type, not a reset stream (CANCELLED). */
+    @Test
+    void undecodableProtobufIsInvalidArgument() {
+        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        for (String method : List.of("ModelInfer", "ModelMetadata")) {
+            MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName("inference.GRPCInferenceService/" + method)
+                    .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, md,
+                    CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                        assertThat(e.getStatus().getDescription()).contains("not a valid inference.");
+                    });
+        }
+    }
+
     @Test
     void modelMetadataRpc() {
         ModelMetadataResponse m = call("ModelMetadata", ModelMetadataRequest.newBuilder().setName("echo").build(),
