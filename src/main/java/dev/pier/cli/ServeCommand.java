@@ -202,9 +202,15 @@ public final class ServeCommand implements Callable<Integer> {
         try (RunningServer running = RunningServer.start(ServerSetup.of(servingOptions, serverOptions).withShutdown(shutdown)
                 .withControl(control).withSecurity(security).withDrift(drift).withPredictions(predictions))) {
             running.printBanner(System.out);
+            readyIn().ifPresent(d -> System.out.printf(java.util.Locale.ROOT, "pier: ready in %.2f s%n", d.toMillis() / 1000.0));
             running.awaitClose();
         }
         return 0;
+    }
+
+    /** Time since this process started (the launcher's exec keeps the process), when the OS tells it. */
+    static Optional<Duration> readyIn() {
+        return ProcessHandle.current().info().startInstant().map(start -> Duration.between(start, java.time.Instant.now()));
     }
 
     private static Duration seconds(String option, double value) {
