@@ -31,7 +31,9 @@ public final class ResponseDone {
     public static void on(HttpServerResponse response, Handler<Boolean> callback) {
         ResponseDone hub = OPEN.computeIfAbsent(response, r -> {
             ResponseDone h = new ResponseDone();
-            r.endHandler(v -> h.finish(r, false));
+            // Vert.x calls the end handler also when the connection closes before the response was written
+            // (and before the close handler), so "closed first" is read off the response, not off which ran
+            r.endHandler(v -> h.finish(r, r.closed() && !r.ended()));
             r.closeHandler(v -> h.finish(r, true));
             return h;
         });
