@@ -1,6 +1,5 @@
 package dev.pier.server;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 /**
@@ -66,13 +65,26 @@ public record IntakeLimits(long maxInflightBodyBytes, Duration headerTimeout, Du
      * limit is unknown.
      */
     static int defaultMaxConnections() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            long fds = unix.getMaxFileDescriptorCount();
-            if (fds > 0) {
-                return (int) Math.max(64, Math.min(10_000, fds * 3 / 4));
+        long fds = openFileLimit();
+        return fds > 0 ? (int) Math.max(64, Math.min(10_000, fds * 3 / 4)) : 4096;
+    }
+
+    /**
+     * The soft limit on open files from {@code /proc/self/limits}, or -1. Read from the kernel rather than through
+     * {@code com.sun.management}, which a trimmed runtime (the container image's jlink'd JRE) does not have.
+     */
+    static long openFileLimit() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+                }
             }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or an unreadable /proc: the caller's fallback applies
         }
-        return 4096;
+        return -1;
     }
 
     private static void positive(String option, Duration d) {
