@@ -58,4 +58,9 @@ public abstract class ForwardingInferenceService implements InferenceService {
     public List<String> modelNames() {
         return delegate.modelNames();
     }
+
+    @Override
+    public java.util.Map<String, Long> versionLabels(String model) {
+        return delegate.versionLabels(model);
+    }
 }

@@ -81,4 +81,13 @@ public interface InferenceService {
 
     /** Names of the models this server knows, sorted. */
     List<String> modelNames();
+
+    /**
+     * TF Serving's version labels of a model (label to version, from its config's {@code version_labels}), so that
+     * a protocol can resolve a {@code version_label}; empty for services without labels. Throws a
+     * {@link PierException} for an unknown model.
+     */
+    default java.util.Map<String, Long> versionLabels(String model) {
+        return java.util.Map.of();
+    }
 }

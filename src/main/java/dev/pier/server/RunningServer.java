@@ -163,7 +163,8 @@ public final class RunningServer implements AutoCloseable {
         ListenAddress grpc = new ListenAddress(server.host(), grpcPort(), "");
         out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) " + rest);
         out.println("pier: dashboard on " + rest.local() + "/dashboard");
-        out.println("pier: gRPC (inference.GRPCInferenceService, grpc.health.v1.Health" + (server.tls() ? ", TLS" : ", plaintext") + ") " + grpc);
+        out.println("pier: gRPC (" + String.join(", ", dev.pier.protocol.grpc.GrpcApi.reflection().serviceNames())
+                + (server.tls() ? "; TLS" : "; plaintext") + ") " + grpc);
         out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");
         out.flush();
     }

@@ -236,6 +236,11 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     }
 
     @Override
+    public java.util.Map<String, Long> versionLabels(String model) {
+        return manager.versionLabels(model);
+    }
+
+    @Override
     public List<ModelVersionStatus> status(String model, OptionalLong version) {
         List<ModelVersionStatus> all = manager.status(model);
         if (version.isEmpty()) {

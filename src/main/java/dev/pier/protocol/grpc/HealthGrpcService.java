@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The standard {@code grpc.health.v1.Health} service (what Kubernetes gRPC probes and grpc_health_probe ask):
- * the whole server ({@code ""}) and {@code inference.GRPCInferenceService} are SERVING when the inference
+ * the whole server ({@code ""}) and each inference service ({@code inference.GRPCInferenceService},
+ * {@code tensorflow.serving.PredictionService}, {@code tensorflow.serving.ModelService}) are SERVING when the inference
  * service is ready, NOT_SERVING otherwise; other names are NOT_FOUND (Check) or SERVICE_UNKNOWN (Watch).
  * Watch sends the status now and again whenever it changes, polling once a second until the call ends.
  */
@@ -42,7 +43,8 @@ final class HealthGrpcService {
                     if (s == ServingStatus.SERVICE_UNKNOWN) {
                         call.response().status(GrpcStatus.NOT_FOUND)
                                 .statusMessage("unknown service '" + req.getService() + "'; known: \"\" and "
-                                        + V2GrpcService.NAME.fullyQualifiedName()).end();
+                                        + GrpcApi.SERVICES.stream().map(d -> d.getFullName())
+                                        .filter(n -> !n.equals(NAME.fullyQualifiedName())).toList()).end();
                     } else {
                         call.response().send(response(s));
                     }
@@ -79,7 +81,8 @@ final class HealthGrpcService {
     }
 
     private ServingStatus status(String name) {
-        if (name.isEmpty() || name.equals(V2GrpcService.NAME.fullyQualifiedName())) {
+        if (name.isEmpty() || GrpcApi.SERVICES.stream().anyMatch(d -> d.getFullName().equals(name)
+                && !d.getFullName().equals(NAME.fullyQualifiedName()))) {
             return service.isReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         }
         return ServingStatus.SERVICE_UNKNOWN;

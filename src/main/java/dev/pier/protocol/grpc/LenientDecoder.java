@@ -11,14 +11,14 @@ import io.vertx.grpc.common.WireFormat;
  * holding the reason, so the handler answers INVALID_ARGUMENT. (A decoder that throws makes the gRPC server
  * reset the stream, which the client sees as CANCELLED with no reason.) Stateless.
  */
-final class LenientDecoder<T extends Message> implements GrpcMessageDecoder<LenientDecoder.Decoded<T>> {
+public final class LenientDecoder<T extends Message> implements GrpcMessageDecoder<LenientDecoder.Decoded<T>> {
     /** Either the message or why it could not be read. */
-    record Decoded<T>(T message, String error) {
+    public record Decoded<T>(T message, String error) {
     }
 
     private final T prototype;
 
-    LenientDecoder(T prototype) {
+    public LenientDecoder(T prototype) {
         this.prototype = prototype;
     }
 
