@@ -146,7 +146,7 @@ public final class V2GrpcMapper {
 
     public static ModelMetadataResponse toProto(ModelMetadata m) {
         ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder()
-                .setName(m.name()).setPlatform(m.platform());
+                .setName(m.name()).setPlatform(m.platform()).putAllProperties(m.properties());
         m.versions().forEach(v -> b.addVersions(Long.toString(v)));
         m.signature().inputs().forEach(s -> b.addInputs(spec(s)));
         m.signature().outputs().forEach(s -> b.addOutputs(spec(s)));
