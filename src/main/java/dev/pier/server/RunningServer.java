@@ -125,6 +125,7 @@ public final class RunningServer implements AutoCloseable {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }
                     }));
+            metrics.bindConnections(server::openConnections);
             opened.push("the repository poller", control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null);
             return new RunningServer(core, server, drain, setup.shutdown(), metrics, dashboard, opened);
