@@ -118,6 +118,7 @@ public final class RunningServer implements AutoCloseable {
             InferenceService served = new MonitoringService(core, taps);
             PierServer server = opened.push("the network servers", PierServer.start(setup.network(),
                     new DrainAwareService(served, drain), metrics, drain, setup.security(), router -> {
+                        CorsRoutes.mount(router, setup.cors());
                         new LabelRoutes(core).mount(router);
                         predictions.mount(router);
                         dashboard.mount(router);

@@ -11,12 +11,12 @@ import java.util.Objects;
 /**
  * Everything {@link RunningServer#start(ServerSetup)} needs, one immutable value: what to serve and how to
  * batch it, the ports, shutdown timings, model control (none / poll / explicit), security, drift detection and
- * the prediction log / feedback. {@link #of} gives the defaults for all but the first two; the {@code with}
+ * the prediction log / feedback, CORS. {@link #of} gives the defaults for all but the first two; the {@code with}
  * methods change one part each.
  */
 public record ServerSetup(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
                           ModelControlOptions control, SecurityOptions security, DriftOptions drift,
-                          PredictionMonitoringOptions predictions) {
+                          PredictionMonitoringOptions predictions, CorsOptions cors) {
     public ServerSetup {
         Objects.requireNonNull(serving, "serving");
         Objects.requireNonNull(network, "network");
@@ -25,30 +25,36 @@ public record ServerSetup(ServingOptions serving, ServerOptions network, Shutdow
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(drift, "drift");
         Objects.requireNonNull(predictions, "predictions");
+        Objects.requireNonNull(cors, "cors");
     }
 
     public static ServerSetup of(ServingOptions serving, ServerOptions network) {
         return new ServerSetup(serving, network, ShutdownOptions.defaults(), ModelControlOptions.defaults(),
-                SecurityOptions.none(), DriftOptions.defaults(), PredictionMonitoringOptions.defaults());
+                SecurityOptions.none(), DriftOptions.defaults(), PredictionMonitoringOptions.defaults(),
+                CorsOptions.none());
     }
 
     public ServerSetup withShutdown(ShutdownOptions v) {
-        return new ServerSetup(serving, network, v, control, security, drift, predictions);
+        return new ServerSetup(serving, network, v, control, security, drift, predictions, cors);
     }
 
     public ServerSetup withControl(ModelControlOptions v) {
-        return new ServerSetup(serving, network, shutdown, v, security, drift, predictions);
+        return new ServerSetup(serving, network, shutdown, v, security, drift, predictions, cors);
     }
 
     public ServerSetup withSecurity(SecurityOptions v) {
-        return new ServerSetup(serving, network, shutdown, control, v, drift, predictions);
+        return new ServerSetup(serving, network, shutdown, control, v, drift, predictions, cors);
     }
 
     public ServerSetup withDrift(DriftOptions v) {
-        return new ServerSetup(serving, network, shutdown, control, security, v, predictions);
+        return new ServerSetup(serving, network, shutdown, control, security, v, predictions, cors);
+    }
+
+    public ServerSetup withCors(CorsOptions v) {
+        return new ServerSetup(serving, network, shutdown, control, security, drift, predictions, v);
     }
 
     public ServerSetup withPredictions(PredictionMonitoringOptions v) {
-        return new ServerSetup(serving, network, shutdown, control, security, drift, v);
+        return new ServerSetup(serving, network, shutdown, control, security, drift, v, cors);
     }
 }
