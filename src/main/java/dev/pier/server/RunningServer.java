@@ -7,6 +7,7 @@ import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.RepositoryRoutes;
 import dev.pier.routing.LabelRoutes;
 import dev.pier.metrics.ServingMetrics;
+import dev.pier.protocol.openapi.ApiDocsRoutes;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
@@ -119,6 +120,7 @@ public final class RunningServer implements AutoCloseable {
             PierServer server = opened.push("the network servers", PierServer.start(setup.network(),
                     new DrainAwareService(served, drain), metrics, drain, setup.security(), router -> {
                         CorsRoutes.mount(router, setup.cors());
+                        new ApiDocsRoutes(served, ServingMetrics.BUILD_VERSION).mount(router);
                         new LabelRoutes(core).mount(router);
                         predictions.mount(router);
                         dashboard.mount(router);
@@ -165,6 +167,7 @@ public final class RunningServer implements AutoCloseable {
         ListenAddress grpc = new ListenAddress(server.host(), grpcPort(), "");
         out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) " + rest);
         out.println("pier: dashboard on " + rest.local() + "/dashboard");
+        out.println("pier: API (OpenAPI) on " + rest.local() + "/v2/docs and /v2/openapi.json");
         out.println("pier: gRPC (inference.GRPCInferenceService, grpc.health.v1.Health" + (server.tls() ? ", TLS" : ", plaintext") + ") " + grpc);
         out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");
         out.flush();
