@@ -1,13 +1,14 @@
 package dev.pier.cli;
 
 import dev.pier.server.CorsOptions;
+import dev.pier.tracing.TracingOptions;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The options of {@code pier serve} for browsers and monitoring systems: CORS. Kept apart from
+ * The options of {@code pier serve} for browsers and monitoring systems: CORS and trace export. Kept apart from
  * {@link ServeCommand} so that these options live in one place.
  */
 public final class ObservabilityMixin {
@@ -24,6 +25,16 @@ public final class ObservabilityMixin {
             description = "Request headers such pages may send (default Content-Type, Authorization, "
                     + "Inference-Header-Content-Length, Pier-Timeout-Ms, traceparent, tracestate).")
     List<String> corsHeaders;
+
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "Export request traces (OpenTelemetry, OTLP over HTTP/protobuf) to this collector, e.g. "
+                    + "http://otel-collector:4318. The standard OTEL_* variables apply too (OTEL_EXPORTER_OTLP_ENDPOINT, "
+                    + "OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, ...). Default: off.")
+    String otlpEndpoint;
+
+    TracingOptions tracing() {
+        return TracingOptions.defaults().withOtlpEndpoint(otlpEndpoint);
+    }
 
     CorsOptions cors() {
         CorsOptions cors = CorsOptions.none().withOrigins(corsOrigins);

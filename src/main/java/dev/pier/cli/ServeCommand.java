@@ -205,7 +205,7 @@ public final class ServeCommand implements Callable<Integer> {
 
         try (RunningServer running = RunningServer.start(ServerSetup.of(servingOptions, serverOptions).withShutdown(shutdown)
                 .withControl(control).withSecurity(security).withDrift(drift).withPredictions(predictions)
-                .withCors(observability.cors()))) {
+                .withCors(observability.cors()).withTracing(observability.tracing()))) {
             running.printBanner(System.out);
             readyIn().ifPresent(d -> System.out.printf(java.util.Locale.ROOT, "pier: ready in %.2f s%n", d.toMillis() / 1000.0));
             running.awaitClose();

@@ -8,6 +8,10 @@ import dev.pier.modelcontrol.RepositoryRoutes;
 import dev.pier.routing.LabelRoutes;
 import dev.pier.metrics.ServingMetrics;
 import dev.pier.protocol.openapi.ApiDocsRoutes;
+import dev.pier.tracing.ExecutionTimings;
+import dev.pier.tracing.Tracing;
+import dev.pier.tracing.TracingHttpHandler;
+import dev.pier.tracing.TracingService;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
@@ -97,11 +101,13 @@ public final class RunningServer implements AutoCloseable {
         try {
             OrtEngine engine = opened.push("the ONNX Runtime engine", new OrtEngine());
             ServingMetrics metrics = opened.push("metrics", new ServingMetrics());
+            Tracing tracing = opened.push("tracing", Tracing.create(setup.tracing()));
             ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                     ? new ExplicitSource(serving.source(), control.startupModels()) : null;
             // one way to start the core in every model control mode: only the source differs
             ServingCore core = opened.push("the serving core", ServingCore.start(serving,
-                    explicit != null ? explicit : serving.source(), engine, ModelStateListener.NONE, metrics));
+                    explicit != null ? explicit : serving.source(), engine, ModelStateListener.NONE,
+                    new ExecutionTimings(metrics, tracing.exporting())));
             DriftMonitor drift = opened.push("drift monitoring", driftOptions.enabled()
                     ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null);
             DashboardSampler dashboardSampler = opened.push("the dashboard sampler",
@@ -116,9 +122,10 @@ public final class RunningServer implements AutoCloseable {
             if (drift != null) {
                 taps.add(drift);
             }
-            InferenceService served = new MonitoringService(core, taps);
+            InferenceService served = new TracingService(new MonitoringService(core, taps));
             PierServer server = opened.push("the network servers", PierServer.start(setup.network(),
-                    new DrainAwareService(served, drain), metrics, drain, setup.security(), router -> {
+                    new DrainAwareService(served, drain), metrics, drain, setup.security(),
+                    next -> new TracingHttpHandler(tracing, next), router -> {
                         CorsRoutes.mount(router, setup.cors());
                         new ApiDocsRoutes(served, ServingMetrics.BUILD_VERSION).mount(router);
                         new LabelRoutes(core).mount(router);
