@@ -90,7 +90,7 @@ public final class TracingService extends ForwardingInferenceService {
             trace.answered(request.model(), version, t == null ? 0 : t.queueNanos(), t == null ? 0 : t.computeNanos(), failure);
             MDC.put(TraceIdConverter.MDC_KEY, trace.traceId());
             try {
-                LOG.debug("request {} for model {} version {}: {}", request.id(), request.model(), version,
+                LOG.debug("request for model {} version {}: {}", request.model(), version,
                         failure == null ? "answered" : "failed: " + failure);
             } finally {
                 MDC.remove(TraceIdConverter.MDC_KEY);
