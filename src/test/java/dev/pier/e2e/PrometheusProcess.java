@@ -73,12 +73,15 @@ final class PrometheusProcess implements AutoCloseable {
         return a.json().path("data").path("result");
     }
 
-    /** The single sample of an instant query, or NaN when the result is empty (or Prometheus is not up yet). */
+    /**
+     * The single sample of an instant query, or NaN when the result is empty or Prometheus is not up yet (it
+     * answers 503 until its TSDB is open).
+     */
     double value(String promql) throws InterruptedException {
         try {
             JsonNode result = query(promql);
             return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
-        } catch (IOException e) {
+        } catch (IOException | AssertionError notYet) {
             return Double.NaN;
         }
     }
