@@ -84,13 +84,20 @@ public final class DeployCommand implements Runnable {
         boolean apply;
         @Option(names = "--dry-run", description = "Server-side dry run: validate against the cluster without persisting.")
         boolean dryRun;
+        @Option(names = "--service-monitor", description = "Also write a prometheus-operator ServiceMonitor for the Service "
+                + "(the pods carry prometheus.io/* scrape annotations either way).")
+        boolean serviceMonitor;
         @Option(names = "--rollout-timeout", defaultValue = "300", description = "Seconds to wait for the rollout (default: ${DEFAULT-VALUE}).")
         int rolloutTimeout;
 
         @Override
         public Integer call() throws Exception {
             KubernetesDeployOptions o = options();
-            var result = new KubernetesDeployment().deploy(KubernetesManifests.build(o), o.namespace(), out,
+            var objects = new java.util.ArrayList<io.fabric8.kubernetes.api.model.HasMetadata>(KubernetesManifests.build(o));
+            if (serviceMonitor) {
+                objects.add(dev.pier.deploy.ServiceMonitors.build(o));
+            }
+            var result = new KubernetesDeployment().deploy(objects, o.namespace(), out,
                     new KubernetesDeployment.ApplyMode(apply, dryRun, Duration.ofSeconds(rolloutTimeout)));
             o.sizing().ifPresent(s -> System.out.println("sizing: " + s.reasoning()));
             result.files().forEach(f -> System.out.println("wrote " + f));

@@ -12,6 +12,7 @@ import dev.pier.server.ServerSetup;
 import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,6 +27,9 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve ONNX models over KServe V2 (REST + gRPC) and TensorFlow Serving's REST API.")
 public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    ObservabilityMixin observability = new ObservabilityMixin();
+
 
     @Parameters(arity = "0..1", paramLabel = "MODEL.onnx", description = "Serve this one model file (as version 1).")
     Path modelFile;
@@ -200,7 +204,8 @@ public final class ServeCommand implements Callable<Integer> {
                         PredictionLogOptions.DEFAULT_QUEUE_CAPACITY)), feedbackWindow);
 
         try (RunningServer running = RunningServer.start(ServerSetup.of(servingOptions, serverOptions).withShutdown(shutdown)
-                .withControl(control).withSecurity(security).withDrift(drift).withPredictions(predictions))) {
+                .withControl(control).withSecurity(security).withDrift(drift).withPredictions(predictions)
+                .withCors(observability.cors()).withTracing(observability.tracing()))) {
             running.printBanner(System.out);
             readyIn().ifPresent(d -> System.out.printf(java.util.Locale.ROOT, "pier: ready in %.2f s%n", d.toMillis() / 1000.0));
             running.awaitClose();

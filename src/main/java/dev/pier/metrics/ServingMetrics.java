@@ -3,6 +3,8 @@ package dev.pier.metrics;
 import dev.pier.serving.InferenceObserver;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +35,8 @@ import java.util.function.Supplier;
  *   Prometheus client 1.x would append {@code _total} to counters and change Triton's names.</li>
  *   <li>{@code pier_inference_request_duration_seconds} (histogram), {@code pier_inference_batch_size}
  *   (rows per runtime call, histogram), {@code pier_inference_pending_requests} (queued or running).</li>
- *   <li>JVM memory, GC, threads, class loading and CPU.</li>
+ *   <li>JVM memory, GC, threads, class loading and CPU (Micrometer's binders); the standard process series
+ *   ({@link ProcessMetrics}); {@code pier_http_connections_open}; {@code pier_build_info{version,...} 1}.</li>
  * </ul>
  * Requests that fail before a version is chosen (unknown model) are not counted: their model name comes from
  * the client and would let anyone create series without bound.
@@ -40,16 +44,43 @@ import java.util.function.Supplier;
  * <p>Thread-safe. Owns the registry; {@link #close()} stops the GC listener.
  */
 public final class ServingMetrics implements InferenceObserver, Supplier<String>, AutoCloseable {
+    /** The version {@code pier --version} and {@code GET /v2} report. */
+    public static final String BUILD_VERSION = "0.1.0";
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Series> series = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Held here: Micrometer keeps only weak references to the objects its function meters read. */
+    private final ProcessMetrics process = new ProcessMetrics();
 
     public ServingMetrics() {
+        // promtool's lint, applied to the binders' Micrometer names: the CPU time in nanoseconds duplicates
+        // process_cpu_seconds_total (ProcessMetrics), and a gauge may not end in _count
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+                .meterFilter(new MeterFilter() {
+                    @Override
+                    public Meter.Id map(Meter.Id id) {
+                        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical.processors") : id;
+                    }
+                });
+        process.bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("pier.build.info", () -> 1).description("always 1; the labels say which Pier and Java run")
+                .tags("version", BUILD_VERSION, "java_version", System.getProperty("java.version", "unknown"),
+                        "java_vendor", System.getProperty("java.vendor", "unknown"))
+                .register(registry);
+    }
+
+    /**
+     * Exports {@code pier_http_connections_open}: client connections open now on the REST and gRPC ports
+     * (Netty channels that Vert.x has accepted and not closed). Called once the ports are bound.
+     */
+    public void bindConnections(IntSupplier openConnections) {
+        Gauge.builder("pier.http.connections.open", openConnections, IntSupplier::getAsInt).strongReference(true)
+                .description("client connections open on the REST and gRPC ports").register(registry);
     }
 
     /**

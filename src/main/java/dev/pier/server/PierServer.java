@@ -24,6 +24,9 @@ import dev.pier.security.SecurityOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,6 +85,13 @@ public final class PierServer implements AutoCloseable {
      */
     public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
                                    Drain drain, SecurityOptions security, Consumer<Router> extraRoutes) {
+        return start(options, service, metrics, drain, security, UnaryOperator.identity(), extraRoutes);
+    }
+
+    /** As above; {@code front} wraps each port's request handler (request tracing), inside the connection guard. */
+    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
+                                   Drain drain, SecurityOptions security, UnaryOperator<Handler<HttpServerRequest>> front,
+                                   Consumer<Router> extraRoutes) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
         List<HttpServer> servers = new ArrayList<>();
         try {
@@ -108,14 +118,14 @@ public final class PierServer implements AutoCloseable {
                 HttpServerOptions http = serverOptions(options, security).setCompressionSupported(false)
                         .setHttp2ClearTextEnabled(false);
                 HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
-                        .requestHandler(guard.guard(new DrainingHandler(drain, router)));
+                        .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, router))));
                 servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
             HttpServerOptions grpcHttp = serverOptions(options, security);
             HttpServer grpc = guarded(vertx.createHttpServer(grpcHttp), guard, grpcHttp)
-                    .requestHandler(guard.guard(new DrainingHandler(drain, new BearerAuthHandler(security,
-                            new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions))))));
+                    .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, new BearerAuthHandler(security,
+                            new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions)))))));
             servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
         } catch (RuntimeException e) {

@@ -7,6 +7,11 @@ import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.RepositoryRoutes;
 import dev.pier.routing.LabelRoutes;
 import dev.pier.metrics.ServingMetrics;
+import dev.pier.protocol.openapi.ApiDocsRoutes;
+import dev.pier.tracing.ExecutionTimings;
+import dev.pier.tracing.Tracing;
+import dev.pier.tracing.TracingHttpHandler;
+import dev.pier.tracing.TracingService;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
@@ -96,11 +101,13 @@ public final class RunningServer implements AutoCloseable {
         try {
             OrtEngine engine = opened.push("the ONNX Runtime engine", new OrtEngine());
             ServingMetrics metrics = opened.push("metrics", new ServingMetrics());
+            Tracing tracing = opened.push("tracing", Tracing.create(setup.tracing()));
             ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                     ? new ExplicitSource(serving.source(), control.startupModels()) : null;
             // one way to start the core in every model control mode: only the source differs
             ServingCore core = opened.push("the serving core", ServingCore.start(serving,
-                    explicit != null ? explicit : serving.source(), engine, ModelStateListener.NONE, metrics));
+                    explicit != null ? explicit : serving.source(), engine, ModelStateListener.NONE,
+                    new ExecutionTimings(metrics, tracing.exporting())));
             DriftMonitor drift = opened.push("drift monitoring", driftOptions.enabled()
                     ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null);
             DashboardSampler dashboardSampler = opened.push("the dashboard sampler",
@@ -115,9 +122,12 @@ public final class RunningServer implements AutoCloseable {
             if (drift != null) {
                 taps.add(drift);
             }
-            InferenceService served = new MonitoringService(core, taps);
+            InferenceService served = new TracingService(new MonitoringService(core, taps));
             PierServer server = opened.push("the network servers", PierServer.start(setup.network(),
-                    new DrainAwareService(served, drain), metrics, drain, setup.security(), router -> {
+                    new DrainAwareService(served, drain), metrics, drain, setup.security(),
+                    next -> new TracingHttpHandler(tracing, next), router -> {
+                        CorsRoutes.mount(router, setup.cors());
+                        new ApiDocsRoutes(served, ServingMetrics.BUILD_VERSION).mount(router);
                         new LabelRoutes(core).mount(router);
                         predictions.mount(router);
                         dashboard.mount(router);
@@ -125,6 +135,7 @@ public final class RunningServer implements AutoCloseable {
                             new RepositoryRoutes(core, explicit).mount(router);
                         }
                     }));
+            metrics.bindConnections(server::openConnections);
             opened.push("the repository poller", control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null);
             return new RunningServer(core, server, drain, setup.shutdown(), metrics, dashboard, opened);
@@ -163,6 +174,7 @@ public final class RunningServer implements AutoCloseable {
         ListenAddress grpc = new ListenAddress(server.host(), grpcPort(), "");
         out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) " + rest);
         out.println("pier: dashboard on " + rest.local() + "/dashboard");
+        out.println("pier: API (OpenAPI) on " + rest.local() + "/v2/docs and /v2/openapi.json");
         out.println("pier: gRPC (" + String.join(", ", dev.pier.protocol.grpc.GrpcApi.reflection().serviceNames())
                 + (server.tls() ? "; TLS" : "; plaintext") + ") " + grpc);
         out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");

@@ -43,12 +43,20 @@ final class PierProcess implements AutoCloseable {
 
     /** As {@link #serve}, with JVM options (e.g. a small {@code -Xmx}) placed after the default ones, so they win. */
     static PierProcess serveWithJvm(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        return serveWithEnv(java.util.Map.of(), jvmOptions, args);
+    }
+
+    /** As {@link #serveWithJvm}, with extra environment variables (e.g. OTEL_*, PIER_LOG_LEVEL). */
+    static PierProcess serveWithEnv(java.util.Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(javaCommand());
         command.addAll(command.size() - 1, jvmOptions);
         command.add("serve");
         command.addAll(List.of(args));
         command.addAll(List.of("--http-port", "0", "--grpc-port", "0", "--host", "127.0.0.1"));
-        PierProcess p = new PierProcess(withClasspath(new ProcessBuilder(command)).redirectErrorStream(true).start());
+        ProcessBuilder builder = withClasspath(new ProcessBuilder(command)).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        PierProcess p = new PierProcess(builder.start());
         if (!p.ready.await(60, TimeUnit.SECONDS) || p.httpPort < 0 || p.grpcPort < 0) {
             p.close();
             throw new IllegalStateException("pier serve did not start; output:\n" + String.join("\n", p.output));

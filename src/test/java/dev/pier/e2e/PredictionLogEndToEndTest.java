@@ -52,7 +52,7 @@ class PredictionLogEndToEndTest {
                 assertThat(r.status()).as("%s", r.body()).isEqualTo(200);
             }
             String metrics = http.get("/metrics");
-            assertThat(MonitorHttp.metric(metrics, "pier_feedback_count", "mnist", "1")).isEqualTo(2.0);
+            assertThat(MonitorHttp.metric(metrics, "pier_feedback_rows", "mnist", "1")).isEqualTo(2.0);
             assertThat(MonitorHttp.metric(metrics, "pier_prediction_log_dropped")).isEqualTo(0.0);
             pier.terminate();
             assertThat(pier.waitForExit(30)).isZero();

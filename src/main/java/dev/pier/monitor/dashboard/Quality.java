@@ -13,7 +13,7 @@ import java.util.Map;
  * @param precision     {@code pier_live_precision}
  * @param recall        {@code pier_live_recall}
  * @param f1            {@code pier_live_f1}
- * @param feedback      {@code pier_feedback_count}
+ * @param feedback      {@code pier_feedback_rows}
  */
 public record Quality(Map<String, Double> driftScores, Boolean driftDetected, Double accuracy, Double precision,
                       Double recall, Double f1, Double feedback) {

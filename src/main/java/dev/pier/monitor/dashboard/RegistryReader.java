@@ -31,7 +31,7 @@ final class RegistryReader {
     static final String PRECISION = "pier_live_precision";
     static final String RECALL = "pier_live_recall";
     static final String F1 = "pier_live_f1";
-    static final String FEEDBACK = "pier_feedback_count";
+    static final String FEEDBACK = "pier_feedback_rows";
 
     private final MeterRegistry registry;
 

@@ -11,7 +11,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Live quality per model version, exported on {@code /metrics} with labels {@code model} and {@code version}:
  * {@code pier_live_accuracy}, {@code pier_live_precision}, {@code pier_live_recall}, {@code pier_live_f1}
- * (macro averages, see {@link LiveAccuracy}) and {@code pier_feedback_count} (labels received, cumulative;
+ * (macro averages, see {@link LiveAccuracy}) and {@code pier_feedback_rows} (labels received, cumulative;
  * a gauge so that Prometheus keeps the name without {@code _total}). Series appear with a version's first
  * feedback; they only come from versions that served a request, so clients cannot create series at will.
  * Thread-safe.
@@ -46,7 +46,7 @@ public final class LiveMetrics {
         gauge("pier_live_precision", "macro-averaged precision over the classes seen in feedback", live, s -> s.precision(), tags);
         gauge("pier_live_recall", "macro-averaged recall over the classes seen in feedback", live, s -> s.recall(), tags);
         gauge("pier_live_f1", "macro-averaged F1 over the classes seen in feedback", live, s -> s.f1(), tags);
-        gauge("pier_feedback_count", "labelled predictions received (rows), cumulative", live, s -> s.count(), tags);
+        gauge("pier_feedback_rows", "labelled predictions received (rows), cumulative", live, s -> s.count(), tags);
         return live;
     }
 

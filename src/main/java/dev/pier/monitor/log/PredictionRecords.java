@@ -35,6 +35,9 @@ public final class PredictionRecords {
         int[] classes = PredictedClasses.of(response);
         return line(g -> {
             header(g, "prediction", request.id(), time, response.model(), response.version());
+            if (request.parameters().get(dev.pier.tracing.TracingService.TRACE_PARAMETER) instanceof String traceId) {
+                g.writeStringField("trace_id", traceId);   // joins the record to the request's trace and log lines
+            }
             tensors(g, "inputs", request.inputs());
             tensors(g, "outputs", response.outputs());
             if (classes != null) {

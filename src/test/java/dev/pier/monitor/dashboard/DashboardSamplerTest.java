@@ -124,7 +124,7 @@ class DashboardSamplerTest {
             Gauge.builder("pier_drift_detected", () -> 1).tags("model", "alpha", "version", "1").register(registry);
             Gauge.builder("pier_live_accuracy", () -> 0.875).tags("model", "alpha", "version", "1").register(registry);
             Gauge.builder("pier_live_f1", () -> 0.8).tags("model", "alpha", "version", "1").register(registry);
-            Gauge.builder("pier_feedback_count", () -> 40).tags("model", "alpha", "version", "1").register(registry);
+            Gauge.builder("pier_feedback_rows", () -> 40).tags("model", "alpha", "version", "1").register(registry);
             Gauge.builder("pier_live_accuracy", () -> 0.5).tags("model", "other", "version", "1").register(registry);
 
             DashboardSnapshot s = sampler.sample();

@@ -119,7 +119,7 @@ class FeedbackEndToEndTest {
         assertThat(last.get("feedback_count").asLong()).isEqualTo(rows);
         String scrape = http.get("/metrics");
         assertThat(MonitorHttp.metric(scrape, "pier_live_accuracy", "mnist", "1")).isEqualTo(accuracy);
-        assertThat(MonitorHttp.metric(scrape, "pier_feedback_count", "mnist", "1")).isEqualTo(rows);
+        assertThat(MonitorHttp.metric(scrape, "pier_feedback_rows", "mnist", "1")).isEqualTo(rows);
         assertThat(MonitorHttp.metric(scrape, "pier_live_precision", "mnist", "1")).isCloseTo(macro[0], within(1e-12));
         assertThat(MonitorHttp.metric(scrape, "pier_live_recall", "mnist", "1")).isCloseTo(macro[1], within(1e-12));
         assertThat(MonitorHttp.metric(scrape, "pier_live_f1", "mnist", "1")).isCloseTo(macro[2], within(1e-12));

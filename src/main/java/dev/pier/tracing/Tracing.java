@@ -1,0 +1,81 @@
+package dev.pier.tracing;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The process's tracing: the OpenTelemetry SDK configured the standard way (the {@code OTEL_*} variables via
+ * the SDK's autoconfiguration, with Pier's defaults under them: OTLP over HTTP/protobuf, service name
+ * {@code pier}, no metrics or logs export, and {@code --otlp-endpoint} over them), or nothing when export is off.
+ * Off, {@link #exporting()} is false and no span is ever built; W3C trace context is still read so that trace
+ * ids reach the logs. Thread-safe; {@link #close()} flushes the spans still queued.
+ */
+public final class Tracing implements AutoCloseable {
+    public static final String INSTRUMENTATION = "dev.pier";
+    private final OpenTelemetrySdk sdk;
+    private final Tracer tracer;
+
+    private Tracing(OpenTelemetrySdk sdk) {
+        this.sdk = sdk;
+        this.tracer = sdk == null ? OpenTelemetry.noop().getTracer(INSTRUMENTATION) : sdk.getTracer(INSTRUMENTATION);
+    }
+
+    public static Tracing off() {
+        return new Tracing(null);
+    }
+
+    public static Tracing create(TracingOptions options) {
+        if (!options.exporting()) {
+            return off();
+        }
+        Map<String, String> defaults = new HashMap<>();
+        defaults.put("otel.service.name", "pier");
+        defaults.put("otel.traces.exporter", "otlp");
+        defaults.put("otel.metrics.exporter", "none");
+        defaults.put("otel.logs.exporter", "none");
+        defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
+        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                .addPropertiesSupplier(() -> defaults)
+                .addPropertiesCustomizer(config -> {
+                    Map<String, String> over = new HashMap<>();
+                    options.otlpEndpoint().ifPresent(url -> {
+                        over.put("otel.exporter.otlp.endpoint", url);
+                        over.put("otel.exporter.otlp.traces.endpoint", url.replaceAll("/+$", "") + "/v1/traces");
+                        if ("none".equalsIgnoreCase(config.getString("otel.traces.exporter", "otlp"))) {
+                            over.put("otel.traces.exporter", "otlp");
+                        }
+                    });
+                    return over;
+                })
+                .disableShutdownHook()
+                .build().getOpenTelemetrySdk();
+        return new Tracing(sdk);
+    }
+
+    /** Whether spans are built and exported. */
+    public boolean exporting() {
+        return sdk != null;
+    }
+
+    Tracer tracer() {
+        return tracer;
+    }
+
+    static TextMapPropagator propagator() {
+        return W3CTraceContextPropagator.getInstance();
+    }
+
+    @Override
+    public void close() {
+        if (sdk != null) {
+            sdk.close();
+        }
+    }
+}
