@@ -83,16 +83,24 @@ class MnistImageEndToEndTest {
             assertThat(readme.status()).as(readme.text()).isEqualTo(200);
             assertThat(readme.json().get("predictions").get(0).get("classes").asText()).isEqualTo(Integer.toString(test.labels()[0]));
 
-            // V2 clients: the same bytes as a BYTES tensor, answered with Triton's classification extension
-            String v2 = "{\"inputs\": [{\"name\": \"image\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\""
-                    + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\"], \"parameters\": {\"content_type\": \"base64\"}}],"
-                    + " \"outputs\": [{\"name\": \"probabilities\", \"parameters\": {\"classification\": 3}}]}";
-            Http.Answer classified = http.post("/v2/models/mnist_image/infer", v2);
-            if (classified.status() == 200) {
-                JsonNode top = classified.json().get("outputs").get(0).get("data");
-                assertThat(top.get(0).asText()).matches("[0-9]+\\.[0-9]{6}:" + test.labels()[0] + ":" + test.labels()[0]);
-                assertThat(top).hasSize(3);
-            }
+            // V2 clients: the PNG as a BYTES tensor in the binary extension, answered with Triton's classification extension
+            byte[] image = Files.readAllBytes(png);
+            byte[] header = ("{\"inputs\": [{\"name\": \"image\", \"shape\": [1], \"datatype\": \"BYTES\","
+                    + " \"parameters\": {\"binary_data_size\": " + (image.length + 4) + "}}],"
+                    + " \"outputs\": [{\"name\": \"probabilities\", \"parameters\": {\"classification\": 3}}]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(header.length + 4 + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            v2.put(header).putInt(image.length).put(image);
+            Http.Answer classified = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + pier.httpPort() + "/v2/models/mnist_image/infer"))
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Inference-Header-Content-Length", Integer.toString(header.length))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(v2.array())));
+            assertThat(classified.status()).as(classified.text()).isEqualTo(200);
+            JsonNode top = classified.json().get("outputs").get(0);
+            assertThat(top.get("datatype").asText()).isEqualTo("BYTES");
+            assertThat(top.get("shape").toString()).isEqualTo("[1,3]");
+            assertThat(top.get("data").get(0).asText()).matches("[0-9]+\\.[0-9]{6}:" + test.labels()[0] + ":" + test.labels()[0]);
 
             Http.Answer notAnImage = http.post("/v1/models/mnist_image:predict", "{\"instances\": [{\"b64\": \"aGVsbG8=\"}]}");
             assertThat(notAnImage.status()).isEqualTo(400);
