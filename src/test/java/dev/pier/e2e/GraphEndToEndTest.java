@@ -6,6 +6,9 @@ import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxNetworks;
+import dev.pier.protocol.grpc.v2.InferTensorContents;
+import dev.pier.protocol.grpc.v2.ModelInferRequest;
+import dev.pier.protocol.grpc.v2.ModelInferResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 18 item 1 with a real server process: Triton-style ensembles in config.yaml. A two-model chain answers
- * exactly what running its two models by hand answers (V2 and TF Serving REST); a diamond of independent steps
+ * exactly what running its two models by hand answers (V2 REST, V2 gRPC and TF Serving REST); a diamond of independent steps
  * equals the same arithmetic in plain Java; each graph error (unknown model, type and shape mismatch, a tensor
  * produced twice or never, a cycle) leaves that ensemble FAILED with a message naming step and tensor while every
  * other model serves; the classification extension answers in Triton's "score:index:label" form; the ensemble and
@@ -135,6 +138,21 @@ class GraphEndToEndTest {
         Http.Answer tf = http.post("/v1/models/chain:predict", "{\"instances\": [" + rowX + "]}");
         assertThat(tf.status()).as(tf.text()).isEqualTo(200);
         assertThat(tf.json().get("predictions").get(0)).isEqualTo(byHand);
+
+        try (GrpcCalls grpc = new GrpcCalls(pier.grpcPort())) {
+            List<Float> values = new ArrayList<>();
+            for (float v : X) {
+                values.add(v);
+            }
+            ModelInferResponse g = grpc.v2("ModelInfer", ModelInferRequest.newBuilder().setModelName("chain")
+                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("raw").setDatatype("FP32").addShape(1).addShape(6)
+                            .setContents(InferTensorContents.newBuilder().addAllFp32Contents(values)))
+                    .build(), ModelInferResponse.getDefaultInstance());
+            java.nio.ByteBuffer raw = g.getRawOutputContents(0).asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int k = 0; k < 3; k++) {
+                assertThat(raw.getFloat(k * 4)).isEqualTo(byHand.get(k).floatValue());
+            }
+        }
 
         double[] expected = TestRepository.forward(roll[1], times2(X));
         for (int k = 0; k < expected.length; k++) {
