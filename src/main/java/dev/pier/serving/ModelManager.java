@@ -622,10 +622,20 @@ public final class ModelManager implements AutoCloseable {
         return changed;   // LOADING (or UNLOADING before it can load again): try again when it ends
     }
 
-    /** Size and modification time of a model file and of its folder (external data files change the folder). */
+    /**
+     * Size and modification time of a model file and of its folder (external data files change the folder); for a
+     * version without a model file (ensembles, processing steps), the modification time of the model's config.yaml.
+     */
     static String fingerprint(java.nio.file.Path modelFile) {
         try {
             java.nio.file.Path dir = modelFile.getParent();
+            // an ensemble or processing step has no model file: its config.yaml is what a fix changes
+            java.nio.file.Path config = dir == null || dir.getParent() == null ? null : dir.getParent().resolve("config.yaml");
+            String configPrint = config != null && java.nio.file.Files.isRegularFile(config)
+                    ? "+" + java.nio.file.Files.getLastModifiedTime(config).toMillis() : "";
+            if (!java.nio.file.Files.exists(modelFile)) {
+                return "no model file" + configPrint;
+            }
             return java.nio.file.Files.size(modelFile) + "@" + java.nio.file.Files.getLastModifiedTime(modelFile).toMillis()
                     + (dir != null ? "/" + java.nio.file.Files.getLastModifiedTime(dir).toMillis() : "");
         } catch (java.io.IOException | RuntimeException e) {

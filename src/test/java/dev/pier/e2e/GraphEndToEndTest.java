@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * produced twice or never, a cycle) leaves that ensemble FAILED with a message naming step and tensor while every
  * other model serves; the classification extension answers in Triton's "score:index:label" form; the ensemble and
  * its composing models each have their own metrics; a user step added through the SPI serves and composes; and a
- * composing model rolled forward is used by the ensemble without a restart.
+ * composing model rolled forward is used by the ensemble without a restart, as is a fixed ensemble config.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GraphEndToEndTest {
@@ -256,6 +256,21 @@ class GraphEndToEndTest {
             assertThat(data.get(k).asDouble()).isCloseTo(expected[k], org.assertj.core.api.Assertions.within(1e-5));
         }
         assertThat(TestRepository.forward(roll[1], times2(X))[0]).isNotCloseTo(expected[0], org.assertj.core.api.Assertions.within(1e-4));
+    }
+
+    @Test
+    @Order(7)
+    void aFixedEnsembleConfigIsCheckedAgainWithoutARestart() throws Exception {
+        ensemble(dir.resolve("models"), "bad_never", "raw", "TYPE_FP32", "[-1, 6]", "y", "TYPE_FP32", "[-1, 6]", """
+                    - {model_name: double, input_map: {x: raw}, output_map: {y: y}}
+                """, "");
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < until && !http.get("/v1/models/bad_never").text().contains("\"state\":\"AVAILABLE\"")) {
+            Thread.sleep(100);
+        }
+        Http.Answer r = http.post("/v2/models/bad_never/infer", v2("raw", "[1, 6]", Arrays.toString(X)));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().get("outputs").get(0).get("data").get(0).floatValue()).isEqualTo(X[0] + X[0]);
     }
 
     private static void assertFailed(String model, String... parts) throws Exception {
