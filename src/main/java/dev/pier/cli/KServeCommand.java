@@ -37,6 +37,9 @@ final class KServeCommand implements Callable<Integer> {
     @Option(names = "--memory-limit", defaultValue = "2Gi") String memoryLimit;
     @Option(names = "--out", defaultValue = "k8s", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
+    @Option(names = "--graph", description = "An ensemble's model folder (with its config.yaml): also write one InferenceService "
+            + "per composing model and a KServe InferenceGraph that sequences them.")
+    Path graph;
     @Option(names = "--apply", description = "Apply to the current kubeconfig context.")
     boolean apply;
     @Option(names = "--dry-run", description = "Server-side dry run.")
@@ -49,7 +52,10 @@ final class KServeCommand implements Callable<Integer> {
                 Optional.ofNullable(canary), bounds.minReplicas(), bounds.maxReplicas(),
                 Optional.ofNullable(storageUri),
                 new KubernetesDeployOptions.Resources(cpu, memory, cpuLimit, memoryLimit));
-        var result = new KubernetesDeployment().deploy(KServeManifests.build(o), o.namespace(), out,
+        var manifests = graph == null ? KServeManifests.build(o) : dev.pier.deploy.KServeGraph.build(o,
+                graph.toAbsolutePath().normalize().getFileName().toString(),
+                dev.pier.repository.ModelConfigParser.parse(graph.resolve(dev.pier.repository.RepositorySource.CONFIG_FILE)));
+        var result = new KubernetesDeployment().deploy(manifests, o.namespace(), out,
                 new KubernetesDeployment.ApplyMode(apply, dryRun, Duration.ZERO));
         result.files().forEach(f -> System.out.println("wrote " + f));
         result.applied().forEach(a -> System.out.println((dryRun ? "dry run: " : "") + a));

@@ -70,6 +70,9 @@ public final class Quickstart {
                 report.accuracy(), report.classification().f1Macro(), report.logLoss(), report.count(), html);
 
         ModelFiles.writeConfigIfAbsent(modelDir);
+        Path png = ImageGraphFiles.write(options.repository(), dataDir);
+        out.printf("pier: also publishing %s (PNG bytes -> digit and probability; an ensemble of %s), test image %s%n",
+                ImageGraphFiles.ENSEMBLE, QuickstartOptions.MODEL, png);
         return new QuickstartResult(version, trained.model(), trained, report, json, html);
     }
 

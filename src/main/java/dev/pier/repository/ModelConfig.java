@@ -34,6 +34,10 @@ import java.util.Set;
  * Serving's version labels, served at {@code /v1/models/M/labels/L}), {@code traffic: {1: 90, 2: 10}}
  * (weights for requests that name no version) and {@code shadow_version: 2} (that version gets a copy of
  * every unversioned request; its answer is logged and compared, never returned).
+ * {@code platform: ensemble} with Triton's {@code ensemble_scheduling} ({@link EnsembleScheduling}) serves a graph of
+ * other models; processing-step platforms ({@code pier_image}, {@code pier_labels}, {@code pier_normalize} and those
+ * added through {@code dev.pier.api.step.StepProvider}) read their settings from {@code parameters}. Neither needs
+ * a version folder (version 1 is implied).
  * {@code instance_group} (executions at once per version) and {@code dynamic_batching} are acted on by
  * {@code dev.pier.batching.Batcher}, which the loader puts in front of every version's session.
  */
@@ -41,10 +45,15 @@ public record ModelConfig(String name, String platform, String backend, Integer 
                           List<TensorConfig> input, List<TensorConfig> output, VersionPolicy versionPolicy,
                           List<InstanceGroup> instanceGroup, Map<String, ParameterValue> parameters,
                           Optimization optimization, DynamicBatching dynamicBatching, String defaultModelFilename,
-                          Map<String, Long> versionLabels, Map<Long, Integer> traffic, Long shadowVersion) {
+                          Map<String, Long> versionLabels, Map<Long, Integer> traffic, Long shadowVersion,
+                          EnsembleScheduling ensembleScheduling) {
 
     public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
-    static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx");
+    /** An ONNX model run by ONNX Runtime (the default). */
+    public static final String ONNX_PLATFORM = "onnxruntime_onnx";
+    /** Triton's ensembles: {@code ensemble_scheduling} wires other models into one. */
+    public static final String ENSEMBLE_PLATFORM = "ensemble";
+    static final Set<String> PLATFORMS = Set.of(ONNX_PLATFORM, ENSEMBLE_PLATFORM);
     static final Set<String> BACKENDS = Set.of("onnxruntime");
     /** The {@code parameters} keys that change how the session runs. */
     public static final String INTRA_OP_THREADS = "intra_op_thread_count";
@@ -54,8 +63,28 @@ public record ModelConfig(String name, String platform, String backend, Integer 
         if (name != null) {
             ModelNames.requireValid(name);
         }
-        if (platform != null && !PLATFORMS.contains(platform)) {
-            throw new IllegalArgumentException("'platform' must be one of " + PLATFORMS + " (Pier serves ONNX models), got '" + platform + "'");
+        if (platform != null && !PLATFORMS.contains(platform) && !dev.pier.api.step.StepProviders.platforms().contains(platform)) {
+            java.util.TreeSet<String> known = new java.util.TreeSet<>(PLATFORMS);
+            known.addAll(dev.pier.api.step.StepProviders.platforms());
+            throw new IllegalArgumentException("'platform' must be one of " + known
+                    + " (ONNX models, ensembles and processing steps), got '" + platform + "'");
+        }
+        if (ENSEMBLE_PLATFORM.equals(platform)) {
+            if (ensembleScheduling == null) {
+                throw new IllegalArgumentException("'platform: ensemble' needs 'ensemble_scheduling' with its steps, as in Triton");
+            }
+            for (TensorConfig t : concat(input, output)) {
+                if (t.dataType() == null || t.dims() == null) {
+                    throw new IllegalArgumentException("ensemble tensor '" + t.name()
+                            + "' needs 'data_type' and 'dims' (an ensemble has no model file to read them from)");
+                }
+            }
+            if (input == null || input.isEmpty() || output == null || output.isEmpty()) {
+                throw new IllegalArgumentException("'platform: ensemble' needs its 'input' and 'output' tensors listed");
+            }
+        } else if (ensembleScheduling != null) {
+            throw new IllegalArgumentException("'ensemble_scheduling' is only for 'platform: ensemble', but platform is '"
+                    + (platform == null ? ONNX_PLATFORM : platform) + "'");
         }
         if (backend != null && !BACKENDS.contains(backend)) {
             throw new IllegalArgumentException("'backend' must be one of " + BACKENDS + " (Pier serves ONNX models), got '" + backend + "'");
@@ -120,7 +149,27 @@ public record ModelConfig(String name, String platform, String backend, Integer 
 
     /** The configuration of a model that has no config.yaml. */
     public static ModelConfig defaults(String name) {
-        return new ModelConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ModelConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The platform, {@link #ONNX_PLATFORM} when the config names none. */
+    public String platformOrDefault() {
+        return platform == null ? ONNX_PLATFORM : platform;
+    }
+
+    public boolean isEnsemble() {
+        return ENSEMBLE_PLATFORM.equals(platform);
+    }
+
+    /** True for models read from an ONNX file (not an ensemble, not a processing step). */
+    public boolean isOnnx() {
+        return platform == null || ONNX_PLATFORM.equals(platform);
+    }
+
+    private static List<TensorConfig> concat(List<TensorConfig> a, List<TensorConfig> b) {
+        List<TensorConfig> all = new java.util.ArrayList<>(a == null ? List.of() : a);
+        all.addAll(b == null ? List.of() : b);
+        return all;
     }
 
     public Optional<DynamicBatching> batching() {

@@ -81,6 +81,10 @@ public final class RepositorySource implements ModelSource {
                 LOG.debug("model '{}': ignoring {} (not a numeric version folder)", name, entry);
             }
         }
+        if (onDisk.isEmpty() && !config.isOnnx()) {
+            // an ensemble or a processing step has no model file: Triton wants an empty folder "1", Pier does not
+            onDisk.add(1L);
+        }
         if (onDisk.isEmpty()) {
             return new SourcedModel.Broken(name, "no version folders in " + dir + "; expected numeric folders such as "
                     + dir.resolve("1").resolve(config.defaultModelFilename()));

@@ -15,4 +15,13 @@ public interface Loader {
 
     /** Bytes this version is expected to hold once loaded, for the memory budget; 0 when unknown. */
     long estimatedBytes();
+
+    /**
+     * True when {@link #load()} waits for other models to finish loading (an ensemble checks its graph against
+     * the models it composes). The manager runs such loads on their own threads, so they never hold a load thread
+     * the models they wait for need.
+     */
+    default boolean waitsForOtherModels() {
+        return false;
+    }
 }

@@ -1,13 +1,11 @@
 package dev.pier.serving;
 
 import dev.pier.api.ModelSignature;
-import dev.pier.api.TensorSpec;
 import dev.pier.batching.Batcher;
 import dev.pier.batching.BatchingOptions;
 import dev.pier.batching.SchedulingDefaults;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.ModelConfig;
-import dev.pier.repository.TensorConfig;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.WarmUp;
@@ -15,7 +13,6 @@ import dev.pier.runtime.WarmUp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,7 +68,7 @@ public final class ModelLoader implements Loader {
         ModelSession session = engine.load(file, config.sessionOptions());
         try {
             ModelSignature signature = SignatureResolver.resolve(session.signature(), config);
-            Map<String, List<String>> labels = readLabels(signature);
+            Map<String, List<String>> labels = LabelFiles.read(config, modelDir, signature);
             session.run(WarmUp.zeroInputs(signature.inputs()), List.of());
             // every version is scheduled: bounded queue, instance_group.count executions, dynamic_batching
             Batcher scheduled = new Batcher(session, BatchingOptions.from(config, session.signature(), scheduling),
@@ -82,40 +79,6 @@ public final class ModelLoader implements Loader {
             session.close();
             throw e;
         }
-    }
-
-    private Map<String, List<String>> readLabels(ModelSignature signature) {
-        Map<String, List<String>> labels = new HashMap<>();
-        for (TensorConfig out : config.output()) {
-            if (out.labelFilename() == null) {
-                continue;
-            }
-            Path file = modelDir.resolve(out.labelFilename());
-            try {
-                List<String> lines = Files.readAllLines(file).stream().map(String::strip).toList();
-                labels.put(out.name(), trimTrailingBlank(lines));
-            } catch (IOException e) {
-                throw new IllegalStateException("label_filename of output '" + out.name() + "': cannot read " + file
-                        + " (" + e.getClass().getSimpleName() + ")", e);
-            }
-            TensorSpec spec = signature.output(out.name()).orElseThrow();
-            if (spec.shape().rank() > 0) {
-                long classes = spec.shape().dim(spec.shape().rank() - 1);
-                if (classes > 0 && classes != labels.get(out.name()).size()) {
-                    throw new IllegalStateException("label file " + file + " has " + labels.get(out.name()).size()
-                            + " labels but output '" + out.name() + "' has " + classes + " classes");
-                }
-            }
-        }
-        return labels;
-    }
-
-    private static List<String> trimTrailingBlank(List<String> lines) {
-        int end = lines.size();
-        while (end > 0 && lines.get(end - 1).isEmpty()) {
-            end--;
-        }
-        return List.copyOf(lines.subList(0, end));
     }
 
     /**

@@ -75,6 +75,8 @@ public final class ModelManager implements AutoCloseable {
     private final ModelStateListener listener;
     private final ExecutorService loaders;
     private final ExecutorService unloaders;
+    /** Loads that wait for other models (ensembles): apart from {@link #loaders}, so they cannot starve them. */
+    private final ExecutorService graphLoaders;
     private final Object lock = new Object();
     private final Map<String, ManagedModel> models = new TreeMap<>();
     private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
@@ -97,6 +99,7 @@ public final class ModelManager implements AutoCloseable {
         this.listener = listener;
         this.loaders = Executors.newFixedThreadPool(loadThreads, named("pier-load-"));
         this.unloaders = Executors.newCachedThreadPool(named("pier-unload-"));
+        this.graphLoaders = Executors.newCachedThreadPool(named("pier-graph-load-"));
     }
 
     /** ONNX Runtime loaders through {@code engine}, machine scheduling defaults, no budget. */
@@ -106,8 +109,21 @@ public final class ModelManager implements AutoCloseable {
 
     /** The manager of a serving process, as {@code options} say; every start-up mode builds it here. */
     public static ModelManager of(ServingOptions options, InferenceEngine engine, ModelStateListener listener) {
-        return new ModelManager(LoaderFactory.onnx(engine, new SchedulingDefaults(options.workerThreads(), options.queueCapacity())),
-                options.loadThreads(), listener, new ResidencyTracker(options.memoryBudgetBytes(), options.lazyLoad()));
+        return of(options, engine, listener, () -> {
+            throw new IllegalStateException("ensembles need a serving core to run their steps through");
+        });
+    }
+
+    /**
+     * As {@link #of(ServingOptions, InferenceEngine, ModelStateListener)}, serving ensembles and processing steps too
+     * ({@link dev.pier.serving.graph.GraphLoaderFactory}); ensembles run their steps through {@code core}.
+     */
+    public static ModelManager of(ServingOptions options, InferenceEngine engine, ModelStateListener listener,
+                                  java.util.function.Supplier<dev.pier.api.InferenceService> core) {
+        SchedulingDefaults scheduling = new SchedulingDefaults(options.workerThreads(), options.queueCapacity());
+        LoaderFactory factory = new dev.pier.serving.graph.GraphLoaderFactory(LoaderFactory.onnx(engine, scheduling), scheduling, core);
+        return new ModelManager(factory, options.loadThreads(), listener,
+                new ResidencyTracker(options.memoryBudgetBytes(), options.lazyLoad()));
     }
 
     public ResidencyTracker residency() {
@@ -370,6 +386,7 @@ public final class ModelManager implements AutoCloseable {
             LOG.warn("model manager close failed: {}", e.getCause().toString());
         }
         loaders.shutdown();
+        graphLoaders.shutdown();
         unloaders.shutdown();
         try {
             loaders.awaitTermination(30, TimeUnit.SECONDS);
@@ -404,7 +421,7 @@ public final class ModelManager implements AutoCloseable {
     private void startLoad(ManagedModel entry, ManagedModel.Version v, Loader loader) {
         transition(entry, v, ModelState.LOADING, "");
         inFlight++;
-        loaders.execute(() -> {
+        (loader.waitsForOtherModels() ? graphLoaders : loaders).execute(() -> {
             LoadedModel loaded = null;
             String error = "";
             try {
@@ -605,10 +622,20 @@ public final class ModelManager implements AutoCloseable {
         return changed;   // LOADING (or UNLOADING before it can load again): try again when it ends
     }
 
-    /** Size and modification time of a model file and of its folder (external data files change the folder). */
+    /**
+     * Size and modification time of a model file and of its folder (external data files change the folder); for a
+     * version without a model file (ensembles, processing steps), the modification time of the model's config.yaml.
+     */
     static String fingerprint(java.nio.file.Path modelFile) {
         try {
             java.nio.file.Path dir = modelFile.getParent();
+            // an ensemble or processing step has no model file: its config.yaml is what a fix changes
+            java.nio.file.Path config = dir == null || dir.getParent() == null ? null : dir.getParent().resolve("config.yaml");
+            String configPrint = config != null && java.nio.file.Files.isRegularFile(config)
+                    ? "+" + java.nio.file.Files.getLastModifiedTime(config).toMillis() : "";
+            if (!java.nio.file.Files.exists(modelFile)) {
+                return "no model file" + configPrint;
+            }
             return java.nio.file.Files.size(modelFile) + "@" + java.nio.file.Files.getLastModifiedTime(modelFile).toMillis()
                     + (dir != null ? "/" + java.nio.file.Files.getLastModifiedTime(dir).toMillis() : "");
         } catch (java.io.IOException | RuntimeException e) {

@@ -81,7 +81,10 @@ public final class ServingCore implements InferenceService, AutoCloseable {
      */
     public static ServingCore start(ServingOptions options, ModelSource source, InferenceEngine engine,
                                     ModelStateListener listener, InferenceObserver observer) {
-        ServingCore core = new ServingCore(source, ModelManager.of(options, engine, listener), options, observer);
+        // ensembles run their steps through the core itself, which exists only once the manager does
+        java.util.concurrent.atomic.AtomicReference<InferenceService> self = new java.util.concurrent.atomic.AtomicReference<>();
+        ServingCore core = new ServingCore(source, ModelManager.of(options, engine, listener, self::get), options, observer);
+        self.set(core);
         try {
             core.refresh().join();
         } catch (RuntimeException e) {
@@ -168,6 +171,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                 deadline = RequestDeadline.of(request, arrived, options.defaultTimeoutMs());
                 int maxBatch = handle.loaded().config().maxBatchSize();
                 outputs = RequestValidator.validate(request, handle.signature(), maxBatch, handle.session().dimensionNames());
+                Classification.validate(request.outputs());
                 rows = maxBatch > 0 && !request.inputs().isEmpty() && request.inputs().getFirst().shape().rank() > 0
                         ? (int) request.inputs().getFirst().shape().dim(0) : 1;
             } catch (PierException e) {
@@ -197,7 +201,16 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                 }
                 observer.onRequest(model, version, true, rows, batched.queueNanos(), batched.computeNanos(),
                         System.nanoTime() - arrived);
-                InferResponse response = new InferResponse(request.id(), model, version, batched.outputs(), Map.of());
+                List<Tensor> answer = batched.outputs();
+                if (Classification.requested(request.outputs())) {
+                    try {
+                        answer = Classification.apply(answer, request.outputs(), handle.loaded().labels());
+                    } catch (PierException e) {
+                        result.completeExceptionally(e);
+                        return;
+                    }
+                }
+                InferResponse response = new InferResponse(request.id(), model, version, answer, Map.of());
                 result.complete(response);
                 if (shadow.isPresent()) {
                     ServingCore.this.infer(request.withVersion(shadow)).whenComplete((copy, error) ->
@@ -230,7 +243,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     @Override
     public ModelMetadata metadata(String model, OptionalLong version) {
         try (ModelHandle h = manager.acquireNow(model, version)) {
-            return new ModelMetadata(model, h.version(), manager.availableVersions(model), ModelMetadata.ONNX_PLATFORM,
+            return new ModelMetadata(model, h.version(), manager.availableVersions(model), h.loaded().config().platformOrDefault(),
                     h.signature(), ModelProperties.of(h.loaded()));
         }
     }

@@ -49,6 +49,10 @@ final class StrictSchemas {
             "serving.kserve.io/v1beta1", "kserve/serving.kserve.io_inferenceservices.yaml",
             "serving.kserve.io/v1alpha1", "kserve/serving.kserve.io_servingruntimes.yaml");
 
+    /** Kinds whose CRD file is not the one of their apiVersion (KServe's v1alpha1 holds several CRDs). */
+    private static final Map<String, String> KIND_FILES = Map.of(
+            "serving.kserve.io/v1alpha1/InferenceGraph", "kserve/serving.kserve.io_inferencegraphs.yaml");
+
     private StrictSchemas() {
     }
 
@@ -74,7 +78,7 @@ final class StrictSchemas {
     }
 
     private static JsonSchema compile(String apiVersion, String kind) {
-        String file = FILES.get(apiVersion);
+        String file = KIND_FILES.getOrDefault(apiVersion + "/" + kind, FILES.get(apiVersion));
         ObjectNode root = JSON.createObjectNode();
         if (file.endsWith(".json")) {
             JsonNode components = COMPONENTS.computeIfAbsent(file, StrictSchemas::components);

@@ -41,6 +41,9 @@ class QuickstartEndToEndTest {
         Path version = dir.resolve("models/mnist/1");
         assertThat(version.resolve("model.onnx")).isRegularFile();
         assertThat(dir.resolve("models/mnist/config.yaml")).isRegularFile();
+        // issue 18: the image graph and its test PNG are published beside the model, and it loads
+        assertThat(dir.resolve("models/mnist_image/digit.png")).isRegularFile();
+        assertThat(run.output()).contains("also publishing mnist_image").doesNotContain("'mnist_image' version 1: LOADING -> FAILED");
         JsonNode evaluation = Http.JSON.readTree(version.resolve("evaluation.json").toFile());
         assertThat(evaluation.get("accuracy").asDouble()).as("test accuracy after one short epoch").isGreaterThan(0.85);
         JsonNode log = Http.JSON.readTree(version.resolve("train.json").toFile());

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class VersionResolverTest {
 
     private static ModelConfig config(Map<Long, Integer> traffic, Long shadow, Map<String, Long> labels) {
-        return new ModelConfig("m", null, null, null, null, null, null, null, null, null, null, null, labels, traffic, shadow);
+        return new ModelConfig("m", null, null, null, null, null, null, null, null, null, null, null, labels, traffic, shadow, null);
     }
 
     /** Draws the given ticket, whatever the bound (checked to be the total weight). */
