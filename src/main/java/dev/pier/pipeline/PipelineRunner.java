@@ -193,13 +193,26 @@ public final class PipelineRunner {
         List<String> changed = new ArrayList<>();
         for (Map.Entry<String, Object> e : now.entrySet()) {
             Object was = before.get(e.getKey());
-            if (!Objects.equals(JSON.valueToTree(was), JSON.valueToTree(e.getValue()))) {
+            if (!Objects.equals(canonical(was), canonical(e.getValue()))) {
                 changed.add(e.getKey() + (isHash(was) || isHash(e.getValue()) || was instanceof Map || e.getValue() instanceof Map
-                        ? " changed" : " " + was + " -> " + e.getValue()));
+                        ? " changed" : " " + brief(was) + " -> " + brief(e.getValue())));
             }
         }
         before.keySet().stream().filter(k -> !now.containsKey(k)).forEach(k -> changed.add(k + " removed"));
         return changed.isEmpty() ? "its outputs were missing or changed" : String.join(", ", changed) ;
+    }
+
+    /** Numbers compare by value: a long read back from JSON is an int. */
+    private static String canonical(Object v) {
+        try {
+            return Hashes.CANONICAL.writeValueAsString(Hashes.CANONICAL.readTree(Hashes.CANONICAL.writeValueAsString(v)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(v);
+        }
+    }
+
+    private static String brief(Object v) {
+        return String.valueOf(v).replaceAll("([0-9a-f]{12})[0-9a-f]{52}", "$1");
     }
 
     private static boolean isHash(Object v) {
