@@ -107,7 +107,8 @@ public final class PipelineRunner {
                     reports.add(StageReport.of("up_to_date", "inputs unchanged since run " + previous.get().runId(), 0, previous.get()));
                     continue;
                 }
-                Optional<String> done = o.force() ? Optional.empty() : work.alreadyDone(ctx, previous);
+                // --force redoes work, but never publishes a model the repository already holds
+                Optional<String> done = o.force() && stage != Stage.PUBLISH ? Optional.empty() : work.alreadyDone(ctx, previous);
                 if (done.isPresent()) {
                     StageRecord r = new StageRecord(stage.id(), key, inputs, Map.of(), Map.of("up_to_date", done.get()), runId, 0);
                     ctx.done(stage, r);
