@@ -55,7 +55,7 @@ class PipelineCanaryEndToEndTest {
         Path repo = dir.resolve("models");
         LabeledData test = Mnist.load("mnist:test:" + ROWS, MnistFetcher.defaultDir(), Shape.of(784));
         try (PierProcess pier = PierProcess.serve("--model-repository", repo.toString(), "--model-control", "poll",
-                "--poll-interval", "200ms", "--drain-seconds", "0")) {
+                "--poll-interval", "200ms", "--drain-seconds", "0", "--prediction-log", dir.resolve("log").toString())) {
             Http http = new Http(pier.httpPort());
             URI server = URI.create("http://127.0.0.1:" + pier.httpPort());
             JsonNode meta = http.get("/v2/models/digits").json();
@@ -90,7 +90,20 @@ class PipelineCanaryEndToEndTest {
             assertThat(config).doesNotContain("traffic").contains("- 2");
             assertThat(new RunStore(dir).read(third.runId()).decisions()).singleElement()
                     .satisfies(d -> assertThat(d).containsEntry("decision", "rolled_back"));
+            pier.terminate();
+            assertThat(pier.waitForExit(30)).isZero();
         }
+
+        // retraining on production: the logged, labelled traffic joins the training data and reruns data and train
+        RunRecord fourth = run(pipeline("epochs: 3, lr: 0.003", "accuracy: {min: 0.3}", "")
+                .replace("test: \"mnist:test:300\"}", "test: \"mnist:test:300\", extra: \"log:log\"}"), Optional.empty());
+        assertThat(fourth.stages().get(0).status()).isEqualTo("ran");
+        assertThat(fourth.stages().get(0).result()).containsKey("extra");
+        assertThat(((Number) ((java.util.Map<?, ?>) fourth.stages().get(0).result().get("extra")).get("examples")).intValue())
+                .isEqualTo(2 * ROWS);
+        assertThat(fourth.stages().get(1).status()).isEqualTo("ran");
+        assertThat(((Number) fourth.stages().get(1).result().get("train_examples")).intValue()
+                + ((Number) fourth.stages().get(1).result().get("validation_examples")).intValue()).isEqualTo(1200 + 2 * ROWS);
     }
 
     CanaryWatch.Decision watch(String runId, URI server) throws InterruptedException {
