@@ -166,14 +166,19 @@ public final class PipelineRunner {
         boolean allUpToDate = reports.stream().allMatch(r -> !r.status().equals("ran") && !r.status().equals("failed"));
         if (error == null) {
             o.out().println(allUpToDate ? "every stage was up to date: nothing to do (run " + runId + ")"
-                    : "run " + runId + " succeeded" + (record.published() != null && record.published().get("version") != null
-                    ? ": published " + spec.publish().model() + " version " + record.published().get("version") : ""));
+                    : "run " + runId + " succeeded" + (record.published() == null || record.published().get("version") == null ? ""
+                    : (publishRan(reports) ? ": published " : ": already published as ") + spec.publish().model() + " version "
+                    + record.published().get("version")));
         }
         o.out().println("run record: " + new RunStore(base).dir(runId).resolve("run.json"));
         if (error != null) {
             throw status.equals("gate_failed") ? new GateFailure(List.of(), Map.of(), error) : new PipelineFailure(error);
         }
         return record;
+    }
+
+    private static boolean publishRan(List<StageReport> reports) {
+        return reports.stream().anyMatch(r -> r.stage().equals(Stage.PUBLISH.id()) && r.status().equals("ran"));
     }
 
     private static String summary(Stage stage, Map<String, Object> result) {
