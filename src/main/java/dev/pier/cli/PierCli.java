@@ -45,6 +45,7 @@ public final class PierCli implements Runnable {
         m.put("bench", BenchCommand::new);
         m.put("package", PackageCommand::new);
         m.put("deploy", DeployCommand::new);
+        m.put("pipeline", PipelineCommand::new);
         m.put("example-model", ExampleModelCommand::new);
         return m;
     }

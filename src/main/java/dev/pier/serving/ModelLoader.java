@@ -73,7 +73,7 @@ public final class ModelLoader implements Loader {
             // every version is scheduled: bounded queue, instance_group.count executions, dynamic_batching
             Batcher scheduled = new Batcher(session, BatchingOptions.from(config, session.signature(), scheduling),
                     "model '" + model + "' version " + version.version());
-            loaded = new LoadedModel(model, version.version(), scheduled, signature, config, labels);
+            loaded = new LoadedModel(model, version.version(), scheduled, signature, config, labels, Lineage.read(file));
             return loaded;
         } catch (RuntimeException e) {
             session.close();

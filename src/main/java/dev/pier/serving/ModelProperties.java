@@ -11,10 +11,13 @@ import java.util.TreeMap;
 /**
  * The free-form {@code properties} of a model's metadata: {@code max_batch_size}, each output's labels
  * ({@code labels.<output>}: a JSON array of strings; {@code label_filename.<output>}: the file they came
- * from) and the config's {@code parameters} ({@code parameter.<key>}). Pure.
+ * from), the config's {@code parameters} ({@code parameter.<key>}) and the version's lineage
+ * ({@code lineage.run_id}, {@code lineage.pipeline}). Pure.
  */
 final class ModelProperties {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Properties that say which pipeline run produced the version ({@code lineage.run_id}, {@code lineage.pipeline}). */
+    static final String LINEAGE_PREFIX = "lineage.";
 
     private ModelProperties() {
     }
@@ -32,6 +35,7 @@ final class ModelProperties {
             props.put("labels." + e.getKey(), json(e.getValue()));
         }
         config.parameters().forEach((k, v) -> props.put("parameter." + k, v.stringValue()));
+        loaded.lineage().forEach((k, v) -> props.put(LINEAGE_PREFIX + k, v));
         return props;
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 
 /** JSON bodies of V2 server and model metadata. Stateless; thread-safe. */
 public final class V2Metadata {
+    private static final String LINEAGE = "lineage.";
     private V2Metadata() {
     }
 
@@ -36,7 +37,28 @@ public final class V2Metadata {
             g.writeStringField("platform", m.platform());
             tensors(g, "inputs", m.signature().inputs());
             tensors(g, "outputs", m.signature().outputs());
+            lineage(g, m);
         });
+    }
+
+    /**
+     * A version published by {@code pier pipeline} says which run produced it, as V2 {@code parameters}
+     * ({@code run_id}, {@code pipeline}); other versions' metadata has no parameters, as before.
+     */
+    private static void lineage(JsonGenerator g, ModelMetadata m) throws IOException {
+        boolean open = false;
+        for (var e : new java.util.TreeMap<>(m.properties()).entrySet()) {
+            if (e.getKey().startsWith(LINEAGE)) {
+                if (!open) {
+                    g.writeObjectFieldStart("parameters");
+                    open = true;
+                }
+                g.writeStringField(e.getKey().substring(LINEAGE.length()), e.getValue());
+            }
+        }
+        if (open) {
+            g.writeEndObject();
+        }
     }
 
     private static void tensors(JsonGenerator g, String field, List<TensorSpec> specs) throws IOException {

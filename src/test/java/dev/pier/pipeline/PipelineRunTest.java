@@ -1,0 +1,116 @@
+package dev.pier.pipeline;
+
+import dev.pier.data.MnistFetcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The pipeline's promises on real MNIST (small subsets, one or two epochs): the first run publishes version 1; a rerun
+ * with nothing changed does no work; a changed training parameter reruns train and what follows, not data; a candidate
+ * worse than the served version is refused by {@code baseline: serving} and nothing is published.
+ */
+class PipelineRunTest {
+    static final String PIPELINE = """
+            name: digits
+            data:    {train: "mnist:train:1200", test: "mnist:test:300", validation_split: 0.2}
+            train:   {arch: "mlp:16", epochs: 1, optimizer: adam, lr: 0.003, batch_size: 32, seed: 7}
+            gates:
+              accuracy: {min: 0.5}
+              size_mb: {max: 2}
+              baseline: serving
+            publish: {repository: models, model: digits}
+            """;
+
+    @TempDir
+    Path dir;
+
+    final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    RunRecord run(String yaml, boolean dryRun) throws Exception {
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, yaml);
+        return new PipelineRunner().run(new PipelineRunner.Options(file, Optional.empty(), Optional.empty(), dryRun, false,
+                Optional.empty(), MnistFetcher.defaultDir(), new PrintStream(progress, true, StandardCharsets.UTF_8), false));
+    }
+
+    static Map<String, String> statuses(RunRecord r) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        r.stages().forEach(s -> m.put(s.stage(), s.status()));
+        return m;
+    }
+
+    List<String> versions() throws Exception {
+        try (var s = Files.list(dir.resolve("models/digits"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).sorted().toList();
+        }
+    }
+
+    @Test
+    void publishesThenDoesOnlyTheWorkWhoseInputsChangedAndRefusesAWorseModel() throws Exception {
+        RunRecord first = run(PIPELINE, false);
+        assertThat(first.status()).isEqualTo("succeeded");
+        assertThat(first.published()).containsEntry("version", 1L);
+        assertThat(versions()).containsExactly("1");
+        Path v1 = dir.resolve("models/digits/1");
+        assertThat(v1.resolve("model.onnx")).isRegularFile();
+        assertThat(v1.resolve("profile.json")).isRegularFile();
+        assertThat(Files.readString(v1.resolve("lineage.json"))).contains("\"run_id\" : \"" + first.runId() + "\"");
+        assertThat(dir.resolve("runs").resolve(first.runId()).resolve("run.json")).isRegularFile();
+        assertThat(Files.readString(dir.resolve("runs").resolve(first.runId()).resolve("run.html"))).contains("<table>").doesNotContain("<script");
+        assertThat(statuses(first)).containsEntry("data", "ran").containsEntry("train", "ran").containsEntry("compress", "skipped")
+                .containsEntry("gates", "ran").containsEntry("publish", "ran");
+        assertThat(first.gates()).extracting(GateResult::gate).containsExactly("accuracy", "size_mb");  // nothing served yet
+
+        // nothing changed: no stage runs, nothing is published
+        Path trainRecord = dir.resolve(".pier/cache/train/stage.json");
+        String before = Files.readString(trainRecord);
+        RunRecord again = run(PIPELINE, false);
+        assertThat(statuses(again).values()).allMatch(s -> s.equals("up_to_date") || s.equals("skipped"));
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("every stage was up to date");
+        assertThat(Files.readString(trainRecord)).isEqualTo(before);
+        assertThat(versions()).containsExactly("1");
+
+        // the plan for a changed parameter names it, and runs nothing
+        String twoEpochs = PIPELINE.replace("epochs: 1", "epochs: 2");
+        RunRecord plan = run(twoEpochs, true);
+        assertThat(plan.stages().get(1).status()).isEqualTo("would_run");
+        assertThat(plan.stages().get(1).reason()).isEqualTo("epochs 1 -> 2");
+        assertThat(Files.readString(trainRecord)).isEqualTo(before);
+
+        // changed epochs: train and everything after it rerun, data does not
+        RunRecord second = run(twoEpochs, false);
+        assertThat(statuses(second)).containsEntry("data", "up_to_date").containsEntry("train", "ran")
+                .containsEntry("evaluate", "ran").containsEntry("gates", "ran").containsEntry("publish", "ran");
+        assertThat(second.published()).containsEntry("version", 2L);
+        assertThat(((Number) second.baseline().get("version")).longValue()).isEqualTo(1L);
+        assertThat(second.gates()).extracting(GateResult::gate).contains("baseline");
+
+        // a far worse candidate: refused by the served version's figures, nothing published
+        String worse = twoEpochs.replace("epochs: 2", "epochs: 1").replace("lr: 0.003", "lr: 0.000001")
+                .replace("  accuracy: {min: 0.5}\n", "");
+        assertThatThrownBy(() -> run(worse, false)).isInstanceOf(GateFailure.class)
+                .hasMessageContaining("nothing published").hasMessageContaining("served version 2's accuracy");
+        assertThat(versions()).containsExactly("1", "2");
+        RunRecord refused = new RunStore(dir).read("latest");
+        assertThat(refused.status()).isEqualTo("gate_failed");
+        assertThat(refused.published()).isNull();
+        assertThat(statuses(refused)).containsEntry("publish", "not_run");
+        GateResult baseline = refused.gates().stream().filter(g -> g.gate().equals("baseline")).findFirst().orElseThrow();
+        assertThat(baseline.passed()).isFalse();
+        assertThat(baseline.candidate()).isLessThan(baseline.limit());
+        assertThat(((Number) refused.baseline().get("accuracy")).doubleValue()).isEqualTo(baseline.limit());
+        assertThat(new ModelRepository(dir.resolve("models"), "digits").servedVersion()).contains(2L);
+    }
+}
