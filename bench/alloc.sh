@@ -39,7 +39,8 @@ for _ in $(seq 240); do
   kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
   sleep 0.5
 done
-"$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=init duration=1s >/dev/null   # JFR's own start-up, outside the runs
+"$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=init >/dev/null   # JFR's own start-up, outside the runs
+"$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=init >/dev/null    # stopped without a file: nothing written
 cat >"$work/sample.jfc" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="allocation samples">

@@ -113,7 +113,8 @@ grpc_status="$(curl -s --http2-prior-knowledge -o /dev/null -D - -H 'content-typ
   | tr -d '\r' | sed -n 's/^grpc-status: *//Ip' | tail -1)"
 [ "$grpc_status" = 0 ] || { echo "the gRPC frame was not answered with grpc-status 0 (got '$grpc_status')"; exit 1; }
 # the first JFR start loads JFR's own classes in the server: do it once here, outside every measured step
-"$JAVA_HOME/bin/jcmd" "$pier_pid" JFR.start name=ledger-init duration=1s >/dev/null
+"$JAVA_HOME/bin/jcmd" "$pier_pid" JFR.start name=ledger-init >/dev/null
+"$JAVA_HOME/bin/jcmd" "$pier_pid" JFR.stop name=ledger-init >/dev/null   # stopped without a file: nothing written
 
 : >"$work/rows.jsonl"
 measure() { "$py" "$tools" measure "$work/rows.jsonl" round="$round" warmup="$warmup" duration="$duration" \
