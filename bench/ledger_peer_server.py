@@ -1,23 +1,27 @@
 #!/usr/bin/python3
-"""The ledger's peer: a FastAPI app serving TorchScript models with PyTorch, as many teams deploy today.
+"""The ledger's peer: a FastAPI app serving a TorchScript model with PyTorch, as many teams deploy today.
 
-It speaks TF Serving's REST predict shape, so `pier bench --protocol tfserving` drives it exactly as it
-drives `pier serve`:  POST /v1/models/NAME:predict  {"instances": [...]}  ->  {"predictions": [...]}.
+Three routes, all in TF Serving's REST shape so wrk posts the same body to Pier and to this server:
+  GET  /ping                              a trivial route: this server's HTTP ceiling
+  POST /v1/models/NAME:predict            the usual way: a pydantic body model ({"instances": [[float, ...]]})
+                                          that FastAPI validates, and a plain `def` handler on its thread pool
+  POST /raw/v1/models/NAME:predict        the fast way: an `async def` handler on the event loop that reads
+                                          the raw request body and calls json.loads itself
 GET /v1/models/NAME answers 200 once the model is loaded (readiness).
 
-Models come from the environment: PEER_MODELS="mnist=/path/mnist.pt,cnn=/path/cnn.pt".
-Each uvicorn worker process loads them and runs PyTorch with PEER_TORCH_THREADS intra-op threads (default 1;
-the processes give the parallelism, as Pier's workers do). A plain `def` handler: FastAPI runs it on its
-thread pool after parsing the JSON body into a pydantic model, so one slow inference does not block the event
-loop (torch releases the GIL while it computes).
-
-Run: PEER_MODELS=... /usr/bin/python3 -m uvicorn ledger_peer_server:app --app-dir bench --host 127.0.0.1 \
-     --port 18601 --workers N --no-access-log
+Run as its users run it (bench/ledger.sh does):
+  PEER_MODELS=mnist=/path/mnist.pt /usr/bin/python3 -m uvicorn ledger_peer_server:app --app-dir bench \
+      --host 127.0.0.1 --port 18601 --workers 2 --loop uvloop --http httptools --no-access-log
+Each worker process loads the models and runs PyTorch with PEER_TORCH_THREADS intra-op threads (default 1:
+the worker processes give the parallelism).
 """
+import json
 import os
+from typing import List
 
 import torch
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 torch.set_num_threads(int(os.environ.get("PEER_TORCH_THREADS", "1")))
@@ -36,6 +40,11 @@ def model(name):
     return m
 
 
+@app.get("/ping")
+async def ping():
+    return {"status": "ok"}
+
+
 @app.get("/v1/models/{name}")
 def status(name: str):
     model(name)
@@ -43,19 +52,31 @@ def status(name: str):
 
 
 class PredictRequest(BaseModel):
-    instances: list
+    instances: List[List[float]]
+
+
+def run(m, rows):
+    if not rows:
+        raise HTTPException(status_code=400, detail='expected {"instances": [row, ...]} with at least one row')
+    try:
+        x = torch.tensor(rows, dtype=torch.float32)
+    except (TypeError, ValueError) as e:
+        raise HTTPException(status_code=400, detail=f"instances are not a numeric tensor: {e}")
+    with torch.inference_mode():
+        return m(x).tolist()
 
 
 @app.post("/v1/models/{name}:predict")
 def predict(name: str, request: PredictRequest):
-    # FastAPI has parsed the JSON body on the event loop; this plain function runs on its thread pool
+    # FastAPI parsed and validated the body on the event loop; this plain function runs on its thread pool
+    return {"predictions": run(model(name), request.instances)}
+
+
+@app.post("/raw/v1/models/{name}:predict")
+async def predict_raw(name: str, request: Request):
     m = model(name)
-    if not request.instances:
-        raise HTTPException(status_code=400, detail='expected {"instances": [row, ...]} with at least one row')
     try:
-        x = torch.tensor(request.instances, dtype=torch.float32)
-    except (TypeError, ValueError) as e:
-        raise HTTPException(status_code=400, detail=f"instances are not a numeric tensor: {e}")
-    with torch.inference_mode():
-        y = m(x)
-    return {"predictions": y.tolist()}
+        rows = json.loads(await request.body())["instances"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise HTTPException(status_code=400, detail=f'expected {{"instances": [row, ...]}}: {e}')
+    return JSONResponse({"predictions": run(m, rows)})

@@ -85,9 +85,13 @@ public final class HttpSupport {
         };
         // a failure or a hang-up before the end also returns what was taken (runs on this event loop)
         ResponseDone.on(ctx.response(), closed -> giveBack.run());
-        // a known length is read straight into one array of that size; a chunked body grows a buffer
-        byte[] fixed = declared >= 0 ? new byte[(int) declared] : null;
-        Buffer growing = fixed == null ? Buffer.buffer(4096) : null;
+        // A known length that arrives in one chunk (the server's chunk size is 64 KiB) is decoded from that
+        // chunk's own buffer (Vert.x hands every chunk over in a fresh heap buffer); a known length in several
+        // chunks is read into one array of that size, made at the first chunk that is not the whole body; a
+        // chunked body grows a buffer.
+        ByteSlice[] whole = {declared == 0 ? ByteSlice.of(new byte[0]) : null};
+        byte[][] fixed = {null};
+        Buffer growing = declared < 0 ? Buffer.buffer(4096) : null;
         long[] received = {0};
         boolean[] failed = {false};
         long idleMillis = intake == null ? 0 : intake.bodyIdleMillis();
@@ -132,12 +136,19 @@ public final class HttpSupport {
                 fail.accept(tooLarge(maxBytes, "more than " + maxBytes + " bytes"));
                 return;
             }
-            if (fixed != null) {
-                if (received[0] + n > fixed.length) {
-                    fail.accept(new ProtocolException(400, "request body longer than its Content-Length " + fixed.length));
+            if (declared >= 0) {
+                if (received[0] + n > declared) {
+                    fail.accept(new ProtocolException(400, "request body longer than its Content-Length " + declared));
                     return;
                 }
-                chunk.getBytes(0, n, fixed, (int) received[0]);
+                if (received[0] == 0 && n == declared) {
+                    whole[0] = slice(chunk);
+                } else {
+                    if (fixed[0] == null) {
+                        fixed[0] = new byte[(int) declared];
+                    }
+                    chunk.getBytes(0, n, fixed[0], (int) received[0]);
+                }
             } else {
                 if (budget != null) {
                     if (!budget.tryReserve(n)) {
@@ -158,7 +169,10 @@ public final class HttpSupport {
             stopTimer.run();
             try {
                 // the decoders read the bytes where they lie: no copy of the body per request
-                next.accept(fixed != null ? new ByteSlice(fixed, 0, (int) received[0]) : slice(growing));
+                next.accept(growing != null ? slice(growing)
+                        : whole[0] != null ? whole[0]
+                        : fixed[0] != null ? new ByteSlice(fixed[0], 0, (int) received[0])
+                        : ByteSlice.of(new byte[0]));
             } catch (RuntimeException e) {
                 ctx.fail(e);
             } finally {

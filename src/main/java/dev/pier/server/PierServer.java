@@ -41,6 +41,8 @@ public final class PierServer implements AutoCloseable {
     /** Longest request line (method, path, query) and header block accepted; longer ones get 414 / 431. */
     public static final int MAX_INITIAL_LINE_LENGTH = 4096;
     public static final int MAX_HEADER_SIZE = 8192;
+    /** The largest piece of a request body the HTTP/1.1 decoder hands over at once (Vert.x default: 8 KiB). */
+    static final int MAX_CHUNK_SIZE = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(PierServer.class);
 
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
@@ -115,8 +117,11 @@ public final class PierServer implements AutoCloseable {
                 // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
                 // reports the connection, so half-sent requests (slowloris) would escape the cap and the header
                 // timeout. REST clients get HTTP/1.1 in cleartext, and HTTP/2 over TLS (ALPN) as before.
+                // 64 KiB chunks (Vert.x's default is 8 KiB): a request body up to that size reaches the handler
+                // as one chunk, decoded where it lies instead of gathered into one more body-sized array
+                // (docs/benchmarks.md, "Allocation per request")
                 HttpServerOptions http = serverOptions(options, security).setCompressionSupported(false)
-                        .setHttp2ClearTextEnabled(false);
+                        .setHttp2ClearTextEnabled(false).setMaxChunkSize(MAX_CHUNK_SIZE);
                 HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
                         .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, router))));
                 servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
