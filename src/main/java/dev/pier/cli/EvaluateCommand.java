@@ -153,11 +153,14 @@ final class EvaluateCommand implements Callable<Integer> {
                 r.count(), r.outputKind().name().toLowerCase(Locale.ROOT), r.inputLayout().name().toLowerCase(Locale.ROOT));
         System.out.printf(Locale.ROOT, "  accuracy      %.4f%n  macro F1      %.4f   weighted F1 %.4f%n",
                 r.accuracy(), r.classification().f1Macro(), r.classification().f1Weighted());
-        System.out.printf(Locale.ROOT, "  top-%d         %.4f%n  log loss      %.4f%n  ECE           %.4f%n",
-                r.topK(), r.topKAccuracy(), r.logLoss(), r.ece());
+        if (r.topKInformative()) {
+            System.out.printf(Locale.ROOT, "  top-%d         %.4f%n", r.topK(), r.topKAccuracy());
+        }
+        System.out.printf(Locale.ROOT, "  log loss      %.4f%n  ECE           %.4f%n", r.logLoss(), r.ece());
         System.out.printf(Locale.ROOT, "  latency       p50 %.3f ms  p99 %.3f ms (batch %d)%n", r.latency().p50Ms(),
                 r.latency().p99Ms(), r.latency().batchSize());
-        System.out.printf(Locale.ROOT, "  throughput    %.0f images/s (batch %d)%n", r.throughput(), r.throughputBatch());
+        System.out.printf(Locale.ROOT, "  throughput    %.0f %s/s (batch %d)%n", r.throughput(), r.exampleUnit(),
+                r.throughputBatch());
         System.out.printf(Locale.ROOT, "  parameters    %,d   size %,d bytes%n", r.parameters(), r.sizeBytes());
         if (json != null) {
             System.out.println("  wrote " + json);

@@ -107,6 +107,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (result.profile() != null) {
             System.out.println("profile: " + result.profile());
         }
+        Path labels = TrainingService.labelsFile(result.model());
+        if (java.nio.file.Files.isRegularFile(labels)) {
+            System.out.println("class names: " + labels);
+        }
         if (result.metrics().validationAccuracy() != null) {
             System.out.printf("validation accuracy (epoch %d): %.4f%n", result.metrics().epoch(), result.metrics().validationAccuracy());
         }

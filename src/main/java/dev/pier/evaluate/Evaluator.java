@@ -107,7 +107,8 @@ public final class Evaluator {
                 options.topK(), TopK.accuracy(probs, labels, options.topK()), LogLoss.of(probs, labels),
                 Calibration.of(confidence, correct, Calibration.DEFAULT_BINS),
                 latency, pass.throughput(data.count()), pass.batchSize(), parameters, sizeBytes,
-                worst(data, geometry, scale, predicted, confidence, correct, options.worstExamples()));
+                worst(data, geometry, scale, predicted, confidence, correct, options.worstExamples()),
+                geometry.isImage() ? "images" : "rows");
     }
 
     /** The most confident mistakes, most confident first (ties: lower index first). */
