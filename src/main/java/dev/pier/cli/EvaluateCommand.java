@@ -42,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--profile", paramLabel = "FILE",
-            description = "Where to write the reference profile for drift detection (default: profile.json beside the model, "
+            description = "Where to write the reference profile for drift detection (default: <model stem>.profile.json beside the model, "
                     + "where pier serve looks for it).")
     Path profile;
 

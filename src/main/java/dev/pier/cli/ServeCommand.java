@@ -131,7 +131,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) for --tls-cert.")
     Path tlsKey;
 
-    @Option(names = "--no-drift", description = "Do not watch for data drift (by default every model version with a profile.json beside its model file is watched).")
+    @Option(names = "--no-drift", description = "Do not watch for data drift (by default every model version with a <stem>.profile.json or profile.json beside its model file is watched).")
     boolean noDrift;
 
     @Option(names = "--drift-window", defaultValue = "500", paramLabel = "ROWS",

@@ -73,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
     String imageSize;
     @Option(names = "--rgb", description = "read folder images as RGB (default: grayscale)")
     boolean rgb;
-    @Option(names = "--no-profile", description = "do not write the reference profile (profile.json beside the model, from the validation split) that pier serve uses for drift detection")
+    @Option(names = "--no-profile", description = "do not write the reference profile (<stem>.profile.json beside the model, from the validation split) that pier serve uses for drift detection")
     boolean noProfile;
     @Option(names = "--no-progress", description = "no progress bar, one line per epoch only")
     boolean noProgress;

@@ -10,6 +10,7 @@ import dev.pier.evaluate.metrics.ProbabilityMatrix;
 import dev.pier.evaluate.metrics.TopK;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
+import dev.pier.monitor.profile.Profiles;
 import dev.pier.monitor.profile.ReferenceProfile;
 
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class Evaluator {
                         + " classes but dataset " + data.name() + " has " + data.numClasses() + " classes");
             }
             ReferenceProfile profile = withProfile ? ProfilePass.build(model.toString(), session.signature(), input,
-                    data, scale, pass.scores(), pass.numClasses()) : null;
+                    data, scale, pass.scores(), pass.numClasses()).withModelSha256(Profiles.sha256(model)) : null;
             if (!withReport) {
                 return new Profiled(null, profile);
             }

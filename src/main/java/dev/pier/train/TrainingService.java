@@ -36,7 +36,7 @@ public final class TrainingService {
         this(true);
     }
 
-    /** @param writeProfile whether {@link #train} writes {@code profile.json} beside the exported model */
+    /** @param writeProfile whether {@link #train} writes {@code <stem>.profile.json} beside the exported model */
     public TrainingService(boolean writeProfile) {
         this.writeProfile = writeProfile;
     }
@@ -58,7 +58,7 @@ public final class TrainingService {
      * Trains, writes the ONNX model to {@code options.output()} and the log JSON, and returns both. Unless
      * built with {@code writeProfile} false, also runs the exported model (ONNX Runtime, the evaluation code
      * path) on the validation split and writes its reference profile for drift detection to
-     * {@code profile.json} beside the model; with no validation split there is no profile.
+     * {@code <stem>.profile.json} beside the model; with no validation split there is no profile.
      */
     public TrainingResult train(LabeledData data, TrainOptions options, TrainingListener listener) throws IOException {
         Architecture architecture = Architectures.parse(options.architecture(), data.numClasses());
