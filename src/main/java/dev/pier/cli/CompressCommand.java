@@ -299,7 +299,7 @@ final class CompressCommand {
         String calibration;
 
         @Option(names = "--max-accuracy-drop", defaultValue = "1%", paramLabel = "N%|FRACTION",
-                description = "Accuracy budget: 1% or 0.01. Default: ${DEFAULT-VALUE}.")
+                description = "Accuracy budget: 1%% or 0.01. Default: ${DEFAULT-VALUE}.")
         String maxDrop;
 
         @Option(names = "--objective", defaultValue = "size", paramLabel = "size|latency", description = "Default: ${DEFAULT-VALUE}.")

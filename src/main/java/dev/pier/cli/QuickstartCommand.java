@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code pier quickstart}: the reference example end to end, then serving the model it made. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Get MNIST, train the 784-128-10 classifier (Adam, lr 0.001, batch 32, 10 epochs, 20% validation), "
+        description = "Get MNIST, train the 784-128-10 classifier (Adam, lr 0.001, batch 32, 10 epochs, 20%% validation), "
                 + "evaluate it on the 10,000 test images, write it to the model repository, serve it on 8501 (REST) and "
                 + "8500 (gRPC), and send the first test image to /v1/models/mnist:predict.")
 public final class QuickstartCommand implements Callable<Integer> {

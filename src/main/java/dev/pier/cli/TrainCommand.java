@@ -75,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean rgb;
     @Option(names = "--no-profile", description = "do not write the reference profile (<stem>.profile.json beside the model, from the validation split) that pier serve uses for drift detection")
     boolean noProfile;
-    @Option(names = "--no-progress", description = "no progress bar, one line per epoch only")
+    @Option(names = "--no-progress", description = "no progress bar, one line per epoch only (the bar is drawn on stderr, and only when it is a terminal)")
     boolean noProgress;
 
     @Override
@@ -100,7 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
                 CsvOptions.defaults().withLabelColumn(labelColumn)
                         .withNormalization(choice(CsvOptions.Normalization.class, "--normalize", normalize)),
                 new ImageFolderLoader.Options(w, h, rgb));
-        TrainingListener listener = new ProgressBarListener(System.out, !noProgress);
+        TrainingListener listener = new ProgressBarListener(System.out, System.err, !noProgress && Terminal.stderrIsTerminal());
         TrainingResult result = new TrainingService(!noProfile).train(dataset, data, options, listener);
         System.out.println("model: " + result.model());
         System.out.println("log: " + result.logFile());
