@@ -62,7 +62,15 @@ public final class PredictCommand implements Callable<Integer> {
                 version == null ? OptionalLong.empty() : OptionalLong.of(version),
                 choice(PredictOptions.Protocol.class, protocol, "--protocol"), input, images, inputName, binary,
                 choice(PredictOptions.OutputFormat.class, outputFormat, "--output-format"), topK, timeout);
-        PredictResult result = new PredictService().predict(options);
+        PredictResult result;
+        try {
+            result = new PredictService().predict(options);
+        } catch (RuntimeException e) {
+            boolean grpc = options.protocol() == PredictOptions.Protocol.GRPC;
+            java.net.URI target = grpc ? dev.pier.predict.ServerAddresses.grpc(url)
+                    : dev.pier.predict.ServerAddresses.rest(url);
+            throw WrongPortHint.explain(e, grpc, target.getHost(), target.getPort() < 0 ? 80 : target.getPort());
+        }
         System.out.println(PredictService.render(result, options));
         return 0;
     }
