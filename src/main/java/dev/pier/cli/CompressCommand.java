@@ -74,6 +74,9 @@ final class CompressCommand {
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "Compressed model (written atomically).")
         Path output;
 
+        @Option(names = "--overwrite", description = "Replace an existing --output (refused otherwise).")
+        boolean overwrite;
+
         @Mixin
         Reporting reporting = new Reporting();
 
@@ -84,6 +87,7 @@ final class CompressCommand {
         String sparseStorage;
 
         int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
+            OutputFiles.refuseExisting(output, overwrite, "--output");
             return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
@@ -228,11 +232,18 @@ final class CompressCommand {
     @Command(name = "distill", mixinStandardHelpOptions = true,
             description = "Distil a teacher ONNX model into a smaller student trained with DJL (Hinton et al.).")
     static final class Distill implements Callable<Integer> {
-        @Option(names = "--teacher", required = true, paramLabel = "FILE", description = "Teacher ONNX model (never modified).")
+        @Option(names = {"--model", "--teacher"}, required = true, paramLabel = "FILE",
+                description = "Teacher ONNX model (never modified); --teacher is the old, deprecated name.")
         Path teacher;
 
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "Student ONNX model (written atomically).")
         Path output;
+
+        @Option(names = "--overwrite", description = "Replace an existing --output (refused otherwise).")
+        boolean overwrite;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--student", required = true, paramLabel = "SPEC", description = "Student architecture, e.g. mlp:800,800.")
         String student;
@@ -268,11 +279,15 @@ final class CompressCommand {
 
         @Override
         public Integer call() {
+            if (spec.commandLine().getParseResult().originalArgs().stream().anyMatch(a -> a.startsWith("--teacher"))) {
+                System.err.println("pier: --teacher is deprecated; compress distill takes the teacher as --model, like every other subcommand");
+            }
             DistillOptions options = new DistillOptions(student, temperature, alpha, epochs, batchSize, learningRate,
                     parse(TrainOptions.Schedule.class, schedule, "--schedule"), seed);
             Common common = new Common();
             common.model = teacher;
             common.output = output;
+            common.overwrite = overwrite;
             common.reporting = reporting;
             String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
             return common.run((engine, model) -> {
@@ -289,6 +304,9 @@ final class CompressCommand {
 
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "Best variant (written atomically).")
         Path output;
+
+        @Option(names = "--overwrite", description = "Replace an existing --output (refused otherwise).")
+        boolean overwrite;
 
         @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
                 description = "Held-out evaluation data (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
@@ -316,6 +334,7 @@ final class CompressCommand {
 
         @Override
         public Integer call() {
+            OutputFiles.refuseExisting(output, overwrite, "--output");
             String d = maxDrop.trim();
             double drop;
             try {

@@ -58,8 +58,10 @@ public final class TrainCommand implements Callable<Integer> {
     Path log;
     @Option(names = "--checkpoint-dir", description = "per-epoch checkpoints (default: <output>.checkpoints)")
     Path checkpointDir;
-    @Option(names = "--resume", description = "continue from the last checkpoint")
+    @Option(names = "--resume", description = "continue from the last checkpoint (replaces --output)")
     boolean resume;
+    @Option(names = "--overwrite", description = "replace an existing --output (refused otherwise)")
+    boolean overwrite;
     @Option(names = "--jitter", defaultValue = "0", paramLabel = "PIXELS",
             description = "augmentation: random translation of each training image by up to PIXELS in x and y, 0 = off (default: ${DEFAULT-VALUE})")
     int jitter;
@@ -80,6 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputFiles.refuseExisting(output, overwrite || resume, "--output");
         TrainOptions options = D.toBuilder().architecture(arch).epochs(epochs).batchSize(batchSize)
                 .optimizer(choice(TrainOptions.OptimizerKind.class, "--optimizer", optimizer)).learningRate(lr)
                 .momentum(momentum).nesterov(nesterov).weightDecay(weightDecay)

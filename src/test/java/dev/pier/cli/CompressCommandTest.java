@@ -53,7 +53,7 @@ class CompressCommandTest {
     void distillTakesPierTrainsScheduleAndNamesABadOne() throws Exception {
         Path teacher = TestModels.trainedMlp();
         Path out = dir.resolve("s.onnx");
-        assertThat(PierCli.execute("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
+        assertThat(PierCli.execute("compress", "distill", "--model", teacher.toString(), "--student", "mlp:16",
                 "--epochs", "2", "--schedule", "cosine", "--train-data", "mnist:train:500", "--dataset", "mnist:test:200",
                 "--latency-runs", "5", "--output", out.toString())).isZero();
         JsonNode details = new ObjectMapper().readTree(dir.resolve("s.onnx.compress.json").toFile()).path("details");
@@ -65,6 +65,7 @@ class CompressCommandTest {
                 "--schedule", "weekly", "--output", bad.toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err()).contains("--schedule").contains("weekly").contains("cosine");
+        assertThat(run.err()).contains("--teacher is deprecated"); // the old name still works, with a note
         assertThat(Files.exists(bad)).isFalse();
     }
 
