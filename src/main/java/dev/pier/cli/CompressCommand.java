@@ -7,7 +7,6 @@ import dev.pier.compress.ModelData;
 import dev.pier.compress.auto.AutoCompressor;
 import dev.pier.compress.auto.AutoOptions;
 import dev.pier.compress.auto.AutoReport;
-import dev.pier.compress.auto.Candidate;
 import dev.pier.compress.distill.DistillOptions;
 import dev.pier.compress.distill.Distiller;
 import dev.pier.compress.prune.MagnitudePruner;
@@ -351,14 +350,7 @@ final class CompressCommand {
                     AutoReport r = new AutoCompressor(engine).run(model, output, eval, cal,
                             EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json),
                             Optional.ofNullable(report));
-                    System.out.printf(Locale.ROOT, "original: accuracy %.4f, %,d bytes, p50 %.4f ms%n", r.original().accuracy(),
-                            r.original().sizeBytes(), r.original().p50Ms());
-                    for (Candidate c : r.candidates()) {
-                        System.out.println(c.figures() == null ? String.format(Locale.ROOT, "  %-36s skipped: %s", c.name(), c.error())
-                                : String.format(Locale.ROOT, "  %-36s accuracy %.4f  %,10d bytes  p50 %.4f ms  %s%s", c.name(),
-                                c.figures().accuracy(), c.figures().sizeBytes(), c.figures().p50Ms(),
-                                c.withinBudget() ? "within budget" : "over budget", c.name().equals(r.chosen()) ? "  <= chosen" : ""));
-                    }
+                    System.out.print(dev.pier.compress.auto.AutoTable.render(r));
                     System.out.println("wrote " + output);
                     return 0;
                 }
