@@ -24,7 +24,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "mnist:train, mnist:test, mnist:train:N (first N), csv:FILE or a .csv file, images:DIR or a folder of class sub-folders")
     String dataset;
     @Option(names = "--arch", defaultValue = "mlp:128",
-            description = "mlp:128, mlp:300,100, lenet5, lenet5-caffe or a YAML layer file (default: ${DEFAULT-VALUE})")
+            description = "mlp:128, mlp:300,100, lenet5, lenet5-caffe or a YAML layer file (format: docs/train.md) (default: ${DEFAULT-VALUE})")
     String arch;
     @Option(names = "--epochs", defaultValue = "10", description = "default: ${DEFAULT-VALUE}")
     int epochs;
