@@ -51,6 +51,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--exit-after-demo", description = "Stop serving after the demo request (for scripts and CI).")
     boolean exitAfterDemo;
 
+    /** {@code request.json} beside the repository folder: the current folder for the default {@code models}. */
+    private Path requestFile() {
+        Path parent = repository.normalize().getParent();
+        return parent == null ? Path.of("request.json") : parent.resolve("request.json");
+    }
+
     @Override
     public Integer call() throws Exception {
         Path data = dataDir != null ? dataDir : MnistFetcher.defaultDir();
@@ -67,8 +73,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             System.out.println("pier: response " + answer.responseJson());
             System.out.println("pier: served model " + QuickstartOptions.MODEL + " version " + result.version()
                     + ", test accuracy " + String.format("%.4f", result.evaluation().accuracy()));
-            System.out.println("pier: try it:  curl -d @request.json http://127.0.0.1:" + running.httpPort()
-                    + "/v1/models/mnist:predict   (body: {\"instances\": [[784 floats in 0..1]]})");
+            Path request = DemoRequest.writeRequest(requestFile(), data);
+            System.out.println("pier: try it:  curl -d @" + request + " http://127.0.0.1:" + running.httpPort()
+                    + "/v1/models/mnist:predict   (" + request + ": the first test image, {\"instances\": [[784 floats in 0..1]]})");
             if (!exitAfterDemo) {
                 running.awaitClose();
             }
