@@ -72,6 +72,9 @@ public final class PredictCommand implements Callable<Integer> {
             throw WrongPortHint.explain(e, grpc, target.getHost(), target.getPort() < 0 ? 80 : target.getPort());
         }
         System.out.println(PredictService.render(result, options));
+        if (images != null) {
+            images.forEach(image -> ImagePolarity.hint(image).ifPresent(System.err::println));
+        }
         return 0;
     }
 
