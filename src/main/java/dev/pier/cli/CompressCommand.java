@@ -83,7 +83,7 @@ final class CompressCommand {
                 description = "Store weights that are mostly zeros as ONNX sparse initializers (non-zero values and their"
                         + " indices), so a pruned file really shrinks. int64 (the default when given without a value)"
                         + " is standard ONNX; int32 indices are smaller but only ONNX Runtime reads them.")
-        String sparseStorage;
+        SparseStorage.IndexType sparseStorage;
 
         int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
             OutputFiles.refuseExisting(output, overwrite, "--output");
@@ -94,7 +94,7 @@ final class CompressCommand {
                     EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(reporting.latencyRuns, 10);
                     CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
                             Optional.ofNullable(reporting.json), Optional.ofNullable(reporting.report),
-                            Optional.ofNullable(sparseStorage).map(s -> parse(SparseStorage.IndexType.class, s, "--sparse-storage")));
+                            Optional.ofNullable(sparseStorage));
                     CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
                     System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
                             r.output(), r.dataset(), r.examples());
@@ -116,7 +116,7 @@ final class CompressCommand {
         Common common;
 
         @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static|fp16", description = "Default: ${DEFAULT-VALUE}.")
-        String mode;
+        QuantizeOptions.Mode mode;
 
         @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
                 description = "Calibration data for static mode. Default: ${DEFAULT-VALUE}.")
@@ -124,7 +124,7 @@ final class CompressCommand {
 
         @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile|entropy",
                 description = "Activation range calibration; entropy picks the KL-divergence-optimal clipping threshold. Default: ${DEFAULT-VALUE}.")
-        String method;
+        QuantizeOptions.Method method;
 
         @Option(names = "--percentile", defaultValue = "99.99", description = "For --method percentile. Default: ${DEFAULT-VALUE}.")
         double percentile;
@@ -134,13 +134,13 @@ final class CompressCommand {
 
         @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq|qoperator",
                 description = "Static graph form: QDQ pairs ONNX Runtime fuses, or explicit QLinearConv/QLinearMatMul. Default: ${DEFAULT-VALUE}.")
-        String format;
+        QuantizeOptions.Format format;
 
         @Override
         public Integer call() {
-            QuantizeOptions options = new QuantizeOptions(parse(QuantizeOptions.Mode.class, mode, "--mode"),
-                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel,
-                    parse(QuantizeOptions.Format.class, format, "--format"));
+            QuantizeOptions options = new QuantizeOptions(mode,
+                    method, percentile, perChannel,
+                    format);
             return common.run((engine, model) -> {
                 if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
                     return new DynamicQuantizer(perChannel);
@@ -160,7 +160,7 @@ final class CompressCommand {
         Common common;
 
         @Option(names = "--method", defaultValue = "magnitude", paramLabel = "magnitude|structured", description = "Default: ${DEFAULT-VALUE}.")
-        String method;
+        PruneOptions.Method method;
 
         @Option(names = "--sparsity", defaultValue = "0.9",
                 description = "Fraction of weights (magnitude) or hidden neurons / conv channels (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
@@ -196,18 +196,18 @@ final class CompressCommand {
 
         @Option(names = "--ramp", defaultValue = "cubic", paramLabel = "cubic|linear",
                 description = "How sparsity rises over the iterative steps. Default: ${DEFAULT-VALUE}.")
-        String ramp;
+        PruneSchedule.Kind ramp;
 
         @Override
         public Integer call() {
-            PruneOptions options = new PruneOptions(parse(PruneOptions.Method.class, method, "--method"), sparsity, quality,
+            PruneOptions options = new PruneOptions(method, sparsity, quality,
                     layerSparsity);
             boolean iterative = switch (schedule.trim().toLowerCase(Locale.ROOT)) {
                 case "oneshot", "one-shot" -> false;
                 case "iterative" -> true;
                 default -> throw new IllegalArgumentException("--schedule '" + schedule + "' is not one of [oneshot, iterative]");
             };
-            PruneSchedule plan = iterative ? new PruneSchedule(parse(PruneSchedule.Kind.class, ramp, "--ramp"), steps) : null;
+            PruneSchedule plan = iterative ? new PruneSchedule(ramp, steps) : null;
             if (iterative) {
                 // checked before any data is loaded, so a bad combination fails at once
                 new IterativePruning(options, plan, null, retrainEpochs, retrainLr, 42, line -> { });
@@ -264,7 +264,7 @@ final class CompressCommand {
 
         @Option(names = "--schedule", defaultValue = "constant",
                 description = "Learning-rate schedule, as pier train's: constant, step or cosine. Default: ${DEFAULT-VALUE}.")
-        String schedule;
+        TrainOptions.Schedule schedule;
 
         @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
         long seed;
@@ -282,7 +282,7 @@ final class CompressCommand {
                 System.err.println("pier: --teacher is deprecated; compress distill takes the teacher as --model, like every other subcommand");
             }
             DistillOptions options = new DistillOptions(student, temperature, alpha, epochs, batchSize, learningRate,
-                    parse(TrainOptions.Schedule.class, schedule, "--schedule"), seed);
+                    schedule, seed);
             Common common = new Common();
             common.model = teacher;
             common.output = output;
@@ -320,7 +320,7 @@ final class CompressCommand {
         String maxDrop;
 
         @Option(names = "--objective", defaultValue = "size", paramLabel = "size|latency", description = "Default: ${DEFAULT-VALUE}.")
-        String objective;
+        AutoOptions.Objective objective;
 
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
@@ -341,7 +341,7 @@ final class CompressCommand {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--max-accuracy-drop '" + maxDrop + "' is not a number; expected e.g. 1% or 0.01");
             }
-            AutoOptions options = new AutoOptions(drop, parse(AutoOptions.Objective.class, objective, "--objective"));
+            AutoOptions options = new AutoOptions(drop, objective);
             return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
@@ -368,15 +368,6 @@ final class CompressCommand {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
-                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 

@@ -58,11 +58,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--output-kind", defaultValue = "auto", paramLabel = "auto|probabilities|logits",
             description = "What the model outputs; auto detects it from the values. Default: ${DEFAULT-VALUE}.")
-    String outputKind;
+    OutputKind outputKind;
 
     @Option(names = "--input-layout", defaultValue = "auto", paramLabel = "auto|flat|nchw|nhwc",
             description = "How images feed the model; auto reads the declared input shape. Default: ${DEFAULT-VALUE}.")
-    String inputLayout;
+    InputLayout inputLayout;
 
     @Option(names = "--latency-runs", defaultValue = "200",
             description = "Timed single-image calls for latency p50/p99. Default: ${DEFAULT-VALUE}.")
@@ -87,8 +87,8 @@ final class EvaluateCommand implements Callable<Integer> {
     private EvaluateOptions options() {
         EvaluateOptions defaults = EvaluateOptions.defaults();
         return defaults.withTopK(topK).withBatchSize(batchSize)
-                .withOutputKind(parse(OutputKind.class, outputKind, "--output-kind"))
-                .withInputLayout(parse(InputLayout.class, inputLayout, "--input-layout"))
+                .withOutputKind(outputKind)
+                .withInputLayout(inputLayout)
                 .withLatencyRuns(latencyRuns, defaults.warmupRuns());
     }
 
@@ -167,15 +167,6 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         if (report != null) {
             System.out.println("  wrote " + report);
-        }
-    }
-
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
-                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 }

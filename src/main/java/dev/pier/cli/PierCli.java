@@ -90,6 +90,9 @@ public final class PierCli implements Runnable {
             return reportFailure(ex, verbose);
         });
         cli.setParameterExceptionHandler(PierCli::reportUsageError);
+        // enum options are picocli's to convert (adam, ADAM and Adam alike); set after the subcommands are added,
+        // as picocli applies it to the hierarchy present at the call
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli.execute(args);
     }
 

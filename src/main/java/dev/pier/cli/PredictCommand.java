@@ -33,7 +33,7 @@ public final class PredictCommand implements Callable<Integer> {
     Long version;
 
     @Option(names = "--protocol", defaultValue = "v2", description = "v2 (KServe V2 REST), tfserving (TF Serving REST) or grpc (KServe V2 gRPC); default ${DEFAULT-VALUE}.")
-    String protocol;
+    PredictOptions.Protocol protocol;
 
     @Option(names = {"--input", "-i"}, paramLabel = "FILE", description = "A JSON request body (V2 or TF Serving), a bare JSON array, or a NumPy .npy file.")
     Path input;
@@ -48,7 +48,7 @@ public final class PredictCommand implements Callable<Integer> {
     boolean binary;
 
     @Option(names = "--output-format", defaultValue = "json", description = "json (the response, pretty) or table; default ${DEFAULT-VALUE}.")
-    String outputFormat;
+    PredictOptions.OutputFormat outputFormat;
 
     @Option(names = "--top-k", defaultValue = "3", description = "Classes per row in the table (default ${DEFAULT-VALUE}).")
     int topK;
@@ -60,8 +60,8 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         PredictOptions options = new PredictOptions(url, model,
                 version == null ? OptionalLong.empty() : OptionalLong.of(version),
-                choice(PredictOptions.Protocol.class, protocol, "--protocol"), input, images, inputName, binary,
-                choice(PredictOptions.OutputFormat.class, outputFormat, "--output-format"), topK, timeout);
+                protocol, input, images, inputName, binary,
+                outputFormat, topK, timeout);
         PredictResult result;
         try {
             result = new PredictService().predict(options);
@@ -76,15 +76,5 @@ public final class PredictCommand implements Callable<Integer> {
             images.forEach(image -> ImagePolarity.hint(image).ifPresent(System.err::println));
         }
         return 0;
-    }
-
-    private static <E extends Enum<E>> E choice(Class<E> type, String text, String option) {
-        try {
-            return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " must be one of "
-                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList()
-                    + ", got '" + text + "'");
-        }
     }
 }

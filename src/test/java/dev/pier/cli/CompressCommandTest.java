@@ -64,8 +64,12 @@ class CompressCommandTest {
         CliRun run = CliRun.of("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
                 "--schedule", "weekly", "--output", bad.toString());
         assertThat(run.exit()).isNotZero();
-        assertThat(run.err()).contains("--schedule").contains("weekly").contains("cosine");
-        assertThat(run.err()).contains("--teacher is deprecated"); // the old name still works, with a note
+        assertThat(run.err()).contains("--schedule").contains("weekly").containsIgnoringCase("cosine");
+
+        // the old name of --model still works, with a note (here the existing output is then refused)
+        CliRun old = CliRun.of("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
+                "--output", out.toString());
+        assertThat(old.err()).contains("--teacher is deprecated").contains("already exists");
         assertThat(Files.exists(bad)).isFalse();
     }
 
