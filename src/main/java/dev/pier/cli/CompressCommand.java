@@ -9,16 +9,11 @@ import dev.pier.compress.auto.AutoOptions;
 import dev.pier.compress.auto.AutoReport;
 import dev.pier.compress.distill.DistillOptions;
 import dev.pier.compress.distill.Distiller;
-import dev.pier.compress.prune.MagnitudePruner;
-import dev.pier.compress.prune.IterativePruning;
-import dev.pier.compress.prune.MaskedRetraining;
 import dev.pier.compress.prune.PruneSchedule;
+import dev.pier.compress.prune.PruneStrategies;
 import dev.pier.compress.prune.PruneOptions;
-import dev.pier.compress.prune.StructuredPruner;
-import dev.pier.compress.quantize.DynamicQuantizer;
-import dev.pier.compress.quantize.Fp16Converter;
 import dev.pier.compress.quantize.QuantizeOptions;
-import dev.pier.compress.quantize.StaticQuantizer;
+import dev.pier.compress.quantize.Quantizers;
 import dev.pier.data.LabeledData;
 import dev.pier.data.MnistFetcher;
 import dev.pier.evaluate.EvaluateOptions;
@@ -141,15 +136,8 @@ final class CompressCommand {
             QuantizeOptions options = new QuantizeOptions(mode,
                     method, percentile, perChannel,
                     format);
-            return common.run((engine, model) -> {
-                if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
-                    return new DynamicQuantizer(perChannel);
-                }
-                if (options.mode() == QuantizeOptions.Mode.FP16) {
-                    return new Fp16Converter();
-                }
-                return new StaticQuantizer(engine, strategyData(calibration, model, "calibration"), options);
-            });
+            return common.run((engine, model) -> Quantizers.of(options, engine,
+                    () -> strategyData(calibration, model, "calibration")));
         }
     }
 
@@ -208,23 +196,9 @@ final class CompressCommand {
                 default -> throw new IllegalArgumentException("--schedule '" + schedule + "' is not one of [oneshot, iterative]");
             };
             PruneSchedule plan = iterative ? new PruneSchedule(ramp, steps) : null;
-            if (iterative) {
-                // checked before any data is loaded, so a bad combination fails at once
-                new IterativePruning(options, plan, null, retrainEpochs, retrainLr, 42, line -> { });
-            }
-            return common.run((engine, model) -> {
-                if (iterative) {
-                    return new IterativePruning(options, plan, strategyData(retrainData, model, "retraining"), retrainEpochs,
-                            retrainLr, 42, line -> System.err.println(line));
-                }
-                CompressionStrategy pruner = options.method() == PruneOptions.Method.MAGNITUDE
-                        ? new MagnitudePruner(options) : new StructuredPruner(options);
-                if (retrainEpochs <= 0) {
-                    return pruner;
-                }
-                return new MaskedRetraining(pruner, strategyData(retrainData, model, "retraining"),
-                        retrainEpochs, retrainLr, 42);
-            });
+            PruneStrategies.check(options, plan, retrainEpochs);
+            return common.run((engine, model) -> PruneStrategies.of(options, plan, retrainEpochs, retrainLr,
+                    () -> strategyData(retrainData, model, "retraining"), System.err::println));
         }
     }
 
