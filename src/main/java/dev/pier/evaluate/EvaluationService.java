@@ -6,7 +6,7 @@ import dev.pier.data.LabeledData;
 import dev.pier.data.Datasets;
 import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
-import dev.pier.monitor.profile.Profiles;
+import dev.pier.profile.Profiles;
 import dev.pier.runtime.InferenceEngine;
 
 import java.io.IOException;

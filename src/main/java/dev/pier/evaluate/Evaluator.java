@@ -10,8 +10,8 @@ import dev.pier.evaluate.metrics.ProbabilityMatrix;
 import dev.pier.evaluate.metrics.TopK;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
-import dev.pier.monitor.profile.Profiles;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.Profiles;
+import dev.pier.profile.ReferenceProfile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +44,7 @@ public final class Evaluator {
      * the same batched pass.
      *
      * @param report  the evaluation
-     * @param profile the reference profile (see {@link dev.pier.monitor.profile.ReferenceProfile})
+     * @param profile the reference profile (see {@link dev.pier.profile.ReferenceProfile})
      */
     public record Profiled(EvaluationReport report, ReferenceProfile profile) {
     }

@@ -8,8 +8,8 @@ import dev.pier.data.LabeledData;
 
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.evaluate.Evaluator;
-import dev.pier.monitor.profile.Profiles;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.Profiles;
+import dev.pier.profile.ReferenceProfile;
 import dev.pier.runtime.onnx.OrtEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

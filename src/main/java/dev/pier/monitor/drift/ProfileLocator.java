@@ -1,7 +1,7 @@
 package dev.pier.monitor.drift;
 
-import dev.pier.monitor.profile.Profiles;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.Profiles;
+import dev.pier.profile.ReferenceProfile;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.OnnxValueInfo;
 import dev.pier.repository.AspiredVersion;

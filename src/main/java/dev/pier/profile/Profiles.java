@@ -1,4 +1,4 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
