@@ -43,6 +43,9 @@ public final class ImagePackager {
         ImageReference target = parse(o.image(), "--image");
         // Jib's lifecycle steps ("Getting manifest for base image ...", "Pushing ...") are the progress a user waits on
         Consumer<LogEvent> log = e -> {
+            if (e.getMessage().isBlank()) {
+                return;
+            }
             if (e.getLevel() == LogEvent.Level.LIFECYCLE || e.getLevel() == LogEvent.Level.ERROR) {
                 LOG.info("jib: {}", e.getMessage().strip());
             } else {
