@@ -60,7 +60,8 @@ public final class Sweep {
                         s.latency().p99Ms(), s.errors());
             }
             String title = String.format(Locale.ROOT, "model %s, %s%s at %s, %s per step", o.model(),
-                    o.protocol().name().toLowerCase(Locale.ROOT), o.binary() ? " (binary)" : "", o.url(), o.duration());
+                    o.protocol().name().toLowerCase(Locale.ROOT), o.binary() ? " (binary)" : "", o.url(),
+                    o.duration().toMillis() % 1000 == 0 ? o.duration().toSeconds() + " s" : o.duration().toMillis() + " ms");
             return new SweepResult(title, o.rates().isEmpty() ? StepResult.Mode.CONCURRENCY : StepResult.Mode.RATE,
                     steps, o.sloP99Ms());
         } finally {

@@ -30,8 +30,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--in-process", paramLabel = "MODEL", description = "ONNX model to run in this process.")
     Path model;
 
-    @Option(names = "--url", description = "Server to load: http://HOST:PORT (the REST port, or the gRPC port with --protocol grpc).")
-    java.net.URI url;
+    @Option(names = "--url", description = "Server to load: http://HOST:PORT or HOST:PORT (the REST port); with --protocol grpc "
+            + "the gRPC port as HOST:PORT, grpc://HOST:PORT or http://HOST:PORT.")
+    String url;
 
     @Option(names = "--model", paramLabel = "NAME", description = "Model name on the server.")
     String modelName;
@@ -127,6 +128,45 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * One metadata call before the sweep, so that a wrong address or port is one clear line at once instead of
+     * a sweep of failed requests.
+     */
+    private void probe(dev.pier.bench.Protocol proto, java.net.URI target) {
+        String model = java.net.URLEncoder.encode(modelName, java.nio.charset.StandardCharsets.UTF_8);
+        if (proto != dev.pier.bench.Protocol.GRPC) {
+            new dev.pier.protocol.client.RestClient(target, timeout).get(
+                    (proto == dev.pier.bench.Protocol.TFSERVING ? "/v1/models/" : "/v2/models/") + model);
+            return;
+        }
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+        try (dev.pier.protocol.client.GrpcV2Client client = new dev.pier.protocol.client.GrpcV2Client(vertx,
+                target.getHost(), target.getPort())) {
+            client.modelMetadata(modelName).toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalArgumentException("cannot read the metadata of model '" + modelName + "' over gRPC at "
+                    + target.getHost() + ":" + target.getPort() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalArgumentException("no gRPC answer from " + target.getHost() + ":" + target.getPort()
+                    + " within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            vertx.close();
+        }
+    }
+
+    /** The address the sweep dials: the same spellings {@code pier predict --url} accepts. */
+    static java.net.URI target(String url, boolean grpc) {
+        if (grpc) {
+            java.net.URI g = dev.pier.predict.ServerAddresses.grpc(url);
+            return java.net.URI.create("http://" + g.getHost() + ":" + g.getPort());
+        }
+        return dev.pier.predict.ServerAddresses.rest(url);
+    }
+
     private int sweep() throws Exception {
         if (modelName == null) {
             throw new IllegalArgumentException("--url needs --model NAME (the model's name on the server)");
@@ -145,12 +185,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         java.util.List<Integer> levels = concurrency != null ? concurrency
                 : rate == null ? java.util.List.of(1, 2, 4, 8, 16, 32) : java.util.List.of();
-        java.net.URI metrics = metricsUrl != null ? metricsUrl
-                : proto == dev.pier.bench.Protocol.GRPC ? null : url.resolve("/metrics");
-        dev.pier.bench.SweepOptions options = new dev.pier.bench.SweepOptions(url, modelName, proto, binary, levels,
+        boolean grpc = proto == dev.pier.bench.Protocol.GRPC;
+        java.net.URI target = target(url, grpc);
+        java.net.URI metrics = metricsUrl != null ? metricsUrl : grpc ? null : target.resolve("/metrics");
+        dev.pier.bench.SweepOptions options = new dev.pier.bench.SweepOptions(target, modelName, proto, binary, levels,
                 rate == null ? java.util.List.of() : rate, duration, warmup, sloP99.toNanos() / 1e6, input, dataset,
                 dataDir != null ? dataDir : dev.pier.data.MnistFetcher.defaultDir(), metrics, maxOutstanding, timeout);
-        dev.pier.bench.SweepResult result = dev.pier.bench.Sweep.run(options, System.out);
+        dev.pier.bench.SweepResult result;
+        try {
+            probe(proto, target);
+            result = dev.pier.bench.Sweep.run(options, System.out);
+        } catch (RuntimeException e) {
+            throw WrongPortHint.explain(e, grpc, target.getHost(), target.getPort());
+        }
         System.out.println(result.title());
         System.out.print(dev.pier.bench.SweepTable.format(result));
         if (json != null) {

@@ -7,19 +7,13 @@ import dev.pier.compress.ModelData;
 import dev.pier.compress.auto.AutoCompressor;
 import dev.pier.compress.auto.AutoOptions;
 import dev.pier.compress.auto.AutoReport;
-import dev.pier.compress.auto.Candidate;
 import dev.pier.compress.distill.DistillOptions;
 import dev.pier.compress.distill.Distiller;
-import dev.pier.compress.prune.MagnitudePruner;
-import dev.pier.compress.prune.IterativePruning;
-import dev.pier.compress.prune.MaskedRetraining;
 import dev.pier.compress.prune.PruneSchedule;
+import dev.pier.compress.prune.PruneStrategies;
 import dev.pier.compress.prune.PruneOptions;
-import dev.pier.compress.prune.StructuredPruner;
-import dev.pier.compress.quantize.DynamicQuantizer;
-import dev.pier.compress.quantize.Fp16Converter;
 import dev.pier.compress.quantize.QuantizeOptions;
-import dev.pier.compress.quantize.StaticQuantizer;
+import dev.pier.compress.quantize.Quantizers;
 import dev.pier.data.LabeledData;
 import dev.pier.data.MnistFetcher;
 import dev.pier.evaluate.EvaluateOptions;
@@ -74,6 +68,9 @@ final class CompressCommand {
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "Compressed model (written atomically).")
         Path output;
 
+        @Option(names = "--overwrite", description = "Replace an existing --output (refused otherwise).")
+        boolean overwrite;
+
         @Mixin
         Reporting reporting = new Reporting();
 
@@ -81,9 +78,10 @@ final class CompressCommand {
                 description = "Store weights that are mostly zeros as ONNX sparse initializers (non-zero values and their"
                         + " indices), so a pruned file really shrinks. int64 (the default when given without a value)"
                         + " is standard ONNX; int32 indices are smaller but only ONNX Runtime reads them.")
-        String sparseStorage;
+        SparseStorage.IndexType sparseStorage;
 
         int run(BiFunction<OrtEngine, OnnxModel, CompressionStrategy> strategy) {
+            OutputFiles.refuseExisting(output, overwrite, "--output");
             return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
@@ -91,7 +89,7 @@ final class CompressCommand {
                     EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(reporting.latencyRuns, 10);
                     CompressionService.Request request = new CompressionService.Request(model, output, eval, options,
                             Optional.ofNullable(reporting.json), Optional.ofNullable(reporting.report),
-                            Optional.ofNullable(sparseStorage).map(s -> parse(SparseStorage.IndexType.class, s, "--sparse-storage")));
+                            Optional.ofNullable(sparseStorage));
                     CompressionReport r = new CompressionService(engine).run(request, strategy.apply(engine, input));
                     System.out.printf(Locale.ROOT, "%s: %s -> %s (evaluated on %s, %d examples)%n", r.strategy(), r.input(),
                             r.output(), r.dataset(), r.examples());
@@ -113,7 +111,7 @@ final class CompressCommand {
         Common common;
 
         @Option(names = "--mode", defaultValue = "static", paramLabel = "dynamic|static|fp16", description = "Default: ${DEFAULT-VALUE}.")
-        String mode;
+        QuantizeOptions.Mode mode;
 
         @Option(names = "--calibration", defaultValue = "mnist:train:1000", paramLabel = "SPEC",
                 description = "Calibration data for static mode. Default: ${DEFAULT-VALUE}.")
@@ -121,7 +119,7 @@ final class CompressCommand {
 
         @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile|entropy",
                 description = "Activation range calibration; entropy picks the KL-divergence-optimal clipping threshold. Default: ${DEFAULT-VALUE}.")
-        String method;
+        QuantizeOptions.Method method;
 
         @Option(names = "--percentile", defaultValue = "99.99", description = "For --method percentile. Default: ${DEFAULT-VALUE}.")
         double percentile;
@@ -131,22 +129,15 @@ final class CompressCommand {
 
         @Option(names = "--format", defaultValue = "qdq", paramLabel = "qdq|qoperator",
                 description = "Static graph form: QDQ pairs ONNX Runtime fuses, or explicit QLinearConv/QLinearMatMul. Default: ${DEFAULT-VALUE}.")
-        String format;
+        QuantizeOptions.Format format;
 
         @Override
         public Integer call() {
-            QuantizeOptions options = new QuantizeOptions(parse(QuantizeOptions.Mode.class, mode, "--mode"),
-                    parse(QuantizeOptions.Method.class, method, "--method"), percentile, perChannel,
-                    parse(QuantizeOptions.Format.class, format, "--format"));
-            return common.run((engine, model) -> {
-                if (options.mode() == QuantizeOptions.Mode.DYNAMIC) {
-                    return new DynamicQuantizer(perChannel);
-                }
-                if (options.mode() == QuantizeOptions.Mode.FP16) {
-                    return new Fp16Converter();
-                }
-                return new StaticQuantizer(engine, strategyData(calibration, model, "calibration"), options);
-            });
+            QuantizeOptions options = new QuantizeOptions(mode,
+                    method, percentile, perChannel,
+                    format);
+            return common.run((engine, model) -> Quantizers.of(options, engine,
+                    () -> strategyData(calibration, model, "calibration")));
         }
     }
 
@@ -157,7 +148,7 @@ final class CompressCommand {
         Common common;
 
         @Option(names = "--method", defaultValue = "magnitude", paramLabel = "magnitude|structured", description = "Default: ${DEFAULT-VALUE}.")
-        String method;
+        PruneOptions.Method method;
 
         @Option(names = "--sparsity", defaultValue = "0.9",
                 description = "Fraction of weights (magnitude) or hidden neurons / conv channels (structured) removed per layer. Default: ${DEFAULT-VALUE}.")
@@ -193,46 +184,39 @@ final class CompressCommand {
 
         @Option(names = "--ramp", defaultValue = "cubic", paramLabel = "cubic|linear",
                 description = "How sparsity rises over the iterative steps. Default: ${DEFAULT-VALUE}.")
-        String ramp;
+        PruneSchedule.Kind ramp;
 
         @Override
         public Integer call() {
-            PruneOptions options = new PruneOptions(parse(PruneOptions.Method.class, method, "--method"), sparsity, quality,
+            PruneOptions options = new PruneOptions(method, sparsity, quality,
                     layerSparsity);
             boolean iterative = switch (schedule.trim().toLowerCase(Locale.ROOT)) {
                 case "oneshot", "one-shot" -> false;
                 case "iterative" -> true;
                 default -> throw new IllegalArgumentException("--schedule '" + schedule + "' is not one of [oneshot, iterative]");
             };
-            PruneSchedule plan = iterative ? new PruneSchedule(parse(PruneSchedule.Kind.class, ramp, "--ramp"), steps) : null;
-            if (iterative) {
-                // checked before any data is loaded, so a bad combination fails at once
-                new IterativePruning(options, plan, null, retrainEpochs, retrainLr, 42, line -> { });
-            }
-            return common.run((engine, model) -> {
-                if (iterative) {
-                    return new IterativePruning(options, plan, strategyData(retrainData, model, "retraining"), retrainEpochs,
-                            retrainLr, 42, line -> System.err.println(line));
-                }
-                CompressionStrategy pruner = options.method() == PruneOptions.Method.MAGNITUDE
-                        ? new MagnitudePruner(options) : new StructuredPruner(options);
-                if (retrainEpochs <= 0) {
-                    return pruner;
-                }
-                return new MaskedRetraining(pruner, strategyData(retrainData, model, "retraining"),
-                        retrainEpochs, retrainLr, 42);
-            });
+            PruneSchedule plan = iterative ? new PruneSchedule(ramp, steps) : null;
+            PruneStrategies.check(options, plan, retrainEpochs);
+            return common.run((engine, model) -> PruneStrategies.of(options, plan, retrainEpochs, retrainLr,
+                    () -> strategyData(retrainData, model, "retraining"), System.err::println));
         }
     }
 
     @Command(name = "distill", mixinStandardHelpOptions = true,
             description = "Distil a teacher ONNX model into a smaller student trained with DJL (Hinton et al.).")
     static final class Distill implements Callable<Integer> {
-        @Option(names = "--teacher", required = true, paramLabel = "FILE", description = "Teacher ONNX model (never modified).")
+        @Option(names = {"--model", "--teacher"}, required = true, paramLabel = "FILE",
+                description = "Teacher ONNX model (never modified); --teacher is the old, deprecated name.")
         Path teacher;
 
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "Student ONNX model (written atomically).")
         Path output;
+
+        @Option(names = "--overwrite", description = "Replace an existing --output (refused otherwise).")
+        boolean overwrite;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--student", required = true, paramLabel = "SPEC", description = "Student architecture, e.g. mlp:800,800.")
         String student;
@@ -254,7 +238,7 @@ final class CompressCommand {
 
         @Option(names = "--schedule", defaultValue = "constant",
                 description = "Learning-rate schedule, as pier train's: constant, step or cosine. Default: ${DEFAULT-VALUE}.")
-        String schedule;
+        TrainOptions.Schedule schedule;
 
         @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
         long seed;
@@ -268,11 +252,15 @@ final class CompressCommand {
 
         @Override
         public Integer call() {
+            if (spec.commandLine().getParseResult().originalArgs().stream().anyMatch(a -> a.startsWith("--teacher"))) {
+                System.err.println("pier: --teacher is deprecated; compress distill takes the teacher as --model, like every other subcommand");
+            }
             DistillOptions options = new DistillOptions(student, temperature, alpha, epochs, batchSize, learningRate,
-                    parse(TrainOptions.Schedule.class, schedule, "--schedule"), seed);
+                    schedule, seed);
             Common common = new Common();
             common.model = teacher;
             common.output = output;
+            common.overwrite = overwrite;
             common.reporting = reporting;
             String trainSpec = trainData.equals("mnist") ? "mnist:train" : trainData;
             return common.run((engine, model) -> {
@@ -290,6 +278,9 @@ final class CompressCommand {
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "Best variant (written atomically).")
         Path output;
 
+        @Option(names = "--overwrite", description = "Replace an existing --output (refused otherwise).")
+        boolean overwrite;
+
         @Option(names = "--dataset", defaultValue = "mnist:test", paramLabel = "SPEC",
                 description = "Held-out evaluation data (mnist means mnist:test). Default: ${DEFAULT-VALUE}.")
         String dataset;
@@ -299,11 +290,11 @@ final class CompressCommand {
         String calibration;
 
         @Option(names = "--max-accuracy-drop", defaultValue = "1%", paramLabel = "N%|FRACTION",
-                description = "Accuracy budget: 1% or 0.01. Default: ${DEFAULT-VALUE}.")
+                description = "Accuracy budget: 1%% or 0.01. Default: ${DEFAULT-VALUE}.")
         String maxDrop;
 
         @Option(names = "--objective", defaultValue = "size", paramLabel = "size|latency", description = "Default: ${DEFAULT-VALUE}.")
-        String objective;
+        AutoOptions.Objective objective;
 
         @Option(names = "--json", paramLabel = "FILE", description = "Report JSON. Default: <output>.compress.json.")
         Path json;
@@ -316,6 +307,7 @@ final class CompressCommand {
 
         @Override
         public Integer call() {
+            OutputFiles.refuseExisting(output, overwrite, "--output");
             String d = maxDrop.trim();
             double drop;
             try {
@@ -323,7 +315,7 @@ final class CompressCommand {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--max-accuracy-drop '" + maxDrop + "' is not a number; expected e.g. 1% or 0.01");
             }
-            AutoOptions options = new AutoOptions(drop, parse(AutoOptions.Objective.class, objective, "--objective"));
+            AutoOptions options = new AutoOptions(drop, objective);
             return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
@@ -332,14 +324,7 @@ final class CompressCommand {
                     AutoReport r = new AutoCompressor(engine).run(model, output, eval, cal,
                             EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json),
                             Optional.ofNullable(report));
-                    System.out.printf(Locale.ROOT, "original: accuracy %.4f, %,d bytes, p50 %.4f ms%n", r.original().accuracy(),
-                            r.original().sizeBytes(), r.original().p50Ms());
-                    for (Candidate c : r.candidates()) {
-                        System.out.println(c.figures() == null ? String.format(Locale.ROOT, "  %-36s skipped: %s", c.name(), c.error())
-                                : String.format(Locale.ROOT, "  %-36s accuracy %.4f  %,10d bytes  p50 %.4f ms  %s%s", c.name(),
-                                c.figures().accuracy(), c.figures().sizeBytes(), c.figures().p50Ms(),
-                                c.withinBudget() ? "within budget" : "over budget", c.name().equals(r.chosen()) ? "  <= chosen" : ""));
-                    }
+                    System.out.print(dev.pier.compress.auto.AutoTable.render(r));
                     System.out.println("wrote " + output);
                     return 0;
                 }
@@ -357,15 +342,6 @@ final class CompressCommand {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
-                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 

@@ -44,7 +44,7 @@ public final class DeployCommand implements Runnable {
         String name;
         @Option(names = "--namespace", description = "Namespace (default: the kubeconfig context's).")
         String namespace;
-        @Option(names = "--replicas", description = "Replicas (default: the --autoscale minimum, else 2).")
+        @Option(names = "--replicas", description = "Replicas without an autoscaler (default: 2); with --autoscale the HPA owns the count.")
         Integer replicas;
         @Option(names = "--autoscale", description = "HPA bounds MIN..MAX, e.g. 2..10.")
         String autoscale;
@@ -60,8 +60,13 @@ public final class DeployCommand implements Runnable {
         String cpuLimit;
         @Option(names = "--memory-limit", defaultValue = "2Gi", description = "Memory limit (default: ${DEFAULT-VALUE}).")
         String memoryLimit;
-        @Option(names = "--drain-seconds", defaultValue = "30", description = "Server drain time after SIGTERM (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--drain-seconds", defaultValue = "5",
+                description = "pier serve --drain-seconds: after SIGTERM keep serving this long while reporting not-ready (default: ${DEFAULT-VALUE}).")
         int drainSeconds;
+        @Option(names = "--grace-seconds", defaultValue = "30",
+                description = "pier serve --grace-seconds: the server's whole shutdown budget, drain included; the pod's "
+                        + "terminationGracePeriodSeconds is preStop + this + 5 (default: ${DEFAULT-VALUE}).")
+        int graceSeconds;
         @Option(names = "--prestop-seconds", defaultValue = "5", description = "Pause before SIGTERM (default: ${DEFAULT-VALUE}).")
         int preStopSeconds;
         @Option(names = "--models", defaultValue = "image", description = "Where models come from: 'image' (baked in) or 'pvc:CLAIM' (default: ${DEFAULT-VALUE}).")
@@ -119,7 +124,7 @@ public final class DeployCommand implements Runnable {
                     .withNamespace(Optional.ofNullable(namespace))
                     .withScaling(replicas != null ? replicas : hpa.map(Autoscale::minReplicas).orElse(2), hpa)
                     .withResources(new Resources(cpu, memory, cpuLimit, memoryLimit))
-                    .withDrain(drainSeconds, preStopSeconds)
+                    .withShutdown(drainSeconds, graceSeconds, preStopSeconds)
                     .withStorage(ModelStorage.parse(models))
                     .withModelConfigs(configs);
             if (capacityFrom != null) {

@@ -8,15 +8,14 @@ import dev.pier.evaluate.InputLayout;
 import dev.pier.evaluate.OutputKind;
 import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
-import dev.pier.monitor.log.LogEvaluation;
+import dev.pier.evaluate.LogEvaluation;
 import dev.pier.monitor.log.LoggedTraffic;
-import dev.pier.monitor.profile.Profiles;
+import dev.pier.profile.Profiles;
 import dev.pier.runtime.onnx.OrtEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -42,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--profile", paramLabel = "FILE",
-            description = "Where to write the reference profile for drift detection (default: profile.json beside the model, "
+            description = "Where to write the reference profile for drift detection (default: <model stem>.profile.json beside the model, "
                     + "where pier serve looks for it).")
     Path profile;
 
@@ -58,11 +57,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--output-kind", defaultValue = "auto", paramLabel = "auto|probabilities|logits",
             description = "What the model outputs; auto detects it from the values. Default: ${DEFAULT-VALUE}.")
-    String outputKind;
+    OutputKind outputKind;
 
     @Option(names = "--input-layout", defaultValue = "auto", paramLabel = "auto|flat|nchw|nhwc",
             description = "How images feed the model; auto reads the declared input shape. Default: ${DEFAULT-VALUE}.")
-    String inputLayout;
+    InputLayout inputLayout;
 
     @Option(names = "--latency-runs", defaultValue = "200",
             description = "Timed single-image calls for latency p50/p99. Default: ${DEFAULT-VALUE}.")
@@ -87,8 +86,8 @@ final class EvaluateCommand implements Callable<Integer> {
     private EvaluateOptions options() {
         EvaluateOptions defaults = EvaluateOptions.defaults();
         return defaults.withTopK(topK).withBatchSize(batchSize)
-                .withOutputKind(parse(OutputKind.class, outputKind, "--output-kind"))
-                .withInputLayout(parse(InputLayout.class, inputLayout, "--input-layout"))
+                .withOutputKind(outputKind)
+                .withInputLayout(inputLayout)
                 .withLatencyRuns(latencyRuns, defaults.warmupRuns());
     }
 
@@ -153,26 +152,20 @@ final class EvaluateCommand implements Callable<Integer> {
                 r.count(), r.outputKind().name().toLowerCase(Locale.ROOT), r.inputLayout().name().toLowerCase(Locale.ROOT));
         System.out.printf(Locale.ROOT, "  accuracy      %.4f%n  macro F1      %.4f   weighted F1 %.4f%n",
                 r.accuracy(), r.classification().f1Macro(), r.classification().f1Weighted());
-        System.out.printf(Locale.ROOT, "  top-%d         %.4f%n  log loss      %.4f%n  ECE           %.4f%n",
-                r.topK(), r.topKAccuracy(), r.logLoss(), r.ece());
+        if (r.topKInformative()) {
+            System.out.printf(Locale.ROOT, "  top-%d         %.4f%n", r.topK(), r.topKAccuracy());
+        }
+        System.out.printf(Locale.ROOT, "  log loss      %.4f%n  ECE           %.4f%n", r.logLoss(), r.ece());
         System.out.printf(Locale.ROOT, "  latency       p50 %.3f ms  p99 %.3f ms (batch %d)%n", r.latency().p50Ms(),
                 r.latency().p99Ms(), r.latency().batchSize());
-        System.out.printf(Locale.ROOT, "  throughput    %.0f images/s (batch %d)%n", r.throughput(), r.throughputBatch());
+        System.out.printf(Locale.ROOT, "  throughput    %.0f %s/s (batch %d)%n", r.throughput(), r.exampleUnit(),
+                r.throughputBatch());
         System.out.printf(Locale.ROOT, "  parameters    %,d   size %,d bytes%n", r.parameters(), r.sizeBytes());
         if (json != null) {
             System.out.println("  wrote " + json);
         }
         if (report != null) {
             System.out.println("  wrote " + report);
-        }
-    }
-
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " '" + value + "' is not one of "
-                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 }

@@ -20,6 +20,9 @@ public final class ExampleModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed for the weights (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--overwrite", description = "Replace an existing model file (refused otherwise).")
+    boolean overwrite;
+
     @Option(names = "--kind", defaultValue = "mlp", description = "mlp (mnist/1: 784-128-10) or cnn (cnn/1: a ResNet-18-sized CNN on 3x32x32) (default ${DEFAULT-VALUE}).")
     String kind;
 
@@ -29,9 +32,7 @@ public final class ExampleModelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--kind must be mlp or cnn, got '" + kind + "'");
         }
         Path target = output.resolve(kind.equals("mlp") ? "mnist" : "cnn").resolve("1").resolve("model.onnx");
-        if (Files.exists(target)) {
-            throw new IllegalArgumentException(target + " already exists; choose another --output (Pier never overwrites a model)");
-        }
+        OutputFiles.refuseExisting(target, overwrite, "--output folder");
         Path written = kind.equals("mlp") ? ExampleModels.writeMnistRepository(output, seed)
                 : ExampleModels.resnet18SizedCnn(seed).save(createParent(target));
         System.out.println("wrote " + written);

@@ -26,17 +26,20 @@ final class PackageCommand implements Callable<Integer> {
     String to;
     @Option(names = "--dockerfile", description = "Write a multi-stage Dockerfile here instead of building.")
     Path dockerfile;
+    @Option(names = "--all-versions", description = "Also bake in the versions the models' version_policy would not serve "
+            + "(default: only the served ones; HTML reports are always left out).")
+    boolean allVersions;
 
     @Override
     public Integer call() throws Exception {
         if (dockerfile != null) {
-            var models = ModelRepositoryScan.scan(modelRepository);
+            var models = ModelRepositoryScan.scan(modelRepository, allVersions);
             DockerfileWriter.write(dockerfile, DockerfileWriter.render(Path.of(""), modelRepository, image, base, models));
             System.out.println("wrote " + dockerfile);
             return 0;
         }
         var result = new ImagePackager().build(new PackageOptions(modelRepository, image, base,
-                PackageOptions.parseTarget(to), PackageOptions.currentClasspath()));
+                PackageOptions.parseTarget(to), PackageOptions.currentClasspath(), allVersions));
         System.out.println("built " + result.image() + " " + result.digest());
         result.models().forEach(m -> System.out.println("  model " + m.name() + " versions " + m.versions()
                 + " sha256:" + m.sha256()));

@@ -50,7 +50,8 @@ public final class PierCli implements Runnable {
         return m;
     }
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces on errors, and the libraries' INFO logs (WARN and above otherwise).")
     boolean verbose;
 
     @CommandLine.Spec
@@ -67,6 +68,13 @@ public final class PierCli implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */
     public static int execute(String... args) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        try (LibraryLogs logs = verbose ? LibraryLogs.atInfo() : LibraryLogs.asConfigured()) {
+            return run(args);
+        }
+    }
+
+    private static int run(String... args) {
         CommandLine cli = new CommandLine(new PierCli());
         cli.addSubcommand(new CommandLine.HelpCommand());
         Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
@@ -82,7 +90,28 @@ public final class PierCli implements Runnable {
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
             return reportFailure(ex, verbose);
         });
+        cli.setParameterExceptionHandler(PierCli::reportUsageError);
+        // enum options are picocli's to convert (adam, ADAM and Adam alike); set after the subcommands are added,
+        // as picocli applies it to the hierarchy present at the call
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli.execute(args);
+    }
+
+    /**
+     * A command line picocli cannot parse: one line saying what is wrong, picocli's "did you mean" for a
+     * mistyped name, and where the usage is, rather than the whole usage (as kubectl and clap do).
+     */
+    static int reportUsageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        err.println("pier: " + message.lines().findFirst().orElse(message));
+        if (ex instanceof CommandLine.UnmatchedArgumentException) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        }
+        err.println("try `" + cmd.getCommandSpec().qualifiedName() + " --help`");
+        err.flush();
+        return EXIT_USAGE;
     }
 
     static int reportFailure(Throwable ex, boolean verbose) {

@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -33,7 +32,7 @@ public final class PredictCommand implements Callable<Integer> {
     Long version;
 
     @Option(names = "--protocol", defaultValue = "v2", description = "v2 (KServe V2 REST), tfserving (TF Serving REST) or grpc (KServe V2 gRPC); default ${DEFAULT-VALUE}.")
-    String protocol;
+    PredictOptions.Protocol protocol;
 
     @Option(names = {"--input", "-i"}, paramLabel = "FILE", description = "A JSON request body (V2 or TF Serving), a bare JSON array, or a NumPy .npy file.")
     Path input;
@@ -48,7 +47,7 @@ public final class PredictCommand implements Callable<Integer> {
     boolean binary;
 
     @Option(names = "--output-format", defaultValue = "json", description = "json (the response, pretty) or table; default ${DEFAULT-VALUE}.")
-    String outputFormat;
+    PredictOptions.OutputFormat outputFormat;
 
     @Option(names = "--top-k", defaultValue = "3", description = "Classes per row in the table (default ${DEFAULT-VALUE}).")
     int topK;
@@ -60,20 +59,21 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         PredictOptions options = new PredictOptions(url, model,
                 version == null ? OptionalLong.empty() : OptionalLong.of(version),
-                choice(PredictOptions.Protocol.class, protocol, "--protocol"), input, images, inputName, binary,
-                choice(PredictOptions.OutputFormat.class, outputFormat, "--output-format"), topK, timeout);
-        PredictResult result = new PredictService().predict(options);
-        System.out.println(PredictService.render(result, options));
-        return 0;
-    }
-
-    private static <E extends Enum<E>> E choice(Class<E> type, String text, String option) {
+                protocol, input, images, inputName, binary,
+                outputFormat, topK, timeout);
+        PredictResult result;
         try {
-            return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " must be one of "
-                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList()
-                    + ", got '" + text + "'");
+            result = new PredictService().predict(options);
+        } catch (RuntimeException e) {
+            boolean grpc = options.protocol() == PredictOptions.Protocol.GRPC;
+            java.net.URI target = grpc ? dev.pier.predict.ServerAddresses.grpc(url)
+                    : dev.pier.predict.ServerAddresses.rest(url);
+            throw WrongPortHint.explain(e, grpc, target.getHost(), target.getPort() < 0 ? 80 : target.getPort());
         }
+        System.out.println(PredictService.render(result, options));
+        if (images != null) {
+            images.forEach(image -> ImagePolarity.hint(image).ifPresent(System.err::println));
+        }
+        return 0;
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code pier quickstart}: the reference example end to end, then serving the model it made. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Get MNIST, train the 784-128-10 classifier (Adam, lr 0.001, batch 32, 10 epochs, 20% validation), "
+        description = "Get MNIST, train the 784-128-10 classifier (Adam, lr 0.001, batch 32, 10 epochs, 20%% validation), "
                 + "evaluate it on the 10,000 test images, write it to the model repository, serve it on 8501 (REST) and "
                 + "8500 (gRPC), and send the first test image to /v1/models/mnist:predict.")
 public final class QuickstartCommand implements Callable<Integer> {
@@ -51,6 +51,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--exit-after-demo", description = "Stop serving after the demo request (for scripts and CI).")
     boolean exitAfterDemo;
 
+    /** {@code request.json} beside the repository folder: the current folder for the default {@code models}. */
+    private Path requestFile() {
+        Path parent = repository.normalize().getParent();
+        return parent == null ? Path.of("request.json") : parent.resolve("request.json");
+    }
+
     @Override
     public Integer call() throws Exception {
         Path data = dataDir != null ? dataDir : MnistFetcher.defaultDir();
@@ -67,8 +73,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             System.out.println("pier: response " + answer.responseJson());
             System.out.println("pier: served model " + QuickstartOptions.MODEL + " version " + result.version()
                     + ", test accuracy " + String.format("%.4f", result.evaluation().accuracy()));
-            System.out.println("pier: try it:  curl -d @request.json http://127.0.0.1:" + running.httpPort()
-                    + "/v1/models/mnist:predict   (body: {\"instances\": [[784 floats in 0..1]]})");
+            Path request = DemoRequest.writeRequest(requestFile(), data);
+            System.out.println("pier: try it:  curl -d @" + request + " http://127.0.0.1:" + running.httpPort()
+                    + "/v1/models/mnist:predict   (" + request + ": the first test image, {\"instances\": [[784 floats in 0..1]]})");
             if (!exitAfterDemo) {
                 running.awaitClose();
             }

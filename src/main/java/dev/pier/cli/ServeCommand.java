@@ -1,5 +1,7 @@
 package dev.pier.cli;
 
+import dev.pier.api.ModelState;
+import dev.pier.api.ModelVersionStatus;
 import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.log.PredictionLogOptions;
@@ -16,10 +18,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -37,6 +41,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"--model-repository", "--model-store"}, paramLabel = "DIR",
             description = "Repository: DIR/<model>/[config.yaml], DIR/<model>/<version>/model.onnx.")
     Path repository;
+
+    @Option(names = "--exit-on-error", arity = "0..1", fallbackValue = "true", defaultValue = "false", paramLabel = "BOOL",
+            description = "Exit with status 1 when a model fails to load at start-up (Triton's flag). Default ${DEFAULT-VALUE}: "
+                    + "the server stays up, reports ready=false, and the failed model's status says why.")
+    boolean exitOnError;
 
     @Option(names = "--name", description = "Model name for a single MODEL.onnx (default: the file name).")
     String name;
@@ -135,7 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) for --tls-cert.")
     Path tlsKey;
 
-    @Option(names = "--no-drift", description = "Do not watch for data drift (by default every model version with a profile.json beside its model file is watched).")
+    @Option(names = "--no-drift", description = "Do not watch for data drift (by default every model version with a <stem>.profile.json or profile.json beside its model file is watched).")
     boolean noDrift;
 
     @Option(names = "--drift-window", defaultValue = "500", paramLabel = "ROWS",
@@ -179,6 +188,9 @@ public final class ServeCommand implements Callable<Integer> {
         if ((modelFile == null) == (repository == null)) {
             throw new IllegalArgumentException("give either MODEL.onnx or --model-repository DIR (exactly one)");
         }
+        if (repository != null) {
+            refuseModelFolder(repository);
+        }
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         ServingOptions servingOptions = ServingOptions.of(modelFile != null ? modelFile : repository, name)
                 .withWorkers(workers != null ? workers : cores, queueSize).withDefaultTimeoutMs(defaultTimeoutMs)
@@ -207,10 +219,66 @@ public final class ServeCommand implements Callable<Integer> {
                 .withControl(control).withSecurity(security).withDrift(drift).withPredictions(predictions)
                 .withCors(observability.cors()).withTracing(observability.tracing()))) {
             running.printBanner(System.out);
+            if (exitOnError) {
+                List<ModelVersionStatus> failed = failedAtStartUp(running);
+                if (!failed.isEmpty()) {
+                    failed.forEach(f -> System.err.println("pier: model " + f.model() + " version " + f.version()
+                            + " failed to load: " + f.error()));
+                    System.err.println("pier: exiting because of --exit-on-error (" + failed.size() + " model version(s) failed)");
+                    return PierCli.EXIT_FAILURE;
+                }
+            }
             readyIn().ifPresent(d -> System.out.printf(java.util.Locale.ROOT, "pier: ready in %.2f s%n", d.toMillis() / 1000.0));
             running.awaitClose();
         }
         return 0;
+    }
+
+    private static List<ModelVersionStatus> failedAtStartUp(RunningServer running) {
+        List<ModelVersionStatus> failed = new ArrayList<>();
+        for (String model : running.core().modelNames()) {
+            for (ModelVersionStatus s : running.core().status(model, OptionalLong.empty())) {
+                if (s.state() == ModelState.FAILED) {
+                    failed.add(s);
+                }
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * A model folder ({@code models/mnist}, holding {@code 1/model.onnx} or {@code config.yaml}) given as the
+     * repository would be read as a repository of models named {@code 1}, {@code 2}...: say what to give instead.
+     */
+    static void refuseModelFolder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        String held = null;
+        if (Files.isRegularFile(dir.resolve("config.yaml"))) {
+            held = "config.yaml";
+        } else {
+            try (var entries = Files.list(dir)) {
+                held = entries.filter(e -> e.getFileName().toString().matches("[1-9][0-9]*") && Files.isDirectory(e))
+                        .map(v -> {
+                            try (var files = Files.list(v)) {
+                                return files.filter(f -> f.getFileName().toString().endsWith(".onnx")).findFirst()
+                                        .map(f -> dir.relativize(f).toString()).orElse(null);
+                            } catch (java.io.IOException e) {
+                                return null;
+                            }
+                        }).filter(java.util.Objects::nonNull).sorted().findFirst().orElse(null);
+            } catch (java.io.IOException e) {
+                return; // the repository scan reports an unreadable folder itself
+            }
+        }
+        if (held != null) {
+            Path parent = dir.toAbsolutePath().normalize().getParent();
+            Path given = dir.normalize().getParent();
+            String use = given != null ? given.toString() : parent != null ? Path.of("").toAbsolutePath().relativize(parent).toString() : "..";
+            throw new IllegalArgumentException(dir + " is a model folder (it holds " + held + "), not a repository of "
+                    + "model folders; use --model-repository " + (use.isEmpty() ? "." : use));
+        }
     }
 
     /** Time since this process started (the launcher's exec keeps the process), when the OS tells it. */

@@ -63,9 +63,13 @@ public final class CsvLoader {
                 }
             }
         }
-        Normalizer.apply(features, n, f, options.normalization());
+        FeatureScaling scaling = Normalizer.fit(features, n, f, options.normalization());
+        if (scaling != null) {
+            scaling.apply(features);
+        }
         Labels labels = Labels.of(rawLabels);
-        return new LabeledData(file.getFileName().toString(), features, Shape.of(f), labels.indices(), labels.classes());
+        return new LabeledData(file.getFileName().toString(), features, Shape.of(f), labels.indices(), labels.classes(),
+                scaling, labels.names());
     }
 
     private static List<String[]> readRows(Path file, char separator) throws IOException {
@@ -131,8 +135,8 @@ public final class CsvLoader {
         }
     }
 
-    /** Class indices for raw label strings. */
-    record Labels(int[] indices, int classes) {
+    /** Class indices for raw label strings, and the class names when the labels are not already indices. */
+    record Labels(int[] indices, int classes, List<String> names) {
         static Labels of(String[] raw) {
             int[] idx = new int[raw.length];
             boolean integral = true;
@@ -146,13 +150,13 @@ public final class CsvLoader {
                 }
             }
             if (integral) {
-                return new Labels(idx, max + 1);
+                return new Labels(idx, max + 1, List.of());
             }
             List<String> names = new ArrayList<>(new TreeSet<>(List.of(raw)));
             for (int i = 0; i < raw.length; i++) {
                 idx[i] = names.indexOf(raw[i]);
             }
-            return new Labels(idx, names.size());
+            return new Labels(idx, names.size(), names);
         }
     }
 }

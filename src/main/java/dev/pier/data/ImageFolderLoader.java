@@ -86,7 +86,7 @@ public final class ImageFolderLoader {
             System.arraycopy(pixels.get(i), 0, features, i * per, per);
         }
         return new LabeledData(root.getFileName().toString(), features, Shape.of(channels, h, w),
-                labels.stream().mapToInt(Integer::intValue).toArray(), classes.size());
+                labels.stream().mapToInt(Integer::intValue).toArray(), classes.size(), null, classes);
     }
 
     private static List<Path> images(Path dir) throws IOException {

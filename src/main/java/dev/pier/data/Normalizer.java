@@ -1,14 +1,17 @@
 package dev.pier.data;
 
-/** Scales feature columns in place, per {@link CsvOptions.Normalization}. Stateless. */
+/** Computes the per-column {@link FeatureScaling} of a {@link CsvOptions.Normalization} on the data itself. Stateless. */
 final class Normalizer {
     private Normalizer() {
     }
 
-    static void apply(float[] x, int rows, int cols, CsvOptions.Normalization mode) {
+    /** The scaling of {@code mode} for row-major {@code [rows, cols]} values; null for {@code NONE}. */
+    static FeatureScaling fit(float[] x, int rows, int cols, CsvOptions.Normalization mode) {
         if (mode == CsvOptions.Normalization.NONE) {
-            return;
+            return null;
         }
+        float[] shifts = new float[cols];
+        float[] scales = new float[cols];
         for (int c = 0; c < cols; c++) {
             double a = Double.POSITIVE_INFINITY;
             double b = Double.NEGATIVE_INFINITY;
@@ -34,9 +37,10 @@ final class Normalizer {
                 shift = mean;
                 scale = Math.sqrt(sq / rows);
             }
-            for (int r = 0; r < rows; r++) {
-                x[r * cols + c] = scale == 0 ? 0f : (float) ((x[r * cols + c] - shift) / scale);
-            }
+            shifts[c] = (float) shift;
+            // a constant column: x - shift is already 0, dividing by 1 keeps it 0 (and the graph free of a 1/0)
+            scales[c] = scale == 0 || (float) scale == 0f ? 1f : (float) scale;
         }
+        return new FeatureScaling(shifts, scales);
     }
 }

@@ -11,10 +11,14 @@ import java.util.Optional;
  * @param name           name of every object and the {@code app.kubernetes.io/name} label (default {@code pier})
  * @param namespace      namespace written into the manifests; empty means none (kubectl's context decides)
  * @param image          the image built by {@code pier package}
- * @param replicas       Deployment replicas (default 2, so one pod can be disrupted)
+ * @param replicas       Deployment replicas (default 2, so one pod can be disrupted); not written into the
+ *                       Deployment when an autoscaler manages them (there it is only the HPA's starting point)
  * @param autoscale      HPA bounds and targets; empty means no HorizontalPodAutoscaler
  * @param resources      container requests and limits (default 1 CPU / 1Gi requested, 2 CPU / 2Gi limit)
- * @param drainSeconds   how long the server may take to drain in-flight requests after SIGTERM (default 30)
+ * @param drainSeconds   {@code pier serve --drain-seconds}: after SIGTERM, how long the server keeps serving while it
+ *                       already reports not-ready (default 5, as {@code pier serve})
+ * @param graceSeconds   {@code pier serve --grace-seconds}: the server's whole shutdown budget from SIGTERM, drain
+ *                       included, for accepted requests to finish (default 30, as {@code pier serve}); >= drain
  * @param preStopSeconds pause before SIGTERM so endpoints controllers and load balancers stop routing (default 5)
  * @param storage        where models come from (default baked into the image)
  * @param modelConfigs   model name to its {@code config.yaml} text, shipped in a ConfigMap (default none)
@@ -22,8 +26,14 @@ import java.util.Optional;
  */
 public record KubernetesDeployOptions(String name, Optional<String> namespace, String image, int replicas,
                                       Optional<Autoscale> autoscale, Resources resources, int drainSeconds,
-                                      int preStopSeconds, ModelStorage storage, Map<String, String> modelConfigs,
+                                      int graceSeconds, int preStopSeconds, ModelStorage storage, Map<String, String> modelConfigs,
                                       Optional<SizingPlan> sizing) {
+
+    /** The defaults of {@code pier serve --drain-seconds} and {@code --grace-seconds}. */
+    public static final int DEFAULT_DRAIN_SECONDS = 5;
+    public static final int DEFAULT_GRACE_SECONDS = 30;
+    /** What Kubernetes' grace period adds to preStop and the server's budget before SIGKILL: JVM exit, log flush. */
+    public static final int GRACE_MARGIN_SECONDS = 5;
 
     private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 
@@ -61,59 +71,73 @@ public record KubernetesDeployOptions(String name, Optional<String> namespace, S
             throw new IllegalArgumentException("drain and preStop seconds must be >= 0, got " + drainSeconds
                     + " and " + preStopSeconds);
         }
+        if (graceSeconds < drainSeconds) {
+            throw new IllegalArgumentException("--grace-seconds (" + graceSeconds + ") must be at least --drain-seconds ("
+                    + drainSeconds + "): the drain is part of the server's shutdown budget");
+        }
     }
 
     /** Defaults for {@code image}: 2 replicas, no autoscaler, baked models, no ConfigMap. */
     public static KubernetesDeployOptions defaults(String image) {
         return new KubernetesDeployOptions("pier", Optional.empty(), image, 2, Optional.empty(),
-                Resources.DEFAULT, 30, 5, new ModelStorage.Baked(), Map.of(), Optional.empty());
+                Resources.DEFAULT, DEFAULT_DRAIN_SECONDS, DEFAULT_GRACE_SECONDS, 5, new ModelStorage.Baked(), Map.of(),
+                Optional.empty());
     }
 
-    /** Seconds Kubernetes waits between starting termination and SIGKILL: preStop + drain + 5 s of slack. */
+    /**
+     * Seconds Kubernetes waits between starting termination and SIGKILL: the preStop pause, then the server's whole
+     * budget (its drain plus the in-flight requests' time, {@link #graceSeconds}), plus a margin for the exit.
+     */
     public int terminationGracePeriodSeconds() {
-        return preStopSeconds + drainSeconds + 5;
+        return preStopSeconds + graceSeconds + GRACE_MARGIN_SECONDS;
+    }
+
+    /** The server's shutdown options, passed to the container so that they and the grace period agree. */
+    public java.util.List<String> serveShutdownArguments() {
+        return java.util.List.of("--drain-seconds", String.valueOf(drainSeconds), "--grace-seconds", String.valueOf(graceSeconds));
     }
 
     public KubernetesDeployOptions withName(String n) {
         return new KubernetesDeployOptions(n, namespace, image, replicas, autoscale, resources, drainSeconds,
-                preStopSeconds, storage, modelConfigs, sizing);
+                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
     }
 
     public KubernetesDeployOptions withNamespace(Optional<String> ns) {
         return new KubernetesDeployOptions(name, ns, image, replicas, autoscale, resources, drainSeconds,
-                preStopSeconds, storage, modelConfigs, sizing);
+                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
     }
 
     public KubernetesDeployOptions withScaling(int r, Optional<Autoscale> a) {
         return new KubernetesDeployOptions(name, namespace, image, r, a, resources, drainSeconds,
-                preStopSeconds, storage, modelConfigs, sizing);
+                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
     }
 
     public KubernetesDeployOptions withResources(Resources r) {
         return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, r, drainSeconds,
-                preStopSeconds, storage, modelConfigs, sizing);
+                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
     }
 
-    public KubernetesDeployOptions withDrain(int drain, int preStop) {
+    /** The server's drain and shutdown budget ({@code pier serve}'s options of these names) and the preStop pause. */
+    public KubernetesDeployOptions withShutdown(int drain, int grace, int preStop) {
         return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, resources, drain,
-                preStop, storage, modelConfigs, sizing);
+                grace, preStop, storage, modelConfigs, sizing);
     }
 
     public KubernetesDeployOptions withStorage(ModelStorage s) {
         return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, resources, drainSeconds,
-                preStopSeconds, s, modelConfigs, sizing);
+                graceSeconds, preStopSeconds, s, modelConfigs, sizing);
     }
 
     public KubernetesDeployOptions withModelConfigs(Map<String, String> configs) {
         return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, resources, drainSeconds,
-                preStopSeconds, storage, configs, sizing);
+                graceSeconds, preStopSeconds, storage, configs, sizing);
     }
 
     public KubernetesDeployOptions withSizing(SizingPlan plan) {
         return new KubernetesDeployOptions(name, namespace, image, plan.minReplicas(), Optional.of(
                 new Autoscale(plan.minReplicas(), plan.maxReplicas(), plan.cpuTargetPercent(),
                         autoscale.flatMap(Autoscale::podsMetric))),
-                resources, drainSeconds, preStopSeconds, storage, modelConfigs, Optional.of(plan));
+                resources, drainSeconds, graceSeconds, preStopSeconds, storage, modelConfigs, Optional.of(plan));
     }
 
     /**

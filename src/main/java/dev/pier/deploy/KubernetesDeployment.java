@@ -44,6 +44,7 @@ public final class KubernetesDeployment {
             return new Result(files, List.of());
         }
         try (KubernetesClient client = clients.get()) {
+            ClusterPreflight.check(client);
             List<ManifestApplier.Applied> applied = new ManifestApplier(client)
                     .apply(objects, namespace.orElse(null), mode.dryRun(), mode.rolloutTimeout());
             return new Result(files, applied);

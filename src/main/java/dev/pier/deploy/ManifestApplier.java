@@ -61,13 +61,15 @@ public final class ManifestApplier {
         for (HasMetadata object : objects) {
             String ns = namespace != null ? namespace
                     : object.getMetadata().getNamespace() != null ? object.getMetadata().getNamespace()
-                    : client.getNamespace();
+                    : client.getNamespace() != null ? client.getNamespace() : "default"; // kubectl's default too
             String what = object.getKind() + " " + ns + "/" + object.getMetadata().getName();
             try {
                 HasMetadata current = client.resource(object).inNamespace(ns).get();
                 boolean exists = current != null;
-                if (exists && object instanceof Deployment d && scaledByAutoscaler(objects, d)) {
-                    object = keepReplicas(d, (Deployment) current);
+                if (object instanceof Deployment d && scaledByAutoscaler(objects, d)) {
+                    // the manifest leaves the count to the HPA; a new Deployment starts at the HPA's minimum rather
+                    // than Kubernetes' 1, a live one keeps what the HPA chose
+                    object = exists ? keepReplicas(d, (Deployment) current) : withReplicas(d, autoscalerMinimum(objects, d));
                 }
                 Resource<HasMetadata> resource = client.resource(object).inNamespace(ns);
                 NonDeletingOperation<HasMetadata> op = resource.dryRun(dryRun)
@@ -98,9 +100,19 @@ public final class ManifestApplier {
 
     /** The HPA owns the replica count of a live Deployment: a re-apply must not reset it to the initial value. */
     private static Deployment keepReplicas(Deployment wanted, Deployment live) {
+        return withReplicas(wanted, live.getSpec().getReplicas());
+    }
+
+    private static Deployment withReplicas(Deployment wanted, Integer replicas) {
         Deployment copy = new DeploymentBuilder(wanted).build();
-        copy.getSpec().setReplicas(live.getSpec().getReplicas());
+        copy.getSpec().setReplicas(replicas);
         return copy;
+    }
+
+    private static Integer autoscalerMinimum(List<? extends HasMetadata> objects, Deployment d) {
+        return objects.stream().filter(o -> o instanceof HorizontalPodAutoscaler hpa
+                        && d.getMetadata().getName().equals(hpa.getSpec().getScaleTargetRef().getName()))
+                .map(o -> ((HorizontalPodAutoscaler) o).getSpec().getMinReplicas()).findFirst().orElse(null);
     }
 
     /**

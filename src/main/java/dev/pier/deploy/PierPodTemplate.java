@@ -25,8 +25,9 @@ import java.util.TreeMap;
 
 /**
  * The Deployment and its pod template: probes on the V2 health endpoints, resources, a locked-down security
- * context (non-root, read-only root filesystem, an emptyDir for {@code /tmp}), a preStop pause and a termination
- * grace that covers the server's drain, Prometheus scrape annotations, and the model mounts. Stateless.
+ * context (non-root, read-only root filesystem, an emptyDir for {@code /tmp}), a preStop pause, the server's
+ * shutdown timings as container arguments and a termination grace of preStop + the server's budget + a margin,
+ * Prometheus scrape annotations, and the model mounts. No replica count when an HPA owns it. Stateless.
  */
 final class PierPodTemplate {
 
@@ -37,7 +38,8 @@ final class PierPodTemplate {
 
     static Deployment deployment(KubernetesDeployOptions o) {
         return new DeploymentBuilder().withMetadata(KubernetesManifests.sizedMetadata(o, o.name()))
-                .withNewSpec().withReplicas(o.replicas())
+                // with an HPA the replica count is its to manage: a written one resets its scale on every apply
+                .withNewSpec().withReplicas(o.autoscale().isPresent() ? null : o.replicas())
                 .withNewSelector().withMatchLabels(KubernetesManifests.selector(o)).endSelector()
                 // surge rather than drop below the serving capacity during a rollout
                 .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
@@ -76,6 +78,7 @@ final class PierPodTemplate {
     private static Container container(KubernetesDeployOptions o) {
         KubernetesDeployOptions.Resources r = o.resources();
         return new ContainerBuilder().withName("pier").withImage(o.image()).withImagePullPolicy("IfNotPresent")
+                .withArgs(serveArguments(o))
                 .addNewPort().withName(PierEndpoints.REST_PORT_NAME).withContainerPort(PierEndpoints.REST_PORT)
                 .withProtocol("TCP").endPort()
                 .addNewPort().withName(PierEndpoints.GRPC_PORT_NAME).withContainerPort(PierEndpoints.GRPC_PORT)
@@ -97,6 +100,16 @@ final class PierPodTemplate {
                 .withRunAsNonRoot(true).withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
                 .withVolumeMounts(mounts(o))
                 .build();
+    }
+
+    /**
+     * The image's own command ({@code serve --model-repository /models}) with the shutdown timings the grace
+     * period was computed from, so the server and Kubernetes agree on them.
+     */
+    static List<String> serveArguments(KubernetesDeployOptions o) {
+        List<String> args = new ArrayList<>(List.of("serve", "--model-repository", PierEndpoints.MODELS_DIR));
+        args.addAll(o.serveShutdownArguments());
+        return args;
     }
 
     private static Probe probe(String path, int periodSeconds, int failureThreshold) {

@@ -28,16 +28,33 @@ import java.util.List;
  * @param parameters         number of weights stored in the model (initializer elements)
  * @param sizeBytes          model file size
  * @param worst              the most confident mistakes, most confident first
+ * @param exampleUnit        what one example is, for throughput and counts: {@code images} or {@code rows} (tabular)
  */
 public record EvaluationReport(String model, String dataset, int count, int numClasses,
                                OutputKind outputKind, InputLayout inputLayout,
                                ClassificationMetrics classification, ConfusionMatrix confusion,
                                int topK, double topKAccuracy, double logLoss, Calibration calibration,
                                LatencyFigures latency, double throughput, int throughputBatch,
-                               long parameters, long sizeBytes, List<Misclassification> worst) {
+                               long parameters, long sizeBytes, List<Misclassification> worst, String exampleUnit) {
+
+    /** A report on images. */
+    public EvaluationReport(String model, String dataset, int count, int numClasses, OutputKind outputKind,
+                            InputLayout inputLayout, ClassificationMetrics classification, ConfusionMatrix confusion,
+                            int topK, double topKAccuracy, double logLoss, Calibration calibration, LatencyFigures latency,
+                            double throughput, int throughputBatch, long parameters, long sizeBytes,
+                            List<Misclassification> worst) {
+        this(model, dataset, count, numClasses, outputKind, inputLayout, classification, confusion, topK, topKAccuracy,
+                logLoss, calibration, latency, throughput, throughputBatch, parameters, sizeBytes, worst, "images");
+    }
 
     public EvaluationReport {
         worst = List.copyOf(worst);
+        exampleUnit = exampleUnit == null ? "images" : exampleUnit;
+    }
+
+    /** Whether top-k says anything: with k at least the number of classes it is 1 by construction. */
+    public boolean topKInformative() {
+        return topK < numClasses;
     }
 
     public double accuracy() {

@@ -6,7 +6,7 @@ import dev.pier.data.LabeledData;
 import dev.pier.data.Datasets;
 import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
-import dev.pier.monitor.profile.Profiles;
+import dev.pier.profile.Profiles;
 import dev.pier.runtime.InferenceEngine;
 
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class EvaluationService {
      * @param json    where to write the JSON figures, if anywhere
      * @param html    where to write the HTML report, if anywhere
      * @param profile where to write the model's reference profile for drift detection, if anywhere (the
-     *                convention is {@link Profiles#defaultPath}: {@code profile.json} beside the model)
+     *                convention is {@link Profiles#defaultPath}: {@code <stem>.profile.json} beside the model)
      */
     public record Request(Path model, String dataset, EvaluateOptions options, Optional<Path> json,
                           Optional<Path> html, Optional<Path> profile) {

@@ -10,7 +10,8 @@ import dev.pier.evaluate.metrics.ProbabilityMatrix;
 import dev.pier.evaluate.metrics.TopK;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.Profiles;
+import dev.pier.profile.ReferenceProfile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ public final class Evaluator {
      * the same batched pass.
      *
      * @param report  the evaluation
-     * @param profile the reference profile (see {@link dev.pier.monitor.profile.ReferenceProfile})
+     * @param profile the reference profile (see {@link dev.pier.profile.ReferenceProfile})
      */
     public record Profiled(EvaluationReport report, ReferenceProfile profile) {
     }
@@ -77,7 +78,7 @@ public final class Evaluator {
                         + " classes but dataset " + data.name() + " has " + data.numClasses() + " classes");
             }
             ReferenceProfile profile = withProfile ? ProfilePass.build(model.toString(), session.signature(), input,
-                    data, scale, pass.scores(), pass.numClasses()) : null;
+                    data, scale, pass.scores(), pass.numClasses()).withModelSha256(Profiles.sha256(model)) : null;
             if (!withReport) {
                 return new Profiled(null, profile);
             }
@@ -107,7 +108,8 @@ public final class Evaluator {
                 options.topK(), TopK.accuracy(probs, labels, options.topK()), LogLoss.of(probs, labels),
                 Calibration.of(confidence, correct, Calibration.DEFAULT_BINS),
                 latency, pass.throughput(data.count()), pass.batchSize(), parameters, sizeBytes,
-                worst(data, geometry, scale, predicted, confidence, correct, options.worstExamples()));
+                worst(data, geometry, scale, predicted, confidence, correct, options.worstExamples()),
+                geometry.isImage() ? "images" : "rows");
     }
 
     /** The most confident mistakes, most confident first (ties: lower index first). */

@@ -5,10 +5,10 @@ import dev.pier.api.ModelSignature;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.data.LabeledData;
-import dev.pier.monitor.profile.FeatureExtractor;
-import dev.pier.monitor.profile.FeatureSpec;
-import dev.pier.monitor.profile.ProfileBuilder;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.FeatureExtractor;
+import dev.pier.profile.FeatureSpec;
+import dev.pier.profile.ProfileBuilder;
+import dev.pier.profile.ReferenceProfile;
 
 /**
  * Builds a model's reference profile from the very tensors an evaluation feeds it (after pixel scaling and

@@ -29,10 +29,20 @@ public final class ImageLayout {
     public static final List<Integer> PORTS = List.of(8501, 8500);
     public static final String MAIN_CLASS = "dev.pier.cli.PierCli";
     /**
-     * Jars a serving image leaves out: PyTorch's native library (over 100 MB) serves only {@code pier train};
-     * DJL loads it lazily, so the CLI's classes still load without it.
+     * Jars a serving image leaves out, by file-name prefix: the code of commands an image never runs. PyTorch's
+     * native library (over 100 MB) and DJL's PyTorch engine serve only {@code pier train} and {@code compress};
+     * fabric8's Kubernetes client and models only {@code pier deploy}; Jib and its HTTP stack only
+     * {@code pier package}. The CLI builds only the subcommand it runs, so {@code serve} never loads them
+     * (ServingImageClasspathTest serves and answers on exactly this classpath).
      */
-    public static final List<String> SERVING_EXCLUDED_JAR_PREFIXES = List.of("pytorch-native-");
+    public static final List<String> SERVING_EXCLUDED_JAR_PREFIXES = List.of("pytorch-native-", "pytorch-jni-",
+            "pytorch-engine-", "kubernetes-", "zjsonpatch-", "snakeyaml-engine-", "jib-", "google-http-client",
+            "httpclient-4", "httpcore-4");
+
+    /** Whether a jar (by file name) goes into a serving image. */
+    public static boolean servingJar(String fileName) {
+        return SERVING_EXCLUDED_JAR_PREFIXES.stream().noneMatch(fileName::startsWith);
+    }
     /** Label holding the comma-separated model names; per model, {@code dev.pier.model.<name>.*} labels follow. */
     public static final String MODELS_LABEL = "dev.pier.models";
 
@@ -73,7 +83,7 @@ public final class ImageLayout {
                 classes.addEntryRecursive(entry, AbsoluteUnixPath.get(CLASSES_DIR));
             } else if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
                 String name = entry.getFileName().toString();
-                if (SERVING_EXCLUDED_JAR_PREFIXES.stream().anyMatch(name::startsWith)) {
+                if (!servingJar(name)) {
                     continue;
                 }
                 if (!jarNames.add(name)) {

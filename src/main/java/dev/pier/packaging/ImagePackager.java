@@ -39,9 +39,21 @@ public final class ImagePackager {
     }
 
     public Result build(PackageOptions o) throws IOException, InterruptedException {
-        List<PackagedModel> models = ModelRepositoryScan.scan(o.modelRepository());
+        List<PackagedModel> models = ModelRepositoryScan.scan(o.modelRepository(), o.allVersions());
         ImageReference target = parse(o.image(), "--image");
-        Consumer<LogEvent> log = e -> LOG.debug("jib: {}", e.getMessage());
+        // Jib's lifecycle steps ("Getting manifest for base image ...", "Pushing ...") are the progress a user waits on
+        Consumer<LogEvent> log = e -> {
+            if (e.getMessage().isBlank()) {
+                return;
+            }
+            if (e.getLevel() == LogEvent.Level.LIFECYCLE || e.getLevel() == LogEvent.Level.ERROR) {
+                LOG.info("jib: {}", e.getMessage().strip());
+            } else {
+                LOG.debug("jib: {}", e.getMessage());
+            }
+        };
+        LOG.info("building {} from base {} ({} model(s)); pulling a registry base can take a minute", o.image(), o.base(),
+                models.size());
         JibContainerBuilder builder = from(o.base(), log)
                 .setFileEntriesLayers(ImageLayout.layers(o.classpath(), models))
                 .setEntrypoint(ImageLayout.entrypoint())
@@ -49,6 +61,8 @@ public final class ImagePackager {
                 .setUser(ImageLayout.USER)
                 .setEnvironment(ImageLayout.environment())
                 .setLabels(ImageLayout.labels(o.image(), o.base(), models))
+                // Jib's default is the epoch (reproducible builds); `podman images` then says "56 years ago"
+                .setCreationTime(java.time.Instant.now())
                 // registries take OCI manifests; tarballs and the daemon get Docker's format, which every
                 // docker/podman load accepts (OCI archives need Docker 25+)
                 .setFormat(o.target() instanceof PackageOptions.Target.Registry ? ImageFormat.OCI : ImageFormat.Docker);
@@ -78,7 +92,7 @@ public final class ImagePackager {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             throw new InternalException("building image " + o.image() + " from base " + o.base() + " failed: "
-                    + cause.getMessage(), cause);
+                    + cause.getMessage() + offlineHint(cause, o.base()), cause);
         } finally {
             if (tarTmp != null) {
                 Files.deleteIfExists(tarTmp);
@@ -108,6 +122,20 @@ public final class ImagePackager {
         } catch (InvalidImageReferenceException e) {
             throw new IllegalArgumentException("--base '" + base + "' is not an image reference: " + e.getMessage());
         }
+    }
+
+    /** A base that cannot be fetched (no network, no DNS, a proxy): say how to build from a local base instead. */
+    static String offlineHint(Throwable failure, String base) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.UnknownHostException || t instanceof java.net.ConnectException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof javax.net.ssl.SSLException) {
+                return base.startsWith(Jib.TAR_IMAGE_PREFIX) || base.startsWith(Jib.DOCKER_DAEMON_IMAGE_PREFIX) ? ""
+                        : "; the base image's registry cannot be reached (offline?): build from a local base with "
+                        + "--base docker://REF (an image in the local Docker daemon) or --base tar://FILE (docker save / skopeo copy)";
+            }
+        }
+        return "";
     }
 
     private static ImageReference parse(String ref, String option) {

@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param target          where the image goes
  * @param classpath       Pier's runtime classpath: directories become the classes layer, jars the dependency
  *                        layer (default: this JVM's {@code java.class.path})
+ * @param allVersions     also bake in the versions the models' version policies would not serve (default false)
  */
-public record PackageOptions(Path modelRepository, String image, String base, Target target, List<Path> classpath) {
+public record PackageOptions(Path modelRepository, String image, String base, Target target, List<Path> classpath,
+                             boolean allVersions) {
+
+    /** Only the served versions. */
+    public PackageOptions(Path modelRepository, String image, String base, Target target, List<Path> classpath) {
+        this(modelRepository, image, base, target, classpath, false);
+    }
 
     /** A public JRE 21 image. */
     public static final String DEFAULT_BASE = "eclipse-temurin:21-jre";

@@ -27,16 +27,29 @@ public final class DemoRequest {
     private DemoRequest() {
     }
 
-    public static Answer send(int httpPort, Path mnistDir) throws IOException {
-        LabeledData first = Mnist.load(Mnist.Split.TEST, 1, mnistDir, Shape.of(784));
+    /**
+     * Writes the demo's body (the first MNIST test image, TF Serving's row format) to {@code file}, so the
+     * {@code curl -d @request.json} the quickstart suggests works as printed.
+     */
+    public static Path writeRequest(Path file, Path mnistDir) throws IOException {
+        dev.pier.io.AtomicFiles.writeString(file, body(Mnist.load(Mnist.Split.TEST, 1, mnistDir, Shape.of(784))));
+        return file;
+    }
+
+    private static String body(LabeledData first) {
         StringBuilder body = new StringBuilder("{\"instances\": [[");
         for (int i = 0; i < first.exampleSize(); i++) {
             body.append(i == 0 ? "" : ",").append(first.features()[i]);
         }
-        body.append("]]}");
+        return body.append("]]}").toString();
+    }
+
+    public static Answer send(int httpPort, Path mnistDir) throws IOException {
+        LabeledData first = Mnist.load(Mnist.Split.TEST, 1, mnistDir, Shape.of(784));
+        String body = body(first);
         String base = "http://127.0.0.1:" + httpPort;
         String response = new RestClient(URI.create(base), Duration.ofSeconds(30))
-                .predictTf(QuickstartOptions.MODEL, OptionalLong.empty(), body.toString());
+                .predictTf(QuickstartOptions.MODEL, OptionalLong.empty(), body);
         JsonNode probabilities = JSON.readTree(response).get("predictions").get(0);
         int best = 0;
         for (int c = 1; c < probabilities.size(); c++) {

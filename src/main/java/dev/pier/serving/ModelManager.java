@@ -527,7 +527,8 @@ public final class ModelManager implements AutoCloseable {
     private ManagedModel entry(String model) {
         ManagedModel entry = model == null ? null : models.get(model);
         if (entry == null) {
-            throw new ModelNotFoundException("model '" + model + "' not found; known models are " + models.keySet());
+            throw new ModelNotFoundException("model '" + model + "' not found; known models are " + models.keySet()
+                    + dev.pier.api.Suggestions.didYouMean(model, models.keySet()));
         }
         return entry;
     }

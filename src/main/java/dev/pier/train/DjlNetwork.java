@@ -19,6 +19,7 @@ public final class DjlNetwork implements AutoCloseable {
     private final Model model;
     private final Architecture architecture;
     private final dev.pier.api.Shape exampleShape;
+    private dev.pier.data.FeatureScaling inputScaling;
 
     private DjlNetwork(Model model, Architecture architecture, dev.pier.api.Shape exampleShape) {
         this.model = model;
@@ -65,6 +66,25 @@ public final class DjlNetwork implements AutoCloseable {
 
     public dev.pier.api.Shape exampleShape() {
         return exampleShape;
+    }
+
+    /**
+     * The scaling its training data went through before reaching the first layer (CSV {@code --normalize}), which
+     * the exported graph repeats on raw inputs; null when the network takes inputs as they are. The network's own
+     * {@link #logits} take already-scaled values, as in training.
+     */
+    public dev.pier.data.FeatureScaling inputScaling() {
+        return inputScaling;
+    }
+
+    /** Sets {@link #inputScaling()}; returns this. */
+    public DjlNetwork inputScaling(dev.pier.data.FeatureScaling scaling) {
+        if (scaling != null && scaling.columns() != exampleShape.elementCount()) {
+            throw new IllegalArgumentException("input scaling of " + scaling.columns() + " columns for examples of shape "
+                    + exampleShape);
+        }
+        this.inputScaling = scaling;
+        return this;
     }
 
     /** The network's raw outputs (logits) for {@code count} examples, row-major {@code [count, classes]}. */

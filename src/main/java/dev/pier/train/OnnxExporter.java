@@ -3,6 +3,7 @@ package dev.pier.train;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.pier.api.DataType;
+import dev.pier.data.FeatureScaling;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxModelFiles;
 import dev.pier.onnx.proto.ModelProto;
@@ -19,7 +20,8 @@ import static dev.pier.onnx.OnnxAttributes.ofInts;
  * walks the DJL blocks alongside their {@link LayerSpec}s (pooling and activation blocks are lambdas that
  * cannot be introspected) and copies each block's parameters into initializers. The graph has one input
  * {@value #INPUT} of shape {@code [batch, ...example shape]} (batch dynamic) and one output
- * {@value #OUTPUT}, the softmax of the network's logits, {@code [batch, classes]}. Opset 17; Dropout is
+ * {@value #OUTPUT}, the softmax of the network's logits, {@code [batch, classes]}. A network trained on scaled
+ * features ({@link DjlNetwork#inputScaling()}) starts with the same scaling as Sub and Div nodes. Opset 17; Dropout is
  * dropped and BatchNormalization runs in inference mode, as in the network's own inference forward pass.
  * Stateless.
  */
@@ -52,6 +54,9 @@ public final class OnnxExporter {
                 .metadata("pier.architecture", arch.name())
                 .input(INPUT, DataType.FP32, inputDims);
         String current = INPUT;
+        if (net.inputScaling() != null) {
+            current = scaleInput(model, net.inputScaling());
+        }
         int rank = inputDims.length;
         long classes = net.block().getOutputShapes(
                 new ai.djl.ndarray.types.Shape[] {DjlNetwork.batchShape(net.exampleShape(), 1)})[0].get(1);
@@ -125,6 +130,23 @@ public final class OnnxExporter {
         model.node("Softmax_output", "Softmax", List.of(current), List.of(OUTPUT), of("axis", 1L));
         return model.output(OUTPUT, DataType.FP32, "batch", classes).build();
     }
+
+    /**
+     * Prepends {@code (input - shift) / scale}, the scaling the training data went through, so the exported model
+     * takes raw features (as a scikit-learn Pipeline's StandardScaler or a Keras Normalization layer does).
+     */
+    private static String scaleInput(OnnxModelBuilder model, FeatureScaling scaling) {
+        long[] dims = {scaling.columns()};
+        model.initializer(SCALING_SHIFT, dims, scaling.shift());
+        model.initializer(SCALING_SCALE, dims, scaling.scale());
+        model.metadata("pier.preprocessing", "input - " + SCALING_SHIFT + ", then / " + SCALING_SCALE + " (per feature)");
+        model.node("Sub_scaling", "Sub", List.of(INPUT, SCALING_SHIFT), List.of("scaling.centered"));
+        model.node("Div_scaling", "Div", List.of("scaling.centered", SCALING_SCALE), List.of("scaling.scaled"));
+        return "scaling.scaled";
+    }
+
+    static final String SCALING_SHIFT = "scaling.shift";
+    static final String SCALING_SCALE = "scaling.scale";
 
     /** DJL BatchNorm parameter names and the ONNX input roles they fill. */
     static final String[][] BATCH_NORM_PARAMS = {

@@ -53,7 +53,11 @@ public final class OnnxImporter {
         List<float[][]> params = new ArrayList<>(); // per layer: the arrays in DJL parameter order, or null
         String current = input.getName();
         List<NodeProto> nodes = g.getNodeList();
-        for (int i = 0; i < nodes.size(); i++) {
+        dev.pier.data.FeatureScaling scaling = inputScaling(name, nodes, init, current);
+        if (scaling != null) {
+            current = nodes.get(1).getOutput(0);
+        }
+        for (int i = scaling != null ? 2 : 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
             String where = "node '" + n.getName() + "' (" + n.getOpType() + ")";
             if (!SUPPORTED.contains(n.getOpType())) {
@@ -156,12 +160,32 @@ public final class OnnxImporter {
                 .filter(p -> p.getKey().equals("pier.architecture")).map(p -> p.getValue()).findFirst().orElse(name), layers);
         DjlNetwork net = DjlNetwork.create(arch, example, 0);
         try {
+            net.inputScaling(scaling);
             fill(net, params, name);
         } catch (RuntimeException e) {
             net.close();
             throw e;
         }
         return net;
+    }
+
+    /**
+     * The per-feature scaling {@link OnnxExporter} puts first ({@code Sub} then {@code Div} of constants of one value
+     * per feature), so that a re-exported network keeps it; null when the graph does not start that way.
+     */
+    private static dev.pier.data.FeatureScaling inputScaling(String name, List<NodeProto> nodes, Map<String, TensorProto> init,
+                                                            String input) {
+        if (nodes.size() < 2 || !nodes.get(0).getOpType().equals("Sub") || !nodes.get(1).getOpType().equals("Div")
+                || !nodes.get(0).getInput(0).equals(input) || !nodes.get(1).getInput(0).equals(nodes.get(0).getOutput(0))) {
+            return null;
+        }
+        float[] shift = OnnxFloats.of(constant(name, "node '" + nodes.get(0).getName() + "' (Sub)", init, nodes.get(0), 1), name);
+        float[] scale = OnnxFloats.of(constant(name, "node '" + nodes.get(1).getName() + "' (Div)", init, nodes.get(1), 1), name);
+        try {
+            return new dev.pier.data.FeatureScaling(shift, scale);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(name + ": the leading Sub/Div input scaling is not per-feature: " + e.getMessage());
+        }
     }
 
     /** Dense weights in DJL's [out, in] layout plus bias (zeros when absent). */

@@ -12,12 +12,23 @@ import java.io.PrintStream;
  */
 public final class ProgressBarListener implements TrainingListener {
     private final PrintStream out;
+    private final PrintStream barOut;
     private final boolean showBar;
     private ProgressBar bar;
 
     /** @param showBar false prints only the per-epoch summary lines (for logs and CI) */
     public ProgressBarListener(PrintStream out, boolean showBar) {
+        this(out, out, showBar);
+    }
+
+    /**
+     * @param out     where the per-epoch summary lines go
+     * @param barOut  where the bar is drawn (a terminal's stderr: the bar is progress, not a result)
+     * @param showBar false prints only the per-epoch summary lines (for logs and CI)
+     */
+    public ProgressBarListener(PrintStream out, PrintStream barOut, boolean showBar) {
         this.out = out;
+        this.barOut = barOut;
         this.showBar = showBar;
     }
 
@@ -27,7 +38,7 @@ public final class ProgressBarListener implements TrainingListener {
             return;
         }
         bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + totalEpochs).setInitialMax(batches)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(barOut))
                 .setUpdateIntervalMillis(250).build();
     }
 

@@ -8,8 +8,8 @@ import dev.pier.data.LabeledData;
 
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.evaluate.Evaluator;
-import dev.pier.monitor.profile.Profiles;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.Profiles;
+import dev.pier.profile.ReferenceProfile;
 import dev.pier.runtime.onnx.OrtEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ public final class TrainingService {
         this(true);
     }
 
-    /** @param writeProfile whether {@link #train} writes {@code profile.json} beside the exported model */
+    /** @param writeProfile whether {@link #train} writes {@code <stem>.profile.json} beside the exported model */
     public TrainingService(boolean writeProfile) {
         this.writeProfile = writeProfile;
     }
@@ -58,7 +58,7 @@ public final class TrainingService {
      * Trains, writes the ONNX model to {@code options.output()} and the log JSON, and returns both. Unless
      * built with {@code writeProfile} false, also runs the exported model (ONNX Runtime, the evaluation code
      * path) on the validation split and writes its reference profile for drift detection to
-     * {@code profile.json} beside the model; with no validation split there is no profile.
+     * {@code <stem>.profile.json} beside the model; with no validation split there is no profile.
      */
     public TrainingResult train(LabeledData data, TrainOptions options, TrainingListener listener) throws IOException {
         Architecture architecture = Architectures.parse(options.architecture(), data.numClasses());
@@ -67,9 +67,26 @@ public final class TrainingService {
             OnnxExporter.export(net, options.output());
             Path logFile = options.effectiveLogFile();
             writeLog(log, logFile);
+            writeClassNames(data, options.output());
             Path profile = writeProfile ? profile(data, options) : null;
             return new TrainingResult(options.output(), logFile, log, log.exported(), profile);
         }
+    }
+
+    /** {@code <stem>.labels.txt} beside a model: its class names, one a line, in class index order. */
+    public static Path labelsFile(Path model) {
+        String name = model.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".labels.txt");
+    }
+
+    /** Class names are what a user reads in predictions; a model's outputs are only indices without them. */
+    private static void writeClassNames(LabeledData data, Path model) throws IOException {
+        if (data.classNames().isEmpty()) {
+            return;
+        }
+        dev.pier.io.AtomicFiles.write(labelsFile(model),
+                (String.join("\n", data.classNames()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The validation split of {@code data} that {@link #train} holds out with these options. */
@@ -80,7 +97,8 @@ public final class TrainingService {
             labels[i] = data.labels()[val[i]];
         }
         return new LabeledData(data.name() + " (validation split " + options.validationSplit() + ")",
-                DataSplit.gather(data, val, 0, val.length), data.exampleShape(), labels, data.numClasses());
+                DataSplit.gather(data, val, 0, val.length), data.exampleShape(), labels, data.numClasses(),
+                data.scaling(), data.classNames());
     }
 
     private static Path profile(LabeledData data, TrainOptions options) {
@@ -90,7 +108,7 @@ public final class TrainingService {
         }
         Path file = Profiles.defaultPath(options.output());
         try (OrtEngine engine = new OrtEngine()) {
-            ReferenceProfile profile = new Evaluator(engine).profile(options.output(), validationSplit(data, options),
+            ReferenceProfile profile = new Evaluator(engine).profile(options.output(), raw(validationSplit(data, options)),
                     EvaluateOptions.defaults());
             Profiles.write(profile, file);
             return file;
@@ -101,13 +119,22 @@ public final class TrainingService {
         }
     }
 
+    /** The features as read, before any scaling: what the exported model (which scales them itself) is fed. */
+    static LabeledData raw(LabeledData data) {
+        if (data.scaling() == null) {
+            return data;
+        }
+        return new LabeledData(data.name(), data.scaling().invert(data.features()), data.exampleShape(), data.labels(),
+                data.numClasses(), null, data.classNames());
+    }
+
     /** Builds and initialises a network for {@code data}, checking that its output has one value per class. */
     public DjlNetwork newNetwork(Architecture architecture, LabeledData data, long seed) {
         if (architecture.wantsImages() && data.exampleShape().rank() != 3) {
             throw new IllegalArgumentException("architecture " + architecture.name() + " starts with convolutions and needs "
                     + "[channels, height, width] examples, but " + data.name() + " has examples of shape " + data.exampleShape());
         }
-        DjlNetwork net = DjlNetwork.create(architecture, data.exampleShape(), seed);
+        DjlNetwork net = DjlNetwork.create(architecture, data.exampleShape(), seed).inputScaling(data.scaling());
         ai.djl.ndarray.types.Shape out = net.block().getOutputShapes(
                 new ai.djl.ndarray.types.Shape[] {DjlNetwork.batchShape(data.exampleShape(), 1)})[0];
         if (out.dimension() != 2 || out.get(1) != data.numClasses()) {

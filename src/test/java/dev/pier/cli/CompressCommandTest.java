@@ -53,7 +53,7 @@ class CompressCommandTest {
     void distillTakesPierTrainsScheduleAndNamesABadOne() throws Exception {
         Path teacher = TestModels.trainedMlp();
         Path out = dir.resolve("s.onnx");
-        assertThat(PierCli.execute("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
+        assertThat(PierCli.execute("compress", "distill", "--model", teacher.toString(), "--student", "mlp:16",
                 "--epochs", "2", "--schedule", "cosine", "--train-data", "mnist:train:500", "--dataset", "mnist:test:200",
                 "--latency-runs", "5", "--output", out.toString())).isZero();
         JsonNode details = new ObjectMapper().readTree(dir.resolve("s.onnx.compress.json").toFile()).path("details");
@@ -64,7 +64,12 @@ class CompressCommandTest {
         CliRun run = CliRun.of("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
                 "--schedule", "weekly", "--output", bad.toString());
         assertThat(run.exit()).isNotZero();
-        assertThat(run.err()).contains("--schedule").contains("weekly").contains("cosine");
+        assertThat(run.err()).contains("--schedule").contains("weekly").containsIgnoringCase("cosine");
+
+        // the old name of --model still works, with a note (here the existing output is then refused)
+        CliRun old = CliRun.of("compress", "distill", "--teacher", teacher.toString(), "--student", "mlp:16",
+                "--output", out.toString());
+        assertThat(old.err()).contains("--teacher is deprecated").contains("already exists");
         assertThat(Files.exists(bad)).isFalse();
     }
 

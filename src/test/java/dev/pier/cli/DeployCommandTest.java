@@ -28,7 +28,7 @@ class DeployCommandTest {
         assertThat(code).isZero();
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
-                    "01-service-pier.yaml", "02-deployment-pier.yaml", "03-horizontalpodautoscaler-pier.yaml",
+                    ".pier-manifests", "01-service-pier.yaml", "02-deployment-pier.yaml", "03-horizontalpodautoscaler-pier.yaml",
                     "04-poddisruptionbudget-pier.yaml");
         }
         var expected = CapacitySizing.plan(CapacitySizing.Inputs.of(80, 600, 0.5));
@@ -40,13 +40,69 @@ class DeployCommandTest {
                 .isEqualTo(expected.reasoning());
     }
 
+    /** Issue 19 item 4: the HPA owns the replica count (a written one resets its scale on every apply). */
     @Test
-    void replicasDefaultToTheAutoscaleMinimum() throws Exception {
+    void withAnAutoscalerTheDeploymentLeavesReplicasToIt() throws Exception {
         Path out = tmp.resolve("min");
         assertThat(PierCli.execute("deploy", "kubernetes", "--image", "img:1", "--autoscale", "3..9",
                 "--out", out.toString())).isZero();
         JsonNode d = new YAMLMapper().readTree(out.resolve("02-deployment-pier.yaml").toFile());
-        assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(d.path("spec").has("replicas")).isFalse();
+        JsonNode hpa = new YAMLMapper().readTree(out.resolve("03-horizontalpodautoscaler-pier.yaml").toFile());
+        assertThat(hpa.path("spec").path("minReplicas").asInt()).isEqualTo(3);
+
+        Path fixed = tmp.resolve("fixed");
+        assertThat(PierCli.execute("deploy", "kubernetes", "--image", "img:1", "--replicas", "4", "--out", fixed.toString()))
+                .isZero();
+        assertThat(new YAMLMapper().readTree(fixed.resolve("02-deployment-pier.yaml").toFile())
+                .path("spec").path("replicas").asInt()).isEqualTo(4);
+    }
+
+    /** Issue 19 item 4: one set of shutdown timings, given to the server and used for the grace period. */
+    @Test
+    void theServerGetsTheShutdownTimingsTheGracePeriodWasComputedFrom() throws Exception {
+        Path out = tmp.resolve("drain");
+        assertThat(PierCli.execute("deploy", "kubernetes", "--image", "img:1", "--drain-seconds", "10",
+                "--grace-seconds", "45", "--prestop-seconds", "3", "--out", out.toString())).isZero();
+        JsonNode pod = new YAMLMapper().readTree(out.resolve("02-deployment-pier.yaml").toFile())
+                .path("spec").path("template").path("spec");
+        JsonNode args = pod.path("containers").get(0).path("args");
+        assertThat(args.toString()).isEqualTo(
+                "[\"serve\",\"--model-repository\",\"/models\",\"--drain-seconds\",\"10\",\"--grace-seconds\",\"45\"]");
+        assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isEqualTo(3 + 45 + 5);
+
+        CliRun bad = CliRun.of("deploy", "kubernetes", "--image", "img:1", "--drain-seconds", "40", "--grace-seconds", "30",
+                "--out", tmp.resolve("bad").toString());
+        assertThat(bad.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(bad.err()).contains("--grace-seconds (30) must be at least --drain-seconds (40)");
+    }
+
+    /** Issue 19 item 3: a second run replaces the first run's files; a folder with foreign files is refused. */
+    @Test
+    void aSecondRunReplacesTheFirstRunsManifestsAndForeignFilesAreRefused() throws Exception {
+        Path out = tmp.resolve("k8s");
+        assertThat(PierCli.execute("deploy", "kubernetes", "--image", "img:1", "--model-repository", models().toString(),
+                "--out", out.toString())).isZero();
+        assertThat(out.resolve("03-deployment-pier.yaml")).exists();
+        assertThat(PierCli.execute("deploy", "kubernetes", "--image", "img:2", "--out", out.toString())).isZero();
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
+                    ".pier-manifests", "01-service-pier.yaml", "02-deployment-pier.yaml", "03-poddisruptionbudget-pier.yaml");
+        }
+        assertThat(out.resolve("02-deployment-pier.yaml")).content().contains("img:2").doesNotContain("img:1");
+
+        Files.writeString(out.resolve("ingress.yaml"), "kind: Ingress\n");
+        CliRun refused = CliRun.of("deploy", "kubernetes", "--image", "img:3", "--out", out.toString());
+        assertThat(refused.exit()).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(refused.err()).contains("ingress.yaml").contains("did not write");
+        assertThat(out.resolve("02-deployment-pier.yaml")).content().contains("img:2");
+    }
+
+    private Path models() throws Exception {
+        Path repo = tmp.resolve("models");
+        Files.createDirectories(repo.resolve("mnist/1"));
+        Files.writeString(repo.resolve("mnist/config.yaml"), "name: mnist\n");
+        return repo;
     }
 
     @Test

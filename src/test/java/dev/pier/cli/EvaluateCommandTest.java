@@ -58,7 +58,7 @@ class EvaluateCommandTest {
 
         CliRun kind = CliRun.of("evaluate", "--model", model.toString(), "--output-kind", "scores");
         assertThat(kind.exit()).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(kind.err()).contains("--output-kind 'scores' is not one of [auto, probabilities, logits]");
+        assertThat(kind.err()).contains("'--output-kind': expected one of [AUTO, PROBABILITIES, LOGITS] (case-insensitive) but was 'scores'");
 
         CliRun dataset = CliRun.of("evaluate", "--model", model.toString(), "--dataset", "cifar:test");
         assertThat(dataset.exit()).isEqualTo(PierCli.EXIT_USAGE);

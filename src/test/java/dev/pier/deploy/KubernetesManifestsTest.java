@@ -94,7 +94,7 @@ class KubernetesManifestsTest {
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
         long preStop = c.getLifecycle().getPreStop().getSleep().getSeconds();
-        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(preStop + o.drainSeconds());
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(preStop + o.graceSeconds() + KubernetesDeployOptions.GRACE_MARGIN_SECONDS);
         assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/path", "/metrics")
                 .containsEntry("prometheus.io/port", "8501");

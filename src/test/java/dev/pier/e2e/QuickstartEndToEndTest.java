@@ -64,6 +64,15 @@ class QuickstartEndToEndTest {
         assertThat(response.find()).isTrue();
         JsonNode predicted = Http.JSON.readTree(response.group(1)).get("predictions").get(0);
 
+        // issue 19 item 10: the curl the quickstart suggests works as printed: request.json holds that test image
+        Path request = dir.resolve("request.json");
+        assertThat(run.output()).contains("curl -d @request.json http://127.0.0.1:" + served.group(1) + "/v1/models/mnist:predict");
+        JsonNode instance = Http.JSON.readTree(request.toFile()).get("instances").get(0);
+        assertThat(instance).hasSize(784);
+        for (int i = 0; i < 784; i++) {
+            assertThat((float) instance.get(i).asDouble()).isEqualTo(first.features()[i]);
+        }
+
         try (OrtEngine engine = new OrtEngine();
              ModelSession session = engine.load(version.resolve("model.onnx"), SessionOptions.defaults())) {
             float[] expected = session.run(Map.of("input", Tensor.ofFloats("input", Shape.of(1, 784), first.features())), List.of())

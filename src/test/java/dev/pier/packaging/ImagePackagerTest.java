@@ -75,7 +75,8 @@ class ImagePackagerTest {
         assertThat(cfg.path("Cmd").toString()).isEqualTo("[\"serve\",\"--model-repository\",\"/models\"]");
         JsonNode labels = cfg.path("Labels");
         assertThat(labels.path("dev.pier.models").asText()).isEqualTo("iris,mnist");
-        assertThat(labels.path("dev.pier.model.mnist.versions").asText()).isEqualTo("1,2");
+        // only what pier serve serves: mnist's default version policy (latest 1) serves version 2
+        assertThat(labels.path("dev.pier.model.mnist.versions").asText()).isEqualTo("2");
         assertThat(labels.path("dev.pier.model.iris.versions").asText()).isEqualTo("1");
         assertThat(labels.path("dev.pier.model.mnist.sha256").asText()).matches("[0-9a-f]{64}")
                 .isNotEqualTo(labels.path("dev.pier.model.iris.sha256").asText());
@@ -88,10 +89,39 @@ class ImagePackagerTest {
         assertThat(layers.get(0).get("app/libs/" + picocliJar.getFileName())).isEqualTo(Files.readAllBytes(picocliJar));
         assertThat(layers.get(1)).containsOnlyKeys("app/classes/dev/pier/cli/PierCli.class");
         assertThat(layers.get(2)).containsOnlyKeys("models/iris/1/model.onnx");
-        assertThat(layers.get(3)).containsOnlyKeys("models/mnist/config.yaml", "models/mnist/1/model.onnx",
-                "models/mnist/2/model.onnx");
+        assertThat(layers.get(3)).containsOnlyKeys("models/mnist/config.yaml", "models/mnist/2/model.onnx");
         assertThat(layers.get(3).get("models/mnist/2/model.onnx"))
                 .isEqualTo(Files.readAllBytes(models.resolve("mnist/2/model.onnx")));
+    }
+
+    /** Issue 19 item 7: a serving-only image (served versions, no HTML reports) created now, not in 1970. */
+    @Test
+    void servingOnlyContentAndACurrentCreationTime() throws Exception {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+        Files.writeString(models.resolve("mnist/2/evaluation.html"), "<html></html>");
+        Files.writeString(models.resolve("mnist/2/model.profile.json"), "{}");
+        ImageTarball image = build(tmp.resolve("served.tar"));
+        assertThat(java.time.Instant.parse(image.config().path("created").asText())).isAfter(before);
+        assertThat(image.layers().get(3)).containsOnlyKeys("models/mnist/config.yaml", "models/mnist/2/model.onnx",
+                "models/mnist/2/model.profile.json");
+
+        Path all = tmp.resolve("all.tar");
+        new ImagePackager().build(new PackageOptions(models, "localhost:5000/team/mnist:1", "tar://" + base,
+                new PackageOptions.Target.Tar(all), List.of(classes, picocliJar), true));
+        ImageTarball everything = ImageTarball.read(all);
+        assertThat(everything.config().path("config").path("Labels").path("dev.pier.model.mnist.versions").asText())
+                .isEqualTo("1,2");
+        assertThat(everything.layers().get(3)).containsKey("models/mnist/1/model.onnx")
+                .doesNotContainKey("models/mnist/2/evaluation.html");
+    }
+
+    @Test
+    void anUnreachableBaseRegistryGetsAnOfflineHint() {
+        String hint = ImagePackager.offlineHint(new RuntimeException("I/O error for image [registry-1.docker.io/library/x]",
+                new java.net.UnknownHostException("registry-1.docker.io")), "eclipse-temurin:21-jre");
+        assertThat(hint).contains("cannot be reached").contains("--base docker://REF").contains("--base tar://FILE");
+        assertThat(ImagePackager.offlineHint(new java.net.UnknownHostException("x"), "tar:///tmp/base.tar")).isEmpty();
+        assertThat(ImagePackager.offlineHint(new IllegalStateException("disk full"), "eclipse-temurin:21-jre")).isEmpty();
     }
 
     @Test

@@ -42,6 +42,18 @@ public final class IterativePruning implements CompressionStrategy {
      */
     public IterativePruning(PruneOptions target, PruneSchedule schedule, LabeledData train, int epochsPerStep,
                             float learningRate, long seed, Consumer<String> progress) {
+        check(target, epochsPerStep);
+        this.target = target;
+        this.schedule = schedule;
+        this.train = train;
+        this.epochsPerStep = epochsPerStep;
+        this.learningRate = learningRate;
+        this.seed = seed;
+        this.progress = progress;
+    }
+
+    /** What the iterative schedule needs, checked before any data is loaded so a bad combination fails at once. */
+    static void check(PruneOptions target, int epochsPerStep) {
         if (target.method() != PruneOptions.Method.MAGNITUDE || target.quality() != null) {
             throw new IllegalArgumentException("the iterative schedule raises a target sparsity step by step: it needs "
                     + "--method magnitude with --sparsity, not " + (target.quality() != null ? "--quality" : "--method structured"));
@@ -50,13 +62,6 @@ public final class IterativePruning implements CompressionStrategy {
             throw new IllegalArgumentException("iterative pruning retrains after every step: --retrain-epochs must be >= 1, got "
                     + epochsPerStep);
         }
-        this.target = target;
-        this.schedule = schedule;
-        this.train = train;
-        this.epochsPerStep = epochsPerStep;
-        this.learningRate = learningRate;
-        this.seed = seed;
-        this.progress = progress;
     }
 
     @Override

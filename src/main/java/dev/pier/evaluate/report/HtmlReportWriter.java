@@ -92,12 +92,14 @@ public final class HtmlReportWriter {
         card(s, "hero", "Accuracy", pct(r.accuracy()), Html.count(r.confusion().correct()) + " of "
                 + Html.count(r.count()) + " correct");
         card(s, "", "Macro F1", num(r.classification().f1Macro(), 4), "weighted " + num(r.classification().f1Weighted(), 4));
-        card(s, "", "Top-" + r.topK() + " accuracy", pct(r.topKAccuracy()), "true class among the top " + r.topK());
+        if (r.topKInformative()) {
+            card(s, "", "Top-" + r.topK() + " accuracy", pct(r.topKAccuracy()), "true class among the top " + r.topK());
+        }
         card(s, "", "Log loss", num(r.logLoss(), 4), "mean cross-entropy");
         card(s, "", "ECE", num(r.ece(), 4), "expected calibration error");
         card(s, "", "Latency p50", num(r.latency().p50Ms(), 3) + " ms", "p99 " + num(r.latency().p99Ms(), 3)
                 + " ms, batch " + r.latency().batchSize());
-        card(s, "", "Throughput", Html.count(Math.round(r.throughput())) + "/s", "images, batch " + r.throughputBatch());
+        card(s, "", "Throughput", Html.count(Math.round(r.throughput())) + "/s", r.exampleUnit() + ", batch " + r.throughputBatch());
         card(s, "", "Parameters", r.parameters() < 0 ? "n/a" : Html.count(r.parameters()), "stored weights");
         card(s, "", "Model size", Html.bytes(r.sizeBytes()), Html.count(r.sizeBytes()) + " bytes");
         s.append("</div>\n");

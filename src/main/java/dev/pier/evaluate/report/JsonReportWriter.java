@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code precision_macro}, {@code recall_macro}, {@code f1_macro}, {@code f1_weighted}, {@code per_class}
  * (list of {class, precision, recall, f1, support}), {@code confusion_matrix} (rows = true class),
  * {@code top_k_accuracy}, {@code log_loss}, {@code ece}, {@code latency_ms} ({p50, p99}),
- * {@code throughput} (images/s), {@code parameters}, {@code size_bytes}; plus context ({@code model},
+ * {@code throughput} (examples/s, unit in {@code throughput_unit}), {@code parameters}, {@code size_bytes}; plus context ({@code model},
  * {@code dataset}, {@code count}, {@code top_k}, ...). Thread-safe.
  */
 public final class JsonReportWriter {
@@ -56,6 +56,7 @@ public final class JsonReportWriter {
         m.put("confusion_matrix", r.confusion().toArray());
         m.put("top_k", r.topK());
         m.put("top_k_accuracy", r.topKAccuracy());
+        m.put("throughput_unit", r.exampleUnit() + "/s");
         m.put("log_loss", r.logLoss());
         m.put("ece", r.ece());
         List<Map<String, Object>> bins = new ArrayList<>();

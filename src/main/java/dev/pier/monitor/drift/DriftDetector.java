@@ -1,8 +1,8 @@
 package dev.pier.monitor.drift;
 
-import dev.pier.monitor.profile.FeatureStats;
-import dev.pier.monitor.profile.Histogram;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.FeatureStats;
+import dev.pier.profile.Histogram;
+import dev.pier.profile.ReferenceProfile;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -4,8 +4,8 @@ import dev.pier.api.DataType;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.monitor.InferenceTap;
-import dev.pier.monitor.profile.Profiles;
-import dev.pier.monitor.profile.ReferenceProfile;
+import dev.pier.profile.Profiles;
+import dev.pier.profile.ReferenceProfile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -114,13 +114,18 @@ public final class DriftMonitor implements InferenceTap, AutoCloseable {
         Optional<Path> file;
         try {
             file = locator.find(model, version);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("reference profile of model {} version {} refused, drift is not watched: {}", model, version,
+                    e.getMessage());
+            return Optional.empty();
         } catch (RuntimeException e) {
             LOG.warn("cannot look for the reference profile of model {} version {}: {}", model, version, e.getMessage());
             return Optional.empty();
         }
         if (file.isEmpty()) {
             LOG.info("model {} version {} has no reference profile ({}); drift is not watched", model, version,
-                    Profiles.FILE_NAME + " beside the model; pier evaluate or pier train writes one");
+                    "<model file stem>" + Profiles.SUFFIX + " or " + Profiles.FILE_NAME
+                    + " beside the model file; pier evaluate or pier train writes one");
             return Optional.empty();
         }
         try {

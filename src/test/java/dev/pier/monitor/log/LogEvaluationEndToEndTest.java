@@ -1,5 +1,6 @@
 package dev.pier.monitor.log;
 
+import dev.pier.evaluate.LogEvaluation;
 import dev.pier.cli.CliRun;
 import dev.pier.api.Shape;
 import dev.pier.cli.PierCli;

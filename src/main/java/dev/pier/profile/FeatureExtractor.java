@@ -1,4 +1,4 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 import dev.pier.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,7 +88,7 @@ class ReferenceProfileTest {
 
         CliRun run = CliRun.of(base);
         assertThat(run.exit()).as(run.err()).isZero();
-        Path beside = version.resolve("profile.json");
+        Path beside = version.resolve("model.profile.json");
         assertThat(run.out()).contains("wrote reference profile " + beside.toAbsolutePath());
         ReferenceProfile p = Profiles.read(beside);
         assertThat(p.rows()).isEqualTo(300);

@@ -1,15 +1,13 @@
-package dev.pier.monitor.log;
+package dev.pier.evaluate;
 
 import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.data.LabeledData;
-import dev.pier.evaluate.EvaluateOptions;
-import dev.pier.evaluate.EvaluationReport;
-import dev.pier.evaluate.Evaluator;
-import dev.pier.evaluate.ImageGeometry;
-import dev.pier.evaluate.PixelScale;
+import dev.pier.monitor.log.LoggedExample;
+import dev.pier.monitor.log.LoggedTraffic;
+import dev.pier.monitor.log.PredictionLogReader;
 import dev.pier.runtime.InferenceEngine;
 
 import java.nio.file.Path;

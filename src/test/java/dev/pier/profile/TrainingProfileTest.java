@@ -1,4 +1,4 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
@@ -26,7 +26,7 @@ class TrainingProfileTest {
                 .validationSplit(0.25).output(dir.resolve("v1/model.onnx")).build();
         TrainingResult result = new TrainingService().train(data, options, TrainingListener.NONE);
 
-        assertThat(result.profile()).isEqualTo(dir.resolve("v1/profile.json").toAbsolutePath());
+        assertThat(result.profile()).isEqualTo(dir.resolve("v1/model.profile.json").toAbsolutePath());
         ReferenceProfile profile = Profiles.read(result.profile());
         LabeledData validation = TrainingService.validationSplit(data, options);
         assertThat(profile.rows()).isEqualTo(250).isEqualTo(validation.count());
@@ -39,6 +39,6 @@ class TrainingProfileTest {
         TrainingResult without = new TrainingService(false).train(data,
                 options.toBuilder().output(dir.resolve("v2/model.onnx")).build(), TrainingListener.NONE);
         assertThat(without.profile()).isNull();
-        assertThat(dir.resolve("v2/profile.json")).doesNotExist();
+        assertThat(dir.resolve("v2/model.profile.json")).doesNotExist();
     }
 }

@@ -1,9 +1,9 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 import java.util.List;
 
 /**
- * What the data a model was validated on looked like, stored as {@code profile.json} next to the model (see
+ * What the data a model was validated on looked like, stored as {@code <stem>.profile.json} next to the model (see
  * {@link Profiles}). Immutable.
  *
  * @param formatVersion {@link #FORMAT_VERSION}; readers refuse newer formats
@@ -15,15 +15,28 @@ import java.util.List;
  * @param rows          reference rows
  * @param stats         one entry per feature, in {@link FeatureExtractor#names()} order
  * @param predictions   the model's predicted-class distribution on the reference rows
+ * @param modelSha256   SHA-256 (hex) of the model file's bytes, so a profile is never used for another model;
+ *                      null in profiles written before it was recorded
  */
 public record ReferenceProfile(int formatVersion, String model, String dataset, String createdAt, InputInfo input,
                                FeatureSpec features, long rows, List<FeatureStats> stats,
-                               ClassDistribution predictions) {
+                               ClassDistribution predictions, String modelSha256) {
 
     public static final int FORMAT_VERSION = 1;
 
+    /** A profile without the model's hash. */
+    public ReferenceProfile(int formatVersion, String model, String dataset, String createdAt, InputInfo input,
+                            FeatureSpec features, long rows, List<FeatureStats> stats, ClassDistribution predictions) {
+        this(formatVersion, model, dataset, createdAt, input, features, rows, stats, predictions, null);
+    }
+
     public ReferenceProfile {
         stats = List.copyOf(stats);
+    }
+
+    /** This profile stamped with the hash of the model file it was built for. */
+    public ReferenceProfile withModelSha256(String sha256) {
+        return new ReferenceProfile(formatVersion, model, dataset, createdAt, input, features, rows, stats, predictions, sha256);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 import java.util.Arrays;
 

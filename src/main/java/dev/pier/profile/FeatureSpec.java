@@ -1,4 +1,4 @@
-package dev.pier.monitor.profile;
+package dev.pier.profile;
 
 /**
  * Which scalar features describe one input row (one example as the model receives it), and what is needed to
