@@ -2,7 +2,7 @@ package dev.pier.pipeline;
 
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
-import dev.pier.monitor.profile.Profiles;
+import dev.pier.profile.Profiles;
 import dev.pier.train.Architectures;
 import dev.pier.train.ProgressBarListener;
 import dev.pier.train.TrainOptions;

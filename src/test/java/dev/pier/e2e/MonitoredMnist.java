@@ -7,7 +7,7 @@ import dev.pier.data.MnistFetcher;
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.evaluate.Evaluator;
 import dev.pier.monitor.NearestMeanModel;
-import dev.pier.monitor.profile.Profiles;
+import dev.pier.profile.Profiles;
 import dev.pier.runtime.onnx.OrtEngine;
 
 import java.nio.file.Files;
