@@ -1,6 +1,7 @@
 package dev.pier.pipeline;
 
 import dev.pier.compress.CompressionReport;
+import dev.pier.profile.Profiles;
 import dev.pier.compress.CompressionService;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.compress.ModelData;
@@ -104,7 +105,10 @@ final class CompressStage implements StageWork {
         }
         Path profile = ctx.cache.dir(Stage.TRAIN).resolve(Models.PROFILE);
         if (Files.isRegularFile(profile)) {
-            Files.copy(profile, dir.resolve(Models.PROFILE));
+            // The input statistics hold for the compressed model too, but a profile names the model file it belongs
+            // to by hash (Profiles.requireMatch), so it is re-stamped for the compressed bytes.
+            Profiles.write(Profiles.read(profile)
+                    .withModelSha256(Profiles.sha256(dir.resolve(Models.MODEL))), dir.resolve(Models.PROFILE));
             outputs.add(Models.PROFILE);
         }
         return new Outcome(outputs, result);

@@ -53,7 +53,8 @@ public final class PipelineRunner {
             throw new IllegalArgumentException("--from " + o.from().get().id() + " comes after --until " + o.until().get().id());
         }
         Path base = o.pipelineFile().toAbsolutePath().getParent();
-        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+        // milliseconds in the id: run ids sort in start order ("latest"), also for two runs in one second
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS").withZone(ZoneOffset.UTC).format(Instant.now())
                 + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
         RunContext ctx = new RunContext(spec, base, runId, new StageCache(base), o.mnistDir(), o.server(), o.out(), o.progressBars());
         Instant started = Instant.now();

@@ -95,6 +95,11 @@ final class TrainStage implements StageWork {
         StageCache.delete(dir.resolve(".checkpoints"));
         outputs.add(LOG);
         if (r.profile() != null) {
+            // training writes <stem>.profile.json; a repository version reads profile.json beside model.onnx
+            Path written = Profiles.defaultPath(model);
+            if (Files.isRegularFile(written) && !written.equals(dir.resolve(Models.PROFILE).toAbsolutePath())) {
+                Files.move(written, dir.resolve(Models.PROFILE), StandardCopyOption.REPLACE_EXISTING);
+            }
             outputs.add(Models.PROFILE);
         }
         result.put("train_examples", r.log().trainExamples());

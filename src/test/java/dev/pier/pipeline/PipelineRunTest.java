@@ -113,4 +113,17 @@ class PipelineRunTest {
         assertThat(((Number) refused.baseline().get("accuracy")).doubleValue()).isEqualTo(baseline.limit());
         assertThat(new ModelRepository(dir.resolve("models"), "digits").servedVersion()).contains(2L);
     }
+
+    @Test
+    void aCompressedModelIsPublishedWithAProfileStampedForItsOwnBytes() throws Exception {
+        String quantized = PIPELINE.replace("gates:", "compress: {method: quantize, mode: dynamic}\ngates:")
+                .replace("  baseline: serving\n", "");
+        RunRecord r = run(quantized, false);
+        assertThat(statuses(r)).containsEntry("compress", "ran").containsEntry("publish", "ran");
+        Path v1 = dir.resolve("models/digits/1");
+        var profile = dev.pier.profile.Profiles.read(v1.resolve("profile.json"));
+        // the served drift monitor refuses a profile whose hash names another model file (Profiles.requireMatch)
+        assertThat(profile.modelSha256()).isEqualToIgnoringCase(dev.pier.profile.Profiles.sha256(v1.resolve("model.onnx")));
+        dev.pier.profile.Profiles.requireMatch(profile, v1.resolve("profile.json"), v1.resolve("model.onnx"), null, null);
+    }
 }
