@@ -1,5 +1,6 @@
 package dev.pier.pipeline;
 
+import dev.pier.io.JsonPaths;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -86,44 +87,32 @@ public final class PipelineParser {
     private static String describe(JsonProcessingException e) {
         String line = line(e.getLocation());
         if (e instanceof UnrecognizedPropertyException u) {
-            String where = path(u.getPath().subList(0, u.getPath().size() - 1));
+            String where = JsonPaths.of(u.getPath().subList(0, u.getPath().size() - 1));
             TreeSet<String> known = new TreeSet<>();
             u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
             return line + ": unknown key '" + (where.isEmpty() ? "" : where + ".") + u.getPropertyName() + "'; expected one of " + known;
         }
         if (e instanceof ValueInstantiationException v) {
             Throwable cause = v.getCause() != null ? v.getCause() : v;
-            String where = path(v.getPath());
+            String where = JsonPaths.of(v.getPath());
             String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
             return line + ": " + (where.isEmpty() || message.startsWith("'" + where) ? "" : "in '" + where + "': ") + message;
         }
         if (e instanceof InvalidFormatException f) {
-            return line + ": '" + path(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
+            return line + ": '" + JsonPaths.of(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
         }
         if (e instanceof MismatchedInputException m) {
-            return line + ": '" + path(m.getPath()) + "': expected " + expected(m.getTargetType()) + ", got "
+            return line + ": '" + JsonPaths.of(m.getPath()) + "': expected " + expected(m.getTargetType()) + ", got "
                     + m.getOriginalMessage().replaceAll("(?s).*from (\\w+) value.*", "a $1 value").replaceAll("\\s+", " ");
         }
         if (e instanceof JsonMappingException m) {
-            return line + ": '" + path(m.getPath()) + "': " + m.getOriginalMessage().replaceAll("\\s+", " ");
+            return line + ": '" + JsonPaths.of(m.getPath()) + "': " + m.getOriginalMessage().replaceAll("\\s+", " ");
         }
         return line + ": not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ");
     }
 
     private static String line(JsonLocation location) {
         return location == null || location.getLineNr() < 1 ? "" : " line " + location.getLineNr();
-    }
-
-    private static String path(List<JsonMappingException.Reference> refs) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : refs) {
-            if (r.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 
     private static String expected(Class<?> type) {

@@ -1,5 +1,6 @@
 package dev.pier.repository;
 
+import dev.pier.io.JsonPaths;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -73,42 +74,30 @@ public final class ModelConfigParser {
 
     static String describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
-            String where = path(u.getPath().subList(0, u.getPath().size() - 1));
+            String where = JsonPaths.of(u.getPath().subList(0, u.getPath().size() - 1));
             return "unknown field '" + u.getPropertyName() + "'" + (where.isEmpty() ? "" : " in '" + where + "'")
                     + "; expected one of " + sorted(u.getKnownPropertyIds());
         }
         if (e instanceof ValueInstantiationException v) {
-            String where = path(v.getPath());
+            String where = JsonPaths.of(v.getPath());
             Throwable cause = v.getCause() != null ? v.getCause() : v;
             return (where.isEmpty() ? "" : "in '" + where + "': ") + cause.getMessage();
         }
         if (e instanceof InvalidFormatException f) {
-            return "field '" + path(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
+            return "field '" + JsonPaths.of(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
         }
         if (e instanceof MismatchedInputException m) {
             String got = tokenIn(m.getOriginalMessage());
             if (got == null) {
                 got = m.getProcessor() instanceof JsonParser p ? token(p) : "something else";
             }
-            return "field '" + path(m.getPath()) + "': expected " + expected(m.getTargetType()) + ", got " + got;
+            return "field '" + JsonPaths.of(m.getPath()) + "': expected " + expected(m.getTargetType()) + ", got " + got;
         }
         if (e instanceof JsonMappingException m) {
-            return "field '" + path(m.getPath()) + "': " + m.getOriginalMessage();
+            return "field '" + JsonPaths.of(m.getPath()) + "': " + m.getOriginalMessage();
         }
         return "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
                 + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-    }
-
-    private static String path(List<JsonMappingException.Reference> refs) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : refs) {
-            if (r.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 
     private static String expected(Class<?> type) {
