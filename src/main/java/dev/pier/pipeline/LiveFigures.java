@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * One version's live quality as a running server exposes it on {@code /metrics} (Prometheus text):
- * {@code pier_live_accuracy} and {@code pier_feedback_count} (from feedback), and the largest {@code pier_drift_score}
+ * {@code pier_live_accuracy} and {@code pier_feedback_rows} (from feedback), and the largest {@code pier_drift_score}
  * over its features. A figure the server does not have yet is null.
  *
  * @param accuracy share of labelled predictions that were right
@@ -64,7 +64,7 @@ record LiveFigures(Double accuracy, Double feedback, Double drift) {
             }
             switch (s.group(1)) {
                 case "pier_live_accuracy" -> accuracy = value;
-                case "pier_feedback_count" -> feedback = value;
+                case "pier_feedback_rows" -> feedback = value;
                 case "pier_drift_score" -> drift = drift == null ? value : Math.max(drift, value);
                 default -> { }
             }
