@@ -1,6 +1,5 @@
 package dev.pier.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import dev.pier.api.Shape;
@@ -32,7 +31,6 @@ import tensorflow.serving.PredictionServiceGrpc;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -73,36 +71,6 @@ class OutsideClientsEndToEndTest {
         }
     }
 
-    /** TF Serving's REST answer for the images, row after row. */
-    static float[] restPredictions() throws Exception {
-        StringBuilder body = new StringBuilder("{\"instances\":[");
-        for (int i = 0; i < images.count(); i++) {
-            body.append(i == 0 ? "[" : ",[");
-            for (int p = 0; p < 784; p++) {
-                body.append(p == 0 ? "" : ",").append(images.features()[i * 784 + p]);
-            }
-            body.append(']');
-        }
-        Http.Answer a = http.post("/v1/models/mnist:predict", body.append("]}").toString());
-        assertThat(a.status()).as(a.text()).isEqualTo(200);
-        List<Float> out = new ArrayList<>();
-        for (JsonNode row : a.json().get("predictions")) {
-            row.forEach(v -> out.add(v.floatValue()));
-        }
-        float[] f = new float[out.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = out.get(i);
-        }
-        return f;
-    }
-
-    static float[] littleEndianFloats(ByteString bytes) {
-        ByteBuffer b = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(out);
-        return out;
-    }
-
     static TensorShapeProto tfShape(long... dims) {
         TensorShapeProto.Builder b = TensorShapeProto.newBuilder();
         for (long d : dims) {
@@ -125,7 +93,7 @@ class OutsideClientsEndToEndTest {
         TensorProto out = answer.getOutputsOrThrow(ExampleModels.MNIST_OUTPUT);
         assertThat(out.getDtype()).isEqualTo(DataType.DT_FLOAT);
         assertThat(out.getTensorShape()).isEqualTo(tfShape(images.count(), 10));
-        assertThat(littleEndianFloats(out.getTensorContent())).containsExactly(restPredictions());
+        assertThat(MnistRestAnswers.littleEndianFloats(out.getTensorContent())).containsExactly(MnistRestAnswers.predictions(http, images));
         assertThat(answer.getModelSpec().getName()).isEqualTo("mnist");
         assertThat(answer.getModelSpec().getVersion().getValue()).isEqualTo(1);
 
@@ -170,7 +138,7 @@ class OutsideClientsEndToEndTest {
         assertThat(meta.getInputs(0).getShapeList()).containsExactly(-1L, 784L);
         assertThat(meta.getOutputs(0).getShapeList()).containsExactly(-1L, 10L);
 
-        float[] rest = restPredictions();
+        float[] rest = MnistRestAnswers.predictions(http, images);
         GrpcPredictV2.ModelInferRequest.InferInputTensor.Builder typed = GrpcPredictV2.ModelInferRequest.InferInputTensor.newBuilder()
                 .setName(ExampleModels.MNIST_INPUT).setDatatype("FP32").addShape(images.count()).addShape(784);
         GrpcPredictV2.InferTensorContents.Builder contents = GrpcPredictV2.InferTensorContents.newBuilder();
@@ -192,7 +160,7 @@ class OutsideClientsEndToEndTest {
             assertThat(r.getOutputs(0).getName()).isEqualTo(ExampleModels.MNIST_OUTPUT);
             assertThat(r.getOutputs(0).getDatatype()).isEqualTo("FP32");
             assertThat(r.getOutputs(0).getShapeList()).containsExactly((long) images.count(), 10L);
-            assertThat(littleEndianFloats(r.getRawOutputContents(0))).containsExactly(rest);
+            assertThat(MnistRestAnswers.littleEndianFloats(r.getRawOutputContents(0))).containsExactly(rest);
         }
         assertThat(fromTyped.getId()).isEqualTo("camel-typed");
     }

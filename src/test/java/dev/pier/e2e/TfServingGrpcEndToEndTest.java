@@ -1,6 +1,5 @@
 package dev.pier.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.FileDescriptor;
@@ -130,39 +129,9 @@ class TfServingGrpcEndToEndTest {
         return grpc.call(PREDICTION, "Predict", r, PredictResponse.getDefaultInstance());
     }
 
-    static float[] floats(TensorProto t) {
-        ByteBuffer b = t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(out);
-        return out;
-    }
-
-    /** The REST answer for the same images: TF Serving's row format, one list of 10 probabilities per image. */
-    static float[] restPredictions() throws Exception {
-        StringBuilder body = new StringBuilder("{\"instances\":[");
-        for (int i = 0; i < images.count(); i++) {
-            body.append(i == 0 ? "[" : ",[");
-            for (int p = 0; p < 784; p++) {
-                body.append(p == 0 ? "" : ",").append(images.features()[i * 784 + p]);
-            }
-            body.append(']');
-        }
-        Http.Answer a = http.post("/v1/models/mnist:predict", body.append("]}").toString());
-        assertThat(a.status()).as(a.text()).isEqualTo(200);
-        List<Float> out = new ArrayList<>();
-        for (JsonNode row : a.json().get("predictions")) {
-            row.forEach(v -> out.add(v.floatValue()));
-        }
-        float[] f = new float[out.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = out.get(i);
-        }
-        return f;
-    }
-
     @Test
     void predictOnMnistEqualsTheRestPredictAnswerFromTensorContentAndFromFloatVal() throws Exception {
-        float[] rest = restPredictions();
+        float[] rest = MnistRestAnswers.predictions(http, images);
         assertThat(rest).hasSize(images.count() * 10);
         for (TensorProto input : List.of(mnistContent(), mnistFloatVal())) {
             PredictResponse r = predict(PredictRequest.newBuilder().setModelSpec(spec("mnist"))
@@ -173,7 +142,7 @@ class TfServingGrpcEndToEndTest {
             TensorProto out = r.getOutputsOrThrow(ExampleModels.MNIST_OUTPUT);
             assertThat(out.getDtype()).isEqualTo(DataType.DT_FLOAT);
             assertThat(out.getTensorShape()).isEqualTo(shape(images.count(), 10));
-            assertThat(floats(out)).containsExactly(rest);
+            assertThat(MnistRestAnswers.littleEndianFloats(out.getTensorContent())).containsExactly(rest);
         }
     }
 
@@ -191,7 +160,7 @@ class TfServingGrpcEndToEndTest {
                 .putInputs("x", TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(1, 6))
                         .addAllFloatVal(List.of(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f)).build()).build());
         assertThat(one.getModelSpec().getVersion().getValue()).isEqualTo(1);
-        assertThat(floats(one.getOutputsOrThrow("probs"))).hasSize(3);
+        assertThat(MnistRestAnswers.littleEndianFloats(one.getOutputsOrThrow("probs").getTensorContent())).hasSize(3);
     }
 
     @Test
@@ -217,7 +186,7 @@ class TfServingGrpcEndToEndTest {
         PredictResponse multi = predict(PredictRequest.newBuilder().setModelSpec(spec("multi"))
                 .putInputs("a", threes).putInputs("b", twos).addOutputFilter("prod").build());
         assertThat(multi.getOutputsMap()).containsOnlyKeys("prod");
-        assertThat(floats(multi.getOutputsOrThrow("prod"))).containsExactly(6f, 6f, 6f);
+        assertThat(MnistRestAnswers.littleEndianFloats(multi.getOutputsOrThrow("prod").getTensorContent())).containsExactly(6f, 6f, 6f);
     }
 
     @Test
