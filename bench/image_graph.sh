@@ -2,9 +2,9 @@
 # One run, one machine: the quickstart's image graph (issue 18) against the plain model it wraps.
 #   (a) mnist_image: TF Serving REST :predict with one {"b64": PNG} instance -> pier_image decode, mnist, pier_labels
 #   (b) mnist:       TF Serving REST :predict with the same image as 784 floats (what a client must compute itself)
-# Both on one pier serve process, same reference MLP weights (pier example-model), pier bench closed loop at
-# concurrency 1 and 8. Prints req/s, p50 and p99 for each and the ratio (a)/(b). Load goes to 127.0.0.1 only; each
-# step is bounded in time; the server is killed on exit. Needs python3, curl, MNIST in ~/.cache/pier/mnist (pier
+# Both on one pier serve process, same reference MLP weights (pier example-model), driven by Debian's wrk
+# (bench/post.lua posts the body) at 1, 8 and 32 connections after a 3 s warm-up each. Prints req/s, p50 and p99
+# for each and the ratio (a)/(b). Load goes to 127.0.0.1 only; each step is bounded in time; the server is killed on exit. Needs python3, curl, wrk, MNIST in ~/.cache/pier/mnist (pier
 # quickstart fetches it), a JDK >= 21 and Maven for bin/pier.
 # Environment: DURATION (per measured step, default 10s), HTTP_PORT / GRPC_PORT (default 18561 / 18560).
 set -euo pipefail
@@ -27,7 +27,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {'d': d}))" "$@"; }
 
 echo "== machine: $(nproc) cores, $(uname -sr); duration per step $duration"
 "$pier" example-model --output "$work/models" >/dev/null
@@ -88,16 +87,20 @@ for _ in $(seq 600); do curl -fs "http://127.0.0.1:$http_port/v2/health/ready" >
 curl -fs "http://127.0.0.1:$http_port/v2/health/ready" >/dev/null || { cat "$work/server.log"; exit 1; }
 echo "== answer of mnist_image: $(curl -s -d @"$work/png.json" "http://127.0.0.1:$http_port/v1/models/mnist_image:predict" | head -c 160)"
 
-run() {  # model body concurrency
-  "$pier" bench --url "http://127.0.0.1:$http_port" --model "$1" --protocol tfserving --input "$2" \
-    --concurrency "$3" --warmup 3s --duration "$duration" --slo-p99 10s --json "$work/$1-$3.json" >/dev/null
-  printf '   %-12s c=%-2s %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d\n' "$1" "$3" \
-    "$(json "$work/$1-$3.json" 'd["steps"][0]["throughput"]')" "$(json "$work/$1-$3.json" 'd["steps"][0]["p50_ms"]')" \
-    "$(json "$work/$1-$3.json" 'd["steps"][0]["p99_ms"]')" "$(json "$work/$1-$3.json" 'd["steps"][0]["errors"]')"
+run() {  # model body concurrency; wrk (Debian) drives the load, one thread per connection up to 2
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  PIER_BODY="$2" wrk -t"$threads" -c"$3" -d3s -s "$root/bench/post.lua" \
+    "http://127.0.0.1:$http_port/v1/models/$1:predict" >/dev/null
+  PIER_BODY="$2" wrk -t"$threads" -c"$3" -d"$duration" --latency -s "$root/bench/post.lua" \
+    "http://127.0.0.1:$http_port/v1/models/$1:predict" | grep PIER_WRK > "$work/$1-$3.wrk"
+  awk -v m="$1" -v c="$3" '{split($2,a,"="); split($3,e,"="); split($5,d,"="); split($6,p5,"="); split($7,p9,"=");
+    printf "   %-12s c=%-2s %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d\n", m, c, a[2]/(d[2]/1e6), p5[2]/1000, p9[2]/1000, e[2]}' \
+    "$work/$1-$3.wrk"
 }
-for c in 1 8; do
+rate() { awk '{split($2,a,"="); split($5,d,"="); printf "%.1f", a[2]/(d[2]/1e6)}' "$work/$1-$2.wrk"; }
+for c in 1 8 32; do
   run mnist_image "$work/png.json" "$c"
   run mnist "$work/floats.json" "$c"
   printf '   ratio image graph / plain model at c=%s: %.3f\n' "$c" \
-    "$(python3 -c "print($(json "$work/mnist_image-$c.json" 'd["steps"][0]["throughput"]') / $(json "$work/mnist-$c.json" 'd["steps"][0]["throughput"]'))")"
+    "$(python3 -c "print($(rate mnist_image "$c") / $(rate mnist "$c"))")"
 done
