@@ -44,6 +44,6 @@ for r in $(seq "$ROUNDS"); do
   run off "$root"
   run off+tp "$root"
   run on "$root" --otlp-endpoint http://127.0.0.1:18899
-done | awk '{split($3,a,"="); split($5,d,"="); split($6,p5,"="); split($7,p9,"=");
+done | awk '{split($3,a,"="); split($6,d,"="); split($7,p5,"="); split($8,p9,"=");
   rps=a[2]/(d[2]/1e6); printf "%-7s req/s %8.0f  p50 %6.2f ms  p99 %6.2f ms\n", $1, rps, p5[2]/1000, p9[2]/1000;
   s[$1]+=rps; n[$1]++} END {for (k in s) printf "mean %-7s %8.0f req/s over %d runs\n", k, s[k]/n[k], n[k]}'

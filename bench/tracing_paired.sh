@@ -32,7 +32,7 @@ load() { PIER_BODY="$work/body.json" wrk -t1 -c16 -d"$1" --latency -s "$root/ben
 load 3s 18870 >/dev/null & load 3s 18880 >/dev/null; wait %1 2>/dev/null || true
 for r in $(seq "$ROUNDS"); do
   load "$DURATION" 18870 | grep PIER_WRK > "$work/a" & load "$DURATION" 18880 | grep PIER_WRK > "$work/b"; wait
-  ra=$(awk '{split($2,a,"="); split($4,d,"="); printf "%.0f", a[2]/(d[2]/1e6)}' "$work/a")
-  rb=$(awk '{split($2,a,"="); split($4,d,"="); printf "%.0f", a[2]/(d[2]/1e6)}' "$work/b")
+  ra=$(awk '{split($2,a,"="); split($5,d,"="); printf "%.0f", a[2]/(d[2]/1e6)}' "$work/a")
+  rb=$(awk '{split($2,a,"="); split($5,d,"="); printf "%.0f", a[2]/(d[2]/1e6)}' "$work/b")
   echo "round $r: $an $ra req/s, $bn $rb req/s, $bn/$an = $(awk -v a="$ra" -v b="$rb" 'BEGIN{printf "%.3f", b/a}')"
 done
