@@ -102,7 +102,8 @@ public final class PipelineRunner {
                 inputs.put("pier_version", PIER_VERSION);
                 String key = Hashes.of(Map.of("stage", stage.id(), "inputs", inputs));
                 Optional<StageRecord> previous = ctx.cache.intact(stage);
-                if (!o.force() && previous.isPresent() && previous.get().key().equals(key)) {
+                if (!o.force() && previous.isPresent() && previous.get().key().equals(key)
+                        && work.outsideOutputsIntact(ctx, previous.get())) {
                     ctx.done(stage, previous.get());
                     o.out().println(label + " up to date (key " + Hashes.shortForm(key) + ", from run " + previous.get().runId() + ")");
                     reports.add(StageReport.of("up_to_date", "inputs unchanged since run " + previous.get().runId(), 0, previous.get()));
@@ -117,7 +118,9 @@ public final class PipelineRunner {
                     reports.add(StageReport.of("up_to_date", done.get(), 0, r));
                     continue;
                 }
-                String reason = o.force() ? "--force" : previous.map(p -> changes(p.inputs(), inputs)).orElse("never ran in this workspace");
+                String reason = o.force() ? "--force" : previous.map(p -> p.key().equals(key)
+                        ? "its outputs outside the cache were missing or changed" : changes(p.inputs(), inputs))
+                        .orElse("never ran in this workspace");
                 if (o.dryRun()) {
                     upstreamWouldRun = true;
                     o.out().println(label + " would run: " + reason);

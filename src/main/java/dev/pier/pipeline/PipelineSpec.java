@@ -132,9 +132,13 @@ public record PipelineSpec(String name, Data data, Train train, Compress compres
         }
     }
 
+    /** {@code kubernetes} ({@code pier deploy kubernetes}), {@code kserve} ({@code pier deploy kserve}), or both. */
     public record Deploy(Kubernetes kubernetes, KServe kserve) {
         public Deploy {
             require(kubernetes != null || kserve != null, "deploy", "kubernetes: {...} or kserve: {...}");
+            // each writer clears the manifests it wrote before from its folder: one folder cannot hold both
+            require(kubernetes == null || kserve == null || !kubernetes.out().equals(kserve.out()), "deploy.kserve.out",
+                    "a folder other than deploy.kubernetes.out, got " + (kserve == null ? null : kserve.out()));
         }
     }
 
@@ -142,13 +146,35 @@ public record PipelineSpec(String name, Data data, Train train, Compress compres
         public Kubernetes {
             out = out == null ? "k8s" : out;
             name = name == null ? "pier" : name;
+            requireRange(autoscale, "deploy.kubernetes.autoscale");
         }
     }
 
-    public record KServe(String out, Integer canary, String storageUri) {
+    /**
+     * A KServe ServingRuntime and InferenceService, as {@code pier deploy kserve} writes them: {@code canary: N} is the
+     * InferenceService's {@code canaryTrafficPercent} (KServe sends N % to the newest revision, the rest to the last
+     * ready one); {@code storage_uri} makes KServe fetch the repository instead of serving the models baked into the
+     * image; {@code autoscale} is the predictor's MIN..MAX replicas (default 1..3).
+     */
+    public record KServe(String out, Integer canary, String storageUri, String name, String namespace, String autoscale) {
         public KServe {
             out = out == null ? "k8s" : out;
-            require(canary == null || canary > 0 && canary < 100, "deploy.kserve.canary", "a percentage in 1..99");
+            name = name == null ? "pier" : name;
+            autoscale = autoscale == null ? "1..3" : autoscale;
+            require(canary == null || canary > 0 && canary < 100, "deploy.kserve.canary", "a percentage in 1..99, got " + canary);
+            require(name.matches("[a-z]([-a-z0-9]*[a-z0-9])?") && name.length() <= 45, "deploy.kserve.name",
+                    "lower-case letters, digits and '-', starting with a letter (at most 45), got " + name);
+            requireRange(autoscale, "deploy.kserve.autoscale");
+        }
+    }
+
+    private static void requireRange(String range, String key) {
+        if (range != null) {
+            try {
+                dev.pier.deploy.KubernetesDeployOptions.Autoscale.parse(range, 70, java.util.Optional.empty());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + key + "': expected MIN..MAX replicas such as 2..10 (1 <= MIN <= MAX), got " + range);
+            }
         }
     }
 

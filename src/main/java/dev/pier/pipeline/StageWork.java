@@ -24,6 +24,15 @@ interface StageWork {
         return Optional.empty();
     }
 
+    /**
+     * Whether what the stage wrote outside its cache folder (an image tarball, manifests) is still there as it wrote
+     * it; the cache checks only the files inside the folder. A stage whose key matches but whose outside outputs
+     * are gone or edited runs again.
+     */
+    default boolean outsideOutputsIntact(RunContext ctx, StageRecord previous) {
+        return true;
+    }
+
     /** Does the work, writing its files into {@code dir} (empty at first). */
     Outcome run(RunContext ctx, Path dir) throws Exception;
 
