@@ -48,6 +48,7 @@ final class DataStage implements StageWork {
             in.put("extra", d.extra());
             in.put("extra_files", contentHash(d.extra(), ctx));
             in.put("model", ctx.spec.publish().model());
+            in.put("holdout", holdsOut(ctx.spec));
         }
         return in;
     }
@@ -61,13 +62,27 @@ final class DataStage implements StageWork {
         List<String> outputs = new java.util.ArrayList<>(List.of(MANIFEST));
         if (d.extra() != null) {
             LoggedData.Extracted extra = LoggedData.extract(ctx.resolve(d.extra().substring(4)), ctx.spec.publish().model());
+            Map<String, Object> described = new LinkedHashMap<>(Map.of("spec", d.extra(), "predictions", extra.predictions(),
+                    "feedback", extra.feedback()));
+            if (holdsOut(ctx.spec)) {
+                LoggedData.Extracted[] parts = extra.split();
+                extra = parts[0];
+                parts[1].write(dir.resolve(LoggedData.HOLDOUT));
+                outputs.add(LoggedData.HOLDOUT);
+                described.put("held_out", parts[1].count());
+            }
             extra.write(dir.resolve(LoggedData.FILE));
             outputs.add(LoggedData.FILE);
-            result.put("extra", Map.of("spec", d.extra(), "examples", extra.count(), "predictions", extra.predictions(),
-                    "feedback", extra.feedback()));
+            described.put("examples", extra.count());
+            result.put("extra", described);
         }
         Files.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(result));
         return new Outcome(outputs, result);
+    }
+
+    /** With {@code baseline: serving}, part of the logged traffic is held out of training for the baseline gate. */
+    static boolean holdsOut(PipelineSpec spec) {
+        return spec.data().extra() != null && spec.gates() != null && spec.gates().againstServing();
     }
 
     static LabeledData load(String spec, RunContext ctx, Shape mnistShape) {

@@ -1,7 +1,12 @@
 package dev.pier.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.api.Shape;
+import dev.pier.data.LabeledData;
+import dev.pier.evaluate.EvaluateOptions;
+import dev.pier.evaluate.Evaluator;
 import dev.pier.io.AtomicFiles;
+import dev.pier.runtime.onnx.OrtEngine;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +21,8 @@ import java.util.Optional;
 /**
  * The gates that protect production (TFX's Evaluator "blessing", plus serving cost): minimum accuracy, maximum p99
  * latency and maximum size on the candidate's evaluation, and with {@code baseline: serving} no lower accuracy than
- * the version being served, evaluated in this run on the same test data. Any failure throws {@link GateFailure}, so
+ * the version being served, evaluated in this run on the same test data and, when {@code data.extra: log:DIR} brings
+ * labelled logged traffic, also on its held-out rows (both models, gated separately as {@code baseline_traffic}). Any failure throws {@link GateFailure}, so
  * the publish stage never runs. The baseline's figures are cached by its model's hash.
  */
 final class GateStage implements StageWork {
@@ -41,6 +47,7 @@ final class GateStage implements StageWork {
         if (ctx.spec.gates().againstServing()) {
             Optional<ServedVersion> served = served(ctx);
             in.put("baseline", served.map(s -> "version " + s.version() + " " + Hashes.file(s.model())).orElse("none"));
+            Optional.ofNullable(ctx.require(Stage.DATA).outputs().get(LoggedData.HOLDOUT)).ifPresent(h -> in.put("traffic", h));
         }
         return in;
     }
@@ -86,8 +93,21 @@ final class GateStage implements StageWork {
                 b.put("source", served.get().source());
                 b.putAll(base);
                 result.put("baseline", b);
-                results.add(atLeast("baseline", number(candidate, "accuracy"), number(base, "accuracy"),
+                results.add(atLeast("baseline", "accuracy", number(candidate, "accuracy"), number(base, "accuracy"),
                         "served version " + served.get().version() + "'s accuracy"));
+                Optional<LabeledData> traffic = heldOutTraffic(ctx);
+                if (traffic.isPresent()) {
+                    // the same rows production answered, labelled by feedback: both models, in this run
+                    ctx.out.println("        evaluating candidate and served version " + served.get().version() + " on "
+                            + traffic.get().count() + " held-out rows of labelled logged traffic");
+                    double mine = trafficAccuracy(ctx.candidateModel(), traffic.get());
+                    double theirs = trafficAccuracy(served.get().model(), traffic.get());
+                    b.put("traffic_accuracy", theirs);
+                    b.put("traffic_examples", traffic.get().count());
+                    result.put("candidate_traffic", Map.of("accuracy", mine, "examples", traffic.get().count()));
+                    results.add(atLeast("baseline_traffic", "accuracy on labelled logged traffic", mine, theirs,
+                            "served version " + served.get().version() + "'s"));
+                }
             }
         }
         result.put("gates", results);
@@ -122,15 +142,34 @@ final class GateStage implements StageWork {
         return figures;
     }
 
+    /** The held-out labelled logged rows the data stage kept for this gate, shaped like the test data; empty if none. */
+    private static Optional<LabeledData> heldOutTraffic(RunContext ctx) throws IOException {
+        if (!ctx.require(Stage.DATA).outputs().containsKey(LoggedData.HOLDOUT)) {
+            return Optional.empty();
+        }
+        LabeledData test = DataStage.load(ctx.spec.data().test(), ctx, Shape.of(784));
+        return LoggedData.read(ctx.cache.dir(Stage.DATA).resolve(LoggedData.HOLDOUT), test);
+    }
+
+    private static double trafficAccuracy(Path model, LabeledData traffic) {
+        try (OrtEngine engine = new OrtEngine()) {
+            return new Evaluator(engine).evaluate(model, traffic, EvaluateOptions.defaults().withLatencyRuns(3, 1)).accuracy();
+        }
+    }
+
     private static double number(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).doubleValue();
     }
 
     private static GateResult atLeast(String gate, double value, double min, String what) {
+        return atLeast(gate, gate, value, min, what);
+    }
+
+    private static GateResult atLeast(String gate, String figure, double value, double min, String what) {
         double margin = value - min;
         boolean ok = margin >= 0;
         return new GateResult(gate, ok, value, min, margin, String.format(Locale.ROOT, ok ? "%s %.4f >= %s %.4f"
-                : "%s %.4f < %s %.4f (short by %.4f)", gate.equals("baseline") ? "accuracy" : gate, value, what, min, -margin));
+                : "%s %.4f < %s %.4f (short by %.4f)", figure, value, what, min, -margin));
     }
 
     private static GateResult atMost(String gate, double value, double max) {

@@ -21,6 +21,10 @@ import java.util.OptionalLong;
  */
 final class LoggedData {
     static final String FILE = "extra.bin";
+    /** The labelled logged rows kept out of training, on which {@code baseline: serving} compares the two models. */
+    static final String HOLDOUT = "extra-holdout.bin";
+    /** Every HOLDOUT_EVERY-th labelled row is held out: deterministic, and spread over the whole log. */
+    static final int HOLDOUT_EVERY = 5;
 
     private LoggedData() {
     }
@@ -28,6 +32,31 @@ final class LoggedData {
     record Extracted(float[] features, int[] labels, int exampleSize, int predictions, int feedback) {
         int count() {
             return labels.length;
+        }
+
+        /**
+         * Splits the rows: every {@link #HOLDOUT_EVERY}-th (in log order) into the second part. The candidate trains
+         * on the first part only, so comparing it with the served version on the second does not favour it with rows
+         * it has learnt.
+         */
+        Extracted[] split() {
+            int per = exampleSize;
+            java.util.List<Integer> keep = new java.util.ArrayList<>();
+            java.util.List<Integer> held = new java.util.ArrayList<>();
+            for (int i = 0; i < labels.length; i++) {
+                (i % HOLDOUT_EVERY == HOLDOUT_EVERY - 1 ? held : keep).add(i);
+            }
+            return new Extracted[] {rows(keep, per), rows(held, per)};
+        }
+
+        private Extracted rows(java.util.List<Integer> rows, int per) {
+            float[] f = new float[rows.size() * per];
+            int[] l = new int[rows.size()];
+            for (int k = 0; k < rows.size(); k++) {
+                System.arraycopy(features, rows.get(k) * per, f, k * per, per);
+                l[k] = labels[rows.get(k)];
+            }
+            return new Extracted(f, l, per, predictions, feedback);
         }
 
         void write(Path file) throws IOException {
@@ -71,6 +100,18 @@ final class LoggedData {
         }
         return new Extracted(features, labels.stream().mapToInt(Integer::intValue).toArray(), Math.max(size, 0),
                 traffic.predictions(), traffic.feedback());
+    }
+
+    /**
+     * The logged examples in {@code file} as a dataset shaped like {@code like} (the test data: same example shape
+     * and classes), or empty when the file holds none.
+     */
+    static java.util.Optional<LabeledData> read(Path file, LabeledData like) throws IOException {
+        LabeledData empty = new LabeledData("logged traffic", new float[0], like.exampleShape(), new int[0], like.numClasses());
+        LabeledData all = append(empty, file);
+        return all.count() == 0 ? java.util.Optional.empty()
+                : java.util.Optional.of(new LabeledData("labelled logged traffic (" + all.count() + " held-out rows)",
+                all.features(), all.exampleShape(), all.labels(), all.numClasses()));
     }
 
     /** Appends the logged examples in {@code file} to {@code data}, in its example shape. */

@@ -240,6 +240,12 @@ public final class PipelineRunner {
         if (gateResult.get("baseline") instanceof Map<?, ?> b) {
             baseline = (Map<String, Object>) b;
         }
+        if (candidate != null && gateResult.get("candidate_traffic") instanceof Map<?, ?> traffic) {
+            // the candidate's figure on labelled logged traffic, beside the served version's in the baseline
+            candidate = new LinkedHashMap<>(candidate);
+            candidate.put("traffic_accuracy", traffic.get("accuracy"));
+            candidate.put("traffic_examples", traffic.get("examples"));
+        }
         if (gateResult.get("gates") instanceof List<?> list) {
             gates = list.stream().map(g -> JSON.convertValue(g, GateResult.class)).toList();
         }
