@@ -9,6 +9,8 @@ import dev.pier.compress.ModelFigures;
 import dev.pier.compress.auto.AutoCompressor;
 import dev.pier.compress.auto.AutoOptions;
 import dev.pier.compress.auto.AutoReport;
+import dev.pier.compress.distill.DistillOptions;
+import dev.pier.compress.distill.Distiller;
 import dev.pier.compress.prune.MagnitudePruner;
 import dev.pier.compress.prune.PruneOptions;
 import dev.pier.compress.quantize.DynamicQuantizer;
@@ -20,6 +22,7 @@ import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.runtime.onnx.OrtEngine;
+import dev.pier.train.TrainOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +35,7 @@ import java.util.Optional;
 
 /**
  * Compression through the services of {@code pier compress}: {@link AutoCompressor} for {@code method: auto}, else
- * {@link CompressionService} with the quantizer or pruner the options name. Measured on the test data. The trained
+ * {@link CompressionService} with the quantizer, pruner or {@link Distiller} the options name. Measured on the test data. The trained
  * model's reference profile is carried over (compression keeps the model's inputs, and drift is about inputs).
  */
 final class CompressStage implements StageWork {
@@ -66,6 +69,18 @@ final class CompressStage implements StageWork {
                 if (c.mode().equals("static")) {
                     in.put("calibration", c.calibration());
                 }
+            }
+            case "distill" -> {
+                in.put("student", c.student());
+                in.put("temperature", c.temperature());
+                in.put("alpha", c.alpha());
+                in.put("epochs", c.epochs());
+                in.put("batch_size", c.batchSize());
+                in.put("learning_rate", c.learningRate());
+                in.put("schedule", c.schedule());
+                in.put("seed", c.seed());
+                in.put("train_data", distillData(ctx));
+                in.put("train_files", DataStage.contentHash(distillData(ctx), ctx));
             }
             default -> in.put("sparsity", c.sparsity());
         }
@@ -116,6 +131,11 @@ final class CompressStage implements StageWork {
 
     private static CompressionStrategy strategy(PipelineSpec.Compress c, OrtEngine engine, OnnxModel model, RunContext ctx)
             throws java.io.IOException {
+        if (c.method().equals("distill")) {
+            DistillOptions options = new DistillOptions(c.student(), c.temperature(), c.alpha(), c.epochs(), c.batchSize(),
+                    c.learningRate().floatValue(), TrainOptions.Schedule.valueOf(c.schedule().toUpperCase(Locale.ROOT)), c.seed());
+            return new Distiller(engine, ModelData.load(DataStage.resolveSpec(distillData(ctx), ctx), model, ctx.mnistDir), options);
+        }
         if (c.method().equals("prune")) {
             return new MagnitudePruner(new PruneOptions(PruneOptions.Method.MAGNITUDE, c.sparsity(), null, null));
         }
@@ -126,6 +146,11 @@ final class CompressStage implements StageWork {
                     new QuantizeOptions(QuantizeOptions.Mode.STATIC, QuantizeOptions.Method.MINMAX, 99.99, false,
                             QuantizeOptions.Format.QDQ));
         };
+    }
+
+    /** The student's training data: {@code train_data}, else the pipeline's training data. */
+    private static String distillData(RunContext ctx) {
+        return ctx.spec.compress().trainData() != null ? ctx.spec.compress().trainData() : ctx.spec.data().train();
     }
 
     private static Map<String, Object> figures(ModelFigures f) {

@@ -69,15 +69,18 @@ public record PipelineSpec(String name, Data data, Train train, Compress compres
 
     /**
      * Compression as {@code pier compress} does it: {@code auto} (keep the best variant within
-     * {@code max_accuracy_drop}, by {@code objective}), {@code quantize} ({@code mode}: dynamic, static or fp16)
-     * or {@code prune} (magnitude, {@code sparsity}).
+     * {@code max_accuracy_drop}, by {@code objective}), {@code quantize} ({@code mode}: dynamic, static or fp16),
+     * {@code prune} (magnitude, {@code sparsity}) or {@code distill} (a {@code student} architecture trained on the
+     * trained model's soft outputs, with {@code pier compress distill}'s options and defaults; its training data is
+     * {@code train_data}, default the pipeline's {@code data.train}).
      */
     public record Compress(String method, Double maxAccuracyDrop, String objective, String mode, Double sparsity,
-                           String calibration) {
+                           String calibration, String student, Double temperature, Double alpha, Integer epochs,
+                           Integer batchSize, Double learningRate, String schedule, Long seed, String trainData) {
         public Compress {
             method = method == null ? "auto" : method.toLowerCase(Locale.ROOT);
-            require(method.equals("auto") || method.equals("quantize") || method.equals("prune"), "compress.method",
-                    "auto, quantize or prune, got " + method);
+            require(method.equals("auto") || method.equals("quantize") || method.equals("prune") || method.equals("distill"),
+                    "compress.method", "auto, quantize, prune or distill, got " + method);
             maxAccuracyDrop = maxAccuracyDrop == null ? 0.01 : maxAccuracyDrop;
             require(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1, "compress.max_accuracy_drop", "a fraction in [0, 1]");
             objective = objective == null ? "size" : objective.toLowerCase(Locale.ROOT);
@@ -88,6 +91,27 @@ public record PipelineSpec(String name, Data data, Train train, Compress compres
             sparsity = sparsity == null ? 0.5 : sparsity;
             require(sparsity >= 0 && sparsity < 1, "compress.sparsity", "a fraction in [0, 1)");
             calibration = calibration == null ? "mnist:train:1000" : calibration;
+            boolean distill = method.equals("distill");
+            require(distill == (student != null), "compress.student",
+                    distill ? "a student architecture such as mlp:64 (method: distill)" : "no student unless method: distill");
+            require(distill || temperature == null && alpha == null && epochs == null && batchSize == null
+                    && learningRate == null && schedule == null && seed == null && trainData == null, "compress",
+                    "temperature, alpha, epochs, batch_size, learning_rate, schedule, seed and train_data only with method: distill");
+            // pier compress distill's defaults
+            temperature = temperature == null ? 20.0 : temperature;
+            alpha = alpha == null ? 0.9 : alpha;
+            epochs = epochs == null ? 10 : epochs;
+            batchSize = batchSize == null ? 64 : batchSize;
+            learningRate = learningRate == null ? 0.001 : learningRate;
+            schedule = schedule == null ? "constant" : schedule.toLowerCase(Locale.ROOT);
+            seed = seed == null ? 42L : seed;
+            require(temperature > 0, "compress.temperature", "a temperature > 0, got " + temperature);
+            require(alpha >= 0 && alpha <= 1, "compress.alpha", "a weight in [0, 1], got " + alpha);
+            require(epochs > 0, "compress.epochs", "an integer > 0, got " + epochs);
+            require(batchSize > 0, "compress.batch_size", "an integer > 0, got " + batchSize);
+            require(learningRate > 0, "compress.learning_rate", "a learning rate > 0, got " + learningRate);
+            require(schedule.equals("constant") || schedule.equals("step") || schedule.equals("cosine"), "compress.schedule",
+                    "constant, step or cosine, got " + schedule);
         }
     }
 

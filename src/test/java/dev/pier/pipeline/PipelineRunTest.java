@@ -126,4 +126,31 @@ class PipelineRunTest {
         assertThat(profile.modelSha256()).isEqualToIgnoringCase(dev.pier.profile.Profiles.sha256(v1.resolve("model.onnx")));
         dev.pier.profile.Profiles.requireMatch(profile, v1.resolve("profile.json"), v1.resolve("model.onnx"), null, null);
     }
+
+    @Test
+    void distillationTrainsASmallerStudentThatIsEvaluatedGatedAndPublished() throws Exception {
+        String distilled = PIPELINE.replace("gates:", "compress: {method: distill, student: \"mlp:8\", epochs: 3, learning_rate: 0.005, temperature: 4, alpha: 0.7}\ngates:")
+                .replace("  baseline: serving\n", "").replace("{min: 0.5}", "{min: 0.3}");
+        RunRecord r = run(distilled, false);
+        assertThat(statuses(r)).containsEntry("train", "ran").containsEntry("compress", "ran").containsEntry("evaluate", "ran")
+                .containsEntry("publish", "ran");
+        Map<String, Object> compress = r.stages().get(2).result();
+        assertThat(String.valueOf(compress.get("chosen"))).containsIgnoringCase("distil");
+        long teacherBytes = ((Number) ((Map<?, ?>) compress.get("before")).get("size_bytes")).longValue();
+        long studentBytes = Files.size(dir.resolve("models/digits/1/model.onnx"));
+        assertThat(studentBytes).isLessThan(teacherBytes * 2 / 3);   // 784x8 weights against 784x16
+        assertThat(Files.readAllBytes(dir.resolve("models/digits/1/model.onnx")))
+                .isEqualTo(Files.readAllBytes(dir.resolve(".pier/cache/compress/model.onnx")));
+        assertThat(((Number) r.candidate().get("accuracy")).doubleValue()).isGreaterThan(0.3);
+
+        // the student's options are part of the compress stage's key; training is not redone
+        RunRecord warmer = run(distilled.replace("temperature: 4", "temperature: 8"), false);
+        assertThat(statuses(warmer)).containsEntry("train", "up_to_date").containsEntry("compress", "ran");
+        assertThat(warmer.stages().get(2).reason()).isEqualTo("temperature 4.0 -> 8.0");
+
+        assertThatThrownBy(() -> PipelineParser.parse(PIPELINE.replace("gates:", "compress: {method: distill}\ngates:"), "p.yaml"))
+                .hasMessageContaining("'compress.student': expected a student architecture");
+        assertThatThrownBy(() -> PipelineParser.parse(PIPELINE.replace("gates:", "compress: {method: quantize, temperature: 4}\ngates:"), "p.yaml"))
+                .hasMessageContaining("only with method: distill");
+    }
 }
