@@ -25,7 +25,7 @@ final class PipelineWatchCommand implements Callable<Integer> {
     double maxDrift;
     @Option(names = "--min-feedback", defaultValue = "20", paramLabel = "N", description = "Labelled predictions needed before live accuracy counts (default ${DEFAULT-VALUE}).")
     long minFeedback;
-    @Option(names = "--server", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL", description = "The running pier serve (default ${DEFAULT-VALUE}).")
+    @Option(names = "--server", defaultValue = "http://127.0.0.1:8501", paramLabel = "URL", description = "The running pier serve (default ${DEFAULT-VALUE}, pier serve's REST port).")
     URI server;
     @Option(names = "--token-file", paramLabel = "FILE", description = "Bearer token for the server (first line).")
     Path tokenFile;
@@ -33,11 +33,21 @@ final class PipelineWatchCommand implements Callable<Integer> {
     double intervalSeconds;
     @Option(names = "--dir", defaultValue = ".", description = "The pipeline file's folder (default: the current one).")
     Path dir;
+    @Option(names = "--if-canary", description = "When the run left no canary to decide (it published none, or it was decided already), "
+            + "say so and exit 0 instead of 2: for unattended loops, where most runs publish nothing new.")
+    boolean ifCanary;
 
     @Override
     public Integer call() throws Exception {
         if (!(minutes > 0) || !(intervalSeconds > 0)) {
             throw new IllegalArgumentException("--minutes and --interval-seconds must be > 0");
+        }
+        if (ifCanary) {
+            java.util.Optional<String> nothing = CanaryWatch.nothingToWatch(dir, run);
+            if (nothing.isPresent()) {
+                System.out.println("nothing to watch: " + nothing.get());
+                return 0;
+            }
         }
         String token = tokenFile == null ? null : Files.readAllLines(tokenFile).getFirst().strip();
         CanaryWatch.Decision d = new CanaryWatch().watch(new CanaryWatch.Options(dir, run, server,

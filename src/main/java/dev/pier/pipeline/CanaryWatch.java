@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code pier pipeline watch}: watches the canary a run published on the running server for a while, then promotes it
@@ -38,24 +39,40 @@ public final class CanaryWatch {
                            Double drift) {
     }
 
+    /**
+     * Why a run leaves no canary to decide: it published none (a gate failed, nothing was new, or no
+     * {@code publish.canary}), its canary was already decided, or that version is no longer in a traffic split.
+     * Empty when there is one to watch. An unattended loop ({@code watch --if-canary}) asks this first.
+     */
+    public static Optional<String> nothingToWatch(Path workspace, String runId) {
+        RunRecord run = new RunStore(workspace).read(runId);
+        Map<String, Object> published = run.published();
+        if (published == null || !(published.get("canary") instanceof Map<?, ?>)) {
+            return Optional.of("run " + run.runId() + " published no canary (publish: {canary: N} in the pipeline)");
+        }
+        if (!run.decisions().isEmpty()) {
+            return Optional.of("run " + run.runId() + "'s canary was already decided: " + run.decisions().getLast());
+        }
+        long canary = ((Number) published.get("version")).longValue();
+        String model = String.valueOf(published.get("model"));
+        if (new ModelRepository(workspace.resolve(String.valueOf(published.get("repository"))), model).share(canary).isEmpty()) {
+            return Optional.of("version " + canary + " of " + model + " is not in a traffic split any more");
+        }
+        return Optional.empty();
+    }
+
     public Decision watch(Options o) throws InterruptedException {
+        Optional<String> nothing = nothingToWatch(o.workspace(), o.runId());
+        if (nothing.isPresent()) {
+            throw new IllegalArgumentException(nothing.get());
+        }
         RunStore store = new RunStore(o.workspace());
         RunRecord run = store.read(o.runId());
         Map<String, Object> published = run.published();
-        if (published == null || !(published.get("canary") instanceof Map<?, ?> canaryInfo)) {
-            throw new IllegalArgumentException("run " + run.runId() + " published no canary (publish: {canary: N} in the pipeline)");
-        }
-        if (!run.decisions().isEmpty()) {
-            throw new IllegalArgumentException("run " + run.runId() + "'s canary was already decided: " + run.decisions().getLast());
-        }
         long canary = ((Number) published.get("version")).longValue();
-        long stable = ((Number) canaryInfo.get("stable")).longValue();
+        long stable = ((Number) ((Map<?, ?>) published.get("canary")).get("stable")).longValue();
         String model = String.valueOf(published.get("model"));
-        Path repository = o.workspace().resolve(String.valueOf(published.get("repository")));
-        ModelRepository repo = new ModelRepository(repository, model);
-        if (repo.share(canary).isEmpty()) {
-            throw new IllegalArgumentException("version " + canary + " of " + model + " is not in a traffic split any more");
-        }
+        ModelRepository repo = new ModelRepository(o.workspace().resolve(String.valueOf(published.get("repository"))), model);
         Instant end = Instant.now().plus(o.duration());
         LiveFigures last = new LiveFigures(null, null, null);
         String verdict = null;

@@ -1,6 +1,7 @@
 package dev.pier.pipeline;
 
 import dev.pier.deploy.ManifestWriter;
+import dev.pier.packaging.ImageLayout;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -19,7 +20,8 @@ import java.util.Map;
 /**
  * {@code pier pipeline export --to kubernetes}: the pipeline as plain Kubernetes objects: a PersistentVolumeClaim that
  * is the run workspace (cache, run records, repository), a ConfigMap holding the pipeline file, and one Job per
- * configured stage running {@code pier pipeline run --from S --until S} in the image. Jobs start together; each one's
+ * configured stage running {@code pier pipeline run --from S --until S} in the image (through the image's own Java
+ * command line). Jobs start together; each one's
  * init container waits until the stage before it left its marker on the volume, so they run in dependency order.
  * Plain Jobs rather than an Argo Workflow because they need nothing installed in the cluster beyond Kubernetes itself,
  * and the stage cache already gives what a workflow engine would (a rerun skips what is up to date). Pure apart from
@@ -27,6 +29,12 @@ import java.util.Map;
  */
 public final class KubernetesExport {
     static final String MOUNT = "/workspace";
+    /**
+     * Pier as the image runs it: its entrypoint's command line ({@code java ... dev.pier.cli.PierCli}), since images
+     * carry no {@code pier} script; single-quoted for {@code sh -c} (the class path holds a {@code *}).
+     */
+    static final String PIER = ImageLayout.entrypoint().stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
+            .collect(java.util.stream.Collectors.joining(" "));
 
     /**
      * @param image        an image with Pier (as {@code pier package} builds)
@@ -57,8 +65,10 @@ public final class KubernetesExport {
             String marker = MOUNT + "/.pier/done/" + stage;
             Container main = new ContainerBuilder().withName(stage).withImage(o.image())
                     .withCommand("sh", "-c", "mkdir -p " + MOUNT + "/.pier/done && cp /etc/pier/pipeline.yaml " + MOUNT
-                            + "/pipeline.yaml && pier pipeline run " + MOUNT + "/pipeline.yaml --from " + stage + " --until " + stage
+                            + "/pipeline.yaml && " + PIER + " pipeline run " + MOUNT + "/pipeline.yaml --from " + stage + " --until " + stage
                             + " --no-progress && touch " + marker)
+                    // MNIST's and DJL's caches on the volume: the image's user 10001 has no home directory
+                    .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-Duser.home=" + MOUNT).endEnv()
                     .addNewVolumeMount().withName("workspace").withMountPath(MOUNT).endVolumeMount()
                     .addNewVolumeMount().withName("pipeline").withMountPath("/etc/pier").withReadOnly(true).endVolumeMount()
                     .build();
@@ -73,6 +83,7 @@ public final class KubernetesExport {
                     .withNewSpec().withBackoffLimit(1).withTtlSecondsAfterFinished(86400)
                     .withNewTemplate().withNewMetadata().withLabels(labels).addToLabels("pier.dev/stage", stage).endMetadata()
                     .withNewSpec().withRestartPolicy("Never").withInitContainers(init).withContainers(main)
+                    .withNewSecurityContext().withFsGroup(10001L).endSecurityContext()   // the volume writable by the image's user
                     .addNewVolume().withName("workspace").withNewPersistentVolumeClaim().withClaimName(o.name() + "-workspace")
                     .endPersistentVolumeClaim().endVolume()
                     .addNewVolume().withName("pipeline").withNewConfigMap().withName(o.name() + "-pipeline").endConfigMap().endVolume()

@@ -46,7 +46,10 @@ class PipelineExportManifestsTest {
                 jobs.add(stage);
                 JsonNode pod = m.path("spec").path("template").path("spec");
                 assertThat(pod.path("volumes").get(0).path("persistentVolumeClaim").path("claimName").asText()).isEqualTo("pier-mnist-workspace");
-                assertThat(pod.path("containers").get(0).path("command").toString()).contains("--from " + stage + " --until " + stage);
+                assertThat(pod.path("containers").get(0).path("command").toString()).contains("--from " + stage + " --until " + stage)
+                        // images have no pier script: the image's own Java command line runs the CLI
+                        .contains("'dev.pier.cli.PierCli' pipeline run").doesNotContain("&& pier ");
+                assertThat(pod.path("securityContext").path("fsGroup").asInt()).isEqualTo(10001);
                 if (previous == null) {
                     assertThat(pod.path("initContainers").isMissingNode() || pod.path("initContainers").isEmpty()).isTrue();
                 } else {
