@@ -106,7 +106,10 @@ final class PipelineCommand implements Runnable {
             }
             if (r.candidate() != null) {
                 System.out.printf(Locale.ROOT, "  %-16s %12s %12s%n", "figure", "candidate", "baseline");
-                for (String k : new String[] {"accuracy", "latency_p99_ms", "size_mb"}) {
+                for (String k : new String[] {"accuracy", "latency_p99_ms", "size_mb", "traffic_accuracy"}) {
+                    if (!(r.candidate().get(k) instanceof Number)) {
+                        continue;   // traffic_accuracy: only with labelled logged traffic
+                    }
                     Object b = r.baseline() == null ? null : r.baseline().get(k);
                     System.out.printf(Locale.ROOT, "  %-16s %12.4f %12s%n", k, ((Number) r.candidate().get(k)).doubleValue(),
                             b instanceof Number n ? String.format(Locale.ROOT, "%.4f", n.doubleValue()) : "-");
