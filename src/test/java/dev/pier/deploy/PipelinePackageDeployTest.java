@@ -169,8 +169,12 @@ class PipelinePackageDeployTest {
                 .hasMessageContaining("'deploy.kserve.out': expected a folder other than deploy.kubernetes.out");
     }
 
+    /** Strictly, when the shared schemas are there; the rest of the test runs either way. */
     private static void validate(List<JsonNode> manifests) {
-        StrictSchemas.assumePresent();
+        if (!Files.isDirectory(StrictSchemas.ROOT.resolve("k8s-1.35")) || !Files.isDirectory(StrictSchemas.ROOT.resolve("kserve"))) {
+            System.err.println("Kubernetes/KServe schemas not found at " + StrictSchemas.ROOT + ": strict manifest validation skipped");
+            return;
+        }
         for (JsonNode m : manifests) {
             assertThat(StrictSchemas.validate(m)).as(m.path("kind").asText()).isEmpty();
         }
