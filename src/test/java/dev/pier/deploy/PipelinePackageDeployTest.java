@@ -93,6 +93,7 @@ class PipelinePackageDeployTest {
         // the published model's bytes are in the image, where pier serve reads them
         assertThat(image.file("models/digits/1/model.onnx")).isEqualTo(Files.readAllBytes(dir.resolve("models/digits/1/model.onnx")));
         assertThat(image.file("models/digits/1/lineage.json")).isNotNull();
+        skopeoSees(dir.resolve("out/digits-1.tar"), "1");
 
         List<JsonNode> manifests = manifests(dir.resolve("k8s"));
         assertThat(manifests).extracting(m -> m.path("kind").asText()).contains("Deployment", "Service", "HorizontalPodAutoscaler");
@@ -167,6 +168,22 @@ class PipelinePackageDeployTest {
                 + "  kubernetes: {out: k8s}\n"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.pier.pipeline.PipelineParser.parse(dir.resolve("pipeline.yaml")))
                 .hasMessageContaining("'deploy.kserve.out': expected a folder other than deploy.kubernetes.out");
+    }
+
+    /** A second reader of the archive, where installed: skopeo inspects it as {@code docker load} would take it. */
+    private static void skopeoSees(Path tar, String version) throws Exception {
+        boolean installed = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "skopeo")));
+        if (!installed) {
+            System.err.println("skopeo not installed: the image tarball is read with plain Java only");
+            return;
+        }
+        Process p = new ProcessBuilder("skopeo", "inspect", "--config", "docker-archive:" + tar).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        JsonNode config = new ObjectMapper().readTree(out);
+        assertThat(config.path("config").path("Labels").path("dev.pier.model.digits.versions").asText()).isEqualTo(version);
     }
 
     /** Strictly, when the shared schemas are there; the rest of the test runs either way. */
