@@ -63,6 +63,7 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.pier.server.StartupTimeline.mark("main");
         System.exit(execute(args));
     }
 

@@ -12,6 +12,7 @@ import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
 import dev.pier.server.ServerSetup;
 import dev.pier.server.ShutdownOptions;
+import dev.pier.server.StartupTimeline;
 import dev.pier.serving.ServingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,6 +186,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        StartupTimeline.mark("picocli parsed; ServeCommand.call");
         if ((modelFile == null) == (repository == null)) {
             throw new IllegalArgumentException("give either MODEL.onnx or --model-repository DIR (exactly one)");
         }
@@ -218,7 +220,9 @@ public final class ServeCommand implements Callable<Integer> {
         try (RunningServer running = RunningServer.start(ServerSetup.of(servingOptions, serverOptions).withShutdown(shutdown)
                 .withControl(control).withSecurity(security).withDrift(drift).withPredictions(predictions)
                 .withCors(observability.cors()).withTracing(observability.tracing()))) {
+            StartupTimeline.mark("server started");
             running.printBanner(System.out);
+            StartupTimeline.mark("banner printed");
             if (exitOnError) {
                 List<ModelVersionStatus> failed = failedAtStartUp(running);
                 if (!failed.isEmpty()) {
@@ -229,6 +233,8 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             }
             readyIn().ifPresent(d -> System.out.printf(java.util.Locale.ROOT, "pier: ready in %.2f s%n", d.toMillis() / 1000.0));
+            StartupTimeline.mark("ready printed");
+            StartupTimeline.print(System.out);
             running.awaitClose();
         }
         return 0;
