@@ -3,7 +3,8 @@
 # Usage: bench/coldstart.sh [REPOSITORY [MODEL]]   (default: the example MLP, generated into a temp dir)
 # Environment: RUNS (5), PORT (18591), PIER (bin/pier), extra JVM options through PIER_JAVA_OPTS as usual.
 # VARIANTS: '|'-separated sets of environment assignments, run alternately in every round so that they share the
-# machine's load, e.g. VARIANTS='PIER_CDS=0|PIER_CDS=1' (default: one variant, the environment as it is).
+# machine's load, e.g. VARIANTS='PIER_CDS=0|PIER_CDS=1' (default: one variant, the environment as it is); a
+# PIER=... in a variant runs that launcher (another checkout's bin/pier: before and after a change).
 # Prints one line per run and, per variant, "cold start: min/median/max" in seconds, for the wall time from launch
 # to the first 200 and for the JVM's CPU time (utime + stime of the process, /proc/PID/stat) at that moment: a
 # busy machine stretches the wall time by its queue for the cores, the CPU time far less. Load goes to 127.0.0.1.
@@ -33,8 +34,10 @@ cpu_of() {  # utime + stime of process $1 in seconds (fields 14 and 15 of /proc/
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$runs"); do
   for v in "${!variants[@]}"; do
+    launcher="$pier"
+    for kv in ${variants[$v]}; do case "$kv" in PIER=*) launcher="${kv#PIER=}" ;; esac; done
     start=$(date +%s.%N)
-    env ${variants[$v]} "$pier" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" --grpc-port 0 \
+    env ${variants[$v]} "$launcher" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" --grpc-port 0 \
       >"$work/serve-$i-$v.log" 2>&1 &
     pid=$!
     code=000

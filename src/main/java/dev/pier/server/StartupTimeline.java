@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * Time stamps of start-up's steps, printed when {@code -Dpier.startup.trace=true} (through {@code PIER_JAVA_OPTS})
  * so that where a cold start spends its time is measured, not guessed (docs/benchmarks.md, "Cold start"). Each line
- * gives the wall time since the process started (the launcher script included: its exec keeps the process), the
- * time since the previous mark, the thread that marked it and the JVM's CPU time so far, which a busy machine
+ * gives the wall time since the process started ({@link ProcessClock}: the launcher script included, as its exec
+ * keeps the process; 10 ms resolution), the time since the previous mark, the thread that marked it and the JVM's CPU time so far, which a busy machine
  * distorts far less than wall time. Off by default: then {@link #mark} costs one volatile read. Thread-safe (steps
  * that run in parallel mark from their own threads).
  */
@@ -18,7 +18,7 @@ public final class StartupTimeline {
     public static final String PROPERTY = "pier.startup.trace";
     private static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
     private static final List<String> MARKS = new ArrayList<>();   // guarded by StartupTimeline.class
-    private static long previousMillis;                             // guarded by StartupTimeline.class
+    private static double previous;                                 // guarded by StartupTimeline.class
     private static boolean printed;                                 // guarded by StartupTimeline.class
 
     private StartupTimeline() {
@@ -33,14 +33,13 @@ public final class StartupTimeline {
         if (!ENABLED) {
             return;
         }
-        long now = System.currentTimeMillis();
+        double sinceStart = ProcessClock.secondsSinceStart().orElse(Double.NaN);
         long cpuMillis = processCpuMillis();
         synchronized (StartupTimeline.class) {
-            long origin = processStartMillis();
-            long since = previousMillis == 0 ? now - origin : now - previousMillis;
-            previousMillis = now;
+            double since = sinceStart - previous;
+            previous = sinceStart;
             String line = String.format(Locale.ROOT, "pier: start-up %6.3f s  +%5.3f s  cpu %6.3f s  [%s] %s",
-                    (now - origin) / 1000.0, since / 1000.0, cpuMillis / 1000.0, Thread.currentThread().getName(), step);
+                    sinceStart, since, cpuMillis / 1000.0, Thread.currentThread().getName(), step);
             if (printed) {
                 System.out.println(line);   // work done after readiness: shown as it happens
             } else {
@@ -49,30 +48,17 @@ public final class StartupTimeline {
         }
     }
 
-    /** Prints the marks so far (once ready), with the JVM's own start for reference; nothing when off. */
+    /** Prints the marks so far (once ready); nothing when off. */
     public static void print(PrintStream out) {
         if (!ENABLED) {
             return;
         }
         synchronized (StartupTimeline.class) {
-            long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-            out.printf(Locale.ROOT, "pier: start-up %6.3f s  JVM started (the launcher script took this)%n",
-                    (jvmStart - processStartMillis()) / 1000.0);
             MARKS.forEach(out::println);
             MARKS.clear();
             printed = true;
             out.flush();
         }
-    }
-
-    private static long originMillis;   // guarded by StartupTimeline.class (0: not read yet)
-
-    private static synchronized long processStartMillis() {
-        if (originMillis == 0) {
-            originMillis = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
-                    .orElseGet(() -> java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
-        }
-        return originMillis;
     }
 
     /** utime + stime of the whole process (every thread), from the OS; -1 when unknown. */
