@@ -23,21 +23,29 @@ final class ClassesJar {
     }
 
     static Path of(Path classesDir) throws IOException {
+        return of(List.of(classesDir));
+    }
+
+    /** The classes of several directories (target/classes, and test-classes in tests) in one jar; the first wins. */
+    static Path of(List<Path> classesDirs) throws IOException {
         Path jar = Files.createTempFile("pier-classes-", ".jar");
         jar.toFile().deleteOnExit();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(classesDir)) {
-            files = walk.filter(f -> !f.equals(classesDir)).sorted().toList();
+        java.util.Map<String, Path> entries = new java.util.TreeMap<>();
+        for (Path dir : classesDirs) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path f : walk.filter(f -> !f.equals(dir)).toList()) {
+                    // directories too, as `jar` writes them: a class loader then finds a package's folder as a resource
+                    entries.putIfAbsent(ModelRepositoryScan.unix(dir.relativize(f)) + (Files.isDirectory(f) ? "/" : ""), f);
+                }
+            }
         }
         try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Path file : files) {
-                boolean dir = Files.isDirectory(file);
-                // directories too, as `jar` writes them: a class loader then finds a package's folder as a resource
-                ZipEntry entry = new ZipEntry(ModelRepositoryScan.unix(classesDir.relativize(file)) + (dir ? "/" : ""));
+            for (java.util.Map.Entry<String, Path> e : entries.entrySet()) {
+                ZipEntry entry = new ZipEntry(e.getKey());
                 entry.setTime(FIXED_TIME);
                 zip.putNextEntry(entry);
-                if (!dir) {
-                    Files.copy(file, zip);
+                if (!e.getKey().endsWith("/")) {
+                    Files.copy(e.getValue(), zip);
                 }
                 zip.closeEntry();
             }

@@ -96,10 +96,15 @@ public final class ImageLayout {
         FileEntriesLayer.Builder deps = FileEntriesLayer.builder().setName("dependencies");
         FileEntriesLayer.Builder classes = FileEntriesLayer.builder().setName("classes");
         Set<String> jarNames = new HashSet<>();
+        List<Path> classDirs = classpath.stream().filter(Files::isDirectory).toList();
+        if (!classDirs.isEmpty()) {
+            classes.addEntry(ClassesJar.of(classDirs), AbsoluteUnixPath.get(CLASSES_JAR));
+        }
         for (Path entry : classpath) {
             if (Files.isDirectory(entry)) {
-                classes.addEntry(ClassesJar.of(entry), AbsoluteUnixPath.get(CLASSES_JAR));
-            } else if (Files.isRegularFile(entry) && entry.getFileName().toString().equals(LAUNCHER_CLASSES_JAR)) {
+                continue;   // in the classes jar
+            } else if (classDirs.isEmpty() && Files.isRegularFile(entry)
+                    && entry.getFileName().toString().equals(LAUNCHER_CLASSES_JAR)) {
                 classes.addEntry(entry, AbsoluteUnixPath.get(CLASSES_JAR));
             } else if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
                 String name = entry.getFileName().toString();
