@@ -1,8 +1,10 @@
 # Sourced by bin/pier, bin/test and .ci/run: picks a JDK >= 21 without the user editing paths.
 # Order: $JAVA_HOME, java on PATH, then every JDK under /usr/lib/jvm (newest first). Exports JAVA_HOME.
-# Asking each candidate its version starts a JVM (0.1-0.4 s each, 0.8 s seen on a loaded machine), so the JDK
-# found is remembered in ${XDG_CACHE_HOME:-~/.cache}/pier/java-home, keyed by the $JAVA_HOME it was found under:
-# the cache is used only while $JAVA_HOME is the same and the remembered JDK's java is still there.
+# A candidate's version comes from its `release` file (no JVM start); only a JDK without one is asked by starting
+# its java (0.1-0.4 s each, 0.8 s seen on a loaded machine). A $JAVA_HOME that is a JDK >= 21 is taken as it is,
+# without the cache. Otherwise the JDK found is remembered in ${XDG_CACHE_HOME:-~/.cache}/pier/java-home, keyed
+# by the $JAVA_HOME it was found under (one file per key, so shells with different $JAVA_HOME do not overwrite
+# each other's entry): used only while the remembered JDK's java is still there.
 # PIER_JAVA_CACHE=0 skips the cache (neither read nor written).
 
 pier_java_major() {
@@ -18,15 +20,16 @@ pier_java_home_major() {
   pier_java_major "$1/bin/java"
 }
 
-pier_java_cache_file() {
-  echo "${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/pier/java-home"
+pier_java_cache_file() {  # the cache file for the key $1 (the $JAVA_HOME a search runs under)
+  local dir="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/pier"
+  if [ -z "$1" ]; then echo "$dir/java-home"; else echo "$dir/java-home.$(printf '%s' "$1" | cksum | cut -d' ' -f1)"; fi
 }
 
 # Line 1: the $JAVA_HOME the search ran under (may be empty); line 2: the JDK it found.
 pier_java_cached() {
   [ "${PIER_JAVA_CACHE:-1}" = 0 ] && return 1
   local file key found
-  file="$(pier_java_cache_file)"
+  file="$(pier_java_cache_file "${JAVA_HOME:-}")"
   [ -r "$file" ] || return 1
   { IFS= read -r key; IFS= read -r found; } <"$file" || return 1
   [ "$key" = "${JAVA_HOME:-}" ] && [ -n "$found" ] && [ -x "$found/bin/java" ] || return 1
@@ -37,7 +40,7 @@ pier_java_cached() {
 pier_java_remember() {  # key found; a cache that cannot be written is only slower, never an error
   [ "${PIER_JAVA_CACHE:-1}" = 0 ] && return 0
   local file tmp
-  file="$(pier_java_cache_file)"
+  file="$(pier_java_cache_file "$1")"
   mkdir -p "$(dirname "$file")" 2>/dev/null || return 0
   tmp="$file.$$"
   printf '%s\n%s\n' "$1" "$2" >"$tmp" 2>/dev/null && mv -f "$tmp" "$file" 2>/dev/null || rm -f "$tmp" 2>/dev/null
@@ -45,16 +48,23 @@ pier_java_remember() {  # key found; a cache that cannot be written is only slow
 }
 
 pier_find_java() {
+  # a $JAVA_HOME that is a JDK >= 21: nothing to search, and its release file says so without a JVM start
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ -r "$JAVA_HOME/release" ]; then
+    local own
+    own="$(pier_java_home_major "$JAVA_HOME")"
+    [ -n "$own" ] && [ "$own" -ge 21 ] && { export JAVA_HOME; return 0; }
+  fi
   pier_java_cached && return 0
-  local candidates=() c major key="${JAVA_HOME:-}"
+  local candidates=() c major home key="${JAVA_HOME:-}"
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
   command -v java >/dev/null 2>&1 && candidates+=("$(readlink -f "$(command -v java)")")
   for c in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${c%/}/bin/java"); done
   for c in "${candidates[@]}"; do
     [ -x "$c" ] || continue
-    major=$(pier_java_major "$c")
+    home=$(dirname "$(dirname "$c")")
+    major=$(pier_java_home_major "$home")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-      JAVA_HOME=$(dirname "$(dirname "$c")")
+      JAVA_HOME="$home"
       export JAVA_HOME
       pier_java_remember "$key" "$JAVA_HOME"
       return 0

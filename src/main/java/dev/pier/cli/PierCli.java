@@ -63,6 +63,7 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.pier.server.StartupTimeline.mark("main");
         System.exit(execute(args));
     }
 
@@ -79,6 +80,9 @@ public final class PierCli implements Runnable {
         cli.addSubcommand(new CommandLine.HelpCommand());
         Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
         if (named != null) {
+            if (args[0].equals("serve")) {
+                ServeCommand.warmUpEarly(args);   // start-up work that needs no option, beside picocli's parsing
+            }
             cli.addSubcommand(named.get());
         } else {
             // no subcommand first (pier --help, pier help serve, a typo): every subcommand, so usage and

@@ -48,11 +48,25 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
     public static final String BUILD_VERSION = "0.1.0";
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Series> series = new ConcurrentHashMap<>();
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Created when bound: its constructor already reads the JVM's memory pools. */
+    private JvmGcMetrics gc;   // guarded by this
     /** Held here: Micrometer keeps only weak references to the objects its function meters read. */
     private final ProcessMetrics process = new ProcessMetrics();
 
+    private boolean jvmBound;   // guarded by this
+
+    /** A registry with every series bound at once. */
     public ServingMetrics() {
+        this(true);
+    }
+
+    /**
+     * @param bindJvmNow false: the JVM and process binders (memory pools, GC, threads, class loading, CPU,
+     *                   {@code /proc}) wait for {@link #bindJvmMetrics()}, which {@code pier serve} calls after it is
+     *                   ready (they cost start-up time and no request needs them); a scrape before that binds them
+     *                   itself, so {@code /metrics} never lacks them
+     */
+    public ServingMetrics(boolean bindJvmNow) {
         // promtool's lint, applied to the binders' Micrometer names: the CPU time in nanoseconds duplicates
         // process_cpu_seconds_total (ProcessMetrics), and a gauge may not end in _count
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
@@ -62,16 +76,28 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
                         return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical.processors") : id;
                     }
                 });
-        process.bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
         Gauge.builder("pier.build.info", () -> 1).description("always 1; the labels say which Pier and Java run")
                 .tags("version", BUILD_VERSION, "java_version", System.getProperty("java.version", "unknown"),
                         "java_vendor", System.getProperty("java.vendor", "unknown"))
                 .register(registry);
+        if (bindJvmNow) {
+            bindJvmMetrics();
+        }
+    }
+
+    /** Binds the JVM and process series (Micrometer's binders, {@link ProcessMetrics}); idempotent. */
+    public synchronized void bindJvmMetrics() {
+        if (jvmBound) {
+            return;
+        }
+        jvmBound = true;
+        process.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
     }
 
     /**
@@ -94,6 +120,7 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
     /** Prometheus text exposition format (version 0.0.4). */
     @Override
     public String get() {
+        bindJvmMetrics();
         return registry.scrape();
     }
 
@@ -132,7 +159,12 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
 
     @Override
     public void close() {
-        gc.close();
+        synchronized (this) {
+            jvmBound = true;   // a scrape racing with close binds nothing more
+            if (gc != null) {
+                gc.close();
+            }
+        }
         registry.close();
     }
 

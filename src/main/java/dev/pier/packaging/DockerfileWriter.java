@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the multi-stage Dockerfile equivalent of {@link ImagePackager}'s image, for teams that build with
- * Docker: a Maven stage compiles Pier and gathers its runtime jars; the runtime stage copies jars, classes and
+ * Docker: a Maven stage compiles Pier into one jar and gathers its runtime jars; the runtime stage copies jars, classes and
  * then each model in its own {@code COPY} (its own layer), in the same order as the Jib build. The build context
  * is the project root; the model repository must lie inside it. Stateless.
  */
@@ -40,10 +40,10 @@ public final class DockerfileWriter {
                 .append("RUN mvn -B -q dependency:go-offline\n")
                 .append("COPY src ./src\n")
                 .append("RUN mvn -B -q -DskipTests compile dependency:copy-dependencies -DincludeScope=runtime "
-                        + "-DoutputDirectory=target/libs\n\n")
+                        + "-DoutputDirectory=target/libs && jar --create --file target/pier.jar -C target/classes .\n\n")
                 .append("FROM ").append(base).append('\n')
                 .append("COPY --from=build /src/target/libs/ ").append(ImageLayout.LIBS_DIR).append("/\n")
-                .append("COPY --from=build /src/target/classes/ ").append(ImageLayout.CLASSES_DIR).append("/\n");
+                .append("COPY --from=build /src/target/pier.jar ").append(ImageLayout.CLASSES_JAR).append("\n");
         for (PackagedModel m : models) {
             String rel = ModelRepositoryScan.unix(ctx.relativize(repo.resolve(m.name())));
             d.append("COPY ").append(rel).append("/ ").append(ImageLayout.MODELS_DIR).append('/')

@@ -24,6 +24,19 @@ public final class ImageLayout {
     public static final String APP_DIR = "/app";
     public static final String LIBS_DIR = APP_DIR + "/libs";
     public static final String CLASSES_DIR = APP_DIR + "/classes";
+    /**
+     * Pier's own classes, as one jar: the JVM's class-data sharing archives classes from jars only (a non-empty
+     * directory on the class path makes the archive dump fail), see {@link #entrypoint()}.
+     */
+    public static final String CLASSES_JAR = CLASSES_DIR + "/pier.jar";
+    /** The jar {@code bin/pier} builds of target/classes; packaged as {@link #CLASSES_JAR}. */
+    static final String LAUNCHER_CLASSES_JAR = "pier-classes.jar";
+    /**
+     * Where the container's JVM writes its class-data sharing archive when it exits, and reads it at the next
+     * start: /tmp, the one place a read-only root file system leaves writable (an emptyDir in Kubernetes, which
+     * outlives a container's restart within its pod).
+     */
+    public static final String CDS_ARCHIVE = "/tmp/pier-serve.jsa";
     public static final String MODELS_DIR = "/models";
     public static final String USER = "10001:10001";
     public static final List<Integer> PORTS = List.of(8501, 8500);
@@ -66,7 +79,12 @@ public final class ImageLayout {
      */
     public static List<String> entrypoint() {
         return List.of("java", "--enable-native-access=ALL-UNNAMED", "-XX:MaxRAMPercentage=70", "-XX:+UseZGC", "-XX:+ZGenerational",
-                "-cp", CLASSES_DIR + ":" + LIBS_DIR + "/*", MAIN_CLASS);
+                // class-data sharing (JDK 19+, so the JDK 21 base): the first start of a container runs without an
+                // archive and writes one to /tmp as it exits; a restart that finds it starts with Pier's and its
+                // libraries' classes already parsed and verified (docs/benchmarks.md, "Cold start"). An archive
+                // that cannot be written (no /tmp) or does not fit (another JDK) only costs that speed-up.
+                "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-cp", CLASSES_JAR + ":" + LIBS_DIR + "/*", MAIN_CLASS);
     }
 
     public static List<String> arguments() {
@@ -78,9 +96,16 @@ public final class ImageLayout {
         FileEntriesLayer.Builder deps = FileEntriesLayer.builder().setName("dependencies");
         FileEntriesLayer.Builder classes = FileEntriesLayer.builder().setName("classes");
         Set<String> jarNames = new HashSet<>();
+        List<Path> classDirs = classpath.stream().filter(Files::isDirectory).toList();
+        if (!classDirs.isEmpty()) {
+            classes.addEntry(ClassesJar.of(classDirs), AbsoluteUnixPath.get(CLASSES_JAR));
+        }
         for (Path entry : classpath) {
             if (Files.isDirectory(entry)) {
-                classes.addEntryRecursive(entry, AbsoluteUnixPath.get(CLASSES_DIR));
+                continue;   // in the classes jar
+            } else if (classDirs.isEmpty() && Files.isRegularFile(entry)
+                    && entry.getFileName().toString().equals(LAUNCHER_CLASSES_JAR)) {
+                classes.addEntry(entry, AbsoluteUnixPath.get(CLASSES_JAR));
             } else if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
                 String name = entry.getFileName().toString();
                 if (!servingJar(name)) {

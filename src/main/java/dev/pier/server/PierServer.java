@@ -94,7 +94,17 @@ public final class PierServer implements AutoCloseable {
     public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
                                    Drain drain, SecurityOptions security, UnaryOperator<Handler<HttpServerRequest>> front,
                                    Consumer<Router> extraRoutes) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1));
+        return start(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1)), options, service,
+                metrics, drain, security, front, extraRoutes);
+    }
+
+    /**
+     * As above, over a Vert.x instance created beforehand (with {@code options.eventLoops() + 1} event loops, see
+     * {@link NetworkWarmup}), which the returned server owns from now on (and closes on a failed start).
+     */
+    static PierServer start(Vertx vertx, ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
+                            Drain drain, SecurityOptions security, UnaryOperator<Handler<HttpServerRequest>> front,
+                            Consumer<Router> extraRoutes) {
         List<HttpServer> servers = new ArrayList<>();
         try {
             IntakeLimits limits = options.limits();
@@ -107,6 +117,7 @@ public final class PierServer implements AutoCloseable {
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
             for (int i = 0; i < options.eventLoops(); i++) {
                 Router router = RestApi.router(vertx, service, rest, metrics);
+                StartupTimeline.mark("REST router " + i);
                 // first of all routes: decides on the normalized path the router itself matches routes against
                 router.route().order(-2).handler(BearerAuthHandler.forRouter(security));
                 router.route().order(-1).handler(ctx -> {
@@ -114,6 +125,7 @@ public final class PierServer implements AutoCloseable {
                     ctx.next();
                 });
                 extraRoutes.accept(router);
+                StartupTimeline.mark("extra routes " + i);
                 // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
                 // reports the connection, so half-sent requests (slowloris) would escape the cap and the header
                 // timeout. REST clients get HTTP/1.1 in cleartext, and HTTP/2 over TLS (ALPN) as before.
@@ -125,12 +137,14 @@ public final class PierServer implements AutoCloseable {
                 HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
                         .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, router))));
                 servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
+                StartupTimeline.mark("REST listening " + i);
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
             HttpServerOptions grpcHttp = serverOptions(options, security);
             HttpServer grpc = guarded(vertx.createHttpServer(grpcHttp), guard, grpcHttp)
                     .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, new BearerAuthHandler(security,
                             new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions)))))));
+            StartupTimeline.mark("gRPC services");
             servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
         } catch (RuntimeException e) {

@@ -99,23 +99,33 @@ public final class RunningServer implements AutoCloseable {
         DriftOptions driftOptions = setup.drift();
         ResourceStack opened = new ResourceStack();
         try {
+            // Vert.x and the protocol classes on a second thread while this one starts ONNX Runtime and loads models
+            NetworkWarmup warmup = opened.push("the network warm-up", NetworkWarmup.start(setup.network().eventLoops()));
             OrtEngine engine = opened.push("the ONNX Runtime engine", new OrtEngine());
-            ServingMetrics metrics = opened.push("metrics", new ServingMetrics());
+            StartupTimeline.mark("ONNX Runtime engine");
+            ServingMetrics metrics = opened.push("metrics", new ServingMetrics(false));
+            StartupTimeline.mark("metrics registry and binders");
             Tracing tracing = opened.push("tracing", Tracing.create(setup.tracing()));
+            StartupTimeline.mark("tracing");
             ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
                     ? new ExplicitSource(serving.source(), control.startupModels()) : null;
             // one way to start the core in every model control mode: only the source differs
             ServingCore core = opened.push("the serving core", ServingCore.start(serving,
                     explicit != null ? explicit : serving.source(), engine, ModelStateListener.NONE,
                     new ExecutionTimings(metrics, tracing.exporting())));
+            StartupTimeline.mark("serving core: models loaded");
             DriftMonitor drift = opened.push("drift monitoring", driftOptions.enabled()
                     ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null);
+            StartupTimeline.mark("drift monitor");
             DashboardSampler dashboardSampler = opened.push("the dashboard sampler",
                     DashboardSampler.start(core, metrics.registry(), DashboardOptions.defaults()));
+            StartupTimeline.mark("dashboard sampler");
             DashboardRoutes dashboard = opened.push("the dashboard", new DashboardRoutes(dashboardSampler));
+            StartupTimeline.mark("dashboard routes");
             Drain drain = new Drain();
             PredictionMonitoring predictions = opened.push("the prediction log",
                     PredictionMonitoring.start(setup.predictions(), metrics.registry()));
+            StartupTimeline.mark("prediction log");
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
             List<InferenceTap> taps = new java.util.ArrayList<>(predictions.taps());
@@ -123,7 +133,8 @@ public final class RunningServer implements AutoCloseable {
                 taps.add(drift);
             }
             InferenceService served = new TracingService(new MonitoringService(core, taps));
-            PierServer server = opened.push("the network servers", PierServer.start(setup.network(),
+            StartupTimeline.mark("monitoring taps");
+            PierServer server = opened.push("the network servers", PierServer.start(warmup.takeVertx(), setup.network(),
                     new DrainAwareService(served, drain), metrics, drain, setup.security(),
                     next -> new TracingHttpHandler(tracing, next), router -> {
                         CorsRoutes.mount(router, setup.cors());
@@ -136,13 +147,34 @@ public final class RunningServer implements AutoCloseable {
                         }
                     }));
             metrics.bindConnections(server::openConnections);
+            StartupTimeline.mark("network servers bound");
             opened.push("the repository poller", control.mode() == ModelControlOptions.Mode.POLL
                     ? RepositoryPoller.start(core, control.pollInterval()) : null);
+            afterReady(metrics);
             return new RunningServer(core, server, drain, setup.shutdown(), metrics, dashboard, opened);
         } catch (RuntimeException | Error e) {
             opened.close();
             throw e;
         }
+    }
+
+    /**
+     * Start-up work no request needs, done once the ports are bound, on a low-priority daemon thread so that it
+     * neither delays readiness nor runs on an event loop: the JVM and process metric binders (a scrape before they
+     * are bound binds them itself).
+     */
+    private static void afterReady(ServingMetrics metrics) {
+        Thread t = new Thread(() -> {
+            try {
+                metrics.bindJvmMetrics();
+                StartupTimeline.mark("after ready: JVM metrics bound");
+            } catch (RuntimeException e) {
+                LOG.warn("binding the JVM metrics failed: {}", e.toString());
+            }
+        }, "pier-after-ready");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     public ServingCore core() {

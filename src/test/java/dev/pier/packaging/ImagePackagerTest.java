@@ -71,7 +71,10 @@ class ImagePackagerTest {
         JsonNode cfg = image.config().path("config");
         assertThat(cfg.path("User").asText()).isEqualTo("10001:10001");
         assertThat(fieldNames(cfg.path("ExposedPorts"))).containsExactlyInAnyOrder("8501/tcp", "8500/tcp");
-        assertThat(cfg.path("Entrypoint").toString()).contains("\"java\"").endsWith("\"dev.pier.cli.PierCli\"]");
+        assertThat(cfg.path("Entrypoint").toString()).contains("\"java\"").endsWith("\"dev.pier.cli.PierCli\"]")
+                // class-data sharing: the archive written in /tmp when a container exits speeds up its restart
+                .contains("\"-XX:+AutoCreateSharedArchive\"", "\"-XX:SharedArchiveFile=/tmp/pier-serve.jsa\"",
+                        "\"-cp\",\"/app/classes/pier.jar:/app/libs/*\"");
         assertThat(cfg.path("Cmd").toString()).isEqualTo("[\"serve\",\"--model-repository\",\"/models\"]");
         JsonNode labels = cfg.path("Labels");
         assertThat(labels.path("dev.pier.models").asText()).isEqualTo("iris,mnist");
@@ -87,7 +90,18 @@ class ImagePackagerTest {
         assertThat(layers).hasSize(4);
         assertThat(layers.get(0)).containsOnlyKeys("app/libs/" + picocliJar.getFileName());
         assertThat(layers.get(0).get("app/libs/" + picocliJar.getFileName())).isEqualTo(Files.readAllBytes(picocliJar));
-        assertThat(layers.get(1)).containsOnlyKeys("app/classes/dev/pier/cli/PierCli.class");
+        // Pier's classes as one jar (class-data sharing archives jars only), the same bytes for the same classes
+        assertThat(layers.get(1)).containsOnlyKeys("app/classes/pier.jar");
+        byte[] pierJar = layers.get(1).get("app/classes/pier.jar");
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(pierJar))) {
+            java.util.Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+            for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+            assertThat(entries).containsOnlyKeys("dev/", "dev/pier/", "dev/pier/cli/", "dev/pier/cli/PierCli.class");
+            assertThat(entries.get("dev/pier/cli/PierCli.class")).isEqualTo(Files.readAllBytes(classes.resolve("dev/pier/cli/PierCli.class")));
+        }
+        assertThat(Files.readAllBytes(ClassesJar.of(classes))).as("reproducible").isEqualTo(pierJar);
         assertThat(layers.get(2)).containsOnlyKeys("models/iris/1/model.onnx");
         assertThat(layers.get(3)).containsOnlyKeys("models/mnist/config.yaml", "models/mnist/2/model.onnx");
         assertThat(layers.get(3).get("models/mnist/2/model.onnx"))
@@ -157,7 +171,9 @@ class ImagePackagerTest {
         assertThat(dockerfile).contains("FROM maven:").contains("AS build").contains("FROM eclipse-temurin:21-jre")
                 .contains("COPY models/iris/ /models/iris/").contains("COPY models/mnist/ /models/mnist/")
                 .contains("USER 10001:10001").contains("EXPOSE 8501 8500")
-                .contains("CMD [\"serve\", \"--model-repository\", \"/models\"]");
+                .contains("CMD [\"serve\", \"--model-repository\", \"/models\"]")
+                .contains("jar --create --file target/pier.jar -C target/classes .")
+                .contains("COPY --from=build /src/target/pier.jar /app/classes/pier.jar");
         assertThat(dockerfile.indexOf("/app/libs/")).isLessThan(dockerfile.indexOf("/app/classes/"));
         assertThat(dockerfile.indexOf("/app/classes/")).isLessThan(dockerfile.indexOf("COPY models/"));
         assertThatThrownBy(() -> DockerfileWriter.render(tmp.resolve("elsewhere"), models, "i", "b",

@@ -77,4 +77,13 @@ class ServingImageClasspathTest {
         }
         assertThat(Arrays.asList(ImageLayout.SERVING_EXCLUDED_JAR_PREFIXES.toArray())).contains("kubernetes-");
     }
+
+    /** bin/pier runs `pier serve` on the same serving class path: its list of left-out jars is this one. */
+    @Test
+    void theLauncherLeavesOutTheSameJarsForServe() throws Exception {
+        String launcher = java.nio.file.Files.readString(Path.of("bin/pier"));
+        java.util.regex.Matcher m = Pattern.compile("'/\\(([^)]*)\\)\\[\\^/\\]\\*\\$'").matcher(launcher);
+        assertThat(m.find()).as("bin/pier's pattern of the jars serve leaves out").isTrue();
+        assertThat(List.of(m.group(1).split("\\|"))).containsExactlyInAnyOrderElementsOf(ImageLayout.SERVING_EXCLUDED_JAR_PREFIXES);
+    }
 }

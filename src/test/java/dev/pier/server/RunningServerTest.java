@@ -105,4 +105,49 @@ class RunningServerTest {
             real.close();
         }
     }
+
+    /**
+     * Start-up work moved off the path to readiness (issue 13 item 5: Vert.x created beside the model load, JVM
+     * metric binders after the ports are bound) must leave a started server whole: when start returns the model is
+     * AVAILABLE and the server ready, and the deferred parts answer: /metrics with the JVM and process series, the
+     * OpenAPI document, the dashboard's snapshot.
+     */
+    @Test
+    void aStartedServerIsReadyAndItsDeferredPartsAnswer() throws Exception {
+        model("m");
+        try (RunningServer server = RunningServer.start(ServerSetup.of(ServingOptions.of(root, null), loopback()))) {
+            assertThat(state(server, "m")).isEqualTo(ModelState.AVAILABLE);
+            assertThat(get(server, "/v2/health/ready").statusCode()).isEqualTo(200);
+            java.net.http.HttpResponse<String> metrics = get(server, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_cpu_seconds_total", "jvm_gc_",
+                    "pier_build_info");
+            java.net.http.HttpResponse<String> openapi = get(server, "/v2/openapi.json");
+            assertThat(openapi.statusCode()).isEqualTo(200);
+            assertThat(openapi.body()).contains("\"openapi\"", "/v2/models/m/infer");
+            assertThat(get(server, "/dashboard/api/snapshot").statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** Readiness says whether the models loaded: a model that failed leaves the (bound) server not ready. */
+    @Test
+    void aServerWhoseModelFailedToLoadIsNotReady() throws Exception {
+        Path file = root.resolve("broken").resolve("1").resolve("model.onnx");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "not an ONNX model");
+        try (RunningServer server = RunningServer.start(ServerSetup.of(ServingOptions.of(root, null), loopback()))) {
+            assertThat(state(server, "broken")).isEqualTo(ModelState.FAILED);
+            assertThat(server.core().isReady()).isFalse();
+            assertThat(get(server, "/v2/health/ready").statusCode()).isNotEqualTo(200);
+            assertThat(get(server, "/v2/health/live").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> get(RunningServer server, String path) throws Exception {
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
 }
