@@ -24,4 +24,18 @@ public interface Loader {
     default boolean waitsForOtherModels() {
         return false;
     }
+
+    /** The other models a loaded version depends on (an ensemble's composing models); empty for a plain model. */
+    default java.util.Set<String> dependsOn() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Checks a loaded version again against what the models it {@link #dependsOn} serve now (one of them rolled to a
+     * new version): empty when it still fits or cannot tell yet, else why not, naming what no longer fits. Called
+     * by the manager outside its lock, after a model this one depends on changed; must not wait for loads.
+     */
+    default java.util.Optional<String> recheck() {
+        return java.util.Optional.empty();
+    }
 }

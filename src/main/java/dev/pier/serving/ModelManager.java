@@ -430,17 +430,22 @@ public final class ModelManager implements AutoCloseable {
                 error = e.getMessage() != null ? e.getMessage() : e.toString();
             }
             List<CompletableFuture<Void>> wake;
+            boolean recheck = false;
             synchronized (lock) {
                 if (loaded != null) {
                     v.loader = loader;
                     v.loaded = loaded;
                     transition(entry, v, ModelState.AVAILABLE, "");
+                    recheck = startRecheck(entry.name);
                 } else {
                     transition(entry, v, ModelState.FAILED, error);
                 }
                 wake = finished(entry);
             }
             wake.forEach(f -> f.complete(null));   // outside the lock: callers' callbacks may run here
+            if (recheck) {
+                recheckDependents(entry.name);
+            }
         });
     }
 
@@ -468,21 +473,107 @@ public final class ModelManager implements AutoCloseable {
                 LOG.warn("model '{}' version {}: closing the session failed: {}", entry.name, v.version, e.toString());
             }
             List<CompletableFuture<Void>> wake;
+            boolean recheck;
             synchronized (lock) {
                 transition(entry, v, ModelState.END, "");
+                recheck = startRecheck(entry.name);
                 wake = finished(entry);
             }
             wake.forEach(f -> f.complete(null));
+            if (recheck) {
+                recheckDependents(entry.name);
+            }
         });
     }
 
+    /** A version that depends on another model (an ensemble), with the loader that loaded (or will load) it. */
+    private record Dependent(ManagedModel entry, ManagedModel.Version version, Loader loader) {
+    }
+
     /**
-     * Ends one transition in flight; returns the futures to complete after the lock is released: the on-demand
+     * Lock held. Whether some other model's version depends on {@code model}, whose served versions just changed; if
+     * so the recheck counts as in flight (so {@link #settled()} waits for it) until {@link #recheckDependents} ends.
+     */
+    private boolean startRecheck(String model) {
+        if (closed || dependents(model).isEmpty()) {
+            return false;
+        }
+        inFlight++;
+        return true;
+    }
+
+    /** Lock held. The AVAILABLE versions that depend on {@code model}, and the FAILED aspired ones that would. */
+    private List<Dependent> dependents(String model) {
+        List<Dependent> out = new ArrayList<>();
+        for (ManagedModel e : models.values()) {
+            if (e.name.equals(model)) {
+                continue;
+            }
+            for (ManagedModel.Version v : e.versions.values()) {
+                Loader loader = v.state == ModelState.AVAILABLE ? v.loader
+                        : v.state == ModelState.FAILED ? e.aspired.get(v.version) : null;
+                if (loader != null && loader.dependsOn().contains(model)) {
+                    out.add(new Dependent(e, v, loader));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After {@code model}'s served versions changed (a version became AVAILABLE or ended), on the thread that changed
+     * them, outside the lock: each AVAILABLE version depending on it is checked again ({@link Loader#recheck}), and one
+     * that no longer fits is unloaded, so the policy loads it again and that load's check leaves it FAILED with the
+     * reason; each FAILED aspired version depending on it is tried again (it serves once what it needs fits again).
+     */
+    private void recheckDependents(String model) {
+        List<Dependent> found;
+        synchronized (lock) {
+            found = dependents(model);
+        }
+        List<Dependent> misfits = new ArrayList<>();
+        for (Dependent d : found) {
+            if (d.version().state != ModelState.AVAILABLE) {
+                continue;
+            }
+            try {
+                d.loader().recheck().ifPresent(why -> {
+                    LOG.warn("model '{}' version {}: model '{}' changed and no longer fits: {}; loading it again",
+                            d.entry().name, d.version().version, model, why);
+                    misfits.add(d);
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("model '{}' version {}: checking it again after model '{}' changed failed: {}",
+                        d.entry().name, d.version().version, model, e.toString());
+            }
+        }
+        List<CompletableFuture<Void>> wake;
+        synchronized (lock) {
+            for (Dependent d : found) {
+                ManagedModel.Version v = d.version();
+                boolean current = !closed && models.get(d.entry().name) == d.entry() && d.entry().versions.get(v.version) == v;
+                if (current && misfits.contains(d) && v.state == ModelState.AVAILABLE && v.loader == d.loader()) {
+                    startUnload(d.entry(), v);
+                } else if (current && v.state == ModelState.FAILED && d.entry().aspired.containsKey(v.version)) {
+                    LOG.info("model '{}' version {}: model '{}' changed; loading it again", d.entry().name, v.version, model);
+                    ManagedModel.Version fresh = new ManagedModel.Version(v.version);
+                    fresh.fingerprint = v.fingerprint;
+                    d.entry().versions.put(v.version, fresh);
+                    reconcile(d.entry());
+                }
+            }
+            wake = finished(null);
+        }
+        wake.forEach(f -> f.complete(null));
+    }
+
+    /**
+     * Ends one transition (or recheck, {@code entry} null) in flight; returns the futures to complete after the lock is released: the on-demand
      * waiters always, the settled waiters when nothing is left in flight.
      */
     private List<CompletableFuture<Void>> finished(ManagedModel entry) {
         inFlight--;
-        if (models.get(entry.name) == entry) {
+        if (entry != null && models.get(entry.name) == entry) {
             reconcile(entry);
         }
         List<CompletableFuture<Void>> wake = new ArrayList<>();

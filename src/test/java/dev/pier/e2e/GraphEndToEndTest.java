@@ -62,6 +62,10 @@ class GraphEndToEndTest {
                 .node("Add", List.of("x", "x"), List.of("y"))
                 .output("y", DataType.INT64, "batch", 6));
         dropRoll(repo, 1);
+        // rolled forward in test 8: version 2 changes the output's shape, version 3 fits again
+        dropShifty(repo, 1, OnnxModelBuilder.create("shifty").input("x", DataType.FP32, "batch", 6)
+                .node("Add", List.of("x", "x"), List.of("y")).output("y", DataType.FP32, "batch", 6));
+        Files.writeString(repo.resolve("shifty/config.yaml"), "version_policy: {all: {}}\n");
 
         ensemble(repo, "chain", "raw", "TYPE_FP32", "[-1, 6]", "probs", "TYPE_FP32", "[-1, 3]", """
                     - {model_name: double, model_version: -1, input_map: {x: raw}, output_map: {y: doubled}}
@@ -78,6 +82,14 @@ class GraphEndToEndTest {
                     - {model_name: multi, input_map: {a: a, b: b}, output_map: {sum: s1, prod: p1}}
                     - {model_name: multi, input_map: {a: b, b: a}, output_map: {sum: s2, prod: p2}}
                 """);
+        ensemble(repo, "follows", "raw", "TYPE_FP32", "[-1, 6]", "probs", "TYPE_FP32", "[-1, 3]", """
+                    - {model_name: shifty, model_version: -1, input_map: {x: raw}, output_map: {y: mid}}
+                    - {model_name: roll, input_map: {x: mid}, output_map: {probs: probs}}
+                """, "");
+        ensemble(repo, "pinned", "raw", "TYPE_FP32", "[-1, 6]", "probs", "TYPE_FP32", "[-1, 3]", """
+                    - {model_name: shifty, model_version: 1, input_map: {x: raw}, output_map: {y: mid}}
+                    - {model_name: roll, input_map: {x: mid}, output_map: {probs: probs}}
+                """, "");
         // a user's own step through the SPI, served alone and inside an ensemble
         Files.writeString(mkdirs(repo.resolve("scale")).resolve("config.yaml"), """
                 platform: example_scale
@@ -271,6 +283,68 @@ class GraphEndToEndTest {
         Http.Answer r = http.post("/v2/models/bad_never/infer", v2("raw", "[1, 6]", Arrays.toString(X)));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.json().get("outputs").get(0).get("data").get(0).floatValue()).isEqualTo(X[0] + X[0]);
+    }
+
+    @Test
+    @Order(8)
+    void anEnsembleIsCheckedAgainWhenAComposingModelsSignatureChanges() throws Exception {
+        Path repo = dir.resolve("models");
+        String request = v2("raw", "[1, 6]", Arrays.toString(X));
+        assertThat(http.post("/v2/models/follows/infer", request).status()).isEqualTo(200);
+
+        // version 2 answers y as [batch, 3]: the ensemble that follows the served version no longer fits
+        SplittableRandom r = new SplittableRandom(9);
+        dropShifty(repo, 2, OnnxNetworks.mlp("shifty", "x", "y", List.of(TestRepository.layer(6, 3, Activation.SOFTMAX, r))));
+        String failed = awaitStatus("follows", "\"error_code\":\"UNKNOWN\"");
+        assertFailed("follows", "tensor 'mid'", "ensemble_scheduling.step[0] (model 'shifty') output 'y' is FP32 [-1, 3]",
+                "ensemble_scheduling.step[1] (model 'roll') input 'x' expects FP32 [-1, 6]");
+        Http.Answer refused = http.post("/v2/models/follows/infer", request);
+        assertThat(refused.status()).as(failed).isEqualTo(503);
+        // the ensemble pinned to version 1 and every other model keep serving
+        Http.Answer pinned = http.post("/v2/models/pinned/infer", request);
+        assertThat(pinned.status()).as(pinned.text()).isEqualTo(200);
+        assertClose(pinned.json().get("outputs").get(0).get("data"), TestRepository.forward(roll[2], times2(X)));
+        assertThat(http.post("/v2/models/chain/infer", request).status()).isEqualTo(200);
+        assertThat(http.post("/v2/models/shifty/versions/2/infer", v2("x", "[1, 6]", Arrays.toString(X))).status()).isEqualTo(200);
+
+        // version 3 fits again (y = x·x): the ensemble serves again, with it, without a restart
+        dropShifty(repo, 3, OnnxModelBuilder.create("shifty").input("x", DataType.FP32, "batch", 6)
+                .node("Mul", List.of("x", "x"), List.of("y")).output("y", DataType.FP32, "batch", 6));
+        awaitStatus("follows", "\"state\":\"AVAILABLE\"");
+        Http.Answer back = http.post("/v2/models/follows/infer", request);
+        assertThat(back.status()).as(back.text()).isEqualTo(200);
+        float[] squared = new float[X.length];
+        for (int i = 0; i < X.length; i++) {
+            squared[i] = X[i] * X[i];
+        }
+        assertClose(back.json().get("outputs").get(0).get("data"), TestRepository.forward(roll[2], squared));
+    }
+
+    private static String awaitStatus(String model, String part) throws Exception {
+        long until = System.nanoTime() + 60_000_000_000L;
+        String status = "";
+        while (System.nanoTime() < until) {
+            status = http.get("/v1/models/" + model).text();
+            if (status.contains(part)) {
+                return status;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("model '" + model + "' never showed " + part + "; last status: " + status);
+    }
+
+    private static void assertClose(JsonNode data, double[] expected) {
+        for (int k = 0; k < expected.length; k++) {
+            assertThat(data.get(k).asDouble()).isCloseTo(expected[k], org.assertj.core.api.Assertions.within(1e-5));
+        }
+    }
+
+    private static void dropShifty(Path repo, int version, OnnxModelBuilder model) throws IOException {
+        Path staging = mkdirs(repo.resolve(".staging-shifty-" + version)).resolve("model.onnx");
+        model.save(staging);
+        Path target = repo.resolve("shifty").resolve(Integer.toString(version));
+        Files.createDirectories(target.getParent());
+        Files.move(staging.getParent(), target);   // a version appears whole, as an atomic rename
     }
 
     private static void assertFailed(String model, String... parts) throws Exception {

@@ -27,7 +27,9 @@ import java.util.stream.Collectors;
  * Decodes a TF Serving predict body into an {@link InferRequest}, using the model signature for input names
  * and dtypes (TF Serving's JSON carries no types). Row format: {@code "instances"}, one entry per example
  * (the value itself for a one-input model, or an object naming each input); shapes are the batch size
- * followed by the nesting of one instance. Columnar: {@code "inputs"}, a value or an object of values, each
+ * followed by the nesting of one instance. A Pier extension reads {@code "predictions"} (a TF Serving answer)
+ * exactly like {@code "instances"}, because KServe's InferenceGraph router posts a {@code Sequence} step's answer
+ * unchanged as the next step's request. Columnar: {@code "inputs"}, a value or an object of values, each
  * with its full shape. Stateless; thread-safe.
  */
 public final class TfPredictDecoder {
@@ -54,6 +56,7 @@ public final class TfPredictDecoder {
     /** Decodes the body where the HTTP layer holds it (no copy of the bytes). */
     public static Decoded decode(ByteSlice body, ModelSignature signature, String model, OptionalLong version) {
         String signatureName = null;
+        String rowField = null;
         List<Tensor> rows = null;
         List<Tensor> columns = null;
         try (JsonParser p = Json.FACTORY.createParser(body.array(), body.offset(), body.length())) {
@@ -64,9 +67,16 @@ public final class TfPredictDecoder {
                         signatureName = Json.string(p, "signature_name");
                         checkSignature(signatureName); // before the data, so its errors do not hide this one
                     }
-                    case "instances" -> {
+                    case "instances", "predictions" -> {
+                        // "predictions": a previous step's answer, as KServe's InferenceGraph router passes it on
+                        // ({"data": "$response"}); read as the row format, like "instances"
+                        if (rowField != null) {
+                            throw new InvalidInputException("request has both '" + rowField + "' and '" + p.currentName()
+                                    + "'; send one of them");
+                        }
+                        rowField = p.currentName();
                         p.nextToken();
-                        rows = instances(p, signature);
+                        rows = instances(p, signature, rowField);
                     }
                     case "inputs" -> {
                         p.nextToken();
@@ -79,7 +89,7 @@ public final class TfPredictDecoder {
             throw Json.rethrow(e);
         }
         if (rows != null && columns != null) {
-            throw new InvalidInputException("request has both 'instances' and 'inputs'; send one of them");
+            throw new InvalidInputException("request has both '" + rowField + "' and 'inputs'; send one of them");
         }
         if (rows == null && columns == null) {
             throw new InvalidInputException("request needs 'instances' (row format) or 'inputs' (columnar format)");
@@ -88,8 +98,8 @@ public final class TfPredictDecoder {
         return new Decoded(new InferRequest(null, model, version, inputs, List.of(), Map.of()), rows != null);
     }
 
-    private static List<Tensor> instances(JsonParser p, ModelSignature sig) throws IOException {
-        Json.require(p, JsonToken.START_ARRAY, "'instances' to be a list with one entry per example");
+    private static List<Tensor> instances(JsonParser p, ModelSignature sig, String field) throws IOException {
+        Json.require(p, JsonToken.START_ARRAY, "'" + field + "' to be a list with one entry per example");
         Map<String, NestedReader> readers = new LinkedHashMap<>();
         Map<String, TensorBuilder> builders = new LinkedHashMap<>();
         for (TensorSpec s : sig.inputs()) {
@@ -125,7 +135,7 @@ public final class TfPredictDecoder {
             n++;
         }
         if (n == 0) {
-            throw new InvalidInputException("'instances' is empty; send at least one example");
+            throw new InvalidInputException("'" + field + "' is empty; send at least one example");
         }
         List<Tensor> out = new ArrayList<>();
         for (Map.Entry<String, NestedReader> e : readers.entrySet()) {

@@ -141,6 +141,78 @@ public final class EnsembleLoader implements Loader {
     }
 
     @Override
+    public java.util.Set<String> dependsOn() {
+        java.util.Set<String> models = new java.util.HashSet<>();
+        config.ensembleScheduling().step().forEach(s -> models.add(s.modelName()));
+        return models;
+    }
+
+    /**
+     * The graph checked again against the signatures the composing models serve now: a model rolled forward to a
+     * version whose inputs or outputs no longer fit gives the same message a load would (step and tensor). A model
+     * with no AVAILABLE version (still loading, or loading on demand) cannot tell, so it counts as fitting: its
+     * requests fail with their own reason, and the version that loads triggers this check again.
+     */
+    @Override
+    public java.util.Optional<String> recheck() {
+        try {
+            EnsembleGraph.check(model, signatureOf(config), config.ensembleScheduling(), this::signatureNow);
+            return java.util.Optional.empty();
+        } catch (IllegalArgumentException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof Undecided) {
+                    return java.util.Optional.empty();
+                }
+            }
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
+    /** A composing model cannot say its signature now (no AVAILABLE version); the check cannot decide. */
+    private static final class Undecided extends RuntimeException {
+        Undecided() {
+            super("no AVAILABLE version to check against", null, false, false);
+        }
+    }
+
+    /** The signature a composing model serves now, without waiting and without starting an on-demand load. */
+    private ModelSignature signatureNow(String name, long version) {
+        OptionalLong asked = version == -1 ? OptionalLong.empty() : OptionalLong.of(version);
+        InferenceService service = core.get();
+        boolean available;
+        try {
+            available = service.status(name, asked).stream().anyMatch(s -> s.state() == ModelState.AVAILABLE);
+        } catch (ModelNotFoundException e) {
+            throw new IllegalArgumentException("unknown model: " + e.getMessage());
+        }
+        if (!available && !service.modelNames().contains(name)) {
+            throw new IllegalArgumentException("unknown model: model '" + name + "' is no longer served here");
+        }
+        if (!available) {
+            throw new Undecided();
+        }
+        java.util.concurrent.CompletableFuture<ServingTarget> pending = service.target(name, asked).toCompletableFuture();
+        if (!pending.isDone()) {
+            pending.thenAccept(ServingTarget::close);   // it went away meanwhile and is loading again: let go of it later
+            throw new Undecided();
+        }
+        ServingTarget target;
+        try {
+            target = pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ModelNotFoundException m) {
+                throw new IllegalArgumentException("unknown model: " + m.getMessage());
+            }
+            throw new Undecided();
+        }
+        try {
+            return target.signature();
+        } finally {
+            target.close();
+        }
+    }
+
+    @Override
     public void unload() {
         if (session != null) {
             session.close();

@@ -107,6 +107,32 @@ class TfServingCodecTest {
     }
 
     @Test
+    void aPreviousAnswerIsReadAsRowsTheWayKServesRouterPassesItOn() {
+        // KServe's InferenceGraph Sequence posts step 1's answer unchanged ("data": "$response") to step 2
+        byte[] answer = TfServingJson.predict(new InferResponse(null, "m", 1, List.of(Tensor.ofFloats("y", Shape.of(2, 2),
+                new float[] {0.5f, 1, -2, 3})), Map.of()), true);
+        TfPredictDecoder.Decoded d = TfPredictDecoder.decode(answer, ONE, "next", OptionalLong.empty());
+        assertThat(d.rowFormat()).isTrue();
+        assertThat(d.request().inputs().get(0).name()).isEqualTo("x");
+        assertThat(d.request().inputs().get(0).shape()).isEqualTo(Shape.of(2, 2));
+        assertThat(d.request().inputs().get(0).floats()).containsExactly(0.5f, 1, -2, 3);
+        // several outputs arrive as one object per row, read by name like named instances
+        Tensor named = decode("{\"predictions\":[{\"a\":5,\"s\":[\"hi\"]}]}", TWO).request().inputs().get(0);
+        assertThat(named.name()).isEqualTo("a");
+
+        assertThatThrownBy(() -> decode("{\"instances\":[[1,2]],\"predictions\":[[1,2]]}", ONE))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("both 'instances' and 'predictions'");
+        assertThatThrownBy(() -> decode("{\"predictions\":[[1,2]],\"inputs\":[[1,2]]}", ONE))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("both 'predictions' and 'inputs'");
+        assertThatThrownBy(() -> decode("{\"predictions\":[]}", ONE))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'predictions' is empty");
+        assertThatThrownBy(() -> decode("{\"predictions\":{\"x\":1}}", ONE))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'predictions' to be a list");
+        assertThatThrownBy(() -> decode("{\"outputs\":[[1,2]]}", ONE))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'instances'").hasMessageContaining("'inputs'");
+    }
+
+    @Test
     void encodesPredictionsPerInstanceAndColumnarOutputs() {
         Tensor y = Tensor.ofFloats("y", Shape.of(2, 2), 0.5f, Float.NaN, Float.POSITIVE_INFINITY, -1f);
         Tensor b = Tensor.ofLongs("b", Shape.of(2), 7, 8);
