@@ -26,8 +26,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * every non-batch dimension and type and that ask for the same outputs are stacked into one runtime call and
  * the outputs split back by each request's row count.
  *
- * <p>Thread-safe. {@link #submit} never blocks. Owns the inner session: {@link #close()} runs what is queued,
- * stops the threads, then closes it.
+ * <p>A tiny model skips the hand-off ({@link #INLINE_MAX_NANOS}): when requests are not merged, nothing is
+ * queued, an instance is free and the moving average of this version's runtime calls predicts at most that
+ * long for the request's size, {@link #submit} runs it on the caller's thread. Waking an execution thread and
+ * waking the caller's event loop again for the answer cost more than such a call itself (two futex wake-ups and
+ * two context switches against ~10 µs of ONNX Runtime for the MNIST MLP, docs/benchmarks.md "Hot path profile").
+ * The instance bound holds for both paths: inline calls take an instance like the threads do.
+ *
+ * <p>Thread-safe. {@link #submit} never waits for other requests. Owns the inner session: {@link #close()} runs
+ * what is queued, stops the threads, then closes it.
  */
 public final class Batcher implements ModelSession, ScheduledSession {
     private final ModelSession inner;
@@ -38,6 +45,21 @@ public final class Batcher implements ModelSession, ScheduledSession {
     private final Condition changed = lock.newCondition();
     private final List<Thread> threads = new ArrayList<>();
     private boolean closing;
+    /** Runtime calls in progress, on the execution threads and inline; never above {@code options.instances()}. */
+    private int running;
+    /**
+     * Moving average of one-request runtime calls in nanoseconds per input element (-1 until one ran): predicts
+     * whether a request is short enough to run inline. Racy updates only blur the average.
+     */
+    private volatile double nanosPerElement = -1;
+
+    /**
+     * Longest predicted runtime call that runs on the submitting thread instead of an execution thread. The
+     * caller may be an event loop: 100 µs is far under what delays other connections noticeably, and above the
+     * ~10-30 µs of small models (the MNIST MLP, tabular models) that are the ones paying more for the hand-off
+     * than for the call.
+     */
+    public static final long INLINE_MAX_NANOS = 100_000;
 
     /** @param name for thread names and error messages, e.g. {@code "model 'mnist' version 1"} */
     public Batcher(ModelSession inner, BatchingOptions options, String name) {
@@ -62,22 +84,55 @@ public final class Batcher implements ModelSession, ScheduledSession {
      */
     @Override
     public CompletableFuture<Batched> submit(Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos) {
-        Pending p = new Pending(Map.copyOf(inputs), List.copyOf(outputNames), deadlineNanos, System.nanoTime());
+        Pending p = new Pending(Map.copyOf(inputs), List.copyOf(outputNames), deadlineNanos, System.nanoTime(), options.merges());
+        boolean inline;
         lock.lock();
         try {
             if (closing) {
                 return CompletableFuture.failedFuture(new UnavailableException(name + " is being unloaded"));
             }
-            if (queue.size() >= options.maxQueueSize()) {
-                return CompletableFuture.failedFuture(new UnavailableException("server busy: " + options.maxQueueSize()
-                        + " requests are queued for " + name + " (max_queue_size); retry later"));
+            inline = runsInline(p);
+            if (inline) {
+                running++;
+            } else {
+                if (queue.size() >= options.maxQueueSize()) {
+                    return CompletableFuture.failedFuture(new UnavailableException("server busy: " + options.maxQueueSize()
+                            + " requests are queued for " + name + " (max_queue_size); retry later"));
+                }
+                queue.addLast(p);
+                changed.signalAll();
             }
-            queue.addLast(p);
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
+        if (inline) {
+            try {
+                execute(List.of(p));
+            } finally {
+                finished();
+            }
+        }
         return p.result;
+    }
+
+    /** Under the lock: whether {@code p} runs on the caller's thread (see the class comment). */
+    private boolean runsInline(Pending p) {
+        double perElement = nanosPerElement;
+        return perElement >= 0 && !options.merges() && queue.isEmpty() && running < options.instances()
+                && perElement * p.elements <= INLINE_MAX_NANOS && p.deadline - p.enqueued > 0;
+    }
+
+    /** A runtime call ended: its instance is free for the next batch. */
+    private void finished() {
+        lock.lock();
+        try {
+            running--;
+            if (!queue.isEmpty()) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -124,7 +179,11 @@ public final class Batcher implements ModelSession, ScheduledSession {
             if (batch == null) {
                 return;
             }
-            execute(batch);
+            try {
+                execute(batch);
+            } finally {
+                finished();
+            }
         }
     }
 
@@ -152,6 +211,11 @@ public final class Batcher implements ModelSession, ScheduledSession {
                     changed.awaitUninterruptibly();
                     continue;
                 }
+                if (running >= options.instances()) {
+                    // every instance is busy with inline calls: wait for one (or for the next deadline to drop)
+                    changed.awaitNanos(Math.max(1, earliestDeadline - System.nanoTime()));
+                    continue;
+                }
                 Pending head = queue.peekFirst();
                 long now = System.nanoTime();
                 FlushPolicy.Decision d = FlushPolicy.decide(compatibleRows(head), (now - head.enqueued) / 1000, closing, options);
@@ -161,6 +225,7 @@ public final class Batcher implements ModelSession, ScheduledSession {
                     changed.awaitNanos(Math.max(1, Math.min(nanos, untilDeadline)));
                     continue;
                 }
+                running++;
                 return take(head);
             }
         } catch (InterruptedException e) {
@@ -229,7 +294,9 @@ public final class Batcher implements ModelSession, ScheduledSession {
             Pending p = batch.getFirst();
             try {
                 List<Tensor> out = inner.run(p.inputs, p.outputs);
-                p.complete(out, start, System.nanoTime() - start, p.rows, true);
+                long compute = System.nanoTime() - start;
+                learn(compute, p.elements);
+                p.complete(out, start, compute, p.rows, true);
             } catch (RuntimeException e) {
                 p.result.completeExceptionally(e);
             }
@@ -262,6 +329,17 @@ public final class Batcher implements ModelSession, ScheduledSession {
         } catch (RuntimeException e) {
             batch.forEach(p -> p.result.completeExceptionally(e));
         }
+    }
+
+    /**
+     * Folds one single-request call into the moving average. Weight 1/2: a version's first calls are slow
+     * (ONNX Runtime's first run allocates), the average must come down within the warm-up's calls, and one slow
+     * call doubles the prediction at once.
+     */
+    private void learn(long nanos, long elements) {
+        double perElement = (double) nanos / Math.max(1, elements);
+        double before = nanosPerElement;
+        nanosPerElement = before < 0 ? perElement : (before + perElement) / 2;
     }
 
     /** Runs what is queued, stops the execution threads, then closes the inner session. */
@@ -298,30 +376,49 @@ public final class Batcher implements ModelSession, ScheduledSession {
         final long enqueued;
         final int rows;
         final List<Object> key;
+        final long elements;
         final CompletableFuture<Batched> result = new CompletableFuture<>();
 
-        Pending(Map<String, Tensor> inputs, List<String> outputs, long deadline, long enqueued) {
+        Pending(Map<String, Tensor> inputs, List<String> outputs, long deadline, long enqueued, boolean merges) {
             this.inputs = inputs;
             this.outputs = outputs;
             this.deadline = deadline;
             this.enqueued = enqueued;
             long first = -1;
             boolean uniform = true;
-            List<Object> k = new ArrayList<>();
-            k.add(outputs);
-            for (Tensor t : new java.util.TreeMap<>(inputs).values()) {
+            long count = 0;
+            // the key only matters when requests merge: unbatched versions skip building it
+            List<Object> k = merges ? new ArrayList<>() : null;
+            if (merges) {
+                k.add(outputs);
+            }
+            for (Tensor t : merges ? new java.util.TreeMap<>(inputs).values() : inputs.values()) {
                 long r = t.shape().rank() == 0 ? -2 : t.shape().dim(0);
                 uniform &= first == -1 || first == r;
                 first = r;
-                k.add(t.name());
-                k.add(t.datatype());
-                k.add(t.shape().rank() == 0 ? t.shape() : t.shape().withFirstDim(0));
+                count = Math.min(Long.MAX_VALUE / 2, count + elements(t.shape()));
+                if (merges) {
+                    k.add(t.name());
+                    k.add(t.datatype());
+                    k.add(t.shape().rank() == 0 ? t.shape() : t.shape().withFirstDim(0));
+                }
             }
-            if (!uniform || first < 1 || first > Integer.MAX_VALUE) {
+            if (merges && (!uniform || first < 1 || first > Integer.MAX_VALUE)) {
                 k.add(new Object()); // inputs disagree on the batch size (or have none): never merged
             }
             this.rows = (int) Math.max(1, Math.min(first, Integer.MAX_VALUE));
             this.key = k;
+            this.elements = count;
+        }
+
+        /** Elements of a request tensor's shape; saturates instead of throwing (only a cost estimate). */
+        private static long elements(dev.pier.api.Shape shape) {
+            long n = 1;
+            for (int i = 0; i < shape.rank(); i++) {
+                long d = Math.max(0, shape.dim(i));
+                n = d != 0 && n > Long.MAX_VALUE / 4 / d ? Long.MAX_VALUE / 4 : n * d;
+            }
+            return n;
         }
 
         void complete(List<Tensor> outputs, long start, long compute, int batchRows, boolean leader) {

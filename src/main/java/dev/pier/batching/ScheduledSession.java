@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The contract between the serving core and a model version: asynchronous submit. Whatever runs the version
  * (the {@link Batcher}, merging requests or running them one by one) queues the request in a bounded queue and
- * completes the future on its own threads; the caller's thread never waits.
+ * completes the future on its own threads; the caller's thread never waits for other requests. A call predicted
+ * to be tiny may run on the caller's thread instead of being handed off ({@link Batcher#INLINE_MAX_NANOS}): then
+ * the future is complete when {@link #submit} returns.
  *
  * <p>Thread-safe. Owns the runtime session it schedules: {@link #close()} runs what is queued, then frees it.
  */

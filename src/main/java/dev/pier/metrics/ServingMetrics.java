@@ -154,8 +154,22 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
     }
 
     private Series series(String model, long version) {
-        return series.computeIfAbsent(model + "\u0000" + version, k -> new Series(Tags.of("model", model, "version", Long.toString(version))));
+        // each request looks its series up four times (pending +1/-1, execution, request): the last one found is
+        // kept so that a server with one busy version does not build a key string and a lambda each time
+        Found last = this.last;
+        if (last != null && last.version == version && last.model.equals(model)) {
+            return last.series;
+        }
+        Series found = series.computeIfAbsent(model + "\u0000" + version, k -> new Series(Tags.of("model", model, "version", Long.toString(version))));
+        this.last = new Found(model, version, found);
+        return found;
     }
+
+    /** The series of one model version, as last looked up. */
+    private record Found(String model, long version, Series series) {
+    }
+
+    private volatile Found last;
 
     @Override
     public void close() {

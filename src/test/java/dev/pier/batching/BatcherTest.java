@@ -148,4 +148,117 @@ class BatcherTest {
                     .containsExactly(2, 4, 6);
         }
     }
+
+    @Test
+    void aTinyUnbatchedCallRunsOnTheCallersThreadOnceItsCostIsKnown() {
+        GatedSession gated = new GatedSession();
+        try (Batcher b = new Batcher(gated, BatchingOptions.unbatched(10, 1), "model 'gated' version 1")) {
+            // the first call has no measured cost: it goes to the execution thread
+            assertThat(b.submit(Map.of("x", rows(1, 3, 0)), List.of(), Long.MAX_VALUE).join().outputs().getFirst().floats())
+                    .containsExactly(0, 2, 4);
+            assertThat(gated.threads.getFirst().getName()).startsWith("pier-infer-");
+            CompletableFuture<Batched> tiny = warm(b, gated);
+            assertThat(gated.threads.getLast()).as("run inline").isSameAs(Thread.currentThread());
+            assertThat(tiny.join().outputs().getFirst().floats()).containsExactly(14, 16, 18);
+            assertThat(tiny.join().batchRows()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A test double at the runtime boundary: the real session, recording the thread of each call and how many ran
+     * at once; an input whose first value is 42 blocks until {@link #release} is counted down.
+     */
+    static final class GatedSession implements dev.pier.runtime.ModelSession {
+        final dev.pier.runtime.ModelSession real = engine.load(model, SessionOptions.defaults());
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        final List<Thread> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public dev.pier.api.ModelSignature signature() {
+            return real.signature();
+        }
+
+        @Override
+        public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
+            threads.add(Thread.currentThread());
+            most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            try {
+                if (inputs.get("x").floats()[0] == 42) {
+                    entered.countDown();
+                    release.await();
+                }
+                return real.run(inputs, outputNames);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                concurrent.decrementAndGet();
+            }
+        }
+
+        @Override
+        public long sizeBytes() {
+            return real.sizeBytes();
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
+    /**
+     * Runs small requests until one runs on this thread (inline: the first calls' cost has left the average);
+     * a bounded number of calls. Returns that one.
+     */
+    private static CompletableFuture<Batched> warm(Batcher b, GatedSession gated) {
+        for (int i = 0; i < 500; i++) {
+            CompletableFuture<Batched> f = b.submit(Map.of("x", rows(1, 3, 7)), List.of(), Long.MAX_VALUE);
+            f.join();
+            if (gated.threads.getLast() == Thread.currentThread()) {
+                return f;
+            }
+        }
+        throw new AssertionError("a 3-element call never came under " + Batcher.INLINE_MAX_NANOS + " ns");
+    }
+
+    @Test
+    void inlineCallsCountAgainstTheInstances() throws Exception {
+        GatedSession gated = new GatedSession();
+        try (Batcher b = new Batcher(gated, BatchingOptions.unbatched(10, 1), "model 'gated' version 1")) {
+            // another thread learns the cost (tiny) and then submits the call that blocks: it runs there, inline
+            CompletableFuture<CompletableFuture<Batched>> blocked = CompletableFuture.supplyAsync(() -> {
+                warm(b, gated);
+                return b.submit(Map.of("x", rows(1, 3, 42)), List.of(), Long.MAX_VALUE);
+            });
+            CompletableFuture<Batched> waiting;
+            try {
+                gated.entered.await();
+                // the one instance is taken by the blocked call: this one must wait, not run beside it
+                waiting = b.submit(Map.of("x", rows(1, 3, 1)), List.of(), Long.MAX_VALUE);
+                Thread.sleep(50);
+                assertThat(waiting).isNotDone();
+            } finally {
+                gated.release.countDown();
+            }
+            assertThat(blocked.join().join().outputs().getFirst().floats()).containsExactly(84, 86, 88);
+            assertThat(waiting.join().outputs().getFirst().floats()).containsExactly(2, 4, 6);
+            assertThat(gated.most.get()).as("runtime calls at once with instances = 1").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCallPredictedAboveTheInlineLimitGoesToTheExecutionThread() {
+        GatedSession gated = new GatedSession();
+        try (Batcher b = new Batcher(gated, BatchingOptions.unbatched(10, 1), "model 'gated' version 1")) {
+            warm(b, gated);
+            assertThat(gated.threads.getLast()).as("tiny: run inline").isSameAs(Thread.currentThread());
+            // 3 elements took microseconds; 2^22 elements are predicted far above the limit
+            Batched big = b.submit(Map.of("x", rows(1 << 11, 1 << 11, 0)), List.of(), Long.MAX_VALUE).join();
+            assertThat(big.outputs().getFirst().shape()).isEqualTo(Shape.of(1 << 11, 1 << 11));
+            assertThat(gated.threads.getLast().getName()).startsWith("pier-infer-");
+        }
+    }
 }
