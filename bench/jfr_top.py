@@ -9,7 +9,7 @@ top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
 
 def name(f):
     m = f["method"]
-    return f'{m["type"]["name"]}.{m["name"]}'
+    return f'{m["type"]["name"].replace("/", ".")}.{m["name"]}'
 
 
 leaf, owner, threads, otel = collections.Counter(), collections.Counter(), collections.Counter(), 0
@@ -18,9 +18,9 @@ for e in events:
     if not frames:
         continue
     leaf[name(frames[0])] += 1
-    own = next((name(f) for f in frames if re.match(r"(dev\.pier|io\.opentelemetry)\.", f["method"]["type"]["name"])), "-")
+    own = next((name(f) for f in frames if re.match(r"(dev\.pier|io\.opentelemetry)\.", f["method"]["type"]["name"].replace("/", "."))), "-")
     owner[own] += 1
-    otel += any(f["method"]["type"]["name"].startswith("io.opentelemetry.") for f in frames)
+    otel += any(f["method"]["type"]["name"].replace("/", ".").startswith("io.opentelemetry.") for f in frames)
     t = e["values"].get("sampledThread") or {}
     threads[re.sub(r"\d+", "N", t.get("javaName") or t.get("osName") or "?")] += 1
 n = max(1, sum(leaf.values()))

@@ -3,7 +3,9 @@
 # (-t2 -c32, one 784-float KServe V2 JSON row per request, bench/post.lua) measured after a warm-up:
 #   - CPU µs per request (the server's process-tree ticks / requests) and bytes allocated per request (exact: JFR
 #     jdk.ThreadAllocationStatistics over the run), via bench/ledger_tools.py measure;
-#   - with PROFILE=1, a second run with JFR jdk.ExecutionSample (every 2 ms on each thread): the TOP frames by
+#   - with ALLOC=1, a run with JFR jdk.ObjectAllocationSample: the bytes per request allocated with tracing code
+#     (dev.pier.tracing, io.opentelemetry) on the stack, by site (bench/jfr_alloc.py);
+#   - with PROFILE=1, a run with JFR jdk.ExecutionSample (every 2 ms on each thread): the TOP frames by
 #     share of samples, the top frame of Pier or OpenTelemetry code above the JDK, and the sampled threads.
 # Variants (VARIANTS, default "off off+tp on"):
 #   off      no --otlp-endpoint, requests without traceparent
@@ -55,6 +57,13 @@ cat >"$work/cpu.jfc" <<'XML'
   <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">2 ms</setting></event>
 </configuration>
 XML
+cat >"$work/sites.jfc" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="allocation samples">
+  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting>
+    <setting name="throttle">5000/s</setting><setting name="stackTrace">true</setting></event>
+</configuration>
+XML
 echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes'); warm-up $WARMUP, runs of $DURATION"
 for r in $(seq "$ROUNDS"); do
   for v in $VARIANTS; do
@@ -75,6 +84,14 @@ for r in $(seq "$ROUNDS"); do
     "$py" "$root/bench/ledger_tools.py" measure "$work/rows.jsonl" round="$r" server=Pier row="$v" tool=wrk pids="$pid" \
       lua="$root/bench/post.lua" warmup="$WARMUP" duration="$DURATION" java_home="$JAVA_HOME" jfr_pid="$pid" \
       url="http://127.0.0.1:$port/v2/models/mnist/infer" body="$work/mnist-v2.json" ${header:+header="$header"}
+    if [ "${ALLOC:-0}" = 1 ]; then
+      "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=alloc settings="$work/sites.jfc" >/dev/null
+      line="$(PIER_BODY="$work/mnist-v2.json" PIER_HEADER="$header" wrk -t2 -c32 -d"$DURATION" -s "$root/bench/post.lua" \
+        "http://127.0.0.1:$port/v2/models/mnist/infer" | grep '^PIER_WRK')"
+      "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=alloc filename="$work/sites.jfr" >/dev/null
+      "$JAVA_HOME/bin/jfr" print --json --stack-depth 40 --events jdk.ObjectAllocationSample "$work/sites.jfr" >"$work/sites.json"
+      [ -n "${KEEP:-}" ] && cp "$work/sites.jfr" "$work/sites.json" "$KEEP"; "$py" "$root/bench/jfr_alloc.py" "$work/sites.json" "$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")" "$TOP"
+    fi
     if [ "${PROFILE:-0}" = 1 ]; then
       "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=cpu settings="$work/cpu.jfc" >/dev/null
       PIER_BODY="$work/mnist-v2.json" PIER_HEADER="$header" wrk -t2 -c32 -d"$DURATION" -s "$root/bench/post.lua" \

@@ -73,8 +73,13 @@ public final class TracingService extends ForwardingInferenceService {
     private static CompletionStage<InferResponse> traced(RequestTrace trace, InferRequest request,
                                                          java.util.function.Function<InferRequest, CompletionStage<InferResponse>> next) {
         trace.intake(request.model());
-        Map<String, Object> parameters = new HashMap<>(request.parameters());
-        parameters.put(TRACE_PARAMETER, trace.traceId());
+        Map<String, Object> parameters;
+        if (request.parameters().isEmpty()) {
+            parameters = Map.of(TRACE_PARAMETER, trace.traceId());   // immutable: InferRequest keeps it uncopied
+        } else {
+            parameters = new HashMap<>(request.parameters());
+            parameters.put(TRACE_PARAMETER, trace.traceId());
+        }
         InferRequest tagged = new InferRequest(request.id(), request.model(), request.version(), request.inputs(),
                 request.outputs(), parameters);
         // this runs in the request's Vert.x context, where log lines find the trace id without the MDC
