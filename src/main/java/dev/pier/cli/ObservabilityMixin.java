@@ -27,13 +27,23 @@ public final class ObservabilityMixin {
     List<String> corsHeaders;
 
     @Option(names = "--otlp-endpoint", paramLabel = "URL",
-            description = "Export request traces (OpenTelemetry, OTLP over HTTP/protobuf) to this collector, e.g. "
-                    + "http://otel-collector:4318. The standard OTEL_* variables apply too (OTEL_EXPORTER_OTLP_ENDPOINT, "
-                    + "OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, ...). Default: off.")
+            description = "Export request traces (OpenTelemetry OTLP) to this collector, e.g. http://otel-collector:4318 "
+                    + "(HTTP/protobuf) or http://otel-collector:4317 with --otlp-protocol grpc. The standard OTEL_* "
+                    + "variables apply too (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME, "
+                    + "OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG, ...). Default: off.")
     String otlpEndpoint;
 
+    @Option(names = "--otlp-protocol", paramLabel = "PROTOCOL",
+            description = "OTLP transport: http/protobuf or grpc. Default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf.")
+    String otlpProtocol;
+
+    @Option(names = "--public-docs",
+            description = "Serve the API description (/v2/openapi.json and the /v2/docs page) without the bearer token "
+                    + "when --auth-token-file is set. Default: the docs need the token like every other non-health path.")
+    boolean publicDocs;
+
     TracingOptions tracing() {
-        return TracingOptions.defaults().withOtlpEndpoint(otlpEndpoint);
+        return TracingOptions.defaults().withOtlpEndpoint(otlpEndpoint).withOtlpProtocol(otlpProtocol);
     }
 
     CorsOptions cors() {

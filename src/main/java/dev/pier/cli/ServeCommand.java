@@ -208,7 +208,8 @@ public final class ServeCommand implements Callable<Integer> {
 
         ModelControlOptions control = new ModelControlOptions(ModelControlOptions.Mode.parse(modelControl), pollInterval, loadModels);
         SecurityOptions security = new SecurityOptions(SecurityOptions.token("--auth-token-file", authTokenFile),
-                SecurityOptions.token("--admin-token-file", adminTokenFile), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey));
+                SecurityOptions.token("--admin-token-file", adminTokenFile), Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey))
+                .withPublicDocs(observability.publicDocs);
 
         DriftOptions drift = DriftOptions.defaults().withEnabled(!noDrift).withWindow(driftWindow, driftEvery)
                 .withThresholds(driftPsiThreshold, driftKsAlpha);

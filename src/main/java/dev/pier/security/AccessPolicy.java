@@ -25,7 +25,32 @@ public final class AccessPolicy {
             "/grpc.health.v1.Health/Watch", "/inference.GRPCInferenceService/ServerLive",
             "/inference.GRPCInferenceService/ServerReady", "/metrics");
 
+    /** The API description: the OpenAPI document, its Swagger UI page and the page's assets (below the prefix). */
+    static final Set<String> DOCS = Set.of("/v2/openapi.json", "/v2/docs");
+    static final String DOCS_ASSETS = "/v2/docs/assets/";
+
     private AccessPolicy() {
+    }
+
+    /**
+     * As {@link #of(String)}, except that with {@code publicDocs} the API description is open too: its exact
+     * paths, and asset paths below {@value #DOCS_ASSETS} that read the same under every decoding (no escapes,
+     * no dot segments, no parameters, no backslashes), so no spelling of another path can pass as an asset.
+     */
+    public static Access of(String dispatchedPath, boolean publicDocs) {
+        if (publicDocs && dispatchedPath != null && isDocs(dispatchedPath)) {
+            return Access.OPEN;
+        }
+        return of(dispatchedPath);
+    }
+
+    static boolean isDocs(String path) {
+        if (DOCS.contains(path)) {
+            return true;
+        }
+        return path.startsWith(DOCS_ASSETS) && path.length() > DOCS_ASSETS.length()
+                && path.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' || c == '.')
+                && !path.contains("//") && !path.contains("/./") && !path.contains("/../") && !path.endsWith("/..") && !path.endsWith("/.");
     }
 
     /** @param dispatchedPath the path exactly as the router or gRPC server matches it against its routes */

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Checks {@code Authorization: Bearer <token>}. Health checks (what Kubernetes probes call, without
- * credentials) are always open; the repository API needs the admin token when one is set. The decision is
+ * credentials) are always open; the repository API needs the admin token when one is set; the API description
+ * ({@code /v2/openapi.json}, {@code /v2/docs}) needs the inference token unless {@code --public-docs}. The decision is
  * made on the path the dispatcher routes on ({@link AccessPolicy}): for REST that is the router's normalized
  * path, so this runs as the router's first route ({@link #forRouter}); for gRPC it is the raw method path the
  * gRPC server dispatches on, so it sits in front of it. A missing or wrong token gets 401 with
@@ -23,12 +24,14 @@ public final class BearerAuthHandler implements Handler<HttpServerRequest> {
 
     private final Optional<byte[]> inference;
     private final Optional<byte[]> admin;
+    private final boolean publicDocs;
     private final Handler<HttpServerRequest> next;
 
     /** In front of the gRPC server, which dispatches on the raw request path. */
     public BearerAuthHandler(SecurityOptions options, Handler<HttpServerRequest> next) {
         this.inference = options.inferenceToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.admin = options.adminToken().or(options::inferenceToken).map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.publicDocs = options.publicDocs();
         this.next = next;
     }
 
@@ -58,7 +61,7 @@ public final class BearerAuthHandler implements Handler<HttpServerRequest> {
     }
 
     private boolean allowed(String path, HttpServerRequest request) {
-        Optional<byte[]> required = switch (AccessPolicy.of(path)) {
+        Optional<byte[]> required = switch (AccessPolicy.of(path, publicDocs)) {
             case OPEN -> Optional.empty();
             case INFERENCE -> inference;
             case ADMIN -> admin;

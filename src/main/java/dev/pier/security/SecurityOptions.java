@@ -15,9 +15,13 @@ import java.util.Optional;
  *                       token guards it too
  * @param tlsCert        PEM certificate chain for REST and gRPC; empty = plaintext (default)
  * @param tlsKey         PEM private key matching {@code tlsCert}; both or neither
+ * @param publicDocs     whether the API description ({@code /v2/openapi.json}, the {@code /v2/docs} page and its
+ *                       assets) is served without the inference token; default false: with a token set, it
+ *                       needs the token like every other non-health path (fail closed: the document lists the
+ *                       models and their tensors)
  */
 public record SecurityOptions(Optional<String> inferenceToken, Optional<String> adminToken,
-                              Optional<Path> tlsCert, Optional<Path> tlsKey) {
+                              Optional<Path> tlsCert, Optional<Path> tlsKey, boolean publicDocs) {
     public SecurityOptions {
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key (PEM files); got only "
@@ -27,8 +31,17 @@ public record SecurityOptions(Optional<String> inferenceToken, Optional<String> 
         tlsKey.ifPresent(p -> requireFile("--tls-key", p));
     }
 
+    /** Docs behind the token (when there is one). */
+    public SecurityOptions(Optional<String> inferenceToken, Optional<String> adminToken, Optional<Path> tlsCert, Optional<Path> tlsKey) {
+        this(inferenceToken, adminToken, tlsCert, tlsKey, false);
+    }
+
     public static SecurityOptions none() {
         return new SecurityOptions(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public SecurityOptions withPublicDocs(boolean open) {
+        return new SecurityOptions(inferenceToken, adminToken, tlsCert, tlsKey, open);
     }
 
     public boolean tls() {

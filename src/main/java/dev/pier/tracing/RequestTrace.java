@@ -8,12 +8,14 @@ import io.opentelemetry.context.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The trace of one inference request, kept in the request's own Vert.x (duplicated) context so that every
  * callback of that request finds it: the trace id (from the client's {@code traceparent}, or new when Pier
- * exports spans) and, when exporting, the server span with its children. The children are built with explicit
+ * exports spans) and, when exporting and the sampler recorded the request, the server span with its children.
+ * Without a span (export off, or not sampled) it is only the id, and every step below returns at once. The children are built with explicit
  * times once their end is known: decode (arrival to the core's intake), queue, batch execution (from the
  * serving core's own timings) and encode (the answer to the last byte written). Touched by the request's event
  * loop and by the thread that completes it, one after the other.
@@ -25,7 +27,8 @@ public final class RequestTrace {
 
     private final Tracing tracing;
     private final String traceId;
-    private final Span root;         // null when not exporting
+    private final Span root;         // null when no span is recorded
+    private final Context rootContext;
     private final long arrivedNanos; // epoch nanoseconds
     private volatile long intakeNanos;
     private volatile long answeredNanos;
@@ -36,16 +39,21 @@ public final class RequestTrace {
         this.tracing = tracing;
         this.traceId = traceId;
         this.root = root;
+        this.rootContext = root == null ? null : Context.root().with(root);
         this.arrivedNanos = arrivedNanos;
     }
 
-    /** Begins the trace of a request whose W3C context (possibly invalid or absent) is {@code parent}. */
+    /** The trace of a request that only carries the caller's trace id (export off): to the logs, nothing else. */
+    static RequestTrace idOnly(Tracing tracing, String traceId) {
+        return new RequestTrace(tracing, traceId, null, 0);
+    }
+
+    /**
+     * Begins the exported trace of a request whose W3C context (possibly invalid or absent) is {@code parent}.
+     * When the sampler does not record it, the result carries the trace id only (for the logs) and no span.
+     */
     static RequestTrace begin(Tracing tracing, Context parent, String name, boolean grpc, String method, String path) {
         long now = now();
-        if (!tracing.exporting()) {
-            String id = Span.fromContext(parent).getSpanContext().isValid() ? Span.fromContext(parent).getSpanContext().getTraceId() : null;
-            return id == null ? null : new RequestTrace(tracing, id, null, now);
-        }
         var builder = tracing.tracer().spanBuilder(name).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .setStartTimestamp(now, TimeUnit.NANOSECONDS);
         if (grpc) {
@@ -55,13 +63,17 @@ public final class RequestTrace {
             builder.setAttribute("http.request.method", method).setAttribute("url.path", path);
         }
         Span root = builder.startSpan();
-        return new RequestTrace(tracing, root.getSpanContext().getTraceId(), root, now);
+        return new RequestTrace(tracing, root.getSpanContext().getTraceId(), root.isRecording() ? root : null, now);
     }
 
-    /** The trace of the request whose callback is running now, or null. */
+    /**
+     * The trace of the request whose callback is running now, or null. Reads the context's local map only if
+     * there is one: {@code localContextData()} would create it, an allocation on every untraced request.
+     */
     public static RequestTrace current() {
         if (Vertx.currentContext() instanceof ContextInternal ctx && ctx.isDuplicate()) {
-            return (RequestTrace) ctx.localContextData().get(LOCAL_KEY);
+            Map<Object, Object> locals = ctx.getLocal(ContextInternal.LOCAL_MAP);
+            return locals == null ? null : (RequestTrace) locals.get(LOCAL_KEY);
         }
         return null;
     }
@@ -74,19 +86,30 @@ public final class RequestTrace {
         return traceId;
     }
 
+    /** Whether spans are recorded for this request (export on and sampled). */
+    boolean recording() {
+        return root != null;
+    }
+
     /** The core takes the decoded request now: decode ends. */
     void intake(String model) {
+        if (root == null) {
+            return;
+        }
         intakeNanos = now();
         this.model = model;
     }
 
     /** The core answered; {@code queueNanos} and {@code computeNanos} as it measured them (0 when unknown). */
     void answered(String model, long version, long queueNanos, long computeNanos, Throwable failure) {
+        if (root == null) {
+            return;
+        }
         long now = now();
         answeredNanos = now;
         this.model = model;
         this.version = version;
-        if (root == null || intakeNanos == 0) {
+        if (intakeNanos == 0) {
             return;
         }
         child("decode", arrivedNanos, intakeNanos);
@@ -133,7 +156,7 @@ public final class RequestTrace {
     }
 
     private Span child(String name, long start, long end) {
-        var b = tracing.tracer().spanBuilder(name).setParent(Context.root().with(root)).setSpanKind(SpanKind.INTERNAL)
+        var b = tracing.tracer().spanBuilder(name).setParent(rootContext).setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(start, TimeUnit.NANOSECONDS);
         if (model != null) {
             b.setAttribute(MODEL, model);

@@ -13,7 +13,10 @@ import java.util.Map;
 /**
  * The process's tracing: the OpenTelemetry SDK configured the standard way (the {@code OTEL_*} variables via
  * the SDK's autoconfiguration, with Pier's defaults under them: OTLP over HTTP/protobuf, service name
- * {@code pier}, no metrics or logs export, and {@code --otlp-endpoint} over them), or nothing when export is off.
+ * {@code pier}, no metrics or logs export, the SDK's sampler ({@code OTEL_TRACES_SAMPLER}, default
+ * parentbased_always_on), and {@code --otlp-endpoint}/{@code --otlp-protocol} over them), or nothing when
+ * export is off. OTLP/gRPC goes through {@link VertxGrpcSenderProvider} (the JDK's HttpClient sender speaks
+ * HTTP only).
  * Off, {@link #exporting()} is false and no span is ever built; W3C trace context is still read so that trace
  * ids reach the logs. Thread-safe; {@link #close()} flushes the spans still queued.
  */
@@ -35,19 +38,29 @@ public final class Tracing implements AutoCloseable {
         if (!options.exporting()) {
             return off();
         }
+        String protocol = options.protocol();
         Map<String, String> defaults = new HashMap<>();
         defaults.put("otel.service.name", "pier");
         defaults.put("otel.traces.exporter", "otlp");
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
-        defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
+        defaults.put("otel.exporter.otlp.protocol", TracingOptions.HTTP_PROTOBUF);
+        // Pier's spans carry at most 7 attributes; the SDK sizes every span's attribute arrays by this limit (up
+        // to 16), about half of a traced request's extra allocation at the SDK's default of 128
+        defaults.put("otel.span.attribute.count.limit", "8");
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
                 .addPropertiesCustomizer(config -> {
                     Map<String, String> over = new HashMap<>();
+                    options.otlpProtocol().ifPresent(p -> {
+                        over.put("otel.exporter.otlp.protocol", p);
+                        over.put("otel.exporter.otlp.traces.protocol", p);
+                    });
                     options.otlpEndpoint().ifPresent(url -> {
-                        over.put("otel.exporter.otlp.endpoint", url);
-                        over.put("otel.exporter.otlp.traces.endpoint", url.replaceAll("/+$", "") + "/v1/traces");
+                        String base = url.replaceAll("/+$", "");
+                        over.put("otel.exporter.otlp.endpoint", base);
+                        // OTLP/HTTP posts to a path under the base URL; gRPC calls a method on the bare address
+                        over.put("otel.exporter.otlp.traces.endpoint", protocol.equals(TracingOptions.GRPC) ? base : base + "/v1/traces");
                         if ("none".equalsIgnoreCase(config.getString("otel.traces.exporter", "otlp"))) {
                             over.put("otel.traces.exporter", "otlp");
                         }

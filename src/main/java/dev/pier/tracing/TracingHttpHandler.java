@@ -5,16 +5,17 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
-import org.slf4j.MDC;
 
 /**
  * In front of a port's request handler: for inference requests (KServe V2 and TF Serving, REST and gRPC) reads
  * the W3C trace context from the headers ({@code traceparent}, {@code tracestate}; gRPC metadata are HTTP/2
  * headers) and begins the request's {@link RequestTrace}; ends it when the response is written. Other requests
  * (health, metrics, metadata) pass untouched. With export off and no {@code traceparent} this is one header
- * lookup. Stateless apart from the tracing it shares.
+ * lookup and nothing else; with export off and a {@code traceparent}, the id is read off the header (no
+ * OpenTelemetry context is built) for the logs and the prediction log. Stateless apart from the tracing it shares.
  */
 public final class TracingHttpHandler implements Handler<HttpServerRequest> {
     private static final TextMapGetter<HttpServerRequest> HEADERS = new TextMapGetter<>() {
@@ -29,6 +30,8 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
         }
     };
 
+    private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
+
     private final Tracing tracing;
     private final Handler<HttpServerRequest> next;
 
@@ -39,27 +42,61 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        if ((!tracing.exporting() && request.getHeader("traceparent") == null) || !isInference(request.path())
-                || !(Vertx.currentContext() instanceof ContextInternal ctx) || !ctx.isDuplicate()) {
+        String traceparent = request.getHeader(TRACEPARENT);
+        if (traceparent == null && !tracing.exporting()) {
+            next.handle(request);   // the path of every request while tracing is off: this one header lookup
+            return;
+        }
+        if (!isInference(request.path()) || !(Vertx.currentContext() instanceof ContextInternal ctx) || !ctx.isDuplicate()) {
             next.handle(request);
             return;
         }
-        Context parent = Tracing.propagator().extract(Context.root(), request, HEADERS);
-        boolean grpc = isGrpc(request);
-        RequestTrace trace = RequestTrace.begin(tracing, parent, grpc ? request.path().substring(1)
-                : request.method().name() + " " + route(request.path()), grpc, request.method().name(), request.path());
+        RequestTrace trace;
+        if (tracing.exporting()) {
+            Context parent = Tracing.propagator().extract(Context.root(), request, HEADERS);
+            boolean grpc = isGrpc(request);
+            trace = RequestTrace.begin(tracing, parent, grpc ? request.path().substring(1)
+                    : request.method().name() + " " + route(request.path()), grpc, request.method().name(), request.path());
+        } else {
+            String traceId = traceIdOf(traceparent);
+            trace = traceId == null ? null : RequestTrace.idOnly(tracing, traceId);
+        }
         if (trace == null) {
             next.handle(request);
             return;
         }
+        // log lines of this request's event-loop callbacks find the trace through the context (TraceIdConverter)
         trace.attach(ctx);
-        ResponseDone.on(request.response(), closed -> trace.finished(request.response().getStatusCode(), closed));
-        MDC.put(TraceIdConverter.MDC_KEY, trace.traceId());
-        try {
-            next.handle(request);
-        } finally {
-            MDC.remove(TraceIdConverter.MDC_KEY);
+        if (trace.recording()) {
+            ResponseDone.on(request.response(), closed -> trace.finished(request.response().getStatusCode(), closed));
         }
+        next.handle(request);
+    }
+
+    /**
+     * The trace id of a W3C {@code traceparent} ({@code version-traceid-parentid-flags}, lower-case hex), or null
+     * when the header is malformed or carries the all-zero (invalid) id; later versions may append fields.
+     */
+    static String traceIdOf(String traceparent) {
+        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-'
+                || traceparent.charAt(52) != '-' || (traceparent.length() > 55 && traceparent.charAt(55) != '-')
+                || traceparent.startsWith("ff") || (traceparent.startsWith("00") && traceparent.length() != 55)) {
+            return null;
+        }
+        boolean traceNonZero = false;
+        boolean parentNonZero = false;
+        for (int i = 0; i < 55; i++) {
+            if (i == 2 || i == 35 || i == 52) {
+                continue;
+            }
+            char c = traceparent.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return null;
+            }
+            traceNonZero |= i > 2 && i < 35 && c != '0';
+            parentNonZero |= i > 35 && i < 52 && c != '0';
+        }
+        return traceNonZero && parentNonZero ? traceparent.substring(3, 35) : null;
     }
 
     static boolean isInference(String path) {

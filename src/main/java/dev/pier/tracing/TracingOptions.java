@@ -1,28 +1,50 @@
 package dev.pier.tracing;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether and where spans are exported.
+ * Whether, where and how spans are exported.
  *
- * @param otlpEndpoint OTLP/HTTP endpoint of a collector, e.g. {@code http://otel-collector:4318} (spans go to
- *                     {@code /v1/traces} under it); empty = only the standard environment decides
+ * @param otlpEndpoint the collector's base URL, e.g. {@code http://otel-collector:4318} for OTLP/HTTP (spans go
+ *                     to {@code /v1/traces} under it) or {@code http://otel-collector:4317} for OTLP/gRPC; empty =
+ *                     only the standard environment decides
+ * @param otlpProtocol {@code http/protobuf} or {@code grpc}; empty = {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL},
+ *                     else {@code OTEL_EXPORTER_OTLP_PROTOCOL}, else {@code http/protobuf}
  * @param environment  the process environment, read for the standard {@code OTEL_*} variables
  */
-public record TracingOptions(Optional<String> otlpEndpoint, Map<String, String> environment) {
+public record TracingOptions(Optional<String> otlpEndpoint, Optional<String> otlpProtocol, Map<String, String> environment) {
+    public static final String HTTP_PROTOBUF = "http/protobuf";
+    public static final String GRPC = "grpc";
+
     public TracingOptions {
         otlpEndpoint.ifPresent(TracingOptions::checkEndpoint);
+        otlpProtocol = otlpProtocol.map(p -> checkProtocol("--otlp-protocol", p));
         environment = Map.copyOf(environment);
     }
 
     /** Export off unless the environment turns it on. */
     public static TracingOptions defaults() {
-        return new TracingOptions(Optional.empty(), System.getenv());
+        return new TracingOptions(Optional.empty(), Optional.empty(), System.getenv());
     }
 
     public TracingOptions withOtlpEndpoint(String url) {
-        return new TracingOptions(Optional.ofNullable(url), environment);
+        return new TracingOptions(Optional.ofNullable(url), otlpProtocol, environment);
+    }
+
+    public TracingOptions withOtlpProtocol(String protocol) {
+        return new TracingOptions(otlpEndpoint, Optional.ofNullable(protocol), environment);
+    }
+
+    /** The OTLP transport spans go over: the option, else the standard variables, else OTLP/HTTP. */
+    public String protocol() {
+        return otlpProtocol.orElseGet(() -> {
+            String name = environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+                    ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL";
+            String value = environment.get(name);
+            return value == null ? HTTP_PROTOBUF : checkProtocol(name, value);
+        });
     }
 
     /**
@@ -40,6 +62,15 @@ public record TracingOptions(Optional<String> otlpEndpoint, Map<String, String> 
         }
         return otlpEndpoint.isPresent() || exporter != null || environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
                 || environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    }
+
+    private static String checkProtocol(String source, String value) {
+        String p = value.trim().toLowerCase(Locale.ROOT);
+        if (!p.equals(HTTP_PROTOBUF) && !p.equals(GRPC)) {
+            throw new IllegalArgumentException(source + " '" + value + "' is not an OTLP protocol Pier exports with; expected "
+                    + GRPC + " or " + HTTP_PROTOBUF);
+        }
+        return p;
     }
 
     private static void checkEndpoint(String url) {

@@ -73,27 +73,34 @@ public final class TracingService extends ForwardingInferenceService {
     private static CompletionStage<InferResponse> traced(RequestTrace trace, InferRequest request,
                                                          java.util.function.Function<InferRequest, CompletionStage<InferResponse>> next) {
         trace.intake(request.model());
-        Map<String, Object> parameters = new HashMap<>(request.parameters());
-        parameters.put(TRACE_PARAMETER, trace.traceId());
+        Map<String, Object> parameters;
+        if (request.parameters().isEmpty()) {
+            parameters = Map.of(TRACE_PARAMETER, trace.traceId());   // immutable: InferRequest keeps it uncopied
+        } else {
+            parameters = new HashMap<>(request.parameters());
+            parameters.put(TRACE_PARAMETER, trace.traceId());
+        }
         InferRequest tagged = new InferRequest(request.id(), request.model(), request.version(), request.inputs(),
                 request.outputs(), parameters);
-        CompletableFuture<InferResponse> source;
-        MDC.put(TraceIdConverter.MDC_KEY, trace.traceId());
-        try {
-            source = next.apply(tagged).toCompletableFuture();
-        } finally {
-            MDC.remove(TraceIdConverter.MDC_KEY);
+        // this runs in the request's Vert.x context, where log lines find the trace id without the MDC
+        CompletionStage<InferResponse> answer = next.apply(tagged);
+        if (!trace.recording() && !LOG.isDebugEnabled()) {
+            return answer;   // the trace id only: nothing to build when the core answers
         }
+        CompletableFuture<InferResponse> source = answer.toCompletableFuture();
         CompletableFuture<InferResponse> traced = source.whenComplete((response, failure) -> {
             ExecutionTimings.Timing t = ExecutionTimings.take(request.model());
             long version = response != null ? response.version() : t != null ? t.version() : -1;
             trace.answered(request.model(), version, t == null ? 0 : t.queueNanos(), t == null ? 0 : t.computeNanos(), failure);
-            MDC.put(TraceIdConverter.MDC_KEY, trace.traceId());
-            try {
-                LOG.debug("request for model {} version {}: {}", request.model(), version,
-                        failure == null ? "answered" : "failed: " + failure);
-            } finally {
-                MDC.remove(TraceIdConverter.MDC_KEY);
+            if (LOG.isDebugEnabled()) {
+                // the core's thread is no Vert.x thread: the id goes to this line through the MDC
+                MDC.put(TraceIdConverter.MDC_KEY, trace.traceId());
+                try {
+                    LOG.debug("request for model {} version {}: {}", request.model(), version,
+                            failure == null ? "answered" : "failed: " + failure);
+                } finally {
+                    MDC.remove(TraceIdConverter.MDC_KEY);
+                }
             }
         });
         // a protocol cancels the stage it holds when its client hangs up; pass that on to the core

@@ -70,6 +70,43 @@ class OpenApiEndToEndTest {
         }
     }
 
+    /**
+     * With a bearer token the API description is guarded like the models it describes (fail closed), unless
+     * {@code --public-docs}: then the document, the page and its assets are open, and inference still needs the token.
+     */
+    @Test
+    void withATokenTheDocsNeedItUnlessPublicDocs() throws Exception {
+        TestRepository repo = new TestRepository(dir.resolve("repo"));
+        java.nio.file.Files.writeString(dir.resolve("token"), "docs-secret\n");
+        String token = dir.resolve("token").toString();
+        try (PierProcess pier = PierProcess.serve("--model-store", repo.root.toString(), "--auth-token-file", token)) {
+            Http http = new Http(pier.httpPort());
+            assertThat(http.get("/v2/openapi.json").status()).isEqualTo(401);
+            assertThat(http.get("/v2/docs").status()).isEqualTo(401);
+            assertThat(http.get("/v2/docs/assets/swagger-ui.css").status()).isEqualTo(401);
+            Http.Answer withToken = get(http, pier.httpPort(), "/v2/openapi.json", "docs-secret");
+            assertThat(withToken.status()).isEqualTo(200);
+            assertThat(withToken.json().path("paths").has("/v2/models/mlp/infer")).isTrue();
+        }
+        try (PierProcess pier = PierProcess.serve("--model-store", repo.root.toString(), "--auth-token-file", token, "--public-docs")) {
+            Http http = new Http(pier.httpPort());
+            Http.Answer doc = http.get("/v2/openapi.json");
+            assertThat(doc.status()).isEqualTo(200);
+            assertThat(doc.json().path("paths").has("/v2/models/mlp/infer")).isTrue();
+            assertThat(http.get("/v2/docs").status()).isEqualTo(200);
+            assertThat(http.get("/v2/docs/assets/swagger-ui.css").status()).isEqualTo(200);
+            assertThat(http.post("/v2/models/mlp/infer", "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,6],\"datatype\":\"FP32\",\"data\":[0,1,0,1,0,1]}]}")
+                    .status()).as("inference still needs the token").isEqualTo(401);
+            assertThat(http.get("/v2/models/mlp").status()).as("metadata still needs the token").isEqualTo(401);
+            assertThat(http.get("/v2/docs/assets/..%2f..%2fmodels/mlp").status()).as("no way around through the assets").isIn(401, 404);
+        }
+    }
+
+    private static Http.Answer get(Http http, int port, String path, String token) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).GET()
+                .header("Authorization", "Bearer " + token));
+    }
+
     private static JsonNode tensor(JsonNode doc, String schema, String array, int i) {
         return doc.at("/components/schemas/" + schema + "/properties/" + array + "/items/oneOf/" + i);
     }

@@ -13,15 +13,44 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A minimal OpenTelemetry collector for tests: accepts OTLP/HTTP protobuf exports on {@code POST /v1/traces}
- * (127.0.0.1, any free port) and keeps every span, decoded with the real OTLP protobuf classes
+ * A minimal OpenTelemetry collector for tests: accepts OTLP/HTTP protobuf exports on {@code POST /v1/traces}, or
+ * with {@link #grpc()} OTLP/gRPC calls of {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}
+ * served by grpc-java (as the OpenTelemetry Collector's Go gRPC server does: HTTP/2 with prior knowledge, no
+ * upgrade), on 127.0.0.1 at any free port, and keeps every span, decoded with the real OTLP protobuf classes
  * ({@code io.opentelemetry.proto:opentelemetry-proto}), along with each batch's resource.
  */
 final class OtlpReceiver implements AutoCloseable {
     private final HttpServer server;
+    private final io.grpc.Server grpcServer;
     private final List<ExportTraceServiceRequest> exports = new CopyOnWriteArrayList<>();
 
+    /** An OTLP/gRPC receiver. */
+    static OtlpReceiver grpc() throws IOException {
+        return new OtlpReceiver(true);
+    }
+
+    private OtlpReceiver(boolean grpc) throws IOException {
+        server = null;
+        io.grpc.MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export = io.grpc.MethodDescriptor
+                .<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+                .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+                .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+                .build();
+        grpcServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(io.grpc.ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
+                        .addMethod(export, io.grpc.stub.ServerCalls.asyncUnaryCall((request, answer) -> {
+                            exports.add(request);
+                            answer.onNext(ExportTraceServiceResponse.getDefaultInstance());
+                            answer.onCompleted();
+                        })).build())
+                .build().start();
+    }
+
+    /** An OTLP/HTTP receiver. */
     OtlpReceiver() throws IOException {
+        grpcServer = null;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/traces", exchange -> {
             try (InputStream raw = exchange.getRequestBody()) {
@@ -45,7 +74,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + (server != null ? server.getAddress().getPort() : grpcServer.getPort());
     }
 
     List<ExportTraceServiceRequest> exports() {
@@ -59,6 +88,10 @@ final class OtlpReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        } else {
+            grpcServer.shutdownNow();
+        }
     }
 }

@@ -108,6 +108,44 @@ class TracingEndToEndTest {
         }
     }
 
+    /**
+     * OTLP over gRPC ({@code --otlp-protocol grpc}) to a grpc-java receiver, with the sampler from the standard
+     * variables: {@code parentbased_traceidratio} at ratio 0 records no request of its own (a request without
+     * {@code traceparent}) but follows a caller that sampled (flags 01), whose trace arrives whole.
+     */
+    @Test
+    void grpcExportAndTheSamplerFromTheEnvironment() throws Exception {
+        TestRepository repo = new TestRepository(dir.resolve("repo"));
+        try (OtlpReceiver collector = OtlpReceiver.grpc();
+             PierProcess pier = PierProcess.serveWithEnv(Map.of("OTEL_BSP_SCHEDULE_DELAY", "100",
+                     "OTEL_TRACES_SAMPLER", "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG", "0"), List.of(),
+                     "--model-store", repo.root.toString(), "--otlp-endpoint", collector.endpoint(), "--otlp-protocol", "grpc")) {
+            Http http = new Http(pier.httpPort());
+            String body = ProductionServingEndToEndTest.mlpBody(new float[][] {{1, 2, 3, 4, 5, 6}});
+            for (int i = 0; i < 3; i++) {
+                assertThat(http.post("/v2/models/mlp/infer", body).status()).isEqualTo(200);   // no traceparent: not sampled
+            }
+            Http.Answer traced = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.httpPort() + "/v2/models/mlp/infer"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                    .header("traceparent", "00-" + TRACE + "-" + CALLER_SPAN + "-01"));
+            assertThat(traced.status()).isEqualTo(200);
+            List<Span> spans;
+            try {
+                spans = awaitTrace(collector, TRACE, 1 + CHILDREN.size());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\npier's output:\n" + pier.output(), e);
+            }
+            Span root = only(spans, "POST /v2/models/{model}/infer");
+            assertThat(hex(root.getParentSpanId())).isEqualTo(CALLER_SPAN);
+            checkChildren(spans, root);
+            assertThat(collector.spans()).as("only the caller-sampled request was exported")
+                    .allSatisfy(s -> assertThat(hex(s.getTraceId())).isEqualTo(TRACE));
+            assertThat(collector.exports().getFirst().getResourceSpans(0).getResource().getAttributesList().stream()
+                    .filter(kv -> kv.getKey().equals("service.name")).findFirst().orElseThrow().getValue().getStringValue())
+                    .isEqualTo("pier");
+        }
+    }
+
     private static void checkChildren(List<Span> spans, Span root) {
         for (String name : CHILDREN) {
             Span child = only(spans, name);

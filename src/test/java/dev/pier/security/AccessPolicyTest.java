@@ -31,4 +31,27 @@ class AccessPolicyTest {
     void everythingElseNeedsTheInferenceToken(String path) {
         assertThat(AccessPolicy.of(path)).as(path).isEqualTo(Access.INFERENCE);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v2/openapi.json", "/v2/docs", "/v2/docs/assets/swagger-ui-bundle.js", "/v2/docs/assets/swagger-ui.css"})
+    void theDocsNeedTheInferenceTokenUnlessPublic(String path) {
+        assertThat(AccessPolicy.of(path)).as(path).isEqualTo(Access.INFERENCE);
+        assertThat(AccessPolicy.of(path, false)).as(path).isEqualTo(Access.INFERENCE);
+        assertThat(AccessPolicy.of(path, true)).as(path).isEqualTo(Access.OPEN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v2/docs/assets/../../repository/index", "/v2/docs/assets/..%2f..%2frepository/index",
+            "/v2/docs/assets/%2e%2e/%2e%2e/repository/index", "/v2/docs/assets/x;/../../../repository/index",
+            "/v2/docs/assets/..\\..\\repository/index", "/v2/docs/assets//../../repository/index"})
+    void publicDocsOpenNoSpellingOfTheRepositoryApi(String path) {
+        assertThat(AccessPolicy.of(path, true)).as(path).isEqualTo(Access.ADMIN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v2/docs/assets/", "/v2/docs/", "/v2/openapi.json/", "/V2/docs", "/v2/docs/assets/a/./b.js",
+            "/v2/docs/assets/%61.js", "/v2/models/m/infer"})
+    void publicDocsOpenOnlyTheDocsExactly(String path) {
+        assertThat(AccessPolicy.of(path, true)).as(path).isEqualTo(Access.INFERENCE);
+    }
 }
