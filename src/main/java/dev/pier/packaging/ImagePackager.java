@@ -52,8 +52,9 @@ public final class ImagePackager {
                 LOG.debug("jib: {}", e.getMessage());
             }
         };
-        LOG.info("building {} from base {} ({} model(s)); pulling a registry base can take a minute", o.image(), o.base(),
-                models.size());
+        LOG.info("building {} from base {} ({} model(s)){}", o.image(), o.base(), models.size(),
+                LocalRuntimeBase.SPEC.equals(o.base()) ? "; the first jre:local build runs jdeps and jlink (about a minute)"
+                        : "; pulling a registry base can take a minute");
         JibContainerBuilder builder = from(baseReference(o), log)
                 .setFileEntriesLayers(ImageLayout.layers(o.classpath(), models))
                 .setEntrypoint(ImageLayout.entrypoint())
