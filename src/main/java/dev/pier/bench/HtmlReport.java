@@ -60,14 +60,17 @@ public final class HtmlReport {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", W, H, W, H));
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>"
                 + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", PAD, H - PAD, W - 10, H - PAD, PAD, 10, PAD, H - PAD));
+        ticks(sb, maxX, maxY);
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">throughput (req/s), max %.0f</text>\n",
-                W / 2, H - 15, maxX / 1.1));
+                W / 2, H - 8, maxX / 1.1));
         sb.append(String.format(Locale.ROOT, "<text x=\"15\" y=\"%d\" transform=\"rotate(-90 15 %d)\" text-anchor=\"middle\">"
                 + "latency (ms), top %.2f</text>\n", H / 2, H / 2, maxY));
         double sloY = y(sweep.sloP99Ms(), maxY);
+        // right-aligned inside the plot, above the line unless that would leave the top of the chart
+        double labelY = sloY - 4 < 22 ? sloY + 14 : sloY - 4;
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"red\" "
-                + "stroke-dasharray=\"4\"/><text x=\"%d\" y=\"%.1f\" fill=\"red\">SLO p99 %.2f ms</text>\n",
-                PAD, sloY, W - 10, sloY, W - 120, sloY - 4, sweep.sloP99Ms()));
+                + "stroke-dasharray=\"4\"/><text class=\"slo\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"red\">"
+                + "SLO p99 %.2f ms</text>\n", PAD, sloY, W - 10, sloY, W - 14, labelY, sweep.sloP99Ms()));
         series(sb, steps, maxX, maxY, true, "#1f77b4");
         series(sb, steps, maxX, maxY, false, "#2ca02c");
         sb.append("<text x=\"70\" y=\"25\" fill=\"#1f77b4\">p99</text><text x=\"110\" y=\"25\" fill=\"#2ca02c\">p50</text>\n");
@@ -90,6 +93,41 @@ public final class HtmlReport {
             }
         }
         sb.append(String.format("<polyline fill=\"none\" stroke=\"%s\" points=\"%s\"/>\n", color, points.toString().strip()));
+    }
+
+    /** Tick marks and values on both axes, at round steps (1, 2 or 5 times a power of ten). */
+    private static void ticks(StringBuilder sb, double maxX, double maxY) {
+        double stepX = niceStep(maxX);
+        for (double v = 0; v <= maxX + 1e-9; v += stepX) {
+            double px = x(v, maxX);
+            sb.append(String.format(Locale.ROOT, "<g class=\"tick x\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+                    + "stroke=\"black\"/><text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text></g>\n",
+                    px, H - PAD, px, H - PAD + 5, px, H - PAD + 17, label(v, stepX)));
+        }
+        double stepY = niceStep(maxY);
+        for (double v = 0; v <= maxY + 1e-9; v += stepY) {
+            double py = y(v, maxY);
+            sb.append(String.format(Locale.ROOT, "<g class=\"tick y\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                    + "stroke=\"black\"/><text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%s</text></g>\n",
+                    PAD - 5, py, PAD, py, PAD - 7, py + 3, label(v, stepY)));
+        }
+    }
+
+    /** A round step (1, 2 or 5 times a power of ten) that cuts {@code max} into about 3 to 6 parts. */
+    public static double niceStep(double max) {
+        double raw = max / 6;
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * power >= raw) {
+                return m * power;
+            }
+        }
+        return 10 * power;
+    }
+
+    private static String label(double v, double step) {
+        int decimals = step >= 1 ? 0 : (int) Math.ceil(-Math.log10(step));
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     private static double x(double v, double max) {

@@ -7,6 +7,7 @@ import dev.pier.compress.ModelData;
 import dev.pier.compress.auto.AutoCompressor;
 import dev.pier.compress.auto.AutoOptions;
 import dev.pier.compress.auto.AutoReport;
+import dev.pier.compress.auto.AutoTable;
 import dev.pier.compress.distill.DistillOptions;
 import dev.pier.compress.distill.Distiller;
 import dev.pier.compress.prune.PruneSchedule;
@@ -308,23 +309,17 @@ final class CompressCommand {
         @Override
         public Integer call() {
             OutputFiles.refuseExisting(output, overwrite, "--output");
-            String d = maxDrop.trim();
-            double drop;
-            try {
-                drop = d.endsWith("%") ? Double.parseDouble(d.substring(0, d.length() - 1)) / 100 : Double.parseDouble(d);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--max-accuracy-drop '" + maxDrop + "' is not a number; expected e.g. 1% or 0.01");
-            }
-            AutoOptions options = new AutoOptions(drop, objective);
+            AutoOptions options = AutoOptions.parse(maxDrop, objective);
             return direct(() -> {
                 try (OrtEngine engine = new OrtEngine()) {
                     OnnxModel input = OnnxModelReader.read(model);
                     LabeledData eval = ModelData.load(dataset.equals("mnist") ? "mnist:test" : dataset, input, MnistFetcher.defaultDir());
                     LabeledData cal = ModelData.load(calibration, input, MnistFetcher.defaultDir());
-                    AutoReport r = new AutoCompressor(engine).run(model, output, eval, cal,
-                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), options, Optional.ofNullable(json),
+                    CompressionService.Request request = new CompressionService.Request(model, output, eval,
+                            EvaluateOptions.defaults().withLatencyRuns(latencyRuns, 10), Optional.ofNullable(json),
                             Optional.ofNullable(report));
-                    System.out.print(dev.pier.compress.auto.AutoTable.render(r));
+                    AutoReport r = new AutoCompressor(engine).run(request, cal, options);
+                    System.out.print(AutoTable.render(r));
                     System.out.println("wrote " + output);
                     return 0;
                 }

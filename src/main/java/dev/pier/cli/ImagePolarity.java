@@ -40,7 +40,7 @@ final class ImagePolarity {
             return Optional.empty();
         }
         return Optional.of(String.format(java.util.Locale.ROOT, "pier: hint: %s is dark on a light background (mean "
-                + "brightness %.2f); MNIST-style models expect a light digit on black, so invert it if the answer looks wrong",
+                + "brightness %.2f); MNIST-style models expect a light digit on black: add --invert if the answer looks wrong",
                 image, mean));
     }
 }

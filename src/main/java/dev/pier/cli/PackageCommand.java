@@ -19,7 +19,8 @@ final class PackageCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, description = "Image to build, e.g. registry.example.com/team/mnist:1.")
     String image;
     @Option(names = "--base", defaultValue = PackageOptions.DEFAULT_BASE,
-            description = "Base image with a JRE 21+: REF, registry://REF, docker://REF or tar://FILE (default: ${DEFAULT-VALUE}).")
+            description = "Base image with a JRE 21+: REF, registry://REF, docker://REF, tar://FILE, or jre:local "
+                    + "(a runtime jlink'ed from this JDK on the host's libraries; no registry) (default: ${DEFAULT-VALUE}).")
     String base;
     @Option(names = "--to", defaultValue = "registry",
             description = "registry (push), docker (local daemon) or tar:FILE (default: ${DEFAULT-VALUE}).")

@@ -40,6 +40,10 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--image", arity = "1..*", paramLabel = "IMAGE", description = "PNG/JPEG images, one row each, converted to the model's input shape.")
     List<Path> images;
 
+    @Option(names = "--invert", description = "Invert --image pixels (255 - value) before sending: a dark digit on white "
+            + "paper becomes MNIST's light digit on black.")
+    boolean invert;
+
     @Option(names = "--input-name", description = "Input that a .npy, bare array or images feed (default: the model's only input).")
     String inputName;
 
@@ -60,7 +64,7 @@ public final class PredictCommand implements Callable<Integer> {
         PredictOptions options = new PredictOptions(url, model,
                 version == null ? OptionalLong.empty() : OptionalLong.of(version),
                 protocol, input, images, inputName, binary,
-                outputFormat, topK, timeout);
+                outputFormat, topK, timeout, invert);
         PredictResult result;
         try {
             result = new PredictService().predict(options);
@@ -71,7 +75,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw WrongPortHint.explain(e, grpc, target.getHost(), target.getPort() < 0 ? 80 : target.getPort());
         }
         System.out.println(PredictService.render(result, options));
-        if (images != null) {
+        if (images != null && !invert) {
             images.forEach(image -> ImagePolarity.hint(image).ifPresent(System.err::println));
         }
         return 0;

@@ -25,6 +25,11 @@ public final class DockerfileWriter {
     /** The Dockerfile text; {@code context} is the build context the model paths are made relative to. */
     public static String render(Path context, Path modelRepository, String image, String base,
                                 List<PackagedModel> models) {
+        if (LocalRuntimeBase.SPEC.equals(base)) {
+            throw new IllegalArgumentException("--base " + LocalRuntimeBase.SPEC + " is built by pier package itself "
+                    + "(jlink and host libraries) and has no FROM line; give --dockerfile a registry base such as "
+                    + PackageOptions.DEFAULT_BASE);
+        }
         Path ctx = context.toAbsolutePath().normalize();
         Path repo = modelRepository.toAbsolutePath().normalize();
         if (!repo.startsWith(ctx)) {

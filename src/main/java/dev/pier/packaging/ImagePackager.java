@@ -52,9 +52,10 @@ public final class ImagePackager {
                 LOG.debug("jib: {}", e.getMessage());
             }
         };
-        LOG.info("building {} from base {} ({} model(s)); pulling a registry base can take a minute", o.image(), o.base(),
-                models.size());
-        JibContainerBuilder builder = from(o.base(), log)
+        LOG.info("building {} from base {} ({} model(s)){}", o.image(), o.base(), models.size(),
+                LocalRuntimeBase.SPEC.equals(o.base()) ? "; the first jre:local build runs jdeps and jlink (about a minute)"
+                        : "; pulling a registry base can take a minute");
+        JibContainerBuilder builder = from(baseReference(o), log)
                 .setFileEntriesLayers(ImageLayout.layers(o.classpath(), models))
                 .setEntrypoint(ImageLayout.entrypoint())
                 .setProgramArguments(ImageLayout.arguments())
@@ -100,6 +101,21 @@ public final class ImagePackager {
         }
     }
 
+    /**
+     * The base Jib builds from: {@code jre:local} becomes the {@code tar://} of a {@link LocalRuntimeBase} made (or
+     * found in the cache) for exactly the classpath that goes into the image; every other base is used as given.
+     */
+    private static String baseReference(PackageOptions o) throws IOException, InterruptedException {
+        if (!LocalRuntimeBase.SPEC.equals(o.base())) {
+            return o.base();
+        }
+        List<Path> serving = o.classpath().stream().filter(p -> Files.isDirectory(p)
+                || (Files.isRegularFile(p) && ImageLayout.servingJar(p.getFileName().toString()))).toList();
+        LocalRuntimeBase.Built built = new LocalRuntimeBase(LocalRuntimeBase.defaultCache(), LOG::info).build(serving);
+        LOG.info("jre:local: base {} (modules {})", built.tarball(), String.join(",", built.modules()));
+        return Jib.TAR_IMAGE_PREFIX + built.tarball();
+    }
+
     /** {@code tar://PATH} and {@code docker://REF} go to Jib as they are; a registry base gets Docker credentials. */
     private static JibContainerBuilder from(String base, Consumer<LogEvent> log) {
         try {
@@ -132,7 +148,8 @@ public final class ImagePackager {
                     || t instanceof javax.net.ssl.SSLException) {
                 return base.startsWith(Jib.TAR_IMAGE_PREFIX) || base.startsWith(Jib.DOCKER_DAEMON_IMAGE_PREFIX) ? ""
                         : "; the base image's registry cannot be reached (offline?): build from a local base with "
-                        + "--base docker://REF (an image in the local Docker daemon) or --base tar://FILE (docker save / skopeo copy)";
+                        + "--base jre:local (a runtime jlink'ed from this JDK), --base docker://REF (an image in the "
+                        + "local Docker daemon) or --base tar://FILE (docker save / skopeo copy)";
             }
         }
         return "";

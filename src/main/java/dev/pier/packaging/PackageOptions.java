@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param modelRepository the models to bake in, one layer each, at {@code /models}
  * @param image           target image reference, e.g. {@code registry.example.com/team/mnist:1}
  * @param base            base image with a JRE 21+ on the PATH: a registry reference, {@code registry://REF},
- *                        {@code docker://REF} (local daemon) or {@code tar://PATH} (default {@link #DEFAULT_BASE})
+ *                        {@code docker://REF} (local daemon) or {@code tar://PATH} (default {@link #DEFAULT_BASE}),
+ *                        or {@code jre:local}: a runtime jlink'ed from this JDK on host libraries, no registry
+ *                        ({@link LocalRuntimeBase})
  * @param target          where the image goes
  * @param classpath       Pier's runtime classpath: directories become the classes layer, jars the dependency
  *                        layer (default: this JVM's {@code java.class.path})

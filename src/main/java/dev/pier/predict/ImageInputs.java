@@ -33,6 +33,11 @@ public final class ImageInputs {
     }
 
     public static Tensor read(List<Path> images, TensorSpec input) {
+        return read(images, input, false);
+    }
+
+    /** As {@link #read(List, TensorSpec)}; {@code invert} reads each sample as {@code max - sample} (dark on light to light on dark). */
+    public static Tensor read(List<Path> images, TensorSpec input, boolean invert) {
         if (input.datatype() != DataType.FP32) {
             throw new IllegalArgumentException("input '" + input.name() + "' takes " + input.datatype()
                     + "; images can only be sent to an FP32 input");
@@ -43,7 +48,7 @@ public final class ImageInputs {
         float[] data = new float[rowSize * images.size()];
         for (int i = 0; i < images.size(); i++) {
             BufferedImage img = i == 0 ? first : load(images.get(i));
-            fill(resize(img, layout.width, layout.height), layout, data, i * rowSize);
+            fill(resize(img, layout.width, layout.height), layout, data, i * rowSize, invert);
         }
         long[] dims = new long[layout.rowDims.length + 1];
         dims[0] = images.size();
@@ -127,7 +132,7 @@ public final class ImageInputs {
         return out;
     }
 
-    private static void fill(BufferedImage img, Layout layout, float[] out, int offset) {
+    private static void fill(BufferedImage img, Layout layout, float[] out, int offset, boolean invert) {
         Raster raster = img.getRaster();
         boolean gray = isGray(img);
         float max = img.getType() == BufferedImage.TYPE_USHORT_GRAY ? 65535f : 255f;
@@ -136,10 +141,12 @@ public final class ImageInputs {
                 float r;
                 float gr;
                 float b;
+                // inverted on the integer samples, so an inverted file sent with --invert gives the original's floats
                 if (gray) {
-                    r = gr = b = raster.getSample(x, y, 0) / max;
+                    int v = raster.getSample(x, y, 0);
+                    r = gr = b = (invert ? max - v : v) / max;
                 } else {
-                    int rgb = img.getRGB(x, y);
+                    int rgb = invert ? ~img.getRGB(x, y) : img.getRGB(x, y);
                     r = ((rgb >> 16) & 0xff) / 255f;
                     gr = ((rgb >> 8) & 0xff) / 255f;
                     b = (rgb & 0xff) / 255f;

@@ -33,7 +33,7 @@ final class InputLoader {
     static PreparedInput load(PredictOptions o, Supplier<RemoteModel> metadata) {
         if (!o.images().isEmpty()) {
             TensorSpec spec = input(o, metadata.get());
-            return tensors(o, List.of(ImageInputs.read(o.images(), spec)));
+            return tensors(o, List.of(ImageInputs.read(o.images(), spec, o.invert())));
         }
         Path file = o.inputFile();
         if (!Files.isRegularFile(file)) {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,14 +25,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.jar.JarFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Issue 6's container check with the real tools: {@code pier package} builds an image (Jib, no daemon) on a
- * JRE base made locally, podman loads and runs it (read-only root, /tmp as tmpfs, non-root, host network on
+ * Issue 6's container check with the real tools: {@code pier package} builds an image (Jib, no daemon) on the
+ * {@code jre:local} base (no registry is reachable here), podman loads and runs it (read-only root, /tmp as tmpfs, non-root, host network on
  * 127.0.0.1), a real predict request to the container answers what the model computes in-process, and
  * skopeo shows the layers and labels. Skips, saying why, where podman or skopeo is not installed
  * ({@code .ci/run} installs both).
@@ -53,12 +51,11 @@ class ContainerEndToEndTest {
 
         Path models = work.resolve("models");
         Path modelFile = ExampleModels.writeMnistRepository(models, 7);
-        Path base = LocalJreBase.build(work.resolve("base"), onnxRuntimeNativeLibs(work.resolve("ort")));
 
         long started = System.nanoTime();
         Path image = work.resolve("pier-image.tar");
         String name = "localhost/pier-e2e:" + ProcessHandle.current().pid();
-        new ImagePackager().build(new PackageOptions(models, name, "tar://" + base, new PackageOptions.Target.Tar(image),
+        new ImagePackager().build(new PackageOptions(models, name, LocalRuntimeBase.SPEC, new PackageOptions.Target.Tar(image),
                 PackageOptions.currentClasspath()));
 
         JsonNode inspect = JSON.readTree(podman(conf, "skopeo", "inspect", "docker-archive:" + image));
@@ -128,9 +125,8 @@ class ContainerEndToEndTest {
             awaitRegistry(port, registry);
             Path models = work.resolve("models");
             ExampleModels.writeMnistRepository(models, 7);
-            Path base = LocalJreBase.build(work.resolve("base"), onnxRuntimeNativeLibs(work.resolve("ort")));
             String name = "127.0.0.1:" + port + "/team/mnist:1";
-            ImagePackager.Result pushed = new ImagePackager().build(new PackageOptions(models, name, "tar://" + base,
+            ImagePackager.Result pushed = new ImagePackager().build(new PackageOptions(models, name, LocalRuntimeBase.SPEC,
                     new PackageOptions.Target.Registry(), PackageOptions.currentClasspath()));
 
             String ref = "docker://" + name;
@@ -177,22 +173,6 @@ class ContainerEndToEndTest {
             Thread.sleep(250);
         }
         throw new AssertionError("container never became ready; logs:\n" + tryRun(conf, "podman", "logs", container));
-    }
-
-    /** ONNX Runtime's native libraries, unpacked from its jar, so {@code ldd} can list what they link against. */
-    private static Path onnxRuntimeNativeLibs(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Path jar = Path.of(ai.onnxruntime.OrtEnvironment.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (JarFile jf = new JarFile(jar.toFile())) {
-            for (var e : java.util.Collections.list(jf.entries())) {
-                if (e.getName().startsWith("ai/onnxruntime/native/linux-x64/") && e.getName().endsWith(".so")) {
-                    try (InputStream in = jf.getInputStream(e)) {
-                        Files.copy(in, dir.resolve(Path.of(e.getName()).getFileName()));
-                    }
-                }
-            }
-        }
-        return dir;
     }
 
     private static String podman(Path conf, String... command) throws Exception {

@@ -54,6 +54,15 @@ public final class AutoCompressor {
         return run(input, output, evaluation, calibration, evaluate, options, json, Optional.empty());
     }
 
+    /**
+     * {@code compress auto} with the request every other compression takes ({@link CompressionService.Request}:
+     * input, output, evaluation data and settings, report paths); {@code calibration} feeds the static quantizers.
+     */
+    public AutoReport run(CompressionService.Request request, LabeledData calibration, AutoOptions options) {
+        return run(request.input(), request.output(), request.evaluation(), calibration, request.evaluate(), options,
+                request.json(), request.html());
+    }
+
     /** As above, with the HTML report's path ({@code <output>.compress.html} when empty). */
     public AutoReport run(Path input, Path output, LabeledData evaluation, LabeledData calibration,
                           EvaluateOptions evaluate, AutoOptions options, Optional<Path> json, Optional<Path> html) {

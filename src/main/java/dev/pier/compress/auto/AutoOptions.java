@@ -18,4 +18,17 @@ public record AutoOptions(double maxAccuracyDrop, Objective objective) {
             throw new IllegalArgumentException("an objective (size or latency) is required");
         }
     }
+
+    /** Reads the budget as users write it: {@code 1%} (percentage points) or {@code 0.01} (a fraction). */
+    public static AutoOptions parse(String maxAccuracyDrop, Objective objective) {
+        String d = maxAccuracyDrop.trim();
+        double drop;
+        try {
+            drop = d.endsWith("%") ? Double.parseDouble(d.substring(0, d.length() - 1)) / 100 : Double.parseDouble(d);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--max-accuracy-drop '" + maxAccuracyDrop
+                    + "' is not a number; expected e.g. 1% or 0.01");
+        }
+        return new AutoOptions(drop, objective);
+    }
 }
