@@ -222,12 +222,16 @@ class ServingCoreTest {
                     .hasMessageContaining("loading on demand");
             gated.open();
             assertOutput(get(answer), layer);
+            // the threads of the calls made while the model loaded on demand; a later call to the loaded model may
+            // run on the caller's thread on purpose (the Batcher runs a cheap unbatched call inline, issue 13)
+            List<String> whileLoading = List.copyOf(gated.threads);
             try (ServingTarget pinned = target.toCompletableFuture().get(30, TimeUnit.SECONDS)) {
                 assertThat(pinned.version()).isEqualTo(1);
                 assertThat(pinned.signature().input("input").orElseThrow().shape()).isEqualTo(Shape.of(-1, 4));
                 assertOutput(get(pinned.infer(request("m", OptionalLong.empty()))), layer);
             }
-            assertThat(gated.threads).as("the model never ran on the caller's thread").doesNotContain(Thread.currentThread().getName());
+            assertThat(whileLoading).as("the model never ran on the caller's thread while it loaded")
+                    .isNotEmpty().doesNotContain(Thread.currentThread().getName());
         }
     }
 
