@@ -57,9 +57,10 @@ public final class Batcher implements ModelSession, ScheduledSession {
      * Longest predicted runtime call that runs on the submitting thread instead of an execution thread. The
      * caller may be an event loop: 100 µs is far under what delays other connections noticeably, and above the
      * ~10-30 µs of small models (the MNIST MLP, tabular models) that are the ones paying more for the hand-off
-     * than for the call.
+     * than for the call. {@code -Dpier.batching.inline-max-nanos=N} overrides it (0 turns inline calls off), so the
+     * choice can be measured against the hand-off on the same build.
      */
-    public static final long INLINE_MAX_NANOS = 100_000;
+    public static final long INLINE_MAX_NANOS = Long.getLong("pier.batching.inline-max-nanos", 100_000);
 
     /** @param name for thread names and error messages, e.g. {@code "model 'mnist' version 1"} */
     public Batcher(ModelSession inner, BatchingOptions options, String name) {
