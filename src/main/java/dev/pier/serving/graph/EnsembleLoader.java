@@ -18,8 +18,12 @@ import dev.pier.serving.ModelManager;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +110,7 @@ public final class EnsembleLoader implements Loader {
                 if (cause instanceof ModelNotFoundException) {
                     throw new IllegalArgumentException("unknown model: " + cause.getMessage());
                 }
-                if (!(cause instanceof UnavailableException) || !stillLoading(service, name, asked)) {
+                if (!(cause instanceof UnavailableException) || !worthAskingAgain(service, name, asked)) {
                     throw new IllegalArgumentException("model '" + name + "' cannot serve: " + cause.getMessage());
                 }
             } catch (TimeoutException e) {
@@ -127,10 +131,15 @@ public final class EnsembleLoader implements Loader {
         }
     }
 
-    private static boolean stillLoading(InferenceService service, String name, OptionalLong version) {
+    /**
+     * Whether a composing model that just refused is loading, or became AVAILABLE since it refused: the status is
+     * read after the refusal, so a load that finished in between must be asked again, not reported with the stale
+     * "version 1 LOADING" reason (GraphEndToEndTest saw exactly that instead of a cycle's message).
+     */
+    private static boolean worthAskingAgain(InferenceService service, String name, OptionalLong version) {
         try {
             for (ModelVersionStatus s : service.status(name, version)) {
-                if (s.state() == ModelState.START || s.state() == ModelState.LOADING) {
+                if (s.state() == ModelState.START || s.state() == ModelState.LOADING || s.state() == ModelState.AVAILABLE) {
                     return true;
                 }
             }
@@ -141,8 +150,8 @@ public final class EnsembleLoader implements Loader {
     }
 
     @Override
-    public java.util.Set<String> dependsOn() {
-        java.util.Set<String> models = new java.util.HashSet<>();
+    public Set<String> dependsOn() {
+        Set<String> models = new HashSet<>();
         config.ensembleScheduling().step().forEach(s -> models.add(s.modelName()));
         return models;
     }
@@ -154,17 +163,17 @@ public final class EnsembleLoader implements Loader {
      * requests fail with their own reason, and the version that loads triggers this check again.
      */
     @Override
-    public java.util.Optional<String> recheck() {
+    public Optional<String> recheck() {
         try {
             EnsembleGraph.check(model, signatureOf(config), config.ensembleScheduling(), this::signatureNow);
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IllegalArgumentException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof Undecided) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
             }
-            return java.util.Optional.of(e.getMessage());
+            return Optional.of(e.getMessage());
         }
     }
 
@@ -191,7 +200,7 @@ public final class EnsembleLoader implements Loader {
         if (!available) {
             throw new Undecided();
         }
-        java.util.concurrent.CompletableFuture<ServingTarget> pending = service.target(name, asked).toCompletableFuture();
+        CompletableFuture<ServingTarget> pending = service.target(name, asked).toCompletableFuture();
         if (!pending.isDone()) {
             pending.thenAccept(ServingTarget::close);   // it went away meanwhile and is loading again: let go of it later
             throw new Undecided();
