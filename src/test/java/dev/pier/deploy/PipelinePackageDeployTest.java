@@ -9,6 +9,7 @@ import dev.pier.data.MnistFetcher;
 import dev.pier.examples.ExampleModels;
 import dev.pier.pipeline.PipelineRunner;
 import dev.pier.pipeline.RunRecord;
+import dev.pier.testsupport.HostTools;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,9 +173,7 @@ class PipelinePackageDeployTest {
 
     /** A second reader of the archive, where installed: skopeo inspects it as {@code docker load} would take it. */
     private static void skopeoSees(Path tar, String version) throws Exception {
-        boolean installed = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "skopeo")));
-        if (!installed) {
+        if (!HostTools.installed("skopeo")) {
             System.err.println("skopeo not installed: the image tarball is read with plain Java only");
             return;
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.Shape;
 import dev.pier.cli.CliRun;
-import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
 import dev.pier.data.MnistFetcher;
 import dev.pier.examples.ExampleModels;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.pier.testsupport.HostTools.freePort;
+import static dev.pier.testsupport.HostTools.installed;
 
 /**
  * Issue 19 item 7: {@code pier package --base jre:local} builds an image with no registry (a runtime jlink'ed
@@ -35,7 +35,7 @@ class JreLocalImageEndToEndTest {
 
     @Test
     void aJreLocalImageRunsUnderPodmanAndAnswersAsPierServeDoes() throws Exception {
-        Assumptions.assumeTrue(onPath("podman"), "podman is not installed (apt-get install podman runc); .ci/run installs it");
+        Assumptions.assumeTrue(installed("podman"), "podman is not installed (apt-get install podman runc); .ci/run installs it");
         Path conf = Files.writeString(work.resolve("containers.conf"),
                 "[containers]\ndefault_ulimits = []\nnetns = \"host\"\n[engine]\nruntime = \"runc\"\n");
         Path models = work.resolve("models");
@@ -48,7 +48,7 @@ class JreLocalImageEndToEndTest {
         assertThat(packaged.exit()).as(packaged.out() + packaged.err()).isZero();
         assertThat(packaged.out()).contains("built " + name);
 
-        String body = requestBody(Mnist.load(Mnist.Split.TEST, 3, MnistFetcher.defaultDir(), Shape.of(784)));
+        String body = MnistRestAnswers.instancesBody(Mnist.load(Mnist.Split.TEST, 3, MnistFetcher.defaultDir(), Shape.of(784)));
         String container = "pier-jre-local-e2e-" + ProcessHandle.current().pid();
         try {
             assertThat(run(conf, "podman", "load", "-i", tar.toString())).contains(name);
@@ -81,19 +81,6 @@ class JreLocalImageEndToEndTest {
         }
     }
 
-    /** TF Serving's row format: one row of 784 pixels per digit. */
-    private static String requestBody(LabeledData digits) {
-        StringBuilder body = new StringBuilder("{\"instances\":[");
-        for (int i = 0; i < digits.count(); i++) {
-            body.append(i == 0 ? "[" : ",[");
-            for (int p = 0; p < 784; p++) {
-                body.append(p == 0 ? "" : ",").append(digits.features()[i * 784 + p]);
-            }
-            body.append(']');
-        }
-        return body.append("]}").toString();
-    }
-
     private static void awaitReady(Http http, Path conf, String container) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
@@ -124,20 +111,5 @@ class JreLocalImageEndToEndTest {
             throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
         }
         return out;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -18,15 +18,7 @@ final class MnistRestAnswers {
 
     /** {@code POST /v1/models/mnist:predict} with every image as a row; the 10 probabilities of each, row after row. */
     static float[] predictions(Http http, LabeledData images) throws Exception {
-        StringBuilder body = new StringBuilder("{\"instances\":[");
-        for (int i = 0; i < images.count(); i++) {
-            body.append(i == 0 ? "[" : ",[");
-            for (int p = 0; p < 784; p++) {
-                body.append(p == 0 ? "" : ",").append(images.features()[i * 784 + p]);
-            }
-            body.append(']');
-        }
-        Http.Answer a = http.post("/v1/models/mnist:predict", body.append("]}").toString());
+        Http.Answer a = http.post("/v1/models/mnist:predict", instancesBody(images));
         assertThat(a.status()).as(a.text()).isEqualTo(200);
         List<Float> out = new ArrayList<>();
         for (JsonNode row : a.json().get("predictions")) {
@@ -37,6 +29,19 @@ final class MnistRestAnswers {
             f[i] = out.get(i);
         }
         return f;
+    }
+
+    /** TF Serving's row format: {@code {"instances": [[784 pixels], ...]}}, one row per image. */
+    static String instancesBody(LabeledData images) {
+        StringBuilder body = new StringBuilder("{\"instances\":[");
+        for (int i = 0; i < images.count(); i++) {
+            body.append(i == 0 ? "[" : ",[");
+            for (int p = 0; p < 784; p++) {
+                body.append(p == 0 ? "" : ",").append(images.features()[i * 784 + p]);
+            }
+            body.append(']');
+        }
+        return body.append("]}").toString();
     }
 
     /** Little-endian FP32 bytes (TensorProto.tensor_content, V2 raw contents) as floats. */

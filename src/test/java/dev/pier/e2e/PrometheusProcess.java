@@ -2,6 +2,8 @@ package dev.pier.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.pier.testsupport.HostTools;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -27,17 +29,7 @@ final class PrometheusProcess implements AutoCloseable {
 
     /** The {@code prometheus} binary on the PATH, or null. */
     static Path binary() {
-        return onPath("prometheus");
-    }
-
-    static Path onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
+        return HostTools.onPath("prometheus");
     }
 
     static PrometheusProcess scraping(int pierPort, Path dir) throws IOException {

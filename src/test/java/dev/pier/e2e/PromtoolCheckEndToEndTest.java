@@ -1,5 +1,6 @@
 package dev.pier.e2e;
 
+import dev.pier.testsupport.HostTools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class PromtoolCheckEndToEndTest {
 
     @Test
     void promtoolFindsNothingButTritonsOwnNames() throws Exception {
-        Path promtool = PrometheusProcess.onPath("promtool");
+        Path promtool = HostTools.onPath("promtool");
         Assumptions.assumeTrue(promtool != null, "no promtool on the PATH (apt-get install prometheus); skipping");
         MonitoredMnist mnist = new MonitoredMnist(dir.resolve("repo"));
         try (PierProcess pier = PierProcess.serve("--model-store", mnist.root.toString(), "--drift-window", "20",

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,8 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.pier.testsupport.HostTools.freePort;
+import static dev.pier.testsupport.HostTools.installed;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -44,7 +45,7 @@ class ContainerEndToEndTest {
 
     @Test
     void packagedImageRunsUnderPodmanAndAnswersPredictions() throws Exception {
-        Assumptions.assumeTrue(onPath("podman") && onPath("skopeo"),
+        Assumptions.assumeTrue(installed("podman") && installed("skopeo"),
                 "podman and skopeo are not installed (apt-get install podman runc skopeo); .ci/run installs them");
         Path conf = Files.writeString(work.resolve("containers.conf"),
                 "[containers]\ndefault_ulimits = []\nnetns = \"host\"\n[engine]\nruntime = \"runc\"\n");
@@ -111,7 +112,7 @@ class ContainerEndToEndTest {
      */
     @Test
     void packagedImagePushesToARegistryWithTheReportedDigest() throws Exception {
-        Assumptions.assumeTrue(onPath("docker-registry") && onPath("skopeo"),
+        Assumptions.assumeTrue(installed("docker-registry") && installed("skopeo"),
                 "docker-registry and skopeo are not installed (apt-get install docker-registry skopeo); .ci/run installs them");
         Path conf = Files.writeString(work.resolve("containers.conf"),
                 "[containers]\ndefault_ulimits = []\nnetns = \"host\"\n[engine]\nruntime = \"runc\"\n");
@@ -193,20 +194,4 @@ class ContainerEndToEndTest {
             return e.getMessage();
         }
     }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
 }
