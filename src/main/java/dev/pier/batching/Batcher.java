@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
@@ -393,11 +394,11 @@ public final class Batcher implements ModelSession, ScheduledSession {
             if (merges) {
                 k.add(outputs);
             }
-            for (Tensor t : merges ? new java.util.TreeMap<>(inputs).values() : inputs.values()) {
+            for (Tensor t : merges ? new TreeMap<>(inputs).values() : inputs.values()) {
                 long r = t.shape().rank() == 0 ? -2 : t.shape().dim(0);
                 uniform &= first == -1 || first == r;
                 first = r;
-                count = Math.min(Long.MAX_VALUE / 2, count + elements(t.shape()));
+                count += t.elementCount();   // the data exists in memory, so the sum cannot overflow
                 if (merges) {
                     k.add(t.name());
                     k.add(t.datatype());
@@ -410,16 +411,6 @@ public final class Batcher implements ModelSession, ScheduledSession {
             this.rows = (int) Math.max(1, Math.min(first, Integer.MAX_VALUE));
             this.key = k;
             this.elements = count;
-        }
-
-        /** Elements of a request tensor's shape; saturates instead of throwing (only a cost estimate). */
-        private static long elements(dev.pier.api.Shape shape) {
-            long n = 1;
-            for (int i = 0; i < shape.rank(); i++) {
-                long d = Math.max(0, shape.dim(i));
-                n = d != 0 && n > Long.MAX_VALUE / 4 / d ? Long.MAX_VALUE / 4 : n * d;
-            }
-            return n;
         }
 
         void complete(List<Tensor> outputs, long start, long compute, int batchRows, boolean leader) {
