@@ -3,6 +3,7 @@ package dev.pier.cli;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.PierException;
+import dev.pier.server.StartupTimeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +64,7 @@ public final class PierCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        dev.pier.server.StartupTimeline.mark("main");
+        StartupTimeline.mark("main");
         System.exit(execute(args));
     }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code pier pipeline watch RUN}: calls {@link CanaryWatch}; exit 0 when promoted, 1 when rolled back. */
@@ -43,7 +44,7 @@ final class PipelineWatchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--minutes and --interval-seconds must be > 0");
         }
         if (ifCanary) {
-            java.util.Optional<String> nothing = CanaryWatch.nothingToWatch(dir, run);
+            Optional<String> nothing = CanaryWatch.nothingToWatch(dir, run);
             if (nothing.isPresent()) {
                 System.out.println("nothing to watch: " + nothing.get());
                 return 0;

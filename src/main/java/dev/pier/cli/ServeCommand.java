@@ -6,7 +6,9 @@ import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.log.PredictionLogOptions;
 import dev.pier.monitor.log.PredictionMonitoringOptions;
+import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.server.IntakeLimits;
+import dev.pier.server.ProcessClock;
 import dev.pier.server.RunningServer;
 import dev.pier.security.SecurityOptions;
 import dev.pier.server.ServerOptions;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Optional;
@@ -250,14 +253,14 @@ public final class ServeCommand implements Callable<Integer> {
      * thread, which changes its levels right after initialising it.
      */
     static void warmUpEarly(String[] args) {
-        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        boolean verbose = Arrays.asList(args).contains("--verbose");
         Thread t = new Thread(() -> {
             try {
                 if (!verbose) {
                     org.slf4j.LoggerFactory.getILoggerFactory();
                     StartupTimeline.mark("logging initialised");
                 }
-                new dev.pier.runtime.onnx.OrtEngine();
+                new OrtEngine();
                 StartupTimeline.mark("ONNX Runtime environment created");
             } catch (RuntimeException | LinkageError e) {
                 // reported by the real start-up, which does the same again
@@ -316,7 +319,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Time since this process started (the launcher's exec keeps the process), when the OS tells it. */
     static Optional<Duration> readyIn() {
-        return dev.pier.server.ProcessClock.secondsSinceStart().map(s -> Duration.ofMillis(Math.round(s * 1000)));
+        return ProcessClock.secondsSinceStart().map(s -> Duration.ofMillis(Math.round(s * 1000)));
     }
 
     private static Duration seconds(String option, double value) {

@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -30,7 +32,7 @@ final class ClassesJar {
     static Path of(List<Path> classesDirs) throws IOException {
         Path jar = Files.createTempFile("pier-classes-", ".jar");
         jar.toFile().deleteOnExit();
-        java.util.Map<String, Path> entries = new java.util.TreeMap<>();
+        Map<String, Path> entries = new TreeMap<>();
         for (Path dir : classesDirs) {
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path f : walk.filter(f -> !f.equals(dir)).toList()) {
@@ -40,7 +42,7 @@ final class ClassesJar {
             }
         }
         try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (java.util.Map.Entry<String, Path> e : entries.entrySet()) {
+            for (Map.Entry<String, Path> e : entries.entrySet()) {
                 ZipEntry entry = new ZipEntry(e.getKey());
                 entry.setTime(FIXED_TIME);
                 zip.putNextEntry(entry);

@@ -12,6 +12,7 @@ import dev.pier.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -146,7 +148,7 @@ public final class LocalRuntimeBase {
             JdkTool.run(command);
             try {
                 Files.move(out, runtime, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException builtMeanwhile) {
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException builtMeanwhile) {
                 // another build of the same key finished first; theirs is identical
             }
         } finally {
@@ -222,7 +224,7 @@ public final class LocalRuntimeBase {
                     .containerize(Containerizer.to(TarImage.at(tmpTar).named("pier-jre-local:" + key.substring(0, 12)))
                             .setToolName("pier").setApplicationLayersCache(work.resolve("cache")));
             AtomicFiles.publish(tmpTar, tarball);
-        } catch (java.util.concurrent.ExecutionException | com.google.cloud.tools.jib.api.RegistryException
+        } catch (ExecutionException | com.google.cloud.tools.jib.api.RegistryException
                  | com.google.cloud.tools.jib.api.CacheDirectoryCreationException
                  | com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
             throw new IOException("writing the jre:local base image failed: " + e.getMessage(), e);

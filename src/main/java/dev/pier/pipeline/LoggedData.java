@@ -12,6 +12,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -41,15 +44,15 @@ final class LoggedData {
          */
         Extracted[] split() {
             int per = exampleSize;
-            java.util.List<Integer> keep = new java.util.ArrayList<>();
-            java.util.List<Integer> held = new java.util.ArrayList<>();
+            List<Integer> keep = new ArrayList<>();
+            List<Integer> held = new ArrayList<>();
             for (int i = 0; i < labels.length; i++) {
                 (i % HOLDOUT_EVERY == HOLDOUT_EVERY - 1 ? held : keep).add(i);
             }
             return new Extracted[] {rows(keep, per), rows(held, per)};
         }
 
-        private Extracted rows(java.util.List<Integer> rows, int per) {
+        private Extracted rows(List<Integer> rows, int per) {
             float[] f = new float[rows.size() * per];
             int[] l = new int[rows.size()];
             for (int k = 0; k < rows.size(); k++) {
@@ -106,11 +109,11 @@ final class LoggedData {
      * The logged examples in {@code file} as a dataset shaped like {@code like} (the test data: same example shape
      * and classes), or empty when the file holds none.
      */
-    static java.util.Optional<LabeledData> read(Path file, LabeledData like) throws IOException {
+    static Optional<LabeledData> read(Path file, LabeledData like) throws IOException {
         LabeledData empty = new LabeledData("logged traffic", new float[0], like.exampleShape(), new int[0], like.numClasses());
         LabeledData all = append(empty, file);
-        return all.count() == 0 ? java.util.Optional.empty()
-                : java.util.Optional.of(new LabeledData("labelled logged traffic (" + all.count() + " held-out rows)",
+        return all.count() == 0 ? Optional.empty()
+                : Optional.of(new LabeledData("labelled logged traffic (" + all.count() + " held-out rows)",
                 all.features(), all.exampleShape(), all.labels(), all.numClasses()));
     }
 

@@ -1,8 +1,10 @@
 package dev.pier.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pier.deploy.KubernetesDeployOptions;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A {@code pipeline.yaml}, as {@link PipelineParser} reads it. Immutable; every section but {@code name},
@@ -195,7 +197,7 @@ public record PipelineSpec(String name, Data data, Train train, Compress compres
     private static void requireRange(String range, String key) {
         if (range != null) {
             try {
-                dev.pier.deploy.KubernetesDeployOptions.Autoscale.parse(range, 70, java.util.Optional.empty());
+                KubernetesDeployOptions.Autoscale.parse(range, 70, Optional.empty());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + key + "': expected MIN..MAX replicas such as 2..10 (1 <= MIN <= MAX), got " + range);
             }

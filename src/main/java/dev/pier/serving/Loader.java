@@ -1,5 +1,8 @@
 package dev.pier.serving;
 
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * Loads and unloads one model version (TF Serving's Loader): cheap to construct, {@link #load()} does the slow
  * work. The {@link ModelManager} only calls these three methods, from one thread at a time per loader, so it can
@@ -26,8 +29,8 @@ public interface Loader {
     }
 
     /** The other models a loaded version depends on (an ensemble's composing models); empty for a plain model. */
-    default java.util.Set<String> dependsOn() {
-        return java.util.Set.of();
+    default Set<String> dependsOn() {
+        return Set.of();
     }
 
     /**
@@ -35,7 +38,7 @@ public interface Loader {
      * new version): empty when it still fits or cannot tell yet, else why not, naming what no longer fits. Called
      * by the manager outside its lock, after a model this one depends on changed; must not wait for loads.
      */
-    default java.util.Optional<String> recheck() {
-        return java.util.Optional.empty();
+    default Optional<String> recheck() {
+        return Optional.empty();
     }
 }
