@@ -10,6 +10,12 @@ import dev.pier.api.TensorSpec;
 import dev.pier.protocol.kserve.V2Codec;
 import dev.pier.protocol.tfserving.TfPredictDecoder;
 import dev.pier.protocol.tfserving.TfServingJson;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,13 +26,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The JSON tensor codec on the MNIST request the serving benchmarks send: one 784-pixel row, about 35 % of
@@ -62,13 +61,14 @@ public class CodecBenchmark {
         }
         tfBody = ("{\"instances\": [[" + values + "]]}").getBytes(StandardCharsets.UTF_8);
         v2Body = ("{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 784], \"data\": ["
-                + values + "]}]}").getBytes(StandardCharsets.UTF_8);
+                        + values + "]}]}")
+                .getBytes(StandardCharsets.UTF_8);
         float[] probabilities = new float[10];
         for (int i = 0; i < 10; i++) {
             probabilities[i] = (float) random.nextDouble() / 5;
         }
-        response = new InferResponse(null, "mnist", 1,
-                List.of(Tensor.ofFloats("probabilities", Shape.of(1, 10), probabilities)), Map.of());
+        response = new InferResponse(
+                null, "mnist", 1, List.of(Tensor.ofFloats("probabilities", Shape.of(1, 10), probabilities)), Map.of());
         v2Request = V2Codec.decodeRequest(v2Body, -1, "mnist", OptionalLong.empty());
     }
 

@@ -9,9 +9,19 @@ import java.util.Optional;
  * raw encoding (0 for {@link #BYTES}, whose elements are length-prefixed byte strings).
  */
 public enum DataType {
-    BOOL(1), UINT8(1), UINT16(2), UINT32(4), UINT64(8),
-    INT8(1), INT16(2), INT32(4), INT64(8),
-    FP16(2), BF16(2), FP32(4), FP64(8),
+    BOOL(1),
+    UINT8(1),
+    UINT16(2),
+    UINT32(4),
+    UINT64(8),
+    INT8(1),
+    INT16(2),
+    INT32(4),
+    INT64(8),
+    FP16(2),
+    BF16(2),
+    FP32(4),
+    FP64(8),
     BYTES(0);
 
     private final int byteSize;

@@ -14,8 +14,13 @@ import java.util.OptionalLong;
  * @param outputs       outputs asked for, in order; empty means all of the model's outputs
  * @param parameters    protocol parameters that travel through (strings, numbers, booleans)
  */
-public record InferRequest(String id, String model, OptionalLong version, List<Tensor> inputs,
-                           List<RequestedOutput> outputs, Map<String, Object> parameters) {
+public record InferRequest(
+        String id,
+        String model,
+        OptionalLong version,
+        List<Tensor> inputs,
+        List<RequestedOutput> outputs,
+        Map<String, Object> parameters) {
     public InferRequest {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);

@@ -59,8 +59,7 @@ public interface InferenceService {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
     }
 

@@ -8,8 +8,13 @@ import java.util.Map;
  * (V2 uses {@code "onnxruntime_onnx"} as Triton does), the signature of the version described, and
  * free-form properties (labels file, config parameters).
  */
-public record ModelMetadata(String name, long version, List<Long> versions, String platform,
-                            ModelSignature signature, Map<String, String> properties) {
+public record ModelMetadata(
+        String name,
+        long version,
+        List<Long> versions,
+        String platform,
+        ModelSignature signature,
+        Map<String, String> properties) {
     public static final String ONNX_PLATFORM = "onnxruntime_onnx";
 
     public ModelMetadata {

@@ -5,7 +5,12 @@ package dev.pier.api;
  * state that carries an error, as TF Serving reports a load failure in its status.
  */
 public enum ModelState {
-    START, LOADING, AVAILABLE, UNLOADING, END, FAILED;
+    START,
+    LOADING,
+    AVAILABLE,
+    UNLOADING,
+    END,
+    FAILED;
 
     /** TF Serving's wire name for the state (FAILED is END with an error status there). */
     public String tfServingName() {

@@ -6,8 +6,12 @@ package dev.pier.api;
  * they name what was wrong, what was expected and what was sent.
  */
 public abstract sealed class PierException extends RuntimeException
-        permits InvalidInputException, ModelNotFoundException, UnavailableException,
-                DeadlineExceededException, ResourceExhaustedException, InternalException {
+        permits InvalidInputException,
+                ModelNotFoundException,
+                UnavailableException,
+                DeadlineExceededException,
+                ResourceExhaustedException,
+                InternalException {
 
     protected PierException(String message) {
         super(message);

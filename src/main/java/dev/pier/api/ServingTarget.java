@@ -39,16 +39,18 @@ public interface ServingTarget extends AutoCloseable {
      * taken out of its queue. {@code body} runs on the thread that completes {@code pinned}: the caller's, unless
      * a model had to load on demand.
      */
-    static <T> CompletableFuture<T> call(CompletionStage<? extends ServingTarget> pinned,
-                                         Function<ServingTarget, ? extends CompletionStage<T>> body) {
+    static <T> CompletableFuture<T> call(
+            CompletionStage<? extends ServingTarget> pinned,
+            Function<ServingTarget, ? extends CompletionStage<T>> body) {
         CompletableFuture<T> out = new CompletableFuture<>();
         pinned.whenComplete((target, failure) -> {
             if (failure != null) {
-                out.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+                out.completeExceptionally(
+                        failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
                 return;
             }
             if (out.isDone()) {
-                target.close();   // cancelled while the model was loading
+                target.close(); // cancelled while the model was loading
                 return;
             }
             CompletableFuture<T> inner;
@@ -67,7 +69,8 @@ public interface ServingTarget extends AutoCloseable {
             inner.whenComplete((v, t) -> {
                 target.close();
                 if (t != null) {
-                    out.completeExceptionally(t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t);
+                    out.completeExceptionally(
+                            t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t);
                 } else {
                     out.complete(v);
                 }

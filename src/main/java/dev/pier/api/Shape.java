@@ -18,7 +18,8 @@ public final class Shape {
     public static Shape of(long... dims) {
         for (long d : dims) {
             if (d < DYNAMIC) {
-                throw new IllegalArgumentException("shape dimension must be >= -1, got " + d + " in " + Arrays.toString(dims));
+                throw new IllegalArgumentException(
+                        "shape dimension must be >= -1, got " + d + " in " + Arrays.toString(dims));
             }
         }
         return new Shape(dims.clone());

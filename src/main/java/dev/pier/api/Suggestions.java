@@ -11,8 +11,7 @@ import java.util.Optional;
  * in case. Stateless.
  */
 public final class Suggestions {
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     /** {@code "; did you mean 'mnist'?"}, or empty when no known name is close. */
     public static String didYouMean(String given, Collection<String> known) {
@@ -25,8 +24,9 @@ public final class Suggestions {
         }
         return known.stream()
                 .filter(k -> !k.equals(given))
-                .filter(k -> k.equalsIgnoreCase(given) || distance(given.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT))
-                        <= Math.max(1, Math.min(given.length(), k.length()) / 3))
+                .filter(k -> k.equalsIgnoreCase(given)
+                        || distance(given.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT))
+                                <= Math.max(1, Math.min(given.length(), k.length()) / 3))
                 .min(Comparator.comparingInt((String k) -> distance(given, k)).thenComparing(k -> k));
     }
 

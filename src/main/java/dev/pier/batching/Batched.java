@@ -1,7 +1,6 @@
 package dev.pier.batching;
 
 import dev.pier.api.Tensor;
-
 import java.util.List;
 
 /**

@@ -6,7 +6,6 @@ import dev.pier.api.PierException;
 import dev.pier.api.Tensor;
 import dev.pier.api.UnavailableException;
 import dev.pier.runtime.ModelSession;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -69,7 +68,9 @@ public final class Batcher implements ModelSession, ScheduledSession {
         this.options = options;
         this.name = name;
         for (int i = 0; i < options.instances(); i++) {
-            Thread t = Thread.ofPlatform().daemon().name("pier-infer-" + name.replaceAll("[^A-Za-z0-9._-]", "") + "-" + i)
+            Thread t = Thread.ofPlatform()
+                    .daemon()
+                    .name("pier-infer-" + name.replaceAll("[^A-Za-z0-9._-]", "") + "-" + i)
                     .start(this::loop);
             threads.add(t);
         }
@@ -86,7 +87,8 @@ public final class Batcher implements ModelSession, ScheduledSession {
      */
     @Override
     public CompletableFuture<Batched> submit(Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos) {
-        Pending p = new Pending(Map.copyOf(inputs), List.copyOf(outputNames), deadlineNanos, System.nanoTime(), options.merges());
+        Pending p = new Pending(
+                Map.copyOf(inputs), List.copyOf(outputNames), deadlineNanos, System.nanoTime(), options.merges());
         boolean inline;
         lock.lock();
         try {
@@ -98,8 +100,9 @@ public final class Batcher implements ModelSession, ScheduledSession {
                 running++;
             } else {
                 if (queue.size() >= options.maxQueueSize()) {
-                    return CompletableFuture.failedFuture(new UnavailableException("server busy: " + options.maxQueueSize()
-                            + " requests are queued for " + name + " (max_queue_size); retry later"));
+                    return CompletableFuture.failedFuture(
+                            new UnavailableException("server busy: " + options.maxQueueSize()
+                                    + " requests are queued for " + name + " (max_queue_size); retry later"));
                 }
                 queue.addLast(p);
                 changed.signalAll();
@@ -120,8 +123,12 @@ public final class Batcher implements ModelSession, ScheduledSession {
     /** Under the lock: whether {@code p} runs on the caller's thread (see the class comment). */
     private boolean runsInline(Pending p) {
         double perElement = nanosPerElement;
-        return perElement >= 0 && !options.merges() && queue.isEmpty() && running < options.instances()
-                && perElement * p.elements <= INLINE_MAX_NANOS && p.deadline - p.enqueued > 0;
+        return perElement >= 0
+                && !options.merges()
+                && queue.isEmpty()
+                && running < options.instances()
+                && perElement * p.elements <= INLINE_MAX_NANOS
+                && p.deadline - p.enqueued > 0;
     }
 
     /** A runtime call ended: its instance is free for the next batch. */
@@ -220,7 +227,8 @@ public final class Batcher implements ModelSession, ScheduledSession {
                 }
                 Pending head = queue.peekFirst();
                 long now = System.nanoTime();
-                FlushPolicy.Decision d = FlushPolicy.decide(compatibleRows(head), (now - head.enqueued) / 1000, closing, options);
+                FlushPolicy.Decision d =
+                        FlushPolicy.decide(compatibleRows(head), (now - head.enqueued) / 1000, closing, options);
                 if (d instanceof FlushPolicy.Wait w) {
                     long nanos = Math.min(w.micros(), Long.MAX_VALUE / 1000) * 1000;
                     long untilDeadline = earliestDeadline - now; // wake to drop any request whose deadline passes
@@ -250,8 +258,9 @@ public final class Batcher implements ModelSession, ScheduledSession {
             }
             if (now - p.deadline >= 0) {
                 it.remove();
-                DeadlineExceededException e = new DeadlineExceededException("deadline exceeded after "
-                        + (now - p.enqueued) / 1_000_000 + " ms waiting in the queue of " + name + "; the request was not run");
+                DeadlineExceededException e =
+                        new DeadlineExceededException("deadline exceeded after " + (now - p.enqueued) / 1_000_000
+                                + " ms waiting in the queue of " + name + "; the request was not run");
                 failures.add(() -> p.result.completeExceptionally(e));
             } else if (p.deadline - earliest < 0) {
                 earliest = p.deadline;
@@ -278,7 +287,8 @@ public final class Batcher implements ModelSession, ScheduledSession {
         int rows = 0;
         for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            if (batch.isEmpty() || (options.merges() && p.key.equals(head.key) && rows + p.rows <= options.maxBatchSize())) {
+            if (batch.isEmpty()
+                    || (options.merges() && p.key.equals(head.key) && rows + p.rows <= options.maxBatchSize())) {
                 batch.add(p);
                 rows += p.rows;
                 it.remove();
@@ -310,7 +320,10 @@ public final class Batcher implements ModelSession, ScheduledSession {
         try {
             Map<String, Tensor> inputs = new java.util.HashMap<>();
             for (String input : batch.getFirst().inputs.keySet()) {
-                inputs.put(input, TensorBatches.concat(batch.stream().map(p -> p.inputs.get(input)).toList()));
+                inputs.put(
+                        input,
+                        TensorBatches.concat(
+                                batch.stream().map(p -> p.inputs.get(input)).toList()));
             }
             merged = inner.run(inputs, batch.getFirst().outputs);
         } catch (PierException e) {
@@ -323,10 +336,17 @@ public final class Batcher implements ModelSession, ScheduledSession {
         }
         long compute = System.nanoTime() - start;
         try {
-            List<List<Tensor>> perOutput = merged.stream().map(t -> TensorBatches.split(t, rows)).toList();
+            List<List<Tensor>> perOutput =
+                    merged.stream().map(t -> TensorBatches.split(t, rows)).toList();
             for (int i = 0; i < batch.size(); i++) {
                 int row = i;
-                batch.get(i).complete(perOutput.stream().map(parts -> parts.get(row)).toList(), start, compute, total, i == 0);
+                batch.get(i)
+                        .complete(
+                                perOutput.stream().map(parts -> parts.get(row)).toList(),
+                                start,
+                                compute,
+                                total,
+                                i == 0);
             }
         } catch (RuntimeException e) {
             batch.forEach(p -> p.result.completeExceptionally(e));
@@ -398,7 +418,7 @@ public final class Batcher implements ModelSession, ScheduledSession {
                 long r = t.shape().rank() == 0 ? -2 : t.shape().dim(0);
                 uniform &= first == -1 || first == r;
                 first = r;
-                count += t.elementCount();   // the data exists in memory, so the sum cannot overflow
+                count += t.elementCount(); // the data exists in memory, so the sum cannot overflow
                 if (merges) {
                     k.add(t.name());
                     k.add(t.datatype());

@@ -4,7 +4,6 @@ import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
 import dev.pier.api.TensorSpec;
 import dev.pier.repository.ModelConfig;
-
 import java.util.List;
 
 /**
@@ -18,16 +17,21 @@ import java.util.List;
  * @param instances            runtime calls of this version that run at once (sum of Triton's {@code instance_group.count};
  *                             without {@code instance_group}: {@link SchedulingDefaults#instances()})
  */
-public record BatchingOptions(int maxBatchSize, List<Integer> preferredBatchSizes, long maxQueueDelayMicros,
-                              int maxQueueSize, int instances) {
+public record BatchingOptions(
+        int maxBatchSize,
+        List<Integer> preferredBatchSizes,
+        long maxQueueDelayMicros,
+        int maxQueueSize,
+        int instances) {
     /** Queue bound used when the config sets none ({@code max_queue_size} absent or 0). */
     public static final int DEFAULT_QUEUE_SIZE = 256;
 
     public BatchingOptions {
         preferredBatchSizes = List.copyOf(preferredBatchSizes);
         if (maxBatchSize < 1 || maxQueueSize < 1 || instances < 1 || maxQueueDelayMicros < 0) {
-            throw new IllegalArgumentException("maxBatchSize, maxQueueSize and instances must be >= 1 and the delay >= 0, got "
-                    + maxBatchSize + ", " + maxQueueSize + ", " + instances + ", " + maxQueueDelayMicros);
+            throw new IllegalArgumentException(
+                    "maxBatchSize, maxQueueSize and instances must be >= 1 and the delay >= 0, got " + maxBatchSize
+                            + ", " + maxQueueSize + ", " + instances + ", " + maxQueueDelayMicros);
         }
     }
 
@@ -46,16 +50,21 @@ public record BatchingOptions(int maxBatchSize, List<Integer> preferredBatchSize
      * (still queued, bounded and counted against the instance count).
      */
     public static BatchingOptions from(ModelConfig config, ModelSignature signature, SchedulingDefaults defaults) {
-        int instances = config.instanceGroup().stream().mapToInt(ModelConfig.InstanceGroup::count).sum();
+        int instances = config.instanceGroup().stream()
+                .mapToInt(ModelConfig.InstanceGroup::count)
+                .sum();
         // no instance_group: one execution per core (sessions use one intra-op thread, so cores are not oversubscribed)
         instances = config.instanceGroup().isEmpty() ? defaults.instances() : instances;
-        int queue = config.batching().map(ModelConfig.DynamicBatching::maxQueueSize).filter(q -> q > 0)
+        int queue = config.batching()
+                .map(ModelConfig.DynamicBatching::maxQueueSize)
+                .filter(q -> q > 0)
                 .orElse(defaults.maxQueueSize());
         if (config.batching().isEmpty() || config.maxBatchSize() <= 1 || !hasDynamicBatchDim(signature)) {
             return unbatched(queue, instances);
         }
         ModelConfig.DynamicBatching b = config.batching().get();
-        return new BatchingOptions(config.maxBatchSize(), b.preferredBatchSize(), b.maxQueueDelayMicroseconds(), queue, instances);
+        return new BatchingOptions(
+                config.maxBatchSize(), b.preferredBatchSize(), b.maxQueueDelayMicroseconds(), queue, instances);
     }
 
     static boolean hasDynamicBatchDim(ModelSignature signature) {

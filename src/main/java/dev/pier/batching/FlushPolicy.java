@@ -7,20 +7,16 @@ package dev.pier.batching;
  * {@code max_queue_delay_microseconds}.
  */
 public final class FlushPolicy {
-    private FlushPolicy() {
-    }
+    private FlushPolicy() {}
 
     /** What the scheduler should do now. */
-    public sealed interface Decision {
-    }
+    public sealed interface Decision {}
 
     /** Run a batch of the queued compatible requests now. */
-    public record Flush() implements Decision {
-    }
+    public record Flush() implements Decision {}
 
     /** Wait at most this long (or until a request arrives) and decide again. */
-    public record Wait(long micros) implements Decision {
-    }
+    public record Wait(long micros) implements Decision {}
 
     /**
      * @param rows             rows of the requests at the head of the queue that could join one batch (capped by
@@ -32,7 +28,9 @@ public final class FlushPolicy {
         if (rows <= 0) {
             return new Wait(Long.MAX_VALUE);
         }
-        if (closing || !options.merges() || rows >= options.maxBatchSize()
+        if (closing
+                || !options.merges()
+                || rows >= options.maxBatchSize()
                 || options.preferredBatchSizes().contains(rows)
                 || (!options.preferredBatchSizes().isEmpty() && rows >= maxOf(options))) {
             return new Flush();
@@ -42,6 +40,9 @@ public final class FlushPolicy {
     }
 
     private static int maxOf(BatchingOptions options) {
-        return options.preferredBatchSizes().stream().mapToInt(Integer::intValue).max().orElse(Integer.MAX_VALUE);
+        return options.preferredBatchSizes().stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(Integer.MAX_VALUE);
     }
 }

@@ -7,12 +7,14 @@ package dev.pier.batching;
 public record SchedulingDefaults(int instances, int maxQueueSize) {
     public SchedulingDefaults {
         if (instances < 1 || maxQueueSize < 1) {
-            throw new IllegalArgumentException("instances and maxQueueSize must be >= 1, got " + instances + ", " + maxQueueSize);
+            throw new IllegalArgumentException(
+                    "instances and maxQueueSize must be >= 1, got " + instances + ", " + maxQueueSize);
         }
     }
 
     /** One execution per processor, 256 queued requests. */
     public static SchedulingDefaults ofMachine() {
-        return new SchedulingDefaults(Math.max(1, Runtime.getRuntime().availableProcessors()), BatchingOptions.DEFAULT_QUEUE_SIZE);
+        return new SchedulingDefaults(
+                Math.max(1, Runtime.getRuntime().availableProcessors()), BatchingOptions.DEFAULT_QUEUE_SIZE);
     }
 }

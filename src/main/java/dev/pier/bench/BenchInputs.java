@@ -7,7 +7,6 @@ import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +23,7 @@ public final class BenchInputs {
     /** How many distinct requests a run cycles through (random seeds or MNIST images). */
     public static final int DISTINCT = 64;
 
-    private BenchInputs() {
-    }
+    private BenchInputs() {}
 
     /** {@link #DISTINCT} random requests shaped from {@code inputs}. */
     public static List<InferRequest> random(String model, List<TensorSpec> inputs) {

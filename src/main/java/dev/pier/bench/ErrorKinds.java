@@ -1,7 +1,6 @@
 package dev.pier.bench;
 
 import dev.pier.api.PierException;
-
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
@@ -16,8 +15,7 @@ public final class ErrorKinds {
     /** A request still unanswered when the step's drain time ran out. */
     public static final String UNANSWERED = "unanswered_at_step_end";
 
-    private ErrorKinds() {
-    }
+    private ErrorKinds() {}
 
     /** A non-2xx HTTP answer. */
     public static final class HttpStatusException extends RuntimeException {
@@ -35,7 +33,9 @@ public final class ErrorKinds {
 
     public static String of(Throwable error) {
         Throwable e = error;
-        while (e.getCause() != null && !(e instanceof HttpStatusException) && !(e instanceof PierException)
+        while (e.getCause() != null
+                && !(e instanceof HttpStatusException)
+                && !(e instanceof PierException)
                 && !(e instanceof ConnectException)) {
             e = e.getCause();
         }
@@ -51,7 +51,8 @@ public final class ErrorKinds {
         if (e instanceof PierException) {
             return "grpc_" + e.getClass().getSimpleName();
         }
-        if (e.getClass().getSimpleName().equals("HttpClosedException") || e.getClass().getSimpleName().equals("ClosedChannelException")) {
+        if (e.getClass().getSimpleName().equals("HttpClosedException")
+                || e.getClass().getSimpleName().equals("ClosedChannelException")) {
             return "connection_closed";
         }
         return e.getClass().getSimpleName();

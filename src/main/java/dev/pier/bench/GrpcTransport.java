@@ -6,7 +6,6 @@ import dev.pier.protocol.grpc.V2GrpcMapper;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-
 import java.util.List;
 
 /**
@@ -24,7 +23,8 @@ public final class GrpcTransport implements Transport {
 
     @Override
     public Future<Void> send(int index) {
-        return client.modelInfer(requests.get(Math.floorMod(index, requests.size()))).mapEmpty();
+        return client.modelInfer(requests.get(Math.floorMod(index, requests.size())))
+                .mapEmpty();
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.pier.api.InferRequest;
 import dev.pier.api.Tensor;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.kserve.V2Codec;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,9 +46,14 @@ public record HttpBodies(String path, List<Map<String, String>> headers, List<by
             }
             V2Codec.Encoded e = V2Codec.encodeRequest(toSend, binary);
             bodies.add(e.body());
-            headers.add(e.binary()
-                    ? Map.of("Content-Type", "application/octet-stream", V2Codec.HEADER_LENGTH, Integer.toString(e.jsonLength()))
-                    : Map.of("Content-Type", "application/json"));
+            headers.add(
+                    e.binary()
+                            ? Map.of(
+                                    "Content-Type",
+                                    "application/octet-stream",
+                                    V2Codec.HEADER_LENGTH,
+                                    Integer.toString(e.jsonLength()))
+                            : Map.of("Content-Type", "application/json"));
         }
         return new HttpBodies("/v2/models/" + enc(model) + "/infer", headers, bodies);
     }
@@ -138,8 +142,10 @@ public record HttpBodies(String path, List<Map<String, String>> headers, List<by
             case FP64 -> t.doubles();
             case INT32 -> java.util.Arrays.stream(t.ints()).asDoubleStream().toArray();
             case INT64 -> java.util.Arrays.stream(t.longs()).asDoubleStream().toArray();
-            default -> throw new IllegalArgumentException("cannot write a TF Serving body for input '" + t.name()
-                    + "' of type " + t.datatype() + " (FP32, FP64, INT32, INT64 supported); give one with --input FILE");
+            default ->
+                throw new IllegalArgumentException(
+                        "cannot write a TF Serving body for input '" + t.name() + "' of type " + t.datatype()
+                                + " (FP32, FP64, INT32, INT64 supported); give one with --input FILE");
         };
     }
 

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,18 +28,27 @@ public final class HttpTransport implements Transport {
     private final List<Buffer> bodies = new ArrayList<>();
     private final List<RequestOptions> options = new ArrayList<>();
 
-    public HttpTransport(Vertx vertx, String host, int port, HttpBodies prepared, int maxConnections, Duration timeout) {
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())),
+    public HttpTransport(
+            Vertx vertx, String host, int port, HttpBodies prepared, int maxConnections, Duration timeout) {
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout((int)
+                        Math.min(Integer.MAX_VALUE, timeout.toMillis())),
                 new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
         for (int i = 0; i < prepared.bodies().size(); i++) {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap();
             for (Map.Entry<String, String> h : prepared.headers().get(i).entrySet()) {
                 headers.add(h.getKey(), h.getValue());
             }
-            headers.add(HttpHeaders.CONTENT_LENGTH, Integer.toString(prepared.bodies().get(i).length));
-            options.add(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                    .setURI(prepared.path()).setHeaders(headers).setIdleTimeout(timeout.toMillis()));
+            headers.add(
+                    HttpHeaders.CONTENT_LENGTH,
+                    Integer.toString(prepared.bodies().get(i).length));
+            options.add(new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setHost(host)
+                    .setPort(port)
+                    .setURI(prepared.path())
+                    .setHeaders(headers)
+                    .setIdleTimeout(timeout.toMillis()));
             bodies.add(Buffer.buffer(prepared.bodies().get(i)));
         }
     }
@@ -61,9 +69,10 @@ public final class HttpTransport implements Transport {
     /** Reads the whole answer; runs on the connection's context, in the task that delivered the response. */
     private static Future<Void> readAnswer(HttpClientResponse resp) {
         int status = resp.statusCode();
-        return resp.body().compose(b -> status / 100 == 2
-                ? Future.<Void>succeededFuture()
-                : Future.<Void>failedFuture(new ErrorKinds.HttpStatusException(status)));
+        return resp.body()
+                .compose(b -> status / 100 == 2
+                        ? Future.<Void>succeededFuture()
+                        : Future.<Void>failedFuture(new ErrorKinds.HttpStatusException(status)));
     }
 
     @Override

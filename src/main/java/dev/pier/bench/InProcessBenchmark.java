@@ -2,7 +2,6 @@ package dev.pier.bench;
 
 import dev.pier.api.Tensor;
 import dev.pier.runtime.ModelSession;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,19 +15,29 @@ import java.util.concurrent.atomic.LongAdder;
 public final class InProcessBenchmark {
 
     /** Result of one run: inferences per second (requests, not rows) and their latency. */
-    public record Result(int threads, int batchSize, double seconds, long requests, double requestsPerSecond,
-                         LatencyRecorder.LatencySummary latency) {
+    public record Result(
+            int threads,
+            int batchSize,
+            double seconds,
+            long requests,
+            double requestsPerSecond,
+            LatencyRecorder.LatencySummary latency) {
         public double rowsPerSecond() {
             return requestsPerSecond * batchSize;
         }
     }
 
-    private InProcessBenchmark() {
-    }
+    private InProcessBenchmark() {}
 
     /** Runs a warm-up of {@code warmup}, then measures for {@code duration}. */
-    public static Result run(ModelSession session, Map<String, Tensor> inputs, int batchSize, int threads,
-                             Duration warmup, Duration duration) throws InterruptedException {
+    public static Result run(
+            ModelSession session,
+            Map<String, Tensor> inputs,
+            int batchSize,
+            int threads,
+            Duration warmup,
+            Duration duration)
+            throws InterruptedException {
         loop(session, inputs, threads, warmup, null, new LongAdder());
         LatencyRecorder recorder = new LatencyRecorder();
         LongAdder count = new LongAdder();
@@ -39,8 +48,14 @@ public final class InProcessBenchmark {
         return new Result(threads, batchSize, seconds, n, n / seconds, recorder.summary());
     }
 
-    private static void loop(ModelSession session, Map<String, Tensor> inputs, int threads, Duration duration,
-                             LatencyRecorder recorder, LongAdder count) throws InterruptedException {
+    private static void loop(
+            ModelSession session,
+            Map<String, Tensor> inputs,
+            int threads,
+            Duration duration,
+            LatencyRecorder recorder,
+            LongAdder count)
+            throws InterruptedException {
         long deadline = System.nanoTime() + duration.toNanos();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {

@@ -5,7 +5,6 @@ import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.kserve.V2Codec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +21,9 @@ import java.util.OptionalLong;
 public final class InProcessInputs {
 
     /** The inputs and how many rows they hold. */
-    public record Batch(Map<String, Tensor> inputs, int rows) {
-    }
+    public record Batch(Map<String, Tensor> inputs, int rows) {}
 
-    private InProcessInputs() {
-    }
+    private InProcessInputs() {}
 
     /**
      * @param inputFile a V2 inference request ({@code {"inputs": [...]}}), or null
@@ -58,15 +55,17 @@ public final class InProcessInputs {
         try {
             request = V2Codec.decodeRequest(Files.readAllBytes(file), -1, "model", OptionalLong.empty());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--input " + file + " is not a KServe V2 inference request "
-                    + "({\"inputs\": [{\"name\", \"datatype\", \"shape\", \"data\"}]}): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "--input " + file + " is not a KServe V2 inference request "
+                            + "({\"inputs\": [{\"name\", \"datatype\", \"shape\", \"data\"}]}): " + e.getMessage(),
+                    e);
         }
         Map<String, Tensor> byName = new LinkedHashMap<>();
         request.inputs().forEach(t -> byName.put(t.name(), t));
         List<String> expected = signature.stream().map(TensorSpec::name).toList();
         if (!byName.keySet().containsAll(expected)) {
-            throw new IllegalArgumentException("--input " + file + " has inputs " + byName.keySet()
-                    + " but the model expects " + expected);
+            throw new IllegalArgumentException(
+                    "--input " + file + " has inputs " + byName.keySet() + " but the model expects " + expected);
         }
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         expected.forEach(n -> inputs.put(n, byName.get(n)));

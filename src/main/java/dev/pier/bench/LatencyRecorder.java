@@ -1,9 +1,8 @@
 package dev.pier.bench;
 
-import org.HdrHistogram.Recorder;
-import org.HdrHistogram.Histogram;
-
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Records request latencies from many threads into an HdrHistogram (microsecond resolution up to one
@@ -29,9 +28,13 @@ public final class LatencyRecorder {
     /** Latency percentiles in milliseconds and the count they cover. */
     public record LatencySummary(long count, double p50Ms, double p90Ms, double p99Ms, double maxMs, double meanMs) {
         static LatencySummary of(Histogram h) {
-            return new LatencySummary(h.getTotalCount(),
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, h.getMean() / 1000.0);
+            return new LatencySummary(
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(90) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    h.getMaxValue() / 1000.0,
+                    h.getMean() / 1000.0);
         }
     }
 }

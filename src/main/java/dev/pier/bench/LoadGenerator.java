@@ -59,10 +59,20 @@ public final class LoadGenerator {
         StepResult result(StepResult.Mode mode, double load, double seconds) {
             Map<String, Long> byKind = new java.util.TreeMap<>();
             errors.forEach((k, v) -> byKind.put(k, v.sum()));
-            long errorCount = byKind.values().stream().mapToLong(Long::longValue).sum();
+            long errorCount =
+                    byKind.values().stream().mapToLong(Long::longValue).sum();
             long success = ok.sum();
-            return new StepResult(mode, load, success + errorCount, errorCount, byKind, success / seconds,
-                    latency.summary(), null, null, null);
+            return new StepResult(
+                    mode,
+                    load,
+                    success + errorCount,
+                    errorCount,
+                    byKind,
+                    success / seconds,
+                    latency.summary(),
+                    null,
+                    null,
+                    null);
         }
     }
 
@@ -99,8 +109,8 @@ public final class LoadGenerator {
     /** Open loop at {@code rate} requests/s for {@code duration}, at most {@code maxOutstanding} in flight. */
     public StepResult openLoop(double rate, Duration duration, int maxOutstanding) throws InterruptedException {
         if (!(rate > 0) || maxOutstanding < 1) {
-            throw new IllegalArgumentException("rate must be > 0 and the outstanding cap >= 1, got " + rate
-                    + " and " + maxOutstanding);
+            throw new IllegalArgumentException(
+                    "rate must be > 0 and the outstanding cap >= 1, got " + rate + " and " + maxOutstanding);
         }
         Step s = new Step();
         double interval = 1e9 / rate;
@@ -118,7 +128,9 @@ public final class LoadGenerator {
             }
             s.outstanding.incrementAndGet();
             // the clock starts at the scheduled time: if this thread or the server is late, the wait counts
-            transport.send(s.next.getAndIncrement()).onComplete(ar -> s.done(scheduled, ar.failed() ? ar.cause() : null));
+            transport
+                    .send(s.next.getAndIncrement())
+                    .onComplete(ar -> s.done(scheduled, ar.failed() ? ar.cause() : null));
         }
         long end = start + duration.toNanos();
         awaitDrain(s, end);

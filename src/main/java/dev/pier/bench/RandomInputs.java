@@ -4,10 +4,8 @@ import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,7 @@ import java.util.SplittableRandom;
  * Floats are uniform in [0, 1) (like scaled pixels); integers small and non-negative; booleans random.
  */
 public final class RandomInputs {
-    private RandomInputs() {
-    }
+    private RandomInputs() {}
 
     public static Map<String, Tensor> forSignature(List<TensorSpec> inputs, int batchSize, long seed) {
         SplittableRandom random = new SplittableRandom(seed);

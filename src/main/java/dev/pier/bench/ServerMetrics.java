@@ -26,8 +26,10 @@ public final class ServerMetrics {
     private final URI url;
     private final String model;
     // HTTP/1.1: the JDK client's default HTTP/2 sends an h2c upgrade that HTTP/1.1-only servers log as unsupported
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     public ServerMetrics(URI url, String model) {
         this.url = url;
@@ -35,17 +37,19 @@ public final class ServerMetrics {
     }
 
     /** Counter values at one moment. */
-    public record Reading(Map<String, Double> counters) {
-    }
+    public record Reading(Map<String, Double> counters) {}
 
     /** Per-request server figures over a step; a field is null when its counters are missing or did not move. */
-    public record Delta(Double queueUsPerRequest, Double computeUsPerRequest, Double meanBatchSize) {
-    }
+    public record Delta(Double queueUsPerRequest, Double computeUsPerRequest, Double meanBatchSize) {}
 
     /** The current counters, or empty when the page cannot be read. */
     public Optional<Reading> read() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(url)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(parse(r.body(), model)) : Optional.empty();
         } catch (IOException e) {
@@ -76,7 +80,11 @@ public final class ServerMetrics {
             if (name.endsWith("_total")) {
                 name = name.substring(0, name.length() - "_total".length());
             }
-            if (!name.equals(QUEUE) && !name.equals(COMPUTE) && !name.equals(EXEC) && !name.equals(COUNT) && !name.equals(SUCCESS)) {
+            if (!name.equals(QUEUE)
+                    && !name.equals(COMPUTE)
+                    && !name.equals(EXEC)
+                    && !name.equals(COUNT)
+                    && !name.equals(SUCCESS)) {
                 continue;
             }
             double value;
@@ -104,7 +112,8 @@ public final class ServerMetrics {
         Double requests = diff(a, b, SUCCESS);
         Double perRequest = requests != null ? requests : count;
         Double exec = diff(a, b, EXEC);
-        return new Delta(ratio(diff(a, b, QUEUE), perRequest), ratio(diff(a, b, COMPUTE), perRequest), ratio(count, exec));
+        return new Delta(
+                ratio(diff(a, b, QUEUE), perRequest), ratio(diff(a, b, COMPUTE), perRequest), ratio(count, exec));
     }
 
     private static Double diff(Map<String, Double> a, Map<String, Double> b, String name) {

@@ -17,19 +17,37 @@ import java.util.TreeMap;
  * @param serverComputeUs mean server compute time per request over the step, microseconds
  * @param meanBatchSize   mean rows per model execution over the step
  */
-public record StepResult(Mode mode, double load, long requests, long errors, Map<String, Long> errorsByKind,
-                         double throughput, LatencyRecorder.LatencySummary latency, Double serverQueueUs,
-                         Double serverComputeUs, Double meanBatchSize) {
+public record StepResult(
+        Mode mode,
+        double load,
+        long requests,
+        long errors,
+        Map<String, Long> errorsByKind,
+        double throughput,
+        LatencyRecorder.LatencySummary latency,
+        Double serverQueueUs,
+        Double serverComputeUs,
+        Double meanBatchSize) {
 
     /** Closed loop (fixed number of workers) or open loop (fixed request rate). */
-    public enum Mode { CONCURRENCY, RATE }
+    public enum Mode {
+        CONCURRENCY,
+        RATE
+    }
 
     public StepResult {
         errorsByKind = Map.copyOf(new TreeMap<>(errorsByKind));
     }
 
     public StepResult withServer(ServerMetrics.Delta server) {
-        return new StepResult(mode, load, requests, errors, errorsByKind, throughput, latency,
+        return new StepResult(
+                mode,
+                load,
+                requests,
+                errors,
+                errorsByKind,
+                throughput,
+                latency,
                 server == null ? null : server.queueUsPerRequest(),
                 server == null ? null : server.computeUsPerRequest(),
                 server == null ? null : server.meanBatchSize());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.io.AtomicFiles;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,8 +16,7 @@ import java.nio.file.Path;
 public final class SweepJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private SweepJson() {
-    }
+    private SweepJson() {}
 
     public static ObjectNode toJson(SweepResult sweep) {
         ObjectNode root = MAPPER.createObjectNode();

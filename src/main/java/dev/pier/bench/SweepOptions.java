@@ -25,9 +25,22 @@ import java.util.List;
  * @param maxOutstanding open loop: most requests in flight before new ones are dropped (counted as errors)
  * @param timeout        per-request timeout; also how long a step waits for late answers
  */
-public record SweepOptions(URI url, String model, Protocol protocol, boolean binary, List<Integer> concurrency,
-                           List<Double> rates, Duration duration, Duration warmup, double sloP99Ms, Path inputFile,
-                           String dataset, Path dataDir, URI metricsUrl, int maxOutstanding, Duration timeout) {
+public record SweepOptions(
+        URI url,
+        String model,
+        Protocol protocol,
+        boolean binary,
+        List<Integer> concurrency,
+        List<Double> rates,
+        Duration duration,
+        Duration warmup,
+        double sloP99Ms,
+        Path inputFile,
+        String dataset,
+        Path dataDir,
+        URI metricsUrl,
+        int maxOutstanding,
+        Duration timeout) {
     public SweepOptions {
         concurrency = List.copyOf(concurrency);
         rates = List.copyOf(rates);
@@ -54,8 +67,13 @@ public record SweepOptions(URI url, String model, Protocol protocol, boolean bin
         if (url.getHost() == null || url.getPort() < 0) {
             throw new IllegalArgumentException("--url must be http://HOST:PORT, got " + url);
         }
-        if (duration.isNegative() || duration.isZero() || warmup.isNegative() || !(sloP99Ms > 0) || maxOutstanding < 1) {
-            throw new IllegalArgumentException("duration and SLO must be positive, warm-up >= 0 and the outstanding cap >= 1");
+        if (duration.isNegative()
+                || duration.isZero()
+                || warmup.isNegative()
+                || !(sloP99Ms > 0)
+                || maxOutstanding < 1) {
+            throw new IllegalArgumentException(
+                    "duration and SLO must be positive, warm-up >= 0 and the outstanding cap >= 1");
         }
     }
 }

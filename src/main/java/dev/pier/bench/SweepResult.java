@@ -17,7 +17,8 @@ public record SweepResult(String title, StepResult.Mode mode, List<StepResult> s
     public Optional<StepResult> capacity() {
         StepResult best = null;
         for (StepResult s : steps) {
-            boolean meets = s.errors() == 0 && s.latency().count() > 0 && s.latency().p99Ms() <= sloP99Ms;
+            boolean meets =
+                    s.errors() == 0 && s.latency().count() > 0 && s.latency().p99Ms() <= sloP99Ms;
             if (meets && (best == null || s.throughput() > best.throughput())) {
                 best = s;
             }

@@ -1,10 +1,9 @@
 package dev.pier.cli;
 
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * Parses durations as users write them on command lines: {@code 500ms}, {@code 20s}, {@code 2m}, {@code 1h}, and
@@ -17,7 +16,8 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     public Duration convert(String value) {
         Matcher m = FORM.matcher(value.trim());
         if (!m.matches()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; expected seconds, or a number with ms, s, m or h, e.g. 20s");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration; expected seconds, or a number with ms, s, m or h, e.g. 20s");
         }
         double amount = Double.parseDouble(m.group(1));
         double millis = switch (m.group(2) == null ? "s" : m.group(2)) {

@@ -1,10 +1,10 @@
 package dev.pier.cli;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 
 /**
  * Notices a dark-on-light image sent to a classifier: MNIST-style models learnt light digits on black, and a
@@ -14,8 +14,7 @@ final class ImagePolarity {
     /** Mean brightness above which most of the image is light background. */
     static final double LIGHT_BACKGROUND = 0.5;
 
-    private ImagePolarity() {
-    }
+    private ImagePolarity() {}
 
     /** A one-line hint when {@code image} is mostly light, else empty (also for files that are not images). */
     static Optional<String> hint(Path image) {
@@ -39,8 +38,11 @@ final class ImagePolarity {
         if (mean <= LIGHT_BACKGROUND) {
             return Optional.empty();
         }
-        return Optional.of(String.format(java.util.Locale.ROOT, "pier: hint: %s is dark on a light background (mean "
-                + "brightness %.2f); MNIST-style models expect a light digit on black: add --invert if the answer looks wrong",
-                image, mean));
+        return Optional.of(String.format(
+                java.util.Locale.ROOT,
+                "pier: hint: %s is dark on a light background (mean "
+                        + "brightness %.2f); MNIST-style models expect a light digit on black: add --invert if the answer looks wrong",
+                image,
+                mean));
     }
 }

@@ -3,16 +3,18 @@ package dev.pier.cli;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.OnnxModelSummary;
 import dev.pier.onnx.OnnxSummaryFormat;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /** {@code pier inspect MODEL.onnx [--json]}: what an ONNX file declares and holds. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show an ONNX model's inputs, outputs, opsets, producer, parameter count, file size and operators.")
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show an ONNX model's inputs, outputs, opsets, producer, parameter count, file size and operators.")
 public final class InspectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model file.")
@@ -24,7 +26,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OnnxModelSummary summary = OnnxModelReader.summarize(model);
-        System.out.print(json ? OnnxSummaryFormat.json(summary) + System.lineSeparator() : OnnxSummaryFormat.text(summary));
+        System.out.print(
+                json ? OnnxSummaryFormat.json(summary) + System.lineSeparator() : OnnxSummaryFormat.text(summary));
         return 0;
     }
 }

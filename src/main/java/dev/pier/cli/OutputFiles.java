@@ -8,12 +8,12 @@ import java.nio.file.Path;
  * is given (train, compress and example-model alike), so a typo never replaces a model silently. Stateless.
  */
 final class OutputFiles {
-    private OutputFiles() {
-    }
+    private OutputFiles() {}
 
     static void refuseExisting(Path output, boolean overwrite, String option) {
         if (!overwrite && Files.exists(output)) {
-            throw new IllegalArgumentException(output + " already exists; give --overwrite to replace it, or another " + option);
+            throw new IllegalArgumentException(
+                    output + " already exists; give --overwrite to replace it, or another " + option);
         }
     }
 }

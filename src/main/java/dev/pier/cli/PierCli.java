@@ -4,20 +4,22 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.PierException;
 import dev.pier.server.StartupTimeline;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Entry point of the {@code pier} command. Subcommands hold no business logic: each parses its options
  * and calls one service. Any failure becomes one line on stderr and a non-zero exit code; {@code --verbose}
  * adds the stack trace.
  */
-@Command(name = "pier", mixinStandardHelpOptions = true, version = "pier 0.1.0",
+@Command(
+        name = "pier",
+        mixinStandardHelpOptions = true,
+        version = "pier 0.1.0",
         description = "Take a trained model to production: train, evaluate, compress, package, serve, deploy, monitor.")
 public final class PierCli implements Runnable {
 
@@ -51,7 +53,9 @@ public final class PierCli implements Runnable {
         return m;
     }
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces on errors, and the libraries' INFO logs (WARN and above otherwise).")
     boolean verbose;
 
@@ -82,7 +86,7 @@ public final class PierCli implements Runnable {
         Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
         if (named != null) {
             if (args[0].equals("serve")) {
-                ServeCommand.warmUpEarly(args);   // start-up work that needs no option, beside picocli's parsing
+                ServeCommand.warmUpEarly(args); // start-up work that needs no option, beside picocli's parsing
             }
             cli.addSubcommand(named.get());
         } else {
@@ -121,11 +125,14 @@ public final class PierCli implements Runnable {
 
     static int reportFailure(Throwable ex, boolean verbose) {
         Throwable shown = ex;
-        if (shown.getCause() != null && !(shown instanceof PierException)
+        if (shown.getCause() != null
+                && !(shown instanceof PierException)
                 && shown.getClass().getName().startsWith("java.util.concurrent")) {
             shown = shown.getCause();
         }
-        String message = shown.getMessage() != null ? shown.getMessage() : shown.getClass().getSimpleName();
+        String message = shown.getMessage() != null
+                ? shown.getMessage()
+                : shown.getClass().getSimpleName();
         System.err.println("pier: " + message.lines().findFirst().orElse(message));
         if (verbose) {
             shown.printStackTrace(System.err);

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Whether stderr is a terminal, so progress bars are drawn for people and not into logs or CI output. */
 final class Terminal {
-    private Terminal() {
-    }
+    private Terminal() {}
 
     static boolean stderrIsTerminal() {
         if ("dumb".equals(System.getenv("TERM"))) {

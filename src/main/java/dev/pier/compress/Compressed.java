@@ -1,7 +1,6 @@
 package dev.pier.compress;
 
 import dev.pier.onnx.proto.ModelProto;
-
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +29,12 @@ public record Compressed(ModelProto model, List<LayerChange> layers, Map<String,
      * @param sparsity    fraction of zero weights after, relative to the original count
      * @param note        what was done (e.g. {@code int8 per-channel})
      */
-    public record LayerChange(String layer, String weight, List<Long> shapeBefore, List<Long> shapeAfter,
-                              long nonZero, double sparsity, String note) {
-    }
+    public record LayerChange(
+            String layer,
+            String weight,
+            List<Long> shapeBefore,
+            List<Long> shapeAfter,
+            long nonZero,
+            double sparsity,
+            String note) {}
 }

@@ -8,9 +8,16 @@ import java.util.Map;
  * The outcome of one compression: files, strategy, the before/after figures and per-layer changes. Immutable;
  * serialised to JSON by Jackson and printed by {@link #table()}.
  */
-public record CompressionReport(String strategy, String input, String output, String dataset, int examples,
-                                ModelFigures before, ModelFigures after, List<Compressed.LayerChange> layers,
-                                Map<String, Object> details) {
+public record CompressionReport(
+        String strategy,
+        String input,
+        String output,
+        String dataset,
+        int examples,
+        ModelFigures before,
+        ModelFigures after,
+        List<Compressed.LayerChange> layers,
+        Map<String, Object> details) {
     public CompressionReport {
         layers = List.copyOf(layers);
         details = Map.copyOf(details);
@@ -34,18 +41,30 @@ public record CompressionReport(String strategy, String input, String output, St
         rowF(s, "latency p99 (ms)", before.p99Ms(), after.p99Ms(), "%.4f");
         rowF(s, "throughput (img/s)", before.throughput(), after.throughput(), "%.0f");
         for (Compressed.LayerChange l : layers) {
-            s.append(String.format(Locale.ROOT, "  layer %-16s %s -> %s  sparsity %.3f  %s%n", l.layer(), l.shapeBefore(),
-                    l.shapeAfter(), l.sparsity(), l.note()));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  layer %-16s %s -> %s  sparsity %.3f  %s%n",
+                    l.layer(),
+                    l.shapeBefore(),
+                    l.shapeAfter(),
+                    l.sparsity(),
+                    l.note()));
         }
         return s.toString();
     }
 
     private static void row(StringBuilder s, String name, long b, long a) {
-        s.append(String.format(Locale.ROOT, "%-22s %,14d %,14d %10.3f%n", name, b, a, b == 0 ? Double.NaN : (double) a / b));
+        s.append(String.format(
+                Locale.ROOT, "%-22s %,14d %,14d %10.3f%n", name, b, a, b == 0 ? Double.NaN : (double) a / b));
     }
 
     private static void rowF(StringBuilder s, String name, double b, double a, String fmt) {
-        s.append(String.format(Locale.ROOT, "%-22s %14s %14s %10.3f%n", name, String.format(Locale.ROOT, fmt, b),
-                String.format(Locale.ROOT, fmt, a), b == 0 ? Double.NaN : a / b));
+        s.append(String.format(
+                Locale.ROOT,
+                "%-22s %14s %14s %10.3f%n",
+                name,
+                String.format(Locale.ROOT, fmt, b),
+                String.format(Locale.ROOT, fmt, a),
+                b == 0 ? Double.NaN : a / b));
     }
 }

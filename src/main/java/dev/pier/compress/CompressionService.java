@@ -11,11 +11,10 @@ import dev.pier.evaluate.Evaluator;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelFiles;
 import dev.pier.onnx.OnnxModelReader;
-import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.SparseStorage;
+import dev.pier.onnx.proto.ModelProto;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,18 +45,35 @@ public final class CompressionService {
      * @param html       where the HTML report goes; empty means {@code <output>.compress.html}
      * @param sparse     store mostly-zero weights as sparse initializers with these indices; empty: all dense
      */
-    public record Request(Path input, Path output, LabeledData evaluation, EvaluateOptions evaluate, Optional<Path> json,
-                          Optional<Path> html, Optional<SparseStorage.IndexType> sparse) {
+    public record Request(
+            Path input,
+            Path output,
+            LabeledData evaluation,
+            EvaluateOptions evaluate,
+            Optional<Path> json,
+            Optional<Path> html,
+            Optional<SparseStorage.IndexType> sparse) {
         public Request {
-            if (input == null || output == null || evaluation == null || evaluate == null || json == null || html == null
+            if (input == null
+                    || output == null
+                    || evaluation == null
+                    || evaluate == null
+                    || json == null
+                    || html == null
                     || sparse == null) {
-                throw new IllegalArgumentException("input, output, evaluation data, options, json, html and sparse are required");
+                throw new IllegalArgumentException(
+                        "input, output, evaluation data, options, json, html and sparse are required");
             }
         }
 
         /** Dense storage. */
-        public Request(Path input, Path output, LabeledData evaluation, EvaluateOptions evaluate, Optional<Path> json,
-                       Optional<Path> html) {
+        public Request(
+                Path input,
+                Path output,
+                LabeledData evaluation,
+                EvaluateOptions evaluate,
+                Optional<Path> json,
+                Optional<Path> html) {
             this(input, output, evaluation, evaluate, json, html, Optional.empty());
         }
 
@@ -86,14 +102,23 @@ public final class CompressionService {
         }
         OnnxModel model = OnnxModelReader.read(in);
         Compressed result = strategy.apply(model);
-        ModelProto stored = request.sparse().map(indices -> SparseStorage.sparsify(result.model(), indices))
+        ModelProto stored = request.sparse()
+                .map(indices -> SparseStorage.sparsify(result.model(), indices))
                 .orElse(result.model());
         checkLoads(stored);
         OnnxModelFiles.save(stored, request.output());
         ModelFigures before = measure(in, request);
         ModelFigures after = measure(request.output(), request);
-        CompressionReport report = new CompressionReport(strategy.name(), in.toString(), request.output().toString(),
-                request.evaluation().name(), request.evaluation().count(), before, after, result.layers(), result.details());
+        CompressionReport report = new CompressionReport(
+                strategy.name(),
+                in.toString(),
+                request.output().toString(),
+                request.evaluation().name(),
+                request.evaluation().count(),
+                before,
+                after,
+                result.layers(),
+                result.details());
         try {
             OnnxModelFiles.writeAtomically(JSON.writeValueAsBytes(report), request.reportFile());
             new CompressionHtml().write(report, request.evaluate().batchSize(), request.htmlFile());
@@ -107,8 +132,15 @@ public final class CompressionService {
     public ModelFigures measure(Path model, Request request) {
         EvaluationReport r = new Evaluator(engine).evaluate(model, request.evaluation(), request.evaluate());
         long nonZero = OnnxModelReader.read(model).summary().nonZeroParameterCount();
-        return new ModelFigures(r.sizeBytes(), r.parameters(), nonZero, r.accuracy(), r.classification().f1Macro(),
-                r.latency().p50Ms(), r.latency().p99Ms(), r.throughput());
+        return new ModelFigures(
+                r.sizeBytes(),
+                r.parameters(),
+                nonZero,
+                r.accuracy(),
+                r.classification().f1Macro(),
+                r.latency().p50Ms(),
+                r.latency().p99Ms(),
+                r.throughput());
     }
 
     /** Loads the compressed model in ONNX Runtime from a temporary file, so a model it rejects is never written. */
@@ -135,7 +167,9 @@ public final class CompressionService {
 
     private static boolean sameFile(Path a, Path b) {
         try {
-            return Files.exists(b) ? Files.isSameFile(a, b) : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+            return Files.exists(b)
+                    ? Files.isSameFile(a, b)
+                    : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         } catch (IOException e) {
             return false;
         }

@@ -5,7 +5,6 @@ import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,9 +80,15 @@ public final class GraphRewrite {
     }
 
     /** A node with a name, inputs, outputs and attributes. */
-    public static NodeProto node(String name, String op, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
-        return NodeProto.newBuilder().setName(name).setOpType(op).addAllInput(inputs).addAllOutput(outputs)
-                .addAllAttribute(List.of(attrs)).build();
+    public static NodeProto node(
+            String name, String op, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
+        return NodeProto.newBuilder()
+                .setName(name)
+                .setOpType(op)
+                .addAllInput(inputs)
+                .addAllOutput(outputs)
+                .addAllAttribute(List.of(attrs))
+                .build();
     }
 
     /** How many nodes read {@code tensor}. */

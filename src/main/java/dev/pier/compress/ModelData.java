@@ -6,7 +6,6 @@ import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxValueInfo;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -18,8 +17,7 @@ import java.nio.file.Path;
  * loaders define. Stateless.
  */
 public final class ModelData {
-    private ModelData() {
-    }
+    private ModelData() {}
 
     public static LabeledData load(String spec, OnnxModel model, Path mnistDir) throws IOException {
         if (spec.startsWith("random:")) {
@@ -29,7 +27,8 @@ public final class ModelData {
         if (Mnist.handles(spec)) {
             OnnxValueInfo in = model.summary().inputs().get(0);
             Shape declared = in.shape();
-            shape = declared == null || declared.rank() != 4 ? Shape.of(784)
+            shape = declared == null || declared.rank() != 4
+                    ? Shape.of(784)
                     : declared.dim(3) == 1 ? Shape.of(28, 28, 1) : Shape.of(1, 28, 28);
         }
         return Datasets.load(spec, new Datasets.Options(mnistDir, shape, null, null));
@@ -43,7 +42,8 @@ public final class ModelData {
             n = Integer.parseInt(parts[1]);
             seed = parts.length > 2 ? Long.parseLong(parts[2]) : 42;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("bad dataset '" + spec + "': expected random:N or random:N:SEED, e.g. random:200");
+            throw new IllegalArgumentException(
+                    "bad dataset '" + spec + "': expected random:N or random:N:SEED, e.g. random:200");
         }
         Shape declared = model.summary().inputs().get(0).shape();
         if (declared == null || declared.rank() < 2 || n <= 0) {
@@ -53,7 +53,8 @@ public final class ModelData {
         long[] dims = new long[declared.rank() - 1];
         for (int d = 1; d < declared.rank(); d++) {
             if (declared.dim(d) <= 0) {
-                throw new IllegalArgumentException("dataset '" + spec + "' needs fixed input dims after the batch, got " + declared);
+                throw new IllegalArgumentException(
+                        "dataset '" + spec + "' needs fixed input dims after the batch, got " + declared);
             }
             dims[d - 1] = declared.dim(d);
         }

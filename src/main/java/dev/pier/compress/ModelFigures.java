@@ -12,6 +12,12 @@ package dev.pier.compress;
  * @param p99Ms       batch-1 latency 99th percentile, milliseconds
  * @param throughput  images per second in the batched pass
  */
-public record ModelFigures(long sizeBytes, long parameters, long nonZero, double accuracy, double f1Macro,
-                           double p50Ms, double p99Ms, double throughput) {
-}
+public record ModelFigures(
+        long sizeBytes,
+        long parameters,
+        long nonZero,
+        double accuracy,
+        double f1Macro,
+        double p50Ms,
+        double p99Ms,
+        double throughput) {}

@@ -5,7 +5,6 @@ import dev.pier.onnx.proto.AttributeProto;
 import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +69,8 @@ public record WeightedOp(int index, NodeProto node, TensorProto weight, boolean 
             }
             boolean transB = false;
             if (n.getOpType().equals("Gemm")) {
-                if (intAttr(n, "transA", 0) != 0 || floatAttr(n, "alpha", 1f) != 1f
+                if (intAttr(n, "transA", 0) != 0
+                        || floatAttr(n, "alpha", 1f) != 1f
                         || n.getInputCount() > 2 && floatAttr(n, "beta", 1f) != 1f) {
                     throw new InvalidInputException("Gemm node '" + n.getName() + "' uses transA/alpha/beta other than"
                             + " transA=0, alpha=1, beta=1; compression supports only the plain x·W + b form");

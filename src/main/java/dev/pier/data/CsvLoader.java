@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ import java.util.TreeSet;
  * Stateless and thread-safe.
  */
 public final class CsvLoader {
-    private CsvLoader() {
-    }
+    private CsvLoader() {}
 
     public static LabeledData load(Path file, CsvOptions options) throws IOException {
         List<String[]> rows = readRows(file, options.separator());
@@ -30,8 +28,8 @@ public final class CsvLoader {
         }
         int width = rows.getFirst().length;
         if (width < 2) {
-            throw new InvalidInputException(file + ": expected at least one feature column and a label column, found "
-                    + width + " column(s)");
+            throw new InvalidInputException(
+                    file + ": expected at least one feature column and a label column, found " + width + " column(s)");
         }
         boolean header = options.header() != null ? options.header() : looksLikeHeader(rows.getFirst(), options, width);
         String[] names = header ? rows.removeFirst() : null;
@@ -47,7 +45,8 @@ public final class CsvLoader {
             String[] row = rows.get(r);
             int line = r + 1 + (header ? 1 : 0);
             if (row.length != width) {
-                throw new InvalidInputException(file + ": row " + line + " has " + row.length + " columns, expected " + width);
+                throw new InvalidInputException(
+                        file + ": row " + line + " has " + row.length + " columns, expected " + width);
             }
             int k = 0;
             for (int c = 0; c < width; c++) {
@@ -58,8 +57,8 @@ public final class CsvLoader {
                 try {
                     features[r * f + k++] = Float.parseFloat(row[c].strip());
                 } catch (NumberFormatException e) {
-                    throw new InvalidInputException(file + ": row " + line + ", column " + (names != null ? names[c] : c)
-                            + ": expected a number, got '" + row[c] + "'");
+                    throw new InvalidInputException(file + ": row " + line + ", column "
+                            + (names != null ? names[c] : c) + ": expected a number, got '" + row[c] + "'");
                 }
             }
         }
@@ -68,16 +67,25 @@ public final class CsvLoader {
             scaling.apply(features);
         }
         Labels labels = Labels.of(rawLabels);
-        return new LabeledData(file.getFileName().toString(), features, Shape.of(f), labels.indices(), labels.classes(),
-                scaling, labels.names());
+        return new LabeledData(
+                file.getFileName().toString(),
+                features,
+                Shape.of(f),
+                labels.indices(),
+                labels.classes(),
+                scaling,
+                labels.names());
     }
 
     private static List<String[]> readRows(Path file, char separator) throws IOException {
-        CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
-                .enable(CsvParser.Feature.SKIP_EMPTY_LINES).enable(CsvParser.Feature.TRIM_SPACES);
+        CsvMapper mapper = new CsvMapper()
+                .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+                .enable(CsvParser.Feature.TRIM_SPACES);
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<String[]> it = mapper.readerFor(String[].class)
-                .with(CsvSchema.emptySchema().withColumnSeparator(separator)).readValues(file.toFile())) {
+                .with(CsvSchema.emptySchema().withColumnSeparator(separator))
+                .readValues(file.toFile())) {
             while (it.hasNext()) {
                 rows.add(it.next());
             }
@@ -116,7 +124,8 @@ public final class CsvLoader {
             return i;
         }
         if (names == null) {
-            throw new InvalidInputException(file + ": label column '" + column + "' is a name but the file has no header row");
+            throw new InvalidInputException(
+                    file + ": label column '" + column + "' is a name but the file has no header row");
         }
         for (int i = 0; i < names.length; i++) {
             if (names[i].strip().equals(column)) {

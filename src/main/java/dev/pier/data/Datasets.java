@@ -1,7 +1,6 @@
 package dev.pier.data;
 
 import dev.pier.api.Shape;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +23,13 @@ public final class Datasets {
         }
     }
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     public static LabeledData load(String spec, Options options) throws IOException {
         if (Mnist.handles(spec)) {
-            return Mnist.load(spec, options.dataDir() != null ? options.dataDir() : MnistFetcher.defaultDir(),
+            return Mnist.load(
+                    spec,
+                    options.dataDir() != null ? options.dataDir() : MnistFetcher.defaultDir(),
                     options.mnistShape() != null ? options.mnistShape() : Shape.of(784));
         }
         if (spec.startsWith("csv:") || spec.toLowerCase().endsWith(".csv")) {
@@ -38,7 +38,8 @@ public final class Datasets {
         }
         Path folder = Path.of(spec.startsWith("images:") ? spec.substring(7) : spec);
         if (spec.startsWith("images:") || Files.isDirectory(folder)) {
-            return ImageFolderLoader.load(folder, options.images() != null ? options.images() : ImageFolderLoader.Options.grayscale());
+            return ImageFolderLoader.load(
+                    folder, options.images() != null ? options.images() : ImageFolderLoader.Options.grayscale());
         }
         throw new IllegalArgumentException("unknown dataset '" + spec + "': expected mnist:train[:N], mnist:test[:N], "
                 + "csv:<file>, a .csv file, images:<folder> or an existing image folder (root/<class>/*.png)");

@@ -1,7 +1,6 @@
 package dev.pier.data;
 
 import dev.pier.api.InvalidInputException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,8 +17,7 @@ final class IdxReader {
     static final int LABELS_MAGIC = 0x00000801;
     static final int IMAGES_MAGIC = 0x00000803;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Labels as ints 0..255, at most {@code limit} of them (or all when {@code limit < 0}). */
     static int[] readLabels(Path file, int limit) throws IOException {
@@ -55,8 +53,7 @@ final class IdxReader {
         return new Images(n, rows, cols, pixels);
     }
 
-    record Images(int count, int rows, int cols, float[] pixels) {
-    }
+    record Images(int count, int rows, int cols, float[] pixels) {}
 
     private static byte[] read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -70,9 +67,14 @@ final class IdxReader {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
         int found = buf.getInt();
         if (found != magic) {
-            throw corrupt(file, String.format("wrong magic number 0x%08x, expected 0x%08x (%s file)%s", found, magic,
-                    magic == LABELS_MAGIC ? "label" : "image",
-                    (found >>> 16) == 0x1f8b ? "; the file is gzipped, decompress it first" : ""));
+            throw corrupt(
+                    file,
+                    String.format(
+                            "wrong magic number 0x%08x, expected 0x%08x (%s file)%s",
+                            found,
+                            magic,
+                            magic == LABELS_MAGIC ? "label" : "image",
+                            (found >>> 16) == 0x1f8b ? "; the file is gzipped, decompress it first" : ""));
         }
         return buf;
     }

@@ -2,8 +2,6 @@ package dev.pier.data;
 
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
-
-import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * Loads an image folder laid out as {@code root/<class name>/*.png|jpg|jpeg}: classes are the sub-folders
@@ -35,8 +34,7 @@ public final class ImageFolderLoader {
         }
     }
 
-    private ImageFolderLoader() {
-    }
+    private ImageFolderLoader() {}
 
     /** The class names, sorted: class index i is the i-th entry. */
     public static List<String> classNames(Path root) throws IOException {
@@ -44,10 +42,14 @@ public final class ImageFolderLoader {
             throw new NoSuchFileException(root.toString(), null, "image folder not found");
         }
         try (Stream<Path> s = Files.list(root)) {
-            List<String> names = s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith(".")).sorted().toList();
+            List<String> names = s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .toList();
             if (names.isEmpty()) {
-                throw new InvalidInputException(root + ": expected one sub-folder per class (root/<class>/*.png), found none");
+                throw new InvalidInputException(
+                        root + ": expected one sub-folder per class (root/<class>/*.png), found none");
             }
             return names;
         }
@@ -85,16 +87,25 @@ public final class ImageFolderLoader {
         for (int i = 0; i < pixels.size(); i++) {
             System.arraycopy(pixels.get(i), 0, features, i * per, per);
         }
-        return new LabeledData(root.getFileName().toString(), features, Shape.of(channels, h, w),
-                labels.stream().mapToInt(Integer::intValue).toArray(), classes.size(), null, classes);
+        return new LabeledData(
+                root.getFileName().toString(),
+                features,
+                Shape.of(channels, h, w),
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                classes.size(),
+                null,
+                classes);
     }
 
     private static List<Path> images(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return Files.isRegularFile(p) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
-            }).sorted().toList();
+                        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                        return Files.isRegularFile(p)
+                                && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+                    })
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.pier.data;
 
 import dev.pier.api.Shape;
-
 import java.util.List;
 
 /**
@@ -19,8 +18,14 @@ import java.util.List;
  * @param classNames   the name of each class, index order (CSV label strings, image folder names); empty when
  *                     classes are only numbers
  */
-public record LabeledData(String name, float[] features, Shape exampleShape, int[] labels, int numClasses,
-                          FeatureScaling scaling, List<String> classNames) {
+public record LabeledData(
+        String name,
+        float[] features,
+        Shape exampleShape,
+        int[] labels,
+        int numClasses,
+        FeatureScaling scaling,
+        List<String> classNames) {
 
     /** Features as read, classes without names. */
     public LabeledData(String name, float[] features, Shape exampleShape, int[] labels, int numClasses) {
@@ -30,11 +35,12 @@ public record LabeledData(String name, float[] features, Shape exampleShape, int
     public LabeledData {
         classNames = classNames == null ? List.of() : List.copyOf(classNames);
         if (!classNames.isEmpty() && classNames.size() != numClasses) {
-            throw new IllegalArgumentException(name + ": " + classNames.size() + " class names for " + numClasses + " classes");
+            throw new IllegalArgumentException(
+                    name + ": " + classNames.size() + " class names for " + numClasses + " classes");
         }
         if (scaling != null && scaling.columns() != exampleShape.elementCount()) {
-            throw new IllegalArgumentException(name + ": scaling of " + scaling.columns() + " columns for examples of shape "
-                    + exampleShape);
+            throw new IllegalArgumentException(
+                    name + ": scaling of " + scaling.columns() + " columns for examples of shape " + exampleShape);
         }
         long per = exampleShape.elementCount();
         if (per <= 0 || features.length != (long) labels.length * per) {
@@ -43,8 +49,8 @@ public record LabeledData(String name, float[] features, Shape exampleShape, int
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException(name + ": label " + labels[i] + " of example " + i
-                        + " is outside [0, " + numClasses + ")");
+                throw new IllegalArgumentException(
+                        name + ": label " + labels[i] + " of example " + i + " is outside [0, " + numClasses + ")");
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.pier.data;
 
 import dev.pier.api.Shape;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +21,8 @@ public final class Mnist {
 
     /** The two halves of the distribution. */
     public enum Split {
-        TRAIN("train"), TEST("t10k");
+        TRAIN("train"),
+        TEST("t10k");
 
         final String filePrefix;
 
@@ -31,8 +31,7 @@ public final class Mnist {
         }
     }
 
-    private Mnist() {
-    }
+    private Mnist() {}
 
     /** True when {@code spec} names MNIST ({@code mnist:...}). */
     public static boolean handles(String spec) {
@@ -67,7 +66,8 @@ public final class Mnist {
     /** Loads the first {@code limit} examples of a split ({@code limit < 0}: all of them). */
     public static LabeledData load(Split split, int limit, Path dataDir, Shape exampleShape) throws IOException {
         if (!SHAPES.contains(exampleShape)) {
-            throw new IllegalArgumentException("MNIST example shape " + exampleShape + " is not supported; expected one of " + SHAPES);
+            throw new IllegalArgumentException(
+                    "MNIST example shape " + exampleShape + " is not supported; expected one of " + SHAPES);
         }
         Path dir = MnistFetcher.ensure(dataDir);
         Path imagesFile = dir.resolve(split.filePrefix + "-images-idx3-ubyte");
@@ -79,8 +79,8 @@ public final class Mnist {
                     + images.rows() + "x" + images.cols() + ", expected 28x28");
         }
         if (images.count() != labels.length) {
-            throw new dev.pier.api.InvalidInputException("MNIST files disagree: " + imagesFile + " holds " + images.count()
-                    + " images but " + labelsFile + " holds " + labels.length + " labels");
+            throw new dev.pier.api.InvalidInputException("MNIST files disagree: " + imagesFile + " holds "
+                    + images.count() + " images but " + labelsFile + " holds " + labels.length + " labels");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] >= CLASSES) {

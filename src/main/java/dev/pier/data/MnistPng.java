@@ -1,10 +1,10 @@
 package dev.pier.data;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 
 /**
  * Writes MNIST examples as the 28×28 8-bit grey PNG files a client would send (white digit on black, as in the
@@ -12,8 +12,7 @@ import java.io.UncheckedIOException;
  * 255 gives exactly the features {@link Mnist} loads. Stateless.
  */
 public final class MnistPng {
-    private MnistPng() {
-    }
+    private MnistPng() {}
 
     /** Example {@code index} of {@code data} (features scaled to 0..1, 784 per example) as PNG bytes. */
     public static byte[] encode(LabeledData data, int index) {

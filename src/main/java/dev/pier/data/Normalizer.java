@@ -2,8 +2,7 @@ package dev.pier.data;
 
 /** Computes the per-column {@link FeatureScaling} of a {@link CsvOptions.Normalization} on the data itself. Stateless. */
 final class Normalizer {
-    private Normalizer() {
-    }
+    private Normalizer() {}
 
     /** The scaling of {@code mode} for row-major {@code [rows, cols]} values; null for {@code NONE}. */
     static FeatureScaling fit(float[] x, int rows, int cols, CsvOptions.Normalization mode) {

@@ -2,7 +2,6 @@ package dev.pier.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +23,8 @@ public record BenchCapacity(double rps, double p99Ms, String source) {
 
     public static BenchCapacity read(Path benchJson, Optional<Double> p99TargetMs) throws IOException {
         if (!Files.isRegularFile(benchJson)) {
-            throw new NoSuchFileException(benchJson.toString(), null, "--capacity-from must be a 'pier bench --json' file");
+            throw new NoSuchFileException(
+                    benchJson.toString(), null, "--capacity-from must be a 'pier bench --json' file");
         }
         JsonNode root = new ObjectMapper().readTree(benchJson.toFile());
         JsonNode rpsNode = root.path("requestsPerSecond");
@@ -47,13 +47,25 @@ public record BenchCapacity(double rps, double p99Ms, String source) {
         }
         p99TargetMs.ifPresent(target -> {
             if (p99.asDouble() > target) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "the bench run in %s has p99 %.3f ms, "
-                        + "above the --p99-target-ms %.3f: rerun the bench with fewer threads so its throughput is a "
-                        + "capacity at that target", benchJson, p99.asDouble(), target));
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
+                        "the bench run in %s has p99 %.3f ms, "
+                                + "above the --p99-target-ms %.3f: rerun the bench with fewer threads so its throughput is a "
+                                + "capacity at that target",
+                        benchJson,
+                        p99.asDouble(),
+                        target));
             }
         });
-        return new BenchCapacity(rps.asDouble(), p99.asDouble(), String.format(Locale.ROOT,
-                "%s (%.1f req/s at p99 %.3f ms)", benchJson.getFileName(), rps.asDouble(), p99.asDouble()));
+        return new BenchCapacity(
+                rps.asDouble(),
+                p99.asDouble(),
+                String.format(
+                        Locale.ROOT,
+                        "%s (%.1f req/s at p99 %.3f ms)",
+                        benchJson.getFileName(),
+                        rps.asDouble(),
+                        p99.asDouble()));
     }
 
     private static String abbreviate(String s) {

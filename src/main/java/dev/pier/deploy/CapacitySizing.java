@@ -24,16 +24,16 @@ public final class CapacitySizing {
      * @param minReplicasFloor  the least replicas for availability (default 2)
      * @param burstHeadroom     extra fraction above the peak the ceiling allows (default 0.5)
      */
-    public record Inputs(double capacityRps, double peakRps, double targetUtilization, int minReplicasFloor,
-                         double burstHeadroom) {
+    public record Inputs(
+            double capacityRps, double peakRps, double targetUtilization, int minReplicasFloor, double burstHeadroom) {
         public Inputs {
             if (!(capacityRps > 0) || Double.isInfinite(capacityRps)) {
-                throw new IllegalArgumentException("--capacity-rps must be a positive number of requests/s, got "
-                        + capacityRps);
+                throw new IllegalArgumentException(
+                        "--capacity-rps must be a positive number of requests/s, got " + capacityRps);
             }
             if (!(peakRps > 0) || Double.isInfinite(peakRps)) {
-                throw new IllegalArgumentException("--peak-rps must be a positive number of requests/s, got "
-                        + peakRps);
+                throw new IllegalArgumentException(
+                        "--peak-rps must be a positive number of requests/s, got " + peakRps);
             }
             if (!(targetUtilization > 0 && targetUtilization <= 1)) {
                 throw new IllegalArgumentException("--target-utilization must be in (0, 1], got " + targetUtilization);
@@ -51,8 +51,7 @@ public final class CapacitySizing {
         }
     }
 
-    private CapacitySizing() {
-    }
+    private CapacitySizing() {}
 
     public static SizingPlan plan(Inputs in) {
         double perReplica = in.capacityRps() * in.targetUtilization();
@@ -63,13 +62,25 @@ public final class CapacitySizing {
         int min = Math.min(in.minReplicasFloor(), atPeak);
         int max = Math.max(atPeak, ceil(in.peakRps() * (1 + in.burstHeadroom()) / perReplica));
         int cpuTarget = Math.max(1, (int) Math.round(in.targetUtilization() * 100));
-        String why = String.format(Locale.ROOT,
+        String why = String.format(
+                Locale.ROOT,
                 "capacity %s req/s per replica at the p99 target; HPA holds CPU at %d%% so a replica serves "
                         + "%s req/s; peak %s req/s needs ceil(%s/%s)=%d replicas, and ceil(%s/%s)+1=%d to survive "
                         + "losing one, so %d at peak; min %d; max %d (peak + %d%% burst)",
-                num(in.capacityRps()), cpuTarget, num(perReplica), num(in.peakRps()), num(in.peakRps()),
-                num(perReplica), byUtilization, num(in.peakRps()), num(in.capacityRps()), survivesLoss, atPeak,
-                min, max, Math.round(in.burstHeadroom() * 100));
+                num(in.capacityRps()),
+                cpuTarget,
+                num(perReplica),
+                num(in.peakRps()),
+                num(in.peakRps()),
+                num(perReplica),
+                byUtilization,
+                num(in.peakRps()),
+                num(in.capacityRps()),
+                survivesLoss,
+                atPeak,
+                min,
+                max,
+                Math.round(in.burstHeadroom() * 100));
         return new SizingPlan(atPeak, min, max, cpuTarget, why);
     }
 

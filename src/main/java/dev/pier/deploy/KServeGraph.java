@@ -5,7 +5,6 @@ import dev.pier.repository.ModelConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,8 +26,7 @@ import java.util.Set;
 public final class KServeGraph {
     public static final String GROUP_VERSION = "serving.kserve.io/v1alpha1";
 
-    private KServeGraph() {
-    }
+    private KServeGraph() {}
 
     /**
      * @param o        the options of the services (their names are {@code o.name() + "-" + model})
@@ -48,14 +46,23 @@ public final class KServeGraph {
         for (EnsembleScheduling.Step s : order) {
             String service = serviceName(o.name(), s.modelName());
             if (services.add(service)) {
-                out.add(KServeManifests.inferenceService(new KServeOptions(service, o.runtimeName(), o.namespace(), o.image(),
-                        o.canaryPercent(), o.minReplicas(), o.maxReplicas(), o.storageUri(), o.resources())));
+                out.add(KServeManifests.inferenceService(new KServeOptions(
+                        service,
+                        o.runtimeName(),
+                        o.namespace(),
+                        o.image(),
+                        o.canaryPercent(),
+                        o.minReplicas(),
+                        o.maxReplicas(),
+                        o.storageUri(),
+                        o.resources())));
             }
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("name", kubeName(s.modelName()));
             step.put("serviceName", service);
             // Pier serves TF Serving's REST API under the model's own name (KServe's default URL uses the service name)
-            String host = service + "-predictor" + o.namespace().map(ns -> "." + ns + ".svc.cluster.local").orElse("");
+            String host = service + "-predictor"
+                    + o.namespace().map(ns -> "." + ns + ".svc.cluster.local").orElse("");
             step.put("serviceUrl", "http://" + host + "/v1/models/" + s.modelName() + ":predict");
             step.put("data", steps.isEmpty() ? "$request" : "$response");
             step.put("dependency", "Hard");
@@ -66,24 +73,35 @@ public final class KServeGraph {
         root.put("steps", steps);
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("nodes", Map.of("root", root));
-        ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(kubeName(ensemble))
-                .addToLabels("app.kubernetes.io/name", o.name()).addToLabels("app.kubernetes.io/managed-by", "pier");
+        ObjectMetaBuilder meta = new ObjectMetaBuilder()
+                .withName(kubeName(ensemble))
+                .addToLabels("app.kubernetes.io/name", o.name())
+                .addToLabels("app.kubernetes.io/managed-by", "pier");
         o.namespace().ifPresent(meta::withNamespace);
-        out.add(new GenericKubernetesResourceBuilder().withApiVersion(GROUP_VERSION).withKind("InferenceGraph")
-                .withMetadata(meta.build()).withAdditionalProperties(Map.of("spec", spec)).build());
+        out.add(new GenericKubernetesResourceBuilder()
+                .withApiVersion(GROUP_VERSION)
+                .withKind("InferenceGraph")
+                .withMetadata(meta.build())
+                .withAdditionalProperties(Map.of("spec", spec))
+                .build());
         return out;
     }
 
     /** The steps in an order where each comes after the steps producing what it reads (stable, Kahn's algorithm). */
     static List<EnsembleScheduling.Step> dataFlowOrder(String ensemble, ModelConfig config) {
-        List<EnsembleScheduling.Step> left = new ArrayList<>(config.ensembleScheduling().step());
+        List<EnsembleScheduling.Step> left =
+                new ArrayList<>(config.ensembleScheduling().step());
         Set<String> available = new HashSet<>();
         config.input().forEach(t -> available.add(t.name()));
         List<EnsembleScheduling.Step> order = new ArrayList<>();
         while (!left.isEmpty()) {
-            EnsembleScheduling.Step next = left.stream().filter(s -> available.containsAll(s.inputMap().values())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("ensemble '" + ensemble + "': steps " + left.stream()
-                            .map(EnsembleScheduling.Step::modelName).toList() + " read tensors no earlier step produces"
+            EnsembleScheduling.Step next = left.stream()
+                    .filter(s -> available.containsAll(s.inputMap().values()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("ensemble '" + ensemble + "': steps "
+                            + left.stream()
+                                    .map(EnsembleScheduling.Step::modelName)
+                                    .toList() + " read tensors no earlier step produces"
                             + " (a cycle, or a tensor produced by no step)"));
             left.remove(next);
             order.add(next);

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,7 @@ public final class KServeManifests {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private KServeManifests() {
-    }
+    private KServeManifests() {}
 
     /** ServingRuntime first, then the InferenceService that names it. */
     public static List<GenericKubernetesResource> build(KServeOptions o) {
@@ -46,12 +44,20 @@ public final class KServeManifests {
         spec.put("supportedModelFormats", List.of(format));
         spec.put("protocolVersions", List.of("v2", "grpc-v2"));
         spec.put("multiModel", false);
-        spec.put("annotations", Map.of("prometheus.kserve.io/port", String.valueOf(PierEndpoints.REST_PORT),
-                "prometheus.kserve.io/path", PierEndpoints.METRICS_PATH));
+        spec.put(
+                "annotations",
+                Map.of(
+                        "prometheus.kserve.io/port",
+                        String.valueOf(PierEndpoints.REST_PORT),
+                        "prometheus.kserve.io/path",
+                        PierEndpoints.METRICS_PATH));
         spec.put("containers", List.of(SERIALIZATION.convertValue(container(o), Map.class)));
-        return new GenericKubernetesResourceBuilder().withApiVersion(GROUP_VERSION_RUNTIME)
-                .withKind("ServingRuntime").withMetadata(meta(o, o.runtimeName()))
-                .withAdditionalProperties(Map.of("spec", spec)).build();
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(GROUP_VERSION_RUNTIME)
+                .withKind("ServingRuntime")
+                .withMetadata(meta(o, o.runtimeName()))
+                .withAdditionalProperties(Map.of("spec", spec))
+                .build();
     }
 
     static GenericKubernetesResource inferenceService(KServeOptions o) {
@@ -65,14 +71,19 @@ public final class KServeManifests {
         predictor.put("maxReplicas", o.maxReplicas());
         o.canaryPercent().ifPresent(c -> predictor.put("canaryTrafficPercent", c));
         predictor.put("model", model);
-        return new GenericKubernetesResourceBuilder().withApiVersion(GROUP_VERSION_ISVC)
-                .withKind("InferenceService").withMetadata(meta(o, o.name()))
-                .withAdditionalProperties(Map.of("spec", Map.of("predictor", predictor))).build();
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(GROUP_VERSION_ISVC)
+                .withKind("InferenceService")
+                .withMetadata(meta(o, o.name()))
+                .withAdditionalProperties(Map.of("spec", Map.of("predictor", predictor)))
+                .build();
     }
 
     private static io.fabric8.kubernetes.api.model.ObjectMeta meta(KServeOptions o, String name) {
-        ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(name)
-                .addToLabels("app.kubernetes.io/name", o.name()).addToLabels("app.kubernetes.io/managed-by", "pier");
+        ObjectMetaBuilder meta = new ObjectMetaBuilder()
+                .withName(name)
+                .addToLabels("app.kubernetes.io/name", o.name())
+                .addToLabels("app.kubernetes.io/managed-by", "pier");
         o.namespace().ifPresent(meta::withNamespace);
         return meta.build();
     }
@@ -81,21 +92,48 @@ public final class KServeManifests {
     static Container container(KServeOptions o) {
         String repository = o.storageUri().isPresent() ? KSERVE_MODEL_DIR : PierEndpoints.MODELS_DIR;
         var r = o.resources();
-        return new ContainerBuilder().withName("kserve-container").withImage(o.image())
+        return new ContainerBuilder()
+                .withName("kserve-container")
+                .withImage(o.image())
                 .withArgs("serve", "--model-repository", repository)
-                .addNewPort().withName("http1").withContainerPort(PierEndpoints.REST_PORT).withProtocol("TCP").endPort()
-                .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxRAMPercentage=70").endEnv()
+                .addNewPort()
+                .withName("http1")
+                .withContainerPort(PierEndpoints.REST_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .addNewEnv()
+                .withName("JAVA_TOOL_OPTIONS")
+                .withValue("-XX:MaxRAMPercentage=70")
+                .endEnv()
                 .withNewResources()
-                .addToRequests("cpu", new Quantity(r.cpuRequest())).addToRequests("memory", new Quantity(r.memoryRequest()))
-                .addToLimits("cpu", new Quantity(r.cpuLimit())).addToLimits("memory", new Quantity(r.memoryLimit()))
+                .addToRequests("cpu", new Quantity(r.cpuRequest()))
+                .addToRequests("memory", new Quantity(r.memoryRequest()))
+                .addToLimits("cpu", new Quantity(r.cpuLimit()))
+                .addToLimits("memory", new Quantity(r.memoryLimit()))
                 .endResources()
-                .withNewReadinessProbe().withNewHttpGet().withPath(PierEndpoints.READY_PATH)
-                .withPort(new IntOrString(PierEndpoints.REST_PORT)).endHttpGet().withPeriodSeconds(5).endReadinessProbe()
-                .withNewLivenessProbe().withNewHttpGet().withPath(PierEndpoints.LIVE_PATH)
-                .withPort(new IntOrString(PierEndpoints.REST_PORT)).endHttpGet().withPeriodSeconds(10)
-                .withFailureThreshold(3).withInitialDelaySeconds(10).endLivenessProbe()
-                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withRunAsNonRoot(true)
-                .withRunAsUser(PierEndpoints.USER_ID).withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath(PierEndpoints.READY_PATH)
+                .withPort(new IntOrString(PierEndpoints.REST_PORT))
+                .endHttpGet()
+                .withPeriodSeconds(5)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet()
+                .withPath(PierEndpoints.LIVE_PATH)
+                .withPort(new IntOrString(PierEndpoints.REST_PORT))
+                .endHttpGet()
+                .withPeriodSeconds(10)
+                .withFailureThreshold(3)
+                .withInitialDelaySeconds(10)
+                .endLivenessProbe()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withRunAsNonRoot(true)
+                .withRunAsUser(PierEndpoints.USER_ID)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
                 .endSecurityContext()
                 .build();
     }

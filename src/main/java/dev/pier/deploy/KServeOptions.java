@@ -17,9 +17,16 @@ import java.util.Optional;
  *                      {@code /mnt/models}); empty means the models are baked into the image
  * @param resources     container requests and limits
  */
-public record KServeOptions(String name, String runtimeName, Optional<String> namespace, String image,
-                            Optional<Integer> canaryPercent, int minReplicas, int maxReplicas,
-                            Optional<String> storageUri, KubernetesDeployOptions.Resources resources) {
+public record KServeOptions(
+        String name,
+        String runtimeName,
+        Optional<String> namespace,
+        String image,
+        Optional<Integer> canaryPercent,
+        int minReplicas,
+        int maxReplicas,
+        Optional<String> storageUri,
+        KubernetesDeployOptions.Resources resources) {
 
     public KServeOptions {
         Objects.requireNonNull(namespace, "namespace");
@@ -41,13 +48,21 @@ public record KServeOptions(String name, String runtimeName, Optional<String> na
             }
         });
         if (minReplicas < 0 || maxReplicas < Math.max(1, minReplicas)) {
-            throw new IllegalArgumentException("replicas must satisfy 0 <= min <= max and max >= 1, got "
-                    + minReplicas + ".." + maxReplicas);
+            throw new IllegalArgumentException(
+                    "replicas must satisfy 0 <= min <= max and max >= 1, got " + minReplicas + ".." + maxReplicas);
         }
     }
 
     public static KServeOptions defaults(String image) {
-        return new KServeOptions("pier", "pier-runtime", Optional.empty(), image, Optional.empty(), 1, 3,
-                Optional.empty(), KubernetesDeployOptions.Resources.DEFAULT);
+        return new KServeOptions(
+                "pier",
+                "pier-runtime",
+                Optional.empty(),
+                image,
+                Optional.empty(),
+                1,
+                3,
+                Optional.empty(),
+                KubernetesDeployOptions.Resources.DEFAULT);
     }
 }

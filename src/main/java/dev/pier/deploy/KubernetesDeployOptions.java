@@ -24,13 +24,23 @@ import java.util.Optional;
  * @param modelConfigs   model name to its {@code config.yaml} text, shipped in a ConfigMap (default none)
  * @param sizing         capacity-based sizing whose reasoning is written into annotations (default none)
  */
-public record KubernetesDeployOptions(String name, Optional<String> namespace, String image, int replicas,
-                                      Optional<Autoscale> autoscale, Resources resources, int drainSeconds,
-                                      int graceSeconds, int preStopSeconds, ModelStorage storage, Map<String, String> modelConfigs,
-                                      Optional<SizingPlan> sizing) {
+public record KubernetesDeployOptions(
+        String name,
+        Optional<String> namespace,
+        String image,
+        int replicas,
+        Optional<Autoscale> autoscale,
+        Resources resources,
+        int drainSeconds,
+        int graceSeconds,
+        int preStopSeconds,
+        ModelStorage storage,
+        Map<String, String> modelConfigs,
+        Optional<SizingPlan> sizing) {
 
     /** The defaults of {@code pier serve --drain-seconds} and {@code --grace-seconds}. */
     public static final int DEFAULT_DRAIN_SECONDS = 5;
+
     public static final int DEFAULT_GRACE_SECONDS = 30;
     /** What Kubernetes' grace period adds to preStop and the server's budget before SIGKILL: JVM exit, log flush. */
     public static final int GRACE_MARGIN_SECONDS = 5;
@@ -68,19 +78,30 @@ public record KubernetesDeployOptions(String name, Optional<String> namespace, S
             }
         });
         if (drainSeconds < 0 || preStopSeconds < 0) {
-            throw new IllegalArgumentException("drain and preStop seconds must be >= 0, got " + drainSeconds
-                    + " and " + preStopSeconds);
+            throw new IllegalArgumentException(
+                    "drain and preStop seconds must be >= 0, got " + drainSeconds + " and " + preStopSeconds);
         }
         if (graceSeconds < drainSeconds) {
-            throw new IllegalArgumentException("--grace-seconds (" + graceSeconds + ") must be at least --drain-seconds ("
-                    + drainSeconds + "): the drain is part of the server's shutdown budget");
+            throw new IllegalArgumentException(
+                    "--grace-seconds (" + graceSeconds + ") must be at least --drain-seconds (" + drainSeconds
+                            + "): the drain is part of the server's shutdown budget");
         }
     }
 
     /** Defaults for {@code image}: 2 replicas, no autoscaler, baked models, no ConfigMap. */
     public static KubernetesDeployOptions defaults(String image) {
-        return new KubernetesDeployOptions("pier", Optional.empty(), image, 2, Optional.empty(),
-                Resources.DEFAULT, DEFAULT_DRAIN_SECONDS, DEFAULT_GRACE_SECONDS, 5, new ModelStorage.Baked(), Map.of(),
+        return new KubernetesDeployOptions(
+                "pier",
+                Optional.empty(),
+                image,
+                2,
+                Optional.empty(),
+                Resources.DEFAULT,
+                DEFAULT_DRAIN_SECONDS,
+                DEFAULT_GRACE_SECONDS,
+                5,
+                new ModelStorage.Baked(),
+                Map.of(),
                 Optional.empty());
     }
 
@@ -94,50 +115,141 @@ public record KubernetesDeployOptions(String name, Optional<String> namespace, S
 
     /** The server's shutdown options, passed to the container so that they and the grace period agree. */
     public java.util.List<String> serveShutdownArguments() {
-        return java.util.List.of("--drain-seconds", String.valueOf(drainSeconds), "--grace-seconds", String.valueOf(graceSeconds));
+        return java.util.List.of(
+                "--drain-seconds", String.valueOf(drainSeconds), "--grace-seconds", String.valueOf(graceSeconds));
     }
 
     public KubernetesDeployOptions withName(String n) {
-        return new KubernetesDeployOptions(n, namespace, image, replicas, autoscale, resources, drainSeconds,
-                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
+        return new KubernetesDeployOptions(
+                n,
+                namespace,
+                image,
+                replicas,
+                autoscale,
+                resources,
+                drainSeconds,
+                graceSeconds,
+                preStopSeconds,
+                storage,
+                modelConfigs,
+                sizing);
     }
 
     public KubernetesDeployOptions withNamespace(Optional<String> ns) {
-        return new KubernetesDeployOptions(name, ns, image, replicas, autoscale, resources, drainSeconds,
-                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
+        return new KubernetesDeployOptions(
+                name,
+                ns,
+                image,
+                replicas,
+                autoscale,
+                resources,
+                drainSeconds,
+                graceSeconds,
+                preStopSeconds,
+                storage,
+                modelConfigs,
+                sizing);
     }
 
     public KubernetesDeployOptions withScaling(int r, Optional<Autoscale> a) {
-        return new KubernetesDeployOptions(name, namespace, image, r, a, resources, drainSeconds,
-                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
+        return new KubernetesDeployOptions(
+                name,
+                namespace,
+                image,
+                r,
+                a,
+                resources,
+                drainSeconds,
+                graceSeconds,
+                preStopSeconds,
+                storage,
+                modelConfigs,
+                sizing);
     }
 
     public KubernetesDeployOptions withResources(Resources r) {
-        return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, r, drainSeconds,
-                graceSeconds, preStopSeconds, storage, modelConfigs, sizing);
+        return new KubernetesDeployOptions(
+                name,
+                namespace,
+                image,
+                replicas,
+                autoscale,
+                r,
+                drainSeconds,
+                graceSeconds,
+                preStopSeconds,
+                storage,
+                modelConfigs,
+                sizing);
     }
 
     /** The server's drain and shutdown budget ({@code pier serve}'s options of these names) and the preStop pause. */
     public KubernetesDeployOptions withShutdown(int drain, int grace, int preStop) {
-        return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, resources, drain,
-                grace, preStop, storage, modelConfigs, sizing);
+        return new KubernetesDeployOptions(
+                name,
+                namespace,
+                image,
+                replicas,
+                autoscale,
+                resources,
+                drain,
+                grace,
+                preStop,
+                storage,
+                modelConfigs,
+                sizing);
     }
 
     public KubernetesDeployOptions withStorage(ModelStorage s) {
-        return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, resources, drainSeconds,
-                graceSeconds, preStopSeconds, s, modelConfigs, sizing);
+        return new KubernetesDeployOptions(
+                name,
+                namespace,
+                image,
+                replicas,
+                autoscale,
+                resources,
+                drainSeconds,
+                graceSeconds,
+                preStopSeconds,
+                s,
+                modelConfigs,
+                sizing);
     }
 
     public KubernetesDeployOptions withModelConfigs(Map<String, String> configs) {
-        return new KubernetesDeployOptions(name, namespace, image, replicas, autoscale, resources, drainSeconds,
-                graceSeconds, preStopSeconds, storage, configs, sizing);
+        return new KubernetesDeployOptions(
+                name,
+                namespace,
+                image,
+                replicas,
+                autoscale,
+                resources,
+                drainSeconds,
+                graceSeconds,
+                preStopSeconds,
+                storage,
+                configs,
+                sizing);
     }
 
     public KubernetesDeployOptions withSizing(SizingPlan plan) {
-        return new KubernetesDeployOptions(name, namespace, image, plan.minReplicas(), Optional.of(
-                new Autoscale(plan.minReplicas(), plan.maxReplicas(), plan.cpuTargetPercent(),
+        return new KubernetesDeployOptions(
+                name,
+                namespace,
+                image,
+                plan.minReplicas(),
+                Optional.of(new Autoscale(
+                        plan.minReplicas(),
+                        plan.maxReplicas(),
+                        plan.cpuTargetPercent(),
                         autoscale.flatMap(Autoscale::podsMetric))),
-                resources, drainSeconds, graceSeconds, preStopSeconds, storage, modelConfigs, Optional.of(plan));
+                resources,
+                drainSeconds,
+                graceSeconds,
+                preStopSeconds,
+                storage,
+                modelConfigs,
+                Optional.of(plan));
     }
 
     /**
@@ -149,8 +261,8 @@ public record KubernetesDeployOptions(String name, Optional<String> namespace, S
     public record Autoscale(int minReplicas, int maxReplicas, int cpuTargetPercent, Optional<PodsMetric> podsMetric) {
         public Autoscale {
             if (minReplicas < 1 || maxReplicas < minReplicas) {
-                throw new IllegalArgumentException("--autoscale must be MIN..MAX with 1 <= MIN <= MAX, got "
-                        + minReplicas + ".." + maxReplicas);
+                throw new IllegalArgumentException(
+                        "--autoscale must be MIN..MAX with 1 <= MIN <= MAX, got " + minReplicas + ".." + maxReplicas);
             }
             if (cpuTargetPercent < 1 || cpuTargetPercent > 100) {
                 throw new IllegalArgumentException("CPU target must be 1..100 percent, got " + cpuTargetPercent);
@@ -165,11 +277,14 @@ public record KubernetesDeployOptions(String name, Optional<String> namespace, S
                 throw new IllegalArgumentException("--autoscale must be MIN..MAX such as 2..10, got '" + range + "'");
             }
             try {
-                return new Autoscale(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
-                        cpuTargetPercent, podsMetric);
+                return new Autoscale(
+                        Integer.parseInt(parts[0].trim()),
+                        Integer.parseInt(parts[1].trim()),
+                        cpuTargetPercent,
+                        podsMetric);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--autoscale must be MIN..MAX with whole numbers, got '"
-                        + range + "'");
+                throw new IllegalArgumentException(
+                        "--autoscale must be MIN..MAX with whole numbers, got '" + range + "'");
             }
         }
     }

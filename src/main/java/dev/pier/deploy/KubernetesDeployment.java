@@ -3,7 +3,6 @@ package dev.pier.deploy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +17,7 @@ import java.util.function.Supplier;
 public final class KubernetesDeployment {
 
     /** What a deploy did: files written and, when applied, the objects and their fate. */
-    public record Result(List<Path> files, List<ManifestApplier.Applied> applied) {
-    }
+    public record Result(List<Path> files, List<ManifestApplier.Applied> applied) {}
 
     /** How to apply: not at all, for real, or as a server-side dry run; and how long to wait for the rollout. */
     public record ApplyMode(boolean apply, boolean dryRun, Duration rolloutTimeout) {
@@ -37,8 +35,8 @@ public final class KubernetesDeployment {
         this.clients = clients;
     }
 
-    public Result deploy(List<? extends HasMetadata> objects, Optional<String> namespace, Path outDir,
-                         ApplyMode mode) throws IOException {
+    public Result deploy(List<? extends HasMetadata> objects, Optional<String> namespace, Path outDir, ApplyMode mode)
+            throws IOException {
         List<Path> files = new ManifestWriter().write(objects, outDir);
         if (!mode.apply() && !mode.dryRun()) {
             return new Result(files, List.of());

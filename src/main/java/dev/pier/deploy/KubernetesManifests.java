@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +30,7 @@ public final class KubernetesManifests {
     /** Annotation holding the capacity-sizing reasoning. */
     public static final String SIZING_ANNOTATION = "pier.dev/sizing";
 
-    private KubernetesManifests() {
-    }
+    private KubernetesManifests() {}
 
     /** All objects, apply order: config first, the Deployment before what refers to it. */
     public static List<HasMetadata> build(KubernetesDeployOptions o) {
@@ -69,8 +67,9 @@ public final class KubernetesManifests {
     /** Metadata of the objects whose numbers the sizing chose (Deployment, HPA): they carry its reasoning. */
     static ObjectMeta sizedMetadata(KubernetesDeployOptions o, String name) {
         ObjectMeta meta = metadata(o, name);
-        o.sizing().ifPresent(s -> meta.setAnnotations(new java.util.LinkedHashMap<>(
-                Map.of(SIZING_ANNOTATION, s.reasoning()))));
+        o.sizing()
+                .ifPresent(s ->
+                        meta.setAnnotations(new java.util.LinkedHashMap<>(Map.of(SIZING_ANNOTATION, s.reasoning()))));
         return meta;
     }
 
@@ -86,51 +85,102 @@ public final class KubernetesManifests {
     static ConfigMap configMap(KubernetesDeployOptions o) {
         Map<String, String> data = new TreeMap<>();
         o.modelConfigs().forEach((model, yaml) -> data.put(configKey(model), yaml));
-        return new ConfigMapBuilder().withMetadata(metadata(o, configMapName(o))).withData(data).build();
+        return new ConfigMapBuilder()
+                .withMetadata(metadata(o, configMapName(o)))
+                .withData(data)
+                .build();
     }
 
     static Service service(KubernetesDeployOptions o) {
-        return new ServiceBuilder().withMetadata(metadata(o, o.name()))
-                .withNewSpec().withType("ClusterIP").withSelector(selector(o))
-                .addNewPort().withName(PierEndpoints.REST_PORT_NAME).withPort(PierEndpoints.REST_PORT)
-                .withTargetPort(new IntOrString(PierEndpoints.REST_PORT_NAME)).withProtocol("TCP")
-                .withAppProtocol("http").endPort()
+        return new ServiceBuilder()
+                .withMetadata(metadata(o, o.name()))
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(selector(o))
+                .addNewPort()
+                .withName(PierEndpoints.REST_PORT_NAME)
+                .withPort(PierEndpoints.REST_PORT)
+                .withTargetPort(new IntOrString(PierEndpoints.REST_PORT_NAME))
+                .withProtocol("TCP")
+                .withAppProtocol("http")
+                .endPort()
                 // h2c tells meshes and gateways this port speaks cleartext HTTP/2 (gRPC)
-                .addNewPort().withName(PierEndpoints.GRPC_PORT_NAME).withPort(PierEndpoints.GRPC_PORT)
-                .withTargetPort(new IntOrString(PierEndpoints.GRPC_PORT_NAME)).withProtocol("TCP")
-                .withAppProtocol("kubernetes.io/h2c").endPort()
-                .endSpec().build();
+                .addNewPort()
+                .withName(PierEndpoints.GRPC_PORT_NAME)
+                .withPort(PierEndpoints.GRPC_PORT)
+                .withTargetPort(new IntOrString(PierEndpoints.GRPC_PORT_NAME))
+                .withProtocol("TCP")
+                .withAppProtocol("kubernetes.io/h2c")
+                .endPort()
+                .endSpec()
+                .build();
     }
 
     static HorizontalPodAutoscaler autoscaler(KubernetesDeployOptions o, KubernetesDeployOptions.Autoscale a) {
         List<MetricSpec> metrics = new ArrayList<>();
-        metrics.add(new MetricSpecBuilder().withType("Resource").withNewResource().withName("cpu")
-                .withNewTarget().withType("Utilization").withAverageUtilization(a.cpuTargetPercent()).endTarget()
-                .endResource().build());
-        a.podsMetric().ifPresent(m -> metrics.add(new MetricSpecBuilder().withType("Pods").withNewPods()
-                .withNewMetric().withName(m.metricName()).endMetric()
-                .withNewTarget().withType("AverageValue")
-                .withNewAverageValue(m.averageValue()).endTarget().endPods().build()));
-        return new HorizontalPodAutoscalerBuilder().withMetadata(sizedMetadata(o, o.name()))
+        metrics.add(new MetricSpecBuilder()
+                .withType("Resource")
+                .withNewResource()
+                .withName("cpu")
+                .withNewTarget()
+                .withType("Utilization")
+                .withAverageUtilization(a.cpuTargetPercent())
+                .endTarget()
+                .endResource()
+                .build());
+        a.podsMetric()
+                .ifPresent(m -> metrics.add(new MetricSpecBuilder()
+                        .withType("Pods")
+                        .withNewPods()
+                        .withNewMetric()
+                        .withName(m.metricName())
+                        .endMetric()
+                        .withNewTarget()
+                        .withType("AverageValue")
+                        .withNewAverageValue(m.averageValue())
+                        .endTarget()
+                        .endPods()
+                        .build()));
+        return new HorizontalPodAutoscalerBuilder()
+                .withMetadata(sizedMetadata(o, o.name()))
                 .withNewSpec()
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(o.name())
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName(o.name())
                 .endScaleTargetRef()
-                .withMinReplicas(a.minReplicas()).withMaxReplicas(a.maxReplicas()).withMetrics(metrics)
+                .withMinReplicas(a.minReplicas())
+                .withMaxReplicas(a.maxReplicas())
+                .withMetrics(metrics)
                 // scale up at once, scale down slowly: model loading makes new replicas expensive
                 .withNewBehavior()
-                .withNewScaleUp().withStabilizationWindowSeconds(0).endScaleUp()
-                .withNewScaleDown().withStabilizationWindowSeconds(300)
-                .addNewPolicy().withType("Percent").withValue(50).withPeriodSeconds(60).endPolicy().endScaleDown()
+                .withNewScaleUp()
+                .withStabilizationWindowSeconds(0)
+                .endScaleUp()
+                .withNewScaleDown()
+                .withStabilizationWindowSeconds(300)
+                .addNewPolicy()
+                .withType("Percent")
+                .withValue(50)
+                .withPeriodSeconds(60)
+                .endPolicy()
+                .endScaleDown()
                 .endBehavior()
-                .endSpec().build();
+                .endSpec()
+                .build();
     }
 
     static PodDisruptionBudget disruptionBudget(KubernetesDeployOptions o) {
         // maxUnavailable rather than minAvailable: with one replica a minAvailable=1 budget blocks node drains forever
-        return new PodDisruptionBudgetBuilder().withMetadata(metadata(o, o.name()))
-                .withNewSpec().withMaxUnavailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(selector(o)).endSelector()
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(metadata(o, o.name()))
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(selector(o))
+                .endSelector()
                 .withUnhealthyPodEvictionPolicy("AlwaysAllow")
-                .endSpec().build();
+                .endSpec()
+                .build();
     }
 }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +26,17 @@ import java.util.Objects;
 public final class ManifestApplier {
 
     /** What happened to one object. */
-    public enum Action { CREATED, UPDATED }
+    public enum Action {
+        CREATED,
+        UPDATED
+    }
 
     /** One applied object. */
     public record Applied(String kind, String namespace, String name, Action action) {
         @Override
         public String toString() {
-            return kind + " " + (namespace == null ? "" : namespace + "/") + name + " " + action.name().toLowerCase();
+            return kind + " " + (namespace == null ? "" : namespace + "/") + name + " "
+                    + action.name().toLowerCase();
         }
     }
 
@@ -55,31 +58,41 @@ public final class ManifestApplier {
      * @param dryRun  ask the server to validate and admit without persisting (nothing is waited for)
      * @param rollout how long to wait for Deployments to become available; zero or negative means do not wait
      */
-    public List<Applied> apply(List<? extends HasMetadata> objects, String namespace, boolean dryRun,
-                               Duration rollout) {
+    public List<Applied> apply(
+            List<? extends HasMetadata> objects, String namespace, boolean dryRun, Duration rollout) {
         List<Applied> applied = new ArrayList<>();
         for (HasMetadata object : objects) {
-            String ns = namespace != null ? namespace
-                    : object.getMetadata().getNamespace() != null ? object.getMetadata().getNamespace()
-                    : client.getNamespace() != null ? client.getNamespace() : "default"; // kubectl's default too
-            String what = object.getKind() + " " + ns + "/" + object.getMetadata().getName();
+            String ns = namespace != null
+                    ? namespace
+                    : object.getMetadata().getNamespace() != null
+                            ? object.getMetadata().getNamespace()
+                            : client.getNamespace() != null
+                                    ? client.getNamespace()
+                                    : "default"; // kubectl's default too
+            String what =
+                    object.getKind() + " " + ns + "/" + object.getMetadata().getName();
             try {
                 HasMetadata current = client.resource(object).inNamespace(ns).get();
                 boolean exists = current != null;
                 if (object instanceof Deployment d && scaledByAutoscaler(objects, d)) {
                     // the manifest leaves the count to the HPA; a new Deployment starts at the HPA's minimum rather
                     // than Kubernetes' 1, a live one keeps what the HPA chose
-                    object = exists ? keepReplicas(d, (Deployment) current) : withReplicas(d, autoscalerMinimum(objects, d));
+                    object = exists
+                            ? keepReplicas(d, (Deployment) current)
+                            : withReplicas(d, autoscalerMinimum(objects, d));
                 }
                 Resource<HasMetadata> resource = client.resource(object).inNamespace(ns);
-                NonDeletingOperation<HasMetadata> op = resource.dryRun(dryRun)
-                        .fieldValidation(FieldValidateable.Validation.STRICT);
+                NonDeletingOperation<HasMetadata> op =
+                        resource.dryRun(dryRun).fieldValidation(FieldValidateable.Validation.STRICT);
                 op.createOr(NonDeletingOperation::update);
-                applied.add(new Applied(object.getKind(), ns, object.getMetadata().getName(),
+                applied.add(new Applied(
+                        object.getKind(),
+                        ns,
+                        object.getMetadata().getName(),
                         exists ? Action.UPDATED : Action.CREATED));
             } catch (KubernetesClientException e) {
-                throw new UnavailableException("applying " + what + " failed: HTTP " + e.getCode() + " "
-                        + firstLine(e.getMessage()), e);
+                throw new UnavailableException(
+                        "applying " + what + " failed: HTTP " + e.getCode() + " " + firstLine(e.getMessage()), e);
             }
         }
         if (!dryRun && rollout.isPositive()) {
@@ -93,9 +106,12 @@ public final class ManifestApplier {
     }
 
     private static boolean scaledByAutoscaler(List<? extends HasMetadata> objects, Deployment d) {
-        return objects.stream().anyMatch(o -> o instanceof HorizontalPodAutoscaler hpa
-                && "Deployment".equals(hpa.getSpec().getScaleTargetRef().getKind())
-                && d.getMetadata().getName().equals(hpa.getSpec().getScaleTargetRef().getName()));
+        return objects.stream()
+                .anyMatch(o -> o instanceof HorizontalPodAutoscaler hpa
+                        && "Deployment".equals(hpa.getSpec().getScaleTargetRef().getKind())
+                        && d.getMetadata()
+                                .getName()
+                                .equals(hpa.getSpec().getScaleTargetRef().getName()));
     }
 
     /** The HPA owns the replica count of a live Deployment: a re-apply must not reset it to the initial value. */
@@ -110,9 +126,14 @@ public final class ManifestApplier {
     }
 
     private static Integer autoscalerMinimum(List<? extends HasMetadata> objects, Deployment d) {
-        return objects.stream().filter(o -> o instanceof HorizontalPodAutoscaler hpa
-                        && d.getMetadata().getName().equals(hpa.getSpec().getScaleTargetRef().getName()))
-                .map(o -> ((HorizontalPodAutoscaler) o).getSpec().getMinReplicas()).findFirst().orElse(null);
+        return objects.stream()
+                .filter(o -> o instanceof HorizontalPodAutoscaler hpa
+                        && d.getMetadata()
+                                .getName()
+                                .equals(hpa.getSpec().getScaleTargetRef().getName()))
+                .map(o -> ((HorizontalPodAutoscaler) o).getSpec().getMinReplicas())
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -126,9 +147,12 @@ public final class ManifestApplier {
         Deployment d = deployments.get();
         while (!rolledOut(d)) {
             if (System.nanoTime() - deadline >= 0) {
-                var pods = client.pods().inNamespace(namespace)
-                        .withLabels(d == null ? Map.of() : d.getSpec().getSelector().getMatchLabels())
-                        .list().getItems();
+                var pods = client.pods()
+                        .inNamespace(namespace)
+                        .withLabels(
+                                d == null ? Map.of() : d.getSpec().getSelector().getMatchLabels())
+                        .list()
+                        .getItems();
                 var events = client.v1().events().inNamespace(namespace).list().getItems();
                 throw new DeadlineExceededException("Deployment " + namespace + "/" + name + " did not roll out "
                         + "within " + timeout.toSeconds() + " s: " + RolloutDiagnosis.explain(pods, events));
@@ -149,8 +173,10 @@ public final class ManifestApplier {
         }
         int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         var s = d.getStatus();
-        return s.getObservedGeneration() != null && s.getObservedGeneration() >= d.getMetadata().getGeneration()
-                && nz(s.getUpdatedReplicas()) >= want && nz(s.getAvailableReplicas()) >= want
+        return s.getObservedGeneration() != null
+                && s.getObservedGeneration() >= d.getMetadata().getGeneration()
+                && nz(s.getUpdatedReplicas()) >= want
+                && nz(s.getAvailableReplicas()) >= want
                 && nz(s.getReplicas()) == nz(s.getUpdatedReplicas());
     }
 

@@ -2,10 +2,8 @@ package dev.pier.deploy;
 
 import dev.pier.api.InvalidInputException;
 import dev.pier.io.AtomicFiles;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,8 +50,12 @@ public final class ManifestWriter {
         List<String> names = new ArrayList<>();
         int i = 0;
         for (HasMetadata object : objects) {
-            names.add(String.format(Locale.ROOT, "%02d-%s-%s.yaml", ++i,
-                    object.getKind().toLowerCase(Locale.ROOT), object.getMetadata().getName()));
+            names.add(String.format(
+                    Locale.ROOT,
+                    "%02d-%s-%s.yaml",
+                    ++i,
+                    object.getKind().toLowerCase(Locale.ROOT),
+                    object.getMetadata().getName()));
         }
         for (String stale : previous) {
             if (!names.contains(stale)) {
@@ -76,12 +78,14 @@ public final class ManifestWriter {
 
     /** A manifest of a Pier version that wrote no marker: named as Pier names them and labelled managed-by pier. */
     private static boolean writtenBeforeMarkers(Path file) {
-        if (!file.getFileName().toString().matches("\\d{2}-[a-z0-9]+-[a-z0-9.-]+\\.yaml") || !Files.isRegularFile(file)) {
+        if (!file.getFileName().toString().matches("\\d{2}-[a-z0-9]+-[a-z0-9.-]+\\.yaml")
+                || !Files.isRegularFile(file)) {
             return false;
         }
         try {
             String text = Files.readString(file);
-            return text.contains("app.kubernetes.io/managed-by: \"pier\"") || text.contains("app.kubernetes.io/managed-by: pier");
+            return text.contains("app.kubernetes.io/managed-by: \"pier\"")
+                    || text.contains("app.kubernetes.io/managed-by: pier");
         } catch (IOException e) {
             return false;
         }
@@ -107,12 +111,16 @@ public final class ManifestWriter {
         List<String> foreign;
         try (Stream<Path> entries = Files.list(dir)) {
             foreign = entries.filter(p -> {
-                String n = p.getFileName().toString();
-                return !n.equals(MARKER) && !managed.contains(n) && !writtenBeforeMarkers(p);
-            }).map(p -> p.getFileName().toString()).sorted().toList();
+                        String n = p.getFileName().toString();
+                        return !n.equals(MARKER) && !managed.contains(n) && !writtenBeforeMarkers(p);
+                    })
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            entries.filter(ManifestWriter::writtenBeforeMarkers).forEach(p -> managed.add(p.getFileName().toString()));
+            entries.filter(ManifestWriter::writtenBeforeMarkers)
+                    .forEach(p -> managed.add(p.getFileName().toString()));
         }
         if (!foreign.isEmpty()) {
             throw new InvalidInputException("--out " + dir + " holds files pier did not write ("

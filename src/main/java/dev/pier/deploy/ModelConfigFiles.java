@@ -18,13 +18,14 @@ public final class ModelConfigFiles {
     /** ConfigMaps are capped at 1 MiB in total; stay clear of it. */
     static final long MAX_TOTAL_BYTES = 900 * 1024;
 
-    private ModelConfigFiles() {
-    }
+    private ModelConfigFiles() {}
 
     /** Model name to the text of its config.yaml, sorted by name. */
     public static Map<String, String> read(Path repository) throws IOException {
         if (!Files.isDirectory(repository)) {
-            throw new NoSuchFileException(repository.toString(), null,
+            throw new NoSuchFileException(
+                    repository.toString(),
+                    null,
                     "--model-repository must be a directory holding <model>/config.yaml folders");
         }
         Map<String, String> configs = new TreeMap<>();

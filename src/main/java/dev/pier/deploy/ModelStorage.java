@@ -9,8 +9,7 @@ import java.util.Objects;
 public sealed interface ModelStorage {
 
     /** Models are layers of the image itself ({@code pier package}); nothing to mount. */
-    record Baked() implements ModelStorage {
-    }
+    record Baked() implements ModelStorage {}
 
     /** Models come from an existing PersistentVolumeClaim, mounted read-only (ReadOnlyMany or ReadWriteMany). */
     record Volume(String claimName) implements ModelStorage {

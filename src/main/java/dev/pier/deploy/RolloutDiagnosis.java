@@ -3,7 +3,6 @@ package dev.pier.deploy;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,11 +13,10 @@ import java.util.Set;
  */
 public final class RolloutDiagnosis {
 
-    private static final Set<String> PULL = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
-            "ErrImageNeverPull");
+    private static final Set<String> PULL =
+            Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
 
-    private RolloutDiagnosis() {
-    }
+    private RolloutDiagnosis() {}
 
     public static String explain(List<Pod> pods, List<Event> events) {
         Set<String> reasons = new LinkedHashSet<>();
@@ -33,12 +31,15 @@ public final class RolloutDiagnosis {
                 for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
                     var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
                     if (waiting != null && waiting.getReason() != null) {
-                        String kind = PULL.contains(waiting.getReason()) ? "image pull failed"
-                                : waiting.getReason().equals("CrashLoopBackOff") ? "container keeps crashing"
-                                : "container waiting";
+                        String kind = PULL.contains(waiting.getReason())
+                                ? "image pull failed"
+                                : waiting.getReason().equals("CrashLoopBackOff")
+                                        ? "container keeps crashing"
+                                        : "container waiting";
                         reasons.add(kind + " (" + waiting.getReason() + ") in pod " + name
                                 + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage()));
-                    } else if (Boolean.FALSE.equals(cs.getReady()) && cs.getState() != null
+                    } else if (Boolean.FALSE.equals(cs.getReady())
+                            && cs.getState() != null
                             && cs.getState().getRunning() != null) {
                         reasons.add("pod " + name + " runs but is not ready (readiness probe on "
                                 + PierEndpoints.READY_PATH + " failing)");
@@ -53,16 +54,20 @@ public final class RolloutDiagnosis {
         }
         for (Event e : events) {
             var obj = e.getInvolvedObject();
-            if (obj != null && podNames.contains(obj.getName()) && "Warning".equals(e.getType())
-                    && ("Unhealthy".equals(e.getReason()) || "Failed".equals(e.getReason())
-                    || "BackOff".equals(e.getReason()))) {
+            if (obj != null
+                    && podNames.contains(obj.getName())
+                    && "Warning".equals(e.getType())
+                    && ("Unhealthy".equals(e.getReason())
+                            || "Failed".equals(e.getReason())
+                            || "BackOff".equals(e.getReason()))) {
                 reasons.add(e.getReason() + " on pod " + obj.getName() + ": " + e.getMessage());
             }
         }
         if (pods.isEmpty()) {
             return "no pods were created (check the ReplicaSet's events: quota, admission or security policies)";
         }
-        return reasons.isEmpty() ? "pods exist but are not available yet (" + podNames.size() + " pods)"
+        return reasons.isEmpty()
+                ? "pods exist but are not available yet (" + podNames.size() + " pods)"
                 : String.join("; ", reasons);
     }
 }

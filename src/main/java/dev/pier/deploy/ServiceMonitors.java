@@ -2,7 +2,6 @@ package dev.pier.deploy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-
 import java.util.List;
 import java.util.Map;
 
@@ -18,16 +17,27 @@ public final class ServiceMonitors {
     /** How often Prometheus scrapes each pod (the operator's default is Prometheus's global, often 1 min). */
     static final String INTERVAL = "15s";
 
-    private ServiceMonitors() {
-    }
+    private ServiceMonitors() {}
 
     public static GenericKubernetesResource build(KubernetesDeployOptions o) {
-        return new GenericKubernetesResourceBuilder().withApiVersion(API_VERSION).withKind("ServiceMonitor")
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(API_VERSION)
+                .withKind("ServiceMonitor")
                 .withMetadata(KubernetesManifests.metadata(o, o.name()))
-                .addToAdditionalProperties("spec", Map.of(
-                        "selector", Map.of("matchLabels", KubernetesManifests.selector(o)),
-                        "endpoints", List.of(Map.of("port", PierEndpoints.REST_PORT_NAME, "path", PierEndpoints.METRICS_PATH,
-                                "interval", INTERVAL, "scheme", "http"))))
+                .addToAdditionalProperties(
+                        "spec",
+                        Map.of(
+                                "selector", Map.of("matchLabels", KubernetesManifests.selector(o)),
+                                "endpoints",
+                                        List.of(Map.of(
+                                                "port",
+                                                PierEndpoints.REST_PORT_NAME,
+                                                "path",
+                                                PierEndpoints.METRICS_PATH,
+                                                "interval",
+                                                INTERVAL,
+                                                "scheme",
+                                                "http"))))
                 .build();
     }
 }

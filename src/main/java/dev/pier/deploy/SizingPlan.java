@@ -10,6 +10,5 @@ package dev.pier.deploy;
  * @param cpuTargetPercent HPA average CPU utilisation target
  * @param reasoning        the arithmetic, in words
  */
-public record SizingPlan(int replicasAtPeak, int minReplicas, int maxReplicas, int cpuTargetPercent,
-                         String reasoning) {
-}
+public record SizingPlan(
+        int replicasAtPeak, int minReplicas, int maxReplicas, int cpuTargetPercent, String reasoning) {}

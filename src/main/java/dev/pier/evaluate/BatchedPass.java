@@ -3,7 +3,6 @@ package dev.pier.evaluate;
 import dev.pier.api.Tensor;
 import dev.pier.data.LabeledData;
 import dev.pier.runtime.ModelSession;
-
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +17,14 @@ import java.util.Map;
  */
 record BatchedPass(double[] scores, int numClasses, long runNanos, int batchSize) {
 
-    static BatchedPass run(ModelSession session, InputBinding input, String output, LabeledData data, float scale,
-                           int preferredBatch, boolean warmUp) {
+    static BatchedPass run(
+            ModelSession session,
+            InputBinding input,
+            String output,
+            LabeledData data,
+            float scale,
+            int preferredBatch,
+            boolean warmUp) {
         int batch = input.batchSize(preferredBatch);
         int n = data.count();
         List<String> outputs = List.of(output);

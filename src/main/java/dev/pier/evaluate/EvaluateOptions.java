@@ -17,8 +17,15 @@ import dev.pier.runtime.SessionOptions;
  * @param session        how the ONNX Runtime session runs; default {@link SessionOptions#defaults()}, the
  *                       settings the server uses, so latency matches what serving will see
  */
-public record EvaluateOptions(int topK, int batchSize, OutputKind outputKind, InputLayout inputLayout,
-                              int latencyRuns, int warmupRuns, int worstExamples, SessionOptions session) {
+public record EvaluateOptions(
+        int topK,
+        int batchSize,
+        OutputKind outputKind,
+        InputLayout inputLayout,
+        int latencyRuns,
+        int warmupRuns,
+        int worstExamples,
+        SessionOptions session) {
 
     public static EvaluateOptions defaults() {
         return new EvaluateOptions(5, 256, OutputKind.AUTO, InputLayout.AUTO, 200, 10, 24, SessionOptions.defaults());
@@ -42,11 +49,13 @@ public record EvaluateOptions(int topK, int batchSize, OutputKind outputKind, In
     }
 
     public EvaluateOptions withTopK(int k) {
-        return new EvaluateOptions(k, batchSize, outputKind, inputLayout, latencyRuns, warmupRuns, worstExamples, session);
+        return new EvaluateOptions(
+                k, batchSize, outputKind, inputLayout, latencyRuns, warmupRuns, worstExamples, session);
     }
 
     public EvaluateOptions withBatchSize(int size) {
-        return new EvaluateOptions(topK, size, outputKind, inputLayout, latencyRuns, warmupRuns, worstExamples, session);
+        return new EvaluateOptions(
+                topK, size, outputKind, inputLayout, latencyRuns, warmupRuns, worstExamples, session);
     }
 
     public EvaluateOptions withOutputKind(OutputKind kind) {
@@ -54,7 +63,8 @@ public record EvaluateOptions(int topK, int batchSize, OutputKind outputKind, In
     }
 
     public EvaluateOptions withInputLayout(InputLayout layout) {
-        return new EvaluateOptions(topK, batchSize, outputKind, layout, latencyRuns, warmupRuns, worstExamples, session);
+        return new EvaluateOptions(
+                topK, batchSize, outputKind, layout, latencyRuns, warmupRuns, worstExamples, session);
     }
 
     public EvaluateOptions withLatencyRuns(int runs, int warmup) {

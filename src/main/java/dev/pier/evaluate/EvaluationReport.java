@@ -3,7 +3,6 @@ package dev.pier.evaluate;
 import dev.pier.evaluate.metrics.Calibration;
 import dev.pier.evaluate.metrics.ClassificationMetrics;
 import dev.pier.evaluate.metrics.ConfusionMatrix;
-
 import java.util.List;
 
 /**
@@ -30,21 +29,67 @@ import java.util.List;
  * @param worst              the most confident mistakes, most confident first
  * @param exampleUnit        what one example is, for throughput and counts: {@code images} or {@code rows} (tabular)
  */
-public record EvaluationReport(String model, String dataset, int count, int numClasses,
-                               OutputKind outputKind, InputLayout inputLayout,
-                               ClassificationMetrics classification, ConfusionMatrix confusion,
-                               int topK, double topKAccuracy, double logLoss, Calibration calibration,
-                               LatencyFigures latency, double throughput, int throughputBatch,
-                               long parameters, long sizeBytes, List<Misclassification> worst, String exampleUnit) {
+public record EvaluationReport(
+        String model,
+        String dataset,
+        int count,
+        int numClasses,
+        OutputKind outputKind,
+        InputLayout inputLayout,
+        ClassificationMetrics classification,
+        ConfusionMatrix confusion,
+        int topK,
+        double topKAccuracy,
+        double logLoss,
+        Calibration calibration,
+        LatencyFigures latency,
+        double throughput,
+        int throughputBatch,
+        long parameters,
+        long sizeBytes,
+        List<Misclassification> worst,
+        String exampleUnit) {
 
     /** A report on images. */
-    public EvaluationReport(String model, String dataset, int count, int numClasses, OutputKind outputKind,
-                            InputLayout inputLayout, ClassificationMetrics classification, ConfusionMatrix confusion,
-                            int topK, double topKAccuracy, double logLoss, Calibration calibration, LatencyFigures latency,
-                            double throughput, int throughputBatch, long parameters, long sizeBytes,
-                            List<Misclassification> worst) {
-        this(model, dataset, count, numClasses, outputKind, inputLayout, classification, confusion, topK, topKAccuracy,
-                logLoss, calibration, latency, throughput, throughputBatch, parameters, sizeBytes, worst, "images");
+    public EvaluationReport(
+            String model,
+            String dataset,
+            int count,
+            int numClasses,
+            OutputKind outputKind,
+            InputLayout inputLayout,
+            ClassificationMetrics classification,
+            ConfusionMatrix confusion,
+            int topK,
+            double topKAccuracy,
+            double logLoss,
+            Calibration calibration,
+            LatencyFigures latency,
+            double throughput,
+            int throughputBatch,
+            long parameters,
+            long sizeBytes,
+            List<Misclassification> worst) {
+        this(
+                model,
+                dataset,
+                count,
+                numClasses,
+                outputKind,
+                inputLayout,
+                classification,
+                confusion,
+                topK,
+                topKAccuracy,
+                logLoss,
+                calibration,
+                latency,
+                throughput,
+                throughputBatch,
+                parameters,
+                sizeBytes,
+                worst,
+                "images");
     }
 
     public EvaluationReport {

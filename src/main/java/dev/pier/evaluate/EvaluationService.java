@@ -2,13 +2,12 @@ package dev.pier.evaluate;
 
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
-import dev.pier.data.LabeledData;
 import dev.pier.data.Datasets;
+import dev.pier.data.LabeledData;
 import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
 import dev.pier.profile.Profiles;
 import dev.pier.runtime.InferenceEngine;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,8 +40,13 @@ public final class EvaluationService {
      * @param profile where to write the model's reference profile for drift detection, if anywhere (the
      *                convention is {@link Profiles#defaultPath}: {@code <stem>.profile.json} beside the model)
      */
-    public record Request(Path model, String dataset, EvaluateOptions options, Optional<Path> json,
-                          Optional<Path> html, Optional<Path> profile) {
+    public record Request(
+            Path model,
+            String dataset,
+            EvaluateOptions options,
+            Optional<Path> json,
+            Optional<Path> html,
+            Optional<Path> profile) {
 
         /** Without a profile. */
         public Request(Path model, String dataset, EvaluateOptions options, Optional<Path> json, Optional<Path> html) {

@@ -8,11 +8,10 @@ import dev.pier.evaluate.metrics.ConfusionMatrix;
 import dev.pier.evaluate.metrics.LogLoss;
 import dev.pier.evaluate.metrics.ProbabilityMatrix;
 import dev.pier.evaluate.metrics.TopK;
-import dev.pier.runtime.InferenceEngine;
-import dev.pier.runtime.ModelSession;
 import dev.pier.profile.Profiles;
 import dev.pier.profile.ReferenceProfile;
-
+import dev.pier.runtime.InferenceEngine;
+import dev.pier.runtime.ModelSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,8 +45,7 @@ public final class Evaluator {
      * @param report  the evaluation
      * @param profile the reference profile (see {@link dev.pier.profile.ReferenceProfile})
      */
-    public record Profiled(EvaluationReport report, ReferenceProfile profile) {
-    }
+    public record Profiled(EvaluationReport report, ReferenceProfile profile) {}
 
     /** {@link #evaluate} and the reference profile from one batched pass. */
     public Profiled evaluateAndProfile(Path model, LabeledData data, EvaluateOptions options) {
@@ -59,7 +57,8 @@ public final class Evaluator {
         return run(model, data, options, false, true).profile();
     }
 
-    private Profiled run(Path model, LabeledData data, EvaluateOptions options, boolean withReport, boolean withProfile) {
+    private Profiled run(
+            Path model, LabeledData data, EvaluateOptions options, boolean withReport, boolean withProfile) {
         if (!Files.isRegularFile(model)) {
             throw new InvalidInputException("model file " + model + " does not exist or is not a regular file");
         }
@@ -69,31 +68,48 @@ public final class Evaluator {
         ImageGeometry geometry = ImageGeometry.of(data.exampleShape(), data.name());
         float scale = PixelScale.of(data, geometry);
         try (ModelSession session = engine.load(model, options.session())) {
-            InputBinding input = InputBinding.resolve(session.signature(), geometry, options.inputLayout(), data.name());
+            InputBinding input =
+                    InputBinding.resolve(session.signature(), geometry, options.inputLayout(), data.name());
             String output = OutputSelection.choose(session.signature());
-            BatchedPass pass = BatchedPass.run(session, input, output, data, scale, options.batchSize(),
-                    withReport && options.warmupRuns() > 0);
+            BatchedPass pass = BatchedPass.run(
+                    session, input, output, data, scale, options.batchSize(), withReport && options.warmupRuns() > 0);
             if (pass.numClasses() < data.numClasses()) {
                 throw new InvalidInputException("model output '" + output + "' scores " + pass.numClasses()
                         + " classes but dataset " + data.name() + " has " + data.numClasses() + " classes");
             }
-            ReferenceProfile profile = withProfile ? ProfilePass.build(model.toString(), session.signature(), input,
-                    data, scale, pass.scores(), pass.numClasses()).withModelSha256(Profiles.sha256(model)) : null;
+            ReferenceProfile profile = withProfile
+                    ? ProfilePass.build(
+                                    model.toString(),
+                                    session.signature(),
+                                    input,
+                                    data,
+                                    scale,
+                                    pass.scores(),
+                                    pass.numClasses())
+                            .withModelSha256(Profiles.sha256(model))
+                    : null;
             if (!withReport) {
                 return new Profiled(null, profile);
             }
-            LatencyFigures latency = LatencyProbe.measure(session, input, output, data, scale,
-                    options.warmupRuns(), options.latencyRuns());
+            LatencyFigures latency = LatencyProbe.measure(
+                    session, input, output, data, scale, options.warmupRuns(), options.latencyRuns());
             return new Profiled(report(model, data, options, geometry, scale, input, pass, latency), profile);
         }
     }
 
-    private static EvaluationReport report(Path model, LabeledData data, EvaluateOptions options, ImageGeometry geometry,
-                                           float scale, InputBinding input, BatchedPass pass, LatencyFigures latency) {
+    private static EvaluationReport report(
+            Path model,
+            LabeledData data,
+            EvaluateOptions options,
+            ImageGeometry geometry,
+            float scale,
+            InputBinding input,
+            BatchedPass pass,
+            LatencyFigures latency) {
         long sizeBytes = size(model);
         long parameters = ModelFacts.parameterCount(model);
-        OutputInterpreter.Interpreted scores = OutputInterpreter.interpret(pass.scores(), data.count(),
-                pass.numClasses(), options.outputKind());
+        OutputInterpreter.Interpreted scores =
+                OutputInterpreter.interpret(pass.scores(), data.count(), pass.numClasses(), options.outputKind());
         ProbabilityMatrix probs = scores.probabilities();
         int[] labels = data.labels();
         int[] predicted = probs.predictions();
@@ -103,18 +119,37 @@ public final class Evaluator {
             correct[i] = predicted[i] == labels[i];
         }
         ConfusionMatrix confusion = ConfusionMatrix.of(labels, predicted, pass.numClasses());
-        return new EvaluationReport(model.toString(), data.name(), data.count(), pass.numClasses(),
-                scores.kind(), input.layout(), ClassificationMetrics.of(confusion), confusion,
-                options.topK(), TopK.accuracy(probs, labels, options.topK()), LogLoss.of(probs, labels),
+        return new EvaluationReport(
+                model.toString(),
+                data.name(),
+                data.count(),
+                pass.numClasses(),
+                scores.kind(),
+                input.layout(),
+                ClassificationMetrics.of(confusion),
+                confusion,
+                options.topK(),
+                TopK.accuracy(probs, labels, options.topK()),
+                LogLoss.of(probs, labels),
                 Calibration.of(confidence, correct, Calibration.DEFAULT_BINS),
-                latency, pass.throughput(data.count()), pass.batchSize(), parameters, sizeBytes,
+                latency,
+                pass.throughput(data.count()),
+                pass.batchSize(),
+                parameters,
+                sizeBytes,
                 worst(data, geometry, scale, predicted, confidence, correct, options.worstExamples()),
                 geometry.isImage() ? "images" : "rows");
     }
 
     /** The most confident mistakes, most confident first (ties: lower index first). */
-    static List<Misclassification> worst(LabeledData data, ImageGeometry geometry, float scale, int[] predicted,
-                                         double[] confidence, boolean[] correct, int limit) {
+    static List<Misclassification> worst(
+            LabeledData data,
+            ImageGeometry geometry,
+            float scale,
+            int[] predicted,
+            double[] confidence,
+            boolean[] correct,
+            int limit) {
         if (!geometry.isImage()) {
             return List.of();
         }
@@ -133,8 +168,15 @@ public final class Evaluator {
             for (int p = 0; p < per; p++) {
                 pixels[p] = data.features()[i * per + (toChw == null ? p : toChw[p])] * scale;
             }
-            out.add(new Misclassification(i, data.labels()[i], predicted[i], confidence[i], pixels,
-                    geometry.channels(), geometry.height(), geometry.width()));
+            out.add(new Misclassification(
+                    i,
+                    data.labels()[i],
+                    predicted[i],
+                    confidence[i],
+                    pixels,
+                    geometry.channels(),
+                    geometry.height(),
+                    geometry.width()));
         }
         return out;
     }

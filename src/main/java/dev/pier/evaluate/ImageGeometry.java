@@ -15,8 +15,8 @@ import dev.pier.api.Shape;
  * @param channelsLast  true when the dataset stores {@code [H, W, C]}; irrelevant for one channel
  * @param imageShaped   true when the dataset itself declared an image shape (rank 2 or 3), not a vector
  */
-public record ImageGeometry(int channels, int height, int width, int values, boolean channelsLast,
-                            boolean imageShaped) {
+public record ImageGeometry(
+        int channels, int height, int width, int values, boolean channelsLast, boolean imageShaped) {
 
     public static ImageGeometry of(Shape example, String dataset) {
         long[] d = example.toArray();
@@ -24,7 +24,8 @@ public record ImageGeometry(int channels, int height, int width, int values, boo
         switch (d.length) {
             case 1 -> {
                 int side = (int) Math.round(Math.sqrt(values));
-                return side >= 8 && side * side == values ? new ImageGeometry(1, side, side, values, false, false)
+                return side >= 8 && side * side == values
+                        ? new ImageGeometry(1, side, side, values, false, false)
                         : new ImageGeometry(1, 0, 0, values, false, false);
             }
             case 2 -> {
@@ -38,11 +39,11 @@ public record ImageGeometry(int channels, int height, int width, int values, boo
                     return new ImageGeometry((int) d[2], (int) d[0], (int) d[1], values, true, true);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
-        throw new IllegalArgumentException("dataset " + dataset + " has examples of shape " + example
-                + "; evaluation expects a vector [F] or images shaped [H, W], [C, H, W] or [H, W, C] with C of 1, 3 or 4");
+        throw new IllegalArgumentException(
+                "dataset " + dataset + " has examples of shape " + example
+                        + "; evaluation expects a vector [F] or images shaped [H, W], [C, H, W] or [H, W, C] with C of 1, 3 or 4");
     }
 
     private static boolean isChannelCount(long c) {
@@ -56,9 +57,9 @@ public record ImageGeometry(int channels, int height, int width, int values, boo
     /** Per-example dimensions of the model input in the given (resolved) layout. */
     long[] dims(InputLayout layout) {
         return switch (layout) {
-            case FLAT -> new long[]{values};
-            case NCHW -> new long[]{channels, height, width};
-            case NHWC -> new long[]{height, width, channels};
+            case FLAT -> new long[] {values};
+            case NCHW -> new long[] {channels, height, width};
+            case NHWC -> new long[] {height, width, channels};
             case AUTO -> throw new IllegalArgumentException("AUTO is not a concrete layout");
         };
     }

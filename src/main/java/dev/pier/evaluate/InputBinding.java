@@ -7,7 +7,6 @@ import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.data.LabeledData;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -26,16 +25,17 @@ import java.util.List;
  * @param gather     per example value, its index in the dataset's order; null when no reordering is needed
  *                   (for instance channels-first data into an NHWC model)
  */
-public record InputBinding(String inputName, DataType datatype, InputLayout layout, long[] exampleDims,
-                           int fixedBatch, int[] gather) {
+public record InputBinding(
+        String inputName, DataType datatype, InputLayout layout, long[] exampleDims, int fixedBatch, int[] gather) {
 
     /** Chooses the layout (detecting it when {@code requested} is AUTO) or explains why none fits. */
-    public static InputBinding resolve(ModelSignature signature, ImageGeometry geometry, InputLayout requested,
-                                       String dataset) {
+    public static InputBinding resolve(
+            ModelSignature signature, ImageGeometry geometry, InputLayout requested, String dataset) {
         if (signature.inputs().size() != 1) {
-            throw new InvalidInputException("the model declares " + signature.inputs().size() + " inputs "
-                    + signature.inputs().stream().map(TensorSpec::name).toList()
-                    + "; evaluation expects a classifier with exactly one image input");
+            throw new InvalidInputException(
+                    "the model declares " + signature.inputs().size() + " inputs "
+                            + signature.inputs().stream().map(TensorSpec::name).toList()
+                            + "; evaluation expects a classifier with exactly one image input");
         }
         TensorSpec spec = signature.inputs().getFirst();
         if (spec.datatype() != DataType.FP32 && spec.datatype() != DataType.FP64) {
@@ -43,18 +43,26 @@ public record InputBinding(String inputName, DataType datatype, InputLayout layo
                     + "; evaluation feeds images as FP32 or FP64 in [0, 1]");
         }
         List<InputLayout> candidates = requested == InputLayout.AUTO
-                ? List.of(InputLayout.FLAT, InputLayout.NCHW, InputLayout.NHWC) : List.of(requested);
+                ? List.of(InputLayout.FLAT, InputLayout.NCHW, InputLayout.NHWC)
+                : List.of(requested);
         for (InputLayout layout : candidates) {
             if ((layout == InputLayout.FLAT || geometry.isImage()) && fits(spec.shape(), geometry.dims(layout))) {
                 long batch = spec.shape().dim(0);
-                return new InputBinding(spec.name(), spec.datatype(), layout, geometry.dims(layout),
-                        batch == Shape.DYNAMIC ? 0 : Math.toIntExact(batch), geometry.gather(layout));
+                return new InputBinding(
+                        spec.name(),
+                        spec.datatype(),
+                        layout,
+                        geometry.dims(layout),
+                        batch == Shape.DYNAMIC ? 0 : Math.toIntExact(batch),
+                        geometry.gather(layout));
             }
         }
         throw new InvalidInputException("model input '" + spec.name() + "' expects " + spec.datatype() + " "
                 + spec.shape() + " but dataset " + dataset + " has " + geometry + ", which fit "
-                + describe(geometry, requested) + (requested == InputLayout.AUTO ? "" : " (--input-layout "
-                + requested.name().toLowerCase() + ")"));
+                + describe(geometry, requested)
+                + (requested == InputLayout.AUTO
+                        ? ""
+                        : " (--input-layout " + requested.name().toLowerCase() + ")"));
     }
 
     private static boolean fits(Shape declared, long[] exampleDims) {
@@ -73,8 +81,9 @@ public record InputBinding(String inputName, DataType datatype, InputLayout layo
     private static String describe(ImageGeometry geometry, InputLayout requested) {
         List<String> shapes = new ArrayList<>();
         List<InputLayout> layouts = requested == InputLayout.AUTO || !geometry.isImage()
-                ? (geometry.isImage() ? List.of(InputLayout.FLAT, InputLayout.NCHW, InputLayout.NHWC)
-                : List.of(InputLayout.FLAT))
+                ? (geometry.isImage()
+                        ? List.of(InputLayout.FLAT, InputLayout.NCHW, InputLayout.NHWC)
+                        : List.of(InputLayout.FLAT))
                 : List.of(requested);
         for (InputLayout l : layouts) {
             StringBuilder s = new StringBuilder("[N");

@@ -6,5 +6,8 @@ package dev.pier.evaluate;
  * {@link #NCHW} and with the channel last {@code [N, H, W, 1]} is {@link #NHWC}.
  */
 public enum InputLayout {
-    AUTO, FLAT, NCHW, NHWC
+    AUTO,
+    FLAT,
+    NCHW,
+    NHWC
 }

@@ -9,5 +9,4 @@ package dev.pier.evaluate;
  * @param runs      timed calls
  * @param batchSize examples per call: 1 unless the model fixes its batch size
  */
-public record LatencyFigures(double p50Ms, double p99Ms, int runs, int batchSize) {
-}
+public record LatencyFigures(double p50Ms, double p99Ms, int runs, int batchSize) {}

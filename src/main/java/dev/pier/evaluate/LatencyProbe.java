@@ -4,7 +4,6 @@ import dev.pier.api.Tensor;
 import dev.pier.data.LabeledData;
 import dev.pier.evaluate.metrics.Percentiles;
 import dev.pier.runtime.ModelSession;
-
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +14,16 @@ import java.util.Map;
  */
 final class LatencyProbe {
 
-    private LatencyProbe() {
-    }
+    private LatencyProbe() {}
 
-    static LatencyFigures measure(ModelSession session, InputBinding input, String output, LabeledData data,
-                                  float scale, int warmupRuns, int runs) {
+    static LatencyFigures measure(
+            ModelSession session,
+            InputBinding input,
+            String output,
+            LabeledData data,
+            float scale,
+            int warmupRuns,
+            int runs) {
         int batch = input.batchSize(1);
         int distinct = Math.min(data.count(), 64);
         Tensor[] inputs = new Tensor[distinct];

@@ -9,7 +9,6 @@ import dev.pier.monitor.log.LoggedExample;
 import dev.pier.monitor.log.LoggedTraffic;
 import dev.pier.monitor.log.PredictionLogReader;
 import dev.pier.runtime.InferenceEngine;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +28,8 @@ public final class LogEvaluation {
      * @param model   the logged model to replay; null = the only one in the log
      * @param version only traffic served by this version, or empty for all
      */
-    public record Request(Path logDirectory, String model, OptionalLong version, Path candidate, EvaluateOptions options) {
-    }
+    public record Request(
+            Path logDirectory, String model, OptionalLong version, Path candidate, EvaluateOptions options) {}
 
     /** How one served version did on the evaluated rows. */
     public record Served(long version, int rows, int correct) {
@@ -47,7 +46,10 @@ public final class LogEvaluation {
 
         /** The served versions together: what production scored on these rows. */
         public Served servedOverall() {
-            return new Served(-1, served.stream().mapToInt(Served::rows).sum(), served.stream().mapToInt(Served::correct).sum());
+            return new Served(
+                    -1,
+                    served.stream().mapToInt(Served::rows).sum(),
+                    served.stream().mapToInt(Served::correct).sum());
         }
     }
 
@@ -60,19 +62,28 @@ public final class LogEvaluation {
     public Result run(Request request) {
         LoggedTraffic traffic = PredictionLogReader.read(request.logDirectory(), request.model(), request.version());
         if (traffic.examples().isEmpty()) {
-            throw new InvalidInputException("the prediction log in " + request.logDirectory() + " has " + traffic.predictions()
-                    + " logged prediction(s) and " + traffic.feedback() + " feedback record(s)"
-                    + (request.version().isPresent() ? " for version " + request.version().getAsLong() : "")
-                    + ", but none that joins both (" + traffic.unjoinedFeedback() + " feedback record(s) name requests that were not "
-                    + "sampled or were rotated away); post labels to POST /v2/models/<model>/feedback first");
+            throw new InvalidInputException(
+                    "the prediction log in " + request.logDirectory() + " has " + traffic.predictions()
+                            + " logged prediction(s) and " + traffic.feedback() + " feedback record(s)"
+                            + (request.version().isPresent()
+                                    ? " for version " + request.version().getAsLong()
+                                    : "")
+                            + ", but none that joins both (" + traffic.unjoinedFeedback()
+                            + " feedback record(s) name requests that were not "
+                            + "sampled or were rotated away); post labels to POST /v2/models/<model>/feedback first");
         }
-        String name = "log:" + request.logDirectory() + " (" + traffic.examples().getFirst().model()
-                + request.version().stream().mapToObj(v -> " version " + v).findFirst().orElse("") + ")";
+        String name = "log:" + request.logDirectory() + " ("
+                + traffic.examples().getFirst().model()
+                + request.version().stream()
+                        .mapToObj(v -> " version " + v)
+                        .findFirst()
+                        .orElse("") + ")";
         LabeledData data = dataset(traffic, name);
         float scale = PixelScale.of(data, ImageGeometry.of(data.exampleShape(), name));
         if (scale != 1f) {
-            throw new InvalidInputException("logged inputs of " + name + " are image pixels outside [0, 1]; evaluation would "
-                    + "rescale them and so judge the candidate on other inputs than production served; not supported");
+            throw new InvalidInputException(
+                    "logged inputs of " + name + " are image pixels outside [0, 1]; evaluation would "
+                            + "rescale them and so judge the candidate on other inputs than production served; not supported");
         }
         EvaluationReport report = new Evaluator(engine).evaluate(request.candidate(), data, request.options());
         return new Result(report, served(traffic), traffic);
@@ -94,15 +105,16 @@ public final class LogEvaluation {
             int n = e.labels().length;
             boolean batched = dims.length >= 2 && dims[0] == n;
             if (!batched && n != 1) {
-                throw new InvalidInputException("logged request '" + e.id() + "' has input shape " + t.shape()
-                        + " but " + n + " labels; expected one label per row of the first dimension");
+                throw new InvalidInputException("logged request '" + e.id() + "' has input shape " + t.shape() + " but "
+                        + n + " labels; expected one label per row of the first dimension");
             }
             Shape rowShape = batched ? Shape.of(Arrays.copyOfRange(dims, 1, dims.length)) : t.shape();
             if (example == null) {
                 example = rowShape;
             } else if (!example.equals(rowShape)) {
-                throw new InvalidInputException("logged requests disagree on the input's row shape: " + example + " at first, "
-                        + rowShape + " in request '" + e.id() + "'; evaluate one model version at a time (--log-version)");
+                throw new InvalidInputException(
+                        "logged requests disagree on the input's row shape: " + example + " at first, " + rowShape
+                                + " in request '" + e.id() + "'; evaluate one model version at a time (--log-version)");
             }
             float[] values = t.datatype() == DataType.FP32 ? t.floats() : toFloats(t.doubles());
             int per = Math.toIntExact(rowShape.elementCount());
@@ -117,7 +129,12 @@ public final class LogEvaluation {
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, features, i * per, per);
         }
-        return new LabeledData(name, features, example, labels.stream().mapToInt(Integer::intValue).toArray(), classes);
+        return new LabeledData(
+                name,
+                features,
+                example,
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                classes);
     }
 
     private static List<Served> served(LoggedTraffic traffic) {

@@ -13,8 +13,15 @@ package dev.pier.evaluate;
  * @param height     image rows
  * @param width      image columns
  */
-public record Misclassification(int index, int trueLabel, int predicted, double confidence, float[] pixels,
-                                int channels, int height, int width) {
+public record Misclassification(
+        int index,
+        int trueLabel,
+        int predicted,
+        double confidence,
+        float[] pixels,
+        int channels,
+        int height,
+        int width) {
 
     public Misclassification {
         pixels = pixels.clone();

@@ -5,7 +5,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.SparseTensorProto;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,8 +16,7 @@ import java.nio.file.Path;
  */
 final class ModelFacts {
 
-    private ModelFacts() {
-    }
+    private ModelFacts() {}
 
     /**
      * Number of parameters: the elements of every initializer of the main graph (dense and sparse, counted

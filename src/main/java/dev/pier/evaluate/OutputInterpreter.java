@@ -12,8 +12,7 @@ public final class OutputInterpreter {
     /** How far a row may sum from 1 and still count as probabilities: float32 softmax drifts ~1e-6. */
     public static final double SUM_TOLERANCE = 1e-3;
 
-    private OutputInterpreter() {
-    }
+    private OutputInterpreter() {}
 
     /** The kind of {@code raw} ({@code rows × numClasses}, row-major): never {@link OutputKind#AUTO}. */
     public static OutputKind detect(double[] raw, int rows, int numClasses) {
@@ -81,6 +80,5 @@ public final class OutputInterpreter {
     }
 
     /** The resolved kind and the probabilities. */
-    public record Interpreted(OutputKind kind, ProbabilityMatrix probabilities) {
-    }
+    public record Interpreted(OutputKind kind, ProbabilityMatrix probabilities) {}
 }

@@ -6,5 +6,7 @@ package dev.pier.evaluate;
  * softmax is applied.
  */
 public enum OutputKind {
-    AUTO, PROBABILITIES, LOGITS
+    AUTO,
+    PROBABILITIES,
+    LOGITS
 }

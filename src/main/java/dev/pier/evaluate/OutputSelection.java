@@ -13,8 +13,7 @@ import dev.pier.api.TensorSpec;
  */
 final class OutputSelection {
 
-    private OutputSelection() {
-    }
+    private OutputSelection() {}
 
     static String choose(ModelSignature signature) {
         return signature.outputs().stream()
@@ -22,13 +21,17 @@ final class OutputSelection {
                 .map(TensorSpec::name)
                 .findFirst()
                 .orElseThrow(() -> new InvalidInputException("the model has no FP32 or FP64 output to read class"
-                        + " scores from; its outputs are " + signature.outputs().stream()
-                        .map(s -> s.name() + " " + s.datatype() + " " + s.shape()).toList()));
+                        + " scores from; its outputs are "
+                        + signature.outputs().stream()
+                                .map(s -> s.name() + " " + s.datatype() + " " + s.shape())
+                                .toList()));
     }
 
     /** The scores of a batch of {@code rows} examples, {@code rows × classes} row-major. */
     static double[] scores(Tensor out, int rows) {
-        if (out.shape().rank() < 1 || out.shape().dim(0) != rows || out.elementCount() % rows != 0
+        if (out.shape().rank() < 1
+                || out.shape().dim(0) != rows
+                || out.elementCount() % rows != 0
                 || out.elementCount() / rows < 2) {
             throw new InvalidInputException("model output '" + out.name() + "' has shape " + out.shape()
                     + " for a batch of " + rows + "; expected [" + rows + ", classes] with at least 2 classes");
@@ -43,8 +46,9 @@ final class OutputSelection {
                 }
                 yield d;
             }
-            default -> throw new InvalidInputException("model output '" + out.name() + "' is " + out.datatype()
-                    + "; expected FP32 or FP64 class scores");
+            default ->
+                throw new InvalidInputException("model output '" + out.name() + "' is " + out.datatype()
+                        + "; expected FP32 or FP64 class scores");
         };
     }
 }

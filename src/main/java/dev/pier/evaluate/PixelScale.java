@@ -11,8 +11,7 @@ import dev.pier.data.LabeledData;
  */
 public final class PixelScale {
 
-    private PixelScale() {
-    }
+    private PixelScale() {}
 
     public static float of(LabeledData data, ImageGeometry geometry) {
         float min = Float.POSITIVE_INFINITY;

@@ -17,12 +17,17 @@ import dev.pier.profile.ReferenceProfile;
  */
 final class ProfilePass {
 
-    private ProfilePass() {
-    }
+    private ProfilePass() {}
 
     /** @param scores {@code count × numClasses} raw model outputs of the batched pass */
-    static ReferenceProfile build(String model, ModelSignature signature, InputBinding input, LabeledData data,
-                                  float scale, double[] scores, int numClasses) {
+    static ReferenceProfile build(
+            String model,
+            ModelSignature signature,
+            InputBinding input,
+            LabeledData data,
+            float scale,
+            double[] scores,
+            int numClasses) {
         float low = Float.POSITIVE_INFINITY;
         float high = Float.NEGATIVE_INFINITY;
         for (float v : data.features()) {
@@ -35,18 +40,23 @@ final class ProfilePass {
         for (int start = 0; start < data.count(); start += chunk) {
             int count = Math.min(chunk, data.count() - start);
             // an unpadded tensor of exactly these rows, in the model's layout
-            InputBinding unpadded = new InputBinding(input.inputName(), DataType.FP32, input.layout(),
-                    input.exampleDims(), 0, input.gather());
+            InputBinding unpadded = new InputBinding(
+                    input.inputName(), DataType.FP32, input.layout(), input.exampleDims(), 0, input.gather());
             Tensor t = unpadded.tensor(data, start, count, scale);
             builder.addRows(t.floats(), 0, count);
         }
         for (int i = 0; i < data.count(); i++) {
             builder.addPrediction(argmax(scores, i * numClasses, numClasses));
         }
-        TensorSpec spec = signature.inputs().stream().filter(s -> s.name().equals(input.inputName())).findFirst()
+        TensorSpec spec = signature.inputs().stream()
+                .filter(s -> s.name().equals(input.inputName()))
+                .findFirst()
                 .orElseThrow();
-        return builder.build(model, data.name(), new ReferenceProfile.InputInfo(spec.name(), spec.datatype().name(),
-                spec.shape().toArray()));
+        return builder.build(
+                model,
+                data.name(),
+                new ReferenceProfile.InputInfo(
+                        spec.name(), spec.datatype().name(), spec.shape().toArray()));
     }
 
     static int argmax(double[] scores, int offset, int k) {

@@ -4,7 +4,6 @@ import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxNetworks;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,8 +18,7 @@ public final class ExampleModels {
     public static final String MNIST_INPUT = "input";
     public static final String MNIST_OUTPUT = "probabilities";
 
-    private ExampleModels() {
-    }
+    private ExampleModels() {}
 
     /** The reference MLP's graph with random weights drawn from {@code seed}. */
     public static OnnxModelBuilder mnistMlp(long seed) {
@@ -49,11 +47,13 @@ public final class ExampleModels {
      */
     public static OnnxModelBuilder resnet18SizedCnn(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        dev.pier.onnx.SequentialGraph g = dev.pier.onnx.SequentialGraph.start("cnn", MNIST_INPUT,
-                dev.pier.api.DataType.FP32, "batch", 3, 32, 32);
+        dev.pier.onnx.SequentialGraph g =
+                dev.pier.onnx.SequentialGraph.start("cnn", MNIST_INPUT, dev.pier.api.DataType.FP32, "batch", 3, 32, 32);
         int channels = 3;
-        int[][] stages = {{64, 1}, {64, 1}, {64, 1}, {64, 1}, {64, 1}, {128, 2}, {128, 1}, {128, 1}, {128, 1},
-                {256, 2}, {256, 1}, {256, 1}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1}};
+        int[][] stages = {
+            {64, 1}, {64, 1}, {64, 1}, {64, 1}, {64, 1}, {128, 2}, {128, 1}, {128, 1}, {128, 1}, {256, 2}, {256, 1},
+            {256, 1}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1}
+        };
         for (int[] stage : stages) {
             int out = stage[0];
             float[] w = new float[out * channels * 9];
@@ -61,7 +61,8 @@ public final class ExampleModels {
             for (int i = 0; i < w.length; i++) {
                 w[i] = (float) (gaussian(random) * scale);
             }
-            g.conv(w, new long[] {out, channels, 3, 3}, new float[out], stage[1], 1).relu();
+            g.conv(w, new long[] {out, channels, 3, 3}, new float[out], stage[1], 1)
+                    .relu();
             channels = out;
         }
         g.averagePool(4, 4).flatten();

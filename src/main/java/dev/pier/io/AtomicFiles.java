@@ -17,8 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class AtomicFiles {
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** A temp file in {@code target}'s directory (created if missing) for {@link #publish}. */
     public static Path tempFor(Path target) throws IOException {
@@ -45,7 +44,8 @@ public final class AtomicFiles {
     public static void write(Path target, byte[] content) throws IOException {
         Path tmp = tempFor(target);
         try {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

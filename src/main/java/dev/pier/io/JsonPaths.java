@@ -1,13 +1,11 @@
 package dev.pier.io;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
-
 import java.util.List;
 
 /** The dotted path ({@code train.epochs}, {@code input[0].dims}) of a Jackson mapping error, for one-line messages. */
 public final class JsonPaths {
-    private JsonPaths() {
-    }
+    private JsonPaths() {}
 
     public static String of(List<JsonMappingException.Reference> refs) {
         StringBuilder sb = new StringBuilder();

@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 /** Removing directory trees: Pier's own scratch folders and caches. Stateless. */
 public final class Trees {
-    private Trees() {
-    }
+    private Trees() {}
 
     /** Deletes {@code root} and everything under it; nothing when it does not exist. */
     public static void delete(Path root) throws IOException {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
@@ -26,6 +25,7 @@ import java.util.List;
 public final class ProcessMetrics implements MeterBinder {
     /** USER_HZ: the unit of utime/stime in /proc/PID/stat; 100 on every Linux architecture user space sees. */
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
+
     private final Path proc;
 
     public ProcessMetrics() {
@@ -40,18 +40,28 @@ public final class ProcessMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         double start = ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0;
-        Gauge.builder("process.start.time", () -> start).baseUnit("seconds")
-                .description("start time of the process since the Unix epoch").register(registry);
-        FunctionCounter.builder("process.cpu", this, ProcessMetrics::cpuSeconds).baseUnit("seconds")
-                .description("user and system CPU time the process has used").register(registry);
+        Gauge.builder("process.start.time", () -> start)
+                .baseUnit("seconds")
+                .description("start time of the process since the Unix epoch")
+                .register(registry);
+        FunctionCounter.builder("process.cpu", this, ProcessMetrics::cpuSeconds)
+                .baseUnit("seconds")
+                .description("user and system CPU time the process has used")
+                .register(registry);
         Gauge.builder("process.open.fds", this, ProcessMetrics::openFds)
-                .description("open file descriptors").register(registry);
+                .description("open file descriptors")
+                .register(registry);
         Gauge.builder("process.max.fds", this, ProcessMetrics::maxFds)
-                .description("the soft limit on open file descriptors").register(registry);
-        Gauge.builder("process.resident.memory", this, p -> p.statusKb("VmRSS:") * 1024).baseUnit("bytes")
-                .description("resident memory size").register(registry);
-        Gauge.builder("process.virtual.memory", this, p -> p.statusKb("VmSize:") * 1024).baseUnit("bytes")
-                .description("virtual memory size").register(registry);
+                .description("the soft limit on open file descriptors")
+                .register(registry);
+        Gauge.builder("process.resident.memory", this, p -> p.statusKb("VmRSS:") * 1024)
+                .baseUnit("bytes")
+                .description("resident memory size")
+                .register(registry);
+        Gauge.builder("process.virtual.memory", this, p -> p.statusKb("VmSize:") * 1024)
+                .baseUnit("bytes")
+                .description("virtual memory size")
+                .register(registry);
     }
 
     /** utime + stime (fields 14 and 15 of /proc/self/stat, counted after the parenthesised command name). */
@@ -82,7 +92,8 @@ public final class ProcessMetrics implements MeterBinder {
         try {
             for (String line : Files.readAllLines(proc.resolve("limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    String soft =
+                            line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return soft.equals("unlimited") ? Double.POSITIVE_INFINITY : Double.parseDouble(soft);
                 }
             }
@@ -98,7 +109,8 @@ public final class ProcessMetrics implements MeterBinder {
             List<String> lines = Files.readAllLines(proc.resolve("status"));
             for (String line : lines) {
                 if (line.startsWith(key)) {
-                    return Double.parseDouble(line.substring(key.length()).trim().split("\\s+")[0]);
+                    return Double.parseDouble(
+                            line.substring(key.length()).trim().split("\\s+")[0]);
                 }
             }
         } catch (IOException | RuntimeException e) {

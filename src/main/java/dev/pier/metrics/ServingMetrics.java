@@ -4,7 +4,6 @@ import dev.pier.serving.InferenceObserver;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -12,9 +11,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,14 +45,15 @@ import java.util.function.Supplier;
 public final class ServingMetrics implements InferenceObserver, Supplier<String>, AutoCloseable {
     /** The version {@code pier --version} and {@code GET /v2} report. */
     public static final String BUILD_VERSION = "0.1.0";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Series> series = new ConcurrentHashMap<>();
     /** Created when bound: its constructor already reads the JVM's memory pools. */
-    private JvmGcMetrics gc;   // guarded by this
+    private JvmGcMetrics gc; // guarded by this
     /** Held here: Micrometer keeps only weak references to the objects its function meters read. */
     private final ProcessMetrics process = new ProcessMetrics();
 
-    private boolean jvmBound;   // guarded by this
+    private boolean jvmBound; // guarded by this
 
     /** A registry with every series bound at once. */
     public ServingMetrics() {
@@ -69,16 +69,25 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
     public ServingMetrics(boolean bindJvmNow) {
         // promtool's lint, applied to the binders' Micrometer names: the CPU time in nanoseconds duplicates
         // process_cpu_seconds_total (ProcessMetrics), and a gauge may not end in _count
-        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+        registry.config()
+                .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
                 .meterFilter(new MeterFilter() {
                     @Override
                     public Meter.Id map(Meter.Id id) {
-                        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical.processors") : id;
+                        return id.getName().equals("system.cpu.count")
+                                ? id.withName("system.cpu.logical.processors")
+                                : id;
                     }
                 });
-        Gauge.builder("pier.build.info", () -> 1).description("always 1; the labels say which Pier and Java run")
-                .tags("version", BUILD_VERSION, "java_version", System.getProperty("java.version", "unknown"),
-                        "java_vendor", System.getProperty("java.vendor", "unknown"))
+        Gauge.builder("pier.build.info", () -> 1)
+                .description("always 1; the labels say which Pier and Java run")
+                .tags(
+                        "version",
+                        BUILD_VERSION,
+                        "java_version",
+                        System.getProperty("java.version", "unknown"),
+                        "java_vendor",
+                        System.getProperty("java.vendor", "unknown"))
                 .register(registry);
         if (bindJvmNow) {
             bindJvmMetrics();
@@ -105,8 +114,10 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
      * (Netty channels that Vert.x has accepted and not closed). Called once the ports are bound.
      */
     public void bindConnections(IntSupplier openConnections) {
-        Gauge.builder("pier.http.connections.open", openConnections, IntSupplier::getAsInt).strongReference(true)
-                .description("client connections open on the REST and gRPC ports").register(registry);
+        Gauge.builder("pier.http.connections.open", openConnections, IntSupplier::getAsInt)
+                .strongReference(true)
+                .description("client connections open on the REST and gRPC ports")
+                .register(registry);
     }
 
     /**
@@ -125,8 +136,14 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
     }
 
     @Override
-    public void onRequest(String model, long version, boolean success, int rows, long queueNanos, long computeNanos,
-                          long totalNanos) {
+    public void onRequest(
+            String model,
+            long version,
+            boolean success,
+            int rows,
+            long queueNanos,
+            long computeNanos,
+            long totalNanos) {
         if (version < 0) {
             return;
         }
@@ -160,21 +177,22 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
         if (last != null && last.version == version && last.model.equals(model)) {
             return last.series;
         }
-        Series found = series.computeIfAbsent(model + "\u0000" + version, k -> new Series(Tags.of("model", model, "version", Long.toString(version))));
+        Series found = series.computeIfAbsent(
+                model + "\u0000" + version,
+                k -> new Series(Tags.of("model", model, "version", Long.toString(version))));
         this.last = new Found(model, version, found);
         return found;
     }
 
     /** The series of one model version, as last looked up. */
-    private record Found(String model, long version, Series series) {
-    }
+    private record Found(String model, long version, Series series) {}
 
     private volatile Found last;
 
     @Override
     public void close() {
         synchronized (this) {
-            jvmBound = true;   // a scrape racing with close binds nothing more
+            jvmBound = true; // a scrape racing with close binds nothing more
             if (gc != null) {
                 gc.close();
             }
@@ -200,20 +218,44 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
             cumulative("nv_inference_request_failure", "failed inference requests", failure, tags);
             cumulative("nv_inference_count", "inferences performed (a batch of n rows counts n)", count, tags);
             cumulative("nv_inference_exec_count", "model executions (runtime calls) performed", exec, tags);
-            cumulative("nv_inference_request_duration_us", "cumulative end-to-end request time, microseconds", requestMicros, tags);
-            cumulative("nv_inference_queue_duration_us", "cumulative time requests waited in the queue, microseconds", queueMicros, tags);
-            cumulative("nv_inference_compute_infer_duration_us", "cumulative model execution time, microseconds", computeMicros, tags);
+            cumulative(
+                    "nv_inference_request_duration_us",
+                    "cumulative end-to-end request time, microseconds",
+                    requestMicros,
+                    tags);
+            cumulative(
+                    "nv_inference_queue_duration_us",
+                    "cumulative time requests waited in the queue, microseconds",
+                    queueMicros,
+                    tags);
+            cumulative(
+                    "nv_inference_compute_infer_duration_us",
+                    "cumulative model execution time, microseconds",
+                    computeMicros,
+                    tags);
             Gauge.builder("pier_inference_pending_requests", pending, AtomicLong::get)
-                    .description("requests queued or running").tags(tags).register(registry);
-            latency = Timer.builder("pier_inference_request_duration").description("end-to-end request latency")
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
-                    .maximumExpectedValue(Duration.ofSeconds(30)).tags(tags).register(registry);
-            batchSize = DistributionSummary.builder("pier_inference_batch_size").description("rows per model execution")
-                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).tags(tags).register(registry);
+                    .description("requests queued or running")
+                    .tags(tags)
+                    .register(registry);
+            latency = Timer.builder("pier_inference_request_duration")
+                    .description("end-to-end request latency")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .tags(tags)
+                    .register(registry);
+            batchSize = DistributionSummary.builder("pier_inference_batch_size")
+                    .description("rows per model execution")
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+                    .tags(tags)
+                    .register(registry);
         }
 
         private void cumulative(String name, String help, AtomicLong value, Tags tags) {
-            Gauge.builder(name, value, AtomicLong::get).description(help).tags(tags).register(registry);
+            Gauge.builder(name, value, AtomicLong::get)
+                    .description(help)
+                    .tags(tags)
+                    .register(registry);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.pier.modelcontrol;
 import dev.pier.repository.ModelNames;
 import dev.pier.repository.ModelSource;
 import dev.pier.repository.SourcedModel;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;

@@ -19,14 +19,17 @@ public record ModelControlOptions(Mode mode, Duration pollInterval, List<String>
 
     /** Triton's model control modes. */
     public enum Mode {
-        NONE, POLL, EXPLICIT;
+        NONE,
+        POLL,
+        EXPLICIT;
 
         /** Parses {@code none|poll|explicit} (any case) with a message naming the choices. */
         public static Mode parse(String text) {
             try {
                 return valueOf(text.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--model-control must be one of none, poll, explicit; got '" + text + "'", e);
+                throw new IllegalArgumentException(
+                        "--model-control must be one of none, poll, explicit; got '" + text + "'", e);
             }
         }
     }
@@ -40,7 +43,8 @@ public record ModelControlOptions(Mode mode, Duration pollInterval, List<String>
         }
         startupModels = List.copyOf(startupModels);
         if (!startupModels.isEmpty() && mode != Mode.EXPLICIT) {
-            throw new IllegalArgumentException("--load-model only applies with --model-control explicit (other modes load every model)");
+            throw new IllegalArgumentException(
+                    "--load-model only applies with --model-control explicit (other modes load every model)");
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.pier.modelcontrol;
 
 import dev.pier.serving.ServingCore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code --model-control poll}: re-scans the repository at a fixed delay and hands the snapshot to the serving
@@ -31,13 +30,17 @@ public final class RepositoryPoller implements AutoCloseable {
             return t;
         });
         long millis = interval.toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                core.refresh();   // loads run on the manager's threads; the next scan does not wait for them
-            } catch (RuntimeException e) {
-                LOG.warn("repository poll failed (retrying in {} ms): {}", millis, e.getMessage());
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        core.refresh(); // loads run on the manager's threads; the next scan does not wait for them
+                    } catch (RuntimeException e) {
+                        LOG.warn("repository poll failed (retrying in {} ms): {}", millis, e.getMessage());
+                    }
+                },
+                millis,
+                millis,
+                TimeUnit.MILLISECONDS);
         return new RepositoryPoller(timer);
     }
 

@@ -15,12 +15,11 @@ import dev.pier.repository.SourcedModel;
 import dev.pier.serving.ServingCore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The KServe V2 model repository extension, as Triton serves it, for {@code --model-control explicit}:
@@ -44,18 +43,21 @@ public final class RepositoryRoutes {
     public void mount(Router router) {
         // the bodies are read (so keep-alive connections stay in step) and checked: Triton's load parameters that
         // Pier does not implement are refused by name rather than ignored with a 200
-        router.post("/v2/repository/index").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
-            parameters(b, Set.of("ready"));
-            index(ctx, readyOnly(b));
-        }));
-        router.post("/v2/repository/models/:model/load").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
-            parameters(b, Set.of());
-            change(ctx, true);
-        }));
-        router.post("/v2/repository/models/:model/unload").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
-            parameters(b, Set.of("unload_dependents"));   // Pier has no ensembles: there are never dependents
-            change(ctx, false);
-        }));
+        router.post("/v2/repository/index")
+                .handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
+                    parameters(b, Set.of("ready"));
+                    index(ctx, readyOnly(b));
+                }));
+        router.post("/v2/repository/models/:model/load")
+                .handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
+                    parameters(b, Set.of());
+                    change(ctx, true);
+                }));
+        router.post("/v2/repository/models/:model/unload")
+                .handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, b -> {
+                    parameters(b, Set.of("unload_dependents")); // Pier has no ensembles: there are never dependents
+                    change(ctx, false);
+                }));
     }
 
     /**
@@ -73,10 +75,13 @@ public final class RepositoryRoutes {
         try {
             root = JSON.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidInputException("the request body must be empty or a JSON object such as {\"parameters\": {}}: " + e.getOriginalMessage());
+            throw new InvalidInputException(
+                    "the request body must be empty or a JSON object such as {\"parameters\": {}}: "
+                            + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidInputException("the request body must be empty or a JSON object such as {\"parameters\": {}}");
+            throw new InvalidInputException(
+                    "the request body must be empty or a JSON object such as {\"parameters\": {}}");
         }
         List<String> unsupported = new ArrayList<>();
         root.fieldNames().forEachRemaining(f -> {
@@ -96,9 +101,10 @@ public final class RepositoryRoutes {
             });
         }
         if (!unsupported.isEmpty()) {
-            throw new InvalidInputException("unsupported repository parameter(s) " + unsupported + ": Pier loads models only from the "
-                    + "repository directory ('config' and 'file:<path>' overrides are not implemented); supported here: "
-                    + (supported.isEmpty() ? "none" : supported.toString()));
+            throw new InvalidInputException(
+                    "unsupported repository parameter(s) " + unsupported + ": Pier loads models only from the "
+                            + "repository directory ('config' and 'file:<path>' overrides are not implemented); supported here: "
+                            + (supported.isEmpty() ? "none" : supported.toString()));
         }
     }
 
@@ -108,18 +114,22 @@ public final class RepositoryRoutes {
         try {
             return !text.isEmpty() && JSON.readTree(text).path("ready").asBoolean(false);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return false;   // parameters() has refused it already
+            return false; // parameters() has refused it already
         }
     }
 
     private void index(RoutingContext ctx, boolean readyOnly) {
         ArrayNode out = JSON.createArrayNode();
         for (SourcedModel m : source.all()) {
-            List<ModelVersionStatus> states = source.isWanted(m.name()) && core.modelNames().contains(m.name())
-                    ? core.status(m.name(), OptionalLong.empty()) : List.of();
+            List<ModelVersionStatus> states =
+                    source.isWanted(m.name()) && core.modelNames().contains(m.name())
+                            ? core.status(m.name(), OptionalLong.empty())
+                            : List.of();
             if (states.isEmpty() && !readyOnly) {
                 ObjectNode row = out.addObject().put("name", m.name()).put("state", "UNAVAILABLE");
-                row.put("reason", m instanceof SourcedModel.Broken b ? ErrorMapper.withoutServerPaths(b.reason()) : "unloaded");
+                row.put(
+                        "reason",
+                        m instanceof SourcedModel.Broken b ? ErrorMapper.withoutServerPaths(b.reason()) : "unloaded");
             }
             for (ModelVersionStatus s : states) {
                 if (readyOnly && s.state() != ModelState.AVAILABLE) {
@@ -139,8 +149,10 @@ public final class RepositoryRoutes {
     private void change(RoutingContext ctx, boolean load) {
         String model = ctx.pathParam("model");
         if (!ModelNames.isValid(model)) {
-            HttpSupport.error(ctx, new InvalidInputException("'" + model + "' is not a valid model name: expected letters, digits, "
-                    + "'_', '-' or '.', at most 128 characters, not starting with '.' or '-'"));
+            HttpSupport.error(
+                    ctx,
+                    new InvalidInputException("'" + model + "' is not a valid model name: expected letters, digits, "
+                            + "'_', '-' or '.', at most 128 characters, not starting with '.' or '-'"));
             return;
         }
         if (load && source.all().stream().noneMatch(m -> m.name().equals(model))) {
@@ -152,17 +164,20 @@ public final class RepositoryRoutes {
         } else {
             source.drop(model);
         }
-        core.refresh().whenComplete((ignored, failure) -> ctx.vertx().runOnContext(v -> {
-            if (failure != null) {
-                HttpSupport.error(ctx, failure);
-            } else if (load && !core.isModelReady(model, OptionalLong.empty())) {
-                String why = core.status(model, OptionalLong.empty()).stream()
-                        .map(s -> "version " + s.version() + " " + s.state() + (s.error().isEmpty() ? "" : ": " + s.error()))
-                        .reduce((a, b) -> a + "; " + b).orElse("no versions");
-                HttpSupport.error(ctx, new InvalidInputException("failed to load '" + model + "': " + why));
-            } else {
-                HttpSupport.json(ctx, 200, "{}".getBytes(StandardCharsets.UTF_8));
-            }
-        }));
+        core.refresh()
+                .whenComplete((ignored, failure) -> ctx.vertx().runOnContext(v -> {
+                    if (failure != null) {
+                        HttpSupport.error(ctx, failure);
+                    } else if (load && !core.isModelReady(model, OptionalLong.empty())) {
+                        String why = core.status(model, OptionalLong.empty()).stream()
+                                .map(s -> "version " + s.version() + " " + s.state()
+                                        + (s.error().isEmpty() ? "" : ": " + s.error()))
+                                .reduce((a, b) -> a + "; " + b)
+                                .orElse("no versions");
+                        HttpSupport.error(ctx, new InvalidInputException("failed to load '" + model + "': " + why));
+                    } else {
+                        HttpSupport.json(ctx, 200, "{}".getBytes(StandardCharsets.UTF_8));
+                    }
+                }));
     }
 }

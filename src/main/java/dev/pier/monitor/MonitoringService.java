@@ -4,15 +4,13 @@ import dev.pier.api.ForwardingInferenceService;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.pier.api.ModelSignature;
 import dev.pier.api.ServingTarget;
-
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The decorator through which every protocol reaches the models when monitoring is on: gives each request
@@ -68,7 +66,9 @@ public final class MonitoringService extends ForwardingInferenceService {
     }
 
     private static InferRequest identified(InferRequest request) {
-        return request.id() != null && !request.id().isBlank() ? request : request.withId(RequestIds.orGenerate(request.id()));
+        return request.id() != null && !request.id().isBlank()
+                ? request
+                : request.withId(RequestIds.orGenerate(request.id()));
     }
 
     private CompletionStage<InferResponse> shown(InferRequest identified, CompletionStage<InferResponse> answer) {
@@ -98,7 +98,11 @@ public final class MonitoringService extends ForwardingInferenceService {
             try {
                 tap.onInference(request, response);
             } catch (RuntimeException e) {
-                LOG.warn("monitoring tap {} failed on request {}: {}", tap.getClass().getSimpleName(), request.id(), e.toString());
+                LOG.warn(
+                        "monitoring tap {} failed on request {}: {}",
+                        tap.getClass().getSimpleName(),
+                        request.id(),
+                        e.toString());
             }
         }
     }

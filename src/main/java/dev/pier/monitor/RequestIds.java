@@ -7,11 +7,12 @@ import java.util.UUID;
  * load balancer never collide and feedback can name any logged request. Thread-safe.
  */
 public final class RequestIds {
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** The client's id when it sent a non-blank one, else a fresh random UUID. */
     public static String orGenerate(String clientId) {
-        return clientId != null && !clientId.isBlank() ? clientId : UUID.randomUUID().toString();
+        return clientId != null && !clientId.isBlank()
+                ? clientId
+                : UUID.randomUUID().toString();
     }
 }

@@ -2,7 +2,11 @@ package dev.pier.onnx;
 
 /** Element-wise activation after a layer, with its ONNX operator ({@code null} for none). */
 public enum Activation {
-    NONE(null), RELU("Relu"), TANH("Tanh"), SIGMOID("Sigmoid"), SOFTMAX("Softmax");
+    NONE(null),
+    RELU("Relu"),
+    TANH("Tanh"),
+    SIGMOID("Sigmoid"),
+    SOFTMAX("Softmax");
 
     private final String opType;
 
@@ -24,7 +28,8 @@ public enum Activation {
         try {
             return valueOf(n);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown activation '" + name + "'; expected one of none, relu, tanh, sigmoid, softmax");
+            throw new IllegalArgumentException(
+                    "unknown activation '" + name + "'; expected one of none, relu, tanh, sigmoid, softmax");
         }
     }
 }

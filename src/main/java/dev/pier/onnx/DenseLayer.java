@@ -14,12 +14,12 @@ public record DenseLayer(int inputs, int outputs, float[] weights, float[] bias,
             throw new IllegalArgumentException("dense layer sizes must be positive, got " + inputs + "x" + outputs);
         }
         if (weights.length != (long) inputs * outputs) {
-            throw new IllegalArgumentException("dense layer " + inputs + "x" + outputs + " needs " + (long) inputs * outputs
-                    + " weights, got " + weights.length);
+            throw new IllegalArgumentException("dense layer " + inputs + "x" + outputs + " needs "
+                    + (long) inputs * outputs + " weights, got " + weights.length);
         }
         if (bias.length != outputs) {
-            throw new IllegalArgumentException("dense layer " + inputs + "x" + outputs + " needs " + outputs
-                    + " biases, got " + bias.length);
+            throw new IllegalArgumentException(
+                    "dense layer " + inputs + "x" + outputs + " needs " + outputs + " biases, got " + bias.length);
         }
         weights = weights.clone();
         bias = bias.clone();
@@ -32,7 +32,8 @@ public record DenseLayer(int inputs, int outputs, float[] weights, float[] bias,
         float[] flat = new float[in * out];
         for (int i = 0; i < in; i++) {
             if (w[i].length != out) {
-                throw new IllegalArgumentException("weight matrix row " + i + " has " + w[i].length + " columns, expected " + out);
+                throw new IllegalArgumentException(
+                        "weight matrix row " + i + " has " + w[i].length + " columns, expected " + out);
             }
             System.arraycopy(w[i], 0, flat, i * out, out);
         }
@@ -43,9 +44,11 @@ public record DenseLayer(int inputs, int outputs, float[] weights, float[] bias,
      * From a PyTorch/DJL-style {@code [outputs][inputs]} weight (row-major, as {@code nn.Linear} stores
      * it), transposed here to {@code [inputs][outputs]}.
      */
-    public static DenseLayer fromOutputMajor(int inputs, int outputs, float[] outByIn, float[] bias, Activation activation) {
+    public static DenseLayer fromOutputMajor(
+            int inputs, int outputs, float[] outByIn, float[] bias, Activation activation) {
         if (outByIn.length != (long) inputs * outputs) {
-            throw new IllegalArgumentException("weight needs " + (long) inputs * outputs + " values, got " + outByIn.length);
+            throw new IllegalArgumentException(
+                    "weight needs " + (long) inputs * outputs + " values, got " + outByIn.length);
         }
         float[] t = new float[outByIn.length];
         for (int o = 0; o < outputs; o++) {
@@ -66,8 +69,12 @@ public record DenseLayer(int inputs, int outputs, float[] weights, float[] bias,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DenseLayer d && d.inputs == inputs && d.outputs == outputs && d.activation == activation
-                && Arrays.equals(d.weights, weights) && Arrays.equals(d.bias, bias);
+        return o instanceof DenseLayer d
+                && d.inputs == inputs
+                && d.outputs == outputs
+                && d.activation == activation
+                && Arrays.equals(d.weights, weights)
+                && Arrays.equals(d.bias, bias);
     }
 
     @Override

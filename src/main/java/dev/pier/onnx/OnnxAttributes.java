@@ -3,13 +3,11 @@ package dev.pier.onnx;
 import com.google.protobuf.ByteString;
 import dev.pier.onnx.proto.AttributeProto;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.nio.charset.StandardCharsets;
 
 /** Factories for node attributes ({@code OnnxAttributes.of("axis", 1)}). Stateless and thread-safe. */
 public final class OnnxAttributes {
-    private OnnxAttributes() {
-    }
+    private OnnxAttributes() {}
 
     public static AttributeProto of(String name, long value) {
         return base(name, AttributeProto.AttributeType.INT).setI(value).build();
@@ -21,7 +19,8 @@ public final class OnnxAttributes {
 
     public static AttributeProto of(String name, String value) {
         return base(name, AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
+                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8))
+                .build();
     }
 
     public static AttributeProto of(String name, long... values) {

@@ -11,7 +11,6 @@ import dev.pier.onnx.proto.TensorProto;
 import dev.pier.onnx.proto.TensorShapeProto;
 import dev.pier.onnx.proto.TypeProto;
 import dev.pier.onnx.proto.ValueInfoProto;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,8 +55,9 @@ public final class OnnxModel {
 
     /** An initializer's values as floats; throws IllegalArgumentException for an unknown name or string tensor. */
     public float[] initializerFloats(String name) {
-        TensorProto t = initializer(name).orElseThrow(() -> new IllegalArgumentException(
-                "model " + file + " has no initializer '" + name + "'"));
+        TensorProto t = initializer(name)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("model " + file + " has no initializer '" + name + "'"));
         return OnnxTensorValues.toFloats(t, modelDir());
     }
 
@@ -93,15 +93,28 @@ public final class OnnxModel {
                 inputs.add(describe(v));
             }
         }
-        List<OnnxValueInfo> outputs = g.getOutputList().stream().map(OnnxModel::describe).toList();
+        List<OnnxValueInfo> outputs =
+                g.getOutputList().stream().map(OnnxModel::describe).toList();
         Map<String, String> metadata = new LinkedHashMap<>();
         for (StringStringEntryProto e : proto.getMetadataPropsList()) {
             metadata.put(e.getKey(), e.getValue());
         }
-        return new OnnxModelSummary(file.toString(), fileSizeBytes, proto.getIrVersion(), proto.getProducerName(),
-                proto.getProducerVersion(), g.getName(), opsets, inputs, outputs,
-                g.getInitializerCount(), params, nonZero, g.getNodeCount(),
-                histogram(g.getNodeList()), metadata);
+        return new OnnxModelSummary(
+                file.toString(),
+                fileSizeBytes,
+                proto.getIrVersion(),
+                proto.getProducerName(),
+                proto.getProducerVersion(),
+                g.getName(),
+                opsets,
+                inputs,
+                outputs,
+                g.getInitializerCount(),
+                params,
+                nonZero,
+                g.getNodeCount(),
+                histogram(g.getNodeList()),
+                metadata);
     }
 
     private long countNonZero(TensorProto t) {
@@ -125,7 +138,8 @@ public final class OnnxModel {
         Map<String, Integer> counts = new TreeMap<>();
         for (NodeProto n : nodes) {
             String key = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx")
-                    ? n.getOpType() : n.getDomain() + ":" + n.getOpType();
+                    ? n.getOpType()
+                    : n.getDomain() + ":" + n.getOpType();
             counts.merge(key, 1, Integer::sum);
         }
         Map<String, Integer> sorted = new LinkedHashMap<>();
@@ -165,10 +179,12 @@ public final class OnnxModel {
         return switch (t.getValueCase()) {
             case TENSOR_TYPE -> "tensor(" + OnnxTypes.onnxName(t.getTensorType().getElemType()) + ")";
             case SEQUENCE_TYPE -> "sequence(" + typeName(t.getSequenceType().getElemType()) + ")";
-            case MAP_TYPE -> "map(" + OnnxTypes.onnxName(t.getMapType().getKeyType()) + ", "
-                    + typeName(t.getMapType().getValueType()) + ")";
+            case MAP_TYPE ->
+                "map(" + OnnxTypes.onnxName(t.getMapType().getKeyType()) + ", "
+                        + typeName(t.getMapType().getValueType()) + ")";
             case OPTIONAL_TYPE -> "optional(" + typeName(t.getOptionalType().getElemType()) + ")";
-            case SPARSE_TENSOR_TYPE -> "sparse_tensor(" + OnnxTypes.onnxName(t.getSparseTensorType().getElemType()) + ")";
+            case SPARSE_TENSOR_TYPE ->
+                "sparse_tensor(" + OnnxTypes.onnxName(t.getSparseTensorType().getElemType()) + ")";
             case VALUE_NOT_SET -> "unknown";
         };
     }

@@ -11,7 +11,6 @@ import dev.pier.onnx.proto.TensorProto;
 import dev.pier.onnx.proto.TensorShapeProto;
 import dev.pier.onnx.proto.TypeProto;
 import dev.pier.onnx.proto.ValueInfoProto;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,16 +137,20 @@ public final class OnnxModelBuilder {
     }
 
     /** Adds a node with a generated unique name. */
-    public OnnxModelBuilder node(String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
+    public OnnxModelBuilder node(
+            String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
         return node(opType + "_" + nodeCounter, opType, inputs, outputs, attributes);
     }
 
     /** Adds a named node of the default domain. Nodes must be added in topological order. */
-    public OnnxModelBuilder node(String nodeName, String opType, List<String> inputs, List<String> outputs,
-                                 AttributeProto... attributes) {
+    public OnnxModelBuilder node(
+            String nodeName, String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
         nodeCounter++;
-        NodeProto.Builder n = NodeProto.newBuilder().setName(nodeName).setOpType(opType)
-                .addAllInput(inputs).addAllOutput(outputs);
+        NodeProto.Builder n = NodeProto.newBuilder()
+                .setName(nodeName)
+                .setOpType(opType)
+                .addAllInput(inputs)
+                .addAllOutput(outputs);
         for (AttributeProto a : attributes) {
             n.addAttribute(a);
         }
@@ -191,12 +194,15 @@ public final class OnnxModelBuilder {
             throw new IllegalStateException("graph '" + graph.getName() + "' declares no outputs");
         }
         checkWiring();
-        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(irVersion)
-                .setProducerName(producerName).setProducerVersion(producerVersion)
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(irVersion)
+                .setProducerName(producerName)
+                .setProducerVersion(producerVersion)
                 .setGraph(graph.build());
-        opsets.forEach((domain, version) ->
-                m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
-        metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        opsets.forEach((domain, version) -> m.addOpsetImport(
+                OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
+        metadata.forEach((k, v) ->
+                m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         if (docString != null) {
             m.setDocString(docString);
         }
@@ -241,18 +247,29 @@ public final class OnnxModelBuilder {
             shape.addDim(dimension(name, d));
         }
         TypeProto.Tensor.Builder tensor = TypeProto.Tensor.newBuilder()
-                .setElemType(OnnxTypes.toOnnx(type).getNumber()).setShape(shape);
-        return ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+                .setElemType(OnnxTypes.toOnnx(type).getNumber())
+                .setShape(shape);
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensor))
+                .build();
     }
 
     private static TensorShapeProto.Dimension dimension(String valueName, Object d) {
         return switch (d) {
-            case Number n when n.longValue() >= 0 -> TensorShapeProto.Dimension.newBuilder().setDimValue(n.longValue()).build();
-            case Number n when n.longValue() == -1 -> TensorShapeProto.Dimension.newBuilder().build(); // unknown
-            case String s when !s.isEmpty() -> TensorShapeProto.Dimension.newBuilder().setDimParam(s).build();
-            default -> throw new IllegalArgumentException("dimension of '" + valueName
-                    + "' must be a size >= 0, -1 or a symbolic name like \"batch\"; got " + d);
+            case Number n
+            when n.longValue() >= 0 ->
+                TensorShapeProto.Dimension.newBuilder()
+                        .setDimValue(n.longValue())
+                        .build();
+            case Number n
+            when n.longValue() == -1 -> TensorShapeProto.Dimension.newBuilder().build(); // unknown
+            case String s
+            when !s.isEmpty() ->
+                TensorShapeProto.Dimension.newBuilder().setDimParam(s).build();
+            default ->
+                throw new IllegalArgumentException("dimension of '" + valueName
+                        + "' must be a size >= 0, -1 or a symbolic name like \"batch\"; got " + d);
         };
     }
 }

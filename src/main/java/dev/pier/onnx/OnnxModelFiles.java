@@ -1,7 +1,6 @@
 package dev.pier.onnx;
 
 import dev.pier.onnx.proto.ModelProto;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -12,8 +11,7 @@ import java.nio.file.Path;
  * process may be watching the directory). Stateless and thread-safe.
  */
 public final class OnnxModelFiles {
-    private OnnxModelFiles() {
-    }
+    private OnnxModelFiles() {}
 
     public static Path save(ModelProto model, Path file) {
         return writeAtomically(model.toByteArray(), file);

@@ -3,7 +3,6 @@ package dev.pier.onnx;
 import com.google.protobuf.CodedInputStream;
 import dev.pier.api.InvalidInputException;
 import dev.pier.onnx.proto.ModelProto;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,8 +19,7 @@ public final class OnnxModelReader {
     /** Protobuf's default nesting limit (100) is too low for deeply nested subgraphs (If/Loop bodies). */
     private static final int RECURSION_LIMIT = 1000;
 
-    private OnnxModelReader() {
-    }
+    private OnnxModelReader() {}
 
     public static OnnxModel read(Path file) {
         byte[] bytes;
@@ -47,8 +45,8 @@ public final class OnnxModelReader {
             in.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(in);
         } catch (IOException e) { // InvalidProtocolBufferException: byte-array input has no other I/O failure
-            throw new InvalidInputException(source + " is not a valid ONNX model (protobuf ModelProto expected): "
-                    + e.getMessage(), e);
+            throw new InvalidInputException(
+                    source + " is not a valid ONNX model (protobuf ModelProto expected): " + e.getMessage(), e);
         }
         // Protobuf parses many non-model byte strings as a message of unknown fields; demand the essentials.
         if (!model.hasGraph() || model.getIrVersion() <= 0) {

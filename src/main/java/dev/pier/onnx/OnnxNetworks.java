@@ -1,7 +1,6 @@
 package dev.pier.onnx;
 
 import dev.pier.api.DataType;
-
 import java.util.List;
 
 /**
@@ -9,8 +8,7 @@ import java.util.List;
  * and thread-safe; each call returns a new builder (add metadata or save it).
  */
 public final class OnnxNetworks {
-    private OnnxNetworks() {
-    }
+    private OnnxNetworks() {}
 
     /** An MLP named "mlp" with input {@code "input"} and output {@code "output"}. */
     public static OnnxModelBuilder mlp(List<DenseLayer> layers) {
@@ -25,7 +23,8 @@ public final class OnnxNetworks {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an MLP needs at least one layer");
         }
-        SequentialGraph g = SequentialGraph.start(graphName, inputName, DataType.FP32, "batch", layers.get(0).inputs());
+        SequentialGraph g = SequentialGraph.start(
+                graphName, inputName, DataType.FP32, "batch", layers.get(0).inputs());
         for (DenseLayer layer : layers) {
             g.dense(layer);
         }

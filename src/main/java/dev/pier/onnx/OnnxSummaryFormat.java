@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -19,32 +18,51 @@ import java.util.stream.Collectors;
 public final class OnnxSummaryFormat {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private OnnxSummaryFormat() {
-    }
+    private OnnxSummaryFormat() {}
 
     public static String text(OnnxModelSummary s) {
         StringBuilder b = new StringBuilder();
         line(b, "Model", s.file() + " (" + humanBytes(s.fileSizeBytes()) + ")");
         line(b, "Producer", (s.producerName() + " " + s.producerVersion()).trim());
         line(b, "IR version", Long.toString(s.irVersion()));
-        line(b, "Opsets", s.opsetImports().entrySet().stream()
-                .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue())
-                .collect(Collectors.joining(", ")));
+        line(
+                b,
+                "Opsets",
+                s.opsetImports().entrySet().stream()
+                        .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue())
+                        .collect(Collectors.joining(", ")));
         if (!s.graphName().isEmpty()) {
             line(b, "Graph", s.graphName());
         }
         int width = java.util.stream.Stream.concat(s.inputs().stream(), s.outputs().stream())
-                .mapToInt(v -> v.name().length()).max().orElse(1);
+                .mapToInt(v -> v.name().length())
+                .max()
+                .orElse(1);
         b.append("Inputs\n");
         values(b, s.inputs(), width);
         b.append("Outputs\n");
         values(b, s.outputs(), width);
         double pct = s.parameterCount() == 0 ? 100 : 100.0 * s.nonZeroParameterCount() / s.parameterCount();
-        line(b, "Parameters", String.format(Locale.ROOT, "%,d (%,d non-zero, %.1f%%) in %d initializers",
-                s.parameterCount(), s.nonZeroParameterCount(), pct, s.initializerCount()));
-        line(b, "Operators", s.nodeCount() + " nodes" + (s.opHistogram().isEmpty() ? "" : ": "
-                + s.opHistogram().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "))));
+        line(
+                b,
+                "Parameters",
+                String.format(
+                        Locale.ROOT,
+                        "%,d (%,d non-zero, %.1f%%) in %d initializers",
+                        s.parameterCount(),
+                        s.nonZeroParameterCount(),
+                        pct,
+                        s.initializerCount()));
+        line(
+                b,
+                "Operators",
+                s.nodeCount() + " nodes"
+                        + (s.opHistogram().isEmpty()
+                                ? ""
+                                : ": "
+                                        + s.opHistogram().entrySet().stream()
+                                                .map(e -> e.getKey() + " " + e.getValue())
+                                                .collect(Collectors.joining(", "))));
         s.metadata().forEach((k, v) -> line(b, "Metadata", k + " = " + v));
         return b.toString();
     }

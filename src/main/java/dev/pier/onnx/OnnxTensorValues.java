@@ -3,7 +3,6 @@ package dev.pier.onnx;
 import dev.pier.api.InvalidInputException;
 import dev.pier.onnx.proto.StringStringEntryProto;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,8 +18,7 @@ import java.util.Arrays;
  * {@code int32_data}), or external data files next to the model. Stateless and thread-safe.
  */
 public final class OnnxTensorValues {
-    private OnnxTensorValues() {
-    }
+    private OnnxTensorValues() {}
 
     /** Number of elements the dims declare (1 for a scalar). */
     public static long elementCount(TensorProto t) {
@@ -58,9 +56,11 @@ public final class OnnxTensorValues {
             case INT64 -> copy(t, t.getInt64DataCount(), n, i -> (float) t.getInt64Data(i), out);
             case UINT32 -> copy(t, t.getUint64DataCount(), n, i -> (float) t.getUint64Data(i), out);
             case UINT64 -> copy(t, t.getUint64DataCount(), n, i -> unsignedToFloat(t.getUint64Data(i)), out);
-            case FLOAT16 -> copy(t, t.getInt32DataCount(), n, i -> Float.float16ToFloat((short) t.getInt32Data(i)), out);
+            case FLOAT16 ->
+                copy(t, t.getInt32DataCount(), n, i -> Float.float16ToFloat((short) t.getInt32Data(i)), out);
             case BFLOAT16 -> copy(t, t.getInt32DataCount(), n, i -> Float.intBitsToFloat(t.getInt32Data(i) << 16), out);
-            case INT32, INT16, INT8, UINT16, UINT8, BOOL -> copy(t, t.getInt32DataCount(), n, i -> (float) t.getInt32Data(i), out);
+            case INT32, INT16, INT8, UINT16, UINT8, BOOL ->
+                copy(t, t.getInt32DataCount(), n, i -> (float) t.getInt32Data(i), out);
             default -> throw unsupported(t);
         }
         return out;
@@ -82,13 +82,15 @@ public final class OnnxTensorValues {
 
     private static float[] fromRaw(TensorProto t, ByteBuffer raw, int n) {
         int width = OnnxTypes.rawByteSize(t.getDataType());
-        if (width == 0 || t.getDataType() == TensorProto.DataType.COMPLEX64_VALUE
-                || t.getDataType() == TensorProto.DataType.COMPLEX128_VALUE || width == 1 && isFloat8(t.getDataType())) {
+        if (width == 0
+                || t.getDataType() == TensorProto.DataType.COMPLEX64_VALUE
+                || t.getDataType() == TensorProto.DataType.COMPLEX128_VALUE
+                || width == 1 && isFloat8(t.getDataType())) {
             throw unsupported(t);
         }
         if (raw.remaining() != (long) n * width) {
-            throw new InvalidInputException("tensor '" + t.getName() + "' declares " + n + " elements of "
-                    + width + " bytes (dims " + t.getDimsList() + ") but has " + raw.remaining() + " bytes of data");
+            throw new InvalidInputException("tensor '" + t.getName() + "' declares " + n + " elements of " + width
+                    + " bytes (dims " + t.getDimsList() + ") but has " + raw.remaining() + " bytes of data");
         }
         raw.order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[n];
@@ -146,7 +148,7 @@ public final class OnnxTensorValues {
                 case "location" -> location = e.getValue();
                 case "offset" -> offset = Long.parseLong(e.getValue());
                 case "length" -> length = Long.parseLong(e.getValue());
-                default -> { }
+                default -> {}
             }
         }
         if (location == null || modelDir == null) {
@@ -155,15 +157,16 @@ public final class OnnxTensorValues {
         }
         Path file = modelDir.resolve(location).normalize();
         if (!file.startsWith(modelDir.normalize())) {
-            throw new InvalidInputException("tensor '" + t.getName() + "' points outside the model directory: " + location);
+            throw new InvalidInputException(
+                    "tensor '" + t.getName() + "' points outside the model directory: " + location);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long len = length >= 0 ? length : ch.size() - offset;
             ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(len));
             while (buf.hasRemaining()) {
                 if (ch.read(buf, offset + buf.position()) < 0) {
-                    throw new InvalidInputException("external data file " + file + " ends before byte "
-                            + (offset + len) + " needed by tensor '" + t.getName() + "'");
+                    throw new InvalidInputException("external data file " + file + " ends before byte " + (offset + len)
+                            + " needed by tensor '" + t.getName() + "'");
                 }
             }
             return buf.flip();
@@ -174,7 +177,8 @@ public final class OnnxTensorValues {
 
     private static IllegalArgumentException unsupported(TensorProto t) {
         return new IllegalArgumentException("tensor '" + t.getName() + "' has element type "
-                + OnnxTypes.onnxName(t.getDataType()) + " (dims " + Arrays.toString(t.getDimsList().toArray())
+                + OnnxTypes.onnxName(t.getDataType()) + " (dims "
+                + Arrays.toString(t.getDimsList().toArray())
                 + "), which cannot be read as float");
     }
 }

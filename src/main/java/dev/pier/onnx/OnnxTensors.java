@@ -3,7 +3,6 @@ package dev.pier.onnx;
 import com.google.protobuf.ByteString;
 import dev.pier.api.DataType;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +14,7 @@ import java.util.Arrays;
  * the data length matches the shape. Stateless and thread-safe.
  */
 public final class OnnxTensors {
-    private OnnxTensors() {
-    }
+    private OnnxTensors() {}
 
     public static TensorProto floats(String name, long[] dims, float... data) {
         ByteBuffer buf = le(data.length, 4, name, dims);
@@ -90,11 +88,14 @@ public final class OnnxTensors {
     }
 
     private static TensorProto raw(String name, DataType type, long[] dims, ByteBuffer littleEndian) {
-        return header(name, type, dims).setRawData(ByteString.copyFrom(littleEndian.rewind())).build();
+        return header(name, type, dims)
+                .setRawData(ByteString.copyFrom(littleEndian.rewind()))
+                .build();
     }
 
     private static TensorProto.Builder header(String name, DataType type, long[] dims) {
-        TensorProto.Builder b = TensorProto.newBuilder().setDataType(OnnxTypes.toOnnx(type).getNumber());
+        TensorProto.Builder b =
+                TensorProto.newBuilder().setDataType(OnnxTypes.toOnnx(type).getNumber());
         if (name != null) {
             b.setName(name);
         }

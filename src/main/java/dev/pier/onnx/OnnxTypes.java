@@ -2,7 +2,6 @@ package dev.pier.onnx;
 
 import dev.pier.api.DataType;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.util.Optional;
 
 /**
@@ -11,8 +10,7 @@ import java.util.Optional;
  * Stateless and thread-safe.
  */
 public final class OnnxTypes {
-    private OnnxTypes() {
-    }
+    private OnnxTypes() {}
 
     /** The ONNX element type for a V2 type. */
     public static TensorProto.DataType toOnnx(DataType type) {
@@ -40,23 +38,24 @@ public final class OnnxTypes {
         if (t == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(switch (t) {
-            case BOOL -> DataType.BOOL;
-            case UINT8 -> DataType.UINT8;
-            case UINT16 -> DataType.UINT16;
-            case UINT32 -> DataType.UINT32;
-            case UINT64 -> DataType.UINT64;
-            case INT8 -> DataType.INT8;
-            case INT16 -> DataType.INT16;
-            case INT32 -> DataType.INT32;
-            case INT64 -> DataType.INT64;
-            case FLOAT16 -> DataType.FP16;
-            case BFLOAT16 -> DataType.BF16;
-            case FLOAT -> DataType.FP32;
-            case DOUBLE -> DataType.FP64;
-            case STRING -> DataType.BYTES;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (t) {
+                    case BOOL -> DataType.BOOL;
+                    case UINT8 -> DataType.UINT8;
+                    case UINT16 -> DataType.UINT16;
+                    case UINT32 -> DataType.UINT32;
+                    case UINT64 -> DataType.UINT64;
+                    case INT8 -> DataType.INT8;
+                    case INT16 -> DataType.INT16;
+                    case INT32 -> DataType.INT32;
+                    case INT64 -> DataType.INT64;
+                    case FLOAT16 -> DataType.FP16;
+                    case BFLOAT16 -> DataType.BF16;
+                    case FLOAT -> DataType.FP32;
+                    case DOUBLE -> DataType.FP64;
+                    case STRING -> DataType.BYTES;
+                    default -> null;
+                });
     }
 
     /** The ONNX name of an element type number (for instance {@code "FLOAT"}), or {@code "TYPE_<n>"}. */

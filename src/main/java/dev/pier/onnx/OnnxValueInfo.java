@@ -2,7 +2,6 @@ package dev.pier.onnx;
 
 import dev.pier.api.DataType;
 import dev.pier.api.Shape;
-
 import java.util.List;
 
 /**

@@ -1,11 +1,10 @@
 package dev.pier.onnx;
 
-import dev.pier.api.DataType;
-
-import java.util.List;
-
 import static dev.pier.onnx.OnnxAttributes.of;
 import static dev.pier.onnx.OnnxAttributes.ofInts;
+
+import dev.pier.api.DataType;
+import java.util.List;
 
 /**
  * Exports a feed-forward network layer by layer, the way training code walks its blocks: each call appends
@@ -66,7 +65,8 @@ public final class SequentialGraph {
     /** 2-D convolution; weight {@code [outChannels, inChannels, kH, kW]}, bias may be null; symmetric padding. */
     public SequentialGraph conv(float[] weight, long[] weightDims, float[] bias, int stride, int padding) {
         if (weightDims.length != 4) {
-            throw new IllegalArgumentException("Conv weight dims must be [out, in, kH, kW], got " + java.util.Arrays.toString(weightDims));
+            throw new IllegalArgumentException(
+                    "Conv weight dims must be [out, in, kH, kW], got " + java.util.Arrays.toString(weightDims));
         }
         String w = param("W");
         model.initializer(w, weightDims, weight);
@@ -76,7 +76,9 @@ public final class SequentialGraph {
             model.initializer(b, new long[] {weightDims[0]}, bias);
             inputs = List.of(current, w, b);
         }
-        op("Conv", inputs,
+        op(
+                "Conv",
+                inputs,
                 ofInts("kernel_shape", (int) weightDims[2], (int) weightDims[3]),
                 ofInts("strides", stride, stride),
                 ofInts("pads", padding, padding, padding, padding));
@@ -100,7 +102,10 @@ public final class SequentialGraph {
         String b = param("B");
         String m = param("mean");
         String v = param("var");
-        model.initializer(s, dims, scale).initializer(b, dims, bias).initializer(m, dims, mean).initializer(v, dims, variance);
+        model.initializer(s, dims, scale)
+                .initializer(b, dims, bias)
+                .initializer(m, dims, mean)
+                .initializer(v, dims, variance);
         op("BatchNormalization", List.of(current, s, b, m, v), of("epsilon", epsilon));
         return this;
     }

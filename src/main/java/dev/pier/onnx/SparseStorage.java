@@ -7,7 +7,6 @@ import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.SparseTensorProto;
 import dev.pier.onnx.proto.TensorProto;
 import dev.pier.onnx.proto.ValueInfoProto;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashSet;
@@ -26,7 +25,8 @@ public final class SparseStorage {
      * halves the indices and ONNX Runtime reads it, other tools may not.
      */
     public enum IndexType {
-        INT64(8, TensorProto.DataType.INT64), INT32(4, TensorProto.DataType.INT32);
+        INT64(8, TensorProto.DataType.INT64),
+        INT32(4, TensorProto.DataType.INT32);
 
         final int bytes;
         final TensorProto.DataType onnx;
@@ -37,8 +37,7 @@ public final class SparseStorage {
         }
     }
 
-    private SparseStorage() {
-    }
+    private SparseStorage() {}
 
     /**
      * Moves each dense initializer of rank ≥ 2 (weights, not biases or scales) into sparse storage when that is
@@ -78,7 +77,9 @@ public final class SparseStorage {
 
     private static SparseTensorProto compact(TensorProto t, IndexType indexType) {
         int width = OnnxTypes.rawByteSize(t.getDataType());
-        if (t.getDimsCount() < 2 || width == 0 || !t.hasRawData()
+        if (t.getDimsCount() < 2
+                || width == 0
+                || !t.hasRawData()
                 || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             return null;
         }
@@ -103,12 +104,22 @@ public final class SparseStorage {
                 }
             }
         }
-        TensorProto valueTensor = TensorProto.newBuilder().setName(t.getName()).setDataType(t.getDataType())
-                .addDims(nonZero).setRawData(ByteString.copyFrom(values)).build();
-        TensorProto indexTensor = TensorProto.newBuilder().setDataType(indexType.onnx.getNumber()).addDims(nonZero)
-                .setRawData(ByteString.copyFrom(indices.flip())).build();
-        return SparseTensorProto.newBuilder().setValues(valueTensor).setIndices(indexTensor)
-                .addAllDims(t.getDimsList()).build();
+        TensorProto valueTensor = TensorProto.newBuilder()
+                .setName(t.getName())
+                .setDataType(t.getDataType())
+                .addDims(nonZero)
+                .setRawData(ByteString.copyFrom(values))
+                .build();
+        TensorProto indexTensor = TensorProto.newBuilder()
+                .setDataType(indexType.onnx.getNumber())
+                .addDims(nonZero)
+                .setRawData(ByteString.copyFrom(indices.flip()))
+                .build();
+        return SparseTensorProto.newBuilder()
+                .setValues(valueTensor)
+                .setIndices(indexTensor)
+                .addAllDims(t.getDimsList())
+                .build();
     }
 
     /** Bitwise zero: {@code -0.0} keeps its sign bit, so it is stored like any other value. */
@@ -146,8 +157,12 @@ public final class SparseStorage {
             }
             System.arraycopy(v, k * width, dense, Math.toIntExact(positions[k] * width), width);
         }
-        return TensorProto.newBuilder().setName(name).setDataType(values.getDataType())
-                .addAllDims(s.getDimsList()).setRawData(ByteString.copyFrom(dense)).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(values.getDataType())
+                .addAllDims(s.getDimsList())
+                .setRawData(ByteString.copyFrom(dense))
+                .build();
     }
 
     /** The values as raw little-endian bytes, from raw_data or from the typed field the type uses. */
@@ -156,12 +171,21 @@ public final class SparseStorage {
             return t.getRawData().toByteArray();
         }
         long[] values = switch (TensorProto.DataType.forNumber(t.getDataType())) {
-            case FLOAT -> t.getFloatDataList().stream().mapToLong(f -> Float.floatToRawIntBits(f)).toArray();
-            case DOUBLE -> t.getDoubleDataList().stream().mapToLong(Double::doubleToRawLongBits).toArray();
-            case INT64 -> t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
-            case UINT32, UINT64 -> t.getUint64DataList().stream().mapToLong(Long::longValue).toArray();
+            case FLOAT ->
+                t.getFloatDataList().stream()
+                        .mapToLong(f -> Float.floatToRawIntBits(f))
+                        .toArray();
+            case DOUBLE ->
+                t.getDoubleDataList().stream()
+                        .mapToLong(Double::doubleToRawLongBits)
+                        .toArray();
+            case INT64 ->
+                t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+            case UINT32, UINT64 ->
+                t.getUint64DataList().stream().mapToLong(Long::longValue).toArray();
             // every narrower type (int8 … int32, bool, float16 bits) lives in int32_data
-            default -> t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
+            default ->
+                t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
         };
         ByteBuffer out = ByteBuffer.allocate(values.length * width).order(ByteOrder.LITTLE_ENDIAN);
         for (long x : values) {
@@ -193,15 +217,19 @@ public final class SparseStorage {
 
     private static long[] integers(TensorProto idx, String name) {
         TensorProto.DataType type = TensorProto.DataType.forNumber(idx.getDataType());
-        if (type != TensorProto.DataType.INT64 && type != TensorProto.DataType.INT32
-                && type != TensorProto.DataType.INT16 && type != TensorProto.DataType.INT8) {
+        if (type != TensorProto.DataType.INT64
+                && type != TensorProto.DataType.INT32
+                && type != TensorProto.DataType.INT16
+                && type != TensorProto.DataType.INT8) {
             throw new InvalidInputException("sparse initializer '" + name + "' has "
                     + OnnxTypes.onnxName(idx.getDataType()) + " indices; expected INT64 (or INT32, INT16, INT8)");
         }
         if (!idx.hasRawData()) {
             return type == TensorProto.DataType.INT64
                     ? idx.getInt64DataList().stream().mapToLong(Long::longValue).toArray()
-                    : idx.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
+                    : idx.getInt32DataList().stream()
+                            .mapToLong(Integer::longValue)
+                            .toArray();
         }
         ByteBuffer raw = idx.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         int width = OnnxTypes.rawByteSize(idx.getDataType());

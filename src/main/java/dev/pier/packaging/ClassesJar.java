@@ -21,8 +21,7 @@ final class ClassesJar {
     /** 1980-01-01T00:00:00Z plus a day: the smallest time a zip entry keeps as given in every time zone. */
     private static final long FIXED_TIME = 315_619_200_000L;
 
-    private ClassesJar() {
-    }
+    private ClassesJar() {}
 
     static Path of(Path classesDir) throws IOException {
         return of(List.of(classesDir));
@@ -37,11 +36,13 @@ final class ClassesJar {
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path f : walk.filter(f -> !f.equals(dir)).toList()) {
                     // directories too, as `jar` writes them: a class loader then finds a package's folder as a resource
-                    entries.putIfAbsent(ModelRepositoryScan.unix(dir.relativize(f)) + (Files.isDirectory(f) ? "/" : ""), f);
+                    entries.putIfAbsent(
+                            ModelRepositoryScan.unix(dir.relativize(f)) + (Files.isDirectory(f) ? "/" : ""), f);
                 }
             }
         }
-        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, Path> e : entries.entrySet()) {
                 ZipEntry entry = new ZipEntry(e.getKey());
                 entry.setTime(FIXED_TIME);

@@ -16,8 +16,7 @@ import java.util.TreeSet;
  */
 final class HostLibraries {
 
-    private HostLibraries() {
-    }
+    private HostLibraries() {}
 
     /** Absolute paths of every library the given files link against, directly or indirectly (ldd lists both). */
     static Set<String> of(Collection<Path> nativeFiles, Path skipUnder) throws IOException, InterruptedException {
@@ -51,7 +50,8 @@ final class HostLibraries {
         try (var walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().endsWith(".so") || p.endsWith(Path.of("bin", "java")))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
     }
 }

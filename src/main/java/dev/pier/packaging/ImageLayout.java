@@ -2,7 +2,6 @@ package dev.pier.packaging;
 
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +36,7 @@ public final class ImageLayout {
      * outlives a container's restart within its pod).
      */
     public static final String CDS_ARCHIVE = "/tmp/pier-serve.jsa";
+
     public static final String MODELS_DIR = "/models";
     public static final String USER = "10001:10001";
     public static final List<Integer> PORTS = List.of(8501, 8500);
@@ -48,9 +48,17 @@ public final class ImageLayout {
      * {@code pier package}. The CLI builds only the subcommand it runs, so {@code serve} never loads them
      * (ServingImageClasspathTest serves and answers on exactly this classpath).
      */
-    public static final List<String> SERVING_EXCLUDED_JAR_PREFIXES = List.of("pytorch-native-", "pytorch-jni-",
-            "pytorch-engine-", "kubernetes-", "zjsonpatch-", "snakeyaml-engine-", "jib-", "google-http-client",
-            "httpclient-4", "httpcore-4");
+    public static final List<String> SERVING_EXCLUDED_JAR_PREFIXES = List.of(
+            "pytorch-native-",
+            "pytorch-jni-",
+            "pytorch-engine-",
+            "kubernetes-",
+            "zjsonpatch-",
+            "snakeyaml-engine-",
+            "jib-",
+            "google-http-client",
+            "httpclient-4",
+            "httpcore-4");
 
     /** Whether a jar (by file name) goes into a serving image. */
     public static boolean servingJar(String fileName) {
@@ -59,8 +67,7 @@ public final class ImageLayout {
     /** Label holding the comma-separated model names; per model, {@code dev.pier.model.<name>.*} labels follow. */
     public static final String MODELS_LABEL = "dev.pier.models";
 
-    private ImageLayout() {
-    }
+    private ImageLayout() {}
 
     /** {@code java ... PierCli}; the arguments ({@link #arguments()}) are kept apart so Kubernetes can replace them. */
     /**
@@ -78,13 +85,23 @@ public final class ImageLayout {
      * mode on the default JDK 21 base; JDK 23+ only warn that it is obsolete (generational is the only mode).
      */
     public static List<String> entrypoint() {
-        return List.of("java", "--enable-native-access=ALL-UNNAMED", "-XX:MaxRAMPercentage=70", "-XX:+UseZGC", "-XX:+ZGenerational",
+        return List.of(
+                "java",
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:MaxRAMPercentage=70",
+                "-XX:+UseZGC",
+                "-XX:+ZGenerational",
                 // class-data sharing (JDK 19+, so the JDK 21 base): the first start of a container runs without an
                 // archive and writes one to /tmp as it exits; a restart that finds it starts with Pier's and its
                 // libraries' classes already parsed and verified (docs/benchmarks.md, "Cold start"). An archive
                 // that cannot be written (no /tmp) or does not fit (another JDK) only costs that speed-up.
-                "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-cp", CLASSES_JAR + ":" + LIBS_DIR + "/*", MAIN_CLASS);
+                "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + CDS_ARCHIVE,
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off",
+                "-cp",
+                CLASSES_JAR + ":" + LIBS_DIR + "/*",
+                MAIN_CLASS);
     }
 
     public static List<String> arguments() {
@@ -102,11 +119,13 @@ public final class ImageLayout {
         }
         for (Path entry : classpath) {
             if (Files.isDirectory(entry)) {
-                continue;   // in the classes jar
-            } else if (classDirs.isEmpty() && Files.isRegularFile(entry)
+                continue; // in the classes jar
+            } else if (classDirs.isEmpty()
+                    && Files.isRegularFile(entry)
                     && entry.getFileName().toString().equals(LAUNCHER_CLASSES_JAR)) {
                 classes.addEntry(entry, AbsoluteUnixPath.get(CLASSES_JAR));
-            } else if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
+            } else if (Files.isRegularFile(entry)
+                    && entry.getFileName().toString().endsWith(".jar")) {
                 String name = entry.getFileName().toString();
                 if (!servingJar(name)) {
                     continue;
@@ -125,7 +144,8 @@ public final class ImageLayout {
         for (PackagedModel m : models) {
             FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("model:" + m.name());
             for (Path rel : m.files()) {
-                layer.addEntry(m.directory().resolve(rel),
+                layer.addEntry(
+                        m.directory().resolve(rel),
                         AbsoluteUnixPath.get(MODELS_DIR + "/" + m.name() + "/" + ModelRepositoryScan.unix(rel)));
             }
             layers.add(layer.build());
@@ -137,13 +157,17 @@ public final class ImageLayout {
     public static Map<String, String> labels(String image, String base, List<PackagedModel> models) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("org.opencontainers.image.title", image);
-        labels.put("org.opencontainers.image.description", "Pier inference server (KServe V2 REST :8501, gRPC "
-                + ":8500) serving " + models.stream().map(PackagedModel::name).collect(Collectors.joining(", ")));
+        labels.put(
+                "org.opencontainers.image.description",
+                "Pier inference server (KServe V2 REST :8501, gRPC " + ":8500) serving "
+                        + models.stream().map(PackagedModel::name).collect(Collectors.joining(", ")));
         labels.put("org.opencontainers.image.base.name", base);
         labels.put(MODELS_LABEL, models.stream().map(PackagedModel::name).collect(Collectors.joining(",")));
         for (PackagedModel m : models) {
             String prefix = "dev.pier.model." + m.name() + ".";
-            labels.put(prefix + "versions", m.versions().stream().map(String::valueOf).collect(Collectors.joining(",")));
+            labels.put(
+                    prefix + "versions",
+                    m.versions().stream().map(String::valueOf).collect(Collectors.joining(",")));
             labels.put(prefix + "sha256", m.sha256());
         }
         return labels;

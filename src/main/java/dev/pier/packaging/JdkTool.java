@@ -16,8 +16,7 @@ final class JdkTool {
     /** jlink of a full JDK takes 10-60 s on a loaded machine; ten minutes means it hangs. */
     private static final long TIMEOUT_MINUTES = 10;
 
-    private JdkTool() {
-    }
+    private JdkTool() {}
 
     /** {@code $JAVA_HOME/bin/NAME} of this JVM; a JRE has no jlink or jdeps, so say which JDK is needed. */
     static Path of(String name) {
@@ -39,7 +38,8 @@ final class JdkTool {
         }
         if (p.exitValue() != 0) {
             // one line: the CLI prints an error's first line only
-            String tail = String.join(" | ", out.strip().lines().map(String::strip).toList());
+            String tail =
+                    String.join(" | ", out.strip().lines().map(String::strip).toList());
             tail = tail.length() > 2000 ? "..." + tail.substring(tail.length() - 2000) : tail;
             throw new IOException(brief(command) + " failed (exit " + p.exitValue() + "): " + tail);
         }

@@ -8,7 +8,6 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import dev.pier.io.AtomicFiles;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +55,12 @@ public final class LocalRuntimeBase {
      * AWT headless (ImageIO decodes request images) and never loads them, and they alone would drag a dozen X11
      * libraries from the host into the image.
      */
-    static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages",
-            "--compress=zip-6", "--exclude-files=**/libawt_xawt.so,**/libsplashscreen.so,**/libjawt.so,**/libjsound.so");
+    static final List<String> JLINK_OPTIONS = List.of(
+            "--strip-debug",
+            "--no-header-files",
+            "--no-man-pages",
+            "--compress=zip-6",
+            "--exclude-files=**/libawt_xawt.so,**/libsplashscreen.so,**/libjawt.so,**/libjsound.so");
     /** Changes whenever the base's layout changes, so old cache entries are not reused. */
     private static final int LAYOUT = 1;
 
@@ -68,8 +71,7 @@ public final class LocalRuntimeBase {
      * @param modules  the linked JDK modules
      * @param libraries host libraries copied into the image, by absolute path
      */
-    public record Built(Path tarball, Set<String> modules, Set<String> libraries) {
-    }
+    public record Built(Path tarball, Set<String> modules, Set<String> libraries) {}
 
     private final Path cache;
     private final Consumer<String> progress;
@@ -100,7 +102,8 @@ public final class LocalRuntimeBase {
         for (String lib : libraries) {
             libKey.append('\n').append(lib).append(' ').append(Files.size(Path.of(lib)));
         }
-        Path tarball = cache.resolve(runtimeKey).resolve("base-" + digest(libKey.toString()).substring(0, 16) + ".tar");
+        Path tarball = cache.resolve(runtimeKey)
+                .resolve("base-" + digest(libKey.toString()).substring(0, 16) + ".tar");
         if (!Files.isRegularFile(tarball)) {
             progress.accept("jre:local: writing the base image (" + libraries.size() + " host libraries, runtime "
                     + megabytes(runtime) + ")");
@@ -111,12 +114,19 @@ public final class LocalRuntimeBase {
 
     /** The module list, cached by the classpath's file names, sizes and times (jdeps is the slow step). */
     private Set<String> modules(List<Path> classpath) throws IOException, InterruptedException {
-        StringBuilder key = new StringBuilder(jdk()).append('\n').append(RuntimeModules.ALWAYS).append('\n');
+        StringBuilder key = new StringBuilder(jdk())
+                .append('\n')
+                .append(RuntimeModules.ALWAYS)
+                .append('\n');
         for (Path entry : classpath) {
             try (Stream<Path> files = Files.isDirectory(entry) ? Files.walk(entry) : Stream.of(entry)) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    key.append(f).append(' ').append(Files.size(f)).append(' ')
-                            .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+                    key.append(f)
+                            .append(' ')
+                            .append(Files.size(f))
+                            .append(' ')
+                            .append(Files.getLastModifiedTime(f).toMillis())
+                            .append('\n');
                 }
             }
         }
@@ -124,7 +134,8 @@ public final class LocalRuntimeBase {
         if (Files.isRegularFile(cached)) {
             return new TreeSet<>(List.of(Files.readString(cached).strip().split(",")));
         }
-        progress.accept("jre:local: finding the JDK modules the serving classpath needs with jdeps (cached after this run)");
+        progress.accept(
+                "jre:local: finding the JDK modules the serving classpath needs with jdeps (cached after this run)");
         Set<String> modules = RuntimeModules.find(classpath);
         AtomicFiles.writeString(cached, String.join(",", modules) + "\n");
         return modules;
@@ -142,8 +153,12 @@ public final class LocalRuntimeBase {
         Path tmp = Files.createTempDirectory(runtime.getParent(), "runtime-");
         Path out = tmp.resolve("runtime");
         try {
-            List<String> command = new ArrayList<>(List.of(JdkTool.of("jlink").toString(),
-                    "--add-modules", String.join(",", modules), "--output", out.toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    JdkTool.of("jlink").toString(),
+                    "--add-modules",
+                    String.join(",", modules),
+                    "--output",
+                    out.toString()));
             command.addAll(JLINK_OPTIONS);
             JdkTool.run(command);
             try {
@@ -160,14 +175,18 @@ public final class LocalRuntimeBase {
     /** ONNX Runtime's native libraries for this platform, unpacked from its jar so that ldd can read them. */
     private static List<Path> onnxRuntimeNatives(List<Path> classpath, Path dir) throws IOException {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        String prefix = "ai/onnxruntime/native/linux-" + (arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch) + "/";
+        String prefix =
+                "ai/onnxruntime/native/linux-" + (arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch) + "/";
         List<Path> found = new ArrayList<>();
         for (Path jar : classpath) {
             if (!Files.isRegularFile(jar) || !jar.getFileName().toString().startsWith("onnxruntime")) {
                 continue;
             }
             try (JarFile jf = new JarFile(jar.toFile())) {
-                for (var e : jf.stream().filter(e -> e.getName().startsWith(prefix) && e.getName().endsWith(".so")).toList()) {
+                for (var e : jf.stream()
+                        .filter(e ->
+                                e.getName().startsWith(prefix) && e.getName().endsWith(".so"))
+                        .toList()) {
                     Path target = dir.resolve(Path.of(e.getName()).getFileName().toString());
                     if (!Files.isRegularFile(target) || Files.size(target) != e.getSize()) {
                         try (InputStream in = jf.getInputStream(e)) {
@@ -193,9 +212,11 @@ public final class LocalRuntimeBase {
             FileEntriesLayer.Builder system = FileEntriesLayer.builder().setName("host-libraries");
             for (String lib : libraries) {
                 // the file behind the symlink, at the path the loader looks for (libstdc++.so.6, not .so.6.0.33)
-                system.addEntry(Path.of(lib).toRealPath(), AbsoluteUnixPath.get(lib), FilePermissions.fromOctalString("755"));
+                system.addEntry(
+                        Path.of(lib).toRealPath(), AbsoluteUnixPath.get(lib), FilePermissions.fromOctalString("755"));
             }
-            Path passwd = Files.writeString(work.resolve("passwd"),
+            Path passwd = Files.writeString(
+                    work.resolve("passwd"),
                     "root:x:0:0:root:/root:/sbin/nologin\npier:x:10001:10001:pier:/tmp:/sbin/nologin\n");
             Path group = Files.writeString(work.resolve("group"), "root:x:0:\npier:x:10001:\n");
             system.addEntry(passwd, AbsoluteUnixPath.get("/etc/passwd"), FilePermissions.fromOctalString("644"));
@@ -203,7 +224,10 @@ public final class LocalRuntimeBase {
             // a JRE image carries a CA bundle; ONNX Runtime 1.29's telemetry start-up crashed the JVM without one
             Path bundle = Path.of("/etc/ssl/certs/ca-certificates.crt");
             if (Files.isReadable(bundle)) {
-                system.addEntry(bundle.toRealPath(), AbsoluteUnixPath.get(bundle.toString()), FilePermissions.fromOctalString("644"));
+                system.addEntry(
+                        bundle.toRealPath(),
+                        AbsoluteUnixPath.get(bundle.toString()),
+                        FilePermissions.fromOctalString("644"));
             }
             // writable by the image's user unless the container mounts a tmpfs there (Jib has no sticky bit)
             Path tmp = Files.createDirectories(work.resolve("tmp"));
@@ -212,21 +236,27 @@ public final class LocalRuntimeBase {
             FileEntriesLayer.Builder java = FileEntriesLayer.builder().setName("jre");
             try (Stream<Path> files = Files.walk(runtime)) {
                 for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-                    java.addEntry(p, AbsoluteUnixPath.get(JAVA_DIR + "/" + ModelRepositoryScan.unix(runtime.relativize(p))),
+                    java.addEntry(
+                            p,
+                            AbsoluteUnixPath.get(JAVA_DIR + "/" + ModelRepositoryScan.unix(runtime.relativize(p))),
                             FilePermissions.fromOctalString(Files.isExecutable(p) ? "755" : "644"));
                 }
             }
             Path tmpTar = work.resolve("base.tar");
-            Jib.fromScratch().addFileEntriesLayer(system.build()).addFileEntriesLayer(java.build())
+            Jib.fromScratch()
+                    .addFileEntriesLayer(system.build())
+                    .addFileEntriesLayer(java.build())
                     .addEnvironmentVariable("PATH", JAVA_DIR + "/bin:/usr/bin:/bin")
                     .addEnvironmentVariable("JAVA_HOME", JAVA_DIR)
                     .setFormat(ImageFormat.Docker)
                     .containerize(Containerizer.to(TarImage.at(tmpTar).named("pier-jre-local:" + key.substring(0, 12)))
-                            .setToolName("pier").setApplicationLayersCache(work.resolve("cache")));
+                            .setToolName("pier")
+                            .setApplicationLayersCache(work.resolve("cache")));
             AtomicFiles.publish(tmpTar, tarball);
-        } catch (ExecutionException | com.google.cloud.tools.jib.api.RegistryException
-                 | com.google.cloud.tools.jib.api.CacheDirectoryCreationException
-                 | com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
+        } catch (ExecutionException
+                | com.google.cloud.tools.jib.api.RegistryException
+                | com.google.cloud.tools.jib.api.CacheDirectoryCreationException
+                | com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
             throw new IOException("writing the jre:local base image failed: " + e.getMessage(), e);
         } finally {
             deleteTree(work);
@@ -250,7 +280,8 @@ public final class LocalRuntimeBase {
 
     private static String digest(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -22,8 +22,7 @@ import java.util.stream.Stream;
  */
 public final class ModelRepositoryScan {
 
-    private ModelRepositoryScan() {
-    }
+    private ModelRepositoryScan() {}
 
     /** The served versions only. */
     public static List<PackagedModel> scan(Path root) throws IOException {
@@ -33,7 +32,9 @@ public final class ModelRepositoryScan {
     /** @param allVersions keep every version folder, also those the version policy would not serve */
     public static List<PackagedModel> scan(Path root, boolean allVersions) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new NoSuchFileException(root.toString(), null,
+            throw new NoSuchFileException(
+                    root.toString(),
+                    null,
                     "--model-repository must be a directory of <model>/<version>/model.onnx folders");
         }
         List<PackagedModel> models = new ArrayList<>();
@@ -51,8 +52,8 @@ public final class ModelRepositoryScan {
             }
         }
         if (models.isEmpty()) {
-            throw new IllegalArgumentException("model repository " + root + " holds no model folders; expected "
-                    + "<model>/<version>/model.onnx");
+            throw new IllegalArgumentException(
+                    "model repository " + root + " holds no model folders; expected " + "<model>/<version>/model.onnx");
         }
         return List.copyOf(models);
     }
@@ -60,17 +61,22 @@ public final class ModelRepositoryScan {
     private static PackagedModel model(String name, Path dir, boolean allVersions) throws IOException {
         List<Long> versions = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
-            children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(s -> s.matches("[0-9]{1,18}")).map(Long::parseLong).sorted().forEach(versions::add);
+            children.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(s -> s.matches("[0-9]{1,18}"))
+                    .map(Long::parseLong)
+                    .sorted()
+                    .forEach(versions::add);
         }
         if (versions.isEmpty()) {
-            throw new IllegalArgumentException("model '" + name + "' has no numeric version folder; expected "
-                    + dir.resolve("1/model.onnx"));
+            throw new IllegalArgumentException(
+                    "model '" + name + "' has no numeric version folder; expected " + dir.resolve("1/model.onnx"));
         }
         if (!allVersions) {
             Path configFile = dir.resolve(dev.pier.repository.RepositorySource.CONFIG_FILE);
             dev.pier.repository.ModelConfig config = Files.isRegularFile(configFile)
-                    ? dev.pier.repository.ModelConfigParser.parse(configFile) : dev.pier.repository.ModelConfig.defaults(name);
+                    ? dev.pier.repository.ModelConfigParser.parse(configFile)
+                    : dev.pier.repository.ModelConfig.defaults(name);
             versions = config.versionPolicy().aspired(new java.util.TreeSet<>(versions));
             if (versions.isEmpty()) {
                 throw new IllegalArgumentException("model '" + name + "': version_policy " + config.versionPolicy()
@@ -81,11 +87,14 @@ public final class ModelRepositoryScan {
         versions.forEach(v -> kept.add(String.valueOf(v)));
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).map(dir::relativize)
-                    .filter(rel -> rel.getNameCount() == 1 || kept.contains(rel.getName(0).toString())
+            files = walk.filter(Files::isRegularFile)
+                    .map(dir::relativize)
+                    .filter(rel -> rel.getNameCount() == 1
+                            || kept.contains(rel.getName(0).toString())
                             || !rel.getName(0).toString().matches("[0-9]{1,18}"))
                     .filter(rel -> !rel.getFileName().toString().endsWith(".html"))
-                    .sorted((a, b) -> unix(a).compareTo(unix(b))).toList();
+                    .sorted((a, b) -> unix(a).compareTo(unix(b)))
+                    .toList();
         }
         return new PackagedModel(name, dir, versions, files, digest(dir, files));
     }

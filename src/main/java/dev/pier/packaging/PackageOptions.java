@@ -18,8 +18,8 @@ import java.util.Objects;
  *                        layer (default: this JVM's {@code java.class.path})
  * @param allVersions     also bake in the versions the models' version policies would not serve (default false)
  */
-public record PackageOptions(Path modelRepository, String image, String base, Target target, List<Path> classpath,
-                             boolean allVersions) {
+public record PackageOptions(
+        Path modelRepository, String image, String base, Target target, List<Path> classpath, boolean allVersions) {
 
     /** Only the served versions. */
     public PackageOptions(Path modelRepository, String image, String base, Target target, List<Path> classpath) {
@@ -34,8 +34,8 @@ public record PackageOptions(Path modelRepository, String image, String base, Ta
         Objects.requireNonNull(target, "target");
         classpath = List.copyOf(classpath);
         if (image == null || image.isBlank()) {
-            throw new IllegalArgumentException("--image must name the image to build, e.g. "
-                    + "registry.example.com/team/mnist:1");
+            throw new IllegalArgumentException(
+                    "--image must name the image to build, e.g. " + "registry.example.com/team/mnist:1");
         }
         if (base == null || base.isBlank()) {
             throw new IllegalArgumentException("--base must name a base image, got '" + base + "'");
@@ -48,16 +48,13 @@ public record PackageOptions(Path modelRepository, String image, String base, Ta
     /** Where the built image goes. */
     public sealed interface Target {
         /** Push to the registry named in the image reference, with credentials from the Docker config. */
-        record Registry() implements Target {
-        }
+        record Registry() implements Target {}
 
         /** Write a tarball that {@code docker load} and {@code podman load} accept. */
-        record Tar(Path file) implements Target {
-        }
+        record Tar(Path file) implements Target {}
 
         /** Load into the local Docker daemon. */
-        record Docker() implements Target {
-        }
+        record Docker() implements Target {}
 
         /** Parses {@code registry}, {@code docker} or {@code tar:FILE}. */
         static Target parse(String spec) {
@@ -82,6 +79,8 @@ public record PackageOptions(Path modelRepository, String image, String base, Ta
     /** This JVM's classpath, as {@code bin/pier} sets it (target/classes and the runtime jars). */
     public static List<Path> currentClasspath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(s -> !s.isBlank()).map(Path::of).toList();
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .toList();
     }
 }

@@ -24,11 +24,10 @@ final class RuntimeModules {
      * {@code com.sun.management} beans), {@code jdk.zipfs} (the zip file-system provider),
      * {@code jdk.naming.dns} (Netty asks JNDI's DNS provider for the name servers) and {@code java.logging}.
      */
-    static final List<String> ALWAYS = List.of("java.logging", "jdk.crypto.ec", "jdk.management", "jdk.naming.dns",
-            "jdk.unsupported", "jdk.zipfs");
+    static final List<String> ALWAYS = List.of(
+            "java.logging", "jdk.crypto.ec", "jdk.management", "jdk.naming.dns", "jdk.unsupported", "jdk.zipfs");
 
-    private RuntimeModules() {
-    }
+    private RuntimeModules() {}
 
     /**
      * Runs {@code jdeps --print-module-deps} over the serving classpath. Roots are the class folders and the
@@ -42,9 +41,17 @@ final class RuntimeModules {
                 roots.add(entry.toString());
             }
         }
-        List<String> command = new ArrayList<>(List.of(JdkTool.of("jdeps").toString(), "--print-module-deps",
-                "--ignore-missing-deps", "--multi-release", Integer.toString(Runtime.version().feature()), "-q",
-                "--class-path", String.join(File.pathSeparator, servingClasspath.stream().map(Path::toString).toList())));
+        List<String> command = new ArrayList<>(List.of(
+                JdkTool.of("jdeps").toString(),
+                "--print-module-deps",
+                "--ignore-missing-deps",
+                "--multi-release",
+                Integer.toString(Runtime.version().feature()),
+                "-q",
+                "--class-path",
+                String.join(
+                        File.pathSeparator,
+                        servingClasspath.stream().map(Path::toString).toList())));
         command.addAll(roots);
         String out = JdkTool.run(command).strip();
         String last = out.lines().reduce((a, b) -> b).orElse("");
@@ -62,8 +69,10 @@ final class RuntimeModules {
 
     private static boolean modular(Path jar) throws IOException {
         try (JarFile jf = new JarFile(jar.toFile())) {
-            return jf.stream().anyMatch(e -> e.getName().equals("module-info.class")
-                    || (e.getName().startsWith("META-INF/versions/") && e.getName().endsWith("/module-info.class")));
+            return jf.stream()
+                    .anyMatch(e -> e.getName().equals("module-info.class")
+                            || (e.getName().startsWith("META-INF/versions/")
+                                    && e.getName().endsWith("/module-info.class")));
         }
     }
 }

@@ -30,14 +30,27 @@ public final class CanaryWatch {
      * @param minFeedback     labelled predictions needed before its live accuracy counts
      * @param token           bearer token for the server, or null
      */
-    public record Options(Path workspace, String runId, URI server, Duration duration, Duration interval,
-                          double minLiveAccuracy, double maxDrift, long minFeedback, String token, PrintStream out) {
-    }
+    public record Options(
+            Path workspace,
+            String runId,
+            URI server,
+            Duration duration,
+            Duration interval,
+            double minLiveAccuracy,
+            double maxDrift,
+            long minFeedback,
+            String token,
+            PrintStream out) {}
 
     /** @param decision promoted or rolled_back */
-    public record Decision(String decision, String reason, long canary, long stable, Double liveAccuracy, Double feedback,
-                           Double drift) {
-    }
+    public record Decision(
+            String decision,
+            String reason,
+            long canary,
+            long stable,
+            Double liveAccuracy,
+            Double feedback,
+            Double drift) {}
 
     /**
      * Why a run leaves no canary to decide: it published none (a gate failed, nothing was new, or no
@@ -51,11 +64,14 @@ public final class CanaryWatch {
             return Optional.of("run " + run.runId() + " published no canary (publish: {canary: N} in the pipeline)");
         }
         if (!run.decisions().isEmpty()) {
-            return Optional.of("run " + run.runId() + "'s canary was already decided: " + run.decisions().getLast());
+            return Optional.of("run " + run.runId() + "'s canary was already decided: "
+                    + run.decisions().getLast());
         }
         long canary = ((Number) published.get("version")).longValue();
         String model = String.valueOf(published.get("model"));
-        if (new ModelRepository(workspace.resolve(String.valueOf(published.get("repository"))), model).share(canary).isEmpty()) {
+        if (new ModelRepository(workspace.resolve(String.valueOf(published.get("repository"))), model)
+                .share(canary)
+                .isEmpty()) {
             return Optional.of("version " + canary + " of " + model + " is not in a traffic split any more");
         }
         return Optional.empty();
@@ -72,14 +88,22 @@ public final class CanaryWatch {
         long canary = ((Number) published.get("version")).longValue();
         long stable = ((Number) ((Map<?, ?>) published.get("canary")).get("stable")).longValue();
         String model = String.valueOf(published.get("model"));
-        ModelRepository repo = new ModelRepository(o.workspace().resolve(String.valueOf(published.get("repository"))), model);
+        ModelRepository repo =
+                new ModelRepository(o.workspace().resolve(String.valueOf(published.get("repository"))), model);
         Instant end = Instant.now().plus(o.duration());
         LiveFigures last = new LiveFigures(null, null, null);
         String verdict = null;
         while (verdict == null) {
             last = LiveFigures.read(o.server(), model, canary, o.token());
-            o.out().printf(Locale.ROOT, "canary %s version %d: live accuracy %s on %s labelled, drift %s%n", model, canary,
-                    fmt(last.accuracy()), fmt(last.feedback()), fmt(last.drift()));
+            o.out()
+                    .printf(
+                            Locale.ROOT,
+                            "canary %s version %d: live accuracy %s on %s labelled, drift %s%n",
+                            model,
+                            canary,
+                            fmt(last.accuracy()),
+                            fmt(last.feedback()),
+                            fmt(last.drift()));
             verdict = early(last, o);
             if (verdict == null && !Instant.now().plus(o.interval()).isBefore(end)) {
                 break;
@@ -93,18 +117,32 @@ public final class CanaryWatch {
             promote = false;
         } else if (last.accuracy() == null || last.feedback() == null || last.feedback() < o.minFeedback()) {
             promote = false;
-            verdict = "not enough feedback to judge the canary (" + fmt(last.feedback()) + " labelled, " + o.minFeedback() + " needed)";
+            verdict = "not enough feedback to judge the canary (" + fmt(last.feedback()) + " labelled, "
+                    + o.minFeedback() + " needed)";
         } else {
             promote = true;
-            verdict = String.format(Locale.ROOT, "live accuracy %.4f >= %.4f and drift %s <= %.4f over %s", last.accuracy(),
-                    o.minLiveAccuracy(), fmt(last.drift()), o.maxDrift(), o.duration());
+            verdict = String.format(
+                    Locale.ROOT,
+                    "live accuracy %.4f >= %.4f and drift %s <= %.4f over %s",
+                    last.accuracy(),
+                    o.minLiveAccuracy(),
+                    fmt(last.drift()),
+                    o.maxDrift(),
+                    o.duration());
         }
         if (promote) {
             repo.serveOnly(canary);
         } else {
             repo.serveOnly(stable);
         }
-        Decision d = new Decision(promote ? "promoted" : "rolled_back", verdict, canary, stable, last.accuracy(), last.feedback(), last.drift());
+        Decision d = new Decision(
+                promote ? "promoted" : "rolled_back",
+                verdict,
+                canary,
+                stable,
+                last.accuracy(),
+                last.feedback(),
+                last.drift());
         Map<String, Object> entry = new LinkedHashMap<>(RunStore.JSON.convertValue(d, Map.class));
         entry.put("at", Instant.now().toString());
         store.write(run.withDecision(entry));
@@ -117,9 +155,16 @@ public final class CanaryWatch {
         if (f.drift() != null && f.drift() > o.maxDrift()) {
             return String.format(Locale.ROOT, "drift %.4f > max %.4f", f.drift(), o.maxDrift());
         }
-        if (f.accuracy() != null && f.feedback() != null && f.feedback() >= o.minFeedback() && f.accuracy() < o.minLiveAccuracy()) {
-            return String.format(Locale.ROOT, "live accuracy %.4f < min %.4f on %.0f labelled predictions", f.accuracy(),
-                    o.minLiveAccuracy(), f.feedback());
+        if (f.accuracy() != null
+                && f.feedback() != null
+                && f.feedback() >= o.minFeedback()
+                && f.accuracy() < o.minLiveAccuracy()) {
+            return String.format(
+                    Locale.ROOT,
+                    "live accuracy %.4f < min %.4f on %.0f labelled predictions",
+                    f.accuracy(),
+                    o.minLiveAccuracy(),
+                    f.feedback());
         }
         return null;
     }

@@ -1,7 +1,6 @@
 package dev.pier.pipeline;
 
 import dev.pier.compress.CompressionReport;
-import dev.pier.profile.Profiles;
 import dev.pier.compress.CompressionService;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.compress.ModelData;
@@ -21,9 +20,9 @@ import dev.pier.data.LabeledData;
 import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelReader;
+import dev.pier.profile.Profiles;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.train.TrainOptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,18 +96,37 @@ final class CompressStage implements StageWork {
         Map<String, Object> result = new LinkedHashMap<>();
         try (OrtEngine engine = new OrtEngine()) {
             OnnxModel input = OnnxModelReader.read(trained);
-            LabeledData eval = ModelData.load(DataStage.resolveSpec(ctx.spec.data().test(), ctx), input, ctx.mnistDir);
+            LabeledData eval =
+                    ModelData.load(DataStage.resolveSpec(ctx.spec.data().test(), ctx), input, ctx.mnistDir);
             EvaluateOptions options = EvaluateOptions.defaults().withLatencyRuns(LATENCY_RUNS, 10);
             if (c.method().equals("auto")) {
                 LabeledData cal = ModelData.load(DataStage.resolveSpec(c.calibration(), ctx), input, ctx.mnistDir);
-                AutoReport r = new AutoCompressor(engine).run(trained, out, eval, cal, options,
-                        new AutoOptions(c.maxAccuracyDrop(), AutoOptions.Objective.valueOf(c.objective().toUpperCase(Locale.ROOT))),
-                        Optional.of(dir.resolve(REPORT)), Optional.of(dir.resolve(HTML)));
+                AutoReport r = new AutoCompressor(engine)
+                        .run(
+                                trained,
+                                out,
+                                eval,
+                                cal,
+                                options,
+                                new AutoOptions(
+                                        c.maxAccuracyDrop(),
+                                        AutoOptions.Objective.valueOf(
+                                                c.objective().toUpperCase(Locale.ROOT))),
+                                Optional.of(dir.resolve(REPORT)),
+                                Optional.of(dir.resolve(HTML)));
                 result.put("chosen", r.chosen());
                 result.put("before", figures(r.original()));
             } else {
-                CompressionReport r = new CompressionService(engine).run(new CompressionService.Request(trained, out, eval,
-                        options, Optional.of(dir.resolve(REPORT)), Optional.of(dir.resolve(HTML))), strategy(c, engine, input, ctx));
+                CompressionReport r = new CompressionService(engine)
+                        .run(
+                                new CompressionService.Request(
+                                        trained,
+                                        out,
+                                        eval,
+                                        options,
+                                        Optional.of(dir.resolve(REPORT)),
+                                        Optional.of(dir.resolve(HTML))),
+                                strategy(c, engine, input, ctx));
                 result.put("chosen", r.strategy());
                 result.put("before", figures(r.before()));
                 result.put("after", figures(r.after()));
@@ -122,19 +140,28 @@ final class CompressStage implements StageWork {
         if (Files.isRegularFile(profile)) {
             // The input statistics hold for the compressed model too, but a profile names the model file it belongs
             // to by hash (Profiles.requireMatch), so it is re-stamped for the compressed bytes.
-            Profiles.write(Profiles.read(profile)
-                    .withModelSha256(Profiles.sha256(dir.resolve(Models.MODEL))), dir.resolve(Models.PROFILE));
+            Profiles.write(
+                    Profiles.read(profile).withModelSha256(Profiles.sha256(dir.resolve(Models.MODEL))),
+                    dir.resolve(Models.PROFILE));
             outputs.add(Models.PROFILE);
         }
         return new Outcome(outputs, result);
     }
 
-    private static CompressionStrategy strategy(PipelineSpec.Compress c, OrtEngine engine, OnnxModel model, RunContext ctx)
-            throws java.io.IOException {
+    private static CompressionStrategy strategy(
+            PipelineSpec.Compress c, OrtEngine engine, OnnxModel model, RunContext ctx) throws java.io.IOException {
         if (c.method().equals("distill")) {
-            DistillOptions options = new DistillOptions(c.student(), c.temperature(), c.alpha(), c.epochs(), c.batchSize(),
-                    c.learningRate().floatValue(), TrainOptions.Schedule.valueOf(c.schedule().toUpperCase(Locale.ROOT)), c.seed());
-            return new Distiller(engine, ModelData.load(DataStage.resolveSpec(distillData(ctx), ctx), model, ctx.mnistDir), options);
+            DistillOptions options = new DistillOptions(
+                    c.student(),
+                    c.temperature(),
+                    c.alpha(),
+                    c.epochs(),
+                    c.batchSize(),
+                    c.learningRate().floatValue(),
+                    TrainOptions.Schedule.valueOf(c.schedule().toUpperCase(Locale.ROOT)),
+                    c.seed());
+            return new Distiller(
+                    engine, ModelData.load(DataStage.resolveSpec(distillData(ctx), ctx), model, ctx.mnistDir), options);
         }
         if (c.method().equals("prune")) {
             return new MagnitudePruner(new PruneOptions(PruneOptions.Method.MAGNITUDE, c.sparsity(), null, null));
@@ -142,15 +169,24 @@ final class CompressStage implements StageWork {
         return switch (c.mode()) {
             case "dynamic" -> new DynamicQuantizer(false);
             case "fp16" -> new Fp16Converter();
-            default -> new StaticQuantizer(engine, ModelData.load(DataStage.resolveSpec(c.calibration(), ctx), model, ctx.mnistDir),
-                    new QuantizeOptions(QuantizeOptions.Mode.STATIC, QuantizeOptions.Method.MINMAX, 99.99, false,
-                            QuantizeOptions.Format.QDQ));
+            default ->
+                new StaticQuantizer(
+                        engine,
+                        ModelData.load(DataStage.resolveSpec(c.calibration(), ctx), model, ctx.mnistDir),
+                        new QuantizeOptions(
+                                QuantizeOptions.Mode.STATIC,
+                                QuantizeOptions.Method.MINMAX,
+                                99.99,
+                                false,
+                                QuantizeOptions.Format.QDQ));
         };
     }
 
     /** The student's training data: {@code train_data}, else the pipeline's training data. */
     private static String distillData(RunContext ctx) {
-        return ctx.spec.compress().trainData() != null ? ctx.spec.compress().trainData() : ctx.spec.data().train();
+        return ctx.spec.compress().trainData() != null
+                ? ctx.spec.compress().trainData()
+                : ctx.spec.data().train();
     }
 
     private static Map<String, Object> figures(ModelFigures f) {

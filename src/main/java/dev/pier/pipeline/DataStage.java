@@ -6,7 +6,6 @@ import dev.pier.api.Shape;
 import dev.pier.data.Datasets;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,9 +60,10 @@ final class DataStage implements StageWork {
         result.put("test", describe(load(d.test(), ctx, Shape.of(784))));
         List<String> outputs = new java.util.ArrayList<>(List.of(MANIFEST));
         if (d.extra() != null) {
-            LoggedData.Extracted extra = LoggedData.extract(ctx.resolve(d.extra().substring(4)), ctx.spec.publish().model());
-            Map<String, Object> described = new LinkedHashMap<>(Map.of("spec", d.extra(), "predictions", extra.predictions(),
-                    "feedback", extra.feedback()));
+            LoggedData.Extracted extra = LoggedData.extract(
+                    ctx.resolve(d.extra().substring(4)), ctx.spec.publish().model());
+            Map<String, Object> described = new LinkedHashMap<>(
+                    Map.of("spec", d.extra(), "predictions", extra.predictions(), "feedback", extra.feedback()));
             if (holdsOut(ctx.spec)) {
                 LoggedData.Extracted[] parts = extra.split();
                 extra = parts[0];
@@ -82,7 +82,9 @@ final class DataStage implements StageWork {
 
     /** With {@code baseline: serving}, part of the logged traffic is held out of training for the baseline gate. */
     static boolean holdsOut(PipelineSpec spec) {
-        return spec.data().extra() != null && spec.gates() != null && spec.gates().againstServing();
+        return spec.data().extra() != null
+                && spec.gates() != null
+                && spec.gates().againstServing();
     }
 
     static LabeledData load(String spec, RunContext ctx, Shape mnistShape) {
@@ -107,8 +109,15 @@ final class DataStage implements StageWork {
     }
 
     private static Map<String, Object> describe(LabeledData data) {
-        return Map.of("name", data.name(), "examples", data.count(), "classes", data.numClasses(),
-                "example_shape", data.exampleShape().toString());
+        return Map.of(
+                "name",
+                data.name(),
+                "examples",
+                data.count(),
+                "classes",
+                data.numClasses(),
+                "example_shape",
+                data.exampleShape().toString());
     }
 
     /** The content hash of what a spec reads: MNIST's IDX files of that split, a CSV file, an image or log folder. */
@@ -119,8 +128,10 @@ final class DataStage implements StageWork {
                 return "absent";
             }
             try (Stream<Path> files = Files.list(ctx.mnistDir)) {
-                return Hashes.of(files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted()
-                        .map(f -> f.getFileName() + ":" + Hashes.file(f)).toList());
+                return Hashes.of(files.filter(f -> f.getFileName().toString().startsWith(prefix))
+                        .sorted()
+                        .map(f -> f.getFileName() + ":" + Hashes.file(f))
+                        .toList());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + ctx.mnistDir + ": " + e.getMessage(), e);
             }

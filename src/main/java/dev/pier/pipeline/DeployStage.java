@@ -6,7 +6,6 @@ import dev.pier.deploy.KubernetesDeployOptions;
 import dev.pier.deploy.KubernetesDeployment;
 import dev.pier.deploy.KubernetesManifests;
 import dev.pier.deploy.ModelConfigFiles;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -98,21 +97,43 @@ final class DeployStage implements StageWork {
         if (k != null) {
             Optional<KubernetesDeployOptions.Autoscale> hpa = Optional.ofNullable(k.autoscale())
                     .map(a -> KubernetesDeployOptions.Autoscale.parse(a, 70, Optional.empty()));
-            KubernetesDeployOptions o = KubernetesDeployOptions.defaults(image).withName(k.name())
+            KubernetesDeployOptions o = KubernetesDeployOptions.defaults(image)
+                    .withName(k.name())
                     .withNamespace(Optional.ofNullable(k.namespace()))
-                    .withScaling(hpa.map(KubernetesDeployOptions.Autoscale::minReplicas).orElse(2), hpa)
+                    .withScaling(
+                            hpa.map(KubernetesDeployOptions.Autoscale::minReplicas)
+                                    .orElse(2),
+                            hpa)
                     .withModelConfigs(configs(ctx));
-            written.addAll(new KubernetesDeployment().deploy(KubernetesManifests.build(o), o.namespace(),
-                    ctx.resolve(k.out()), KubernetesDeployment.ApplyMode.WRITE_ONLY).files());
+            written.addAll(new KubernetesDeployment()
+                    .deploy(
+                            KubernetesManifests.build(o),
+                            o.namespace(),
+                            ctx.resolve(k.out()),
+                            KubernetesDeployment.ApplyMode.WRITE_ONLY)
+                    .files());
         }
         PipelineSpec.KServe s = ctx.spec.deploy().kserve();
         if (s != null) {
-            KubernetesDeployOptions.Autoscale replicas = KubernetesDeployOptions.Autoscale.parse(s.autoscale(), 70, Optional.empty());
-            KServeOptions o = new KServeOptions(s.name(), "pier-runtime", Optional.ofNullable(s.namespace()), image,
-                    Optional.ofNullable(s.canary()), replicas.minReplicas(), replicas.maxReplicas(),
-                    Optional.ofNullable(s.storageUri()), KubernetesDeployOptions.Resources.DEFAULT);
-            written.addAll(new KubernetesDeployment().deploy(KServeManifests.build(o), o.namespace(), ctx.resolve(s.out()),
-                    KubernetesDeployment.ApplyMode.WRITE_ONLY).files());
+            KubernetesDeployOptions.Autoscale replicas =
+                    KubernetesDeployOptions.Autoscale.parse(s.autoscale(), 70, Optional.empty());
+            KServeOptions o = new KServeOptions(
+                    s.name(),
+                    "pier-runtime",
+                    Optional.ofNullable(s.namespace()),
+                    image,
+                    Optional.ofNullable(s.canary()),
+                    replicas.minReplicas(),
+                    replicas.maxReplicas(),
+                    Optional.ofNullable(s.storageUri()),
+                    KubernetesDeployOptions.Resources.DEFAULT);
+            written.addAll(new KubernetesDeployment()
+                    .deploy(
+                            KServeManifests.build(o),
+                            o.namespace(),
+                            ctx.resolve(s.out()),
+                            KubernetesDeployment.ApplyMode.WRITE_ONLY)
+                    .files());
         }
         // the files with their hashes, relative to the pipeline's folder: a manifest edited or deleted reruns the stage
         Map<String, String> files = new LinkedHashMap<>();

@@ -4,7 +4,6 @@ import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.evaluate.EvaluationReport;
 import dev.pier.evaluate.EvaluationService;
 import dev.pier.runtime.onnx.OrtEngine;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,14 +40,20 @@ final class EvaluateStage implements StageWork {
 
     @Override
     public Outcome run(RunContext ctx, Path dir) {
-        EvaluationReport r = evaluate(ctx, ctx.candidateModel(), Optional.of(dir.resolve(METRICS)), Optional.of(dir.resolve(REPORT)));
+        EvaluationReport r = evaluate(
+                ctx, ctx.candidateModel(), Optional.of(dir.resolve(METRICS)), Optional.of(dir.resolve(REPORT)));
         return new Outcome(List.of(METRICS, REPORT), figures(r));
     }
 
     static EvaluationReport evaluate(RunContext ctx, Path model, Optional<Path> json, Optional<Path> html) {
         try (OrtEngine engine = new OrtEngine()) {
-            return new EvaluationService(engine, ctx.mnistDir).run(new EvaluationService.Request(model,
-                    DataStage.resolveSpec(ctx.spec.data().test(), ctx), EvaluateOptions.defaults(), json, html));
+            return new EvaluationService(engine, ctx.mnistDir)
+                    .run(new EvaluationService.Request(
+                            model,
+                            DataStage.resolveSpec(ctx.spec.data().test(), ctx),
+                            EvaluateOptions.defaults(),
+                            json,
+                            html));
         }
     }
 

@@ -11,5 +11,4 @@ package dev.pier.pipeline;
  * @param margin    candidate's distance from the limit in the good direction
  * @param message   one line for people
  */
-public record GateResult(String gate, boolean passed, double candidate, double limit, double margin, String message) {
-}
+public record GateResult(String gate, boolean passed, double candidate, double limit, double margin, String message) {}

@@ -7,7 +7,6 @@ import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.evaluate.Evaluator;
 import dev.pier.io.AtomicFiles;
 import dev.pier.runtime.onnx.OrtEngine;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,12 @@ final class GateStage implements StageWork {
         in.put("metrics", ctx.require(Stage.EVALUATE).output(EvaluateStage.METRICS));
         if (ctx.spec.gates().againstServing()) {
             Optional<ServedVersion> served = served(ctx);
-            in.put("baseline", served.map(s -> "version " + s.version() + " " + Hashes.file(s.model())).orElse("none"));
-            Optional.ofNullable(ctx.require(Stage.DATA).outputs().get(LoggedData.HOLDOUT)).ifPresent(h -> in.put("traffic", h));
+            in.put(
+                    "baseline",
+                    served.map(s -> "version " + s.version() + " " + Hashes.file(s.model()))
+                            .orElse("none"));
+            Optional.ofNullable(ctx.require(Stage.DATA).outputs().get(LoggedData.HOLDOUT))
+                    .ifPresent(h -> in.put("traffic", h));
         }
         return in;
     }
@@ -61,9 +64,12 @@ final class GateStage implements StageWork {
         }
         Map<String, Object> now = inputs(ctx);
         Map<String, Object> before = previous.get().inputs();
-        boolean same = now.get("gates").equals(before.get("gates")) && now.get("model").equals(before.get("model"))
+        boolean same = now.get("gates").equals(before.get("gates"))
+                && now.get("model").equals(before.get("model"))
                 && now.get("metrics").equals(before.get("metrics"));
-        return same ? Optional.of("version " + published.get() + " holds this model and passed these gates") : Optional.empty();
+        return same
+                ? Optional.of("version " + published.get() + " holds this model and passed these gates")
+                : Optional.empty();
     }
 
     @Override
@@ -72,20 +78,27 @@ final class GateStage implements StageWork {
         Map<String, Object> candidate = ctx.require(Stage.EVALUATE).result();
         List<GateResult> results = new ArrayList<>();
         if (g.accuracy() != null) {
-            results.add(atLeast("accuracy", number(candidate, "accuracy"), g.accuracy().min(), "min"));
+            results.add(atLeast(
+                    "accuracy", number(candidate, "accuracy"), g.accuracy().min(), "min"));
         }
         if (g.latencyP99Ms() != null) {
-            results.add(atMost("latency_p99_ms", number(candidate, "latency_p99_ms"), g.latencyP99Ms().max()));
+            results.add(atMost(
+                    "latency_p99_ms",
+                    number(candidate, "latency_p99_ms"),
+                    g.latencyP99Ms().max()));
         }
         if (g.sizeMb() != null) {
-            results.add(atMost("size_mb", number(candidate, "size_mb"), g.sizeMb().max()));
+            results.add(
+                    atMost("size_mb", number(candidate, "size_mb"), g.sizeMb().max()));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("candidate", candidate);
         if (g.againstServing()) {
             Optional<ServedVersion> served = served(ctx);
             if (served.isEmpty()) {
-                result.put("baseline", Map.of("version", "none", "note", "no version is served yet, so the baseline gate holds"));
+                result.put(
+                        "baseline",
+                        Map.of("version", "none", "note", "no version is served yet, so the baseline gate holds"));
             } else {
                 Map<String, Object> base = baselineFigures(ctx, served.get());
                 Map<String, Object> b = new LinkedHashMap<>();
@@ -93,19 +106,30 @@ final class GateStage implements StageWork {
                 b.put("source", served.get().source());
                 b.putAll(base);
                 result.put("baseline", b);
-                results.add(atLeast("baseline", "accuracy", number(candidate, "accuracy"), number(base, "accuracy"),
+                results.add(atLeast(
+                        "baseline",
+                        "accuracy",
+                        number(candidate, "accuracy"),
+                        number(base, "accuracy"),
                         "served version " + served.get().version() + "'s accuracy"));
                 Optional<LabeledData> traffic = heldOutTraffic(ctx);
                 if (traffic.isPresent()) {
                     // the same rows production answered, labelled by feedback: both models, in this run
-                    ctx.out.println("        evaluating candidate and served version " + served.get().version() + " on "
-                            + traffic.get().count() + " held-out rows of labelled logged traffic");
+                    ctx.out.println("        evaluating candidate and served version "
+                            + served.get().version() + " on " + traffic.get().count()
+                            + " held-out rows of labelled logged traffic");
                     double mine = trafficAccuracy(ctx.candidateModel(), traffic.get());
                     double theirs = trafficAccuracy(served.get().model(), traffic.get());
                     b.put("traffic_accuracy", theirs);
                     b.put("traffic_examples", traffic.get().count());
-                    result.put("candidate_traffic", Map.of("accuracy", mine, "examples", traffic.get().count()));
-                    results.add(atLeast("baseline_traffic", "accuracy on labelled logged traffic", mine, theirs,
+                    result.put(
+                            "candidate_traffic",
+                            Map.of("accuracy", mine, "examples", traffic.get().count()));
+                    results.add(atLeast(
+                            "baseline_traffic",
+                            "accuracy on labelled logged traffic",
+                            mine,
+                            theirs,
                             "served version " + served.get().version() + "'s"));
                 }
             }
@@ -130,14 +154,17 @@ final class GateStage implements StageWork {
     /** The served model evaluated on this run's test data; cached by the model's and the data's hashes. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> baselineFigures(RunContext ctx, ServedVersion served) throws IOException {
-        String key = Hashes.of(List.of(Hashes.file(served.model()), ctx.require(Stage.DATA).output(DataStage.MANIFEST),
+        String key = Hashes.of(List.of(
+                Hashes.file(served.model()),
+                ctx.require(Stage.DATA).output(DataStage.MANIFEST),
                 ctx.spec.data().test()));
         Path cached = ctx.cache.dir(Stage.GATES).resolveSibling("baselines").resolve(key + ".json");
         if (Files.isRegularFile(cached)) {
             return JSON.readValue(cached.toFile(), Map.class);
         }
         ctx.out.println("        evaluating the served version " + served.version() + " on the same test data");
-        Map<String, Object> figures = EvaluateStage.figures(EvaluateStage.evaluate(ctx, served.model(), Optional.empty(), Optional.empty()));
+        Map<String, Object> figures =
+                EvaluateStage.figures(EvaluateStage.evaluate(ctx, served.model(), Optional.empty(), Optional.empty()));
         AtomicFiles.write(cached, JSON.writeValueAsBytes(figures));
         return figures;
     }
@@ -153,7 +180,9 @@ final class GateStage implements StageWork {
 
     private static double trafficAccuracy(Path model, LabeledData traffic) {
         try (OrtEngine engine = new OrtEngine()) {
-            return new Evaluator(engine).evaluate(model, traffic, EvaluateOptions.defaults().withLatencyRuns(3, 1)).accuracy();
+            return new Evaluator(engine)
+                    .evaluate(model, traffic, EvaluateOptions.defaults().withLatencyRuns(3, 1))
+                    .accuracy();
         }
     }
 
@@ -168,14 +197,37 @@ final class GateStage implements StageWork {
     private static GateResult atLeast(String gate, String figure, double value, double min, String what) {
         double margin = value - min;
         boolean ok = margin >= 0;
-        return new GateResult(gate, ok, value, min, margin, String.format(Locale.ROOT, ok ? "%s %.4f >= %s %.4f"
-                : "%s %.4f < %s %.4f (short by %.4f)", figure, value, what, min, -margin));
+        return new GateResult(
+                gate,
+                ok,
+                value,
+                min,
+                margin,
+                String.format(
+                        Locale.ROOT,
+                        ok ? "%s %.4f >= %s %.4f" : "%s %.4f < %s %.4f (short by %.4f)",
+                        figure,
+                        value,
+                        what,
+                        min,
+                        -margin));
     }
 
     private static GateResult atMost(String gate, double value, double max) {
         double margin = max - value;
         boolean ok = margin >= 0;
-        return new GateResult(gate, ok, value, max, margin, String.format(Locale.ROOT, ok ? "%s %.4f <= max %.4f"
-                : "%s %.4f > max %.4f (over by %.4f)", gate, value, max, -margin));
+        return new GateResult(
+                gate,
+                ok,
+                value,
+                max,
+                margin,
+                String.format(
+                        Locale.ROOT,
+                        ok ? "%s %.4f <= max %.4f" : "%s %.4f > max %.4f (over by %.4f)",
+                        gate,
+                        value,
+                        max,
+                        -margin));
     }
 }

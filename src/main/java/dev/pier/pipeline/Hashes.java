@@ -3,7 +3,6 @@ package dev.pier.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,8 +19,7 @@ import java.util.stream.Stream;
 public final class Hashes {
     static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private Hashes() {
-    }
+    private Hashes() {}
 
     public static String file(Path file) {
         MessageDigest d = digest();
@@ -45,7 +43,8 @@ public final class Hashes {
         try (Stream<Path> walk = Files.walk(path)) {
             files = walk.filter(Files::isRegularFile)
                     .filter(p -> !path.relativize(p).toString().startsWith("."))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
         }

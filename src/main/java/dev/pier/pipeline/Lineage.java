@@ -9,5 +9,4 @@ package dev.pier.pipeline;
  * @param modelSha256  the published model file's hash (how a rerun knows this model is already published)
  * @param publishedAt  ISO-8601 instant
  */
-public record Lineage(String runId, String pipeline, String modelSha256, String publishedAt) {
-}
+public record Lineage(String runId, String pipeline, String modelSha256, String publishedAt) {}

@@ -24,11 +24,14 @@ record LiveFigures(Double accuracy, Double feedback, Double drift) {
     static LiveFigures read(URI server, String model, long version, String token) {
         URI uri = server.resolve("/metrics");
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            HttpResponse<String> r = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET " + uri + " answered " + r.statusCode());
@@ -66,7 +69,7 @@ record LiveFigures(Double accuracy, Double feedback, Double drift) {
                 case "pier_live_accuracy" -> accuracy = value;
                 case "pier_feedback_rows" -> feedback = value;
                 case "pier_drift_score" -> drift = drift == null ? value : Math.max(drift, value);
-                default -> { }
+                default -> {}
             }
         }
         return new LiveFigures(accuracy, feedback, drift);

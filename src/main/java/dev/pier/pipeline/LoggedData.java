@@ -4,7 +4,6 @@ import dev.pier.data.LabeledData;
 import dev.pier.monitor.log.LoggedExample;
 import dev.pier.monitor.log.LoggedTraffic;
 import dev.pier.monitor.log.PredictionLogReader;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -29,8 +28,7 @@ final class LoggedData {
     /** Every HOLDOUT_EVERY-th labelled row is held out: deterministic, and spread over the whole log. */
     static final int HOLDOUT_EVERY = 5;
 
-    private LoggedData() {
-    }
+    private LoggedData() {}
 
     record Extracted(float[] features, int[] labels, int exampleSize, int predictions, int feedback) {
         int count() {
@@ -89,7 +87,8 @@ final class LoggedData {
             }
             int per = x.length / n;
             if (size >= 0 && per != size) {
-                throw new IllegalArgumentException("logged traffic in " + logDir + " mixes examples of " + size + " and " + per + " values");
+                throw new IllegalArgumentException(
+                        "logged traffic in " + logDir + " mixes examples of " + size + " and " + per + " values");
             }
             size = per;
             for (int r = 0; r < n; r++) {
@@ -101,8 +100,12 @@ final class LoggedData {
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, features, i * size, size);
         }
-        return new Extracted(features, labels.stream().mapToInt(Integer::intValue).toArray(), Math.max(size, 0),
-                traffic.predictions(), traffic.feedback());
+        return new Extracted(
+                features,
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                Math.max(size, 0),
+                traffic.predictions(),
+                traffic.feedback());
     }
 
     /**
@@ -110,11 +113,17 @@ final class LoggedData {
      * and classes), or empty when the file holds none.
      */
     static Optional<LabeledData> read(Path file, LabeledData like) throws IOException {
-        LabeledData empty = new LabeledData("logged traffic", new float[0], like.exampleShape(), new int[0], like.numClasses());
+        LabeledData empty =
+                new LabeledData("logged traffic", new float[0], like.exampleShape(), new int[0], like.numClasses());
         LabeledData all = append(empty, file);
-        return all.count() == 0 ? Optional.empty()
-                : Optional.of(new LabeledData("labelled logged traffic (" + all.count() + " held-out rows)",
-                all.features(), all.exampleShape(), all.labels(), all.numClasses()));
+        return all.count() == 0
+                ? Optional.empty()
+                : Optional.of(new LabeledData(
+                        "labelled logged traffic (" + all.count() + " held-out rows)",
+                        all.features(),
+                        all.exampleShape(),
+                        all.labels(),
+                        all.numClasses()));
     }
 
     /** Appends the logged examples in {@code file} to {@code data}, in its example shape. */
@@ -137,9 +146,8 @@ final class LoggedData {
             for (int i = data.count(); i < labels.length; i++) {
                 labels[i] = in.readInt();
             }
-            return new LabeledData(data.name() + " + " + count + " logged", features, data.exampleShape(), labels,
-                    data.numClasses());
+            return new LabeledData(
+                    data.name() + " + " + count + " logged", features, data.exampleShape(), labels, data.numClasses());
         }
     }
-
 }

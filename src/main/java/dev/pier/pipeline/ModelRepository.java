@@ -9,7 +9,6 @@ import dev.pier.io.AtomicFiles;
 import dev.pier.repository.ModelConfig;
 import dev.pier.repository.ModelConfigParser;
 import dev.pier.repository.RepositorySource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -31,7 +30,8 @@ import java.util.stream.Stream;
  * version, and an existing version is never overwritten. Not thread-safe; one pipeline run changes a model at a time.
  */
 final class ModelRepository {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,18}");
@@ -62,7 +62,9 @@ final class ModelRepository {
             return versions;
         }
         try (Stream<Path> dirs = Files.list(modelDir())) {
-            dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> VERSION.matcher(n).matches())
+            dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> VERSION.matcher(n).matches())
                     .forEach(n -> versions.add(Long.parseLong(n)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + modelDir() + ": " + e.getMessage(), e);
@@ -86,8 +88,10 @@ final class ModelRepository {
     Optional<Long> versionHolding(String sha256) {
         for (long v : versions().descendingSet()) {
             Optional<Lineage> l = lineage(v);
-            if (l.isPresent() ? l.get().modelSha256().equals(sha256)
-                    : Files.isRegularFile(modelFile(v)) && Hashes.file(modelFile(v)).equals(sha256)) {
+            if (l.isPresent()
+                    ? l.get().modelSha256().equals(sha256)
+                    : Files.isRegularFile(modelFile(v))
+                            && Hashes.file(modelFile(v)).equals(sha256)) {
                 return Optional.of(v);
             }
         }
@@ -110,11 +114,13 @@ final class ModelRepository {
         }
         ModelConfig config = config();
         if (!config.traffic().isEmpty()) {
-            return config.traffic().entrySet().stream().filter(e -> versions.contains(e.getKey()))
+            return config.traffic().entrySet().stream()
+                    .filter(e -> versions.contains(e.getKey()))
                     .max(Map.Entry.<Long, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                    .map(Map.Entry::getKey).or(() -> Optional.of(versions.last()));
+                    .map(Map.Entry::getKey)
+                    .or(() -> Optional.of(versions.last()));
         }
-        List<Long> served = config.versionPolicy().aspired(versions);   // newest first
+        List<Long> served = config.versionPolicy().aspired(versions); // newest first
         return served.isEmpty() ? Optional.empty() : Optional.of(served.getFirst());
     }
 
@@ -155,7 +161,10 @@ final class ModelRepository {
     void serveOnly(long version) {
         editConfig(c -> {
             c.remove("traffic");
-            c.putObject("version_policy").putObject("specific").putArray("versions").add(version);
+            c.putObject("version_policy")
+                    .putObject("specific")
+                    .putArray("versions")
+                    .add(version);
         });
     }
 
@@ -165,7 +174,11 @@ final class ModelRepository {
             ObjectNode traffic = c.putObject("traffic");
             traffic.put(Long.toString(stable), 100 - percent);
             traffic.put(Long.toString(canary), percent);
-            c.putObject("version_policy").putObject("specific").putArray("versions").add(stable).add(canary);
+            c.putObject("version_policy")
+                    .putObject("specific")
+                    .putArray("versions")
+                    .add(stable)
+                    .add(canary);
         });
     }
 
@@ -183,11 +196,13 @@ final class ModelRepository {
     private void editConfig(java.util.function.Consumer<ObjectNode> edit) {
         Path file = modelDir().resolve(RepositorySource.CONFIG_FILE);
         try {
-            ObjectNode config = Files.isRegularFile(file) && !Files.readString(file).isBlank()
-                    ? (ObjectNode) YAML.readTree(file.toFile()) : YAML.createObjectNode();
+            ObjectNode config =
+                    Files.isRegularFile(file) && !Files.readString(file).isBlank()
+                            ? (ObjectNode) YAML.readTree(file.toFile())
+                            : YAML.createObjectNode();
             edit.accept(config);
             String text = YAML.writeValueAsString(config);
-            ModelConfigParser.parse(text, file.toString());   // never write a config the server would refuse
+            ModelConfigParser.parse(text, file.toString()); // never write a config the server would refuse
             AtomicFiles.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update " + file + ": " + e.getMessage(), e);

@@ -6,6 +6,5 @@ final class Models {
     static final String PROFILE = "profile.json";
     static final String LINEAGE = "lineage.json";
 
-    private Models() {
-    }
+    private Models() {}
 }

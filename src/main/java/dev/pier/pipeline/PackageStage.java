@@ -2,7 +2,6 @@ package dev.pier.pipeline;
 
 import dev.pier.packaging.ImagePackager;
 import dev.pier.packaging.PackageOptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,7 +34,8 @@ final class PackageStage implements StageWork {
         in.put("image", image(ctx));
         in.put("to", withVersion(ctx, p.to()));
         in.put("base", p.base() == null ? PackageOptions.DEFAULT_BASE : p.base());
-        if (base(ctx).startsWith(TAR_BASE) && Files.isRegularFile(Path.of(base(ctx).substring(TAR_BASE.length())))) {
+        if (base(ctx).startsWith(TAR_BASE)
+                && Files.isRegularFile(Path.of(base(ctx).substring(TAR_BASE.length())))) {
             in.put("base_sha256", Hashes.file(Path.of(base(ctx).substring(TAR_BASE.length()))));
         }
         in.put("repository", Hashes.path(ctx.repository()));
@@ -50,8 +50,10 @@ final class PackageStage implements StageWork {
         if (!text.contains("{version}")) {
             return text;
         }
-        long version = GateStage.repo(ctx).versionHolding(ctx.candidateHash())
-                .orElseThrow(() -> new IllegalStateException("the candidate is not published, so there is no image to build"));
+        long version = GateStage.repo(ctx)
+                .versionHolding(ctx.candidateHash())
+                .orElseThrow(() ->
+                        new IllegalStateException("the candidate is not published, so there is no image to build"));
         return text.replace("{version}", Long.toString(version));
     }
 
@@ -74,7 +76,7 @@ final class PackageStage implements StageWork {
     public boolean outsideOutputsIntact(RunContext ctx, StageRecord previous) {
         Object sha = previous.result().get(TAR_SHA256);
         if (sha == null) {
-            return true;   // pushed or loaded into Docker: nothing here to check
+            return true; // pushed or loaded into Docker: nothing here to check
         }
         Path tar = Path.of(target(ctx).substring(4));
         return Files.isRegularFile(tar) && Hashes.file(tar).equals(sha);
@@ -83,8 +85,13 @@ final class PackageStage implements StageWork {
     @Override
     public Outcome run(RunContext ctx, Path dir) throws Exception {
         String to = target(ctx);
-        ImagePackager.Result r = new ImagePackager().build(new PackageOptions(ctx.repository(), image(ctx),
-                base(ctx), PackageOptions.parseTarget(to), PackageOptions.currentClasspath()));
+        ImagePackager.Result r = new ImagePackager()
+                .build(new PackageOptions(
+                        ctx.repository(),
+                        image(ctx),
+                        base(ctx),
+                        PackageOptions.parseTarget(to),
+                        PackageOptions.currentClasspath()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("image", r.image());
         result.put("digest", r.digest());

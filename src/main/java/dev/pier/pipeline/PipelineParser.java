@@ -1,6 +1,5 @@
 package dev.pier.pipeline;
 
-import dev.pier.io.JsonPaths;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -17,7 +16,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pier.api.InvalidInputException;
-
+import dev.pier.io.JsonPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,8 +33,7 @@ import java.util.TreeSet;
 public final class PipelineParser {
     private static final ObjectMapper MAPPER = strictMapper();
 
-    private PipelineParser() {
-    }
+    private PipelineParser() {}
 
     private static ObjectMapper strictMapper() {
         YAMLMapper m = YAMLMapper.builder()
@@ -50,8 +48,10 @@ public final class PipelineParser {
         for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
             m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         }
-        m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         m.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         return m;
@@ -71,7 +71,8 @@ public final class PipelineParser {
 
     public static PipelineSpec parse(String yaml, String source) {
         if (yaml.isBlank()) {
-            throw new InvalidInputException(source + ": empty pipeline; expected at least name, data, train and publish");
+            throw new InvalidInputException(
+                    source + ": empty pipeline; expected at least name, data, train and publish");
         }
         try {
             PipelineSpec spec = MAPPER.readValue(yaml, PipelineSpec.class);
@@ -90,23 +91,29 @@ public final class PipelineParser {
             String where = JsonPaths.of(u.getPath().subList(0, u.getPath().size() - 1));
             TreeSet<String> known = new TreeSet<>();
             u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
-            return line + ": unknown key '" + (where.isEmpty() ? "" : where + ".") + u.getPropertyName() + "'; expected one of " + known;
+            return line + ": unknown key '" + (where.isEmpty() ? "" : where + ".") + u.getPropertyName()
+                    + "'; expected one of " + known;
         }
         if (e instanceof ValueInstantiationException v) {
             Throwable cause = v.getCause() != null ? v.getCause() : v;
             String where = JsonPaths.of(v.getPath());
             String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-            return line + ": " + (where.isEmpty() || message.startsWith("'" + where) ? "" : "in '" + where + "': ") + message;
+            return line + ": " + (where.isEmpty() || message.startsWith("'" + where) ? "" : "in '" + where + "': ")
+                    + message;
         }
         if (e instanceof InvalidFormatException f) {
-            return line + ": '" + JsonPaths.of(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
+            return line + ": '" + JsonPaths.of(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '"
+                    + f.getValue() + "'";
         }
         if (e instanceof MismatchedInputException m) {
             return line + ": '" + JsonPaths.of(m.getPath()) + "': expected " + expected(m.getTargetType()) + ", got "
-                    + m.getOriginalMessage().replaceAll("(?s).*from (\\w+) value.*", "a $1 value").replaceAll("\\s+", " ");
+                    + m.getOriginalMessage()
+                            .replaceAll("(?s).*from (\\w+) value.*", "a $1 value")
+                            .replaceAll("\\s+", " ");
         }
         if (e instanceof JsonMappingException m) {
-            return line + ": '" + JsonPaths.of(m.getPath()) + "': " + m.getOriginalMessage().replaceAll("\\s+", " ");
+            return line + ": '" + JsonPaths.of(m.getPath()) + "': "
+                    + m.getOriginalMessage().replaceAll("\\s+", " ");
         }
         return line + ": not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ");
     }

@@ -32,13 +32,17 @@ final class PublishStage implements StageWork {
         in.put("model", ctx.candidateHash());
         in.put("repository", ctx.spec.publish().repository());
         in.put("name", ctx.spec.publish().model());
-        in.put("canary", ctx.spec.publish().canary() == null ? 0 : ctx.spec.publish().canary());
+        in.put(
+                "canary",
+                ctx.spec.publish().canary() == null ? 0 : ctx.spec.publish().canary());
         return in;
     }
 
     @Override
     public Optional<String> alreadyDone(RunContext ctx, Optional<StageRecord> previous) {
-        return GateStage.repo(ctx).versionHolding(ctx.candidateHash()).map(v -> "version " + v + " already holds this model");
+        return GateStage.repo(ctx)
+                .versionHolding(ctx.candidateHash())
+                .map(v -> "version " + v + " already holds this model");
     }
 
     @Override
@@ -58,7 +62,13 @@ final class PublishStage implements StageWork {
             // pin what serves before the new folder appears, so a polling server never sends it all the traffic
             repo.serveOnly(stable.get());
         }
-        long version = repo.publish(files, new Lineage(ctx.runId, ctx.spec.name(), ctx.candidateHash(), Instant.now().toString()));
+        long version = repo.publish(
+                files,
+                new Lineage(
+                        ctx.runId,
+                        ctx.spec.name(),
+                        ctx.candidateHash(),
+                        Instant.now().toString()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("repository", repo.modelDir().getParent().toString());
         result.put("model", ctx.spec.publish().model());
@@ -66,7 +76,9 @@ final class PublishStage implements StageWork {
         if (split) {
             repo.split(stable.get(), version, canary);
             result.put("canary", Map.of("percent", canary, "stable", stable.get()));
-            ctx.out.printf("        version %d gets %d %% of the traffic, version %d the rest%n", version, canary, stable.get());
+            ctx.out.printf(
+                    "        version %d gets %d %% of the traffic, version %d the rest%n",
+                    version, canary, stable.get());
         } else if (repo.pinned()) {
             repo.serveOnly(version);
         }

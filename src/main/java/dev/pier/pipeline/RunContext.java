@@ -23,8 +23,15 @@ final class RunContext {
     final boolean progressBars;
     private final Map<Stage, StageRecord> done = new EnumMap<>(Stage.class);
 
-    RunContext(PipelineSpec spec, Path base, String runId, StageCache cache, Path mnistDir, Optional<URI> server,
-               PrintStream out, boolean progressBars) {
+    RunContext(
+            PipelineSpec spec,
+            Path base,
+            String runId,
+            StageCache cache,
+            Path mnistDir,
+            Optional<URI> server,
+            PrintStream out,
+            boolean progressBars) {
         this.spec = spec;
         this.base = base;
         this.runId = runId;
@@ -57,14 +64,17 @@ final class RunContext {
 
     /** The model the later stages work on: the compressed one when there is a compress stage, else the trained one. */
     Path candidateModel() {
-        return record(Stage.COMPRESS).filter(r -> r.outputs().containsKey(Models.MODEL))
+        return record(Stage.COMPRESS)
+                .filter(r -> r.outputs().containsKey(Models.MODEL))
                 .map(r -> cache.dir(Stage.COMPRESS).resolve(Models.MODEL))
                 .orElseGet(() -> cache.dir(Stage.TRAIN).resolve(Models.MODEL));
     }
 
     String candidateHash() {
-        return record(Stage.COMPRESS).filter(r -> r.outputs().containsKey(Models.MODEL))
-                .map(r -> r.output(Models.MODEL)).orElseGet(() -> require(Stage.TRAIN).output(Models.MODEL));
+        return record(Stage.COMPRESS)
+                .filter(r -> r.outputs().containsKey(Models.MODEL))
+                .map(r -> r.output(Models.MODEL))
+                .orElseGet(() -> require(Stage.TRAIN).output(Models.MODEL));
     }
 
     Path repository() {

@@ -25,10 +25,23 @@ import java.util.Map;
  * @param published    repository, model, version (and canary split), or null
  * @param decisions    canary decisions by {@code pier pipeline watch}, oldest first
  */
-public record RunRecord(String runId, String pipeline, String pipelineFile, String pipelineSha256, String pierVersion,
-                        String status, String error, String startedAt, double seconds, Map<String, Object> parameters,
-                        List<StageReport> stages, Map<String, Object> candidate, Map<String, Object> baseline,
-                        List<GateResult> gates, Map<String, Object> published, List<Map<String, Object>> decisions) {
+public record RunRecord(
+        String runId,
+        String pipeline,
+        String pipelineFile,
+        String pipelineSha256,
+        String pierVersion,
+        String status,
+        String error,
+        String startedAt,
+        double seconds,
+        Map<String, Object> parameters,
+        List<StageReport> stages,
+        Map<String, Object> candidate,
+        Map<String, Object> baseline,
+        List<GateResult> gates,
+        Map<String, Object> published,
+        List<Map<String, Object>> decisions) {
     public RunRecord {
         stages = stages == null ? List.of() : List.copyOf(stages);
         gates = gates == null ? List.of() : List.copyOf(gates);
@@ -38,7 +51,22 @@ public record RunRecord(String runId, String pipeline, String pipelineFile, Stri
     RunRecord withDecision(Map<String, Object> decision) {
         List<Map<String, Object>> all = new java.util.ArrayList<>(decisions);
         all.add(decision);
-        return new RunRecord(runId, pipeline, pipelineFile, pipelineSha256, pierVersion, status, error, startedAt, seconds,
-                parameters, stages, candidate, baseline, gates, published, all);
+        return new RunRecord(
+                runId,
+                pipeline,
+                pipelineFile,
+                pipelineSha256,
+                pierVersion,
+                status,
+                error,
+                startedAt,
+                seconds,
+                parameters,
+                stages,
+                candidate,
+                baseline,
+                gates,
+                published,
+                all);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.io.AtomicFiles;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +18,8 @@ import java.util.stream.Stream;
  * by start time, so the newest is last. Stateless apart from the folder; thread-safe for reading.
  */
 public final class RunStore {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -38,7 +38,8 @@ public final class RunStore {
             AtomicFiles.write(dir(record.runId()).resolve("run.json"), JSON.writeValueAsBytes(record));
             AtomicFiles.writeString(dir(record.runId()).resolve("run.html"), RunHtml.render(record));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the run record of " + record.runId() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the run record of " + record.runId() + ": " + e.getMessage(), e);
         }
     }
 
@@ -70,10 +71,14 @@ public final class RunStore {
             }
             return all.getLast();
         }
-        List<RunRecord> match = all.stream().filter(r -> r.runId().startsWith(id)).toList();
+        List<RunRecord> match =
+                all.stream().filter(r -> r.runId().startsWith(id)).toList();
         if (match.size() != 1) {
-            throw new IllegalArgumentException(match.isEmpty() ? "no run '" + id + "' in " + runs + "; pier pipeline runs lists them"
-                    : "run '" + id + "' is ambiguous: " + match.stream().map(RunRecord::runId).toList());
+            throw new IllegalArgumentException(
+                    match.isEmpty()
+                            ? "no run '" + id + "' in " + runs + "; pier pipeline runs lists them"
+                            : "run '" + id + "' is ambiguous: "
+                                    + match.stream().map(RunRecord::runId).toList());
         }
         return match.getFirst();
     }

@@ -1,7 +1,6 @@
 package dev.pier.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,8 +38,15 @@ record ServedVersion(long version, Path model, String source) {
     private static TreeSet<Long> availableOn(URI server, String model) {
         URI uri = server.resolve("/v2/models/" + model);
         try {
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(10))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             TreeSet<Long> versions = new TreeSet<>();
             if (r.statusCode() == 404) {
                 return versions;

@@ -5,7 +5,14 @@ import java.util.Locale;
 
 /** The stages of a pipeline, in the order they run. Each one's inputs include the outputs of those before it. */
 public enum Stage {
-    DATA, TRAIN, COMPRESS, EVALUATE, GATES, PUBLISH, PACKAGE, DEPLOY;
+    DATA,
+    TRAIN,
+    COMPRESS,
+    EVALUATE,
+    GATES,
+    PUBLISH,
+    PACKAGE,
+    DEPLOY;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

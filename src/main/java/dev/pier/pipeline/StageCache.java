@@ -3,7 +3,6 @@ package dev.pier.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.io.AtomicFiles;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +20,8 @@ import java.util.stream.Stream;
  * record in place. Not thread-safe: one pipeline run owns a workspace at a time.
  */
 final class StageCache {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     static final String RECORD = "stage.json";
 
@@ -51,7 +51,7 @@ final class StageCache {
             }
             return Optional.of(r);
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();   // an unreadable record is a stage to rerun, not an error
+            return Optional.empty(); // an unreadable record is a stage to rerun, not an error
         }
     }
 
@@ -80,7 +80,8 @@ final class StageCache {
             Files.move(scratch, dir, StandardCopyOption.ATOMIC_MOVE);
             delete(old);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the outputs of stage " + stage.id() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot store the outputs of stage " + stage.id() + ": " + e.getMessage(), e);
         }
     }
 

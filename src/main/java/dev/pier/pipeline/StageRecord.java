@@ -15,8 +15,14 @@ import java.util.Map;
  * @param runId      the run that produced it
  * @param seconds    how long it took
  */
-public record StageRecord(String stage, String key, Map<String, Object> inputs, Map<String, String> outputs,
-                          Map<String, Object> result, String runId, double seconds) {
+public record StageRecord(
+        String stage,
+        String key,
+        Map<String, Object> inputs,
+        Map<String, String> outputs,
+        Map<String, Object> result,
+        String runId,
+        double seconds) {
     public StageRecord {
         inputs = inputs == null ? Map.of() : inputs;
         outputs = outputs == null ? Map.of() : outputs;

@@ -15,8 +15,15 @@ import java.util.Map;
  * @param outputs files and their hashes
  * @param result  its figures and facts
  */
-public record StageReport(String stage, String status, String reason, double seconds, String key,
-                          Map<String, Object> inputs, Map<String, String> outputs, Map<String, Object> result) {
+public record StageReport(
+        String stage,
+        String status,
+        String reason,
+        double seconds,
+        String key,
+        Map<String, Object> inputs,
+        Map<String, String> outputs,
+        Map<String, Object> result) {
     public StageReport {
         inputs = inputs == null ? Map.of() : inputs;
         outputs = outputs == null ? Map.of() : outputs;

@@ -37,6 +37,5 @@ interface StageWork {
     Outcome run(RunContext ctx, Path dir) throws Exception;
 
     /** @param outputs files written into the stage folder; @param result figures and facts for the run record */
-    record Outcome(List<String> outputs, Map<String, Object> result) {
-    }
+    record Outcome(List<String> outputs, Map<String, Object> result) {}
 }

@@ -8,7 +8,6 @@ import dev.pier.train.ProgressBarListener;
 import dev.pier.train.TrainOptions;
 import dev.pier.train.TrainingResult;
 import dev.pier.train.TrainingService;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,7 +57,8 @@ final class TrainStage implements StageWork {
         in.put("seed", t.seed());
         StageRecord data = ctx.require(Stage.DATA);
         in.put("data", data.output(DataStage.MANIFEST));
-        data.outputs().entrySet().stream().filter(e -> e.getKey().equals(LoggedData.FILE))
+        data.outputs().entrySet().stream()
+                .filter(e -> e.getKey().equals(LoggedData.FILE))
                 .forEach(e -> in.put("extra_data", e.getValue()));
         return in;
     }
@@ -86,18 +86,27 @@ final class TrainStage implements StageWork {
         if (ctx.require(Stage.DATA).outputs().containsKey(LoggedData.FILE)) {
             data = LoggedData.append(data, extra);
         }
-        TrainOptions options = TrainOptions.defaults().toBuilder().architecture(t.arch()).epochs(t.epochs())
+        TrainOptions options = TrainOptions.defaults().toBuilder()
+                .architecture(t.arch())
+                .epochs(t.epochs())
                 .optimizer(TrainOptions.OptimizerKind.valueOf(t.optimizer().toUpperCase(java.util.Locale.ROOT)))
-                .learningRate(t.lr().floatValue()).batchSize(t.batchSize()).seed(t.seed())
-                .validationSplit(ctx.spec.data().validationSplit()).output(model).logFile(dir.resolve(LOG))
-                .checkpointDir(dir.resolve(".checkpoints")).build();
-        TrainingResult r = new TrainingService(true).train(data, options, new ProgressBarListener(ctx.out, ctx.progressBars));
+                .learningRate(t.lr().floatValue())
+                .batchSize(t.batchSize())
+                .seed(t.seed())
+                .validationSplit(ctx.spec.data().validationSplit())
+                .output(model)
+                .logFile(dir.resolve(LOG))
+                .checkpointDir(dir.resolve(".checkpoints"))
+                .build();
+        TrainingResult r =
+                new TrainingService(true).train(data, options, new ProgressBarListener(ctx.out, ctx.progressBars));
         StageCache.delete(dir.resolve(".checkpoints"));
         outputs.add(LOG);
         if (r.profile() != null) {
             // training writes <stem>.profile.json; a repository version reads profile.json beside model.onnx
             Path written = Profiles.defaultPath(model);
-            if (Files.isRegularFile(written) && !written.equals(dir.resolve(Models.PROFILE).toAbsolutePath())) {
+            if (Files.isRegularFile(written)
+                    && !written.equals(dir.resolve(Models.PROFILE).toAbsolutePath())) {
                 Files.move(written, dir.resolve(Models.PROFILE), StandardCopyOption.REPLACE_EXISTING);
             }
             outputs.add(Models.PROFILE);

@@ -4,8 +4,6 @@ import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
-
-import javax.imageio.ImageIO;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -13,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * Turns image files (anything javax.imageio reads: PNG, JPEG, BMP, GIF) into one FP32 batch for a declared
@@ -22,8 +21,7 @@ import java.util.List;
  * H or W keeps the image's own size. Stateless; thread-safe.
  */
 public final class ImageInputs {
-    private ImageInputs() {
-    }
+    private ImageInputs() {}
 
     /** Where pixels go in one row of the batch. */
     record Layout(int height, int width, int channels, boolean channelsFirst, long[] rowDims) {
@@ -66,8 +64,8 @@ public final class ImageInputs {
                 }
                 int side = (int) Math.round(Math.sqrt(d[1]));
                 if ((long) side * side != d[1]) {
-                    throw new IllegalArgumentException(declared + "; images need [N, H*W] with a square H*W, got "
-                            + d[1] + " features");
+                    throw new IllegalArgumentException(
+                            declared + "; images need [N, H*W] with a square H*W, got " + d[1] + " features");
                 }
                 return new Layout(side, side, 1, true, new long[] {d[1]});
             }
@@ -81,16 +79,17 @@ public final class ImageInputs {
                 boolean first = d[1] == 1 || d[1] == 3;
                 boolean last = d[3] == 1 || d[3] == 3;
                 if (!first && !last) {
-                    throw new IllegalArgumentException(declared + "; images need [N,C,H,W] or [N,H,W,C] with C = 1 "
-                            + "(grayscale) or 3 (RGB)");
+                    throw new IllegalArgumentException(
+                            declared + "; images need [N,C,H,W] or [N,H,W,C] with C = 1 " + "(grayscale) or 3 (RGB)");
                 }
                 int c = (int) (first ? d[1] : d[3]);
                 int h = dim(first ? d[2] : d[1], sample.getHeight());
                 int w = dim(first ? d[3] : d[2], sample.getWidth());
                 return new Layout(h, w, c, first, first ? new long[] {c, h, w} : new long[] {h, w, c});
             }
-            default -> throw new IllegalArgumentException(declared + "; images need a rank 2, 3 or 4 input "
-                    + "([N,H*W], [N,H,W], [N,C,H,W] or [N,H,W,C])");
+            default ->
+                throw new IllegalArgumentException(declared + "; images need a rank 2, 3 or 4 input "
+                        + "([N,H*W], [N,H,W], [N,C,H,W] or [N,H,W,C])");
         }
     }
 
@@ -105,8 +104,8 @@ public final class ImageInputs {
         try {
             BufferedImage img = ImageIO.read(file.toFile());
             if (img == null) {
-                throw new IllegalArgumentException(file + " is not an image javax.imageio can read (PNG, JPEG, "
-                        + "BMP, GIF)");
+                throw new IllegalArgumentException(
+                        file + " is not an image javax.imageio can read (PNG, JPEG, " + "BMP, GIF)");
             }
             return img;
         } catch (IOException e) {
@@ -123,8 +122,7 @@ public final class ImageInputs {
             return img;
         }
         // gray stays gray so its raster keeps the stored levels (getRGB would apply a gamma conversion)
-        BufferedImage out = new BufferedImage(width, height,
-                isGray(img) ? img.getType() : BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(width, height, isGray(img) ? img.getType() : BufferedImage.TYPE_INT_RGB);
         var g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(img, 0, 0, width, height, null);

@@ -8,7 +8,6 @@ import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.kserve.V2Codec;
 import dev.pier.protocol.tfserving.TfPredictDecoder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +26,7 @@ import java.util.function.Supplier;
 final class InputLoader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private InputLoader() {
-    }
+    private InputLoader() {}
 
     static PreparedInput load(PredictOptions o, Supplier<RemoteModel> metadata) {
         if (!o.images().isEmpty()) {
@@ -40,7 +38,9 @@ final class InputLoader {
             throw new IllegalArgumentException("input file " + file + " does not exist or is not a file");
         }
         if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
-            String name = o.inputName() != null ? o.inputName() : input(o, metadata.get()).name();
+            String name = o.inputName() != null
+                    ? o.inputName()
+                    : input(o, metadata.get()).name();
             return tensors(o, List.of(NpyReader.read(file, name)));
         }
         return json(o, readText(file), metadata);
@@ -51,8 +51,8 @@ final class InputLoader {
         try {
             root = MAPPER.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(o.inputFile() + " is neither a .npy file nor valid JSON: "
-                    + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    o.inputFile() + " is neither a .npy file nor valid JSON: " + e.getOriginalMessage());
         }
         boolean tf = o.protocol() == PredictOptions.Protocol.TFSERVING;
         if (root != null && root.isArray()) {
@@ -60,22 +60,27 @@ final class InputLoader {
             String body = o.inputName() != null || !tf
                     ? "{\"inputs\":{" + MAPPER.valueToTree(name(o, metadata)) + ":" + text + "}}"
                     : "{\"inputs\":" + text + "}";
-            return tf ? PreparedInput.tfJson(body) : fromTf(o, body, metadata.get().signature());
+            return tf
+                    ? PreparedInput.tfJson(body)
+                    : fromTf(o, body, metadata.get().signature());
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(o.inputFile() + ": expected a V2 body {\"inputs\": [...]}, a TF Serving"
-                    + " body {\"instances\": ...} or {\"inputs\": ...}, or a nested array; got " + (root == null
-                    ? "nothing" : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+                    + " body {\"instances\": ...} or {\"inputs\": ...}, or a nested array; got "
+                    + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
         }
-        boolean v2Body = root.path("inputs").isArray() && !root.path("inputs").isEmpty()
-                && root.path("inputs").get(0).isObject() && root.path("inputs").get(0).has("datatype");
+        boolean v2Body = root.path("inputs").isArray()
+                && !root.path("inputs").isEmpty()
+                && root.path("inputs").get(0).isObject()
+                && root.path("inputs").get(0).has("datatype");
         if (v2Body) {
             InferRequest r = V2Codec.decodeRequest(text.getBytes(StandardCharsets.UTF_8), -1, o.model(), o.version());
             return PreparedInput.tensors(r);
         }
         if (!root.has("instances") && !root.has("inputs")) {
-            throw new IllegalArgumentException(o.inputFile() + ": JSON object has neither 'inputs' nor 'instances'; "
-                    + "expected a V2 body {\"inputs\": [{\"name\",\"datatype\",\"shape\",\"data\"}]} or a TF Serving body");
+            throw new IllegalArgumentException(
+                    o.inputFile() + ": JSON object has neither 'inputs' nor 'instances'; "
+                            + "expected a V2 body {\"inputs\": [{\"name\",\"datatype\",\"shape\",\"data\"}]} or a TF Serving body");
         }
         return tf ? PreparedInput.tfJson(text) : fromTf(o, text, metadata.get().signature());
     }
@@ -85,8 +90,8 @@ final class InputLoader {
     }
 
     private static PreparedInput fromTf(PredictOptions o, String body, ModelSignature signature) {
-        TfPredictDecoder.Decoded d = TfPredictDecoder.decode(body.getBytes(StandardCharsets.UTF_8), signature,
-                o.model(), o.version());
+        TfPredictDecoder.Decoded d =
+                TfPredictDecoder.decode(body.getBytes(StandardCharsets.UTF_8), signature, o.model(), o.version());
         return PreparedInput.tensors(d.request());
     }
 
@@ -98,9 +103,11 @@ final class InputLoader {
     static TensorSpec input(PredictOptions o, RemoteModel model) {
         List<TensorSpec> inputs = model.signature().inputs();
         if (o.inputName() != null) {
-            return model.signature().input(o.inputName()).orElseThrow(() -> new IllegalArgumentException(
-                    "model '" + o.model() + "' has no input '" + o.inputName() + "'; its inputs are "
-                            + inputs.stream().map(TensorSpec::name).toList()));
+            return model.signature()
+                    .input(o.inputName())
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "model '" + o.model() + "' has no input '" + o.inputName() + "'; its inputs are "
+                                    + inputs.stream().map(TensorSpec::name).toList()));
         }
         if (inputs.size() != 1) {
             throw new IllegalArgumentException("model '" + o.model() + "' has " + inputs.size() + " inputs "

@@ -3,7 +3,6 @@ package dev.pier.predict;
 import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -28,17 +27,24 @@ public final class NpyReader {
 
     /** numpy descr → V2 datatype; '|' and '<' are the byte orders we can copy as-is. */
     private static final Map<String, DataType> TYPES = Map.ofEntries(
-            Map.entry("<f4", DataType.FP32), Map.entry("<f8", DataType.FP64), Map.entry("<f2", DataType.FP16),
-            Map.entry("<i8", DataType.INT64), Map.entry("<i4", DataType.INT32), Map.entry("<i2", DataType.INT16),
-            Map.entry("|i1", DataType.INT8), Map.entry("|u1", DataType.UINT8), Map.entry("<u2", DataType.UINT16),
-            Map.entry("<u4", DataType.UINT32), Map.entry("<u8", DataType.UINT64), Map.entry("|b1", DataType.BOOL));
+            Map.entry("<f4", DataType.FP32),
+            Map.entry("<f8", DataType.FP64),
+            Map.entry("<f2", DataType.FP16),
+            Map.entry("<i8", DataType.INT64),
+            Map.entry("<i4", DataType.INT32),
+            Map.entry("<i2", DataType.INT16),
+            Map.entry("|i1", DataType.INT8),
+            Map.entry("|u1", DataType.UINT8),
+            Map.entry("<u2", DataType.UINT16),
+            Map.entry("<u4", DataType.UINT32),
+            Map.entry("<u8", DataType.UINT64),
+            Map.entry("|b1", DataType.BOOL));
 
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private NpyReader() {
-    }
+    private NpyReader() {}
 
     public static Tensor read(Path file, String tensorName) {
         byte[] bytes;
@@ -73,15 +79,16 @@ public final class NpyReader {
                 headerLength = buf.getInt(8);
                 headerStart = 12;
             }
-            default -> throw new IllegalArgumentException(source + ": unsupported .npy format version " + major
-                    + " (supported: 1, 2, 3)");
+            default ->
+                throw new IllegalArgumentException(
+                        source + ": unsupported .npy format version " + major + " (supported: 1, 2, 3)");
         }
         if (headerLength < 0 || headerStart + headerLength > bytes.length) {
             throw new IllegalArgumentException(source + ": .npy header length " + headerLength
                     + " runs past the end of the file (" + bytes.length + " bytes)");
         }
-        String header = new String(bytes, headerStart, headerLength,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header = new String(
+                bytes, headerStart, headerLength, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, "descr", source);
         if ("True".equals(group(FORTRAN, header, "fortran_order", source))) {
             throw new IllegalArgumentException(source + ": fortran_order arrays are not supported; save a C-order "

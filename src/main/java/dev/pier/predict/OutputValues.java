@@ -1,7 +1,6 @@
 package dev.pier.predict;
 
 import dev.pier.api.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,10 +21,20 @@ public record OutputValues(String name, String datatype, long[] shape, double[] 
             case BYTES -> new OutputValues(t.name(), "BYTES", shape, null, t.strings());
             case FP32 -> new OutputValues(t.name(), "FP32", shape, widen(t.floats()), null);
             case FP64 -> new OutputValues(t.name(), "FP64", shape, t.doubles(), null);
-            case INT64 -> new OutputValues(t.name(), "INT64", shape,
-                    java.util.Arrays.stream(t.longs()).asDoubleStream().toArray(), null);
-            case INT32 -> new OutputValues(t.name(), "INT32", shape,
-                    java.util.Arrays.stream(t.ints()).asDoubleStream().toArray(), null);
+            case INT64 ->
+                new OutputValues(
+                        t.name(),
+                        "INT64",
+                        shape,
+                        java.util.Arrays.stream(t.longs()).asDoubleStream().toArray(),
+                        null);
+            case INT32 ->
+                new OutputValues(
+                        t.name(),
+                        "INT32",
+                        shape,
+                        java.util.Arrays.stream(t.ints()).asDoubleStream().toArray(),
+                        null);
             default -> new OutputValues(t.name(), t.datatype().wireName(), shape, null, text(t));
         };
     }

@@ -14,12 +14,29 @@ import java.util.OptionalLong;
  * turns images' pixels into {@code max - pixel} before sending: a dark digit on white paper becomes MNIST's
  * light digit on black.
  */
-public record PredictOptions(String url, String model, OptionalLong version, Protocol protocol, Path inputFile,
-                             List<Path> images, String inputName, boolean binary, OutputFormat format, int topK,
-                             Duration timeout, boolean invert) {
-    public enum Protocol { V2, TFSERVING, GRPC }
+public record PredictOptions(
+        String url,
+        String model,
+        OptionalLong version,
+        Protocol protocol,
+        Path inputFile,
+        List<Path> images,
+        String inputName,
+        boolean binary,
+        OutputFormat format,
+        int topK,
+        Duration timeout,
+        boolean invert) {
+    public enum Protocol {
+        V2,
+        TFSERVING,
+        GRPC
+    }
 
-    public enum OutputFormat { JSON, TABLE }
+    public enum OutputFormat {
+        JSON,
+        TABLE
+    }
 
     public PredictOptions {
         images = images == null ? List.of() : List.copyOf(images);

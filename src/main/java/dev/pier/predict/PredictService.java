@@ -8,7 +8,6 @@ import dev.pier.api.InferResponse;
 import dev.pier.api.PierException;
 import dev.pier.api.UnavailableException;
 import dev.pier.protocol.kserve.V2Codec;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,15 +35,19 @@ public final class PredictService {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (!(root instanceof java.net.ConnectException) && !(root instanceof java.nio.channels.ClosedChannelException)
+        if (!(root instanceof java.net.ConnectException)
+                && !(root instanceof java.nio.channels.ClosedChannelException)
                 && !(root instanceof java.net.UnknownHostException)) {
             return e;
         }
-        String where = o.protocol() == PredictOptions.Protocol.GRPC ? PredictTransport.grpcTarget(o.url()).toString()
+        String where = o.protocol() == PredictOptions.Protocol.GRPC
+                ? PredictTransport.grpcTarget(o.url()).toString()
                 : PredictTransport.restBase(o.url()).toString();
         String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return new UnavailableException("cannot reach the server at " + where + " (" + why + "); is it running, and is "
-                + "--url right for --protocol " + o.protocol().name().toLowerCase(java.util.Locale.ROOT) + "?", e);
+        return new UnavailableException(
+                "cannot reach the server at " + where + " (" + why + "); is it running, and is "
+                        + "--url right for --protocol " + o.protocol().name().toLowerCase(java.util.Locale.ROOT) + "?",
+                e);
     }
 
     private PredictResult call(PredictOptions o) {
@@ -62,7 +65,8 @@ public final class PredictService {
                 InferRequest request = input.request();
                 InferResponse response = transport.infer(request);
                 InferRequest asJson = new InferRequest(null, o.model(), o.version(), List.of(), List.of(), Map.of());
-                json = pretty(tree(new String(V2Codec.encodeResponse(response, asJson).body(), StandardCharsets.UTF_8)));
+                json = pretty(
+                        tree(new String(V2Codec.encodeResponse(response, asJson).body(), StandardCharsets.UTF_8)));
                 outputs = response.outputs().stream().map(OutputValues::of).toList();
             }
             RemoteModel model = null;

@@ -5,7 +5,6 @@ import dev.pier.api.InferResponse;
 import dev.pier.protocol.client.GrpcV2Client;
 import dev.pier.protocol.client.RestClient;
 import io.vertx.core.Vertx;
-
 import java.net.URI;
 
 /**
@@ -44,7 +43,8 @@ final class PredictTransport implements AutoCloseable {
         }
         URI uri = parse(text);
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("--url '" + url + "' names no host; expected host:port or grpc://host:port");
+            throw new IllegalArgumentException(
+                    "--url '" + url + "' names no host; expected host:port or grpc://host:port");
         }
         return URI.create("grpc://" + uri.getHost() + ":" + (uri.getPort() < 0 ? DEFAULT_GRPC_PORT : uri.getPort()));
     }
@@ -71,7 +71,8 @@ final class PredictTransport implements AutoCloseable {
     }
 
     RemoteModel metadata() {
-        String version = options.version().isPresent() ? Long.toString(options.version().getAsLong()) : "";
+        String version =
+                options.version().isPresent() ? Long.toString(options.version().getAsLong()) : "";
         String v2Path = "/v2/models/" + enc(options.model()) + (version.isEmpty() ? "" : "/versions/" + version);
         return switch (options.protocol()) {
             case GRPC -> RemoteModel.fromProto(grpc.modelMetadata(options.model(), version));
@@ -89,7 +90,8 @@ final class PredictTransport implements AutoCloseable {
     }
 
     InferResponse infer(InferRequest request) {
-        return options.protocol() == PredictOptions.Protocol.GRPC ? grpc.infer(request)
+        return options.protocol() == PredictOptions.Protocol.GRPC
+                ? grpc.infer(request)
                 : rest.inferV2(request, options.binary());
     }
 
@@ -98,7 +100,8 @@ final class PredictTransport implements AutoCloseable {
     }
 
     private static String enc(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     @Override
@@ -111,5 +114,4 @@ final class PredictTransport implements AutoCloseable {
             }
         }
     }
-
 }

@@ -5,7 +5,6 @@ import dev.pier.api.InferRequest;
 import dev.pier.api.Tensor;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.TensorWriter;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -7,7 +7,6 @@ import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.grpc.v2.ModelMetadataResponse;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,8 +47,10 @@ public record RemoteModel(String name, ModelSignature signature, Map<String, Str
             JsonNode p = root.path(field);
             p.fieldNames().forEachRemaining(k -> props.put(k, p.get(k).asText()));
         }
-        return new RemoteModel(root.path("name").asText(),
-                new ModelSignature(specs(root.path("inputs")), specs(root.path("outputs"))), props);
+        return new RemoteModel(
+                root.path("name").asText(),
+                new ModelSignature(specs(root.path("inputs")), specs(root.path("outputs"))),
+                props);
     }
 
     /** Parses a TF Serving metadata body ({@code GET /v1/models/{m}/metadata}), signature serving_default. */
@@ -60,9 +61,14 @@ public record RemoteModel(String name, ModelSignature signature, Map<String, Str
         } catch (IOException e) {
             throw new IllegalArgumentException("server sent model metadata that is not JSON: " + e.getMessage());
         }
-        JsonNode sig = root.path("metadata").path("signature_def").path("signature_def").path("serving_default");
-        return new RemoteModel(root.path("model_spec").path("name").asText(),
-                new ModelSignature(tfSpecs(sig.path("inputs")), tfSpecs(sig.path("outputs"))), Map.of());
+        JsonNode sig = root.path("metadata")
+                .path("signature_def")
+                .path("signature_def")
+                .path("serving_default");
+        return new RemoteModel(
+                root.path("model_spec").path("name").asText(),
+                new ModelSignature(tfSpecs(sig.path("inputs")), tfSpecs(sig.path("outputs"))),
+                Map.of());
     }
 
     private static List<TensorSpec> tfSpecs(JsonNode object) {
@@ -75,9 +81,10 @@ public record RemoteModel(String name, ModelSignature signature, Map<String, Str
             }
             String dtype = e.getValue().path("dtype").asText();
             DataType type = java.util.Arrays.stream(DataType.values())
-                    .filter(t -> dtype.equals(dev.pier.protocol.tfserving.TfServingJson.dtype(t))).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("server metadata names an unknown dtype '"
-                            + dtype + "'"));
+                    .filter(t -> dtype.equals(dev.pier.protocol.tfserving.TfServingJson.dtype(t)))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("server metadata names an unknown dtype '" + dtype + "'"));
             out.add(new TensorSpec(e.getKey(), type, Shape.of(dims)));
         });
         return out;
@@ -85,13 +92,18 @@ public record RemoteModel(String name, ModelSignature signature, Map<String, Str
 
     /** Converts a V2 gRPC ModelMetadata answer. */
     public static RemoteModel fromProto(ModelMetadataResponse r) {
-        return new RemoteModel(r.getName(), new ModelSignature(
-                r.getInputsList().stream().map(RemoteModel::spec).toList(),
-                r.getOutputsList().stream().map(RemoteModel::spec).toList()), Map.of());
+        return new RemoteModel(
+                r.getName(),
+                new ModelSignature(
+                        r.getInputsList().stream().map(RemoteModel::spec).toList(),
+                        r.getOutputsList().stream().map(RemoteModel::spec).toList()),
+                Map.of());
     }
 
     private static TensorSpec spec(ModelMetadataResponse.TensorMetadata t) {
-        return new TensorSpec(t.getName(), type(t.getDatatype()),
+        return new TensorSpec(
+                t.getName(),
+                type(t.getDatatype()),
                 Shape.of(t.getShapeList().stream().mapToLong(Long::longValue).toArray()));
     }
 
@@ -102,13 +114,15 @@ public record RemoteModel(String name, ModelSignature signature, Map<String, Str
             for (int i = 0; i < dims.length; i++) {
                 dims[i] = t.path("shape").get(i).asLong();
             }
-            out.add(new TensorSpec(t.path("name").asText(), type(t.path("datatype").asText()), Shape.of(dims)));
+            out.add(new TensorSpec(
+                    t.path("name").asText(), type(t.path("datatype").asText()), Shape.of(dims)));
         }
         return out;
     }
 
     private static DataType type(String wire) {
-        return DataType.fromWireName(wire).orElseThrow(() ->
-                new IllegalArgumentException("server metadata names an unknown datatype '" + wire + "'"));
+        return DataType.fromWireName(wire)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("server metadata names an unknown datatype '" + wire + "'"));
     }
 }

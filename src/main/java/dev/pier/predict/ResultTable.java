@@ -14,24 +14,25 @@ import java.util.stream.IntStream;
 final class ResultTable {
     static final int MAX_VALUES = 100;
 
-    private ResultTable() {
-    }
+    private ResultTable() {}
 
     static String render(PredictResult result, int topK) {
         StringBuilder out = new StringBuilder();
         for (OutputValues o : result.outputs()) {
-            out.append(String.format(Locale.ROOT, "output %s  %s  %s%n", o.name(), o.datatype(),
-                    Arrays.toString(o.shape())));
+            out.append(String.format(
+                    Locale.ROOT, "output %s  %s  %s%n", o.name(), o.datatype(), Arrays.toString(o.shape())));
             out.append("  values: ").append(values(o)).append(System.lineSeparator());
             if (isClassScores(o)) {
-                List<String> labels = result.model() == null ? null : result.model().labels(o.name()).orElse(null);
+                List<String> labels = result.model() == null
+                        ? null
+                        : result.model().labels(o.name()).orElse(null);
                 int classes = (int) o.shape()[1];
                 for (int row = 0; row < o.shape()[0]; row++) {
                     out.append(String.format(Locale.ROOT, "  row %d top-%d:", row, Math.min(topK, classes)));
                     for (int c : top(o.numbers(), row * classes, classes, topK)) {
                         String label = labels != null && c < labels.size() ? " " + labels.get(c) : "";
-                        out.append(String.format(Locale.ROOT, "  %d%s (%.6f)", c, label,
-                                o.numbers()[row * classes + c]));
+                        out.append(
+                                String.format(Locale.ROOT, "  %d%s (%.6f)", c, label, o.numbers()[row * classes + c]));
                     }
                     out.append(System.lineSeparator());
                 }
@@ -42,9 +43,13 @@ final class ResultTable {
 
     /** Indices of the k largest scores in one row, best first (ties: lower index first). */
     static int[] top(double[] scores, int offset, int classes, int k) {
-        return IntStream.range(0, classes).boxed()
-                .sorted(Comparator.comparingDouble((Integer c) -> -scores[offset + c]).thenComparingInt(c -> c))
-                .limit(k).mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, classes)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer c) -> -scores[offset + c])
+                        .thenComparingInt(c -> c))
+                .limit(k)
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     private static boolean isClassScores(OutputValues o) {
@@ -59,7 +64,10 @@ final class ResultTable {
         List<String> parts = new ArrayList<>();
         int n = o.numeric() ? o.numbers().length : o.texts().size();
         for (int i = 0; i < Math.min(n, MAX_VALUES); i++) {
-            parts.add(o.numeric() ? number(o.numbers()[i], o.datatype()) : o.texts().get(i));
+            parts.add(
+                    o.numeric()
+                            ? number(o.numbers()[i], o.datatype())
+                            : o.texts().get(i));
         }
         String s = "[" + String.join(", ", parts) + "]";
         return n > MAX_VALUES ? s + " ... (" + (n - MAX_VALUES) + " more)" : s;

@@ -8,8 +8,7 @@ import java.net.URI;
  * default port 8500; {@code http(s)://host:port} or a bare {@code host:port} for REST. Stateless.
  */
 public final class ServerAddresses {
-    private ServerAddresses() {
-    }
+    private ServerAddresses() {}
 
     /** {@code grpc://host:port}. */
     public static URI grpc(String url) {

@@ -1,7 +1,6 @@
 package dev.pier.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +10,7 @@ import java.util.List;
  * Stateless.
  */
 final class TfAnswer {
-    private TfAnswer() {
-    }
+    private TfAnswer() {}
 
     static List<OutputValues> outputs(JsonNode root) {
         List<OutputValues> out = new ArrayList<>();
@@ -59,9 +57,15 @@ final class TfAnswer {
         boolean numeric = leaves.stream().allMatch(JsonNode::isNumber);
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         if (numeric) {
-            return new OutputValues(name, "JSON", shape, leaves.stream().mapToDouble(JsonNode::asDouble).toArray(), null);
+            return new OutputValues(
+                    name,
+                    "JSON",
+                    shape,
+                    leaves.stream().mapToDouble(JsonNode::asDouble).toArray(),
+                    null);
         }
-        return new OutputValues(name, "JSON", shape, null, leaves.stream().map(JsonNode::asText).toList());
+        return new OutputValues(
+                name, "JSON", shape, null, leaves.stream().map(JsonNode::asText).toList());
     }
 
     private static void flatten(JsonNode n, List<JsonNode> out) {

@@ -32,7 +32,8 @@ public final class FeatureExtractor {
         List<String> n = new ArrayList<>();
         switch (spec.kind()) {
             case IMAGE -> {
-                n.addAll(List.of("mean_intensity", "std_intensity", "ink_area", "center_of_mass_x", "center_of_mass_y"));
+                n.addAll(
+                        List.of("mean_intensity", "std_intensity", "ink_area", "center_of_mass_x", "center_of_mass_y"));
                 for (int r = 0; r < GRID; r++) {
                     for (int c = 0; c < GRID; c++) {
                         n.add("region_" + r + "_" + c);

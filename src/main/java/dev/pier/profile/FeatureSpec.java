@@ -15,22 +15,26 @@ package dev.pier.profile;
  *                     threshold (half-way) so that it means the same on live rows
  * @param high         the highest value seen in the reference data
  */
-public record FeatureSpec(Kind kind, int values, int channels, int height, int width, boolean channelsLast,
-                          double low, double high) {
+public record FeatureSpec(
+        Kind kind, int values, int channels, int height, int width, boolean channelsLast, double low, double high) {
 
     /** Rows of at most this many values that are not images are profiled value by value. */
     public static final int MAX_TABULAR = 32;
 
-    public enum Kind { IMAGE, TABULAR, VECTOR }
+    public enum Kind {
+        IMAGE,
+        TABULAR,
+        VECTOR
+    }
 
     public FeatureSpec {
         if (kind == null || values < 1) {
-            throw new IllegalArgumentException("a feature spec needs a kind and at least one value per row, got "
-                    + kind + " with " + values);
+            throw new IllegalArgumentException(
+                    "a feature spec needs a kind and at least one value per row, got " + kind + " with " + values);
         }
         if (kind == Kind.IMAGE && (long) channels * height * width != values) {
-            throw new IllegalArgumentException("image " + channels + "x" + height + "x" + width + " does not make "
-                    + values + " values");
+            throw new IllegalArgumentException(
+                    "image " + channels + "x" + height + "x" + width + " does not make " + values + " values");
         }
         if (!(high > low)) {
             throw new IllegalArgumentException("value range [" + low + ", " + high + "] must have high > low");
@@ -46,8 +50,8 @@ public record FeatureSpec(Kind kind, int values, int channels, int height, int w
         long count = 1;
         for (long d : exampleDims) {
             if (d < 1) {
-                throw new IllegalArgumentException("example dimensions must be known and >= 1, got "
-                        + java.util.Arrays.toString(exampleDims));
+                throw new IllegalArgumentException(
+                        "example dimensions must be known and >= 1, got " + java.util.Arrays.toString(exampleDims));
             }
             count *= d;
         }
@@ -61,20 +65,34 @@ public record FeatureSpec(Kind kind, int values, int channels, int height, int w
                 }
             }
             case 2 -> {
-                return new FeatureSpec(Kind.IMAGE, values, 1, (int) exampleDims[0], (int) exampleDims[1], false, low, hi);
+                return new FeatureSpec(
+                        Kind.IMAGE, values, 1, (int) exampleDims[0], (int) exampleDims[1], false, low, hi);
             }
             case 3 -> {
                 if (isChannels(exampleDims[0]) && !isChannels(exampleDims[2])) {
-                    return new FeatureSpec(Kind.IMAGE, values, (int) exampleDims[0], (int) exampleDims[1],
-                            (int) exampleDims[2], false, low, hi);
+                    return new FeatureSpec(
+                            Kind.IMAGE,
+                            values,
+                            (int) exampleDims[0],
+                            (int) exampleDims[1],
+                            (int) exampleDims[2],
+                            false,
+                            low,
+                            hi);
                 }
                 if (isChannels(exampleDims[2])) {
-                    return new FeatureSpec(Kind.IMAGE, values, (int) exampleDims[2], (int) exampleDims[0],
-                            (int) exampleDims[1], true, low, hi);
+                    return new FeatureSpec(
+                            Kind.IMAGE,
+                            values,
+                            (int) exampleDims[2],
+                            (int) exampleDims[0],
+                            (int) exampleDims[1],
+                            true,
+                            low,
+                            hi);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return new FeatureSpec(values <= MAX_TABULAR ? Kind.TABULAR : Kind.VECTOR, values, 1, 0, 0, false, low, hi);
     }

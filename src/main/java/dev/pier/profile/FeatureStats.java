@@ -20,8 +20,16 @@ import java.util.Map;
  * @param sample    at most {@link #SAMPLE_SIZE} evenly spaced order statistics of the reference values,
  *                  sorted ascending: the reference empirical distribution for KS
  */
-public record FeatureStats(String name, long count, double mean, double std, double min, double max,
-                           Map<String, Double> quantiles, Histogram histogram, double[] sample) {
+public record FeatureStats(
+        String name,
+        long count,
+        double mean,
+        double std,
+        double min,
+        double max,
+        Map<String, Double> quantiles,
+        Histogram histogram,
+        double[] sample) {
 
     public static final int SAMPLE_SIZE = 2000;
     static final double[] LEVELS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
@@ -56,8 +64,16 @@ public record FeatureStats(String name, long count, double mean, double std, dou
         for (int i = 0; i < m; i++) {
             sample[i] = sorted[(int) (((long) i * sorted.length + sorted.length / 2) / m)];
         }
-        return new FeatureStats(name, sorted.length, mean, Math.sqrt(ss / sorted.length), sorted[0],
-                sorted[sorted.length - 1], q, Histogram.of(sorted), sample);
+        return new FeatureStats(
+                name,
+                sorted.length,
+                mean,
+                Math.sqrt(ss / sorted.length),
+                sorted[0],
+                sorted[sorted.length - 1],
+                q,
+                Histogram.of(sorted),
+                sample);
     }
 
     /** The {@code level} quantile of sorted values, interpolating linearly between order statistics. */

@@ -16,8 +16,8 @@ public record Histogram(double[] edges, double[] fractions) {
 
     public Histogram {
         if (fractions.length != edges.length + 1) {
-            throw new IllegalArgumentException(edges.length + " edges need " + (edges.length + 1) + " bins, got "
-                    + fractions.length);
+            throw new IllegalArgumentException(
+                    edges.length + " edges need " + (edges.length + 1) + " bins, got " + fractions.length);
         }
         for (int i = 1; i < edges.length; i++) {
             if (!(edges[i] > edges[i - 1])) {
@@ -63,7 +63,7 @@ public record Histogram(double[] edges, double[] fractions) {
     static int bin(double[] edges, double x) {
         int lo = 0;
         int hi = edges.length;
-        while (lo < hi) {   // first edge >= x
+        while (lo < hi) { // first edge >= x
             int mid = (lo + hi) >>> 1;
             if (edges[mid] < x) {
                 lo = mid + 1;

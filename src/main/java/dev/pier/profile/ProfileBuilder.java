@@ -13,7 +13,7 @@ import java.util.List;
 public final class ProfileBuilder {
     private final FeatureExtractor extractor;
     private final long[] classCounts;
-    private double[][] values;   // [feature][row]
+    private double[][] values; // [feature][row]
     private int rows;
 
     /** @param numClasses classes the model scores (>= 2) */
@@ -30,8 +30,8 @@ public final class ProfileBuilder {
     public void addRows(float[] data, int offset, int count) {
         int per = extractor.spec().values();
         if (offset + (long) count * per > data.length) {
-            throw new IllegalArgumentException(count + " rows of " + per + " values from offset " + offset
-                    + " overrun " + data.length + " values");
+            throw new IllegalArgumentException(count + " rows of " + per + " values from offset " + offset + " overrun "
+                    + data.length + " values");
         }
         double[] out = new double[values.length];
         for (int r = 0; r < count; r++) {
@@ -51,8 +51,8 @@ public final class ProfileBuilder {
     /** Counts the model's predicted class of one row. */
     public void addPrediction(int predictedClass) {
         if (predictedClass < 0 || predictedClass >= classCounts.length) {
-            throw new IllegalArgumentException("predicted class " + predictedClass + " is outside [0, "
-                    + classCounts.length + ")");
+            throw new IllegalArgumentException(
+                    "predicted class " + predictedClass + " is outside [0, " + classCounts.length + ")");
         }
         classCounts[predictedClass]++;
     }
@@ -65,7 +65,15 @@ public final class ProfileBuilder {
         for (int f = 0; f < values.length; f++) {
             stats.add(FeatureStats.of(extractor.names().get(f), Arrays.copyOf(values[f], rows)));
         }
-        return new ReferenceProfile(ReferenceProfile.FORMAT_VERSION, model, dataset, Instant.now().toString(), input,
-                extractor.spec(), rows, stats, new ClassDistribution(classCounts));
+        return new ReferenceProfile(
+                ReferenceProfile.FORMAT_VERSION,
+                model,
+                dataset,
+                Instant.now().toString(),
+                input,
+                extractor.spec(),
+                rows,
+                stats,
+                new ClassDistribution(classCounts));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.io.AtomicFiles;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,11 +27,12 @@ public final class Profiles {
     public static final String FILE_NAME = "profile.json";
     /** What follows a model file's stem in the name of its own profile. */
     public static final String SUFFIX = ".profile.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private Profiles() {
-    }
+    private Profiles() {}
 
     /** {@code <stem>.profile.json} in the model file's folder: where profiles are written. */
     public static Path defaultPath(Path modelFile) {
@@ -74,23 +74,28 @@ public final class Profiles {
      *
      * @param modelInput the served model's input as {@code name} and dims ({@code -1} for dynamic ones)
      */
-    public static void requireMatch(ReferenceProfile profile, Path profileFile, Path modelFile, String modelInput,
-                                    long[] modelInputDims) {
+    public static void requireMatch(
+            ReferenceProfile profile, Path profileFile, Path modelFile, String modelInput, long[] modelInputDims) {
         if (profile.modelSha256() != null) {
             String actual = sha256(modelFile);
             if (!actual.equalsIgnoreCase(profile.modelSha256())) {
                 throw new IllegalArgumentException("profile " + profileFile + " was built for model " + profile.model()
                         + " (sha256 " + abbreviate(profile.modelSha256()) + "), not for " + modelFile + " (sha256 "
-                        + abbreviate(actual) + "); write this model's own profile with pier evaluate --model " + modelFile);
+                        + abbreviate(actual) + "); write this model's own profile with pier evaluate --model "
+                        + modelFile);
             }
             return;
         }
-        if (modelInput != null && !(profile.input().name().equals(modelInput)
-                && compatible(profile.input().shape(), modelInputDims))) {
-            throw new IllegalArgumentException("profile " + profileFile + " was built for model " + profile.model() + " with input "
-                    + profile.input().name() + " " + Arrays.toString(profile.input().shape()) + ", but " + modelFile
-                    + " takes " + modelInput + " " + Arrays.toString(modelInputDims) + "; write this model's own profile with "
-                    + "pier evaluate --model " + modelFile);
+        if (modelInput != null
+                && !(profile.input().name().equals(modelInput)
+                        && compatible(profile.input().shape(), modelInputDims))) {
+            throw new IllegalArgumentException(
+                    "profile " + profileFile + " was built for model " + profile.model() + " with input "
+                            + profile.input().name() + " "
+                            + Arrays.toString(profile.input().shape()) + ", but " + modelFile
+                            + " takes " + modelInput + " " + Arrays.toString(modelInputDims)
+                            + "; write this model's own profile with "
+                            + "pier evaluate --model " + modelFile);
         }
     }
 
@@ -130,8 +135,11 @@ public final class Profiles {
             throw new IllegalArgumentException("profile " + file + " has format version " + p.formatVersion()
                     + "; this Pier reads versions 1.." + ReferenceProfile.FORMAT_VERSION);
         }
-        if (p.features() == null || p.predictions() == null || p.input() == null
-                || p.stats().size() != new FeatureExtractor(p.features()).names().size()) {
+        if (p.features() == null
+                || p.predictions() == null
+                || p.input() == null
+                || p.stats().size()
+                        != new FeatureExtractor(p.features()).names().size()) {
             throw new IllegalArgumentException("profile " + file + " is incomplete: it needs input, features, "
                     + "predictions and one stats entry per feature");
         }

@@ -18,15 +18,31 @@ import java.util.List;
  * @param modelSha256   SHA-256 (hex) of the model file's bytes, so a profile is never used for another model;
  *                      null in profiles written before it was recorded
  */
-public record ReferenceProfile(int formatVersion, String model, String dataset, String createdAt, InputInfo input,
-                               FeatureSpec features, long rows, List<FeatureStats> stats,
-                               ClassDistribution predictions, String modelSha256) {
+public record ReferenceProfile(
+        int formatVersion,
+        String model,
+        String dataset,
+        String createdAt,
+        InputInfo input,
+        FeatureSpec features,
+        long rows,
+        List<FeatureStats> stats,
+        ClassDistribution predictions,
+        String modelSha256) {
 
     public static final int FORMAT_VERSION = 1;
 
     /** A profile without the model's hash. */
-    public ReferenceProfile(int formatVersion, String model, String dataset, String createdAt, InputInfo input,
-                            FeatureSpec features, long rows, List<FeatureStats> stats, ClassDistribution predictions) {
+    public ReferenceProfile(
+            int formatVersion,
+            String model,
+            String dataset,
+            String createdAt,
+            InputInfo input,
+            FeatureSpec features,
+            long rows,
+            List<FeatureStats> stats,
+            ClassDistribution predictions) {
         this(formatVersion, model, dataset, createdAt, input, features, rows, stats, predictions, null);
     }
 
@@ -36,7 +52,8 @@ public record ReferenceProfile(int formatVersion, String model, String dataset, 
 
     /** This profile stamped with the hash of the model file it was built for. */
     public ReferenceProfile withModelSha256(String sha256) {
-        return new ReferenceProfile(formatVersion, model, dataset, createdAt, input, features, rows, stats, predictions, sha256);
+        return new ReferenceProfile(
+                formatVersion, model, dataset, createdAt, input, features, rows, stats, predictions, sha256);
     }
 
     /**
@@ -57,7 +74,9 @@ public record ReferenceProfile(int formatVersion, String model, String dataset, 
 
     /** The statistics of a feature by name. */
     public FeatureStats stats(String feature) {
-        return stats.stream().filter(s -> s.name().equals(feature)).findFirst()
+        return stats.stream()
+                .filter(s -> s.name().equals(feature))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("profile has no feature '" + feature + "'; it has "
                         + stats.stream().map(FeatureStats::name).toList()));
     }

@@ -2,7 +2,6 @@ package dev.pier.protocol;
 
 import dev.pier.api.InferRequest;
 import dev.pier.api.InvalidInputException;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,8 +17,7 @@ public final class Deadlines {
     /** The V2 request parameter (Triton's), in microseconds. */
     public static final String PARAMETER = "timeout";
 
-    private Deadlines() {
-    }
+    private Deadlines() {}
 
     /** The request with {@code timeout} set from the header value, when there is one; bad values are a 400. */
     public static InferRequest fromHeader(InferRequest request, String headerValue) {
@@ -33,8 +31,8 @@ public final class Deadlines {
             ms = -1;
         }
         if (ms < 0 || ms > Long.MAX_VALUE / 1000) {
-            throw new InvalidInputException("header " + HEADER + " must be a whole number of milliseconds >= 0, got '"
-                    + headerValue + "'");
+            throw new InvalidInputException(
+                    "header " + HEADER + " must be a whole number of milliseconds >= 0, got '" + headerValue + "'");
         }
         return withTimeoutMicros(request, ms * 1000);
     }
@@ -46,6 +44,7 @@ public final class Deadlines {
         }
         Map<String, Object> parameters = new HashMap<>(request.parameters());
         parameters.put(PARAMETER, micros);
-        return new InferRequest(request.id(), request.model(), request.version(), request.inputs(), request.outputs(), parameters);
+        return new InferRequest(
+                request.id(), request.model(), request.version(), request.inputs(), request.outputs(), parameters);
     }
 }

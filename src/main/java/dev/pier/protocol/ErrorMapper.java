@@ -1,8 +1,8 @@
 package dev.pier.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pier.api.DeadlineExceededException;
 import dev.pier.api.InternalException;
 import dev.pier.api.InvalidInputException;
@@ -11,7 +11,6 @@ import dev.pier.api.PierException;
 import dev.pier.api.ResourceExhaustedException;
 import dev.pier.api.UnavailableException;
 import io.vertx.grpc.common.GrpcStatus;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +29,7 @@ public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     private static final JsonFactory JSON = new JsonFactory();
 
-    private ErrorMapper() {
-    }
+    private ErrorMapper() {}
 
     /** Strips the wrappers that futures and stages add around the real cause. */
     public static Throwable unwrap(Throwable t) {
@@ -96,14 +94,18 @@ public final class ErrorMapper {
      */
     public static boolean isClientGone(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.vertx.core.http.HttpClosedException || t instanceof java.nio.channels.ClosedChannelException
+            if (t instanceof io.vertx.core.http.HttpClosedException
+                    || t instanceof java.nio.channels.ClosedChannelException
                     || t instanceof io.vertx.core.http.StreamResetException) {
                 return true;
             }
             String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
             if ((t instanceof IOException || t instanceof io.vertx.core.VertxException)
-                    && (m.contains("connection reset") || m.contains("broken pipe") || m.contains("connection was closed")
-                    || m.contains("connection closed") || m.contains("stream was closed"))) {
+                    && (m.contains("connection reset")
+                            || m.contains("broken pipe")
+                            || m.contains("connection was closed")
+                            || m.contains("connection closed")
+                            || m.contains("stream was closed"))) {
                 return true;
             }
         }
@@ -128,8 +130,10 @@ public final class ErrorMapper {
     private static String rawMessage(Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof JsonProcessingException j) {
-            String loc = j.getLocation() == null ? ""
-                    : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+            String loc = j.getLocation() == null
+                    ? ""
+                    : " at line " + j.getLocation().getLineNr() + ", column "
+                            + j.getLocation().getColumnNr();
             return "malformed JSON" + loc + ": " + j.getOriginalMessage();
         }
         if (t instanceof PierException || t instanceof ProtocolException || t instanceof BodyBudget.BusyException) {

@@ -1,14 +1,13 @@
 package dev.pier.protocol;
 
 import dev.pier.api.InvalidInputException;
+import dev.pier.protocol.codec.ByteSlice;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import dev.pier.protocol.codec.ByteSlice;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
@@ -22,8 +21,7 @@ import java.util.function.Consumer;
 public final class HttpSupport {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpSupport.class);
 
-    private HttpSupport() {
-    }
+    private HttpSupport() {}
 
     /** Response header naming the model version that answered an inference (weighted routing, rollouts). */
     public static final String MODEL_VERSION_HEADER = "Pier-Model-Version";
@@ -45,8 +43,14 @@ public final class HttpSupport {
      * body idle timeout is cut with 408.
      */
     public static void withBody(RoutingContext ctx, long maxBytes, Consumer<byte[]> next) {
-        withBodySlice(ctx, maxBytes, body -> next.accept(body.offset() == 0 && body.length() == body.array().length
-                ? body.array() : java.util.Arrays.copyOfRange(body.array(), body.offset(), body.offset() + body.length())));
+        withBodySlice(
+                ctx,
+                maxBytes,
+                body -> next.accept(
+                        body.offset() == 0 && body.length() == body.array().length
+                                ? body.array()
+                                : java.util.Arrays.copyOfRange(
+                                        body.array(), body.offset(), body.offset() + body.length())));
     }
 
     /**
@@ -120,8 +124,10 @@ public final class HttpSupport {
                         giveBack.run();
                         // a stalled client gets its answer and the connection closed: its body will not come
                         ctx.response().putHeader("Connection", "close");
-                        ctx.fail(new ProtocolException(408, "request body stalled: nothing received for " + idleMillis
-                                + " ms after " + received[0] + " bytes (body idle timeout, --body-idle-timeout)"));
+                        ctx.fail(new ProtocolException(
+                                408,
+                                "request body stalled: nothing received for " + idleMillis + " ms after " + received[0]
+                                        + " bytes (body idle timeout, --body-idle-timeout)"));
                     }
                 }
             });
@@ -169,14 +175,18 @@ public final class HttpSupport {
             stopTimer.run();
             try {
                 // the decoders read the bytes where they lie: no copy of the body per request
-                next.accept(growing != null ? slice(growing)
-                        : whole[0] != null ? whole[0]
-                        : fixed[0] != null ? new ByteSlice(fixed[0], 0, (int) received[0])
-                        : ByteSlice.of(new byte[0]));
+                next.accept(
+                        growing != null
+                                ? slice(growing)
+                                : whole[0] != null
+                                        ? whole[0]
+                                        : fixed[0] != null
+                                                ? new ByteSlice(fixed[0], 0, (int) received[0])
+                                                : ByteSlice.of(new byte[0]));
             } catch (RuntimeException e) {
                 ctx.fail(e);
             } finally {
-                giveBack.run();   // decoded (or refused): the raw bytes are no longer held
+                giveBack.run(); // decoded (or refused): the raw bytes are no longer held
             }
         });
         req.resume();
@@ -215,12 +225,17 @@ public final class HttpSupport {
             return;
         }
         String type = ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        boolean ok = type.equals("application/json") || type.endsWith("+json")
-                || type.equals("application/octet-stream") || type.equals("text/plain")
-                || type.equals("application/x-www-form-urlencoded") || type.equals("*/*");
+        boolean ok = type.equals("application/json")
+                || type.endsWith("+json")
+                || type.equals("application/octet-stream")
+                || type.equals("text/plain")
+                || type.equals("application/x-www-form-urlencoded")
+                || type.equals("*/*");
         if (!ok) {
-            throw new ProtocolException(415, "unsupported Content-Type '" + ct + "'; expected application/json"
-                    + " (or application/octet-stream with the " + "Inference-Header-Content-Length header)");
+            throw new ProtocolException(
+                    415,
+                    "unsupported Content-Type '" + ct + "'; expected application/json"
+                            + " (or application/octet-stream with the " + "Inference-Header-Content-Length header)");
         }
     }
 
@@ -242,7 +257,9 @@ public final class HttpSupport {
 
     public static void json(RoutingContext ctx, int status, byte[] body) {
         // wrapped, not copied: every caller hands over a fresh array it no longer touches
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
                 .end(BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(body)));
     }
 
@@ -258,7 +275,7 @@ public final class HttpSupport {
     public static void error(RoutingContext ctx, Throwable failure) {
         if (ErrorMapper.isClientGone(failure) || ctx.response().closed()) {
             LOG.debug("client went away: {}", String.valueOf(failure));
-            return;   // nobody to answer
+            return; // nobody to answer
         }
         if (ctx.response().headWritten()) {
             ctx.response().reset();
@@ -267,7 +284,7 @@ public final class HttpSupport {
         int status = ErrorMapper.httpStatus(failure);
         HttpServerRequest req = ctx.request();
         if (!req.isEnded()) {
-            req.handler(chunk -> { }).exceptionHandler(e -> { }).resume();
+            req.handler(chunk -> {}).exceptionHandler(e -> {}).resume();
             if (req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
                 long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> {
                     if (!req.isEnded()) {

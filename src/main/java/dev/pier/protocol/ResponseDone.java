@@ -2,7 +2,6 @@ package dev.pier.protocol;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,7 @@ public final class ResponseDone {
     private boolean done;
     private boolean closedFirst;
 
-    private ResponseDone() {
-    }
+    private ResponseDone() {}
 
     /**
      * Calls {@code callback} once when {@code response} ends (argument false) or its connection closes before

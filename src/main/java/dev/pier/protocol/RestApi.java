@@ -5,7 +5,6 @@ import dev.pier.protocol.kserve.V2Routes;
 import dev.pier.protocol.tfserving.TfServingRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-
 import java.util.function.Supplier;
 
 /**
@@ -14,8 +13,7 @@ import java.util.function.Supplier;
  * unknown routes and wrong methods, answers {@code {"error": "..."}} with the status from {@link ErrorMapper}.
  */
 public final class RestApi {
-    private RestApi() {
-    }
+    private RestApi() {}
 
     public static Router router(Vertx vertx, InferenceService service, RestOptions options) {
         return router(vertx, service, options, null);
@@ -28,13 +26,16 @@ public final class RestApi {
     public static Router router(Vertx vertx, InferenceService service, RestOptions options, Supplier<String> metrics) {
         Router router = Router.router(vertx);
         if (metrics != null) {
-            router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::get, false).onComplete(ar -> {
-                if (ar.failed()) {
-                    HttpSupport.error(ctx, ar.cause());
-                    return;
-                }
-                ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
-            }));
+            router.get("/metrics")
+                    .handler(ctx -> vertx.executeBlocking(metrics::get, false).onComplete(ar -> {
+                        if (ar.failed()) {
+                            HttpSupport.error(ctx, ar.cause());
+                            return;
+                        }
+                        ctx.response()
+                                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(ar.result());
+                    }));
         }
         new V2Routes(service, options).mount(router);
         new TfServingRoutes(service, options).mount(router);
@@ -42,16 +43,35 @@ public final class RestApi {
             Throwable failure = ctx.failure();
             if (failure == null) {
                 int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
-                HttpSupport.json(ctx, status, ErrorMapper.errorJson(reason(status, ctx.request().method().name(),
-                        ctx.request().path())));
+                HttpSupport.json(
+                        ctx,
+                        status,
+                        ErrorMapper.errorJson(reason(
+                                status,
+                                ctx.request().method().name(),
+                                ctx.request().path())));
             } else {
                 HttpSupport.error(ctx, failure);
             }
         });
-        router.errorHandler(404, ctx -> HttpSupport.json(ctx, 404, ErrorMapper.errorJson(
-                reason(404, ctx.request().method().name(), ctx.request().path()))));
-        router.errorHandler(405, ctx -> HttpSupport.json(ctx, 405, ErrorMapper.errorJson(
-                reason(405, ctx.request().method().name(), ctx.request().path()))));
+        router.errorHandler(
+                404,
+                ctx -> HttpSupport.json(
+                        ctx,
+                        404,
+                        ErrorMapper.errorJson(reason(
+                                404,
+                                ctx.request().method().name(),
+                                ctx.request().path()))));
+        router.errorHandler(
+                405,
+                ctx -> HttpSupport.json(
+                        ctx,
+                        405,
+                        ErrorMapper.errorJson(reason(
+                                405,
+                                ctx.request().method().name(),
+                                ctx.request().path()))));
         return router;
     }
 
@@ -60,7 +80,8 @@ public final class RestApi {
      * the limits, malformed HTTP) get 414 / 431 / 400 with the JSON error body like every other error, instead
      * of Vert.x's empty answer; the connection is closed, since where the next request starts is unknown.
      */
-    public static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequestHandler(int maxInitialLineLength, int maxHeaderSize) {
+    public static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequestHandler(
+            int maxInitialLineLength, int maxHeaderSize) {
         return request -> {
             Throwable cause = request.decoderResult().cause();
             int status;
@@ -73,9 +94,13 @@ public final class RestApi {
                 why = "request headers larger than " + maxHeaderSize + " bytes";
             } else {
                 status = 400;
-                why = "malformed HTTP request" + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                why = "malformed HTTP request"
+                        + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
             }
-            request.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+            request.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Connection", "close")
                     .end(io.vertx.core.buffer.Buffer.buffer(ErrorMapper.errorJson(why)))
                     .onComplete(v -> request.connection().close());
         };
@@ -83,7 +108,8 @@ public final class RestApi {
 
     private static String reason(int status, String method, String path) {
         return switch (status) {
-            case 404 -> "no endpoint " + method + " " + path + "; see /v2 (KServe V2) or /v1/models/{model} (TF Serving)";
+            case 404 ->
+                "no endpoint " + method + " " + path + "; see /v2 (KServe V2) or /v1/models/{model} (TF Serving)";
             case 405 -> "method " + method + " not allowed on " + path;
             default -> "request failed with HTTP status " + status;
         };

@@ -13,7 +13,8 @@ public record RestOptions(long maxBodyBytes, String serverVersion) {
 
     public RestOptions {
         if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("maxBodyBytes must be in 1.." + (Integer.MAX_VALUE - 8) + ", got " + maxBodyBytes);
+            throw new IllegalArgumentException(
+                    "maxBodyBytes must be in 1.." + (Integer.MAX_VALUE - 8) + ", got " + maxBodyBytes);
         }
         if (serverVersion == null || serverVersion.isBlank()) {
             throw new IllegalArgumentException("serverVersion must not be empty");

@@ -6,7 +6,6 @@ import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
 import dev.pier.protocol.client.RestClient;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -21,11 +20,9 @@ public final class DemoRequest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The answer: true label, predicted class and its probability, and the raw JSON the server sent. */
-    public record Answer(int trueLabel, int predicted, double probability, String url, String responseJson) {
-    }
+    public record Answer(int trueLabel, int predicted, double probability, String url, String responseJson) {}
 
-    private DemoRequest() {
-    }
+    private DemoRequest() {}
 
     /**
      * Writes the demo's body (the first MNIST test image, TF Serving's row format) to {@code file}, so the
@@ -57,7 +54,11 @@ public final class DemoRequest {
                 best = c;
             }
         }
-        return new Answer(first.labels()[0], best, probabilities.get(best).asDouble(),
-                base + "/v1/models/" + QuickstartOptions.MODEL + ":predict", response);
+        return new Answer(
+                first.labels()[0],
+                best,
+                probabilities.get(best).asDouble(),
+                base + "/v1/models/" + QuickstartOptions.MODEL + ":predict",
+                response);
     }
 }

@@ -5,7 +5,6 @@ import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
 import dev.pier.data.MnistPng;
 import dev.pier.io.AtomicFiles;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +60,7 @@ public final class ImageGraphFiles {
                    output_map: {classes: classes, scores: scores}}
             """;
 
-    private ImageGraphFiles() {
-    }
+    private ImageGraphFiles() {}
 
     /**
      * Writes the three models' folders into {@code repository} (beside {@code mnist}) and the test PNG.

@@ -1,7 +1,6 @@
 package dev.pier.quickstart;
 
 import dev.pier.io.AtomicFiles;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +26,12 @@ final class ModelFiles {
               intra_op_thread_count: {string_value: "1"}
             """;
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     static void writeConfigIfAbsent(Path modelDir) throws IOException {
         writeIfAbsent(modelDir.resolve("config.yaml"), CONFIG);
-        writeIfAbsent(modelDir.resolve("labels.txt"),
+        writeIfAbsent(
+                modelDir.resolve("labels.txt"),
                 IntStream.range(0, 10).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n")));
     }
 

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * @param seed       seed of initialisation, split and shuffles
  * @param progress   draw progress bars (off for logs and CI)
  */
-public record QuickstartOptions(Path repository, Path dataDir, int epochs, int trainLimit, long seed, boolean progress) {
+public record QuickstartOptions(
+        Path repository, Path dataDir, int epochs, int trainLimit, long seed, boolean progress) {
     public static final String MODEL = "mnist";
 
     public QuickstartOptions {

@@ -32,7 +32,8 @@ public record EnsembleScheduling(List<Step> step) {
      * @param inputMap     the model's input name -> the ensemble tensor it reads
      * @param outputMap    the model's output name -> the ensemble tensor it writes
      */
-    public record Step(String modelName, Long modelVersion, Map<String, String> inputMap, Map<String, String> outputMap) {
+    public record Step(
+            String modelName, Long modelVersion, Map<String, String> inputMap, Map<String, String> outputMap) {
         public Step {
             if (modelName == null || modelName.isBlank()) {
                 throw new IllegalArgumentException("every ensemble step needs 'model_name'");
@@ -45,7 +46,8 @@ public record EnsembleScheduling(List<Step> step) {
             inputMap = inputMap == null ? Map.of() : Map.copyOf(inputMap);
             outputMap = outputMap == null ? Map.of() : Map.copyOf(outputMap);
             if (outputMap.isEmpty()) {
-                throw new IllegalArgumentException("step '" + modelName + "' has an empty 'output_map'; a step must produce a tensor");
+                throw new IllegalArgumentException(
+                        "step '" + modelName + "' has an empty 'output_map'; a step must produce a tensor");
             }
         }
 

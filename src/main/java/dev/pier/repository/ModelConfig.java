@@ -1,7 +1,6 @@
 package dev.pier.repository;
 
 import dev.pier.runtime.SessionOptions;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,29 +40,44 @@ import java.util.Set;
  * {@code instance_group} (executions at once per version) and {@code dynamic_batching} are acted on by
  * {@code dev.pier.batching.Batcher}, which the loader puts in front of every version's session.
  */
-public record ModelConfig(String name, String platform, String backend, Integer maxBatchSize,
-                          List<TensorConfig> input, List<TensorConfig> output, VersionPolicy versionPolicy,
-                          List<InstanceGroup> instanceGroup, Map<String, ParameterValue> parameters,
-                          Optimization optimization, DynamicBatching dynamicBatching, String defaultModelFilename,
-                          Map<String, Long> versionLabels, Map<Long, Integer> traffic, Long shadowVersion,
-                          EnsembleScheduling ensembleScheduling) {
+public record ModelConfig(
+        String name,
+        String platform,
+        String backend,
+        Integer maxBatchSize,
+        List<TensorConfig> input,
+        List<TensorConfig> output,
+        VersionPolicy versionPolicy,
+        List<InstanceGroup> instanceGroup,
+        Map<String, ParameterValue> parameters,
+        Optimization optimization,
+        DynamicBatching dynamicBatching,
+        String defaultModelFilename,
+        Map<String, Long> versionLabels,
+        Map<Long, Integer> traffic,
+        Long shadowVersion,
+        EnsembleScheduling ensembleScheduling) {
 
     public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
     /** An ONNX model run by ONNX Runtime (the default). */
     public static final String ONNX_PLATFORM = "onnxruntime_onnx";
     /** Triton's ensembles: {@code ensemble_scheduling} wires other models into one. */
     public static final String ENSEMBLE_PLATFORM = "ensemble";
+
     static final Set<String> PLATFORMS = Set.of(ONNX_PLATFORM, ENSEMBLE_PLATFORM);
     static final Set<String> BACKENDS = Set.of("onnxruntime");
     /** The {@code parameters} keys that change how the session runs. */
     public static final String INTRA_OP_THREADS = "intra_op_thread_count";
+
     public static final String INTER_OP_THREADS = "inter_op_thread_count";
 
     public ModelConfig {
         if (name != null) {
             ModelNames.requireValid(name);
         }
-        if (platform != null && !PLATFORMS.contains(platform) && !dev.pier.api.step.StepProviders.platforms().contains(platform)) {
+        if (platform != null
+                && !PLATFORMS.contains(platform)
+                && !dev.pier.api.step.StepProviders.platforms().contains(platform)) {
             java.util.TreeSet<String> known = new java.util.TreeSet<>(PLATFORMS);
             known.addAll(dev.pier.api.step.StepProviders.platforms());
             throw new IllegalArgumentException("'platform' must be one of " + known
@@ -71,7 +85,8 @@ public record ModelConfig(String name, String platform, String backend, Integer 
         }
         if (ENSEMBLE_PLATFORM.equals(platform)) {
             if (ensembleScheduling == null) {
-                throw new IllegalArgumentException("'platform: ensemble' needs 'ensemble_scheduling' with its steps, as in Triton");
+                throw new IllegalArgumentException(
+                        "'platform: ensemble' needs 'ensemble_scheduling' with its steps, as in Triton");
             }
             for (TensorConfig t : concat(input, output)) {
                 if (t.dataType() == null || t.dims() == null) {
@@ -80,18 +95,22 @@ public record ModelConfig(String name, String platform, String backend, Integer 
                 }
             }
             if (input == null || input.isEmpty() || output == null || output.isEmpty()) {
-                throw new IllegalArgumentException("'platform: ensemble' needs its 'input' and 'output' tensors listed");
+                throw new IllegalArgumentException(
+                        "'platform: ensemble' needs its 'input' and 'output' tensors listed");
             }
         } else if (ensembleScheduling != null) {
-            throw new IllegalArgumentException("'ensemble_scheduling' is only for 'platform: ensemble', but platform is '"
-                    + (platform == null ? ONNX_PLATFORM : platform) + "'");
+            throw new IllegalArgumentException(
+                    "'ensemble_scheduling' is only for 'platform: ensemble', but platform is '"
+                            + (platform == null ? ONNX_PLATFORM : platform) + "'");
         }
         if (backend != null && !BACKENDS.contains(backend)) {
-            throw new IllegalArgumentException("'backend' must be one of " + BACKENDS + " (Pier serves ONNX models), got '" + backend + "'");
+            throw new IllegalArgumentException(
+                    "'backend' must be one of " + BACKENDS + " (Pier serves ONNX models), got '" + backend + "'");
         }
         maxBatchSize = maxBatchSize == null ? 0 : maxBatchSize;
         if (maxBatchSize < 0) {
-            throw new IllegalArgumentException("'max_batch_size' must be >= 0 (0 = the model does not batch), got " + maxBatchSize);
+            throw new IllegalArgumentException(
+                    "'max_batch_size' must be >= 0 (0 = the model does not batch), got " + maxBatchSize);
         }
         input = input == null ? List.of() : List.copyOf(input);
         output = output == null ? List.of() : List.copyOf(output);
@@ -99,7 +118,8 @@ public record ModelConfig(String name, String platform, String backend, Integer 
         requireUniqueNames("output", output);
         for (TensorConfig in : input) {
             if (in.labelFilename() != null) {
-                throw new IllegalArgumentException("'label_filename' is for outputs, but input '" + in.name() + "' has one");
+                throw new IllegalArgumentException(
+                        "'label_filename' is for outputs, but input '" + in.name() + "' has one");
             }
         }
         versionPolicy = versionPolicy == null ? VersionPolicy.ofLatest(1) : versionPolicy;
@@ -125,8 +145,9 @@ public record ModelConfig(String name, String platform, String backend, Integer 
         versionLabels = versionLabels == null ? Map.of() : Map.copyOf(versionLabels);
         versionLabels.forEach((label, v) -> {
             if (!label.matches("[A-Za-z0-9_.-]{1,64}") || v == null || v < 1) {
-                throw new IllegalArgumentException("'version_labels' maps label names (letters, digits, '_', '-', '.') to versions >= 1, got "
-                        + label + ": " + v);
+                throw new IllegalArgumentException(
+                        "'version_labels' maps label names (letters, digits, '_', '-', '.') to versions >= 1, got "
+                                + label + ": " + v);
             }
         });
         traffic = traffic == null ? Map.of() : Map.copyOf(traffic);
@@ -135,21 +156,25 @@ public record ModelConfig(String name, String platform, String backend, Integer 
                 throw new IllegalArgumentException("'traffic' maps versions >= 1 to weights >= 0, got " + v + ": " + w);
             }
         });
-        if (!traffic.isEmpty() && traffic.values().stream().mapToLong(Integer::longValue).sum() == 0) {
-            throw new IllegalArgumentException("'traffic' weights sum to 0; give at least one version a positive weight");
+        if (!traffic.isEmpty()
+                && traffic.values().stream().mapToLong(Integer::longValue).sum() == 0) {
+            throw new IllegalArgumentException(
+                    "'traffic' weights sum to 0; give at least one version a positive weight");
         }
         if (shadowVersion != null && shadowVersion < 1) {
             throw new IllegalArgumentException("'shadow_version' must be a version >= 1, got " + shadowVersion);
         }
         defaultModelFilename = defaultModelFilename == null ? DEFAULT_MODEL_FILENAME : defaultModelFilename;
         if (!ModelNames.isValid(defaultModelFilename)) {
-            throw new IllegalArgumentException("'default_model_filename' must be a plain file name, got '" + defaultModelFilename + "'");
+            throw new IllegalArgumentException(
+                    "'default_model_filename' must be a plain file name, got '" + defaultModelFilename + "'");
         }
     }
 
     /** The configuration of a model that has no config.yaml. */
     public static ModelConfig defaults(String name) {
-        return new ModelConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ModelConfig(
+                name, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The platform, {@link #ONNX_PLATFORM} when the config names none. */
@@ -180,9 +205,11 @@ public record ModelConfig(String name, String platform, String backend, Integer 
     public SessionOptions sessionOptions() {
         SessionOptions d = SessionOptions.defaults();
         int intra = parameters.containsKey(INTRA_OP_THREADS)
-                ? parameters.get(INTRA_OP_THREADS).asNonNegativeInt(INTRA_OP_THREADS) : d.intraOpThreads();
+                ? parameters.get(INTRA_OP_THREADS).asNonNegativeInt(INTRA_OP_THREADS)
+                : d.intraOpThreads();
         int inter = parameters.containsKey(INTER_OP_THREADS)
-                ? parameters.get(INTER_OP_THREADS).asNonNegativeInt(INTER_OP_THREADS) : d.interOpThreads();
+                ? parameters.get(INTER_OP_THREADS).asNonNegativeInt(INTER_OP_THREADS)
+                : d.interOpThreads();
         return new SessionOptions(intra, inter, optimization.level());
     }
 
@@ -195,7 +222,12 @@ public record ModelConfig(String name, String platform, String backend, Integer 
 
     /** One entry of Triton's {@code instance_group}. Pier runs ONNX Runtime on CPU: KIND_CPU or KIND_AUTO. */
     public record InstanceGroup(Integer count, Kind kind) {
-        public enum Kind { KIND_AUTO, KIND_CPU, KIND_GPU, KIND_MODEL }
+        public enum Kind {
+            KIND_AUTO,
+            KIND_CPU,
+            KIND_GPU,
+            KIND_MODEL
+        }
 
         public InstanceGroup {
             count = count == null ? 1 : count;
@@ -204,7 +236,9 @@ public record ModelConfig(String name, String platform, String backend, Integer 
                 throw new IllegalArgumentException("'instance_group.count' must be >= 1, got " + count);
             }
             if (kind != Kind.KIND_CPU && kind != Kind.KIND_AUTO) {
-                throw new IllegalArgumentException("'instance_group.kind' must be KIND_CPU or KIND_AUTO (Pier runs ONNX Runtime on CPU), got " + kind);
+                throw new IllegalArgumentException(
+                        "'instance_group.kind' must be KIND_CPU or KIND_AUTO (Pier runs ONNX Runtime on CPU), got "
+                                + kind);
             }
         }
     }
@@ -226,7 +260,8 @@ public record ModelConfig(String name, String platform, String backend, Integer 
             } catch (NumberFormatException ignored) {
                 // falls through to the error below
             }
-            throw new IllegalArgumentException("'" + field + "' must be a string holding an integer >= 0, got '" + stringValue + "'");
+            throw new IllegalArgumentException(
+                    "'" + field + "' must be a string holding an integer >= 0, got '" + stringValue + "'");
         }
     }
 
@@ -235,8 +270,9 @@ public record ModelConfig(String name, String platform, String backend, Integer 
         public record Graph(Integer level) {
             public Graph {
                 if (level != null && level != -1 && level != 0 && level != 1 && level != 2) {
-                    throw new IllegalArgumentException("'optimization.graph.level' must be -1 (basic), 1 (extended), 2 (none) "
-                            + "or 0 (all, the default), as in Triton's ONNX Runtime backend; got " + level);
+                    throw new IllegalArgumentException(
+                            "'optimization.graph.level' must be -1 (basic), 1 (extended), 2 (none) "
+                                    + "or 0 (all, the default), as in Triton's ONNX Runtime backend; got " + level);
                 }
             }
         }
@@ -259,28 +295,34 @@ public record ModelConfig(String name, String platform, String backend, Integer 
      * Triton's {@code dynamic_batching}; {@code dev.pier.batching.BatchingOptions} turns it into scheduling. {@code max_queue_size} may be
      * given directly (Pier's short form) or as Triton's {@code default_queue_policy.max_queue_size}.
      */
-    public record DynamicBatching(List<Integer> preferredBatchSize, Long maxQueueDelayMicroseconds, Integer maxQueueSize,
-                                  QueuePolicy defaultQueuePolicy) {
-        public record QueuePolicy(Integer maxQueueSize) {
-        }
+    public record DynamicBatching(
+            List<Integer> preferredBatchSize,
+            Long maxQueueDelayMicroseconds,
+            Integer maxQueueSize,
+            QueuePolicy defaultQueuePolicy) {
+        public record QueuePolicy(Integer maxQueueSize) {}
 
         public DynamicBatching {
             preferredBatchSize = preferredBatchSize == null ? List.of() : List.copyOf(preferredBatchSize);
             for (Integer p : preferredBatchSize) {
                 if (p == null || p < 1) {
-                    throw new IllegalArgumentException("'dynamic_batching.preferred_batch_size' must hold integers >= 1, got " + preferredBatchSize);
+                    throw new IllegalArgumentException(
+                            "'dynamic_batching.preferred_batch_size' must hold integers >= 1, got "
+                                    + preferredBatchSize);
                 }
             }
             maxQueueDelayMicroseconds = maxQueueDelayMicroseconds == null ? 0L : maxQueueDelayMicroseconds;
             if (maxQueueDelayMicroseconds < 0) {
-                throw new IllegalArgumentException("'dynamic_batching.max_queue_delay_microseconds' must be >= 0, got " + maxQueueDelayMicroseconds);
+                throw new IllegalArgumentException("'dynamic_batching.max_queue_delay_microseconds' must be >= 0, got "
+                        + maxQueueDelayMicroseconds);
             }
             if (maxQueueSize == null && defaultQueuePolicy != null) {
                 maxQueueSize = defaultQueuePolicy.maxQueueSize();
             }
             maxQueueSize = maxQueueSize == null ? 0 : maxQueueSize;
             if (maxQueueSize < 0) {
-                throw new IllegalArgumentException("'dynamic_batching.max_queue_size' must be >= 0 (0 = unbounded), got " + maxQueueSize);
+                throw new IllegalArgumentException(
+                        "'dynamic_batching.max_queue_size' must be >= 0 (0 = unbounded), got " + maxQueueSize);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.pier.repository;
 
-import dev.pier.io.JsonPaths;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,14 +13,13 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
+import dev.pier.io.JsonPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -43,10 +41,10 @@ public final class ModelConfigParser {
 
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("token `JsonToken\\.(\\w+)`");
 
-    private static final java.util.regex.Pattern FROM = java.util.regex.Pattern.compile("from (Number|String|Boolean) value");
+    private static final java.util.regex.Pattern FROM =
+            java.util.regex.Pattern.compile("from (Number|String|Boolean) value");
 
-    private ModelConfigParser() {
-    }
+    private ModelConfigParser() {}
 
     /** Parses a config file; an empty file is the default configuration. */
     public static ModelConfig parse(Path file) {
@@ -84,20 +82,25 @@ public final class ModelConfigParser {
             return (where.isEmpty() ? "" : "in '" + where + "': ") + cause.getMessage();
         }
         if (e instanceof InvalidFormatException f) {
-            return "field '" + JsonPaths.of(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
+            return "field '" + JsonPaths.of(f.getPath()) + "': expected " + expected(f.getTargetType()) + ", got '"
+                    + f.getValue() + "'";
         }
         if (e instanceof MismatchedInputException m) {
             String got = tokenIn(m.getOriginalMessage());
             if (got == null) {
                 got = m.getProcessor() instanceof JsonParser p ? token(p) : "something else";
             }
-            return "field '" + JsonPaths.of(m.getPath()) + "': expected " + expected(m.getTargetType()) + ", got " + got;
+            return "field '" + JsonPaths.of(m.getPath()) + "': expected " + expected(m.getTargetType()) + ", got "
+                    + got;
         }
         if (e instanceof JsonMappingException m) {
             return "field '" + JsonPaths.of(m.getPath()) + "': " + m.getOriginalMessage();
         }
         return "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
-                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+                + (e.getLocation() == null
+                        ? ""
+                        : " (line " + e.getLocation().getLineNr() + ", column "
+                                + e.getLocation().getColumnNr() + ")");
     }
 
     private static String expected(Class<?> type) {

@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
 public final class ModelNames {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
-    private ModelNames() {
-    }
+    private ModelNames() {}
 
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches() && !name.contains("..");

@@ -1,8 +1,5 @@
 package dev.pier.repository;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +9,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scans a Triton-style model repository: {@code root/<model>/config.yaml} (optional) and numeric version
@@ -50,7 +49,10 @@ public final class RepositorySource implements ModelSource {
             if (!Files.isDirectory(dir) || name.startsWith(".")) {
                 LOG.debug("repository {}: ignoring {} (not a model folder)", root, name);
             } else if (!ModelNames.isValid(name)) {
-                LOG.warn("repository {}: ignoring folder '{}': not a valid model name (letters, digits, '_', '-', '.')", root, name);
+                LOG.warn(
+                        "repository {}: ignoring folder '{}': not a valid model name (letters, digits, '_', '-', '.')",
+                        root,
+                        name);
             } else {
                 models.add(scanModel(name, dir));
             }
@@ -69,8 +71,10 @@ public final class RepositorySource implements ModelSource {
             return new SourcedModel.Broken(name, e.getMessage());
         }
         if (config.name() != null && !config.name().equals(name)) {
-            return new SourcedModel.Broken(name, dir.resolve(CONFIG_FILE) + ": 'name' is '" + config.name()
-                    + "' but the model folder is '" + name + "'; they must be equal");
+            return new SourcedModel.Broken(
+                    name,
+                    dir.resolve(CONFIG_FILE) + ": 'name' is '" + config.name() + "' but the model folder is '" + name
+                            + "'; they must be equal");
         }
         TreeSet<Long> onDisk = new TreeSet<>();
         for (Path entry : list(dir)) {
@@ -86,13 +90,16 @@ public final class RepositorySource implements ModelSource {
             onDisk.add(1L);
         }
         if (onDisk.isEmpty()) {
-            return new SourcedModel.Broken(name, "no version folders in " + dir + "; expected numeric folders such as "
-                    + dir.resolve("1").resolve(config.defaultModelFilename()));
+            return new SourcedModel.Broken(
+                    name,
+                    "no version folders in " + dir + "; expected numeric folders such as "
+                            + dir.resolve("1").resolve(config.defaultModelFilename()));
         }
         List<Long> aspired = config.versionPolicy().aspired(onDisk);
         if (aspired.isEmpty()) {
-            return new SourcedModel.Broken(name, "version_policy " + config.versionPolicy()
-                    + " selects none of the versions on disk " + onDisk);
+            return new SourcedModel.Broken(
+                    name,
+                    "version_policy " + config.versionPolicy() + " selects none of the versions on disk " + onDisk);
         }
         List<AspiredVersion> versions = aspired.stream()
                 .map(v -> new AspiredVersion(v, dir.resolve(Long.toString(v)).resolve(config.defaultModelFilename())))

@@ -33,8 +33,10 @@ public final class SingleModelSource implements ModelSource {
     @Override
     public List<SourcedModel> scan() {
         if (!Files.isRegularFile(modelFile)) {
-            return List.of(new SourcedModel.Broken(name, "model file " + modelFile + " does not exist or is not a file"));
+            return List.of(
+                    new SourcedModel.Broken(name, "model file " + modelFile + " does not exist or is not a file"));
         }
-        return List.of(new SourcedModel.Aspired(name, config, modelFile.getParent(), List.of(new AspiredVersion(1, modelFile))));
+        return List.of(new SourcedModel.Aspired(
+                name, config, modelFile.getParent(), List.of(new AspiredVersion(1, modelFile))));
     }
 }

@@ -17,7 +17,8 @@ public sealed interface SourcedModel {
      *
      * @param directory the model's folder, where {@code label_filename}s are found
      */
-    record Aspired(String name, ModelConfig config, Path directory, List<AspiredVersion> versions) implements SourcedModel {
+    record Aspired(String name, ModelConfig config, Path directory, List<AspiredVersion> versions)
+            implements SourcedModel {
         public Aspired {
             ModelNames.requireValid(name);
             versions = List.copyOf(versions);
@@ -25,6 +26,5 @@ public sealed interface SourcedModel {
     }
 
     /** A model that is configured but cannot serve; {@code reason} says why, for its status. */
-    record Broken(String name, String reason) implements SourcedModel {
-    }
+    record Broken(String name, String reason) implements SourcedModel {}
 }

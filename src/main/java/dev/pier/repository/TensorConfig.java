@@ -1,7 +1,6 @@
 package dev.pier.repository;
 
 import dev.pier.api.Shape;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -23,19 +22,22 @@ public record TensorConfig(String name, TritonDataType dataType, List<Long> dims
         if (dims != null) {
             for (Long d : dims) {
                 if (d == null || d < -1) {
-                    throw new IllegalArgumentException("'dims' of '" + name + "' must hold integers >= -1 (-1 = any size), got " + dims);
+                    throw new IllegalArgumentException(
+                            "'dims' of '" + name + "' must hold integers >= -1 (-1 = any size), got " + dims);
                 }
             }
             dims = List.copyOf(dims);
         }
         if (labelFilename != null && !ModelNames.isValid(labelFilename)) {
-            throw new IllegalArgumentException("'label_filename' of '" + name + "' must be a plain file name in the model folder, got '"
-                    + labelFilename + "'");
+            throw new IllegalArgumentException("'label_filename' of '" + name
+                    + "' must be a plain file name in the model folder, got '" + labelFilename + "'");
         }
     }
 
     public Optional<Shape> shape() {
-        return dims == null ? Optional.empty() : Optional.of(Shape.of(dims.stream().mapToLong(Long::longValue).toArray()));
+        return dims == null
+                ? Optional.empty()
+                : Optional.of(Shape.of(dims.stream().mapToLong(Long::longValue).toArray()));
     }
 
     public Optional<String> labels() {

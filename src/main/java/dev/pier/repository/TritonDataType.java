@@ -8,9 +8,18 @@ import dev.pier.api.DataType;
  */
 public enum TritonDataType {
     TYPE_BOOL(DataType.BOOL),
-    TYPE_UINT8(DataType.UINT8), TYPE_UINT16(DataType.UINT16), TYPE_UINT32(DataType.UINT32), TYPE_UINT64(DataType.UINT64),
-    TYPE_INT8(DataType.INT8), TYPE_INT16(DataType.INT16), TYPE_INT32(DataType.INT32), TYPE_INT64(DataType.INT64),
-    TYPE_FP16(DataType.FP16), TYPE_BF16(DataType.BF16), TYPE_FP32(DataType.FP32), TYPE_FP64(DataType.FP64),
+    TYPE_UINT8(DataType.UINT8),
+    TYPE_UINT16(DataType.UINT16),
+    TYPE_UINT32(DataType.UINT32),
+    TYPE_UINT64(DataType.UINT64),
+    TYPE_INT8(DataType.INT8),
+    TYPE_INT16(DataType.INT16),
+    TYPE_INT32(DataType.INT32),
+    TYPE_INT64(DataType.INT64),
+    TYPE_FP16(DataType.FP16),
+    TYPE_BF16(DataType.BF16),
+    TYPE_FP32(DataType.FP32),
+    TYPE_FP64(DataType.FP64),
     TYPE_STRING(DataType.BYTES);
 
     private final DataType dataType;

@@ -17,13 +17,13 @@ public record VersionPolicy(Latest latest, All all, Specific specific) {
                 numVersions = 1;
             }
             if (numVersions < 1) {
-                throw new IllegalArgumentException("'version_policy.latest.num_versions' must be >= 1, got " + numVersions);
+                throw new IllegalArgumentException(
+                        "'version_policy.latest.num_versions' must be >= 1, got " + numVersions);
             }
         }
     }
 
-    public record All() {
-    }
+    public record All() {}
 
     public record Specific(List<Long> versions) {
         public Specific {
@@ -32,7 +32,8 @@ public record VersionPolicy(Latest latest, All all, Specific specific) {
             }
             for (Long v : versions) {
                 if (v == null || v < 1) {
-                    throw new IllegalArgumentException("'version_policy.specific.versions' must hold integers >= 1, got " + versions);
+                    throw new IllegalArgumentException(
+                            "'version_policy.specific.versions' must hold integers >= 1, got " + versions);
                 }
             }
             versions = List.copyOf(versions);
@@ -42,7 +43,8 @@ public record VersionPolicy(Latest latest, All all, Specific specific) {
     public VersionPolicy {
         int given = (latest != null ? 1 : 0) + (all != null ? 1 : 0) + (specific != null ? 1 : 0);
         if (given > 1) {
-            throw new IllegalArgumentException("'version_policy' must have exactly one of 'latest', 'all' or 'specific', got " + given);
+            throw new IllegalArgumentException(
+                    "'version_policy' must have exactly one of 'latest', 'all' or 'specific', got " + given);
         }
         if (given == 0) {
             latest = new Latest(1);

@@ -22,7 +22,9 @@ public final class LabelRoutes {
 
     public void mount(Router router) {
         // ordered before the TF Serving routes so that they only ever see numeric versions
-        router.routeWithRegex("/v1/models/([^/:]+)/labels/([^/:]+)(.*)").order(-1).handler(this::reroute);
+        router.routeWithRegex("/v1/models/([^/:]+)/labels/([^/:]+)(.*)")
+                .order(-1)
+                .handler(this::reroute);
     }
 
     private void reroute(RoutingContext ctx) {

@@ -13,6 +13,5 @@ public interface InferenceEngine extends AutoCloseable {
     ModelSession load(Path modelFile, SessionOptions options);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -2,7 +2,6 @@ package dev.pier.runtime;
 
 import dev.pier.api.ModelSignature;
 import dev.pier.api.Tensor;
-
 import java.util.List;
 import java.util.Map;
 

@@ -11,7 +11,12 @@ package dev.pier.runtime;
  */
 public record SessionOptions(int intraOpThreads, int interOpThreads, Optimization optimization) {
 
-    public enum Optimization { NONE, BASIC, EXTENDED, ALL }
+    public enum Optimization {
+        NONE,
+        BASIC,
+        EXTENDED,
+        ALL
+    }
 
     public static SessionOptions defaults() {
         return new SessionOptions(1, 1, Optimization.ALL);

@@ -4,7 +4,6 @@ import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.Map;
  * Stateless and thread-safe.
  */
 public final class WarmUp {
-    private WarmUp() {
-    }
+    private WarmUp() {}
 
     /** Runs {@code session} once on zero inputs; engine errors propagate as PierExceptions. */
     public static List<Tensor> run(ModelSession session) {
@@ -38,8 +36,12 @@ public final class WarmUp {
             Shape shape = Shape.of(dims);
             int count = Math.toIntExact(shape.elementCount());
             Tensor t = spec.datatype() == DataType.BYTES
-                    ? Tensor.ofStrings(spec.name(), shape, Collections.nCopies(count, "").toArray(String[]::new))
-                    : Tensor.ofPacked(spec.name(), spec.datatype(), shape,
+                    ? Tensor.ofStrings(
+                            spec.name(), shape, Collections.nCopies(count, "").toArray(String[]::new))
+                    : Tensor.ofPacked(
+                            spec.name(),
+                            spec.datatype(),
+                            shape,
                             new byte[Math.multiplyExact(count, spec.datatype().byteSize())]);
             inputs.put(spec.name(), t);
         }

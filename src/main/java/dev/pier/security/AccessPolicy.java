@@ -1,7 +1,6 @@
 package dev.pier.security;
 
 import dev.pier.monitor.dashboard.DashboardRoutes;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -18,19 +17,28 @@ import java.util.Set;
  */
 public final class AccessPolicy {
     /** What a caller must present. */
-    public enum Access { OPEN, INFERENCE, ADMIN }
+    public enum Access {
+        OPEN,
+        INFERENCE,
+        ADMIN
+    }
 
     static final String REPOSITORY_PREFIX = "/v2/repository";
-    private static final Set<String> OPEN = Set.of("/v2/health/live", "/v2/health/ready", "/grpc.health.v1.Health/Check",
-            "/grpc.health.v1.Health/Watch", "/inference.GRPCInferenceService/ServerLive",
-            "/inference.GRPCInferenceService/ServerReady", "/metrics");
+    private static final Set<String> OPEN = Set.of(
+            "/v2/health/live",
+            "/v2/health/ready",
+            "/grpc.health.v1.Health/Check",
+            "/grpc.health.v1.Health/Watch",
+            "/inference.GRPCInferenceService/ServerLive",
+            "/inference.GRPCInferenceService/ServerReady",
+            "/metrics");
 
     /** The API description: the OpenAPI document, its Swagger UI page and the page's assets (below the prefix). */
     static final Set<String> DOCS = Set.of("/v2/openapi.json", "/v2/docs");
+
     static final String DOCS_ASSETS = "/v2/docs/assets/";
 
-    private AccessPolicy() {
-    }
+    private AccessPolicy() {}
 
     /**
      * As {@link #of(String)}, except that with {@code publicDocs} the API description is open too: its exact
@@ -48,9 +56,20 @@ public final class AccessPolicy {
         if (DOCS.contains(path)) {
             return true;
         }
-        return path.startsWith(DOCS_ASSETS) && path.length() > DOCS_ASSETS.length()
-                && path.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' || c == '.')
-                && !path.contains("//") && !path.contains("/./") && !path.contains("/../") && !path.endsWith("/..") && !path.endsWith("/.");
+        return path.startsWith(DOCS_ASSETS)
+                && path.length() > DOCS_ASSETS.length()
+                && path.chars()
+                        .allMatch(c -> (c >= 'a' && c <= 'z')
+                                || (c >= '0' && c <= '9')
+                                || c == '/'
+                                || c == '-'
+                                || c == '_'
+                                || c == '.')
+                && !path.contains("//")
+                && !path.contains("/./")
+                && !path.contains("/../")
+                && !path.endsWith("/..")
+                && !path.endsWith("/.");
     }
 
     /** @param dispatchedPath the path exactly as the router or gRPC server matches it against its routes */
@@ -125,7 +144,7 @@ public final class AccessPolicy {
             }
             text.append((char) b);
         }
-        return text.toString();   // other non-ASCII bytes stay Latin-1: they cannot spell the repository path anyway
+        return text.toString(); // other non-ASCII bytes stay Latin-1: they cannot spell the repository path anyway
     }
 
     private static int hex(char c) {

@@ -4,7 +4,6 @@ import dev.pier.protocol.ErrorMapper;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -72,26 +71,33 @@ public final class BearerAuthHandler implements Handler<HttpServerRequest> {
     private void refuse(HttpServerRequest request, String path) {
         boolean missing = request.getHeader("authorization") == null;
         String why = (missing ? "missing bearer token" : "wrong bearer token")
-                + (AccessPolicy.of(path) == AccessPolicy.Access.ADMIN && admin.isPresent() && !missing ? " (this path needs the admin token)" : "");
+                + (AccessPolicy.of(path) == AccessPolicy.Access.ADMIN && admin.isPresent() && !missing
+                        ? " (this path needs the admin token)"
+                        : "");
         String contentType = request.getHeader("content-type");
         if (contentType != null && contentType.startsWith("application/grpc")) {
-            request.response().putHeader("content-type", "application/grpc")
+            request.response()
+                    .putHeader("content-type", "application/grpc")
                     .putHeader("grpc-status", Integer.toString(GRPC_UNAUTHENTICATED))
-                    .putHeader("grpc-message", why.replace(' ', '+')).end();
+                    .putHeader("grpc-message", why.replace(' ', '+'))
+                    .end();
             return;
         }
         byte[] body = ErrorMapper.errorJson(why + " for " + path + "; send 'Authorization: Bearer <token>'");
         Handler<Void> answer = v -> {
             if (!request.response().ended()) {
-                request.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"pier\"")
-                        .putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body));
+                request.response()
+                        .setStatusCode(401)
+                        .putHeader("WWW-Authenticate", "Bearer realm=\"pier\"")
+                        .putHeader("content-type", "application/json")
+                        .end(io.vertx.core.buffer.Buffer.buffer(body));
             }
         };
         if (request.isEnded()) {
             answer.handle(null);
             return;
         }
-        request.handler(chunk -> { }).endHandler(answer);
+        request.handler(chunk -> {}).endHandler(answer);
         request.resume();
     }
 

@@ -20,8 +20,12 @@ import java.util.Optional;
  *                       needs the token like every other non-health path (fail closed: the document lists the
  *                       models and their tensors)
  */
-public record SecurityOptions(Optional<String> inferenceToken, Optional<String> adminToken,
-                              Optional<Path> tlsCert, Optional<Path> tlsKey, boolean publicDocs) {
+public record SecurityOptions(
+        Optional<String> inferenceToken,
+        Optional<String> adminToken,
+        Optional<Path> tlsCert,
+        Optional<Path> tlsKey,
+        boolean publicDocs) {
     public SecurityOptions {
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key (PEM files); got only "
@@ -32,7 +36,11 @@ public record SecurityOptions(Optional<String> inferenceToken, Optional<String> 
     }
 
     /** Docs behind the token (when there is one). */
-    public SecurityOptions(Optional<String> inferenceToken, Optional<String> adminToken, Optional<Path> tlsCert, Optional<Path> tlsKey) {
+    public SecurityOptions(
+            Optional<String> inferenceToken,
+            Optional<String> adminToken,
+            Optional<Path> tlsCert,
+            Optional<Path> tlsKey) {
         this(inferenceToken, adminToken, tlsCert, tlsKey, false);
     }
 
@@ -55,9 +63,14 @@ public record SecurityOptions(Optional<String> inferenceToken, Optional<String> 
         }
         requireFile(option, file);
         try {
-            String token = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            String token = Files.readString(file, StandardCharsets.UTF_8)
+                    .lines()
+                    .findFirst()
+                    .orElse("")
+                    .trim();
             if (token.isEmpty()) {
-                throw new IllegalArgumentException(option + " " + file + " is empty; expected the token on its first line");
+                throw new IllegalArgumentException(
+                        option + " " + file + " is empty; expected the token on its first line");
             }
             return Optional.of(token);
         } catch (IOException e) {
@@ -67,7 +80,8 @@ public record SecurityOptions(Optional<String> inferenceToken, Optional<String> 
 
     private static void requireFile(String option, Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(option + " " + file.toAbsolutePath() + " does not exist or is not a file");
+            throw new IllegalArgumentException(
+                    option + " " + file.toAbsolutePath() + " does not exist or is not a file");
         }
     }
 }

@@ -8,13 +8,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Slow and greedy clients, per connection, for every server of one process (both ports): a connection must
@@ -29,8 +28,12 @@ final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long OVER_CAP_HEADER_MILLIS = 1_000;
     private static final int GRPC_UNAVAILABLE = 14;
-    private static final Set<String> HEALTH = Set.of("/v2/health/live", "/v2/health/ready", "/grpc.health.v1.Health/Check",
-            "/inference.GRPCInferenceService/ServerLive", "/inference.GRPCInferenceService/ServerReady");
+    private static final Set<String> HEALTH = Set.of(
+            "/v2/health/live",
+            "/v2/health/ready",
+            "/grpc.health.v1.Health/Check",
+            "/inference.GRPCInferenceService/ServerLive",
+            "/inference.GRPCInferenceService/ServerReady");
 
     private final Vertx vertx;
     private final IntakeLimits limits;
@@ -64,7 +67,10 @@ final class ConnectionGuard {
             int n = open.incrementAndGet();
             State state = new State(n > limits.maxConnections());
             if (state.overCap) {
-                LOG.debug("connection {} over the cap of {} open connections", conn.remoteAddress(), limits.maxConnections());
+                LOG.debug(
+                        "connection {} over the cap of {} open connections",
+                        conn.remoteAddress(),
+                        limits.maxConnections());
             }
             states.put(conn, state);
             conn.closeHandler(v -> {
@@ -73,8 +79,15 @@ final class ConnectionGuard {
                 state.closed = true;
                 disarm(state);
             });
-            arm(conn, state, state.overCap ? Math.min(OVER_CAP_HEADER_MILLIS, limits.headerTimeout().toMillis())
-                    : limits.headerTimeout().toMillis(), "no complete request headers");
+            arm(
+                    conn,
+                    state,
+                    state.overCap
+                            ? Math.min(
+                                    OVER_CAP_HEADER_MILLIS,
+                                    limits.headerTimeout().toMillis())
+                            : limits.headerTimeout().toMillis(),
+                    "no complete request headers");
         };
     }
 
@@ -125,21 +138,27 @@ final class ConnectionGuard {
     }
 
     private void refuse(HttpServerRequest request) {
-        String why = "too many open connections (limit " + limits.maxConnections() + ", --max-connections); retry shortly";
+        String why =
+                "too many open connections (limit " + limits.maxConnections() + ", --max-connections); retry shortly";
         String contentType = request.getHeader("content-type");
         if (contentType != null && contentType.startsWith("application/grpc")) {
-            request.response().putHeader("content-type", "application/grpc")
+            request.response()
+                    .putHeader("content-type", "application/grpc")
                     .putHeader("grpc-status", Integer.toString(GRPC_UNAVAILABLE))
-                    .putHeader("grpc-message", why.replace(' ', '+').replace(';', ',')).end();
+                    .putHeader("grpc-message", why.replace(' ', '+').replace(';', ','))
+                    .end();
             request.connection().shutdown();
             return;
         }
         boolean http1 = request.version() != HttpVersion.HTTP_2;
-        request.handler(chunk -> { }).endHandler(v -> {
+        request.handler(chunk -> {}).endHandler(v -> {
             if (request.response().ended()) {
                 return;
             }
-            request.response().setStatusCode(503).putHeader("content-type", "application/json").putHeader("Retry-After", "1");
+            request.response()
+                    .setStatusCode(503)
+                    .putHeader("content-type", "application/json")
+                    .putHeader("Retry-After", "1");
             if (http1) {
                 request.response().putHeader("Connection", "close");
             }

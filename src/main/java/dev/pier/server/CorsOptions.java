@@ -19,26 +19,34 @@ import java.util.regex.Pattern;
  */
 public record CorsOptions(List<String> allowedOrigins, Set<String> allowedMethods, Set<String> allowedHeaders) {
     public static final Set<String> DEFAULT_METHODS = Set.of("GET", "POST", "HEAD");
-    public static final Set<String> DEFAULT_HEADERS = Set.of("Content-Type", "Authorization",
-            "Inference-Header-Content-Length", "Pier-Timeout-Ms", "traceparent", "tracestate");
+    public static final Set<String> DEFAULT_HEADERS = Set.of(
+            "Content-Type",
+            "Authorization",
+            "Inference-Header-Content-Length",
+            "Pier-Timeout-Ms",
+            "traceparent",
+            "tracestate");
     private static final Set<String> METHODS = Set.of("GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     public CorsOptions {
         allowedOrigins = List.copyOf(allowedOrigins);
-        allowedMethods = Set.copyOf(allowedMethods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList());
+        allowedMethods = Set.copyOf(
+                allowedMethods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList());
         allowedHeaders = Set.copyOf(allowedHeaders);
         for (String origin : allowedOrigins) {
             checkOrigin(origin);
         }
         for (String m : allowedMethods) {
             if (!METHODS.contains(m)) {
-                throw new IllegalArgumentException("CORS method '" + m + "' is not one of " + new java.util.TreeSet<>(METHODS));
+                throw new IllegalArgumentException(
+                        "CORS method '" + m + "' is not one of " + new java.util.TreeSet<>(METHODS));
             }
         }
         for (String h : allowedHeaders) {
             if (!TOKEN.matcher(h).matches()) {
-                throw new IllegalArgumentException("CORS header '" + h + "' is not a header name (expected e.g. Content-Type)");
+                throw new IllegalArgumentException(
+                        "CORS header '" + h + "' is not a header name (expected e.g. Content-Type)");
             }
         }
     }
@@ -80,9 +88,13 @@ public record CorsOptions(List<String> allowedOrigins, Set<String> allowedMethod
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("CORS origin '" + origin + "' is not a URL; " + expected);
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null
+                || !uri.getRawPath().isEmpty()
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("CORS origin '" + origin + "' is not scheme://host[:port]; " + expected);
         }
     }

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
-
 import java.util.stream.Collectors;
 
 /**
@@ -21,15 +20,16 @@ final class CorsRoutes {
     /** Route order: before the bearer-token check (-2) and the intake (-1). */
     static final int ORDER = -3;
 
-    private CorsRoutes() {
-    }
+    private CorsRoutes() {}
 
     static void mount(Router router, CorsOptions options) {
         if (!options.enabled()) {
             return;
         }
         CorsHandler cors = CorsHandler.create()
-                .allowedMethods(options.allowedMethods().stream().map(HttpMethod::valueOf).collect(Collectors.toSet()))
+                .allowedMethods(options.allowedMethods().stream()
+                        .map(HttpMethod::valueOf)
+                        .collect(Collectors.toSet()))
                 .allowedHeaders(options.allowedHeaders())
                 .exposedHeaders(java.util.Set.of("Inference-Header-Content-Length", "traceparent"))
                 .maxAgeSeconds(600);
@@ -39,15 +39,21 @@ final class CorsRoutes {
         router.route().order(ORDER).handler(ctx -> {
             String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
             if (origin == null || sameOrigin(ctx, origin)) {
-                ctx.next();     // not a cross-origin request: CORS has nothing to say (Pier's own pages post too)
+                ctx.next(); // not a cross-origin request: CORS has nothing to say (Pier's own pages post too)
             } else if (options.anyOrigin() || options.allowedOrigins().contains(origin)) {
                 cors.handle(ctx);
             } else {
-                ctx.response().setStatusCode(403).putHeader(HttpHeaders.VARY, "Origin")
+                ctx.response()
+                        .setStatusCode(403)
+                        .putHeader(HttpHeaders.VARY, "Origin")
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(new JsonObject().put("error", "origin '" + origin + "' may not call this server from a browser;"
-                                + " allowed origins: " + String.join(", ", options.allowedOrigins())
-                                + " (pier serve --cors-allowed-origins)").encode());
+                        .end(new JsonObject()
+                                .put(
+                                        "error",
+                                        "origin '" + origin + "' may not call this server from a browser;"
+                                                + " allowed origins: " + String.join(", ", options.allowedOrigins())
+                                                + " (pier serve --cors-allowed-origins)")
+                                .encode());
             }
         });
     }

@@ -9,7 +9,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Drain {
     /** Where the server is in its shutdown. */
-    public enum Phase { SERVING, DRAINING, REFUSING, CLOSED }
+    public enum Phase {
+        SERVING,
+        DRAINING,
+        REFUSING,
+        CLOSED
+    }
 
     private final Object lock = new Object();
     private Phase phase = Phase.SERVING;

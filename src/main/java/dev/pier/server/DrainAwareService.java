@@ -2,7 +2,6 @@ package dev.pier.server;
 
 import dev.pier.api.ForwardingInferenceService;
 import dev.pier.api.InferenceService;
-
 import java.util.OptionalLong;
 
 /**
@@ -33,5 +32,4 @@ final class DrainAwareService extends ForwardingInferenceService {
     public boolean isReady() {
         return serving() && core.isReady();
     }
-
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,8 +29,12 @@ final class DrainingHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        if (WATCH.equals(request.path()) && drain.phase() != Drain.Phase.REFUSING && drain.phase() != Drain.Phase.CLOSED) {
-            next.handle(request);   // a health Watch stream lives until the client ends it: not counted, or it would hold the drain
+        if (WATCH.equals(request.path())
+                && drain.phase() != Drain.Phase.REFUSING
+                && drain.phase() != Drain.Phase.CLOSED) {
+            next.handle(
+                    request); // a health Watch stream lives until the client ends it: not counted, or it would hold the
+            // drain
             return;
         }
         if (!drain.enter()) {
@@ -61,18 +64,20 @@ final class DrainingHandler implements Handler<HttpServerRequest> {
                     .putHeader("grpc-status", Integer.toString(GRPC_UNAVAILABLE))
                     .putHeader("grpc-message", REFUSAL.replace(' ', '+').replace(';', ','))
                     .end();
-            request.connection().shutdown();   // GOAWAY: the client opens its next stream elsewhere
+            request.connection().shutdown(); // GOAWAY: the client opens its next stream elsewhere
             return;
         }
         // the body may still be arriving: read it away so the connection stays in step, then answer
         boolean http1 = request.version() != HttpVersion.HTTP_2;
-        request.handler(chunk -> { }).endHandler(v -> {
+        request.handler(chunk -> {}).endHandler(v -> {
             if (response.ended()) {
                 return;
             }
-            response.setStatusCode(503).putHeader("content-type", "application/json").putHeader("Retry-After", "1");
+            response.setStatusCode(503)
+                    .putHeader("content-type", "application/json")
+                    .putHeader("Retry-After", "1");
             if (http1) {
-                response.putHeader("Connection", "close");   // HTTP/2 forbids this header; it gets GOAWAY instead
+                response.putHeader("Connection", "close"); // HTTP/2 forbids this header; it gets GOAWAY instead
             }
             // HTTP/1.x: Vert.x closes the connection once this answer is written (Connection: close). HTTP/2: only
             // this stream is answered; a GOAWAY now would race the client's next stream on the same connection

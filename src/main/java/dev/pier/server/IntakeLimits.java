@@ -20,8 +20,13 @@ import java.time.Duration;
  *                                 process's file-descriptor limit
  * @param maxStreamsPerConnection  concurrent HTTP/2 streams (gRPC calls) one connection may open. Default 128
  */
-public record IntakeLimits(long maxInflightBodyBytes, Duration headerTimeout, Duration bodyIdleTimeout,
-                           Duration keepAliveTimeout, int maxConnections, int maxStreamsPerConnection) {
+public record IntakeLimits(
+        long maxInflightBodyBytes,
+        Duration headerTimeout,
+        Duration bodyIdleTimeout,
+        Duration keepAliveTimeout,
+        int maxConnections,
+        int maxStreamsPerConnection) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
@@ -29,7 +34,8 @@ public record IntakeLimits(long maxInflightBodyBytes, Duration headerTimeout, Du
 
     public IntakeLimits {
         if (maxInflightBodyBytes <= 0) {
-            throw new IllegalArgumentException("--max-inflight-body-bytes must be positive, got " + maxInflightBodyBytes);
+            throw new IllegalArgumentException(
+                    "--max-inflight-body-bytes must be positive, got " + maxInflightBodyBytes);
         }
         positive("--header-timeout", headerTimeout);
         positive("--body-idle-timeout", bodyIdleTimeout);
@@ -38,25 +44,34 @@ public record IntakeLimits(long maxInflightBodyBytes, Duration headerTimeout, Du
             throw new IllegalArgumentException("--max-connections must be >= 1, got " + maxConnections);
         }
         if (maxStreamsPerConnection < 1) {
-            throw new IllegalArgumentException("--max-streams-per-connection must be >= 1, got " + maxStreamsPerConnection);
+            throw new IllegalArgumentException(
+                    "--max-streams-per-connection must be >= 1, got " + maxStreamsPerConnection);
         }
     }
 
     public static IntakeLimits defaults() {
-        return new IntakeLimits(dev.pier.protocol.BodyBudget.defaultLimit(), DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT,
-                DEFAULT_KEEP_ALIVE_TIMEOUT, defaultMaxConnections(), DEFAULT_MAX_STREAMS);
+        return new IntakeLimits(
+                dev.pier.protocol.BodyBudget.defaultLimit(),
+                DEFAULT_HEADER_TIMEOUT,
+                DEFAULT_BODY_IDLE_TIMEOUT,
+                DEFAULT_KEEP_ALIVE_TIMEOUT,
+                defaultMaxConnections(),
+                DEFAULT_MAX_STREAMS);
     }
 
     public IntakeLimits withMaxInflightBodyBytes(long v) {
-        return new IntakeLimits(v, headerTimeout, bodyIdleTimeout, keepAliveTimeout, maxConnections, maxStreamsPerConnection);
+        return new IntakeLimits(
+                v, headerTimeout, bodyIdleTimeout, keepAliveTimeout, maxConnections, maxStreamsPerConnection);
     }
 
     public IntakeLimits withTimeouts(Duration header, Duration bodyIdle, Duration keepAlive) {
-        return new IntakeLimits(maxInflightBodyBytes, header, bodyIdle, keepAlive, maxConnections, maxStreamsPerConnection);
+        return new IntakeLimits(
+                maxInflightBodyBytes, header, bodyIdle, keepAlive, maxConnections, maxStreamsPerConnection);
     }
 
     public IntakeLimits withConnections(int connections, int streams) {
-        return new IntakeLimits(maxInflightBodyBytes, headerTimeout, bodyIdleTimeout, keepAliveTimeout, connections, streams);
+        return new IntakeLimits(
+                maxInflightBodyBytes, headerTimeout, bodyIdleTimeout, keepAliveTimeout, connections, streams);
     }
 
     /**
@@ -77,7 +92,8 @@ public record IntakeLimits(long maxInflightBodyBytes, Duration headerTimeout, Du
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    String soft =
+                            line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }

@@ -22,7 +22,8 @@ record ListenAddress(String host, int port, String scheme) {
 
     @Override
     public String toString() {
-        return everyInterface() ? "listening on every interface (" + address(host) + "); from this machine on " + local()
+        return everyInterface()
+                ? "listening on every interface (" + address(host) + "); from this machine on " + local()
                 : "on " + address(host);
     }
 }

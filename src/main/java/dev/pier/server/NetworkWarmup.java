@@ -2,11 +2,10 @@ package dev.pier.server;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The network side's start-up work that needs no model, done on its own thread while the main thread starts ONNX
@@ -20,10 +19,9 @@ final class NetworkWarmup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkWarmup.class);
 
     private final CompletableFuture<Vertx> vertx = new CompletableFuture<>();
-    private boolean handedOver;   // guarded by this
+    private boolean handedOver; // guarded by this
 
-    private NetworkWarmup() {
-    }
+    private NetworkWarmup() {}
 
     /** Starts the warm-up thread for a server with {@code eventLoops} REST event loops (plus one for gRPC). */
     static NetworkWarmup start(int eventLoops) {

@@ -1,35 +1,34 @@
 package dev.pier.server;
 
 import dev.pier.api.InferenceService;
-import dev.pier.protocol.RestApi;
-import dev.pier.protocol.RestOptions;
-import dev.pier.protocol.grpc.GrpcApi;
-import dev.pier.protocol.grpc.GrpcOptions;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.ext.web.Router;
 import dev.pier.protocol.BodyBudget;
 import dev.pier.protocol.ErrorMapper;
 import dev.pier.protocol.Intake;
+import dev.pier.protocol.RestApi;
+import dev.pier.protocol.RestOptions;
+import dev.pier.protocol.grpc.GrpcApi;
 import dev.pier.protocol.grpc.GrpcBodyBudget;
+import dev.pier.protocol.grpc.GrpcOptions;
 import dev.pier.security.BearerAuthHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.pier.security.SecurityOptions;
-
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The network side of {@code pier serve}: one Vert.x instance, the REST router (KServe V2 + TF Serving) on
@@ -40,9 +39,11 @@ import java.util.concurrent.TimeoutException;
 public final class PierServer implements AutoCloseable {
     /** Longest request line (method, path, query) and header block accepted; longer ones get 414 / 431. */
     public static final int MAX_INITIAL_LINE_LENGTH = 4096;
+
     public static final int MAX_HEADER_SIZE = 8192;
     /** The largest piece of a request body the HTTP/1.1 decoder hands over at once (Vert.x default: 8 KiB). */
     static final int MAX_CHUNK_SIZE = 64 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(PierServer.class);
 
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
@@ -59,8 +60,14 @@ public final class PierServer implements AutoCloseable {
         this(vertx, servers, httpPort, grpcPort, "127.0.0.1", false, null);
     }
 
-    private PierServer(Vertx vertx, List<HttpServer> servers, int httpPort, int grpcPort, String host, boolean tls,
-                       ConnectionGuard guard) {
+    private PierServer(
+            Vertx vertx,
+            List<HttpServer> servers,
+            int httpPort,
+            int grpcPort,
+            String host,
+            boolean tls,
+            ConnectionGuard guard) {
         this.vertx = vertx;
         this.servers = servers;
         this.httpPort = httpPort;
@@ -76,8 +83,9 @@ public final class PierServer implements AutoCloseable {
     }
 
     /** @param metrics body of {@code GET /metrics} (Prometheus text); null: no metrics endpoint */
-    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics) {
-        return start(options, service, metrics, new Drain(), SecurityOptions.none(), router -> { });
+    public static PierServer start(
+            ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics) {
+        return start(options, service, metrics, new Drain(), SecurityOptions.none(), router -> {});
     }
 
     /**
@@ -85,26 +93,49 @@ public final class PierServer implements AutoCloseable {
      * (graceful shutdown); {@code security} adds bearer-token checks and TLS to both ports; {@code extraRoutes}
      * mounts more REST routes (the repository API, version labels) on the router.
      */
-    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
-                                   Drain drain, SecurityOptions security, Consumer<Router> extraRoutes) {
+    public static PierServer start(
+            ServerOptions options,
+            InferenceService service,
+            java.util.function.Supplier<String> metrics,
+            Drain drain,
+            SecurityOptions security,
+            Consumer<Router> extraRoutes) {
         return start(options, service, metrics, drain, security, UnaryOperator.identity(), extraRoutes);
     }
 
     /** As above; {@code front} wraps each port's request handler (request tracing), inside the connection guard. */
-    public static PierServer start(ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
-                                   Drain drain, SecurityOptions security, UnaryOperator<Handler<HttpServerRequest>> front,
-                                   Consumer<Router> extraRoutes) {
-        return start(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1)), options, service,
-                metrics, drain, security, front, extraRoutes);
+    public static PierServer start(
+            ServerOptions options,
+            InferenceService service,
+            java.util.function.Supplier<String> metrics,
+            Drain drain,
+            SecurityOptions security,
+            UnaryOperator<Handler<HttpServerRequest>> front,
+            Consumer<Router> extraRoutes) {
+        return start(
+                Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1)),
+                options,
+                service,
+                metrics,
+                drain,
+                security,
+                front,
+                extraRoutes);
     }
 
     /**
      * As above, over a Vert.x instance created beforehand (with {@code options.eventLoops() + 1} event loops, see
      * {@link NetworkWarmup}), which the returned server owns from now on (and closes on a failed start).
      */
-    static PierServer start(Vertx vertx, ServerOptions options, InferenceService service, java.util.function.Supplier<String> metrics,
-                            Drain drain, SecurityOptions security, UnaryOperator<Handler<HttpServerRequest>> front,
-                            Consumer<Router> extraRoutes) {
+    static PierServer start(
+            Vertx vertx,
+            ServerOptions options,
+            InferenceService service,
+            java.util.function.Supplier<String> metrics,
+            Drain drain,
+            SecurityOptions security,
+            UnaryOperator<Handler<HttpServerRequest>> front,
+            Consumer<Router> extraRoutes) {
         List<HttpServer> servers = new ArrayList<>();
         try {
             IntakeLimits limits = options.limits();
@@ -132,8 +163,10 @@ public final class PierServer implements AutoCloseable {
                 // 64 KiB chunks (Vert.x's default is 8 KiB): a request body up to that size reaches the handler
                 // as one chunk, decoded where it lies instead of gathered into one more body-sized array
                 // (docs/benchmarks.md, "Allocation per request")
-                HttpServerOptions http = serverOptions(options, security).setCompressionSupported(false)
-                        .setHttp2ClearTextEnabled(false).setMaxChunkSize(MAX_CHUNK_SIZE);
+                HttpServerOptions http = serverOptions(options, security)
+                        .setCompressionSupported(false)
+                        .setHttp2ClearTextEnabled(false)
+                        .setMaxChunkSize(MAX_CHUNK_SIZE);
                 HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
                         .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, router))));
                 servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
@@ -142,10 +175,14 @@ public final class PierServer implements AutoCloseable {
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
             HttpServerOptions grpcHttp = serverOptions(options, security);
             HttpServer grpc = guarded(vertx.createHttpServer(grpcHttp), guard, grpcHttp)
-                    .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, new BearerAuthHandler(security,
-                            new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions)))))));
+                    .requestHandler(guard.guard(front.apply(new DrainingHandler(
+                            drain,
+                            new BearerAuthHandler(
+                                    security,
+                                    new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions)))))));
             StartupTimeline.mark("gRPC services");
-            servers.add(await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
+            servers.add(
+                    await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
         } catch (RuntimeException e) {
             vertx.close();
@@ -155,16 +192,21 @@ public final class PierServer implements AutoCloseable {
 
     /** Socket options both ports share: header size limits (Vert.x defaults, stated), HTTP/2 stream cap, TLS. */
     private static HttpServerOptions serverOptions(ServerOptions options, SecurityOptions security) {
-        HttpServerOptions http = new HttpServerOptions().setHost(options.host()).setTcpNoDelay(true)
-                .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH).setMaxHeaderSize(MAX_HEADER_SIZE)
-                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.limits().maxStreamsPerConnection()));
+        HttpServerOptions http = new HttpServerOptions()
+                .setHost(options.host())
+                .setTcpNoDelay(true)
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+                .setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setInitialSettings(new Http2Settings()
+                        .setMaxConcurrentStreams(options.limits().maxStreamsPerConnection()));
         return tls(http, security);
     }
 
     /** The connection cap and timers, JSON bodies for 414/431/400, and client hang-ups logged at DEBUG. */
     private static HttpServer guarded(HttpServer server, ConnectionGuard guard, HttpServerOptions http) {
         return server.connectionHandler(guard.onConnection())
-                .invalidRequestHandler(RestApi.invalidRequestHandler(http.getMaxInitialLineLength(), http.getMaxHeaderSize()))
+                .invalidRequestHandler(
+                        RestApi.invalidRequestHandler(http.getMaxInitialLineLength(), http.getMaxHeaderSize()))
                 .exceptionHandler(PierServer::connectionFailure);
     }
 
@@ -181,8 +223,11 @@ public final class PierServer implements AutoCloseable {
         if (!security.tls()) {
             return http;
         }
-        return http.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
-                .setCertPath(security.tlsCert().get().toString()).setKeyPath(security.tlsKey().get().toString()));
+        return http.setSsl(true)
+                .setUseAlpn(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(security.tlsCert().get().toString())
+                        .setKeyPath(security.tlsKey().get().toString()));
     }
 
     private static int freePort(String host) {
@@ -198,9 +243,12 @@ public final class PierServer implements AutoCloseable {
             return listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new IllegalArgumentException("cannot listen for " + what + " on " + host + ":" + port + ": "
-                    + (cause.getMessage() != null ? cause.getMessage() : cause) + " (is the port in use? choose another with --"
-                    + (what.equals("REST") ? "http" : "grpc") + "-port)", cause);
+            throw new IllegalArgumentException(
+                    "cannot listen for " + what + " on " + host + ":" + port + ": "
+                            + (cause.getMessage() != null ? cause.getMessage() : cause)
+                            + " (is the port in use? choose another with --"
+                            + (what.equals("REST") ? "http" : "grpc") + "-port)",
+                    cause);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out binding " + what + " on " + host + ":" + port, e);
         } catch (InterruptedException e) {
@@ -258,7 +306,9 @@ public final class PierServer implements AutoCloseable {
             stopping.add(server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
         }
         try {
-            io.vertx.core.Future.join(stopping).toCompletionStage().toCompletableFuture()
+            io.vertx.core.Future.join(stopping)
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -275,7 +325,8 @@ public final class PierServer implements AutoCloseable {
         try {
             Object tcp = field(server, "tcpServer");
             Object actual = field(tcp, "actualServer");
-            io.vertx.core.Future<?> bound = (io.vertx.core.Future<?>) field(actual != null ? actual : tcp, "bindFuture");
+            io.vertx.core.Future<?> bound =
+                    (io.vertx.core.Future<?>) field(actual != null ? actual : tcp, "bindFuture");
             if (bound != null && bound.succeeded() && bound.result() instanceof io.netty.channel.Channel channel) {
                 channel.close().syncUninterruptibly();
             }

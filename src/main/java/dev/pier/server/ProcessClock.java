@@ -17,8 +17,7 @@ public final class ProcessClock {
     /** USER_HZ: the unit of the start time in /proc/PID/stat; 100 on every Linux architecture user space sees. */
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
-    private ProcessClock() {
-    }
+    private ProcessClock() {}
 
     /** Seconds since this process started, when known. */
     public static Optional<Double> secondsSinceStart() {
@@ -26,12 +25,17 @@ public final class ProcessClock {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             // fields after the command name, which is in parentheses and may itself hold spaces
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            double startedAfterBoot = Long.parseLong(fields[19]) / CLOCK_TICKS_PER_SECOND;   // field 22: starttime
-            double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            double startedAfterBoot = Long.parseLong(fields[19]) / CLOCK_TICKS_PER_SECOND; // field 22: starttime
+            double uptime =
+                    Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
             return Optional.of(uptime - startedAfterBoot);
         } catch (IOException | RuntimeException e) {
-            return ProcessHandle.current().info().startInstant()
-                    .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis() / 1000.0);
+            return ProcessHandle.current()
+                    .info()
+                    .startInstant()
+                    .map(start -> java.time.Duration.between(start, java.time.Instant.now())
+                                    .toMillis()
+                            / 1000.0);
         }
     }
 }

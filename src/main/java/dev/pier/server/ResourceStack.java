@@ -1,10 +1,9 @@
 package dev.pier.server;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The resources of a process, closed in reverse order of opening: whatever start-up opened is pushed here as it
@@ -16,8 +15,7 @@ import java.util.Deque;
 final class ResourceStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceStack.class);
 
-    private record Named(String name, AutoCloseable resource) {
-    }
+    private record Named(String name, AutoCloseable resource) {}
 
     private final Deque<Named> opened = new ArrayDeque<>();
 

@@ -1,25 +1,12 @@
 package dev.pier.server;
 
+import dev.pier.api.InferenceService;
 import dev.pier.api.ModelVersionStatus;
+import dev.pier.metrics.ServingMetrics;
+import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.modelcontrol.RepositoryPoller;
-import dev.pier.modelcontrol.ExplicitSource;
 import dev.pier.modelcontrol.RepositoryRoutes;
-import dev.pier.routing.LabelRoutes;
-import dev.pier.metrics.ServingMetrics;
-import dev.pier.protocol.openapi.ApiDocsRoutes;
-import dev.pier.tracing.ExecutionTimings;
-import dev.pier.tracing.Tracing;
-import dev.pier.tracing.TracingHttpHandler;
-import dev.pier.tracing.TracingService;
-import dev.pier.runtime.onnx.OrtEngine;
-import dev.pier.serving.ModelStateListener;
-import dev.pier.serving.ServingCore;
-import dev.pier.serving.ServingOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.pier.api.InferenceService;
 import dev.pier.monitor.InferenceTap;
 import dev.pier.monitor.MonitoringService;
 import dev.pier.monitor.dashboard.DashboardOptions;
@@ -29,13 +16,24 @@ import dev.pier.monitor.drift.DriftMonitor;
 import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.drift.ProfileLocator;
 import dev.pier.monitor.log.PredictionMonitoring;
-
+import dev.pier.protocol.openapi.ApiDocsRoutes;
+import dev.pier.routing.LabelRoutes;
+import dev.pier.runtime.onnx.OrtEngine;
+import dev.pier.serving.ModelStateListener;
+import dev.pier.serving.ServingCore;
+import dev.pier.serving.ServingOptions;
+import dev.pier.tracing.ExecutionTimings;
+import dev.pier.tracing.Tracing;
+import dev.pier.tracing.TracingHttpHandler;
+import dev.pier.tracing.TracingService;
 import java.io.PrintStream;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole serving process in one object: ONNX Runtime engine, serving core (models loaded and warmed up)
@@ -65,8 +63,14 @@ public final class RunningServer implements AutoCloseable {
     /** Everything start-up opened; closed in reverse at the end of shutdown (and on a failed start). */
     private final ResourceStack opened;
 
-    private RunningServer(ServingCore core, PierServer server, Drain drain, ShutdownOptions shutdown, ServingMetrics metrics,
-                          DashboardRoutes dashboard, ResourceStack opened) {
+    private RunningServer(
+            ServingCore core,
+            PierServer server,
+            Drain drain,
+            ShutdownOptions shutdown,
+            ServingMetrics metrics,
+            DashboardRoutes dashboard,
+            ResourceStack opened) {
         this.dashboard = dashboard;
         this.metrics = metrics;
         this.core = core;
@@ -100,7 +104,8 @@ public final class RunningServer implements AutoCloseable {
         ResourceStack opened = new ResourceStack();
         try {
             // Vert.x and the protocol classes on a second thread while this one starts ONNX Runtime and loads models
-            NetworkWarmup warmup = opened.push("the network warm-up", NetworkWarmup.start(setup.network().eventLoops()));
+            NetworkWarmup warmup = opened.push(
+                    "the network warm-up", NetworkWarmup.start(setup.network().eventLoops()));
             OrtEngine engine = opened.push("the ONNX Runtime engine", new OrtEngine());
             StartupTimeline.mark("ONNX Runtime engine");
             ServingMetrics metrics = opened.push("metrics", new ServingMetrics(false));
@@ -108,23 +113,34 @@ public final class RunningServer implements AutoCloseable {
             Tracing tracing = opened.push("tracing", Tracing.create(setup.tracing()));
             StartupTimeline.mark("tracing");
             ExplicitSource explicit = control.mode() == ModelControlOptions.Mode.EXPLICIT
-                    ? new ExplicitSource(serving.source(), control.startupModels()) : null;
+                    ? new ExplicitSource(serving.source(), control.startupModels())
+                    : null;
             // one way to start the core in every model control mode: only the source differs
-            ServingCore core = opened.push("the serving core", ServingCore.start(serving,
-                    explicit != null ? explicit : serving.source(), engine, ModelStateListener.NONE,
-                    new ExecutionTimings(metrics, tracing.exporting())));
+            ServingCore core = opened.push(
+                    "the serving core",
+                    ServingCore.start(
+                            serving,
+                            explicit != null ? explicit : serving.source(),
+                            engine,
+                            ModelStateListener.NONE,
+                            new ExecutionTimings(metrics, tracing.exporting())));
             StartupTimeline.mark("serving core: models loaded");
-            DriftMonitor drift = opened.push("drift monitoring", driftOptions.enabled()
-                    ? new DriftMonitor(ProfileLocator.beside(serving.source()), driftOptions, metrics.registry()) : null);
+            DriftMonitor drift = opened.push(
+                    "drift monitoring",
+                    driftOptions.enabled()
+                            ? new DriftMonitor(
+                                    ProfileLocator.beside(serving.source()), driftOptions, metrics.registry())
+                            : null);
             StartupTimeline.mark("drift monitor");
-            DashboardSampler dashboardSampler = opened.push("the dashboard sampler",
+            DashboardSampler dashboardSampler = opened.push(
+                    "the dashboard sampler",
                     DashboardSampler.start(core, metrics.registry(), DashboardOptions.defaults()));
             StartupTimeline.mark("dashboard sampler");
             DashboardRoutes dashboard = opened.push("the dashboard", new DashboardRoutes(dashboardSampler));
             StartupTimeline.mark("dashboard routes");
             Drain drain = new Drain();
-            PredictionMonitoring predictions = opened.push("the prediction log",
-                    PredictionMonitoring.start(setup.predictions(), metrics.registry()));
+            PredictionMonitoring predictions = opened.push(
+                    "the prediction log", PredictionMonitoring.start(setup.predictions(), metrics.registry()));
             StartupTimeline.mark("prediction log");
             // monitoring taps (prediction log, drift) are added here as they are built; with none, the
             // decorator still gives every request an id that the protocols echo
@@ -134,22 +150,33 @@ public final class RunningServer implements AutoCloseable {
             }
             InferenceService served = new TracingService(new MonitoringService(core, taps));
             StartupTimeline.mark("monitoring taps");
-            PierServer server = opened.push("the network servers", PierServer.start(warmup.takeVertx(), setup.network(),
-                    new DrainAwareService(served, drain), metrics, drain, setup.security(),
-                    next -> new TracingHttpHandler(tracing, next), router -> {
-                        CorsRoutes.mount(router, setup.cors());
-                        new ApiDocsRoutes(served, ServingMetrics.BUILD_VERSION).mount(router);
-                        new LabelRoutes(core).mount(router);
-                        predictions.mount(router);
-                        dashboard.mount(router);
-                        if (explicit != null) {
-                            new RepositoryRoutes(core, explicit).mount(router);
-                        }
-                    }));
+            PierServer server = opened.push(
+                    "the network servers",
+                    PierServer.start(
+                            warmup.takeVertx(),
+                            setup.network(),
+                            new DrainAwareService(served, drain),
+                            metrics,
+                            drain,
+                            setup.security(),
+                            next -> new TracingHttpHandler(tracing, next),
+                            router -> {
+                                CorsRoutes.mount(router, setup.cors());
+                                new ApiDocsRoutes(served, ServingMetrics.BUILD_VERSION).mount(router);
+                                new LabelRoutes(core).mount(router);
+                                predictions.mount(router);
+                                dashboard.mount(router);
+                                if (explicit != null) {
+                                    new RepositoryRoutes(core, explicit).mount(router);
+                                }
+                            }));
             metrics.bindConnections(server::openConnections);
             StartupTimeline.mark("network servers bound");
-            opened.push("the repository poller", control.mode() == ModelControlOptions.Mode.POLL
-                    ? RepositoryPoller.start(core, control.pollInterval()) : null);
+            opened.push(
+                    "the repository poller",
+                    control.mode() == ModelControlOptions.Mode.POLL
+                            ? RepositoryPoller.start(core, control.pollInterval())
+                            : null);
             afterReady(metrics);
             return new RunningServer(core, server, drain, setup.shutdown(), metrics, dashboard, opened);
         } catch (RuntimeException | Error e) {
@@ -164,14 +191,16 @@ public final class RunningServer implements AutoCloseable {
      * are bound binds them itself).
      */
     private static void afterReady(ServingMetrics metrics) {
-        Thread t = new Thread(() -> {
-            try {
-                metrics.bindJvmMetrics();
-                StartupTimeline.mark("after ready: JVM metrics bound");
-            } catch (RuntimeException e) {
-                LOG.warn("binding the JVM metrics failed: {}", e.toString());
-            }
-        }, "pier-after-ready");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        metrics.bindJvmMetrics();
+                        StartupTimeline.mark("after ready: JVM metrics bound");
+                    } catch (RuntimeException e) {
+                        LOG.warn("binding the JVM metrics failed: {}", e.toString());
+                    }
+                },
+                "pier-after-ready");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -207,7 +236,8 @@ public final class RunningServer implements AutoCloseable {
         out.println("pier: REST (KServe V2 /v2/..., TF Serving /v1/...) " + rest);
         out.println("pier: dashboard on " + rest.local() + "/dashboard");
         out.println("pier: API (OpenAPI) on " + rest.local() + "/v2/docs and /v2/openapi.json");
-        out.println("pier: gRPC (" + String.join(", ", dev.pier.protocol.grpc.GrpcApi.reflection().serviceNames())
+        out.println("pier: gRPC ("
+                + String.join(", ", dev.pier.protocol.grpc.GrpcApi.reflection().serviceNames())
                 + (server.tls() ? "; TLS" : "; plaintext") + ") " + grpc);
         out.println("pier: ready=" + core.isReady() + "; Ctrl-C to stop");
         out.flush();
@@ -240,20 +270,23 @@ public final class RunningServer implements AutoCloseable {
         }
         long deadline = System.nanoTime() + shutdown.grace().toNanos();
         drain.advance(Drain.Phase.DRAINING);
-        System.out.println("pier: shutting down: not ready; serving for " + drainWindow.toMillis() + " ms, then refusing new requests; "
-                + "grace " + shutdown.grace().toSeconds() + " s");
+        System.out.println("pier: shutting down: not ready; serving for " + drainWindow.toMillis()
+                + " ms, then refusing new requests; " + "grace "
+                + shutdown.grace().toSeconds() + " s");
         System.out.flush();
         try {
             Thread.sleep(Math.min(drainWindow.toMillis(), shutdown.grace().toMillis()));
             drain.advance(Drain.Phase.REFUSING);
-            dashboard.close();   // open event streams count as requests in flight: end them, or they hold the drain
+            dashboard.close(); // open event streams count as requests in flight: end them, or they hold the drain
             // linger briefly even when idle, so clients still sending get a clean 503 (and their keep-alive
             // connection closed by that answer) rather than a connection closed under them
             long linger = Math.min(System.nanoTime() + REFUSE_LINGER_NANOS, deadline);
             Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(linger - System.nanoTime())));
             if (!drain.awaitIdle(deadline)) {
-                LOG.warn("grace period of {} s over with {} request(s) still in flight; they are cut",
-                        shutdown.grace().toSeconds(), drain.inFlight());
+                LOG.warn(
+                        "grace period of {} s over with {} request(s) still in flight; they are cut",
+                        shutdown.grace().toSeconds(),
+                        drain.inFlight());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,7 +10,8 @@ package dev.pier.server;
  * @param eventLoops   Vert.x event loops for REST (default: one per core); inference never runs on them
  * @param limits       memory, time and connection limits for clients (see {@link IntakeLimits})
  */
-public record ServerOptions(String host, int httpPort, int grpcPort, long maxBodyBytes, int eventLoops, IntakeLimits limits) {
+public record ServerOptions(
+        String host, int httpPort, int grpcPort, long maxBodyBytes, int eventLoops, IntakeLimits limits) {
     public static final int DEFAULT_HTTP_PORT = 8501;
     public static final int DEFAULT_GRPC_PORT = 8500;
     public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
@@ -37,7 +38,11 @@ public record ServerOptions(String host, int httpPort, int grpcPort, long maxBod
     }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("0.0.0.0", DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, DEFAULT_MAX_BODY_BYTES,
+        return new ServerOptions(
+                "0.0.0.0",
+                DEFAULT_HTTP_PORT,
+                DEFAULT_GRPC_PORT,
+                DEFAULT_MAX_BODY_BYTES,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 

@@ -5,9 +5,7 @@ import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.log.PredictionMonitoringOptions;
 import dev.pier.security.SecurityOptions;
 import dev.pier.serving.ServingOptions;
-
 import dev.pier.tracing.TracingOptions;
-
 import java.util.Objects;
 
 /**
@@ -16,10 +14,16 @@ import java.util.Objects;
  * the prediction log / feedback, CORS, tracing. {@link #of} gives the defaults for all but the first two; the {@code with}
  * methods change one part each.
  */
-public record ServerSetup(ServingOptions serving, ServerOptions network, ShutdownOptions shutdown,
-                          ModelControlOptions control, SecurityOptions security, DriftOptions drift,
-                          PredictionMonitoringOptions predictions, CorsOptions cors,
-                          TracingOptions tracing) {
+public record ServerSetup(
+        ServingOptions serving,
+        ServerOptions network,
+        ShutdownOptions shutdown,
+        ModelControlOptions control,
+        SecurityOptions security,
+        DriftOptions drift,
+        PredictionMonitoringOptions predictions,
+        CorsOptions cors,
+        TracingOptions tracing) {
     public ServerSetup {
         Objects.requireNonNull(serving, "serving");
         Objects.requireNonNull(network, "network");
@@ -33,9 +37,16 @@ public record ServerSetup(ServingOptions serving, ServerOptions network, Shutdow
     }
 
     public static ServerSetup of(ServingOptions serving, ServerOptions network) {
-        return new ServerSetup(serving, network, ShutdownOptions.defaults(), ModelControlOptions.defaults(),
-                SecurityOptions.none(), DriftOptions.defaults(), PredictionMonitoringOptions.defaults(),
-                CorsOptions.none(), TracingOptions.defaults());
+        return new ServerSetup(
+                serving,
+                network,
+                ShutdownOptions.defaults(),
+                ModelControlOptions.defaults(),
+                SecurityOptions.none(),
+                DriftOptions.defaults(),
+                PredictionMonitoringOptions.defaults(),
+                CorsOptions.none(),
+                TracingOptions.defaults());
     }
 
     public ServerSetup withShutdown(ShutdownOptions v) {

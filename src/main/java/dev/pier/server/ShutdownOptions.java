@@ -17,11 +17,13 @@ public record ShutdownOptions(Duration drain, Duration grace) {
 
     public ShutdownOptions {
         if (drain == null || grace == null || drain.isNegative() || grace.isNegative()) {
-            throw new IllegalArgumentException("drain and grace periods must be >= 0, got drain=" + drain + ", grace=" + grace);
+            throw new IllegalArgumentException(
+                    "drain and grace periods must be >= 0, got drain=" + drain + ", grace=" + grace);
         }
         if (grace.compareTo(drain) < 0) {
-            throw new IllegalArgumentException("the grace period (" + grace.toSeconds() + " s) must be at least the drain window ("
-                    + drain.toSeconds() + " s): the drain is part of the grace period");
+            throw new IllegalArgumentException(
+                    "the grace period (" + grace.toSeconds() + " s) must be at least the drain window ("
+                            + drain.toSeconds() + " s): the drain is part of the grace period");
         }
     }
 

@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 final class SignalTrap {
     private static final Logger LOG = LoggerFactory.getLogger(SignalTrap.class);
 
-    private SignalTrap() {
-    }
+    private SignalTrap() {}
 
     /** Runs {@code action} on the JVM's signal thread when SIGTERM arrives (it must return quickly). */
     @SuppressWarnings("removal")
@@ -20,7 +19,9 @@ final class SignalTrap {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> action.run());
         } catch (IllegalArgumentException | LinkageError e) {
-            LOG.warn("cannot trap SIGTERM ({}); the JVM's shutdown hook will stop the server and the exit code will be 143", e.toString());
+            LOG.warn(
+                    "cannot trap SIGTERM ({}); the JVM's shutdown hook will stop the server and the exit code will be 143",
+                    e.toString());
         }
     }
 }

@@ -16,13 +16,13 @@ import java.util.Locale;
 public final class StartupTimeline {
     /** The system property that turns the timeline on. */
     public static final String PROPERTY = "pier.startup.trace";
-    private static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
-    private static final List<String> MARKS = new ArrayList<>();   // guarded by StartupTimeline.class
-    private static double previous;                                 // guarded by StartupTimeline.class
-    private static boolean printed;                                 // guarded by StartupTimeline.class
 
-    private StartupTimeline() {
-    }
+    private static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
+    private static final List<String> MARKS = new ArrayList<>(); // guarded by StartupTimeline.class
+    private static double previous; // guarded by StartupTimeline.class
+    private static boolean printed; // guarded by StartupTimeline.class
+
+    private StartupTimeline() {}
 
     public static boolean enabled() {
         return ENABLED;
@@ -38,10 +38,16 @@ public final class StartupTimeline {
         synchronized (StartupTimeline.class) {
             double since = sinceStart - previous;
             previous = sinceStart;
-            String line = String.format(Locale.ROOT, "pier: start-up %6.3f s  +%5.3f s  cpu %6.3f s  [%s] %s",
-                    sinceStart, since, cpuMillis / 1000.0, Thread.currentThread().getName(), step);
+            String line = String.format(
+                    Locale.ROOT,
+                    "pier: start-up %6.3f s  +%5.3f s  cpu %6.3f s  [%s] %s",
+                    sinceStart,
+                    since,
+                    cpuMillis / 1000.0,
+                    Thread.currentThread().getName(),
+                    step);
             if (printed) {
-                System.out.println(line);   // work done after readiness: shown as it happens
+                System.out.println(line); // work done after readiness: shown as it happens
             } else {
                 MARKS.add(line);
             }
@@ -63,6 +69,10 @@ public final class StartupTimeline {
 
     /** utime + stime of the whole process (every thread), from the OS; -1 when unknown. */
     private static long processCpuMillis() {
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toMillis)
+                .orElse(-1L);
     }
 }

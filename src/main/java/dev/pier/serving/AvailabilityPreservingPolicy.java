@@ -1,7 +1,6 @@
 package dev.pier.serving;
 
 import dev.pier.api.ModelState;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,17 +24,18 @@ import java.util.Optional;
 public final class AvailabilityPreservingPolicy {
 
     /** One version in a snapshot. */
-    public record VersionState(long version, ModelState state, boolean aspired) {
-    }
+    public record VersionState(long version, ModelState state, boolean aspired) {}
 
     /** What the manager should do to one version. */
-    public enum Kind { LOAD, UNLOAD, FORGET }
-
-    public record Action(Kind kind, long version) {
+    public enum Kind {
+        LOAD,
+        UNLOAD,
+        FORGET
     }
 
-    private AvailabilityPreservingPolicy() {
-    }
+    public record Action(Kind kind, long version) {}
+
+    private AvailabilityPreservingPolicy() {}
 
     /** The actions to take now; empty when the model is settled or waiting for transitions in flight. */
     public static List<Action> next(List<VersionState> snapshot) {

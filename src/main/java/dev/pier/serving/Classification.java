@@ -6,7 +6,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorData;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,8 +24,7 @@ import java.util.Map;
 public final class Classification {
     public static final String PARAMETER = "classification";
 
-    private Classification() {
-    }
+    private Classification() {}
 
     /** Fails with {@link InvalidInputException} when a requested K is not a whole number >= 1. */
     static void validate(List<InferRequest.RequestedOutput> requested) {
@@ -49,12 +47,15 @@ public final class Classification {
     }
 
     /** The outputs with each one that asks for classification replaced by its top-K strings. */
-    static List<Tensor> apply(List<Tensor> outputs, List<InferRequest.RequestedOutput> requested,
-                              Map<String, List<String>> labels) {
+    static List<Tensor> apply(
+            List<Tensor> outputs, List<InferRequest.RequestedOutput> requested, Map<String, List<String>> labels) {
         List<Tensor> out = new ArrayList<>(outputs.size());
         for (Tensor t : outputs) {
-            Object k = requested.stream().filter(o -> o.name().equals(t.name())).findFirst()
-                    .map(o -> o.parameters().get(PARAMETER)).orElse(null);
+            Object k = requested.stream()
+                    .filter(o -> o.name().equals(t.name()))
+                    .findFirst()
+                    .map(o -> o.parameters().get(PARAMETER))
+                    .orElse(null);
             out.add(k == null ? t : classify(t, topK(t.name(), k), labels.getOrDefault(t.name(), List.of())));
         }
         return out;
@@ -119,7 +120,8 @@ public final class Classification {
 
     private static int topK(String output, Object k) {
         try {
-            long v = k instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? n.longValue()
+            long v = k instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                    ? n.longValue()
                     : Long.parseLong(k.toString().trim());
             if (v >= 1 && v <= Integer.MAX_VALUE) {
                 return (int) v;

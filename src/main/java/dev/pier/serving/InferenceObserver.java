@@ -6,8 +6,7 @@ package dev.pier.serving;
  * version was chosen (unknown model, no version available).
  */
 public interface InferenceObserver {
-    InferenceObserver NONE = new InferenceObserver() {
-    };
+    InferenceObserver NONE = new InferenceObserver() {};
 
     /**
      * One request finished.
@@ -17,15 +16,18 @@ public interface InferenceObserver {
      * @param computeNanos time of the runtime call that served it (0 when it never ran)
      * @param totalNanos   time from arrival in the core to completion
      */
-    default void onRequest(String model, long version, boolean success, int rows, long queueNanos, long computeNanos,
-                           long totalNanos) {
-    }
+    default void onRequest(
+            String model,
+            long version,
+            boolean success,
+            int rows,
+            long queueNanos,
+            long computeNanos,
+            long totalNanos) {}
 
     /** One runtime call ran, serving {@code batchRows} rows (one or more requests). */
-    default void onExecution(String model, long version, int batchRows) {
-    }
+    default void onExecution(String model, long version, int batchRows) {}
 
     /** Requests queued or running for a model version changed by {@code delta}. */
-    default void onPending(String model, long version, int delta) {
-    }
+    default void onPending(String model, long version, int delta) {}
 }

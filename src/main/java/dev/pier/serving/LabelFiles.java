@@ -4,7 +4,6 @@ import dev.pier.api.ModelSignature;
 import dev.pier.api.TensorSpec;
 import dev.pier.repository.ModelConfig;
 import dev.pier.repository.TensorConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,7 @@ import java.util.Map;
  * file reads.
  */
 public final class LabelFiles {
-    private LabelFiles() {
-    }
+    private LabelFiles() {}
 
     /** Every output's labels, checked against the signature's last dimension where it is known. */
     public static Map<String, List<String>> read(ModelConfig config, Path modelDir, ModelSignature signature) {
@@ -29,8 +27,9 @@ public final class LabelFiles {
             if (spec != null && spec.shape().rank() > 0) {
                 long classes = spec.shape().dim(spec.shape().rank() - 1);
                 if (classes > 0 && classes != e.getValue().size()) {
-                    throw new IllegalStateException("label file " + modelDir.resolve(labelFile(config, e.getKey())) + " has "
-                            + e.getValue().size() + " labels but output '" + e.getKey() + "' has " + classes + " classes");
+                    throw new IllegalStateException("label file " + modelDir.resolve(labelFile(config, e.getKey()))
+                            + " has " + e.getValue().size() + " labels but output '" + e.getKey() + "' has " + classes
+                            + " classes");
                 }
             }
         }
@@ -46,18 +45,25 @@ public final class LabelFiles {
             }
             Path file = modelDir.resolve(out.labelFilename());
             try {
-                List<String> lines = Files.readAllLines(file).stream().map(String::strip).toList();
+                List<String> lines =
+                        Files.readAllLines(file).stream().map(String::strip).toList();
                 labels.put(out.name(), trimTrailingBlank(lines));
             } catch (IOException e) {
-                throw new IllegalStateException("label_filename of output '" + out.name() + "': cannot read " + file
-                        + " (" + e.getClass().getSimpleName() + ")", e);
+                throw new IllegalStateException(
+                        "label_filename of output '" + out.name() + "': cannot read " + file + " ("
+                                + e.getClass().getSimpleName() + ")",
+                        e);
             }
         }
         return labels;
     }
 
     private static String labelFile(ModelConfig config, String output) {
-        return config.output().stream().filter(o -> o.name().equals(output)).findFirst().orElseThrow().labelFilename();
+        return config.output().stream()
+                .filter(o -> o.name().equals(output))
+                .findFirst()
+                .orElseThrow()
+                .labelFilename();
     }
 
     private static List<String> trimTrailingBlank(List<String> lines) {

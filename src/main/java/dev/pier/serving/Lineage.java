@@ -2,7 +2,6 @@ package dev.pier.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,7 @@ final class Lineage {
     static final String FILE = "lineage.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Lineage() {
-    }
+    private Lineage() {}
 
     static Map<String, String> read(Path modelFile) {
         Path file = modelFile.resolveSibling(FILE);

@@ -1,9 +1,8 @@
 package dev.pier.serving;
 
 import dev.pier.api.ModelSignature;
-import dev.pier.repository.ModelConfig;
 import dev.pier.batching.ScheduledSession;
-
+import dev.pier.repository.ModelConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -14,8 +13,14 @@ import java.util.Map;
  * {@code pier pipeline}: {@code run_id}, {@code pipeline}; empty when absent). Owns the session: {@link #close()} frees its native memory. Thread-safe as the
  * session is.
  */
-public record LoadedModel(String model, long version, ScheduledSession session, ModelSignature signature,
-                          ModelConfig config, Map<String, List<String>> labels, Map<String, String> lineage)
+public record LoadedModel(
+        String model,
+        long version,
+        ScheduledSession session,
+        ModelSignature signature,
+        ModelConfig config,
+        Map<String, List<String>> labels,
+        Map<String, String> lineage)
         implements AutoCloseable {
     public LoadedModel {
         labels = Map.copyOf(labels);
@@ -23,8 +28,13 @@ public record LoadedModel(String model, long version, ScheduledSession session, 
     }
 
     /** A version without lineage (not published by a pipeline). */
-    public LoadedModel(String model, long version, ScheduledSession session, ModelSignature signature,
-                       ModelConfig config, Map<String, List<String>> labels) {
+    public LoadedModel(
+            String model,
+            long version,
+            ScheduledSession session,
+            ModelSignature signature,
+            ModelConfig config,
+            Map<String, List<String>> labels) {
         this(model, version, session, signature, config, labels, Map.of());
     }
 

@@ -4,7 +4,6 @@ import dev.pier.batching.SchedulingDefaults;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.ModelConfig;
 import dev.pier.runtime.InferenceEngine;
-
 import java.nio.file.Path;
 
 /**

@@ -1,7 +1,6 @@
 package dev.pier.serving;
 
 import dev.pier.api.ModelState;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,10 @@ final class ManagedModel {
     /** A one-line summary of the versions' states, for error messages. */
     String describe() {
         List<String> parts = new ArrayList<>();
-        versions.descendingMap().values().forEach(v ->
-                parts.add("version " + v.version + " " + v.state + (v.error.isEmpty() ? "" : " (" + v.error + ")")));
+        versions.descendingMap()
+                .values()
+                .forEach(v -> parts.add(
+                        "version " + v.version + " " + v.state + (v.error.isEmpty() ? "" : " (" + v.error + ")")));
         if (brokenReason != null) {
             parts.add(brokenReason);
         }

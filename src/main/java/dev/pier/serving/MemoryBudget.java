@@ -16,11 +16,9 @@ import java.util.Optional;
 public final class MemoryBudget {
 
     /** One version holding memory now: its key for messages, estimated bytes, last use (any monotonic clock) and whether requests pin it. */
-    public record Resident(String key, long bytes, long lastUsed, boolean pinned) {
-    }
+    public record Resident(String key, long bytes, long lastUsed, boolean pinned) {}
 
-    private MemoryBudget() {
-    }
+    private MemoryBudget() {}
 
     /**
      * The versions to unload, least recently used first, so that {@code needed} bytes fit in {@code budget}.
@@ -37,8 +35,10 @@ public final class MemoryBudget {
         }
         long used = resident.stream().mapToLong(Resident::bytes).sum();
         List<Resident> chosen = new ArrayList<>();
-        List<Resident> candidates = resident.stream().filter(r -> !r.pinned())
-                .sorted(Comparator.comparingLong(Resident::lastUsed)).toList();
+        List<Resident> candidates = resident.stream()
+                .filter(r -> !r.pinned())
+                .sorted(Comparator.comparingLong(Resident::lastUsed))
+                .toList();
         for (Resident r : candidates) {
             if (used + needed <= budget) {
                 break;

@@ -2,7 +2,6 @@ package dev.pier.serving;
 
 import dev.pier.api.ModelSignature;
 import dev.pier.batching.ScheduledSession;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

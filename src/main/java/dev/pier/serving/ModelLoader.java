@@ -9,7 +9,6 @@ import dev.pier.repository.ModelConfig;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.WarmUp;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +36,18 @@ public final class ModelLoader implements Loader {
     /**
      * @param modelDir the model's folder, where {@code label_filename}s are resolved
      */
-    public ModelLoader(String model, AspiredVersion version, ModelConfig config, Path modelDir, InferenceEngine engine) {
+    public ModelLoader(
+            String model, AspiredVersion version, ModelConfig config, Path modelDir, InferenceEngine engine) {
         this(model, version, config, modelDir, engine, SchedulingDefaults.ofMachine());
     }
 
-    public ModelLoader(String model, AspiredVersion version, ModelConfig config, Path modelDir, InferenceEngine engine,
-                       SchedulingDefaults scheduling) {
+    public ModelLoader(
+            String model,
+            AspiredVersion version,
+            ModelConfig config,
+            Path modelDir,
+            InferenceEngine engine,
+            SchedulingDefaults scheduling) {
         this.scheduling = scheduling;
         this.model = model;
         this.version = version;
@@ -71,9 +76,12 @@ public final class ModelLoader implements Loader {
             Map<String, List<String>> labels = LabelFiles.read(config, modelDir, signature);
             session.run(WarmUp.zeroInputs(signature.inputs()), List.of());
             // every version is scheduled: bounded queue, instance_group.count executions, dynamic_batching
-            Batcher scheduled = new Batcher(session, BatchingOptions.from(config, session.signature(), scheduling),
+            Batcher scheduled = new Batcher(
+                    session,
+                    BatchingOptions.from(config, session.signature(), scheduling),
                     "model '" + model + "' version " + version.version());
-            loaded = new LoadedModel(model, version.version(), scheduled, signature, config, labels, Lineage.read(file));
+            loaded =
+                    new LoadedModel(model, version.version(), scheduled, signature, config, labels, Lineage.read(file));
             return loaded;
         } catch (RuntimeException e) {
             session.close();

@@ -9,9 +9,6 @@ import dev.pier.batching.SchedulingDefaults;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.SourcedModel;
 import dev.pier.runtime.InferenceEngine;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -31,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The version state machine: applies what a {@link dev.pier.repository.ModelSource} aspires, loads and unloads
@@ -67,8 +66,7 @@ public final class ModelManager implements AutoCloseable {
     public static final long ON_DEMAND_LOAD_TIMEOUT_SECONDS = 120;
 
     /** A pinned version and the version that gets a shadow copy of the request, if any. */
-    public record Resolved(ModelHandle handle, OptionalLong shadow) {
-    }
+    public record Resolved(ModelHandle handle, OptionalLong shadow) {}
 
     private final LoaderFactory loaderFactory;
     private final ResidencyTracker residency;
@@ -77,11 +75,13 @@ public final class ModelManager implements AutoCloseable {
     private final ExecutorService unloaders;
     /** Loads that wait for other models (ensembles): apart from {@link #loaders}, so they cannot starve them. */
     private final ExecutorService graphLoaders;
+
     private final Object lock = new Object();
     private final Map<String, ManagedModel> models = new TreeMap<>();
     private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
     /** Completed (outside the lock) and replaced whenever a load or unload ends: on-demand acquires retry then. */
     private CompletableFuture<Void> changed = new CompletableFuture<>();
+
     private int inFlight;
     private boolean closed;
 
@@ -90,7 +90,8 @@ public final class ModelManager implements AutoCloseable {
      * @param loadThreads   how many versions load at once (TF Serving's {@code num_load_threads}); >= 1
      * @param residency     memory budget and on-demand loading
      */
-    public ModelManager(LoaderFactory loaderFactory, int loadThreads, ModelStateListener listener, ResidencyTracker residency) {
+    public ModelManager(
+            LoaderFactory loaderFactory, int loadThreads, ModelStateListener listener, ResidencyTracker residency) {
         if (loadThreads < 1) {
             throw new IllegalArgumentException("loadThreads must be >= 1, got " + loadThreads);
         }
@@ -104,7 +105,11 @@ public final class ModelManager implements AutoCloseable {
 
     /** ONNX Runtime loaders through {@code engine}, machine scheduling defaults, no budget. */
     public ModelManager(InferenceEngine engine, int loadThreads, ModelStateListener listener) {
-        this(LoaderFactory.onnx(engine, SchedulingDefaults.ofMachine()), loadThreads, listener, ResidencyTracker.unlimited());
+        this(
+                LoaderFactory.onnx(engine, SchedulingDefaults.ofMachine()),
+                loadThreads,
+                listener,
+                ResidencyTracker.unlimited());
     }
 
     /** The manager of a serving process, as {@code options} say; every start-up mode builds it here. */
@@ -118,11 +123,18 @@ public final class ModelManager implements AutoCloseable {
      * As {@link #of(ServingOptions, InferenceEngine, ModelStateListener)}, serving ensembles and processing steps too
      * ({@link dev.pier.serving.graph.GraphLoaderFactory}); ensembles run their steps through {@code core}.
      */
-    public static ModelManager of(ServingOptions options, InferenceEngine engine, ModelStateListener listener,
-                                  java.util.function.Supplier<dev.pier.api.InferenceService> core) {
+    public static ModelManager of(
+            ServingOptions options,
+            InferenceEngine engine,
+            ModelStateListener listener,
+            java.util.function.Supplier<dev.pier.api.InferenceService> core) {
         SchedulingDefaults scheduling = new SchedulingDefaults(options.workerThreads(), options.queueCapacity());
-        LoaderFactory factory = new dev.pier.serving.graph.GraphLoaderFactory(LoaderFactory.onnx(engine, scheduling), scheduling, core);
-        return new ModelManager(factory, options.loadThreads(), listener,
+        LoaderFactory factory =
+                new dev.pier.serving.graph.GraphLoaderFactory(LoaderFactory.onnx(engine, scheduling), scheduling, core);
+        return new ModelManager(
+                factory,
+                options.loadThreads(),
+                listener,
                 new ResidencyTracker(options.memoryBudgetBytes(), options.lazyLoad()));
     }
 
@@ -156,11 +168,15 @@ public final class ModelManager implements AutoCloseable {
                             aspired.put(v.version(), loaderFactory.create(a.name(), v, a.config(), a.directory()));
                             String print = fingerprint(v.modelFile());
                             ManagedModel.Version known = entry.versions.get(v.version());
-                            if (known == null || (known.state == ModelState.FAILED && !print.equals(known.fingerprint))) {
+                            if (known == null
+                                    || (known.state == ModelState.FAILED && !print.equals(known.fingerprint))) {
                                 // a FAILED version stays FAILED until its files change (a half-copied file, a fix
                                 // dropped in place); then it is a new attempt, starting from START
                                 if (known != null) {
-                                    LOG.info("model '{}' version {}: files changed since it FAILED; loading again", a.name(), v.version());
+                                    LOG.info(
+                                            "model '{}' version {}: files changed since it FAILED; loading again",
+                                            a.name(),
+                                            v.version());
                                 }
                                 ManagedModel.Version fresh = new ManagedModel.Version(v.version());
                                 fresh.fingerprint = print;
@@ -203,7 +219,8 @@ public final class ModelManager implements AutoCloseable {
      * {@link UnavailableException} (not AVAILABLE), {@link ResourceExhaustedException} (cannot fit the budget).
      */
     public CompletableFuture<Resolved> acquire(String model, OptionalLong version) {
-        return acquire(model, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(ON_DEMAND_LOAD_TIMEOUT_SECONDS), true);
+        return acquire(
+                model, version, System.nanoTime() + TimeUnit.SECONDS.toNanos(ON_DEMAND_LOAD_TIMEOUT_SECONDS), true);
     }
 
     private CompletableFuture<Resolved> acquire(String model, OptionalLong version, long until, boolean mayWait) {
@@ -222,19 +239,22 @@ public final class ModelManager implements AutoCloseable {
             }
         }
         if (!mayWait) {
-            return CompletableFuture.failedFuture(new UnavailableException(waitingFor
-                    + " is loading on demand (--lazy-load / --memory-budget-mb); retry shortly"));
+            return CompletableFuture.failedFuture(new UnavailableException(
+                    waitingFor + " is loading on demand (--lazy-load / --memory-budget-mb); retry shortly"));
         }
         long left = until - System.nanoTime();
         if (left <= 0) {
-            return CompletableFuture.failedFuture(new UnavailableException(waitingFor + " is still loading after "
-                    + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s"));
+            return CompletableFuture.failedFuture(new UnavailableException(
+                    waitingFor + " is still loading after " + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s"));
         }
         // copy(): the timeout must fail only this waiter, not the shared future
-        return wait.copy().orTimeout(left, TimeUnit.NANOSECONDS).handle((v, failure) -> failure)
-                .thenCompose(failure -> failure == null ? acquire(model, version, until, true)
-                        : CompletableFuture.failedFuture(new UnavailableException(waitingFor + " is still loading after "
-                        + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s")));
+        return wait.copy()
+                .orTimeout(left, TimeUnit.NANOSECONDS)
+                .handle((v, failure) -> failure)
+                .thenCompose(failure -> failure == null
+                        ? acquire(model, version, until, true)
+                        : CompletableFuture.failedFuture(new UnavailableException(
+                                waitingFor + " is still loading after " + ON_DEMAND_LOAD_TIMEOUT_SECONDS + " s")));
     }
 
     /**
@@ -271,11 +291,13 @@ public final class ModelManager implements AutoCloseable {
         } else {
             List<Long> available = available(entry);
             if (available.isEmpty()) {
-                throw new UnavailableException("model '" + entry.name + "' has no AVAILABLE version: " + entry.describe());
+                throw new UnavailableException(
+                        "model '" + entry.name + "' has no AVAILABLE version: " + entry.describe());
             }
             v = entry.versions.get(available.getLast());
             if (route) {
-                VersionResolver.Choice choice = VersionResolver.resolve(available, v.loaded.config(), ThreadLocalRandom.current());
+                VersionResolver.Choice choice =
+                        VersionResolver.resolve(available, v.loaded.config(), ThreadLocalRandom.current());
                 v = entry.versions.get(choice.version());
                 shadow = choice.shadow();
             }
@@ -351,8 +373,11 @@ public final class ModelManager implements AutoCloseable {
             if (entry == null) {
                 return false;
             }
-            return entry.versions.values().stream().anyMatch(v -> v.state == ModelState.AVAILABLE
-                    || (residency.onDemand() && entry.aspired.containsKey(v.version) && v.state != ModelState.FAILED));
+            return entry.versions.values().stream()
+                    .anyMatch(v -> v.state == ModelState.AVAILABLE
+                            || (residency.onDemand()
+                                    && entry.aspired.containsKey(v.version)
+                                    && v.state != ModelState.FAILED));
         }
     }
 
@@ -375,7 +400,7 @@ public final class ModelManager implements AutoCloseable {
             wake = changed;
             changed = new CompletableFuture<>();
         }
-        wake.complete(null);   // requests waiting for an on-demand load see the manager closed
+        wake.complete(null); // requests waiting for an on-demand load see the manager closed
         try {
             done.get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -399,7 +424,8 @@ public final class ModelManager implements AutoCloseable {
 
     private void reconcile(ManagedModel entry) {
         List<AvailabilityPreservingPolicy.VersionState> snapshot = entry.versions.values().stream()
-                .map(v -> new AvailabilityPreservingPolicy.VersionState(v.version, v.state, entry.aspired.containsKey(v.version)))
+                .map(v -> new AvailabilityPreservingPolicy.VersionState(
+                        v.version, v.state, entry.aspired.containsKey(v.version)))
                 .toList();
         for (AvailabilityPreservingPolicy.Action action : AvailabilityPreservingPolicy.next(snapshot)) {
             ManagedModel.Version v = entry.versions.get(action.version());
@@ -425,7 +451,7 @@ public final class ModelManager implements AutoCloseable {
             LoadedModel loaded = null;
             String error = "";
             try {
-                loaded = loader.load();   // outside the lock: slow
+                loaded = loader.load(); // outside the lock: slow
             } catch (RuntimeException | LinkageError e) {
                 error = e.getMessage() != null ? e.getMessage() : e.toString();
             }
@@ -442,7 +468,7 @@ public final class ModelManager implements AutoCloseable {
                 }
                 wake = finished(entry);
             }
-            wake.forEach(f -> f.complete(null));   // outside the lock: callers' callbacks may run here
+            wake.forEach(f -> f.complete(null)); // outside the lock: callers' callbacks may run here
             if (recheck) {
                 recheckDependents(entry.name);
             }
@@ -468,7 +494,7 @@ public final class ModelManager implements AutoCloseable {
                 v.loaded = null;
             }
             try {
-                loader.unload();   // outside the lock: frees native memory
+                loader.unload(); // outside the lock: frees native memory
             } catch (RuntimeException e) {
                 LOG.warn("model '{}' version {}: closing the session failed: {}", entry.name, v.version, e.toString());
             }
@@ -487,8 +513,7 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /** A version that depends on another model (an ensemble), with the loader that loaded (or will load) it. */
-    private record Dependent(ManagedModel entry, ManagedModel.Version version, Loader loader) {
-    }
+    private record Dependent(ManagedModel entry, ManagedModel.Version version, Loader loader) {}
 
     /**
      * Lock held. Whether some other model's version depends on {@code model}, whose served versions just changed; if
@@ -510,7 +535,8 @@ public final class ModelManager implements AutoCloseable {
                 continue;
             }
             for (ManagedModel.Version v : e.versions.values()) {
-                Loader loader = v.state == ModelState.AVAILABLE ? v.loader
+                Loader loader = v.state == ModelState.AVAILABLE
+                        ? v.loader
                         : v.state == ModelState.FAILED ? e.aspired.get(v.version) : null;
                 if (loader != null && loader.dependsOn().contains(model)) {
                     out.add(new Dependent(e, v, loader));
@@ -538,24 +564,40 @@ public final class ModelManager implements AutoCloseable {
             }
             try {
                 d.loader().recheck().ifPresent(why -> {
-                    LOG.warn("model '{}' version {}: model '{}' changed and no longer fits: {}; loading it again",
-                            d.entry().name, d.version().version, model, why);
+                    LOG.warn(
+                            "model '{}' version {}: model '{}' changed and no longer fits: {}; loading it again",
+                            d.entry().name,
+                            d.version().version,
+                            model,
+                            why);
                     misfits.add(d);
                 });
             } catch (RuntimeException e) {
-                LOG.warn("model '{}' version {}: checking it again after model '{}' changed failed: {}",
-                        d.entry().name, d.version().version, model, e.toString());
+                LOG.warn(
+                        "model '{}' version {}: checking it again after model '{}' changed failed: {}",
+                        d.entry().name,
+                        d.version().version,
+                        model,
+                        e.toString());
             }
         }
         List<CompletableFuture<Void>> wake;
         synchronized (lock) {
             for (Dependent d : found) {
                 ManagedModel.Version v = d.version();
-                boolean current = !closed && models.get(d.entry().name) == d.entry() && d.entry().versions.get(v.version) == v;
+                boolean current = !closed
+                        && models.get(d.entry().name) == d.entry()
+                        && d.entry().versions.get(v.version) == v;
                 if (current && misfits.contains(d) && v.state == ModelState.AVAILABLE && v.loader == d.loader()) {
                     startUnload(d.entry(), v);
-                } else if (current && v.state == ModelState.FAILED && d.entry().aspired.containsKey(v.version)) {
-                    LOG.info("model '{}' version {}: model '{}' changed; loading it again", d.entry().name, v.version, model);
+                } else if (current
+                        && v.state == ModelState.FAILED
+                        && d.entry().aspired.containsKey(v.version)) {
+                    LOG.info(
+                            "model '{}' version {}: model '{}' changed; loading it again",
+                            d.entry().name,
+                            v.version,
+                            model);
                     ManagedModel.Version fresh = new ManagedModel.Version(v.version);
                     fresh.fingerprint = v.fingerprint;
                     d.entry().versions.put(v.version, fresh);
@@ -590,7 +632,8 @@ public final class ModelManager implements AutoCloseable {
     private void transition(ManagedModel entry, ManagedModel.Version v, ModelState to, String error) {
         ModelState from = v.state;
         if (!ALLOWED.get(from).contains(to)) {
-            throw new IllegalStateException("model '" + entry.name + "' version " + v.version + ": no transition " + from + " -> " + to);
+            throw new IllegalStateException(
+                    "model '" + entry.name + "' version " + v.version + ": no transition " + from + " -> " + to);
         }
         v.state = to;
         v.error = error;
@@ -610,7 +653,7 @@ public final class ModelManager implements AutoCloseable {
         synchronized (lock) {
             v.handles--;
             if (v.handles == 0) {
-                lock.notifyAll();   // an unload waiting for the last handle
+                lock.notifyAll(); // an unload waiting for the last handle
             }
         }
     }
@@ -640,8 +683,8 @@ public final class ModelManager implements AutoCloseable {
                 if (r.state == ModelState.LOADING || r.state == ModelState.AVAILABLE) {
                     String key = key(m, r);
                     // a LOADING version cannot be unloaded yet: treat it as pinned
-                    resident.add(new MemoryBudget.Resident(key, r.sizeBytes, r.lastUsed,
-                            r.handles > 0 || r.state == ModelState.LOADING));
+                    resident.add(new MemoryBudget.Resident(
+                            key, r.sizeBytes, r.lastUsed, r.handles > 0 || r.state == ModelState.LOADING));
                     byKey.put(key, r);
                     owners.put(key, m);
                 }
@@ -649,7 +692,7 @@ public final class ModelManager implements AutoCloseable {
         }
         switch (residency.admit(key(entry, v), v.demanded, needed, resident)) {
             case ResidencyTracker.Defer d -> {
-                return false;   // stays START/END: loads on its first request
+                return false; // stays START/END: loads on its first request
             }
             case ResidencyTracker.Refuse r -> {
                 v.refusal = r.reason();
@@ -661,8 +704,13 @@ public final class ModelManager implements AutoCloseable {
                 for (MemoryBudget.Resident r : load.evict()) {
                     ManagedModel.Version victim = byKey.get(r.key());
                     victim.demanded = false;
-                    LOG.info("memory budget: unloading least recently used model {} ({}) to load '{}' version {} ({})",
-                            r.key(), MemoryBudget.mb(r.bytes()), entry.name, v.version, MemoryBudget.mb(needed));
+                    LOG.info(
+                            "memory budget: unloading least recently used model {} ({}) to load '{}' version {} ({})",
+                            r.key(),
+                            MemoryBudget.mb(r.bytes()),
+                            entry.name,
+                            v.version,
+                            MemoryBudget.mb(needed));
                     startUnload(owners.get(r.key()), victim);
                 }
                 v.sizeBytes = needed;
@@ -692,9 +740,13 @@ public final class ModelManager implements AutoCloseable {
             }
             target = entry.versions.descendingMap().values().stream()
                     .filter(x -> entry.aspired.containsKey(x.version) && x.state != ModelState.FAILED)
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
         }
-        if (closed || target == null || target.state == ModelState.AVAILABLE || target.state == ModelState.FAILED
+        if (closed
+                || target == null
+                || target.state == ModelState.AVAILABLE
+                || target.state == ModelState.FAILED
                 || !entry.aspired.containsKey(target.version)) {
             return null;
         }
@@ -708,10 +760,11 @@ public final class ModelManager implements AutoCloseable {
                 throw new ResourceExhaustedException(why);
             }
             if (target.state == ModelState.START || target.state == ModelState.END) {
-                throw new UnavailableException("model '" + entry.name + "' version " + target.version + " could not start loading");
+                throw new UnavailableException(
+                        "model '" + entry.name + "' version " + target.version + " could not start loading");
             }
         }
-        return changed;   // LOADING (or UNLOADING before it can load again): try again when it ends
+        return changed; // LOADING (or UNLOADING before it can load again): try again when it ends
     }
 
     /**
@@ -722,14 +775,20 @@ public final class ModelManager implements AutoCloseable {
         try {
             java.nio.file.Path dir = modelFile.getParent();
             // an ensemble or processing step has no model file: its config.yaml is what a fix changes
-            java.nio.file.Path config = dir == null || dir.getParent() == null ? null : dir.getParent().resolve("config.yaml");
+            java.nio.file.Path config = dir == null || dir.getParent() == null
+                    ? null
+                    : dir.getParent().resolve("config.yaml");
             String configPrint = config != null && java.nio.file.Files.isRegularFile(config)
-                    ? "+" + java.nio.file.Files.getLastModifiedTime(config).toMillis() : "";
+                    ? "+" + java.nio.file.Files.getLastModifiedTime(config).toMillis()
+                    : "";
             if (!java.nio.file.Files.exists(modelFile)) {
                 return "no model file" + configPrint;
             }
-            return java.nio.file.Files.size(modelFile) + "@" + java.nio.file.Files.getLastModifiedTime(modelFile).toMillis()
-                    + (dir != null ? "/" + java.nio.file.Files.getLastModifiedTime(dir).toMillis() : "");
+            return java.nio.file.Files.size(modelFile) + "@"
+                    + java.nio.file.Files.getLastModifiedTime(modelFile).toMillis()
+                    + (dir != null
+                            ? "/" + java.nio.file.Files.getLastModifiedTime(dir).toMillis()
+                            : "");
         } catch (java.io.IOException | RuntimeException e) {
             return "unreadable: " + e.getMessage();
         }

@@ -3,7 +3,6 @@ package dev.pier.serving;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.repository.ModelConfig;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +18,7 @@ final class ModelProperties {
     /** Properties that say which pipeline run produced the version ({@code lineage.run_id}, {@code lineage.pipeline}). */
     static final String LINEAGE_PREFIX = "lineage.";
 
-    private ModelProperties() {
-    }
+    private ModelProperties() {}
 
     static Map<String, String> of(LoadedModel loaded) {
         ModelConfig config = loaded.config();

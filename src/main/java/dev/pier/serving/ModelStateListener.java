@@ -12,8 +12,7 @@ public interface ModelStateListener {
     void onTransition(Event event);
 
     /** One transition; {@code error} is empty unless {@code to} is FAILED. */
-    record Event(String model, long version, ModelState from, ModelState to, String error) {
-    }
+    record Event(String model, long version, ModelState from, ModelState to, String error) {}
 
-    ModelStateListener NONE = e -> { };
+    ModelStateListener NONE = e -> {};
 }

@@ -11,10 +11,10 @@ import dev.pier.api.InvalidInputException;
 public final class RequestDeadline {
     /** The request parameter, in microseconds (Triton's name and unit). */
     public static final String PARAMETER = "timeout";
+
     public static final long NONE = Long.MAX_VALUE;
 
-    private RequestDeadline() {
-    }
+    private RequestDeadline() {}
 
     /** @param defaultTimeoutMs 0 = no default deadline */
     public static long of(InferRequest request, long nowNanos, long defaultTimeoutMs) {
@@ -37,7 +37,8 @@ public final class RequestDeadline {
     private static long parse(Object value) {
         try {
             long micros = value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                    ? n.longValue() : Long.parseLong(value.toString().trim());
+                    ? n.longValue()
+                    : Long.parseLong(value.toString().trim());
             if (micros >= 0) {
                 return micros;
             }

@@ -5,7 +5,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelSignature;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,8 +19,7 @@ import java.util.Set;
  * once, on the caller's thread, before submitting; the runtime session does not check again. Pure and stateless.
  */
 public final class RequestValidator {
-    private RequestValidator() {
-    }
+    private RequestValidator() {}
 
     /**
      * Validates inputs and requested outputs.
@@ -40,8 +38,11 @@ public final class RequestValidator {
      *
      * @param dimensionNames per input, the symbolic name of each dimension ("" or null where none)
      */
-    public static List<String> validate(InferRequest request, ModelSignature signature, int maxBatchSize,
-                                        Map<String, List<String>> dimensionNames) {
+    public static List<String> validate(
+            InferRequest request,
+            ModelSignature signature,
+            int maxBatchSize,
+            Map<String, List<String>> dimensionNames) {
         String model = "model '" + request.model() + "'";
         Set<String> seen = new HashSet<>();
         long batch = -1;
@@ -50,10 +51,13 @@ public final class RequestValidator {
             if (!seen.add(t.name())) {
                 throw new InvalidInputException("input '" + t.name() + "' is given twice");
             }
-            TensorSpec spec = signature.input(t.name()).orElseThrow(() -> new InvalidInputException(
-                    model + " has no input '" + t.name() + "'; its inputs are " + names(signature.inputs())));
+            TensorSpec spec = signature
+                    .input(t.name())
+                    .orElseThrow(() -> new InvalidInputException(
+                            model + " has no input '" + t.name() + "'; its inputs are " + names(signature.inputs())));
             if (t.datatype() != spec.datatype()) {
-                throw new InvalidInputException("input '" + t.name() + "' must be " + spec.datatype() + ", got " + t.datatype());
+                throw new InvalidInputException(
+                        "input '" + t.name() + "' must be " + spec.datatype() + ", got " + t.datatype());
             }
             if (!t.shape().fits(spec.shape())) {
                 throw new InvalidInputException("input '" + t.name() + "' must have shape " + spec.shape()
@@ -66,8 +70,8 @@ public final class RequestValidator {
                             + ", more than the model's max_batch_size " + maxBatchSize);
                 }
                 if (batchInput != null && b != batch) {
-                    throw new InvalidInputException("inputs must share the batch size: '" + batchInput + "' has " + batch
-                            + ", '" + t.name() + "' has " + b);
+                    throw new InvalidInputException("inputs must share the batch size: '" + batchInput + "' has "
+                            + batch + ", '" + t.name() + "' has " + b);
                 }
                 batch = b;
                 batchInput = t.name();
@@ -83,7 +87,8 @@ public final class RequestValidator {
         return outputs(request, signature, model);
     }
 
-    private static void checkSymbols(InferRequest request, ModelSignature signature, Map<String, List<String>> dimensionNames) {
+    private static void checkSymbols(
+            InferRequest request, ModelSignature signature, Map<String, List<String>> dimensionNames) {
         if (dimensionNames.isEmpty()) {
             return;
         }
@@ -120,8 +125,8 @@ public final class RequestValidator {
         List<String> names = new ArrayList<>();
         for (InferRequest.RequestedOutput o : request.outputs()) {
             if (signature.output(o.name()).isEmpty()) {
-                throw new InvalidInputException(model + " has no output '" + o.name() + "'; its outputs are "
-                        + names(signature.outputs()));
+                throw new InvalidInputException(
+                        model + " has no output '" + o.name() + "'; its outputs are " + names(signature.outputs()));
             }
             if (names.contains(o.name())) {
                 throw new InvalidInputException("output '" + o.name() + "' is requested twice");

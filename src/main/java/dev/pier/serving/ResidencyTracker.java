@@ -11,8 +11,7 @@ import java.util.Optional;
  */
 public final class ResidencyTracker {
     /** What to do with a load the version policy wants. */
-    public sealed interface Admission {
-    }
+    public sealed interface Admission {}
 
     /** Load now, after unloading these versions (least recently used first). */
     public record Load(List<MemoryBudget.Resident> evict) implements Admission {
@@ -22,12 +21,10 @@ public final class ResidencyTracker {
     }
 
     /** Not now: stays START/END and loads on its first request. */
-    public record Defer() implements Admission {
-    }
+    public record Defer() implements Admission {}
 
     /** A request asked for it but it cannot fit; the reason goes to that request (507). */
-    public record Refuse(String reason) implements Admission {
-    }
+    public record Refuse(String reason) implements Admission {}
 
     private static final Admission LOAD_NOW = new Load(List.of());
     private static final Admission DEFER = new Defer();
@@ -41,7 +38,8 @@ public final class ResidencyTracker {
      */
     public ResidencyTracker(long budgetBytes, boolean lazy) {
         if (budgetBytes < 0) {
-            throw new IllegalArgumentException("the memory budget must be >= 0 bytes (0 = unlimited), got " + budgetBytes);
+            throw new IllegalArgumentException(
+                    "the memory budget must be >= 0 bytes (0 = unlimited), got " + budgetBytes);
         }
         this.budgetBytes = budgetBytes;
         this.lazy = lazy;
@@ -93,9 +91,15 @@ public final class ResidencyTracker {
     }
 
     private String refusal(String key, long needed, List<MemoryBudget.Resident> resident) {
-        String held = resident.isEmpty() ? "nothing" : String.join(", ", resident.stream()
-                .map(r -> r.key() + " " + MemoryBudget.mb(r.bytes()) + (r.pinned() ? " (in use)" : "")).toList());
-        String why = needed > budgetBytes ? "it is larger than the whole budget"
+        String held = resident.isEmpty()
+                ? "nothing"
+                : String.join(
+                        ", ",
+                        resident.stream()
+                                .map(r -> r.key() + " " + MemoryBudget.mb(r.bytes()) + (r.pinned() ? " (in use)" : ""))
+                                .toList());
+        String why = needed > budgetBytes
+                ? "it is larger than the whole budget"
                 : "the models that hold the rest are in use by in-flight requests";
         return "cannot load model " + key + ": it needs about " + MemoryBudget.mb(needed)
                 + " (its file size) and the memory budget (--memory-budget-mb) is " + MemoryBudget.mb(budgetBytes)

@@ -16,7 +16,6 @@ import dev.pier.batching.Batched;
 import dev.pier.repository.ModelSource;
 import dev.pier.repository.SourcedModel;
 import dev.pier.runtime.InferenceEngine;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +68,8 @@ public final class ServingCore implements InferenceService, AutoCloseable {
         return start(options, engine, listener, InferenceObserver.NONE);
     }
 
-    public static ServingCore start(ServingOptions options, InferenceEngine engine, ModelStateListener listener,
-                                    InferenceObserver observer) {
+    public static ServingCore start(
+            ServingOptions options, InferenceEngine engine, ModelStateListener listener, InferenceObserver observer) {
         return start(options, options.source(), engine, listener, observer);
     }
 
@@ -79,11 +78,17 @@ public final class ServingCore implements InferenceService, AutoCloseable {
      * (the repository, or what an explicit-mode source lets through) and every other setting, the memory budget
      * and lazy loading included, comes from {@code options}.
      */
-    public static ServingCore start(ServingOptions options, ModelSource source, InferenceEngine engine,
-                                    ModelStateListener listener, InferenceObserver observer) {
+    public static ServingCore start(
+            ServingOptions options,
+            ModelSource source,
+            InferenceEngine engine,
+            ModelStateListener listener,
+            InferenceObserver observer) {
         // ensembles run their steps through the core itself, which exists only once the manager does
-        java.util.concurrent.atomic.AtomicReference<InferenceService> self = new java.util.concurrent.atomic.AtomicReference<>();
-        ServingCore core = new ServingCore(source, ModelManager.of(options, engine, listener, self::get), options, observer);
+        java.util.concurrent.atomic.AtomicReference<InferenceService> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ServingCore core =
+                new ServingCore(source, ModelManager.of(options, engine, listener, self::get), options, observer);
         self.set(core);
         try {
             core.refresh().join();
@@ -107,7 +112,8 @@ public final class ServingCore implements InferenceService, AutoCloseable {
 
     @Override
     public CompletionStage<InferResponse> infer(InferRequest request) {
-        return ServingTarget.call(pin(request.model(), request.version(), System.nanoTime()), target -> target.infer(request));
+        return ServingTarget.call(
+                pin(request.model(), request.version(), System.nanoTime()), target -> target.infer(request));
     }
 
     @Override
@@ -170,10 +176,14 @@ public final class ServingCore implements InferenceService, AutoCloseable {
             try {
                 deadline = RequestDeadline.of(request, arrived, options.defaultTimeoutMs());
                 int maxBatch = handle.loaded().config().maxBatchSize();
-                outputs = RequestValidator.validate(request, handle.signature(), maxBatch, handle.session().dimensionNames());
+                outputs = RequestValidator.validate(
+                        request, handle.signature(), maxBatch, handle.session().dimensionNames());
                 Classification.validate(request.outputs());
-                rows = maxBatch > 0 && !request.inputs().isEmpty() && request.inputs().getFirst().shape().rank() > 0
-                        ? (int) request.inputs().getFirst().shape().dim(0) : 1;
+                rows = maxBatch > 0
+                                && !request.inputs().isEmpty()
+                                && request.inputs().getFirst().shape().rank() > 0
+                        ? (int) request.inputs().getFirst().shape().dim(0)
+                        : 1;
             } catch (PierException e) {
                 return failed(model, version, e);
             }
@@ -199,12 +209,19 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                 if (batched.leader()) {
                     observer.onExecution(model, version, batched.batchRows());
                 }
-                observer.onRequest(model, version, true, rows, batched.queueNanos(), batched.computeNanos(),
+                observer.onRequest(
+                        model,
+                        version,
+                        true,
+                        rows,
+                        batched.queueNanos(),
+                        batched.computeNanos(),
                         System.nanoTime() - arrived);
                 List<Tensor> answer = batched.outputs();
                 if (Classification.requested(request.outputs())) {
                     try {
-                        answer = Classification.apply(answer, request.outputs(), handle.loaded().labels());
+                        answer = Classification.apply(
+                                answer, request.outputs(), handle.loaded().labels());
                     } catch (PierException e) {
                         result.completeExceptionally(e);
                         return;
@@ -213,8 +230,9 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                 InferResponse response = new InferResponse(request.id(), model, version, answer, Map.of());
                 result.complete(response);
                 if (shadow.isPresent()) {
-                    ServingCore.this.infer(request.withVersion(shadow)).whenComplete((copy, error) ->
-                            ShadowComparison.log(model, response, copy, error));
+                    ServingCore.this
+                            .infer(request.withVersion(shadow))
+                            .whenComplete((copy, error) -> ShadowComparison.log(model, response, copy, error));
                 }
             });
             return result;
@@ -236,15 +254,23 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     }
 
     private static PierException wrap(String model, long version, Throwable failure) {
-        return failure instanceof PierException p ? p : new InternalException("model '" + model + "' version "
-                + version + " failed to run: " + failure.getMessage(), failure);
+        return failure instanceof PierException p
+                ? p
+                : new InternalException(
+                        "model '" + model + "' version " + version + " failed to run: " + failure.getMessage(),
+                        failure);
     }
 
     @Override
     public ModelMetadata metadata(String model, OptionalLong version) {
         try (ModelHandle h = manager.acquireNow(model, version)) {
-            return new ModelMetadata(model, h.version(), manager.availableVersions(model), h.loaded().config().platformOrDefault(),
-                    h.signature(), ModelProperties.of(h.loaded()));
+            return new ModelMetadata(
+                    model,
+                    h.version(),
+                    manager.availableVersions(model),
+                    h.loaded().config().platformOrDefault(),
+                    h.signature(),
+                    ModelProperties.of(h.loaded()));
         }
     }
 
@@ -259,10 +285,15 @@ public final class ServingCore implements InferenceService, AutoCloseable {
         if (version.isEmpty()) {
             return all;
         }
-        List<ModelVersionStatus> one = all.stream().filter(s -> s.version() == version.getAsLong()).toList();
+        List<ModelVersionStatus> one =
+                all.stream().filter(s -> s.version() == version.getAsLong()).toList();
         if (one.isEmpty()) {
-            throw new ModelNotFoundException("model '" + model + "' has no version " + version.getAsLong() + "; its versions are "
-                    + all.stream().map(ModelVersionStatus::version).filter(v -> v > 0).collect(Collectors.toCollection(TreeSet::new)));
+            throw new ModelNotFoundException(
+                    "model '" + model + "' has no version " + version.getAsLong() + "; its versions are "
+                            + all.stream()
+                                    .map(ModelVersionStatus::version)
+                                    .filter(v -> v > 0)
+                                    .collect(Collectors.toCollection(TreeSet::new)));
         }
         return one;
     }
@@ -271,7 +302,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
     public boolean isModelReady(String model, OptionalLong version) {
         List<Long> available = manager.availableVersions(model);
         if (!closed && version.isEmpty() && available.isEmpty()) {
-            return manager.servable(model);   // lazy / memory budget: loads on its first request
+            return manager.servable(model); // lazy / memory budget: loads on its first request
         }
         return !closed && (version.isPresent() ? available.contains(version.getAsLong()) : !available.isEmpty());
     }

@@ -3,7 +3,6 @@ package dev.pier.serving;
 import dev.pier.repository.ModelSource;
 import dev.pier.repository.RepositorySource;
 import dev.pier.repository.SingleModelSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,8 +26,15 @@ import java.nio.file.Path;
  *                      cannot fit is refused with 507
  * @param lazyLoad      load a model on its first request rather than at start-up (default false)
  */
-public record ServingOptions(Path modelPath, String modelName, int workerThreads, int queueCapacity, int loadThreads,
-                             long defaultTimeoutMs, long memoryBudgetBytes, boolean lazyLoad) {
+public record ServingOptions(
+        Path modelPath,
+        String modelName,
+        int workerThreads,
+        int queueCapacity,
+        int loadThreads,
+        long defaultTimeoutMs,
+        long memoryBudgetBytes,
+        boolean lazyLoad) {
     public static final int DEFAULT_QUEUE_CAPACITY = 256;
     public static final int DEFAULT_LOAD_THREADS = 2;
 
@@ -37,10 +43,12 @@ public record ServingOptions(Path modelPath, String modelName, int workerThreads
             throw new IllegalArgumentException("a model repository folder or a model file is required");
         }
         if (defaultTimeoutMs < 0) {
-            throw new IllegalArgumentException("the default timeout must be >= 0 ms (0 = none), got " + defaultTimeoutMs);
+            throw new IllegalArgumentException(
+                    "the default timeout must be >= 0 ms (0 = none), got " + defaultTimeoutMs);
         }
         if (memoryBudgetBytes < 0) {
-            throw new IllegalArgumentException("the memory budget must be >= 0 MB (0 = unlimited), got " + memoryBudgetBytes + " bytes");
+            throw new IllegalArgumentException(
+                    "the memory budget must be >= 0 MB (0 = unlimited), got " + memoryBudgetBytes + " bytes");
         }
         if (workerThreads < 1 || queueCapacity < 1 || loadThreads < 1) {
             throw new IllegalArgumentException("workerThreads, queueCapacity and loadThreads must be >= 1, got "
@@ -50,21 +58,38 @@ public record ServingOptions(Path modelPath, String modelName, int workerThreads
 
     /** Defaults for a path: a repository folder, or a single model file with an optional name. */
     public static ServingOptions of(Path modelPath, String modelName) {
-        return new ServingOptions(modelPath, modelName, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                DEFAULT_QUEUE_CAPACITY, DEFAULT_LOAD_THREADS, 0, 0, false);
+        return new ServingOptions(
+                modelPath,
+                modelName,
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                DEFAULT_QUEUE_CAPACITY,
+                DEFAULT_LOAD_THREADS,
+                0,
+                0,
+                false);
     }
 
     public ServingOptions withWorkers(int workers, int queue) {
-        return new ServingOptions(modelPath, modelName, workers, queue, loadThreads, defaultTimeoutMs, memoryBudgetBytes, lazyLoad);
+        return new ServingOptions(
+                modelPath, modelName, workers, queue, loadThreads, defaultTimeoutMs, memoryBudgetBytes, lazyLoad);
     }
 
     public ServingOptions withDefaultTimeoutMs(long timeoutMs) {
-        return new ServingOptions(modelPath, modelName, workerThreads, queueCapacity, loadThreads, timeoutMs, memoryBudgetBytes, lazyLoad);
+        return new ServingOptions(
+                modelPath,
+                modelName,
+                workerThreads,
+                queueCapacity,
+                loadThreads,
+                timeoutMs,
+                memoryBudgetBytes,
+                lazyLoad);
     }
 
     /** @param budgetBytes see {@link #memoryBudgetBytes()}; @param lazy see {@link #lazyLoad()} */
     public ServingOptions withMemory(long budgetBytes, boolean lazy) {
-        return new ServingOptions(modelPath, modelName, workerThreads, queueCapacity, loadThreads, defaultTimeoutMs, budgetBytes, lazy);
+        return new ServingOptions(
+                modelPath, modelName, workerThreads, queueCapacity, loadThreads, defaultTimeoutMs, budgetBytes, lazy);
     }
 
     /** The source these options describe; fails with a clear message when the path does not exist. */
@@ -73,7 +98,8 @@ public record ServingOptions(Path modelPath, String modelName, int workerThreads
             return new RepositorySource(modelPath);
         }
         if (Files.isRegularFile(modelPath)) {
-            return new SingleModelSource(modelPath, modelName != null ? modelName : SingleModelSource.defaultName(modelPath));
+            return new SingleModelSource(
+                    modelPath, modelName != null ? modelName : SingleModelSource.defaultName(modelPath));
         }
         throw new IllegalArgumentException("model path " + modelPath.toAbsolutePath()
                 + " does not exist; expected a model repository folder or a .onnx file");

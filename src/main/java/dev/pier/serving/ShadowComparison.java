@@ -13,12 +13,15 @@ import org.slf4j.LoggerFactory;
 final class ShadowComparison {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowComparison.class);
 
-    private ShadowComparison() {
-    }
+    private ShadowComparison() {}
 
     static void log(String model, InferResponse served, InferResponse shadow, Throwable failure) {
         if (failure != null) {
-            LOG.warn("shadow: model '{}': shadow version failed where version {} answered: {}", model, served.version(), failure.toString());
+            LOG.warn(
+                    "shadow: model '{}': shadow version failed where version {} answered: {}",
+                    model,
+                    served.version(),
+                    failure.toString());
             return;
         }
         double maxDiff = 0;
@@ -35,7 +38,11 @@ final class ShadowComparison {
                 }
             }
         }
-        LOG.info("shadow: model '{}' served by version {}, shadow version {}: {}", model, served.version(), shadow.version(),
+        LOG.info(
+                "shadow: model '{}' served by version {}, shadow version {}: {}",
+                model,
+                served.version(),
+                shadow.version(),
                 sameShape ? "max |difference| " + maxDiff : "outputs differ in shape or type");
     }
 }

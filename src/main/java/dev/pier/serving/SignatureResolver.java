@@ -6,7 +6,6 @@ import dev.pier.api.TensorSpec;
 import dev.pier.repository.ModelConfig;
 import dev.pier.repository.TensorConfig;
 import dev.pier.repository.TritonDataType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +20,7 @@ import java.util.Optional;
  * and {@code -1} in the config accepts whatever the model says.
  */
 public final class SignatureResolver {
-    private SignatureResolver() {
-    }
+    private SignatureResolver() {}
 
     /** The signature requests are validated against; throws IllegalArgumentException naming the mismatch. */
     public static ModelSignature resolve(ModelSignature model, ModelConfig config) {
@@ -36,20 +34,24 @@ public final class SignatureResolver {
                 }
             }
         }
-        return new ModelSignature(merge("input", model.inputs(), config.input(), maxBatch),
+        return new ModelSignature(
+                merge("input", model.inputs(), config.input(), maxBatch),
                 merge("output", model.outputs(), config.output(), maxBatch));
     }
 
-    private static List<TensorSpec> merge(String kind, List<TensorSpec> declared, List<TensorConfig> configured, int maxBatch) {
+    private static List<TensorSpec> merge(
+            String kind, List<TensorSpec> declared, List<TensorConfig> configured, int maxBatch) {
         for (TensorConfig c : configured) {
             if (declared.stream().noneMatch(s -> s.name().equals(c.name()))) {
                 throw new IllegalArgumentException("config.yaml " + kind + " '" + c.name() + "' is not an " + kind
-                        + " of the model; the model's " + kind + "s are " + declared.stream().map(TensorSpec::name).toList());
+                        + " of the model; the model's " + kind + "s are "
+                        + declared.stream().map(TensorSpec::name).toList());
             }
         }
         List<TensorSpec> merged = new ArrayList<>();
         for (TensorSpec s : declared) {
-            Optional<TensorConfig> c = configured.stream().filter(t -> t.name().equals(s.name())).findFirst();
+            Optional<TensorConfig> c =
+                    configured.stream().filter(t -> t.name().equals(s.name())).findFirst();
             merged.add(c.map(cfg -> merge(kind, s, cfg, maxBatch)).orElse(s));
         }
         return merged;

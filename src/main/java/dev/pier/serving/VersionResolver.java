@@ -2,7 +2,6 @@ package dev.pier.serving;
 
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.repository.ModelConfig;
-
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -20,11 +19,9 @@ import java.util.random.RandomGenerator;
 public final class VersionResolver {
 
     /** The version that serves and the version that gets a shadow copy, if any. */
-    public record Choice(long version, OptionalLong shadow) {
-    }
+    public record Choice(long version, OptionalLong shadow) {}
 
-    private VersionResolver() {
-    }
+    private VersionResolver() {}
 
     /**
      * @param available AVAILABLE versions, oldest first; not empty
@@ -34,8 +31,11 @@ public final class VersionResolver {
     public static Choice resolve(List<Long> available, ModelConfig newest, RandomGenerator random) {
         long chosen = pick(newest.traffic(), available, random).orElse(available.getLast());
         Long shadow = newest.shadowVersion();
-        return new Choice(chosen, shadow != null && shadow != chosen && available.contains(shadow)
-                ? OptionalLong.of(shadow) : OptionalLong.empty());
+        return new Choice(
+                chosen,
+                shadow != null && shadow != chosen && available.contains(shadow)
+                        ? OptionalLong.of(shadow)
+                        : OptionalLong.empty());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.pier.steps;
 
 import dev.pier.api.step.StepContext;
-
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -18,20 +17,30 @@ import java.util.Locale;
  *   <li>{@code invert}: {@code true} turns dark-on-light into light-on-dark ({@code 255 - pixel}) before scaling.</li>
  * </ul>
  */
-record ImageOptions(int width, int height, int channels, boolean channelsFirst, float scale, boolean per255, float[] mean,
-                    float[] std, boolean invert) {
+record ImageOptions(
+        int width,
+        int height,
+        int channels,
+        boolean channelsFirst,
+        float scale,
+        boolean per255,
+        float[] mean,
+        float[] std,
+        boolean invert) {
 
     static ImageOptions of(StepContext c) {
         String where = "model '" + c.model() + "' (pier_image): ";
         int width = c.intParameter("width", -1);
         int height = c.intParameter("height", -1);
         if (width < 1 || height < 1 || width > 8192 || height > 8192) {
-            throw new IllegalArgumentException(where + "parameters 'width' and 'height' must be set to 1..8192 "
-                    + "(the size images are resized to), as in parameters: {width: {string_value: \"28\"}, height: {string_value: \"28\"}}");
+            throw new IllegalArgumentException(
+                    where + "parameters 'width' and 'height' must be set to 1..8192 "
+                            + "(the size images are resized to), as in parameters: {width: {string_value: \"28\"}, height: {string_value: \"28\"}}");
         }
         int channels = c.intParameter("channels", 3);
         if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException(where + "parameter 'channels' must be 1 (grey) or 3 (RGB), got " + channels);
+            throw new IllegalArgumentException(
+                    where + "parameter 'channels' must be 1 (grey) or 3 (RGB), got " + channels);
         }
         String layout = c.parameter("layout").orElse("NCHW").toUpperCase(Locale.ROOT);
         if (!layout.equals("NCHW") && !layout.equals("NHWC")) {
@@ -42,17 +51,27 @@ record ImageOptions(int width, int height, int channels, boolean channelsFirst, 
         float[] std = perChannel(c, "std", 1, channels, where);
         for (float s : std) {
             if (s == 0 || !Float.isFinite(s)) {
-                throw new IllegalArgumentException(where + "parameter 'std' must be finite and non-zero, got " + Arrays.toString(std));
+                throw new IllegalArgumentException(
+                        where + "parameter 'std' must be finite and non-zero, got " + Arrays.toString(std));
             }
         }
         String invert = c.parameter("invert").orElse("false").toLowerCase(Locale.ROOT);
         if (!invert.equals("true") && !invert.equals("false")) {
-            throw new IllegalArgumentException(where + "parameter 'invert' must be true or false, got '" + invert + "'");
+            throw new IllegalArgumentException(
+                    where + "parameter 'invert' must be true or false, got '" + invert + "'");
         }
         // without a scale, pixels are divided by 255 exactly as Pier's MNIST reader does, so a PNG of an MNIST image
         // gives bit-for-bit the tensor the model was trained and evaluated on
-        return new ImageOptions(width, height, channels, layout.equals("NCHW"), scale, c.parameter("scale").isEmpty(),
-                mean, std, invert.equals("true"));
+        return new ImageOptions(
+                width,
+                height,
+                channels,
+                layout.equals("NCHW"),
+                scale,
+                c.parameter("scale").isEmpty(),
+                mean,
+                std,
+                invert.equals("true"));
     }
 
     int valuesPerImage() {
@@ -75,7 +94,8 @@ record ImageOptions(int width, int height, int channels, boolean channelsFirst, 
             try {
                 out[i] = Float.parseFloat(parts[parts.length == 1 ? 0 : i].strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + "parameter '" + key + "' must hold numbers, got '" + raw + "'");
+                throw new IllegalArgumentException(
+                        where + "parameter '" + key + "' must hold numbers, got '" + raw + "'");
             }
         }
         return out;

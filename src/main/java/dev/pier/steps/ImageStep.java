@@ -10,8 +10,6 @@ import dev.pier.api.TensorSpec;
 import dev.pier.api.step.Step;
 import dev.pier.api.step.StepContext;
 import dev.pier.api.step.StepProvider;
-
-import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -23,6 +21,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * {@code platform: pier_image}: decodes each element of a BYTES input (PNG, JPEG, BMP, GIF: whatever the JDK's
@@ -35,7 +34,7 @@ public final class ImageStep implements Step {
     public static final String PLATFORM = "pier_image";
 
     static {
-        ImageIO.setUseCache(false);   // decode in memory, never through temporary files
+        ImageIO.setUseCache(false); // decode in memory, never through temporary files
     }
 
     private final ImageOptions options;
@@ -47,15 +46,20 @@ public final class ImageStep implements Step {
         options = ImageOptions.of(context);
         input = context.inputName(0, "image");
         output = context.outputName(0, "tensor");
-        Shape inShape = context.inputs().isEmpty() || context.inputs().getFirst().shape() == null
-                ? Shape.of(Shape.DYNAMIC) : context.inputs().getFirst().shape();
+        Shape inShape =
+                context.inputs().isEmpty() || context.inputs().getFirst().shape() == null
+                        ? Shape.of(Shape.DYNAMIC)
+                        : context.inputs().getFirst().shape();
         Shape outShape = outputShape(context);
-        signature = new ModelSignature(List.of(new TensorSpec(input, DataType.BYTES, inShape)),
+        signature = new ModelSignature(
+                List.of(new TensorSpec(input, DataType.BYTES, inShape)),
                 List.of(new TensorSpec(output, DataType.FP32, outShape)));
     }
 
     private Shape outputShape(StepContext context) {
-        Shape declared = context.outputs().isEmpty() ? null : context.outputs().getFirst().shape();
+        Shape declared = context.outputs().isEmpty()
+                ? null
+                : context.outputs().getFirst().shape();
         if (declared == null) {
             return options.channelsFirst()
                     ? Shape.of(Shape.DYNAMIC, options.channels(), options.height(), options.width())
@@ -84,7 +88,8 @@ public final class ImageStep implements Step {
         Tensor images = inputs.get(input);
         List<byte[]> elements = ((TensorData.Strings) images.data()).elements();
         int per = options.valuesPerImage();
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(elements.size(), per * 4)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(elements.size(), per * 4))
+                .order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer values = bytes.asFloatBuffer();
         for (int i = 0; i < elements.size(); i++) {
             write(decode(elements.get(i), i), values);
@@ -108,7 +113,7 @@ public final class ImageStep implements Step {
         }
         int type = options.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR;
         if (image.getType() == type && image.getWidth() == options.width() && image.getHeight() == options.height()) {
-            return image;   // already right: the pixels are used as they are, no resampling
+            return image; // already right: the pixels are used as they are, no resampling
         }
         BufferedImage out = new BufferedImage(options.width(), options.height(), type);
         Graphics2D g = out.createGraphics();

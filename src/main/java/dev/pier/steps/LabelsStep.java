@@ -10,7 +10,6 @@ import dev.pier.api.TensorSpec;
 import dev.pier.api.step.Step;
 import dev.pier.api.step.StepContext;
 import dev.pier.api.step.StepProvider;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -42,13 +41,16 @@ public final class LabelsStep implements Step {
         scores = context.outputName(1, "scores");
         topK = context.intParameter("top_k", 1);
         if (topK < 1) {
-            throw new IllegalArgumentException("model '" + context.model() + "' (pier_labels): parameter 'top_k' must be >= 1, got " + topK);
+            throw new IllegalArgumentException(
+                    "model '" + context.model() + "' (pier_labels): parameter 'top_k' must be >= 1, got " + topK);
         }
         labels = context.labels().getOrDefault(classes, List.of());
         Shape in = context.inputs().isEmpty() || context.inputs().getFirst().shape() == null
-                ? Shape.of(Shape.DYNAMIC, labels.isEmpty() ? Shape.DYNAMIC : labels.size()) : context.inputs().getFirst().shape();
+                ? Shape.of(Shape.DYNAMIC, labels.isEmpty() ? Shape.DYNAMIC : labels.size())
+                : context.inputs().getFirst().shape();
         Shape out = topK == 1 ? Shape.of(Shape.DYNAMIC) : Shape.of(Shape.DYNAMIC, topK);
-        signature = new ModelSignature(List.of(new TensorSpec(input, DataType.FP32, in)),
+        signature = new ModelSignature(
+                List.of(new TensorSpec(input, DataType.FP32, in)),
                 List.of(new TensorSpec(classes, DataType.BYTES, out), new TensorSpec(scores, DataType.FP32, out)));
     }
 
@@ -82,7 +84,8 @@ public final class LabelsStep implements Step {
                     }
                 }
                 taken[arg] = true;
-                names.add((arg < labels.size() ? labels.get(arg) : Integer.toString(arg)).getBytes(StandardCharsets.UTF_8));
+                names.add((arg < labels.size() ? labels.get(arg) : Integer.toString(arg))
+                        .getBytes(StandardCharsets.UTF_8));
                 best.putFloat(v[r * n + arg]);
             }
         }
@@ -90,8 +93,10 @@ public final class LabelsStep implements Step {
         Shape shape = topK == 1 ? Shape.of(rows) : Shape.of(rows, k);
         List<Tensor> out = new ArrayList<>();
         for (String name : outputNames) {
-            out.add(name.equals(classes) ? new Tensor(classes, DataType.BYTES, shape, new TensorData.Strings(names))
-                    : new Tensor(scores, DataType.FP32, shape, new TensorData.Packed(best)));
+            out.add(
+                    name.equals(classes)
+                            ? new Tensor(classes, DataType.BYTES, shape, new TensorData.Strings(names))
+                            : new Tensor(scores, DataType.FP32, shape, new TensorData.Packed(best)));
         }
         return out;
     }

@@ -10,7 +10,6 @@ import dev.pier.api.TensorSpec;
 import dev.pier.api.step.Step;
 import dev.pier.api.step.StepContext;
 import dev.pier.api.step.StepProvider;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,11 +33,15 @@ public final class NormalizeStep implements Step {
 
     NormalizeStep(StepContext context) {
         String where = "model '" + context.model() + "' (pier_normalize): ";
-        String name = context.parameter("file").orElseThrow(() -> new IllegalArgumentException(where
-                + "parameter 'file' must name a JSON file in the model folder with {\"mean\": [...], \"std\": [...]} or {\"min\": [...], \"max\": [...]}"));
+        String name = context.parameter("file")
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                where
+                                        + "parameter 'file' must name a JSON file in the model folder with {\"mean\": [...], \"std\": [...]} or {\"min\": [...], \"max\": [...]}"));
         Path file = context.modelDir().resolve(name).normalize();
         if (!file.startsWith(context.modelDir().normalize())) {
-            throw new IllegalArgumentException(where + "parameter 'file' must be inside the model folder, got '" + name + "'");
+            throw new IllegalArgumentException(
+                    where + "parameter 'file' must be inside the model folder, got '" + name + "'");
         }
         JsonNode json;
         try {
@@ -57,22 +60,25 @@ public final class NormalizeStep implements Step {
                 divisor[i] = max[i] - offset[i];
             }
         } else {
-            throw new IllegalArgumentException(where + file + " must hold {\"mean\": [...], \"std\": [...]} or {\"min\": [...], \"max\": [...]}");
+            throw new IllegalArgumentException(
+                    where + file + " must hold {\"mean\": [...], \"std\": [...]} or {\"min\": [...], \"max\": [...]}");
         }
         if (offset.length != divisor.length || offset.length == 0) {
-            throw new IllegalArgumentException(where + file + ": the two arrays must have the same, non-zero length; got "
-                    + offset.length + " and " + divisor.length);
+            throw new IllegalArgumentException(
+                    where + file + ": the two arrays must have the same, non-zero length; got " + offset.length
+                            + " and " + divisor.length);
         }
         for (int i = 0; i < divisor.length; i++) {
             if (divisor[i] == 0 || !Float.isFinite(divisor[i])) {
-                throw new IllegalArgumentException(where + file + ": feature " + i + " has a zero or non-finite spread ("
-                        + divisor[i] + "); it cannot be scaled");
+                throw new IllegalArgumentException(where + file + ": feature " + i
+                        + " has a zero or non-finite spread (" + divisor[i] + "); it cannot be scaled");
             }
         }
         input = context.inputName(0, "input");
         output = context.outputName(0, "output");
         Shape shape = Shape.of(Shape.DYNAMIC, offset.length);
-        signature = new ModelSignature(List.of(new TensorSpec(input, DataType.FP32, shape)),
+        signature = new ModelSignature(
+                List.of(new TensorSpec(input, DataType.FP32, shape)),
                 List.of(new TensorSpec(output, DataType.FP32, shape)));
     }
 
@@ -84,7 +90,8 @@ public final class NormalizeStep implements Step {
         float[] out = new float[a.size()];
         for (int i = 0; i < out.length; i++) {
             if (!a.get(i).isNumber()) {
-                throw new IllegalArgumentException(where + file + ": '" + key + "'[" + i + "] must be a number, got " + a.get(i));
+                throw new IllegalArgumentException(
+                        where + file + ": '" + key + "'[" + i + "] must be a number, got " + a.get(i));
             }
             out[i] = a.get(i).floatValue();
         }

@@ -10,8 +10,7 @@ import dev.pier.serving.InferenceObserver;
  */
 public final class ExecutionTimings implements InferenceObserver {
     /** What the core measured for one request. */
-    record Timing(String model, long version, long queueNanos, long computeNanos) {
-    }
+    record Timing(String model, long version, long queueNanos, long computeNanos) {}
 
     private static final ThreadLocal<Timing> LAST = new ThreadLocal<>();
     private final InferenceObserver next;
@@ -24,8 +23,14 @@ public final class ExecutionTimings implements InferenceObserver {
     }
 
     @Override
-    public void onRequest(String model, long version, boolean success, int rows, long queueNanos, long computeNanos,
-                          long totalNanos) {
+    public void onRequest(
+            String model,
+            long version,
+            boolean success,
+            int rows,
+            long queueNanos,
+            long computeNanos,
+            long totalNanos) {
         if (record) {
             LAST.set(new Timing(model, version, queueNanos, computeNanos));
         }

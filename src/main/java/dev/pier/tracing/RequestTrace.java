@@ -7,7 +7,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +26,7 @@ public final class RequestTrace {
 
     private final Tracing tracing;
     private final String traceId;
-    private final Span root;         // null when no span is recorded
+    private final Span root; // null when no span is recorded
     private final Context rootContext;
     private final long arrivedNanos; // epoch nanoseconds
     private volatile long intakeNanos;
@@ -54,10 +53,14 @@ public final class RequestTrace {
      */
     static RequestTrace begin(Tracing tracing, Context parent, String name, boolean grpc, String method, String path) {
         long now = now();
-        var builder = tracing.tracer().spanBuilder(name).setParent(parent).setSpanKind(SpanKind.SERVER)
+        var builder = tracing.tracer()
+                .spanBuilder(name)
+                .setParent(parent)
+                .setSpanKind(SpanKind.SERVER)
                 .setStartTimestamp(now, TimeUnit.NANOSECONDS);
         if (grpc) {
-            builder.setAttribute("rpc.system", "grpc").setAttribute("rpc.method", path.substring(path.lastIndexOf('/') + 1))
+            builder.setAttribute("rpc.system", "grpc")
+                    .setAttribute("rpc.method", path.substring(path.lastIndexOf('/') + 1))
                     .setAttribute("rpc.service", path.substring(1, Math.max(1, path.lastIndexOf('/'))));
         } else {
             builder.setAttribute("http.request.method", method).setAttribute("url.path", path);
@@ -156,7 +159,10 @@ public final class RequestTrace {
     }
 
     private Span child(String name, long start, long end) {
-        var b = tracing.tracer().spanBuilder(name).setParent(rootContext).setSpanKind(SpanKind.INTERNAL)
+        var b = tracing.tracer()
+                .spanBuilder(name)
+                .setParent(rootContext)
+                .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(start, TimeUnit.NANOSECONDS);
         if (model != null) {
             b.setAttribute(MODEL, model);
@@ -169,7 +175,8 @@ public final class RequestTrace {
         return s;
     }
 
-    private static final long EPOCH_OFFSET = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
+    private static final long EPOCH_OFFSET =
+            TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
 
     /** Epoch nanoseconds on the monotonic clock, so that spans of one request never overlap wrongly. */
     static long now() {

@@ -6,7 +6,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -60,7 +59,9 @@ public final class Tracing implements AutoCloseable {
                         String base = url.replaceAll("/+$", "");
                         over.put("otel.exporter.otlp.endpoint", base);
                         // OTLP/HTTP posts to a path under the base URL; gRPC calls a method on the bare address
-                        over.put("otel.exporter.otlp.traces.endpoint", protocol.equals(TracingOptions.GRPC) ? base : base + "/v1/traces");
+                        over.put(
+                                "otel.exporter.otlp.traces.endpoint",
+                                protocol.equals(TracingOptions.GRPC) ? base : base + "/v1/traces");
                         if ("none".equalsIgnoreCase(config.getString("otel.traces.exporter", "otlp"))) {
                             over.put("otel.traces.exporter", "otlp");
                         }
@@ -68,7 +69,8 @@ public final class Tracing implements AutoCloseable {
                     return over;
                 })
                 .disableShutdownHook()
-                .build().getOpenTelemetrySdk();
+                .build()
+                .getOpenTelemetrySdk();
         return new Tracing(sdk);
     }
 

@@ -44,10 +44,12 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         String traceparent = request.getHeader(TRACEPARENT);
         if (traceparent == null && !tracing.exporting()) {
-            next.handle(request);   // the path of every request while tracing is off: this one header lookup
+            next.handle(request); // the path of every request while tracing is off: this one header lookup
             return;
         }
-        if (!isInference(request.path()) || !(Vertx.currentContext() instanceof ContextInternal ctx) || !ctx.isDuplicate()) {
+        if (!isInference(request.path())
+                || !(Vertx.currentContext() instanceof ContextInternal ctx)
+                || !ctx.isDuplicate()) {
             next.handle(request);
             return;
         }
@@ -55,8 +57,13 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
         if (tracing.exporting()) {
             Context parent = Tracing.propagator().extract(Context.root(), request, HEADERS);
             boolean grpc = isGrpc(request);
-            trace = RequestTrace.begin(tracing, parent, grpc ? request.path().substring(1)
-                    : request.method().name() + " " + route(request.path()), grpc, request.method().name(), request.path());
+            trace = RequestTrace.begin(
+                    tracing,
+                    parent,
+                    grpc ? request.path().substring(1) : request.method().name() + " " + route(request.path()),
+                    grpc,
+                    request.method().name(),
+                    request.path());
         } else {
             String traceId = traceIdOf(traceparent);
             trace = traceId == null ? null : RequestTrace.idOnly(tracing, traceId);
@@ -68,7 +75,9 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
         // log lines of this request's event-loop callbacks find the trace through the context (TraceIdConverter)
         trace.attach(ctx);
         if (trace.recording()) {
-            ResponseDone.on(request.response(), closed -> trace.finished(request.response().getStatusCode(), closed));
+            ResponseDone.on(
+                    request.response(),
+                    closed -> trace.finished(request.response().getStatusCode(), closed));
         }
         next.handle(request);
     }
@@ -78,9 +87,14 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
      * when the header is malformed or carries the all-zero (invalid) id; later versions may append fields.
      */
     static String traceIdOf(String traceparent) {
-        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-'
-                || traceparent.charAt(52) != '-' || (traceparent.length() > 55 && traceparent.charAt(55) != '-')
-                || traceparent.startsWith("ff") || (traceparent.startsWith("00") && traceparent.length() != 55)) {
+        if (traceparent == null
+                || traceparent.length() < 55
+                || traceparent.charAt(2) != '-'
+                || traceparent.charAt(35) != '-'
+                || traceparent.charAt(52) != '-'
+                || (traceparent.length() > 55 && traceparent.charAt(55) != '-')
+                || traceparent.startsWith("ff")
+                || (traceparent.startsWith("00") && traceparent.length() != 55)) {
             return null;
         }
         boolean traceNonZero = false;
@@ -100,9 +114,16 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
     }
 
     static boolean isInference(String path) {
-        return path != null && (path.endsWith("/infer") || path.contains(":predict") || path.contains(":classify")
-                || path.contains(":regress") || path.endsWith("/ModelInfer") || path.endsWith("/Predict")
-                || path.endsWith("/Classify") || path.endsWith("/Regress") || path.endsWith("/MultiInference"));
+        return path != null
+                && (path.endsWith("/infer")
+                        || path.contains(":predict")
+                        || path.contains(":classify")
+                        || path.contains(":regress")
+                        || path.endsWith("/ModelInfer")
+                        || path.endsWith("/Predict")
+                        || path.endsWith("/Classify")
+                        || path.endsWith("/Regress")
+                        || path.endsWith("/MultiInference"));
     }
 
     private static boolean isGrpc(HttpServerRequest request) {
@@ -113,12 +134,16 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
     /** The route template of a REST inference path: the span name stays one per route, not one per model. */
     static String route(String path) {
         if (path.startsWith("/v2/models/")) {
-            return path.contains("/versions/") ? "/v2/models/{model}/versions/{version}/infer" : "/v2/models/{model}/infer";
+            return path.contains("/versions/")
+                    ? "/v2/models/{model}/versions/{version}/infer"
+                    : "/v2/models/{model}/infer";
         }
         if (path.startsWith("/v1/models/")) {
             String verb = path.substring(path.lastIndexOf(':'));
-            return (path.contains("/versions/") ? "/v1/models/{model}/versions/{version}" : path.contains("/labels/")
-                    ? "/v1/models/{model}/labels/{label}" : "/v1/models/{model}") + verb;
+            return (path.contains("/versions/")
+                            ? "/v1/models/{model}/versions/{version}"
+                            : path.contains("/labels/") ? "/v1/models/{model}/labels/{label}" : "/v1/models/{model}")
+                    + verb;
         }
         return path;
     }

@@ -14,7 +14,8 @@ import java.util.Optional;
  *                     else {@code OTEL_EXPORTER_OTLP_PROTOCOL}, else {@code http/protobuf}
  * @param environment  the process environment, read for the standard {@code OTEL_*} variables
  */
-public record TracingOptions(Optional<String> otlpEndpoint, Optional<String> otlpProtocol, Map<String, String> environment) {
+public record TracingOptions(
+        Optional<String> otlpEndpoint, Optional<String> otlpProtocol, Map<String, String> environment) {
     public static final String HTTP_PROTOBUF = "http/protobuf";
     public static final String GRPC = "grpc";
 
@@ -41,7 +42,8 @@ public record TracingOptions(Optional<String> otlpEndpoint, Optional<String> otl
     public String protocol() {
         return otlpProtocol.orElseGet(() -> {
             String name = environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
-                    ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL";
+                    ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"
+                    : "OTEL_EXPORTER_OTLP_PROTOCOL";
             String value = environment.get(name);
             return value == null ? HTTP_PROTOBUF : checkProtocol(name, value);
         });
@@ -60,15 +62,17 @@ public record TracingOptions(Optional<String> otlpEndpoint, Optional<String> otl
         if (exporter != null && exporter.equalsIgnoreCase("none")) {
             return otlpEndpoint.isPresent();
         }
-        return otlpEndpoint.isPresent() || exporter != null || environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+        return otlpEndpoint.isPresent()
+                || exporter != null
+                || environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
                 || environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
     }
 
     private static String checkProtocol(String source, String value) {
         String p = value.trim().toLowerCase(Locale.ROOT);
         if (!p.equals(HTTP_PROTOBUF) && !p.equals(GRPC)) {
-            throw new IllegalArgumentException(source + " '" + value + "' is not an OTLP protocol Pier exports with; expected "
-                    + GRPC + " or " + HTTP_PROTOBUF);
+            throw new IllegalArgumentException(source + " '" + value
+                    + "' is not an OTLP protocol Pier exports with; expected " + GRPC + " or " + HTTP_PROTOBUF);
         }
         return p;
     }
@@ -78,10 +82,14 @@ public record TracingOptions(Optional<String> otlpEndpoint, Optional<String> otl
         try {
             uri = new java.net.URI(url);
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("--otlp-endpoint '" + url + "' is not a URL; expected e.g. http://otel-collector:4318");
+            throw new IllegalArgumentException(
+                    "--otlp-endpoint '" + url + "' is not a URL; expected e.g. http://otel-collector:4318");
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("--otlp-endpoint '" + url + "' is not an http(s) URL; expected e.g. http://otel-collector:4318");
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "--otlp-endpoint '" + url + "' is not an http(s) URL; expected e.g. http://otel-collector:4318");
         }
     }
 }

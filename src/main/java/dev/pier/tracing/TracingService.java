@@ -6,15 +6,14 @@ import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
 import dev.pier.api.ModelSignature;
 import dev.pier.api.ServingTarget;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The decorator that joins a request's {@link RequestTrace} (begun by {@link TracingHttpHandler}) with what the
@@ -26,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 public final class TracingService extends ForwardingInferenceService {
     /** The request parameter that carries the trace id to the monitoring taps (the prediction log). */
     public static final String TRACE_PARAMETER = "pier.trace_id";
+
     private static final Logger LOG = LoggerFactory.getLogger(TracingService.class);
 
     public TracingService(InferenceService delegate) {
@@ -42,61 +42,73 @@ public final class TracingService extends ForwardingInferenceService {
     public CompletionStage<ServingTarget> target(String model, OptionalLong version) {
         RequestTrace trace = RequestTrace.current();
         CompletionStage<ServingTarget> target = delegate().target(model, version);
-        return trace == null ? target : target.thenApply(t -> new ServingTarget() {
-            @Override
-            public String model() {
-                return t.model();
-            }
+        return trace == null
+                ? target
+                : target.thenApply(t -> new ServingTarget() {
+                    @Override
+                    public String model() {
+                        return t.model();
+                    }
 
-            @Override
-            public long version() {
-                return t.version();
-            }
+                    @Override
+                    public long version() {
+                        return t.version();
+                    }
 
-            @Override
-            public ModelSignature signature() {
-                return t.signature();
-            }
+                    @Override
+                    public ModelSignature signature() {
+                        return t.signature();
+                    }
 
-            @Override
-            public CompletionStage<InferResponse> infer(InferRequest request) {
-                return traced(trace, request, t::infer);
-            }
+                    @Override
+                    public CompletionStage<InferResponse> infer(InferRequest request) {
+                        return traced(trace, request, t::infer);
+                    }
 
-            @Override
-            public void close() {
-                t.close();
-            }
-        });
+                    @Override
+                    public void close() {
+                        t.close();
+                    }
+                });
     }
 
-    private static CompletionStage<InferResponse> traced(RequestTrace trace, InferRequest request,
-                                                         java.util.function.Function<InferRequest, CompletionStage<InferResponse>> next) {
+    private static CompletionStage<InferResponse> traced(
+            RequestTrace trace,
+            InferRequest request,
+            java.util.function.Function<InferRequest, CompletionStage<InferResponse>> next) {
         trace.intake(request.model());
         Map<String, Object> parameters;
         if (request.parameters().isEmpty()) {
-            parameters = Map.of(TRACE_PARAMETER, trace.traceId());   // immutable: InferRequest keeps it uncopied
+            parameters = Map.of(TRACE_PARAMETER, trace.traceId()); // immutable: InferRequest keeps it uncopied
         } else {
             parameters = new HashMap<>(request.parameters());
             parameters.put(TRACE_PARAMETER, trace.traceId());
         }
-        InferRequest tagged = new InferRequest(request.id(), request.model(), request.version(), request.inputs(),
-                request.outputs(), parameters);
+        InferRequest tagged = new InferRequest(
+                request.id(), request.model(), request.version(), request.inputs(), request.outputs(), parameters);
         // this runs in the request's Vert.x context, where log lines find the trace id without the MDC
         CompletionStage<InferResponse> answer = next.apply(tagged);
         if (!trace.recording() && !LOG.isDebugEnabled()) {
-            return answer;   // the trace id only: nothing to build when the core answers
+            return answer; // the trace id only: nothing to build when the core answers
         }
         CompletableFuture<InferResponse> source = answer.toCompletableFuture();
         CompletableFuture<InferResponse> traced = source.whenComplete((response, failure) -> {
             ExecutionTimings.Timing t = ExecutionTimings.take(request.model());
             long version = response != null ? response.version() : t != null ? t.version() : -1;
-            trace.answered(request.model(), version, t == null ? 0 : t.queueNanos(), t == null ? 0 : t.computeNanos(), failure);
+            trace.answered(
+                    request.model(),
+                    version,
+                    t == null ? 0 : t.queueNanos(),
+                    t == null ? 0 : t.computeNanos(),
+                    failure);
             if (LOG.isDebugEnabled()) {
                 // the core's thread is no Vert.x thread: the id goes to this line through the MDC
                 MDC.put(TraceIdConverter.MDC_KEY, trace.traceId());
                 try {
-                    LOG.debug("request for model {} version {}: {}", request.model(), version,
+                    LOG.debug(
+                            "request for model {} version {}: {}",
+                            request.model(),
+                            version,
                             failure == null ? "answered" : "failed: " + failure);
                 } finally {
                     MDC.remove(TraceIdConverter.MDC_KEY);

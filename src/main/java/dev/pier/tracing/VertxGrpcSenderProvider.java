@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,10 +54,17 @@ public final class VertxGrpcSenderProvider implements GrpcSenderProvider {
             URI endpoint = config.getEndpoint();
             boolean tls = "https".equalsIgnoreCase(endpoint.getScheme());
             int port = endpoint.getPort() > 0 ? endpoint.getPort() : tls ? 443 : 80;
-            this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-            this.client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                    .setHttp2ClearTextUpgrade(false).setSsl(tls).setUseAlpn(tls)
-                    .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.getConnectTimeout().toMillis())));
+            this.vertx = Vertx.vertx(new VertxOptions()
+                    .setEventLoopPoolSize(1)
+                    .setWorkerPoolSize(1)
+                    .setInternalBlockingPoolSize(1));
+            this.client = vertx.createHttpClient(new HttpClientOptions()
+                    .setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false)
+                    .setSsl(tls)
+                    .setUseAlpn(tls)
+                    .setConnectTimeout((int) Math.min(
+                            Integer.MAX_VALUE, config.getConnectTimeout().toMillis())));
             this.host = endpoint.getHost();
             this.port = port;
         }
@@ -72,14 +78,21 @@ public final class VertxGrpcSenderProvider implements GrpcSenderProvider {
                 onError.accept(e);
                 return;
             }
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                    .setURI("/" + config.getFullMethodName()).setIdleTimeout(config.getTimeout().toMillis())
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setHost(host)
+                    .setPort(port)
+                    .setURI("/" + config.getFullMethodName())
+                    .setIdleTimeout(config.getTimeout().toMillis())
                     .putHeader("content-type", "application/grpc")
-                    .putHeader("te", "trailers").putHeader("grpc-timeout", config.getTimeout().toMillis() + "m");
+                    .putHeader("te", "trailers")
+                    .putHeader("grpc-timeout", config.getTimeout().toMillis() + "m");
             if (config.getCompressor() != null) {
                 options.putHeader("grpc-encoding", config.getCompressor().getEncoding());
             }
-            Map<String, List<String>> headers = config.getHeadersSupplier() == null ? null : config.getHeadersSupplier().get();
+            Map<String, List<String>> headers = config.getHeadersSupplier() == null
+                    ? null
+                    : config.getHeadersSupplier().get();
             if (headers != null) {
                 headers.forEach((name, values) -> values.forEach(v -> options.addHeader(name, v)));
             }
@@ -101,7 +114,10 @@ public final class VertxGrpcSenderProvider implements GrpcSenderProvider {
                 }
             }
             byte[] bytes = message.toByteArray();
-            return Buffer.buffer(bytes.length + 5).appendByte((byte) (compressor == null ? 0 : 1)).appendInt(bytes.length).appendBytes(bytes);
+            return Buffer.buffer(bytes.length + 5)
+                    .appendByte((byte) (compressor == null ? 0 : 1))
+                    .appendInt(bytes.length)
+                    .appendBytes(bytes);
         }
 
         private static GrpcResponse answer(HttpClientResponse response, Buffer body) {
@@ -117,17 +133,19 @@ public final class VertxGrpcSenderProvider implements GrpcSenderProvider {
                 code = parse(status);
             } else {
                 code = switch (response.statusCode()) {
-                    case 200 -> GrpcStatusCode.UNKNOWN;   // an HTTP/2 answer without a gRPC status
+                    case 200 -> GrpcStatusCode.UNKNOWN; // an HTTP/2 answer without a gRPC status
                     case 401 -> GrpcStatusCode.UNAUTHENTICATED;
                     case 403 -> GrpcStatusCode.PERMISSION_DENIED;
                     case 404 -> GrpcStatusCode.UNIMPLEMENTED;
                     case 429, 502, 503, 504 -> GrpcStatusCode.UNAVAILABLE;
                     default -> GrpcStatusCode.UNKNOWN;
                 };
-                message = "HTTP " + response.statusCode() + " without grpc-status from " + response.request().absoluteURI();
+                message = "HTTP " + response.statusCode() + " without grpc-status from "
+                        + response.request().absoluteURI();
             }
             byte[] payload = body.length() >= 5 ? body.getBytes(5, body.length()) : new byte[0];
-            String description = message == null ? "" : URLDecoder.decode(message.replace("+", "%2B"), StandardCharsets.UTF_8);
+            String description =
+                    message == null ? "" : URLDecoder.decode(message.replace("+", "%2B"), StandardCharsets.UTF_8);
             return new Answer(code, description, payload);
         }
 

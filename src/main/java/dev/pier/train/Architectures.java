@@ -10,7 +10,6 @@ import dev.pier.train.LayerSpec.Dense;
 import dev.pier.train.LayerSpec.Flatten;
 import dev.pier.train.LayerSpec.Pool;
 import dev.pier.train.LayerSpec.PoolKind;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +39,7 @@ import java.util.Map;
 public final class Architectures {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private Architectures() {
-    }
+    private Architectures() {}
 
     public static Architecture parse(String spec, int numClasses) throws IOException {
         if (spec.startsWith("mlp:")) {
@@ -54,8 +52,9 @@ public final class Architectures {
                 if (spec.endsWith(".yaml") || spec.endsWith(".yml") || Files.isRegularFile(Path.of(spec))) {
                     yield fromYaml(Path.of(spec));
                 }
-                throw new IllegalArgumentException("unknown architecture '" + spec
-                        + "': expected mlp:<sizes> (e.g. mlp:128 or mlp:300,100), lenet5, lenet5-caffe or a .yaml file");
+                throw new IllegalArgumentException(
+                        "unknown architecture '" + spec
+                                + "': expected mlp:<sizes> (e.g. mlp:128 or mlp:300,100), lenet5, lenet5-caffe or a .yaml file");
             }
         };
     }
@@ -80,8 +79,12 @@ public final class Architectures {
 
     private static Architecture lenet(String spec, int c1, int pad1, int c2, List<Integer> hidden, int numClasses) {
         List<LayerSpec> layers = new ArrayList<>(List.of(
-                new Conv2d(c1, 5, 1, pad1), new Activation(ActivationKind.RELU), new Pool(PoolKind.MAX, 2, 2, 0),
-                new Conv2d(c2, 5, 1, 0), new Activation(ActivationKind.RELU), new Pool(PoolKind.MAX, 2, 2, 0),
+                new Conv2d(c1, 5, 1, pad1),
+                new Activation(ActivationKind.RELU),
+                new Pool(PoolKind.MAX, 2, 2, 0),
+                new Conv2d(c2, 5, 1, 0),
+                new Activation(ActivationKind.RELU),
+                new Pool(PoolKind.MAX, 2, 2, 0),
                 new Flatten()));
         for (int units : hidden) {
             layers.add(new Dense(units));
@@ -127,21 +130,27 @@ public final class Architectures {
         }
         return switch (type.toLowerCase().replace("_", "")) {
             case "dense", "linear" -> new Dense(intArg(args, "units", -1));
-            case "conv2d", "conv" -> new Conv2d(intArg(args, "filters", -1), intArg(args, "kernel", -1),
-                    intArg(args, "stride", 1), intArg(args, "padding", 0));
+            case "conv2d", "conv" ->
+                new Conv2d(
+                        intArg(args, "filters", -1),
+                        intArg(args, "kernel", -1),
+                        intArg(args, "stride", 1),
+                        intArg(args, "padding", 0));
             case "maxpool", "maxpool2d" -> pool(PoolKind.MAX, args);
             case "avgpool", "avgpool2d" -> pool(PoolKind.AVG, args);
-            case "batchnorm" -> new LayerSpec.BatchNorm(
-                    (float) doubleArg(args, "epsilon", LayerSpec.BatchNorm.DEFAULT_EPSILON),
-                    (float) doubleArg(args, "momentum", LayerSpec.BatchNorm.DEFAULT_MOMENTUM));
+            case "batchnorm" ->
+                new LayerSpec.BatchNorm((float) doubleArg(args, "epsilon", LayerSpec.BatchNorm.DEFAULT_EPSILON), (float)
+                        doubleArg(args, "momentum", LayerSpec.BatchNorm.DEFAULT_MOMENTUM));
             case "dropout" -> new LayerSpec.Dropout((float) doubleArg(args, "rate", 0.5));
             case "flatten" -> new Flatten();
             case "relu" -> new Activation(ActivationKind.RELU);
             case "tanh" -> new Activation(ActivationKind.TANH);
             case "sigmoid" -> new Activation(ActivationKind.SIGMOID);
             case "softmax" -> new Activation(ActivationKind.SOFTMAX);
-            default -> throw new IllegalArgumentException("unknown layer type '" + type
-                    + "'; expected dense, conv2d, maxpool, avgpool, batchnorm, dropout, flatten, relu, tanh, sigmoid or softmax");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown layer type '" + type
+                                + "'; expected dense, conv2d, maxpool, avgpool, batchnorm, dropout, flatten, relu, tanh, sigmoid or softmax");
         };
     }
 

@@ -3,7 +3,6 @@ package dev.pier.train;
 import ai.djl.MalformedModelException;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -27,9 +26,15 @@ final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Progress after {@code completedEpochs} epochs; {@code bestValidationLoss} is null until there is one. */
-    record State(String architecture, String dataset, int completedEpochs, List<EpochStats> epochs, int bestEpoch,
-                 Double bestValidationLoss, int epochsSinceBest, boolean stoppedEarly) {
-    }
+    record State(
+            String architecture,
+            String dataset,
+            int completedEpochs,
+            List<EpochStats> epochs,
+            int bestEpoch,
+            Double bestValidationLoss,
+            int epochsSinceBest,
+            boolean stoppedEarly) {}
 
     private final Path dir;
 
@@ -59,7 +64,8 @@ final class Checkpoints {
         try {
             return JSON.readValue(state.toFile(), State.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot resume: checkpoint " + state + " is unreadable: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot resume: checkpoint " + state + " is unreadable: " + e.getMessage(), e);
         }
     }
 
@@ -80,8 +86,10 @@ final class Checkpoints {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(params))) {
             net.block().loadParameters(net.model().getNDManager(), in);
         } catch (MalformedModelException e) {
-            throw new IllegalArgumentException("checkpoint parameters do not fit architecture "
-                    + net.architecture().name() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "checkpoint parameters do not fit architecture "
+                            + net.architecture().name() + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.pier.train;
 
 import dev.pier.data.LabeledData;
-
 import java.util.Arrays;
 import java.util.Random;
 
@@ -16,8 +15,8 @@ record DataSplit(int[] train, int[] validation) {
         int[] all = permutation(data.count(), new Random(seed));
         int nVal = (int) Math.round(data.count() * validationFraction);
         if (data.count() - nVal <= 0) {
-            throw new IllegalArgumentException(data.name() + ": " + data.count() + " examples leave none to train on after a "
-                    + validationFraction + " validation split");
+            throw new IllegalArgumentException(data.name() + ": " + data.count()
+                    + " examples leave none to train on after a " + validationFraction + " validation split");
         }
         int[] val = Arrays.copyOfRange(all, 0, nVal);
         int[] train = Arrays.copyOfRange(all, nVal, all.length);

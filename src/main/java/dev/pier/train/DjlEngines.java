@@ -12,8 +12,7 @@ public final class DjlEngines {
     /** DJL's property for PyTorch's intra-op thread count; Pier defaults it to 1. */
     public static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
-    private DjlEngines() {
-    }
+    private DjlEngines() {}
 
     /** The PyTorch engine, started offline on first use. */
     public static synchronized Engine pytorch() {

@@ -11,6 +11,11 @@ package dev.pier.train;
  * @param learningRate       the rate at the epoch's first update
  * @param seconds            wall time of the epoch (training and validation)
  */
-public record EpochStats(int epoch, double trainLoss, double trainAccuracy, Double validationLoss,
-                         Double validationAccuracy, double learningRate, double seconds) {
-}
+public record EpochStats(
+        int epoch,
+        double trainLoss,
+        double trainAccuracy,
+        Double validationLoss,
+        Double validationAccuracy,
+        double learningRate,
+        double seconds) {}

@@ -1,7 +1,6 @@
 package dev.pier.train;
 
 import dev.pier.api.Shape;
-
 import java.util.Random;
 
 /**
@@ -31,8 +30,9 @@ public record Jitter(int max, int channels, int height, int width) {
                 return new Jitter(max, 1, side, side);
             }
         }
-        throw new IllegalArgumentException("jitter needs image examples ([channels, height, width] or a flat square image"
-                + " such as 784 = 28x28), but the examples have shape " + shape);
+        throw new IllegalArgumentException(
+                "jitter needs image examples ([channels, height, width] or a flat square image"
+                        + " such as 784 = 28x28), but the examples have shape " + shape);
     }
 
     /** Shifts each of the {@code n} examples in {@code batch} in place by its own random offset. */

@@ -52,16 +52,22 @@ public sealed interface LayerSpec {
     }
 
     /** Flattens everything but the batch axis. */
-    record Flatten() implements LayerSpec {
-    }
+    record Flatten() implements LayerSpec {}
 
     /** An element-wise (or, for softmax, per-row) activation. */
-    record Activation(ActivationKind kind) implements LayerSpec {
+    record Activation(ActivationKind kind) implements LayerSpec {}
+
+    enum PoolKind {
+        MAX,
+        AVG
     }
 
-    enum PoolKind { MAX, AVG }
-
-    enum ActivationKind { RELU, TANH, SIGMOID, SOFTMAX }
+    enum ActivationKind {
+        RELU,
+        TANH,
+        SIGMOID,
+        SOFTMAX
+    }
 
     private static void positive(String what, int value) {
         if (value <= 0) {

@@ -2,7 +2,6 @@ package dev.pier.train;
 
 import dev.pier.api.InvalidInputException;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -11,8 +10,7 @@ final class OnnxFloats {
     private static final int FLOAT = 1;
     private static final int INT64 = 7;
 
-    private OnnxFloats() {
-    }
+    private OnnxFloats() {}
 
     static float[] of(TensorProto t, String model) {
         if (t.getDataType() != FLOAT) {
@@ -34,7 +32,8 @@ final class OnnxFloats {
 
     static long[] longs(TensorProto t, String model) {
         if (t.getDataType() != INT64) {
-            throw new InvalidInputException(model + ": initializer '" + t.getName() + "' must be INT64, has type " + t.getDataType());
+            throw new InvalidInputException(
+                    model + ": initializer '" + t.getName() + "' must be INT64, has type " + t.getDataType());
         }
         if (t.hasRawData()) {
             ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);

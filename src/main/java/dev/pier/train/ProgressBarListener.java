@@ -1,10 +1,9 @@
 package dev.pier.train;
 
+import java.io.PrintStream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-
-import java.io.PrintStream;
 
 /**
  * A console progress bar per epoch with live loss and accuracy, then one summary line per epoch.
@@ -37,9 +36,13 @@ public final class ProgressBarListener implements TrainingListener {
         if (!showBar) {
             return;
         }
-        bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + totalEpochs).setInitialMax(batches)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(barOut))
-                .setUpdateIntervalMillis(250).build();
+        bar = new ProgressBarBuilder()
+                .setTaskName("epoch " + epoch + "/" + totalEpochs)
+                .setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(barOut))
+                .setUpdateIntervalMillis(250)
+                .build();
     }
 
     @Override
@@ -59,8 +62,11 @@ public final class ProgressBarListener implements TrainingListener {
             bar.close();
             bar = null;
         }
-        String val = s.validationLoss() == null ? ""
+        String val = s.validationLoss() == null
+                ? ""
                 : String.format(", val loss %.4f acc %.4f", s.validationLoss(), s.validationAccuracy());
-        out.printf("epoch %d: loss %.4f acc %.4f%s (%.1f s)%n", s.epoch(), s.trainLoss(), s.trainAccuracy(), val, s.seconds());
+        out.printf(
+                "epoch %d: loss %.4f acc %.4f%s (%.1f s)%n",
+                s.epoch(), s.trainLoss(), s.trainAccuracy(), val, s.seconds());
     }
 }

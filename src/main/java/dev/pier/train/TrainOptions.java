@@ -31,14 +31,37 @@ import java.nio.file.Path;
  *                        (Hinton et al. 2015 use 2); needs image examples ({@code [C,H,W]} or a square
  *                        flat vector); 0 (default) disables it
  */
-public record TrainOptions(String architecture, OptimizerKind optimizer, float learningRate, float momentum,
-                           boolean nesterov, float weightDecay, Schedule schedule, int stepEpochs, float stepGamma,
-                           int batchSize, int epochs, double validationSplit, int patience, long seed,
-                           Path output, Path logFile, Path checkpointDir, boolean resume, int jitter) {
+public record TrainOptions(
+        String architecture,
+        OptimizerKind optimizer,
+        float learningRate,
+        float momentum,
+        boolean nesterov,
+        float weightDecay,
+        Schedule schedule,
+        int stepEpochs,
+        float stepGamma,
+        int batchSize,
+        int epochs,
+        double validationSplit,
+        int patience,
+        long seed,
+        Path output,
+        Path logFile,
+        Path checkpointDir,
+        boolean resume,
+        int jitter) {
 
-    public enum OptimizerKind { ADAM, SGD }
+    public enum OptimizerKind {
+        ADAM,
+        SGD
+    }
 
-    public enum Schedule { CONSTANT, STEP, COSINE }
+    public enum Schedule {
+        CONSTANT,
+        STEP,
+        COSINE
+    }
 
     public TrainOptions {
         check(learningRate > 0, "learning rate must be > 0, got " + learningRate);
@@ -48,15 +71,35 @@ public record TrainOptions(String architecture, OptimizerKind optimizer, float l
         check(stepGamma > 0, "step gamma must be > 0, got " + stepGamma);
         check(batchSize > 0, "batch size must be > 0, got " + batchSize);
         check(epochs > 0, "epochs must be > 0, got " + epochs);
-        check(validationSplit >= 0 && validationSplit < 1, "validation split must be in [0, 1), got " + validationSplit);
+        check(
+                validationSplit >= 0 && validationSplit < 1,
+                "validation split must be in [0, 1), got " + validationSplit);
         check(patience >= 0, "patience must be >= 0, got " + patience);
         check(output != null, "an output path is required");
         check(jitter >= 0, "jitter must be >= 0 pixels, got " + jitter);
     }
 
     public static TrainOptions defaults() {
-        return new TrainOptions("mlp:128", OptimizerKind.ADAM, 0.001f, 0.9f, false, 0f, Schedule.CONSTANT, 3, 0.1f,
-                32, 10, 0.2, 0, 42L, Path.of("model.onnx"), null, null, false, 0);
+        return new TrainOptions(
+                "mlp:128",
+                OptimizerKind.ADAM,
+                0.001f,
+                0.9f,
+                false,
+                0f,
+                Schedule.CONSTANT,
+                3,
+                0.1f,
+                32,
+                10,
+                0.2,
+                0,
+                42L,
+                Path.of("model.onnx"),
+                null,
+                null,
+                false,
+                0);
     }
 
     /** The log path, defaulted from the output. */
@@ -97,37 +140,143 @@ public record TrainOptions(String architecture, OptimizerKind optimizer, float l
         private Path output, logFile, checkpointDir;
 
         private Builder(TrainOptions o) {
-            architecture = o.architecture; optimizer = o.optimizer; learningRate = o.learningRate;
-            momentum = o.momentum; nesterov = o.nesterov; weightDecay = o.weightDecay; schedule = o.schedule;
-            stepEpochs = o.stepEpochs; stepGamma = o.stepGamma; batchSize = o.batchSize; epochs = o.epochs;
-            validationSplit = o.validationSplit; patience = o.patience; seed = o.seed; output = o.output;
-            logFile = o.logFile; checkpointDir = o.checkpointDir; resume = o.resume; jitter = o.jitter;
+            architecture = o.architecture;
+            optimizer = o.optimizer;
+            learningRate = o.learningRate;
+            momentum = o.momentum;
+            nesterov = o.nesterov;
+            weightDecay = o.weightDecay;
+            schedule = o.schedule;
+            stepEpochs = o.stepEpochs;
+            stepGamma = o.stepGamma;
+            batchSize = o.batchSize;
+            epochs = o.epochs;
+            validationSplit = o.validationSplit;
+            patience = o.patience;
+            seed = o.seed;
+            output = o.output;
+            logFile = o.logFile;
+            checkpointDir = o.checkpointDir;
+            resume = o.resume;
+            jitter = o.jitter;
         }
 
-        public Builder architecture(String v) { architecture = v; return this; }
-        public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
-        public Builder learningRate(float v) { learningRate = v; return this; }
-        public Builder momentum(float v) { momentum = v; return this; }
-        public Builder nesterov(boolean v) { nesterov = v; return this; }
-        public Builder weightDecay(float v) { weightDecay = v; return this; }
-        public Builder schedule(Schedule v) { schedule = v; return this; }
-        public Builder stepEpochs(int v) { stepEpochs = v; return this; }
-        public Builder stepGamma(float v) { stepGamma = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder epochs(int v) { epochs = v; return this; }
-        public Builder validationSplit(double v) { validationSplit = v; return this; }
-        public Builder patience(int v) { patience = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder output(Path v) { output = v; return this; }
-        public Builder logFile(Path v) { logFile = v; return this; }
-        public Builder checkpointDir(Path v) { checkpointDir = v; return this; }
-        public Builder resume(boolean v) { resume = v; return this; }
-        public Builder jitter(int v) { jitter = v; return this; }
+        public Builder architecture(String v) {
+            architecture = v;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerKind v) {
+            optimizer = v;
+            return this;
+        }
+
+        public Builder learningRate(float v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder momentum(float v) {
+            momentum = v;
+            return this;
+        }
+
+        public Builder nesterov(boolean v) {
+            nesterov = v;
+            return this;
+        }
+
+        public Builder weightDecay(float v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder schedule(Schedule v) {
+            schedule = v;
+            return this;
+        }
+
+        public Builder stepEpochs(int v) {
+            stepEpochs = v;
+            return this;
+        }
+
+        public Builder stepGamma(float v) {
+            stepGamma = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder validationSplit(double v) {
+            validationSplit = v;
+            return this;
+        }
+
+        public Builder patience(int v) {
+            patience = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder output(Path v) {
+            output = v;
+            return this;
+        }
+
+        public Builder logFile(Path v) {
+            logFile = v;
+            return this;
+        }
+
+        public Builder checkpointDir(Path v) {
+            checkpointDir = v;
+            return this;
+        }
+
+        public Builder resume(boolean v) {
+            resume = v;
+            return this;
+        }
+
+        public Builder jitter(int v) {
+            jitter = v;
+            return this;
+        }
 
         public TrainOptions build() {
-            return new TrainOptions(architecture, optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
-                    stepEpochs, stepGamma, batchSize, epochs, validationSplit, patience, seed, output, logFile,
-                    checkpointDir, resume, jitter);
+            return new TrainOptions(
+                    architecture,
+                    optimizer,
+                    learningRate,
+                    momentum,
+                    nesterov,
+                    weightDecay,
+                    schedule,
+                    stepEpochs,
+                    stepGamma,
+                    batchSize,
+                    epochs,
+                    validationSplit,
+                    patience,
+                    seed,
+                    output,
+                    logFile,
+                    checkpointDir,
+                    resume,
+                    jitter);
         }
     }
 }

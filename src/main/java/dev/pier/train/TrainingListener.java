@@ -5,16 +5,12 @@ package dev.pier.train;
  * keep it quick.
  */
 public interface TrainingListener {
-    TrainingListener NONE = new TrainingListener() {
-    };
+    TrainingListener NONE = new TrainingListener() {};
 
-    default void onEpochStart(int epoch, int totalEpochs, int batches) {
-    }
+    default void onEpochStart(int epoch, int totalEpochs, int batches) {}
 
     /** After each update, with the running means of the epoch so far. */
-    default void onBatch(int epoch, int batch, double runningLoss, double runningAccuracy) {
-    }
+    default void onBatch(int epoch, int batch, double runningLoss, double runningAccuracy) {}
 
-    default void onEpochEnd(EpochStats stats) {
-    }
+    default void onEpochEnd(EpochStats stats) {}
 }

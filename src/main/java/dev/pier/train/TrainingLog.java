@@ -16,9 +16,17 @@ import java.util.List;
  * @param bestEpoch          the epoch whose weights were exported
  * @param stoppedEarly       whether early stopping ended the run
  */
-public record TrainingLog(String architecture, String dataset, String optimizer, int batchSize, long seed,
-                          int trainExamples, int validationExamples, List<EpochStats> epochs, int bestEpoch,
-                          boolean stoppedEarly) {
+public record TrainingLog(
+        String architecture,
+        String dataset,
+        String optimizer,
+        int batchSize,
+        long seed,
+        int trainExamples,
+        int validationExamples,
+        List<EpochStats> epochs,
+        int bestEpoch,
+        boolean stoppedEarly) {
     public TrainingLog {
         epochs = List.copyOf(epochs);
     }

@@ -9,7 +9,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import dev.pier.data.LabeledData;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,9 @@ final class TrainingLoop {
                 throw new IllegalArgumentException("cannot resume: no checkpoint in " + checkpoints.dir());
             }
             if (!state.architecture().equals(net.architecture().name())) {
-                throw new IllegalArgumentException("cannot resume: checkpoint in " + checkpoints.dir() + " is for architecture "
-                        + state.architecture() + ", not " + net.architecture().name());
+                throw new IllegalArgumentException("cannot resume: checkpoint in " + checkpoints.dir()
+                        + " is for architecture " + state.architecture() + ", not "
+                        + net.architecture().name());
             }
             Checkpoints.restore(net, checkpoints.read(Checkpoints.LAST));
             epochs.addAll(state.epochs());
@@ -87,15 +87,36 @@ final class TrainingLoop {
                 if (options.patience() == 0) {
                     bestEpoch = epoch;
                 }
-                checkpoints.save(new Checkpoints.State(net.architecture().name(), data.name(), epoch, epochs, bestEpoch,
-                        Double.isInfinite(bestLoss) ? null : bestLoss, sinceBest, stopped), Checkpoints.snapshot(net.block()), best);
+                checkpoints.save(
+                        new Checkpoints.State(
+                                net.architecture().name(),
+                                data.name(),
+                                epoch,
+                                epochs,
+                                bestEpoch,
+                                Double.isInfinite(bestLoss) ? null : bestLoss,
+                                sinceBest,
+                                stopped),
+                        Checkpoints.snapshot(net.block()),
+                        best);
             }
         }
-        if (options.patience() > 0 && best != null && bestEpoch != epochs.getLast().epoch()) {
+        if (options.patience() > 0
+                && best != null
+                && bestEpoch != epochs.getLast().epoch()) {
             Checkpoints.restore(net, best);
         }
-        return new TrainingLog(net.architecture().name(), data.name(), Optimizers.describe(options), options.batchSize(),
-                options.seed(), split.train().length, split.validation().length, epochs, bestEpoch, stopped);
+        return new TrainingLog(
+                net.architecture().name(),
+                data.name(),
+                Optimizers.describe(options),
+                options.batchSize(),
+                options.seed(),
+                split.train().length,
+                split.validation().length,
+                epochs,
+                bestEpoch,
+                stopped);
     }
 
     private EpochStats epoch(Trainer trainer, DataSplit split, int epoch, int steps) {
@@ -142,8 +163,8 @@ final class TrainingLoop {
             valAcc = v[1];
         }
         float lr = Optimizers.rate(options, options.learningRate(), epoch - 1);
-        return new EpochStats(epoch, lossSum / seen, correct / (double) seen, valLoss, valAcc, lr,
-                (System.nanoTime() - t0) / 1e9);
+        return new EpochStats(
+                epoch, lossSum / seen, correct / (double) seen, valLoss, valAcc, lr, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Mean loss and accuracy over {@code indices}, in inference mode. */
@@ -153,11 +174,14 @@ final class TrainingLoop {
         for (int from = 0; from < indices.length; from += EVAL_BATCH) {
             int to = Math.min(indices.length, from + EVAL_BATCH);
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray x = scope.create(DataSplit.gather(data, indices, from, to), DjlNetwork.batchShape(net.exampleShape(), to - from));
+                NDArray x = scope.create(
+                        DataSplit.gather(data, indices, from, to),
+                        DjlNetwork.batchShape(net.exampleShape(), to - from));
                 NDList pred = trainer.evaluate(new NDList(x));
                 NDArray loss = trainer.getLoss().evaluate(new NDList(scope.create(labels(indices, from, to))), pred);
                 lossSum += loss.getFloat() * (to - from);
-                correct += countCorrect(pred.singletonOrThrow().toFloatArray(), indices, from, to - from, data.numClasses());
+                correct += countCorrect(
+                        pred.singletonOrThrow().toFloatArray(), indices, from, to - from, data.numClasses());
             }
         }
         return new double[] {lossSum / indices.length, correct / (double) indices.length};

@@ -11,5 +11,4 @@ import java.nio.file.Path;
  * @param metrics the figures of the exported epoch
  * @param profile the reference profile written beside the model (validation split), or null when none was
  */
-public record TrainingResult(Path model, Path logFile, TrainingLog log, EpochStats metrics, Path profile) {
-}
+public record TrainingResult(Path model, Path logFile, TrainingLog log, EpochStats metrics, Path profile) {}

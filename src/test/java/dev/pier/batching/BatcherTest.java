@@ -1,5 +1,8 @@
 package dev.pier.batching;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.DeadlineExceededException;
 import dev.pier.api.Shape;
@@ -8,25 +11,22 @@ import dev.pier.api.UnavailableException;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.runtime.SessionOptions;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Batcher on a real ONNX Runtime session of {@code y = x + x}, x FP32 [batch, n] with both dims dynamic. */
 class BatcherTest {
     @TempDir
     static Path dir;
+
     static OrtEngine engine;
     static Path model;
 
@@ -34,8 +34,11 @@ class BatcherTest {
     static void build() throws Exception {
         engine = new OrtEngine();
         model = dir.resolve("double.onnx");
-        OnnxModelBuilder.create("double").input("x", DataType.FP32, "batch", "n")
-                .node("Add", List.of("x", "x"), List.of("y")).output("y", DataType.FP32, "batch", "n").save(model);
+        OnnxModelBuilder.create("double")
+                .input("x", DataType.FP32, "batch", "n")
+                .node("Add", List.of("x", "x"), List.of("y"))
+                .output("y", DataType.FP32, "batch", "n")
+                .save(model);
     }
 
     @AfterAll
@@ -108,7 +111,8 @@ class BatcherTest {
             b.submit(Map.of("x", rows(1, 3, 0)), List.of(), Long.MAX_VALUE);
             CompletableFuture<Batched> third = b.submit(Map.of("x", rows(1, 3, 0)), List.of(), Long.MAX_VALUE);
             assertThat(third).isCompletedExceptionally();
-            assertThatThrownBy(third::join).hasCauseInstanceOf(UnavailableException.class)
+            assertThatThrownBy(third::join)
+                    .hasCauseInstanceOf(UnavailableException.class)
                     .hasMessageContaining("max_queue_size");
             assertThat(first).isNotDone();
         }
@@ -121,7 +125,9 @@ class BatcherTest {
             long start = System.nanoTime();
             CompletableFuture<Batched> urgent = b.submit(Map.of("x", rows(1, 4, 0)), List.of(), start + 100_000_000L);
             assertThatThrownBy(urgent::join).hasCauseInstanceOf(DeadlineExceededException.class);
-            assertThat((System.nanoTime() - start) / 1_000_000).as("ms until dropped (head waits 5 s)").isLessThan(3000);
+            assertThat((System.nanoTime() - start) / 1_000_000)
+                    .as("ms until dropped (head waits 5 s)")
+                    .isLessThan(3000);
             assertThat(head).isNotDone();
         }
     }
@@ -133,7 +139,9 @@ class BatcherTest {
             CompletableFuture<Batched> kept = b.submit(Map.of("x", rows(1, 3, 5)), List.of(), Long.MAX_VALUE);
             gone.cancel(false);
             Batched r = kept.join();
-            assertThat(r.batchRows()).as("the cancelled row was not in the batch").isEqualTo(1);
+            assertThat(r.batchRows())
+                    .as("the cancelled row was not in the batch")
+                    .isEqualTo(1);
             assertThat(r.outputs().getFirst().floats()).containsExactly(10, 12, 14);
         }
     }
@@ -142,9 +150,15 @@ class BatcherTest {
     void expiredDeadlineIsDroppedWithoutRunning() {
         try (Batcher b = batcher(BatchingOptions.unbatched(10, 1))) {
             CompletableFuture<Batched> late = b.submit(Map.of("x", rows(1, 3, 0)), List.of(), System.nanoTime() - 1);
-            assertThatThrownBy(late::join).isInstanceOf(CompletionException.class)
-                    .hasCauseInstanceOf(DeadlineExceededException.class).hasMessageContaining("not run");
-            assertThat(b.submit(Map.of("x", rows(1, 3, 1)), List.of(), Long.MAX_VALUE).join().outputs().getFirst().floats())
+            assertThatThrownBy(late::join)
+                    .isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(DeadlineExceededException.class)
+                    .hasMessageContaining("not run");
+            assertThat(b.submit(Map.of("x", rows(1, 3, 1)), List.of(), Long.MAX_VALUE)
+                            .join()
+                            .outputs()
+                            .getFirst()
+                            .floats())
                     .containsExactly(2, 4, 6);
         }
     }
@@ -154,7 +168,11 @@ class BatcherTest {
         GatedSession gated = new GatedSession();
         try (Batcher b = new Batcher(gated, BatchingOptions.unbatched(10, 1), "model 'gated' version 1")) {
             // the first call has no measured cost: it goes to the execution thread
-            assertThat(b.submit(Map.of("x", rows(1, 3, 0)), List.of(), Long.MAX_VALUE).join().outputs().getFirst().floats())
+            assertThat(b.submit(Map.of("x", rows(1, 3, 0)), List.of(), Long.MAX_VALUE)
+                            .join()
+                            .outputs()
+                            .getFirst()
+                            .floats())
                     .containsExactly(0, 2, 4);
             assertThat(gated.threads.getFirst().getName()).startsWith("pier-infer-");
             CompletableFuture<Batched> tiny = warm(b, gated);
@@ -245,7 +263,9 @@ class BatcherTest {
             }
             assertThat(blocked.join().join().outputs().getFirst().floats()).containsExactly(84, 86, 88);
             assertThat(waiting.join().outputs().getFirst().floats()).containsExactly(2, 4, 6);
-            assertThat(gated.most.get()).as("runtime calls at once with instances = 1").isEqualTo(1);
+            assertThat(gated.most.get())
+                    .as("runtime calls at once with instances = 1")
+                    .isEqualTo(1);
         }
     }
 
@@ -256,7 +276,8 @@ class BatcherTest {
             warm(b, gated);
             assertThat(gated.threads.getLast()).as("tiny: run inline").isSameAs(Thread.currentThread());
             // 3 elements took microseconds; 2^22 elements are predicted far above the limit
-            Batched big = b.submit(Map.of("x", rows(1 << 11, 1 << 11, 0)), List.of(), Long.MAX_VALUE).join();
+            Batched big = b.submit(Map.of("x", rows(1 << 11, 1 << 11, 0)), List.of(), Long.MAX_VALUE)
+                    .join();
             assertThat(big.outputs().getFirst().shape()).isEqualTo(Shape.of(1 << 11, 1 << 11));
             assertThat(gated.threads.getLast().getName()).startsWith("pier-infer-");
         }

@@ -1,10 +1,9 @@
 package dev.pier.batching;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class FlushPolicyTest {
     private final BatchingOptions batching = new BatchingOptions(8, List.of(4), 2000, 64, 1);
@@ -37,7 +36,8 @@ class FlushPolicyTest {
 
     @Test
     void unbatchedAndClosingNeverWait() {
-        assertThat(FlushPolicy.decide(1, 0, false, BatchingOptions.unbatched(10, 2))).isInstanceOf(FlushPolicy.Flush.class);
+        assertThat(FlushPolicy.decide(1, 0, false, BatchingOptions.unbatched(10, 2)))
+                .isInstanceOf(FlushPolicy.Flush.class);
         assertThat(FlushPolicy.decide(1, 0, true, batching)).isInstanceOf(FlushPolicy.Flush.class);
     }
 }

@@ -1,7 +1,6 @@
 package dev.pier.bench;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +16,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DelayedV2Server implements AutoCloseable {
     private static final byte[] ANSWER = ("{\"model_name\":\"m\",\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\","
-            + "\"shape\":[1,1],\"data\":[0.5]}]}").getBytes(StandardCharsets.UTF_8);
+                    + "\"shape\":[1,1],\"data\":[0.5]}]}")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final ExecutorService executor;
     final AtomicInteger received = new AtomicInteger();
     /** The body of the latest POST, and its path. */
-    final java.util.concurrent.atomic.AtomicReference<byte[]> lastBody = new java.util.concurrent.atomic.AtomicReference<>();
-    final java.util.concurrent.atomic.AtomicReference<String> lastPath = new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicReference<byte[]> lastBody =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    final java.util.concurrent.atomic.AtomicReference<String> lastPath =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     DelayedV2Server(long delayMs, int stallAt, long stallMs, int status, boolean serial) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);

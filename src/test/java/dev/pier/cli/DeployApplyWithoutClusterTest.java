@@ -1,14 +1,13 @@
 package dev.pier.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19 item 6: {@code deploy --apply} without a usable cluster says so in one line, in kubectl's terms. The
@@ -28,11 +27,21 @@ class DeployApplyWithoutClusterTest {
     void noKubeconfigIsOneLineNamingWhereItLooked() {
         Path missing = dir.resolve("no-such-kubeconfig");
         System.setProperty("kubeconfig", missing.toString());
-        CliRun run = CliRun.of("deploy", "kubernetes", "--image", "img:1", "--out", dir.resolve("k8s").toString(), "--apply");
+        CliRun run = CliRun.of(
+                "deploy",
+                "kubernetes",
+                "--image",
+                "img:1",
+                "--out",
+                dir.resolve("k8s").toString(),
+                "--apply");
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_FAILURE);
         assertThat(run.err().strip().lines()).hasSize(1);
-        assertThat(run.err()).contains("no Kubernetes cluster to apply to").contains(missing.toString())
-                .contains("leave out --apply").doesNotContain("null/");
+        assertThat(run.err())
+                .contains("no Kubernetes cluster to apply to")
+                .contains(missing.toString())
+                .contains("leave out --apply")
+                .doesNotContain("null/");
         assertThat(dir.resolve("k8s/02-deployment-pier.yaml")).exists(); // the manifests are still written
     }
 
@@ -58,10 +67,18 @@ class DeployApplyWithoutClusterTest {
                 current-context: dev
                 """.formatted(closed));
         System.setProperty("kubeconfig", kubeconfig.toString());
-        CliRun run = CliRun.of("deploy", "kubernetes", "--image", "img:1", "--out", dir.resolve("k8s").toString(), "--apply");
+        CliRun run = CliRun.of(
+                "deploy",
+                "kubernetes",
+                "--image",
+                "img:1",
+                "--out",
+                dir.resolve("k8s").toString(),
+                "--apply");
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_FAILURE);
         assertThat(run.err().strip().lines()).hasSize(1);
-        assertThat(run.err()).contains("cannot reach the Kubernetes API server https://127.0.0.1:" + closed)
+        assertThat(run.err())
+                .contains("cannot reach the Kubernetes API server https://127.0.0.1:" + closed)
                 .contains("context 'dev' in " + kubeconfig);
     }
 }

@@ -1,19 +1,18 @@
 package dev.pier.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.examples.ExampleModels;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
 import dev.pier.serving.ServingOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 19 item 10: predicting a black-on-white digit hints at MNIST's white-on-black convention. */
 class ImagePolarityTest {
@@ -39,12 +38,15 @@ class ImagePolarityTest {
         Path paper = digit("paper.png", Color.WHITE, Color.BLACK);
         Path mnist = digit("mnist.png", Color.BLACK, Color.WHITE);
         ExampleModels.writeMnistRepository(dir.resolve("repo"), 7);
-        try (RunningServer server = RunningServer.start(ServingOptions.of(dir.resolve("repo"), null),
+        try (RunningServer server = RunningServer.start(
+                ServingOptions.of(dir.resolve("repo"), null),
                 new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1))) {
             String url = "http://127.0.0.1:" + server.httpPort();
             CliRun dark = CliRun.of("predict", "--url", url, "--model", "mnist", "--image", paper.toString());
             assertThat(dark.exit()).as(dark.err()).isZero();
-            assertThat(dark.err()).contains("hint: " + paper + " is dark on a light background").contains("invert");
+            assertThat(dark.err())
+                    .contains("hint: " + paper + " is dark on a light background")
+                    .contains("invert");
             CliRun light = CliRun.of("predict", "--url", url, "--model", "mnist", "--image", mnist.toString());
             assertThat(light.exit()).as(light.err()).isZero();
             assertThat(light.err()).doesNotContain("hint");

@@ -1,24 +1,22 @@
 package dev.pier.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InspectCommandTest {
 
     @TempDir
     Path dir;
-
 
     private Path mlp() {
         DenseLayer l1 = new DenseLayer(3, 4, new float[12], new float[] {1, 0, 0, 2}, Activation.RELU);
@@ -32,11 +30,17 @@ class InspectCommandTest {
         CliRun r = CliRun.of("inspect", file.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out())
-                .contains("input").contains("FP32").contains("[batch, 3]")
-                .contains("output").contains("[batch, 2]")
-                .contains("ai.onnx 17").contains("pier")
+                .contains("input")
+                .contains("FP32")
+                .contains("[batch, 3]")
+                .contains("output")
+                .contains("[batch, 2]")
+                .contains("ai.onnx 17")
+                .contains("pier")
                 .contains("26 (10 non-zero")
-                .contains("Gemm 2").contains("Relu 1").contains("Softmax 1");
+                .contains("Gemm 2")
+                .contains("Relu 1")
+                .contains("Softmax 1");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.pier.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
@@ -8,14 +10,11 @@ import dev.pier.examples.ExampleModels;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
 import dev.pier.serving.ServingOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19 item 10: a real MNIST digit printed black on white (inverted) and sent with {@code pier predict
@@ -33,11 +32,13 @@ class PredictInvertTest {
         Path original = png("original.png", digit.features(), false);
         Path paper = png("paper.png", digit.features(), true);
         ExampleModels.writeMnistRepository(dir.resolve("repo"), 7);
-        try (RunningServer server = RunningServer.start(ServingOptions.of(dir.resolve("repo"), null),
+        try (RunningServer server = RunningServer.start(
+                ServingOptions.of(dir.resolve("repo"), null),
                 new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1))) {
             String url = "http://127.0.0.1:" + server.httpPort();
             CliRun asIs = CliRun.of("predict", "--url", url, "--model", "mnist", "--image", original.toString());
-            CliRun inverted = CliRun.of("predict", "--url", url, "--model", "mnist", "--image", paper.toString(), "--invert");
+            CliRun inverted =
+                    CliRun.of("predict", "--url", url, "--model", "mnist", "--image", paper.toString(), "--invert");
             CliRun forgotten = CliRun.of("predict", "--url", url, "--model", "mnist", "--image", paper.toString());
             assertThat(asIs.exit()).as(asIs.err()).isZero();
             assertThat(inverted.exit()).as(inverted.err()).isZero();
@@ -46,14 +47,18 @@ class PredictInvertTest {
             assertThat(withoutId(inverted.out())).isEqualTo(withoutId(asIs.out()));
             assertThat(inverted.err()).doesNotContain("hint");
             assertThat(withoutId(forgotten.out())).isNotEqualTo(withoutId(asIs.out()));
-            assertThat(forgotten.err().strip().lines()).singleElement().asString()
-                    .contains("hint: " + paper + " is dark on a light background").contains("--invert");
+            assertThat(forgotten.err().strip().lines())
+                    .singleElement()
+                    .asString()
+                    .contains("hint: " + paper + " is dark on a light background")
+                    .contains("--invert");
         }
     }
 
     @Test
     void invertWithoutImagesIsOneLineAndExit2() {
-        CliRun run = CliRun.of("predict", "--model", "mnist", "--input", dir.resolve("x.json").toString(), "--invert");
+        CliRun run = CliRun.of(
+                "predict", "--model", "mnist", "--input", dir.resolve("x.json").toString(), "--invert");
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err().strip()).isEqualTo("pier: --invert applies to --image inputs only");
     }

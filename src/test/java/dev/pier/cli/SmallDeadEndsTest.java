@@ -1,15 +1,14 @@
 package dev.pier.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 19 item 10: one overwrite rule, bare-number durations. */
 class SmallDeadEndsTest {
@@ -26,8 +25,19 @@ class SmallDeadEndsTest {
         Path csv = dir.resolve("t.csv");
         Files.write(csv, lines);
         Path model = dir.resolve("m.onnx");
-        String[] train = {"train", "--dataset", "csv:" + csv, "--arch", "mlp:4", "--epochs", "1", "--no-progress",
-                "--no-profile", "--output", model.toString()};
+        String[] train = {
+            "train",
+            "--dataset",
+            "csv:" + csv,
+            "--arch",
+            "mlp:4",
+            "--epochs",
+            "1",
+            "--no-progress",
+            "--no-profile",
+            "--output",
+            model.toString()
+        };
         assertThat(CliRun.of(train).exit()).isZero();
         byte[] first = Files.readAllBytes(model);
         CliRun again = CliRun.of(train);
@@ -39,18 +49,28 @@ class SmallDeadEndsTest {
         assertThat(CliRun.of(overwrite).exit()).isZero();
 
         Path existing = Files.writeString(dir.resolve("q.onnx"), "keep me");
-        CliRun quantize = CliRun.of("compress", "quantize", "--model", model.toString(), "--mode", "dynamic",
-                "--output", existing.toString());
+        CliRun quantize = CliRun.of(
+                "compress",
+                "quantize",
+                "--model",
+                model.toString(),
+                "--mode",
+                "dynamic",
+                "--output",
+                existing.toString());
         assertThat(quantize.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(quantize.err()).contains("already exists; give --overwrite");
         assertThat(existing).hasContent("keep me");
 
         Path repo = dir.resolve("repo");
-        assertThat(CliRun.of("example-model", "--output", repo.toString()).exit()).isZero();
+        assertThat(CliRun.of("example-model", "--output", repo.toString()).exit())
+                .isZero();
         CliRun twice = CliRun.of("example-model", "--output", repo.toString());
         assertThat(twice.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(twice.err()).contains("give --overwrite");
-        assertThat(CliRun.of("example-model", "--output", repo.toString(), "--overwrite").exit()).isZero();
+        assertThat(CliRun.of("example-model", "--output", repo.toString(), "--overwrite")
+                        .exit())
+                .isZero();
     }
 
     @Test

@@ -1,14 +1,13 @@
 package dev.pier.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@code pier train} in-process on a slice of MNIST (no validation split), then resumes it. */
 class TrainCommandTest {
@@ -17,8 +16,24 @@ class TrainCommandTest {
     void trainsThenResumesFromTheCheckpoint(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.onnx");
         Path log = dir.resolve("log.json");
-        String[] base = {"train", "--dataset", "mnist:train:600", "--arch", "mlp:16", "--batch-size", "50",
-                "--seed", "1", "--validation-split", "0", "--output", model.toString(), "--log", log.toString(), "--no-progress"};
+        String[] base = {
+            "train",
+            "--dataset",
+            "mnist:train:600",
+            "--arch",
+            "mlp:16",
+            "--batch-size",
+            "50",
+            "--seed",
+            "1",
+            "--validation-split",
+            "0",
+            "--output",
+            model.toString(),
+            "--log",
+            log.toString(),
+            "--no-progress"
+        };
         assertThat(PierCli.execute(concat(base, "--epochs", "1"))).isZero();
         assertThat(model).exists();
         assertThat(dir.resolve("m.onnx.checkpoints/state.json")).exists();
@@ -36,12 +51,30 @@ class TrainCommandTest {
 
     @Test
     void badOptionsExitWithUsageErrors(@TempDir Path dir) {
-        assertThat(PierCli.execute("train", "--dataset", "mnist:train:10", "--optimizer", "rmsprop",
-                "--output", dir.resolve("x.onnx").toString())).isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(PierCli.execute("train", "--dataset", "nowhere/data.csv", "--output", dir.resolve("x.onnx").toString()))
+        assertThat(PierCli.execute(
+                        "train",
+                        "--dataset",
+                        "mnist:train:10",
+                        "--optimizer",
+                        "rmsprop",
+                        "--output",
+                        dir.resolve("x.onnx").toString()))
                 .isEqualTo(PierCli.EXIT_USAGE);
-        assertThat(PierCli.execute("train", "--dataset", "mnist:train:10", "--resume",
-                "--output", dir.resolve("y.onnx").toString())).isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(PierCli.execute(
+                        "train",
+                        "--dataset",
+                        "nowhere/data.csv",
+                        "--output",
+                        dir.resolve("x.onnx").toString()))
+                .isEqualTo(PierCli.EXIT_USAGE);
+        assertThat(PierCli.execute(
+                        "train",
+                        "--dataset",
+                        "mnist:train:10",
+                        "--resume",
+                        "--output",
+                        dir.resolve("y.onnx").toString()))
+                .isEqualTo(PierCli.EXIT_USAGE);
         assertThat(Files.exists(dir.resolve("x.onnx"))).isFalse();
     }
 

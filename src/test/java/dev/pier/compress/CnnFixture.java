@@ -11,7 +11,6 @@ import dev.pier.runtime.SessionOptions;
 import dev.pier.train.TrainOptions;
 import dev.pier.train.TrainingListener;
 import dev.pier.train.TrainingService;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,16 +27,20 @@ import java.util.Map;
 public final class CnnFixture {
     private static Path trained;
 
-    private CnnFixture() {
-    }
+    private CnnFixture() {}
 
     public static synchronized Path trainedLenet5() {
         if (trained == null) {
             try {
                 Path dir = Files.createTempDirectory("pier-compress-cnn");
                 LabeledData train = Mnist.load("mnist:train:4000", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
-                TrainOptions options = TrainOptions.defaults().toBuilder().architecture("lenet5").epochs(2)
-                        .validationSplit(0).seed(7).output(dir.resolve("lenet5.onnx")).build();
+                TrainOptions options = TrainOptions.defaults().toBuilder()
+                        .architecture("lenet5")
+                        .epochs(2)
+                        .validationSplit(0)
+                        .seed(7)
+                        .output(dir.resolve("lenet5.onnx"))
+                        .build();
                 new TrainingService().train(train, options, TrainingListener.NONE);
                 trained = options.output();
             } catch (IOException e) {
@@ -62,7 +65,9 @@ public final class CnnFixture {
                 dims[d + 1] = data.exampleShape().dim(d);
             }
             float[] x = Arrays.copyOf(data.features(), n * data.exampleSize());
-            return s.run(Map.of(in, Tensor.ofFloats(in, Shape.of(dims), x)), List.of(out)).get(0).floats();
+            return s.run(Map.of(in, Tensor.ofFloats(in, Shape.of(dims), x)), List.of(out))
+                    .get(0)
+                    .floats();
         }
     }
 }

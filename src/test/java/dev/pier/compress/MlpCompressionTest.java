@@ -3,12 +3,11 @@ package dev.pier.compress;
 import dev.pier.data.LabeledData;
 import dev.pier.onnx.SparseStorage;
 import dev.pier.runtime.onnx.OrtEngine;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * What the compression tests on the MNIST-trained MLP share: one ONNX Runtime engine per test class, the first
@@ -33,9 +32,18 @@ public abstract class MlpCompressionTest {
         engine.close();
     }
 
-    protected static CompressionReport compress(Path input, Path out, CompressionStrategy strategy,
-                                                Optional<SparseStorage.IndexType> sparse) {
-        return new CompressionService(engine).run(new CompressionService.Request(input, out, evaluation,
-                TestModels.quickEvaluate(), Optional.empty(), Optional.empty(), sparse), strategy);
+    protected static CompressionReport compress(
+            Path input, Path out, CompressionStrategy strategy, Optional<SparseStorage.IndexType> sparse) {
+        return new CompressionService(engine)
+                .run(
+                        new CompressionService.Request(
+                                input,
+                                out,
+                                evaluation,
+                                TestModels.quickEvaluate(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                sparse),
+                        strategy);
     }
 }

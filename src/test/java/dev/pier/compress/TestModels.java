@@ -14,7 +14,6 @@ import dev.pier.runtime.SessionOptions;
 import dev.pier.train.TrainOptions;
 import dev.pier.train.TrainingListener;
 import dev.pier.train.TrainingService;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,16 +30,20 @@ import java.util.Map;
 public final class TestModels {
     private static Path trained;
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     public static synchronized Path trainedMlp() {
         if (trained == null) {
             try {
                 Path dir = Files.createTempDirectory("pier-compress-fixture");
                 LabeledData train = Mnist.load("mnist:train:3000", MnistFetcher.defaultDir(), Shape.of(784));
-                TrainOptions options = TrainOptions.defaults().toBuilder().architecture("mlp:64").epochs(3)
-                        .validationSplit(0).seed(7).output(dir.resolve("mlp.onnx")).build();
+                TrainOptions options = TrainOptions.defaults().toBuilder()
+                        .architecture("mlp:64")
+                        .epochs(3)
+                        .validationSplit(0)
+                        .seed(7)
+                        .output(dir.resolve("mlp.onnx"))
+                        .build();
                 new TrainingService().train(train, options, TrainingListener.NONE);
                 trained = options.output();
             } catch (IOException e) {
@@ -59,7 +62,9 @@ public final class TestModels {
     }
 
     public static List<String> ops(Path model) {
-        return OnnxModelReader.read(model).proto().getGraph().getNodeList().stream().map(NodeProto::getOpType).toList();
+        return OnnxModelReader.read(model).proto().getGraph().getNodeList().stream()
+                .map(NodeProto::getOpType)
+                .toList();
     }
 
     public static String sha256(Path file) {
@@ -76,7 +81,9 @@ public final class TestModels {
             String in = s.signature().inputs().get(0).name();
             String out = s.signature().outputs().get(0).name();
             float[] x = java.util.Arrays.copyOf(data.features(), n * data.exampleSize());
-            return s.run(Map.of(in, Tensor.ofFloats(in, Shape.of(n, data.exampleSize()), x)), List.of(out)).get(0).floats();
+            return s.run(Map.of(in, Tensor.ofFloats(in, Shape.of(n, data.exampleSize()), x)), List.of(out))
+                    .get(0)
+                    .floats();
         }
     }
 }

@@ -1,16 +1,15 @@
 package dev.pier.data;
 
-import dev.pier.api.InvalidInputException;
-import dev.pier.api.Shape;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import dev.pier.api.InvalidInputException;
+import dev.pier.api.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CsvLoaderTest {
 
@@ -53,7 +52,9 @@ class CsvLoaderTest {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "1,0.5,2\n0,oops,1\n");
         assertThatThrownBy(() -> CsvLoader.load(bad, CsvOptions.defaults().withHeader(false)))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("row 2").hasMessageContaining("'oops'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("row 2")
+                .hasMessageContaining("'oops'");
         assertThatThrownBy(() -> CsvLoader.load(g, CsvOptions.defaults().withLabelColumn("7")))
                 .hasMessageContaining("label column index 7 is out of range");
     }

@@ -1,18 +1,17 @@
 package dev.pier.data;
 
-import dev.pier.api.InvalidInputException;
-import dev.pier.api.Shape;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import dev.pier.api.InvalidInputException;
+import dev.pier.api.Shape;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderLoaderTest {
 
@@ -58,8 +57,11 @@ class ImageFolderLoaderTest {
         png(root.resolve("a/1.png"), 4, 4, 0);
         png(root.resolve("b/1.png"), 5, 4, 0);
         assertThatThrownBy(() -> ImageFolderLoader.load(root, ImageFolderLoader.Options.grayscale()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("b/1.png").hasMessageContaining("5x4");
-        assertThat(ImageFolderLoader.load(root, new ImageFolderLoader.Options(3, 3, false)).exampleShape())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("b/1.png")
+                .hasMessageContaining("5x4");
+        assertThat(ImageFolderLoader.load(root, new ImageFolderLoader.Options(3, 3, false))
+                        .exampleShape())
                 .isEqualTo(Shape.of(1, 3, 3));
     }
 }

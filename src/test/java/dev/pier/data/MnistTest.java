@@ -1,16 +1,15 @@
 package dev.pier.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reads the real MNIST files (fetched once into the shared cache). */
 class MnistTest {
@@ -28,7 +27,8 @@ class MnistTest {
         byte[] labelBytes = Files.readAllBytes(dir.resolve("t10k-labels-idx1-ubyte"));
         assertThat(test.labels()[0]).isEqualTo(labelBytes[8] & 0xFF);
         assertThat(test.labels()[9_999]).isEqualTo(labelBytes[8 + 9_999] & 0xFF);
-        try (RandomAccessFile images = new RandomAccessFile(dir.resolve("t10k-images-idx3-ubyte").toFile(), "r")) {
+        try (RandomAccessFile images =
+                new RandomAccessFile(dir.resolve("t10k-images-idx3-ubyte").toFile(), "r")) {
             images.seek(16 + 784 * 5 + 400);
             assertThat(test.features()[784 * 5 + 400]).isEqualTo(images.read() / 255f);
         }
@@ -87,7 +87,8 @@ class MnistTest {
     @Test
     void badSpecsAreRejected() {
         assertThatThrownBy(() -> Mnist.load("mnist:validation", Path.of("."), Shape.of(784)))
-                .hasMessageContaining("mnist:validation").hasMessageContaining("expected mnist:train");
+                .hasMessageContaining("mnist:validation")
+                .hasMessageContaining("expected mnist:train");
         assertThatThrownBy(() -> Mnist.load("mnist:train:0", Path.of("."), Shape.of(784)))
                 .hasMessageContaining("first N, N > 0");
         assertThatThrownBy(() -> Mnist.load("mnist:train", Path.of("."), Shape.of(10, 10)))

@@ -1,11 +1,11 @@
 package dev.pier.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CapacitySizingTest {
 
@@ -27,7 +27,8 @@ class CapacitySizingTest {
         assertThat(plan.replicasAtPeak()).isEqualTo(Math.max(byUtilisation, survivesLoss));
         // with one replica gone the rest are at or below 100 % of capacity
         assertThat((plan.replicasAtPeak() - 1) * capacity).isGreaterThanOrEqualTo(peak - 1e-9);
-        assertThat(plan.maxReplicas()).isGreaterThanOrEqualTo(plan.replicasAtPeak())
+        assertThat(plan.maxReplicas())
+                .isGreaterThanOrEqualTo(plan.replicasAtPeak())
                 .isEqualTo(Math.max(plan.replicasAtPeak(), smallestCovering(peak * 1.5, capacity * u)));
         assertThat(plan.minReplicas()).isEqualTo(Math.min(2, plan.replicasAtPeak()));
         assertThat(plan.cpuTargetPercent()).isEqualTo((int) Math.round(u * 100));
@@ -43,10 +44,12 @@ class CapacitySizingTest {
 
     @Test
     void invalidInputsNameTheOptionAndValue() {
-        assertThatThrownBy(() -> CapacitySizing.Inputs.of(0, 10, 0.7)).hasMessageContaining("--capacity-rps")
+        assertThatThrownBy(() -> CapacitySizing.Inputs.of(0, 10, 0.7))
+                .hasMessageContaining("--capacity-rps")
                 .hasMessageContaining("0.0");
         assertThatThrownBy(() -> CapacitySizing.Inputs.of(10, -1, 0.7)).hasMessageContaining("--peak-rps");
-        assertThatThrownBy(() -> CapacitySizing.Inputs.of(10, 10, 1.5)).hasMessageContaining("--target-utilization")
+        assertThatThrownBy(() -> CapacitySizing.Inputs.of(10, 10, 1.5))
+                .hasMessageContaining("--target-utilization")
                 .hasMessageContaining("1.5");
         assertThatThrownBy(() -> CapacitySizing.Inputs.of(Double.NaN, 10, 0.5)).hasMessageContaining("NaN");
     }

@@ -1,20 +1,19 @@
 package dev.pier.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KubernetesManifestsTest {
 
@@ -29,8 +28,13 @@ class KubernetesManifestsTest {
         SizingPlan plan = CapacitySizing.plan(CapacitySizing.Inputs.of(120, 1000, 0.6));
         return KubernetesDeployOptions.defaults("registry.example.com/team/mnist:1")
                 .withNamespace(Optional.of("ml"))
-                .withScaling(2, Optional.of(new KubernetesDeployOptions.Autoscale(2, 10, 70,
-                        Optional.of(new KubernetesDeployOptions.PodsMetric("pier_queue_time_seconds", "50m")))))
+                .withScaling(
+                        2,
+                        Optional.of(new KubernetesDeployOptions.Autoscale(
+                                2,
+                                10,
+                                70,
+                                Optional.of(new KubernetesDeployOptions.PodsMetric("pier_queue_time_seconds", "50m")))))
                 .withStorage(new ModelStorage.Volume("models-pvc"))
                 .withModelConfigs(ModelConfigFiles.read(repo))
                 .withSizing(plan);
@@ -46,45 +50,60 @@ class KubernetesManifestsTest {
         for (Path f : files) {
             JsonNode manifest = StrictSchemas.readYaml(f);
             kinds.add(manifest.path("kind").asText());
-            assertThat(StrictSchemas.validate(manifest)).as(f.getFileName().toString()).isEmpty();
+            assertThat(StrictSchemas.validate(manifest))
+                    .as(f.getFileName().toString())
+                    .isEmpty();
         }
-        assertThat(kinds).containsExactly("ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler",
-                "PodDisruptionBudget");
+        assertThat(kinds)
+                .containsExactly(
+                        "ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget");
     }
 
     @Test
     void bakedModelsWithoutAutoscalerValidateToo() throws Exception {
         StrictSchemas.assumePresent();
         var objects = KubernetesManifests.build(KubernetesDeployOptions.defaults("pier:dev"));
-        assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Service", "Deployment",
-                "PodDisruptionBudget");
+        assertThat(objects)
+                .extracting(HasMetadata::getKind)
+                .containsExactly("Service", "Deployment", "PodDisruptionBudget");
         for (Path f : new ManifestWriter().write(objects, tmp.resolve("baked"))) {
-            assertThat(StrictSchemas.validate(StrictSchemas.readYaml(f))).as(f.toString()).isEmpty();
+            assertThat(StrictSchemas.validate(StrictSchemas.readYaml(f)))
+                    .as(f.toString())
+                    .isEmpty();
         }
     }
 
     @Test
     void validatorRejectsUnknownFieldAndWrongType() throws Exception {
         StrictSchemas.assumePresent();
-        Deployment d = (Deployment) KubernetesManifests.build(KubernetesDeployOptions.defaults("pier:dev")).get(1);
+        Deployment d = (Deployment) KubernetesManifests.build(KubernetesDeployOptions.defaults("pier:dev"))
+                .get(1);
         // fabric8 keeps unknown fields silently; the strict validation must not
         d.getSpec().getTemplate().getSpec().getContainers().get(0).setAdditionalProperty("livenesProbe", Map.of());
-        JsonNode unknown = StrictSchemas.readYaml(new ManifestWriter().write(List.of(d), tmp.resolve("u")).get(0));
-        assertThat(StrictSchemas.validate(unknown)).anySatisfy(m -> assertThat(m.getMessage()).contains("livenesProbe"));
+        JsonNode unknown = StrictSchemas.readYaml(
+                new ManifestWriter().write(List.of(d), tmp.resolve("u")).get(0));
+        assertThat(StrictSchemas.validate(unknown))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains("livenesProbe"));
 
-        JsonNode good = StrictSchemas.readYaml(new ManifestWriter().write(
-                List.of(KubernetesManifests.build(KubernetesDeployOptions.defaults("pier:dev")).get(1)),
-                tmp.resolve("g")).get(0));
+        JsonNode good = StrictSchemas.readYaml(new ManifestWriter()
+                .write(
+                        List.of(KubernetesManifests.build(KubernetesDeployOptions.defaults("pier:dev"))
+                                .get(1)),
+                        tmp.resolve("g"))
+                .get(0));
         assertThat(StrictSchemas.validate(good)).isEmpty();
         ((com.fasterxml.jackson.databind.node.ObjectNode) good.path("spec")).put("replicas", "two");
-        assertThat(StrictSchemas.validate(good)).anySatisfy(m -> assertThat(m.getMessage()).contains("replicas"));
+        assertThat(StrictSchemas.validate(good))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains("replicas"));
     }
 
     @Test
     void deploymentCarriesProbesSecurityDrainAndScrapeSettings() throws Exception {
         KubernetesDeployOptions o = full();
         Deployment d = (Deployment) KubernetesManifests.build(o).stream()
-                .filter(x -> x instanceof Deployment).findFirst().orElseThrow();
+                .filter(x -> x instanceof Deployment)
+                .findFirst()
+                .orElseThrow();
         var pod = d.getSpec().getTemplate().getSpec();
         var c = pod.getContainers().get(0);
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
@@ -92,17 +111,22 @@ class KubernetesManifestsTest {
         assertThat(c.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8501, 8500);
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        assertThat(c.getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
         long preStop = c.getLifecycle().getPreStop().getSleep().getSeconds();
-        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(preStop + o.graceSeconds() + KubernetesDeployOptions.GRACE_MARGIN_SECONDS);
+        assertThat(pod.getTerminationGracePeriodSeconds())
+                .isEqualTo(preStop + o.graceSeconds() + KubernetesDeployOptions.GRACE_MARGIN_SECONDS);
         assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
-                .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/path", "/metrics")
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/path", "/metrics")
                 .containsEntry("prometheus.io/port", "8501");
         assertThat(d.getMetadata().getAnnotations().get(KubernetesManifests.SIZING_ANNOTATION))
                 .isEqualTo(o.sizing().orElseThrow().reasoning());
         // the PVC is mounted read-only at /models and each config.yaml over it at /models/<model>/config.yaml
-        assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
-                .singleElement().satisfies(v -> {
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+                .singleElement()
+                .satisfies(v -> {
                     assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("models-pvc");
                     assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
                 });
@@ -117,12 +141,17 @@ class KubernetesManifestsTest {
         KubernetesDeployOptions o = full();
         for (HasMetadata object : KubernetesManifests.build(o)) {
             var annotations = object.getMetadata().getAnnotations();
-            boolean sized = object.getKind().equals("Deployment") || object.getKind().equals("HorizontalPodAutoscaler");
+            boolean sized =
+                    object.getKind().equals("Deployment") || object.getKind().equals("HorizontalPodAutoscaler");
             if (sized) {
-                assertThat(annotations).as(object.getKind())
-                        .containsEntry(KubernetesManifests.SIZING_ANNOTATION, o.sizing().orElseThrow().reasoning());
+                assertThat(annotations)
+                        .as(object.getKind())
+                        .containsEntry(
+                                KubernetesManifests.SIZING_ANNOTATION,
+                                o.sizing().orElseThrow().reasoning());
             } else {
-                assertThat(annotations == null ? Map.of() : annotations).as(object.getKind())
+                assertThat(annotations == null ? Map.of() : annotations)
+                        .as(object.getKind())
                         .doesNotContainKey(KubernetesManifests.SIZING_ANNOTATION);
             }
         }
@@ -142,11 +171,13 @@ class KubernetesManifestsTest {
                 .hasMessageContaining("10..2");
         assertThatThrownBy(() -> KubernetesDeployOptions.Autoscale.parse("2-10", 70, Optional.empty()))
                 .hasMessageContaining("'2-10'");
-        assertThatThrownBy(() -> KubernetesDeployOptions.defaults("img").withScaling(1,
-                Optional.of(new KubernetesDeployOptions.Autoscale(2, 10, 70, Optional.empty()))))
+        assertThatThrownBy(() -> KubernetesDeployOptions.defaults("img")
+                        .withScaling(
+                                1, Optional.of(new KubernetesDeployOptions.Autoscale(2, 10, 70, Optional.empty()))))
                 .hasMessageContaining("2..10");
         assertThatThrownBy(() -> new KubernetesDeployOptions.Resources("1", "1GB", "2", "2Gi"))
-                .hasMessageContaining("--memory").hasMessageContaining("1GB");
+                .hasMessageContaining("--memory")
+                .hasMessageContaining("1GB");
         assertThatThrownBy(() -> KubernetesDeployOptions.defaults("img").withName("Pier_1"))
                 .hasMessageContaining("Pier_1");
     }

@@ -1,5 +1,7 @@
 package dev.pier.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,9 +10,6 @@ import dev.pier.cli.PierCli;
 import dev.pier.examples.ExampleModels;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/pipeline.md's unattended loop, as written there: the CronJob is valid (its pod template strictly against the
@@ -38,7 +37,8 @@ class PipelineCronJobExampleTest {
     Path dir;
 
     static String block(String language, String containing) throws Exception {
-        Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOC));
+        Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(DOC));
         while (m.find()) {
             if (m.group(1).contains(containing)) {
                 return m.group(1);
@@ -55,7 +55,8 @@ class PipelineCronJobExampleTest {
         assertThat(typed.getMetadata().getAdditionalProperties()).isEmpty();
         assertThat(typed.getSpec().getAdditionalProperties()).isEmpty();
         assertThat(typed.getSpec().getJobTemplate().getAdditionalProperties()).isEmpty();
-        assertThat(typed.getSpec().getJobTemplate().getSpec().getAdditionalProperties()).isEmpty();
+        assertThat(typed.getSpec().getJobTemplate().getSpec().getAdditionalProperties())
+                .isEmpty();
         assertThat(typed.getSpec().getSchedule()).isEqualTo("0 2 * * *");
         assertThat(typed.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
 
@@ -76,8 +77,11 @@ class PipelineCronJobExampleTest {
         JsonNode cron = new YAMLMapper().readTree(yaml);
         assertThat(cron.path("apiVersion").asText()).isEqualTo("batch/v1");
         JsonNode template = cron.path("spec").path("jobTemplate").path("spec").path("template");
-        ObjectNode podTemplate = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "PodTemplate");
-        podTemplate.putObject("metadata").put("name", cron.path("metadata").path("name").asText());
+        ObjectNode podTemplate =
+                JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "PodTemplate");
+        podTemplate
+                .putObject("metadata")
+                .put("name", cron.path("metadata").path("name").asText());
         podTemplate.set("template", template);
         assertThat(StrictSchemas.validate(podTemplate)).isEmpty();
     }
@@ -92,8 +96,9 @@ class PipelineCronJobExampleTest {
         }
         assertThat(lines).hasSize(2);
         for (String line : lines) {
-            assertThat(line).doesNotContain("\"").doesNotContain("'");   // split on spaces is then what sh does
-            assertAccepted(Arrays.asList(line.substring("/opt/pier/bin/pier ".length()).split(" +")));
+            assertThat(line).doesNotContain("\"").doesNotContain("'"); // split on spaces is then what sh does
+            assertAccepted(
+                    Arrays.asList(line.substring("/opt/pier/bin/pier ".length()).split(" +")));
         }
     }
 
@@ -106,8 +111,11 @@ class PipelineCronJobExampleTest {
                 train:   {model: m.onnx}
                 publish: {repository: models, model: digits}
                 """);
-        assertThat(cli("pipeline", "run", dir.resolve("pipeline.yaml").toString(), "--no-progress").exit()).isZero();
-        Run quiet = cli("pipeline", "watch", "latest", "--if-canary", "--dir", dir.toString(), "--min-live-accuracy", "0.97");
+        assertThat(cli("pipeline", "run", dir.resolve("pipeline.yaml").toString(), "--no-progress")
+                        .exit())
+                .isZero();
+        Run quiet = cli(
+                "pipeline", "watch", "latest", "--if-canary", "--dir", dir.toString(), "--min-live-accuracy", "0.97");
         assertThat(quiet.exit()).isZero();
         assertThat(quiet.out()).contains("nothing to watch: run ").contains("published no canary");
         Run strict = cli("pipeline", "watch", "latest", "--dir", dir.toString(), "--min-live-accuracy", "0.97");
@@ -123,8 +131,7 @@ class PipelineCronJobExampleTest {
         assertThat(r.out()).as(String.join(" ", args)).contains("Usage: pier " + args.get(0) + " " + args.get(1));
     }
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static synchronized Run cli(String... args) {
         PrintStream out = System.out;

@@ -1,5 +1,7 @@
 package dev.pier.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.Containerizer;
@@ -10,12 +12,6 @@ import dev.pier.examples.ExampleModels;
 import dev.pier.pipeline.PipelineRunner;
 import dev.pier.pipeline.RunRecord;
 import dev.pier.testsupport.HostTools;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,8 +27,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline's {@code package} and {@code deploy} stages on a real (imported) MNIST model: a {@code docker load}
@@ -49,8 +48,11 @@ class PipelinePackageDeployTest {
     @BeforeEach
     void baseImageAndModels() throws Exception {
         // an empty base: the image is inspected, not run (ContainerEndToEndTest runs one on a jlink'ed JRE base)
-        Jib.fromScratch().containerize(Containerizer.to(TarImage.at(dir.resolve("base.tar")).named("pier-test-base:local"))
-                .setBaseImageLayersCache(dir.resolve(".jib/base")).setApplicationLayersCache(dir.resolve(".jib/app")));
+        Jib.fromScratch()
+                .containerize(
+                        Containerizer.to(TarImage.at(dir.resolve("base.tar")).named("pier-test-base:local"))
+                                .setBaseImageLayersCache(dir.resolve(".jib/base"))
+                                .setApplicationLayersCache(dir.resolve(".jib/app")));
         ExampleModels.mnistMlp(11).save(dir.resolve("a.onnx"));
         ExampleModels.mnistMlp(12).save(dir.resolve("b.onnx"));
     }
@@ -67,8 +69,17 @@ class PipelinePackageDeployTest {
     RunRecord run(String yaml) throws Exception {
         Path file = dir.resolve("pipeline.yaml");
         Files.writeString(file, yaml);
-        return new PipelineRunner().run(new PipelineRunner.Options(file, Optional.empty(), Optional.empty(), false, false,
-                Optional.empty(), MnistFetcher.defaultDir(), new PrintStream(progress, true, StandardCharsets.UTF_8), false));
+        return new PipelineRunner()
+                .run(new PipelineRunner.Options(
+                        file,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        false,
+                        Optional.empty(),
+                        MnistFetcher.defaultDir(),
+                        new PrintStream(progress, true, StandardCharsets.UTF_8),
+                        false));
     }
 
     static Map<String, String> statuses(RunRecord r) {
@@ -78,29 +89,44 @@ class PipelinePackageDeployTest {
     }
 
     @Test
-    void packagesTheVersionIntoAnImageTarballAndWritesValidKubernetesManifestsOnlyWhenSomethingChanged() throws Exception {
+    void packagesTheVersionIntoAnImageTarballAndWritesValidKubernetesManifestsOnlyWhenSomethingChanged()
+            throws Exception {
         String k8s = "  kubernetes: {out: k8s, autoscale: \"2..10\"}\n";
         RunRecord first = run(pipeline("a.onnx", k8s));
-        assertThat(statuses(first)).containsEntry("publish", "ran").containsEntry("package", "ran").containsEntry("deploy", "ran");
+        assertThat(statuses(first))
+                .containsEntry("publish", "ran")
+                .containsEntry("package", "ran")
+                .containsEntry("deploy", "ran");
         assertThat(first.published()).containsEntry("version", 1L);
 
         Image image = Image.read(dir.resolve("out/digits-1.tar"));
         assertThat(image.tags()).containsExactly("registry.example.com/team/digits:1");
         JsonNode labels = image.config().path("config").path("Labels");
-        assertThat(labels.path("org.opencontainers.image.title").asText()).isEqualTo("registry.example.com/team/digits:1");
+        assertThat(labels.path("org.opencontainers.image.title").asText())
+                .isEqualTo("registry.example.com/team/digits:1");
         assertThat(labels.path("dev.pier.models").asText()).isEqualTo("digits");
         assertThat(labels.path("dev.pier.model.digits.versions").asText()).isEqualTo("1");
-        assertThat(image.config().path("config").path("Cmd").toString()).isEqualTo("[\"serve\",\"--model-repository\",\"/models\"]");
+        assertThat(image.config().path("config").path("Cmd").toString())
+                .isEqualTo("[\"serve\",\"--model-repository\",\"/models\"]");
         // the published model's bytes are in the image, where pier serve reads them
-        assertThat(image.file("models/digits/1/model.onnx")).isEqualTo(Files.readAllBytes(dir.resolve("models/digits/1/model.onnx")));
+        assertThat(image.file("models/digits/1/model.onnx"))
+                .isEqualTo(Files.readAllBytes(dir.resolve("models/digits/1/model.onnx")));
         assertThat(image.file("models/digits/1/lineage.json")).isNotNull();
         skopeoSees(dir.resolve("out/digits-1.tar"), "1");
 
         List<JsonNode> manifests = manifests(dir.resolve("k8s"));
-        assertThat(manifests).extracting(m -> m.path("kind").asText()).contains("Deployment", "Service", "HorizontalPodAutoscaler");
+        assertThat(manifests)
+                .extracting(m -> m.path("kind").asText())
+                .contains("Deployment", "Service", "HorizontalPodAutoscaler");
         for (JsonNode m : manifests) {
             if (m.path("kind").asText().equals("Deployment")) {
-                assertThat(m.path("spec").path("template").path("spec").path("containers").get(0).path("image").asText())
+                assertThat(m.path("spec")
+                                .path("template")
+                                .path("spec")
+                                .path("containers")
+                                .get(0)
+                                .path("image")
+                                .asText())
                         .isEqualTo("registry.example.com/team/digits:1");
             }
             if (m.path("kind").asText().equals("HorizontalPodAutoscaler")) {
@@ -111,18 +137,26 @@ class PipelinePackageDeployTest {
         validate(manifests);
 
         // nothing changed: both stages are up to date and write nothing
-        long tarModified = Files.getLastModifiedTime(dir.resolve("out/digits-1.tar")).toMillis();
+        long tarModified =
+                Files.getLastModifiedTime(dir.resolve("out/digits-1.tar")).toMillis();
         RunRecord again = run(pipeline("a.onnx", k8s));
         assertThat(statuses(again)).containsEntry("package", "up_to_date").containsEntry("deploy", "up_to_date");
-        assertThat(Files.getLastModifiedTime(dir.resolve("out/digits-1.tar")).toMillis()).isEqualTo(tarModified);
+        assertThat(Files.getLastModifiedTime(dir.resolve("out/digits-1.tar")).toMillis())
+                .isEqualTo(tarModified);
 
         // a manifest deleted by hand: deploy writes them again, package stays up to date
         try (Stream<Path> files = Files.list(dir.resolve("k8s"))) {
-            Files.delete(files.filter(f -> f.toString().endsWith(".yaml")).findFirst().orElseThrow());
+            Files.delete(files.filter(f -> f.toString().endsWith(".yaml"))
+                    .findFirst()
+                    .orElseThrow());
         }
         RunRecord restored = run(pipeline("a.onnx", k8s));
         assertThat(statuses(restored)).containsEntry("package", "up_to_date").containsEntry("deploy", "ran");
-        assertThat(restored.stages().stream().filter(s -> s.stage().equals("deploy")).findFirst().orElseThrow().reason())
+        assertThat(restored.stages().stream()
+                        .filter(s -> s.stage().equals("deploy"))
+                        .findFirst()
+                        .orElseThrow()
+                        .reason())
                 .isEqualTo("its outputs outside the cache were missing or changed");
         assertThat(manifests(dir.resolve("k8s"))).hasSameSizeAs(manifests);
 
@@ -132,9 +166,15 @@ class PipelinePackageDeployTest {
         assertThat(statuses(second)).containsEntry("package", "ran").containsEntry("deploy", "ran");
         Image v2 = Image.read(dir.resolve("out/digits-2.tar"));
         assertThat(v2.tags()).containsExactly("registry.example.com/team/digits:2");
-        assertThat(v2.config().path("config").path("Labels").path("dev.pier.model.digits.versions").asText()).isEqualTo("2");
+        assertThat(v2.config()
+                        .path("config")
+                        .path("Labels")
+                        .path("dev.pier.model.digits.versions")
+                        .asText())
+                .isEqualTo("2");
         assertThat(Files.readString(dir.resolve("k8s").resolve(deploymentFile(dir.resolve("k8s")))))
-                .contains("registry.example.com/team/digits:2").doesNotContain("digits:1");
+                .contains("registry.example.com/team/digits:2")
+                .doesNotContain("digits:1");
     }
 
     @Test
@@ -143,11 +183,13 @@ class PipelinePackageDeployTest {
         RunRecord first = run(pipeline("a.onnx", kserve));
         assertThat(statuses(first)).containsEntry("deploy", "ran");
         List<JsonNode> manifests = manifests(dir.resolve("kserve"));
-        assertThat(manifests).extracting(m -> m.path("kind").asText()).containsExactly("ServingRuntime", "InferenceService");
+        assertThat(manifests)
+                .extracting(m -> m.path("kind").asText())
+                .containsExactly("ServingRuntime", "InferenceService");
         validate(manifests);
         JsonNode runtime = manifests.get(0).path("spec").path("containers").get(0);
         assertThat(runtime.path("image").asText()).isEqualTo("registry.example.com/team/digits:1");
-        assertThat(runtime.path("args").toString()).contains("/models");   // the models baked into the image
+        assertThat(runtime.path("args").toString()).contains("/models"); // the models baked into the image
         JsonNode predictor = manifests.get(1).path("spec").path("predictor");
         assertThat(predictor.path("canaryTrafficPercent").asInt()).isEqualTo(10);
         assertThat(predictor.path("minReplicas").asInt()).isEqualTo(1);
@@ -161,13 +203,26 @@ class PipelinePackageDeployTest {
         assertThat(second.published()).containsEntry("version", 2L);
         List<JsonNode> next = manifests(dir.resolve("kserve"));
         validate(next);
-        assertThat(next.get(0).path("spec").path("containers").get(0).path("image").asText()).isEqualTo("registry.example.com/team/digits:2");
-        assertThat(next.get(1).path("spec").path("predictor").path("canaryTrafficPercent").asInt()).isEqualTo(10);
+        assertThat(next.get(0)
+                        .path("spec")
+                        .path("containers")
+                        .get(0)
+                        .path("image")
+                        .asText())
+                .isEqualTo("registry.example.com/team/digits:2");
+        assertThat(next.get(1)
+                        .path("spec")
+                        .path("predictor")
+                        .path("canaryTrafficPercent")
+                        .asInt())
+                .isEqualTo(10);
 
         // both targets at once need two folders: each writer clears what it wrote before
-        Files.writeString(dir.resolve("pipeline.yaml"), pipeline("b.onnx", kserve.replace("out: kserve", "out: k8s")
-                + "  kubernetes: {out: k8s}\n"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.pier.pipeline.PipelineParser.parse(dir.resolve("pipeline.yaml")))
+        Files.writeString(
+                dir.resolve("pipeline.yaml"),
+                pipeline("b.onnx", kserve.replace("out: kserve", "out: k8s") + "  kubernetes: {out: k8s}\n"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> dev.pier.pipeline.PipelineParser.parse(dir.resolve("pipeline.yaml")))
                 .hasMessageContaining("'deploy.kserve.out': expected a folder other than deploy.kubernetes.out");
     }
 
@@ -177,18 +232,26 @@ class PipelinePackageDeployTest {
             System.err.println("skopeo not installed: the image tarball is read with plain Java only");
             return;
         }
-        Process p = new ProcessBuilder("skopeo", "inspect", "--config", "docker-archive:" + tar).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("skopeo", "inspect", "--config", "docker-archive:" + tar)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         JsonNode config = new ObjectMapper().readTree(out);
-        assertThat(config.path("config").path("Labels").path("dev.pier.model.digits.versions").asText()).isEqualTo(version);
+        assertThat(config.path("config")
+                        .path("Labels")
+                        .path("dev.pier.model.digits.versions")
+                        .asText())
+                .isEqualTo(version);
     }
 
     /** Strictly, when the shared schemas are there; the rest of the test runs either way. */
     private static void validate(List<JsonNode> manifests) {
-        if (!Files.isDirectory(StrictSchemas.ROOT.resolve("k8s-1.35")) || !Files.isDirectory(StrictSchemas.ROOT.resolve("kserve"))) {
-            System.err.println("Kubernetes/KServe schemas not found at " + StrictSchemas.ROOT + ": strict manifest validation skipped");
+        if (!Files.isDirectory(StrictSchemas.ROOT.resolve("k8s-1.35"))
+                || !Files.isDirectory(StrictSchemas.ROOT.resolve("kserve"))) {
+            System.err.println("Kubernetes/KServe schemas not found at " + StrictSchemas.ROOT
+                    + ": strict manifest validation skipped");
             return;
         }
         for (JsonNode m : manifests) {
@@ -199,7 +262,8 @@ class PipelinePackageDeployTest {
     private static List<JsonNode> manifests(Path folder) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 out.add(StrictSchemas.readYaml(f));
             }
         }
@@ -208,7 +272,10 @@ class PipelinePackageDeployTest {
 
     private static String deploymentFile(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.contains("deployment")).findFirst().orElseThrow();
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.contains("deployment"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -229,18 +296,20 @@ class PipelinePackageDeployTest {
             Map<String, byte[]> files = new LinkedHashMap<>();
             for (JsonNode layer : manifest.path("Layers")) {
                 // the models' layers; the dependency jars (ONNX Runtime ...) are not read into memory
-                entries(new ByteArrayInputStream(entries.get(layer.asText())), true).forEach((name, bytes) -> {
-                    if (name.startsWith("models/")) {
-                        files.put(name, bytes);
-                    }
-                });
+                entries(new ByteArrayInputStream(entries.get(layer.asText())), true)
+                        .forEach((name, bytes) -> {
+                            if (name.startsWith("models/")) {
+                                files.put(name, bytes);
+                            }
+                        });
             }
             return new Image(tags, config, files);
         }
 
         private static Map<String, byte[]> entries(InputStream raw, boolean gzipped) throws IOException {
             Map<String, byte[]> out = new LinkedHashMap<>();
-            try (InputStream in = gzipped ? new GZIPInputStream(raw) : raw; TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            try (InputStream in = gzipped ? new GZIPInputStream(raw) : raw;
+                    TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
                 for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                     if (e.isFile()) {
                         out.put(e.getName().replaceFirst("^\\./", "").replaceFirst("^/", ""), tar.readAllBytes());

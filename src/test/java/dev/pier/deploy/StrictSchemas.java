@@ -10,8 +10,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Validates manifests strictly against the Kubernetes 1.35 OpenAPI v3 schemas and the KServe CRD schemas kept
@@ -50,15 +49,15 @@ final class StrictSchemas {
             "serving.kserve.io/v1alpha1", "kserve/serving.kserve.io_servingruntimes.yaml");
 
     /** Kinds whose CRD file is not the one of their apiVersion (KServe's v1alpha1 holds several CRDs). */
-    private static final Map<String, String> KIND_FILES = Map.of(
-            "serving.kserve.io/v1alpha1/InferenceGraph", "kserve/serving.kserve.io_inferencegraphs.yaml");
+    private static final Map<String, String> KIND_FILES =
+            Map.of("serving.kserve.io/v1alpha1/InferenceGraph", "kserve/serving.kserve.io_inferencegraphs.yaml");
 
-    private StrictSchemas() {
-    }
+    private StrictSchemas() {}
 
     /** Skips the calling test, saying why, when the shared schemas are not next to the project. */
     static void assumePresent() {
-        Assumptions.assumeTrue(Files.isDirectory(ROOT.resolve("k8s-1.35")) && Files.isDirectory(ROOT.resolve("kserve")),
+        Assumptions.assumeTrue(
+                Files.isDirectory(ROOT.resolve("k8s-1.35")) && Files.isDirectory(ROOT.resolve("kserve")),
                 "Kubernetes/KServe schemas not found at " + ROOT + " (../shared/k8s-schemas of the project): "
                         + "strict manifest validation skipped");
     }
@@ -74,7 +73,8 @@ final class StrictSchemas {
         if (!FILES.containsKey(apiVersion)) {
             throw new IllegalArgumentException("no schema file for apiVersion " + apiVersion);
         }
-        return SCHEMAS.computeIfAbsent(apiVersion + "/" + kind, k -> compile(apiVersion, kind)).validate(manifest);
+        return SCHEMAS.computeIfAbsent(apiVersion + "/" + kind, k -> compile(apiVersion, kind))
+                .validate(manifest);
     }
 
     private static JsonSchema compile(String apiVersion, String kind) {
@@ -94,7 +94,8 @@ final class StrictSchemas {
                     schema = v.path("schema").path("openAPIV3Schema").deepCopy();
                 }
             }
-            if (schema == null || !crd.path("spec").path("names").path("kind").asText().equals(kind)) {
+            if (schema == null
+                    || !crd.path("spec").path("names").path("kind").asText().equals(kind)) {
                 throw new IllegalArgumentException(file + " has no " + kind + " " + version);
             }
             strict(schema);
@@ -104,7 +105,10 @@ final class StrictSchemas {
     }
 
     private static JsonNode components(String file) {
-        JsonNode schemas = read(ROOT.resolve(file), JSON).path("components").path("schemas").deepCopy();
+        JsonNode schemas = read(ROOT.resolve(file), JSON)
+                .path("components")
+                .path("schemas")
+                .deepCopy();
         strictAll(schemas);
         return schemas;
     }
@@ -115,7 +119,8 @@ final class StrictSchemas {
         for (Iterator<Map.Entry<String, JsonNode>> it = components.fields(); it.hasNext(); ) {
             var e = it.next();
             for (JsonNode gvk : e.getValue().path("x-kubernetes-group-version-kind")) {
-                if (gvk.path("group").asText().equals(group) && gvk.path("version").asText().equals(version)
+                if (gvk.path("group").asText().equals(group)
+                        && gvk.path("version").asText().equals(version)
                         && gvk.path("kind").asText().equals(kind)) {
                     return e.getKey();
                 }
@@ -139,9 +144,12 @@ final class StrictSchemas {
         }
         JsonNode ref = o.get("$ref");
         if (ref != null && ref.isTextual() && ref.asText().startsWith("#/components/schemas/")) {
-            o.set("$ref", TextNode.valueOf("#/definitions/" + ref.asText().substring("#/components/schemas/".length())));
+            o.set(
+                    "$ref",
+                    TextNode.valueOf("#/definitions/" + ref.asText().substring("#/components/schemas/".length())));
         }
-        if (o.path("properties").isObject() && !o.has("additionalProperties")
+        if (o.path("properties").isObject()
+                && !o.has("additionalProperties")
                 && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             o.put("additionalProperties", false);
         }

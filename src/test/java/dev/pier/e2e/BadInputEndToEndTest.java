@@ -1,9 +1,6 @@
 package dev.pier.e2e;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of bad request gets its protocol's 4xx status and a message naming what was wrong, while a
@@ -22,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BadInputEndToEndTest {
     @TempDir
     static Path dir;
+
     static PierProcess pier;
     static Http http;
 
@@ -42,8 +42,7 @@ class BadInputEndToEndTest {
         }
     }
 
-    record Case(String what, String path, String body, String contentType, int status, String... mentions) {
-    }
+    record Case(String what, String path, String body, String contentType, int status, String... mentions) {}
 
     static final String GOOD = "{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]},"
             + "{\"name\":\"b\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,1,1]}]}";
@@ -52,29 +51,97 @@ class BadInputEndToEndTest {
         String big = "{\"instances\":[" + "1.0,".repeat(40_000) + "1.0]}";
         return List.of(
                 new Case("malformed JSON", "/v2/models/multi/infer", "{\"inputs\": [", "application/json", 400, "json"),
-                new Case("wrong datatype", "/v2/models/multi/infer", GOOD.replace("\"FP32\",\"data\":[1,2,3]", "\"INT64\",\"data\":[1,2,3]"),
-                        "application/json", 400, "a", "FP32", "INT64"),
-                new Case("unknown datatype", "/v2/models/multi/infer", GOOD.replace("\"FP32\",\"data\":[1,2,3]", "\"FLOAT\",\"data\":[1,2,3]"),
-                        "application/json", 400, "FLOAT"),
-                new Case("shape does not match data", "/v2/models/multi/infer", GOOD.replace("[1,2,3]", "[1,2]"),
-                        "application/json", 400, "a", "[1, 3]"),
-                new Case("shape does not match model", "/v2/models/multi/infer",
-                        GOOD.replace("\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]", "\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1,2]"),
-                        "application/json", 400, "a", "[1, 2]"),
-                new Case("missing input", "/v2/models/multi/infer",
-                        "{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}", "application/json", 400, "b"),
-                new Case("unknown input", "/v2/models/multi/infer", GOOD.replace("\"name\":\"b\"", "\"name\":\"c\""),
-                        "application/json", 400, "c"),
-                new Case("unknown output", "/v2/models/multi/infer", GOOD.replace("]}]}", "]}],\"outputs\":[{\"name\":\"nope\"}]}"),
-                        "application/json", 400, "nope"),
+                new Case(
+                        "wrong datatype",
+                        "/v2/models/multi/infer",
+                        GOOD.replace("\"FP32\",\"data\":[1,2,3]", "\"INT64\",\"data\":[1,2,3]"),
+                        "application/json",
+                        400,
+                        "a",
+                        "FP32",
+                        "INT64"),
+                new Case(
+                        "unknown datatype",
+                        "/v2/models/multi/infer",
+                        GOOD.replace("\"FP32\",\"data\":[1,2,3]", "\"FLOAT\",\"data\":[1,2,3]"),
+                        "application/json",
+                        400,
+                        "FLOAT"),
+                new Case(
+                        "shape does not match data",
+                        "/v2/models/multi/infer",
+                        GOOD.replace("[1,2,3]", "[1,2]"),
+                        "application/json",
+                        400,
+                        "a",
+                        "[1, 3]"),
+                new Case(
+                        "shape does not match model",
+                        "/v2/models/multi/infer",
+                        GOOD.replace(
+                                "\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]",
+                                "\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1,2]"),
+                        "application/json",
+                        400,
+                        "a",
+                        "[1, 2]"),
+                new Case(
+                        "missing input",
+                        "/v2/models/multi/infer",
+                        "{\"inputs\":[{\"name\":\"a\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}",
+                        "application/json",
+                        400,
+                        "b"),
+                new Case(
+                        "unknown input",
+                        "/v2/models/multi/infer",
+                        GOOD.replace("\"name\":\"b\"", "\"name\":\"c\""),
+                        "application/json",
+                        400,
+                        "c"),
+                new Case(
+                        "unknown output",
+                        "/v2/models/multi/infer",
+                        GOOD.replace("]}]}", "]}],\"outputs\":[{\"name\":\"nope\"}]}"),
+                        "application/json",
+                        400,
+                        "nope"),
                 new Case("unknown model (V2)", "/v2/models/nope/infer", GOOD, "application/json", 404, "nope"),
-                new Case("unknown version (V2)", "/v2/models/multi/versions/9/infer", GOOD, "application/json", 404, "9"),
-                new Case("unknown model (TF)", "/v1/models/nope:predict", "{\"instances\":[1]}", "application/json", 404, "nope"),
-                new Case("unknown version (TF)", "/v1/models/multi/versions/9:predict", "{\"instances\":[1]}", "application/json", 404, "9"),
-                new Case("TF instances of the wrong shape", "/v1/models/multi:predict", "{\"instances\":[{\"a\":[1,2],\"b\":[1,2]}]}",
-                        "application/json", 400, "a"),
-                new Case("TF unknown signature", "/v1/models/multi:predict", "{\"signature_name\":\"other\",\"instances\":[1]}",
-                        "application/json", 400, "other"),
+                new Case(
+                        "unknown version (V2)",
+                        "/v2/models/multi/versions/9/infer",
+                        GOOD,
+                        "application/json",
+                        404,
+                        "9"),
+                new Case(
+                        "unknown model (TF)",
+                        "/v1/models/nope:predict",
+                        "{\"instances\":[1]}",
+                        "application/json",
+                        404,
+                        "nope"),
+                new Case(
+                        "unknown version (TF)",
+                        "/v1/models/multi/versions/9:predict",
+                        "{\"instances\":[1]}",
+                        "application/json",
+                        404,
+                        "9"),
+                new Case(
+                        "TF instances of the wrong shape",
+                        "/v1/models/multi:predict",
+                        "{\"instances\":[{\"a\":[1,2],\"b\":[1,2]}]}",
+                        "application/json",
+                        400,
+                        "a"),
+                new Case(
+                        "TF unknown signature",
+                        "/v1/models/multi:predict",
+                        "{\"signature_name\":\"other\",\"instances\":[1]}",
+                        "application/json",
+                        400,
+                        "other"),
                 new Case("body over the limit", "/v1/models/multi:predict", big, "application/json", 413, "100000"),
                 new Case("wrong content type", "/v2/models/multi/infer", GOOD, "text/xml", 415, "text/xml"));
     }
@@ -122,7 +189,8 @@ class BadInputEndToEndTest {
     @Test
     void aModelThatFailsToLoadIsReportedAndTheOthersServe() throws Exception {
         assertThat(pier.output()).contains("model broken version 1 FAILED");
-        var status = http.get("/v1/models/broken").json().get("model_version_status").get(0);
+        var status =
+                http.get("/v1/models/broken").json().get("model_version_status").get(0);
         assertThat(status.get("state").asText()).isEqualTo("END");
         assertThat(status.at("/status/error_message").asText()).isNotEmpty();
         assertThat(http.post("/v2/models/multi/infer", GOOD).status()).isEqualTo(200);

@@ -1,23 +1,22 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.bench.HtmlReport;
 import dev.pier.bench.LatencyRecorder;
 import dev.pier.bench.StepResult;
 import dev.pier.bench.SweepResult;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19 item 10: {@code pier bench}'s HTML chart, laid out by a real browser (headless Chromium): both axes
@@ -33,9 +32,10 @@ class BenchChartBrowserTest {
     @Test
     void theChartHasTicksOnBothAxesAndEveryLabelInsideIt() throws Exception {
         Assumptions.assumeTrue(HeadlessChromium.available(), "chromium is not installed (apt-get install chromium)");
-        List<StepResult> steps = List.of(step(1, 180, 2.1, 4.0), step(2, 350, 2.6, 6.5), step(4, 610, 4.8, 12.0),
-                step(8, 640, 11.0, 24.0));
-        String html = HtmlReport.render(new SweepResult("mnist on 127.0.0.1", StepResult.Mode.CONCURRENCY, steps, 25.0));
+        List<StepResult> steps = List.of(
+                step(1, 180, 2.1, 4.0), step(2, 350, 2.6, 6.5), step(4, 610, 4.8, 12.0), step(8, 640, 11.0, 24.0));
+        String html =
+                HtmlReport.render(new SweepResult("mnist on 127.0.0.1", StepResult.Mode.CONCURRENCY, steps, 25.0));
         assertThat(count(html, "class=\"tick x\"")).isBetween(4, 11);
         assertThat(count(html, "class=\"tick y\"")).isBetween(4, 11);
 
@@ -73,9 +73,17 @@ class BenchChartBrowserTest {
     }
 
     private static StepResult step(int workers, double throughput, double p50, double p99) {
-        return new StepResult(StepResult.Mode.CONCURRENCY, workers, (long) throughput * 10, 0, Map.of(), throughput,
+        return new StepResult(
+                StepResult.Mode.CONCURRENCY,
+                workers,
+                (long) throughput * 10,
+                0,
+                Map.of(),
+                throughput,
                 new LatencyRecorder.LatencySummary((long) throughput * 10, p50, p50 * 1.5, p99, p99 * 1.2, p50 * 1.1),
-                null, null, null);
+                null,
+                null,
+                null);
     }
 
     private static int count(String text, String needle) {

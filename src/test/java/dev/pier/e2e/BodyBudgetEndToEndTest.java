@@ -1,7 +1,6 @@
 package dev.pier.e2e;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14 item 2 in a real process with a 256 MB heap: twelve concurrent 60 MB bodies (each under the 64 MiB
@@ -32,7 +31,8 @@ class BodyBudgetEndToEndTest {
     @Test
     void concurrentLargeBodiesAreAllAnsweredWithinTheHeap() throws Exception {
         TestRepository repo = new TestRepository(dir.resolve("models"));
-        try (PierProcess pier = PierProcess.serveWithJvm(List.of("-Xmx256m"), "--model-repository", repo.root.toString())) {
+        try (PierProcess pier =
+                PierProcess.serveWithJvm(List.of("-Xmx256m"), "--model-repository", repo.root.toString())) {
             // a valid request padded with whitespace to 60 MB: decodes fine when admitted
             byte[] big = new byte[60 << 20];
             Arrays.fill(big, (byte) ' ');
@@ -47,13 +47,17 @@ class BodyBudgetEndToEndTest {
                 clients.add(Thread.ofPlatform().start(() -> {
                     try {
                         HttpRequest.BodyPublisher body = chunked
-                                ? HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(100L << 20))   // no length: chunked
+                                ? HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new Zeros(100L << 20)) // no length: chunked
                                 : HttpRequest.BodyPublishers.ofByteArray(big);
-                        Http.Answer a = new Http(pier.httpPort()).send(HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + pier.httpPort() + "/v2/models/multi/infer"))
-                                .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                                .header("Content-Type", "application/json").POST(body));
-                        statuses.computeIfAbsent(a.status(), s -> new AtomicInteger()).incrementAndGet();
+                        Http.Answer a = new Http(pier.httpPort())
+                                .send(HttpRequest.newBuilder(URI.create(
+                                                "http://127.0.0.1:" + pier.httpPort() + "/v2/models/multi/infer"))
+                                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                                        .header("Content-Type", "application/json")
+                                        .POST(body));
+                        statuses.computeIfAbsent(a.status(), s -> new AtomicInteger())
+                                .incrementAndGet();
                         if (a.status() != 200 && !a.text().contains("\"error\"")) {
                             unanswered.add("HTTP " + a.status() + " without a JSON error: " + a.text());
                         }
@@ -65,7 +69,8 @@ class BodyBudgetEndToEndTest {
             for (Thread t : clients) {
                 t.join(120_000);
             }
-            System.out.printf("16 concurrent large bodies with -Xmx256m: statuses %s, unanswered %d, OutOfMemoryError in log: %s%n",
+            System.out.printf(
+                    "16 concurrent large bodies with -Xmx256m: statuses %s, unanswered %d, OutOfMemoryError in log: %s%n",
                     statuses, unanswered.size(), pier.output().contains("OutOfMemoryError"));
             assertThat(unanswered).isEmpty();
             assertThat(statuses.keySet()).isSubsetOf(200, 413, 503);
@@ -79,8 +84,10 @@ class BodyBudgetEndToEndTest {
             RawHttp.Reply tooLarge;
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", pier.httpPort())) {
                 s.setSoTimeout(30_000);
-                s.getOutputStream().write(("POST /v2/models/multi/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + (1L << 30) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("POST /v2/models/multi/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                        + "Content-Length: " + (1L << 30) + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 tooLarge = RawHttp.read(s.getInputStream());
             }
             assertThat(tooLarge.status()).isEqualTo(413);

@@ -1,7 +1,6 @@
 package dev.pier.e2e;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14 item 4: under load, every request that reaches the server during a SIGTERM drain is answered
@@ -30,13 +29,14 @@ class DrainResetsEndToEndTest {
     @Test
     void noRequestIsResetDuringTheDrain() throws Exception {
         TestRepository repo = new TestRepository(dir.resolve("models"));
-        PierProcess pier = PierProcess.serve("--model-repository", repo.root.toString(), "--drain-seconds", "1", "--grace-seconds", "10");
+        PierProcess pier = PierProcess.serve(
+                "--model-repository", repo.root.toString(), "--drain-seconds", "1", "--grace-seconds", "10");
         try {
             String body = SecurityEndToEndTest.MULTI;
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
-            AtomicInteger resets = new AtomicInteger();        // during the drain: followed by more answers
-            AtomicInteger atPortClose = new AtomicInteger();   // the client's last event before connection refused
+            AtomicInteger resets = new AtomicInteger(); // during the drain: followed by more answers
+            AtomicInteger atPortClose = new AtomicInteger(); // the client's last event before connection refused
             AtomicInteger portClosed = new AtomicInteger();
             ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
             long sigterm[] = {Long.MAX_VALUE};
@@ -56,21 +56,24 @@ class DrainResetsEndToEndTest {
                                 Http.Answer a = http.post("/v2/models/multi/infer", body);
                                 status = a.status();
                                 text = a.text();
-                                connection = status == 503 ? "close" : null;   // the JDK client hides this header
+                                connection = status == 503 ? "close" : null; // the JDK client hides this header
                             } else {
-                                RawHttp.Reply r = RawHttp.send(pier.httpPort(), "POST", "/v2/models/multi/infer", null, body);
+                                RawHttp.Reply r =
+                                        RawHttp.send(pier.httpPort(), "POST", "/v2/models/multi/infer", null, body);
                                 status = r.status();
                                 text = r.body();
                                 connection = r.header("Connection");
                             }
-                            if (pendingReset[0] != null) {   // an answer after it: the reset was during the drain
+                            if (pendingReset[0] != null) { // an answer after it: the reset was during the drain
                                 resets.incrementAndGet();
                                 problems.add("reset during the drain: " + pendingReset[0]);
                                 pendingReset[0] = null;
                             }
                             if (status == 200) {
                                 ok.incrementAndGet();
-                            } else if (status == 503 && text.contains("shutting down") && "close".equalsIgnoreCase(connection)) {
+                            } else if (status == 503
+                                    && text.contains("shutting down")
+                                    && "close".equalsIgnoreCase(connection)) {
                                 refused.incrementAndGet();
                             } else {
                                 problems.add("HTTP " + status + " " + connection + ": " + text);
@@ -108,14 +111,17 @@ class DrainResetsEndToEndTest {
             for (Thread t : clients) {
                 t.join(45_000);
             }
-            System.out.printf("SIGTERM drain under load: %d ok, %d refused with 503 + Connection: close, %d resets during the drain, "
-                    + "%d at the instant the port closed, %d clients saw the port close%n",
+            System.out.printf(
+                    "SIGTERM drain under load: %d ok, %d refused with 503 + Connection: close, %d resets during the drain, "
+                            + "%d at the instant the port closed, %d clients saw the port close%n",
                     ok.get(), refused.get(), resets.get(), atPortClose.get(), portClosed.get());
             assertThat(exit).isZero();
             assertThat(refused.get()).as("refusals seen").isPositive();
             assertThat(problems).as("resets or wrong answers").isEmpty();
             assertThat(resets.get()).isZero();
-            assertThat(atPortClose.get()).as("at most one per client, at the listener's close").isLessThanOrEqualTo(clients.size());
+            assertThat(atPortClose.get())
+                    .as("at most one per client, at the listener's close")
+                    .isLessThanOrEqualTo(clients.size());
         } finally {
             pier.close();
         }

@@ -1,7 +1,6 @@
 package dev.pier.e2e;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -9,8 +8,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14 items 6, 7, 8 and 10 against a real process: 414 and 431 carry the JSON error body; readiness of
@@ -28,8 +27,8 @@ class FrontDoorErrorsEndToEndTest {
         Path broken = repo.root.resolve("broken/1/model.onnx");
         Files.createDirectories(broken.getParent());
         Files.writeString(broken, "this is not an ONNX model");
-        try (PierProcess pier = PierProcess.serve("--model-repository", repo.root.toString(), "--model-control", "explicit",
-                "--load-model", "multi")) {
+        try (PierProcess pier = PierProcess.serve(
+                "--model-repository", repo.root.toString(), "--model-control", "explicit", "--load-model", "multi")) {
             int port = pier.httpPort();
 
             RawHttp.Reply longLine = RawHttp.send(port, "GET", "/v2/models/" + "m".repeat(6000) + "/ready", null, "");
@@ -45,15 +44,22 @@ class FrontDoorErrorsEndToEndTest {
             assertThat(unknown.json().get("error").asText()).contains("nosuch");
             assertThat(http.get("/v2/models/multi/ready").status()).isEqualTo(200);
 
-            for (String body : new String[] {"{\"parameters\":{\"config\":\"{\\\"backend\\\":\\\"onnxruntime\\\"}\"}}",
-                    "{\"parameters\":{\"file:1/model.onnx\":\"AAAA\"}}"}) {
+            for (String body : new String[] {
+                "{\"parameters\":{\"config\":\"{\\\"backend\\\":\\\"onnxruntime\\\"}\"}}",
+                "{\"parameters\":{\"file:1/model.onnx\":\"AAAA\"}}"
+            }) {
                 Http.Answer load = http.post("/v2/repository/models/mlp/load", body);
                 assertThat(load.status()).as(load.text()).isEqualTo(400);
-                assertThat(load.json().get("error").asText()).contains("unsupported repository parameter",
-                        body.contains("config") ? "config" : "file:1/model.onnx");
+                assertThat(load.json().get("error").asText())
+                        .contains(
+                                "unsupported repository parameter",
+                                body.contains("config") ? "config" : "file:1/model.onnx");
             }
-            assertThat(http.post("/v2/repository/index", "{\"ready\":true}").text()).doesNotContain("mlp");
-            assertThat(http.post("/v2/repository/models/mlp/load", "{\"parameters\":{}}").status()).isEqualTo(200);
+            assertThat(http.post("/v2/repository/index", "{\"ready\":true}").text())
+                    .doesNotContain("mlp");
+            assertThat(http.post("/v2/repository/models/mlp/load", "{\"parameters\":{}}")
+                            .status())
+                    .isEqualTo(200);
 
             Http.Answer failed = http.post("/v2/repository/models/broken/load", "");
             assertThat(failed.status()).isEqualTo(400);
@@ -68,14 +74,15 @@ class FrontDoorErrorsEndToEndTest {
                     s.connect(new InetSocketAddress("127.0.0.1", port));
                     OutputStream out = s.getOutputStream();
                     out.write(("POST /v2/models/multi/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: 100000\r\n\r\n{\"inputs\":[").getBytes(StandardCharsets.US_ASCII));
+                                    + "Content-Length: 100000\r\n\r\n{\"inputs\":[")
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     Thread.sleep(20);
-                    s.setSoLinger(true, 0);   // close with RST
+                    s.setSoLinger(true, 0); // close with RST
                 }
             }
             assertThat(http.get("/v2/health/live").status()).isEqualTo(200);
-            Thread.sleep(500);   // let the server log whatever it logs about them
+            Thread.sleep(500); // let the server log whatever it logs about them
             assertThat(pier.output()).doesNotContain(" ERROR ").doesNotContain("\tat ");
         }
     }
@@ -84,7 +91,9 @@ class FrontDoorErrorsEndToEndTest {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
             s.setSoTimeout(30_000);
-            s.getOutputStream().write(("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             return RawHttp.read(s.getInputStream());
         }
     }

@@ -1,7 +1,7 @@
 package dev.pier.e2e;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,9 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4 item 9: SIGTERM under a steady request loop. Readiness must turn 503 at once while inference still
@@ -30,8 +29,8 @@ class GracefulShutdownEndToEndTest {
     @Test
     void sigtermUnderLoadLosesNoAcceptedRequest() throws Exception {
         TestRepository repo = new TestRepository(dir.resolve("models"));
-        PierProcess pier = PierProcess.serve("--model-repository", repo.root.toString(),
-                "--drain-seconds", "1.5", "--grace-seconds", "15");
+        PierProcess pier = PierProcess.serve(
+                "--model-repository", repo.root.toString(), "--drain-seconds", "1.5", "--grace-seconds", "15");
         try {
             float[][] x = ServeEndToEndTest.rows(2, 7);
             double[][] expected = {repo.mlp(1, x[0]), repo.mlp(1, x[1])};
@@ -68,17 +67,18 @@ class GracefulShutdownEndToEndTest {
                                 }
                             } else if (a.status() == 503 && a.text().contains("shutting down")) {
                                 refused503.incrementAndGet();
-                                
+
                             } else {
                                 failures.add("HTTP " + a.status() + ": " + a.text());
                             }
                         } catch (ConnectException e) {
                             notAccepted.incrementAndGet();
-                            return;   // the port is closed: nothing more to send
+                            return; // the port is closed: nothing more to send
                         } catch (IOException e) {
                             // Once the drain window is over the server refuses and then closes its sockets; a request
                             // written onto a connection at that instant never reached a handler (the server's own count
-                            // of accepted-but-cut requests is checked below). Before that, an I/O error is a lost request.
+                            // of accepted-but-cut requests is checked below). Before that, an I/O error is a lost
+                            // request.
                             if (System.nanoTime() < sigtermAt.get() + DRAIN_NANOS) {
                                 failures.add("I/O error during normal serving or the drain window: " + e);
                             }
@@ -111,7 +111,9 @@ class GracefulShutdownEndToEndTest {
             while (ok.get() < 20 && failures.isEmpty() && System.nanoTime() < warm) {
                 Thread.sleep(50);
             }
-            assertThat(ok.get()).as("requests served before SIGTERM; failures: " + failures + "\n" + pier.output()).isPositive();
+            assertThat(ok.get())
+                    .as("requests served before SIGTERM; failures: " + failures + "\n" + pier.output())
+                    .isPositive();
             sigtermAt.set(System.nanoTime());
             pier.terminate();
             int exit = pier.waitForExit(30);
@@ -121,14 +123,20 @@ class GracefulShutdownEndToEndTest {
             readiness.join(5_000);
 
             assertThat(failures).as("lost or wrong requests").isEmpty();
-            assertThat(exit).as("exit code after a clean drain; output:\n" + pier.output()).isZero();
+            assertThat(exit)
+                    .as("exit code after a clean drain; output:\n" + pier.output())
+                    .isZero();
             assertThat(notReadyAt.get()).as("readiness went 503").isNotEqualTo(Long.MAX_VALUE);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(notReadyAt.get() - sigtermAt.get())).as("ms until not ready").isLessThan(1000);
-            assertThat(lastOkAt.get()).as("inference still served after readiness turned false (drain window)")
+            assertThat(TimeUnit.NANOSECONDS.toMillis(notReadyAt.get() - sigtermAt.get()))
+                    .as("ms until not ready")
+                    .isLessThan(1000);
+            assertThat(lastOkAt.get())
+                    .as("inference still served after readiness turned false (drain window)")
                     .isGreaterThan(notReadyAt.get());
             assertThat(okAfterSigterm.get()).isPositive();
             assertThat(pier.output()).contains("pier: shutting down", "pier: stopped; 0 accepted request(s) cut");
-            System.out.printf("graceful shutdown: %d ok (%d after SIGTERM), %d refused with 503, %d not accepted%n",
+            System.out.printf(
+                    "graceful shutdown: %d ok (%d after SIGTERM), %d refused with 503, %d not accepted%n",
                     ok.get(), okAfterSigterm.get(), refused503.get(), notAccepted.get());
         } finally {
             pier.close();

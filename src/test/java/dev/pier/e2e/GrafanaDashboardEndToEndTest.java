@@ -1,9 +1,8 @@
 package dev.pier.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Grafana dashboard in {@code deploy/grafana/pier-dashboard.json} against a serving Pier: the file is a
@@ -25,8 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GrafanaDashboardEndToEndTest {
     private static final Path DASHBOARD = Path.of("deploy/grafana/pier-dashboard.json");
-    private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
-            "and", "or", "unless", "bool", "offset", "inf", "nan");
+    private static final Set<String> PROMQL_WORDS = Set.of(
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "inf",
+            "nan");
 
     @TempDir
     Path dir;
@@ -38,34 +49,45 @@ class GrafanaDashboardEndToEndTest {
         Map<String, String> queries = new LinkedHashMap<>();
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
-                queries.put(panel.path("title").asText() + " / " + target.path("refId").asText(),
+                queries.put(
+                        panel.path("title").asText() + " / "
+                                + target.path("refId").asText(),
                         target.path("expr").asText().replace("$model", ".*").replace("$job", ".*"));
             }
         }
         assertThat(queries).hasSizeGreaterThanOrEqualTo(10);
 
         MonitoredMnist mnist = new MonitoredMnist(dir.resolve("repo"));
-        try (PierProcess pier = PierProcess.serve("--model-store", mnist.root.toString(), "--drift-window", "20", "--drift-every", "10")) {
+        try (PierProcess pier = PierProcess.serve(
+                "--model-store", mnist.root.toString(), "--drift-window", "20", "--drift-every", "10")) {
             Http http = new Http(pier.httpPort());
-            PrometheusProcess prometheus = PrometheusProcess.binary() == null ? null : PrometheusProcess.scraping(pier.httpPort(), dir);
+            PrometheusProcess prometheus =
+                    PrometheusProcess.binary() == null ? null : PrometheusProcess.scraping(pier.httpPort(), dir);
             try {
                 if (prometheus != null) {
                     assertThat(prometheus.await("up", 1, 30)).isEqualTo(1);
                 }
                 for (int phase = 1; phase <= 2; phase++) {
                     for (int i = 0; i < 10; i++) {
-                        assertThat(http.post("/v2/models/mnist/infer", mnist.inferBody(i * 4, 4, true)).status()).isEqualTo(200);
+                        assertThat(http.post("/v2/models/mnist/infer", mnist.inferBody(i * 4, 4, true))
+                                        .status())
+                                .isEqualTo(200);
                     }
                     if (prometheus != null) {
-                        assertThat(prometheus.await("nv_inference_request_success", phase * 10, 30)).isEqualTo(phase * 10);
+                        assertThat(prometheus.await("nv_inference_request_success", phase * 10, 30))
+                                .isEqualTo(phase * 10);
                     }
                 }
-                assertThat(http.post("/v2/models/mnist/infer", "{\"inputs\":[]}").status()).isEqualTo(400);
+                assertThat(http.post("/v2/models/mnist/infer", "{\"inputs\":[]}")
+                                .status())
+                        .isEqualTo(400);
 
                 String metrics = http.get("/metrics").text();
                 Set<String> exported = exportedNames(metrics);
                 for (Map.Entry<String, String> q : queries.entrySet()) {
-                    assertThat(exported).as("metrics used by panel '%s': %s", q.getKey(), q.getValue()).containsAll(metricNames(q.getValue()));
+                    assertThat(exported)
+                            .as("metrics used by panel '%s': %s", q.getKey(), q.getValue())
+                            .containsAll(metricNames(q.getValue()));
                 }
                 if (prometheus != null) {
                     List<String> empty = new ArrayList<>();
@@ -79,7 +101,9 @@ class GrafanaDashboardEndToEndTest {
                             }
                         }
                     } while (!empty.isEmpty() && System.nanoTime() < deadline && sleep());
-                    assertThat(empty).as("panels whose query Prometheus answers with no data").isEmpty();
+                    assertThat(empty)
+                            .as("panels whose query Prometheus answers with no data")
+                            .isEmpty();
                 } else {
                     System.out.println("no prometheus binary: the dashboard's queries were checked by name only");
                 }
@@ -117,7 +141,8 @@ class GrafanaDashboardEndToEndTest {
                 .replaceAll("\\[[^]]*]", " ")
                 .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
         Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\()?").matcher(s);
+        Matcher m = Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\()?")
+                .matcher(s);
         while (m.find()) {
             String word = m.group(1);
             if (m.group(2) == null && !PROMQL_WORDS.contains(word.toLowerCase()) && !word.matches("\\d.*")) {

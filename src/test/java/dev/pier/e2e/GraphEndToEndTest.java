@@ -1,5 +1,7 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.api.DataType;
 import dev.pier.onnx.Activation;
@@ -9,13 +11,6 @@ import dev.pier.onnx.OnnxNetworks;
 import dev.pier.protocol.grpc.v2.InferTensorContents;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import dev.pier.protocol.grpc.v2.ModelInferResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 18 item 1 with a real server process: Triton-style ensembles in config.yaml. A two-model chain answers
@@ -48,29 +47,58 @@ class GraphEndToEndTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("pier-graph");
         Path repo = dir.resolve("models");
-        save(repo, "double", 1, OnnxModelBuilder.create("double")
-                .input("x", DataType.FP32, "batch", 6)
-                .node("Add", List.of("x", "x"), List.of("y"))
-                .output("y", DataType.FP32, "batch", 6));
-        save(repo, "multi", 1, OnnxModelBuilder.create("multi")
-                .input("a", DataType.FP32, "batch", 3).input("b", DataType.FP32, "batch", 3)
-                .node("Add", List.of("a", "b"), List.of("sum"))
-                .node("Mul", List.of("a", "b"), List.of("prod"))
-                .output("sum", DataType.FP32, "batch", 3).output("prod", DataType.FP32, "batch", 3));
-        save(repo, "ints", 1, OnnxModelBuilder.create("ints")
-                .input("x", DataType.INT64, "batch", 6)
-                .node("Add", List.of("x", "x"), List.of("y"))
-                .output("y", DataType.INT64, "batch", 6));
+        save(
+                repo,
+                "double",
+                1,
+                OnnxModelBuilder.create("double")
+                        .input("x", DataType.FP32, "batch", 6)
+                        .node("Add", List.of("x", "x"), List.of("y"))
+                        .output("y", DataType.FP32, "batch", 6));
+        save(
+                repo,
+                "multi",
+                1,
+                OnnxModelBuilder.create("multi")
+                        .input("a", DataType.FP32, "batch", 3)
+                        .input("b", DataType.FP32, "batch", 3)
+                        .node("Add", List.of("a", "b"), List.of("sum"))
+                        .node("Mul", List.of("a", "b"), List.of("prod"))
+                        .output("sum", DataType.FP32, "batch", 3)
+                        .output("prod", DataType.FP32, "batch", 3));
+        save(
+                repo,
+                "ints",
+                1,
+                OnnxModelBuilder.create("ints")
+                        .input("x", DataType.INT64, "batch", 6)
+                        .node("Add", List.of("x", "x"), List.of("y"))
+                        .output("y", DataType.INT64, "batch", 6));
         dropRoll(repo, 1);
         // rolled forward in test 8: version 2 changes the output's shape, version 3 fits again
-        dropShifty(repo, 1, OnnxModelBuilder.create("shifty").input("x", DataType.FP32, "batch", 6)
-                .node("Add", List.of("x", "x"), List.of("y")).output("y", DataType.FP32, "batch", 6));
+        dropShifty(
+                repo,
+                1,
+                OnnxModelBuilder.create("shifty")
+                        .input("x", DataType.FP32, "batch", 6)
+                        .node("Add", List.of("x", "x"), List.of("y"))
+                        .output("y", DataType.FP32, "batch", 6));
         Files.writeString(repo.resolve("shifty/config.yaml"), "version_policy: {all: {}}\n");
 
-        ensemble(repo, "chain", "raw", "TYPE_FP32", "[-1, 6]", "probs", "TYPE_FP32", "[-1, 3]", """
+        ensemble(
+                repo,
+                "chain",
+                "raw",
+                "TYPE_FP32",
+                "[-1, 6]",
+                "probs",
+                "TYPE_FP32",
+                "[-1, 3]",
+                """
                     - {model_name: double, model_version: -1, input_map: {x: raw}, output_map: {y: doubled}}
                     - {model_name: roll, model_version: -1, input_map: {x: doubled}, output_map: {probs: probs}}
-                """, "label_filename: labels.txt");
+                """,
+                "label_filename: labels.txt");
         Files.writeString(repo.resolve("chain/labels.txt"), "cat\ndog\nbird\n");
         Files.writeString(mkdirs(repo.resolve("diamond")).resolve("config.yaml"), """
                 platform: ensemble
@@ -123,7 +151,8 @@ class GraphEndToEndTest {
                     - {model_name: double, input_map: {x: raw}, output_map: {y: y}}
                 """, "");
 
-        pier = PierProcess.serve("--model-repository", repo.toString(), "--model-control", "poll", "--poll-interval", "200ms");
+        pier = PierProcess.serve(
+                "--model-repository", repo.toString(), "--model-control", "poll", "--poll-interval", "200ms");
         http = new Http(pier.httpPort());
     }
 
@@ -138,8 +167,16 @@ class GraphEndToEndTest {
     @Order(1)
     void aTwoModelEnsembleEqualsRunningTheTwoByHand() throws Exception {
         String rowX = Arrays.toString(X);
-        JsonNode doubled = http.post("/v2/models/double/infer", v2("x", "[1, 6]", rowX)).json().get("outputs").get(0).get("data");
-        JsonNode byHand = http.post("/v2/models/roll/infer", v2("x", "[1, 6]", doubled.toString())).json().get("outputs").get(0).get("data");
+        JsonNode doubled = http.post("/v2/models/double/infer", v2("x", "[1, 6]", rowX))
+                .json()
+                .get("outputs")
+                .get(0)
+                .get("data");
+        JsonNode byHand = http.post("/v2/models/roll/infer", v2("x", "[1, 6]", doubled.toString()))
+                .json()
+                .get("outputs")
+                .get(0)
+                .get("data");
 
         Http.Answer v2 = http.post("/v2/models/chain/infer", v2("raw", "[1, 6]", rowX));
         assertThat(v2.status()).as(v2.text()).isEqualTo(200);
@@ -156,11 +193,21 @@ class GraphEndToEndTest {
             for (float v : X) {
                 values.add(v);
             }
-            ModelInferResponse g = grpc.v2("ModelInfer", ModelInferRequest.newBuilder().setModelName("chain")
-                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("raw").setDatatype("FP32").addShape(1).addShape(6)
-                            .setContents(InferTensorContents.newBuilder().addAllFp32Contents(values)))
-                    .build(), ModelInferResponse.getDefaultInstance());
-            java.nio.ByteBuffer raw = g.getRawOutputContents(0).asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ModelInferResponse g = grpc.v2(
+                    "ModelInfer",
+                    ModelInferRequest.newBuilder()
+                            .setModelName("chain")
+                            .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                    .setName("raw")
+                                    .setDatatype("FP32")
+                                    .addShape(1)
+                                    .addShape(6)
+                                    .setContents(
+                                            InferTensorContents.newBuilder().addAllFp32Contents(values)))
+                            .build(),
+                    ModelInferResponse.getDefaultInstance());
+            java.nio.ByteBuffer raw =
+                    g.getRawOutputContents(0).asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int k = 0; k < 3; k++) {
                 assertThat(raw.getFloat(k * 4)).isEqualTo(byHand.get(k).floatValue());
             }
@@ -179,7 +226,8 @@ class GraphEndToEndTest {
     void independentStepsFormADiamondThatEqualsPlainJava() throws Exception {
         float[] a = {1, 2, 3};
         float[] b = {0.5f, -1, 4};
-        String body = "{\"inputs\": [" + input("a", "[1, 3]", Arrays.toString(a)) + ", " + input("b", "[1, 3]", Arrays.toString(b)) + "]}";
+        String body = "{\"inputs\": [" + input("a", "[1, 3]", Arrays.toString(a)) + ", "
+                + input("b", "[1, 3]", Arrays.toString(b)) + "]}";
         Http.Answer r = http.post("/v2/models/diamond/infer", body);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         for (JsonNode out : r.json().get("outputs")) {
@@ -196,16 +244,26 @@ class GraphEndToEndTest {
     @Order(3)
     void eachGraphErrorFailsItsEnsembleAndTheOthersServe() throws Exception {
         assertFailed("bad_unknown", "ensemble_scheduling.step[0] (model 'nosuch')", "not found");
-        assertFailed("bad_type", "tensor 'raw'", "ensemble input 'raw' is FP32", "(model 'ints') input 'x' expects INT64");
-        assertFailed("bad_shape", "tensor 'p'", "(model 'roll') output 'probs' is FP32 [-1, 3]", "expects FP32 [-1, 6]");
-        assertFailed("bad_twice", "tensor 'y' is produced twice", "step[0] (model 'double') output 'y'", "step[1] (model 'double') output 'y'");
+        assertFailed(
+                "bad_type", "tensor 'raw'", "ensemble input 'raw' is FP32", "(model 'ints') input 'x' expects INT64");
+        assertFailed(
+                "bad_shape", "tensor 'p'", "(model 'roll') output 'probs' is FP32 [-1, 3]", "expects FP32 [-1, 6]");
+        assertFailed(
+                "bad_twice",
+                "tensor 'y' is produced twice",
+                "step[0] (model 'double') output 'y'",
+                "step[1] (model 'double') output 'y'");
         assertFailed("bad_never", "tensor 'nowhere'", "is produced by no step");
         assertFailed("bad_cycle", "cycle", "reads tensor 't2' from ensemble_scheduling.step[1]");
 
         Http.Answer refused = http.post("/v2/models/bad_cycle/infer", v2("raw", "[1, 6]", Arrays.toString(X)));
         assertThat(refused.status()).isEqualTo(503);
-        assertThat(http.post("/v2/models/chain/infer", v2("raw", "[1, 6]", Arrays.toString(X))).status()).isEqualTo(200);
-        assertThat(http.post("/v2/models/double/infer", v2("x", "[1, 6]", Arrays.toString(X))).status()).isEqualTo(200);
+        assertThat(http.post("/v2/models/chain/infer", v2("raw", "[1, 6]", Arrays.toString(X)))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post("/v2/models/double/infer", v2("x", "[1, 6]", Arrays.toString(X)))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -219,10 +277,15 @@ class GraphEndToEndTest {
         assertThat(out.get("datatype").asText()).isEqualTo("BYTES");
         assertThat(out.get("shape").toString()).isEqualTo("[1,2]");
 
-        JsonNode probs = http.post("/v2/models/chain/infer", v2("raw", "[1, 6]", Arrays.toString(X))).json().get("outputs").get(0).get("data");
+        JsonNode probs = http.post("/v2/models/chain/infer", v2("raw", "[1, 6]", Arrays.toString(X)))
+                .json()
+                .get("outputs")
+                .get(0)
+                .get("data");
         String[] labels = {"cat", "dog", "bird"};
         List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
-        order.sort((i, j) -> Float.compare(probs.get(j).floatValue(), probs.get(i).floatValue()));
+        order.sort(
+                (i, j) -> Float.compare(probs.get(j).floatValue(), probs.get(i).floatValue()));
         for (int k = 0; k < 2; k++) {
             int c = order.get(k);
             assertThat(out.get("data").get(k).asText())
@@ -238,7 +301,11 @@ class GraphEndToEndTest {
     void theEnsembleAndItsStepsHaveTheirOwnMetricsAndAUserStepComposes() throws Exception {
         Http.Answer spi = http.post("/v2/models/spi_chain/infer", v2("raw", "[1, 6]", Arrays.toString(X)));
         assertThat(spi.status()).as(spi.text()).isEqualTo(200);
-        JsonNode chain = http.post("/v2/models/chain/infer", v2("raw", "[1, 6]", Arrays.toString(X))).json().get("outputs").get(0).get("data");
+        JsonNode chain = http.post("/v2/models/chain/infer", v2("raw", "[1, 6]", Arrays.toString(X)))
+                .json()
+                .get("outputs")
+                .get(0)
+                .get("data");
         assertThat(spi.json().get("outputs").get(0).get("data")).isEqualTo(chain);
 
         String metrics = http.get("/metrics").text();
@@ -267,22 +334,35 @@ class GraphEndToEndTest {
         for (int k = 0; k < expected.length; k++) {
             assertThat(data.get(k).asDouble()).isCloseTo(expected[k], org.assertj.core.api.Assertions.within(1e-5));
         }
-        assertThat(TestRepository.forward(roll[1], times2(X))[0]).isNotCloseTo(expected[0], org.assertj.core.api.Assertions.within(1e-4));
+        assertThat(TestRepository.forward(roll[1], times2(X))[0])
+                .isNotCloseTo(expected[0], org.assertj.core.api.Assertions.within(1e-4));
     }
 
     @Test
     @Order(7)
     void aFixedEnsembleConfigIsCheckedAgainWithoutARestart() throws Exception {
-        ensemble(dir.resolve("models"), "bad_never", "raw", "TYPE_FP32", "[-1, 6]", "y", "TYPE_FP32", "[-1, 6]", """
+        ensemble(
+                dir.resolve("models"),
+                "bad_never",
+                "raw",
+                "TYPE_FP32",
+                "[-1, 6]",
+                "y",
+                "TYPE_FP32",
+                "[-1, 6]",
+                """
                     - {model_name: double, input_map: {x: raw}, output_map: {y: y}}
-                """, "");
+                """,
+                "");
         long until = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < until && !http.get("/v1/models/bad_never").text().contains("\"state\":\"AVAILABLE\"")) {
+        while (System.nanoTime() < until
+                && !http.get("/v1/models/bad_never").text().contains("\"state\":\"AVAILABLE\"")) {
             Thread.sleep(100);
         }
         Http.Answer r = http.post("/v2/models/bad_never/infer", v2("raw", "[1, 6]", Arrays.toString(X)));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
-        assertThat(r.json().get("outputs").get(0).get("data").get(0).floatValue()).isEqualTo(X[0] + X[0]);
+        assertThat(r.json().get("outputs").get(0).get("data").get(0).floatValue())
+                .isEqualTo(X[0] + X[0]);
     }
 
     @Test
@@ -294,9 +374,15 @@ class GraphEndToEndTest {
 
         // version 2 answers y as [batch, 3]: the ensemble that follows the served version no longer fits
         SplittableRandom r = new SplittableRandom(9);
-        dropShifty(repo, 2, OnnxNetworks.mlp("shifty", "x", "y", List.of(TestRepository.layer(6, 3, Activation.SOFTMAX, r))));
+        dropShifty(
+                repo,
+                2,
+                OnnxNetworks.mlp("shifty", "x", "y", List.of(TestRepository.layer(6, 3, Activation.SOFTMAX, r))));
         String failed = awaitStatus("follows", "\"error_code\":\"UNKNOWN\"");
-        assertFailed("follows", "tensor 'mid'", "ensemble_scheduling.step[0] (model 'shifty') output 'y' is FP32 [-1, 3]",
+        assertFailed(
+                "follows",
+                "tensor 'mid'",
+                "ensemble_scheduling.step[0] (model 'shifty') output 'y' is FP32 [-1, 3]",
                 "ensemble_scheduling.step[1] (model 'roll') input 'x' expects FP32 [-1, 6]");
         Http.Answer refused = http.post("/v2/models/follows/infer", request);
         assertThat(refused.status()).as(failed).isEqualTo(503);
@@ -305,11 +391,18 @@ class GraphEndToEndTest {
         assertThat(pinned.status()).as(pinned.text()).isEqualTo(200);
         assertClose(pinned.json().get("outputs").get(0).get("data"), TestRepository.forward(roll[2], times2(X)));
         assertThat(http.post("/v2/models/chain/infer", request).status()).isEqualTo(200);
-        assertThat(http.post("/v2/models/shifty/versions/2/infer", v2("x", "[1, 6]", Arrays.toString(X))).status()).isEqualTo(200);
+        assertThat(http.post("/v2/models/shifty/versions/2/infer", v2("x", "[1, 6]", Arrays.toString(X)))
+                        .status())
+                .isEqualTo(200);
 
         // version 3 fits again (y = x·x): the ensemble serves again, with it, without a restart
-        dropShifty(repo, 3, OnnxModelBuilder.create("shifty").input("x", DataType.FP32, "batch", 6)
-                .node("Mul", List.of("x", "x"), List.of("y")).output("y", DataType.FP32, "batch", 6));
+        dropShifty(
+                repo,
+                3,
+                OnnxModelBuilder.create("shifty")
+                        .input("x", DataType.FP32, "batch", 6)
+                        .node("Mul", List.of("x", "x"), List.of("y"))
+                        .output("y", DataType.FP32, "batch", 6));
         awaitStatus("follows", "\"state\":\"AVAILABLE\"");
         Http.Answer back = http.post("/v2/models/follows/infer", request);
         assertThat(back.status()).as(back.text()).isEqualTo(200);
@@ -344,7 +437,7 @@ class GraphEndToEndTest {
         model.save(staging);
         Path target = repo.resolve("shifty").resolve(Integer.toString(version));
         Files.createDirectories(target.getParent());
-        Files.move(staging.getParent(), target);   // a version appears whole, as an atomic rename
+        Files.move(staging.getParent(), target); // a version appears whole, as an atomic rename
     }
 
     private static void assertFailed(String model, String... parts) throws Exception {
@@ -374,24 +467,40 @@ class GraphEndToEndTest {
 
     private static void dropRoll(Path repo, int version) throws IOException {
         SplittableRandom r = new SplittableRandom(500 + version);
-        roll[version] = new DenseLayer[] {TestRepository.layer(6, 5, Activation.RELU, r), TestRepository.layer(5, 3, Activation.SOFTMAX, r)};
+        roll[version] = new DenseLayer[] {
+            TestRepository.layer(6, 5, Activation.RELU, r), TestRepository.layer(5, 3, Activation.SOFTMAX, r)
+        };
         Path staging = mkdirs(repo.resolve(".staging-" + version)).resolve("model.onnx");
         OnnxNetworks.mlp("roll", "x", "probs", List.of(roll[version])).save(staging);
         Path target = repo.resolve("roll").resolve(Integer.toString(version));
         Files.createDirectories(target.getParent());
-        Files.move(staging.getParent(), target);   // a version appears whole, as an atomic rename
+        Files.move(staging.getParent(), target); // a version appears whole, as an atomic rename
     }
 
     private static void save(Path repo, String model, int version, OnnxModelBuilder builder) throws IOException {
-        builder.save(mkdirs(repo.resolve(model).resolve(Integer.toString(version))).resolve("model.onnx"));
+        builder.save(
+                mkdirs(repo.resolve(model).resolve(Integer.toString(version))).resolve("model.onnx"));
     }
 
-    private static void ensemble(Path repo, String name, String in, String inType, String inDims, String out, String outType,
-                                 String outDims, String steps, String outExtra) throws IOException {
-        Files.writeString(mkdirs(repo.resolve(name)).resolve("config.yaml"), "platform: ensemble\n"
-                + "input: [{name: " + in + ", data_type: " + inType + ", dims: " + inDims + "}]\n"
-                + "output: [{name: " + out + ", data_type: " + outType + ", dims: " + outDims + (outExtra.isEmpty() ? "" : ", " + outExtra) + "}]\n"
-                + "ensemble_scheduling:\n  step:\n" + steps);
+    private static void ensemble(
+            Path repo,
+            String name,
+            String in,
+            String inType,
+            String inDims,
+            String out,
+            String outType,
+            String outDims,
+            String steps,
+            String outExtra)
+            throws IOException {
+        Files.writeString(
+                mkdirs(repo.resolve(name)).resolve("config.yaml"),
+                "platform: ensemble\n"
+                        + "input: [{name: " + in + ", data_type: " + inType + ", dims: " + inDims + "}]\n"
+                        + "output: [{name: " + out + ", data_type: " + outType + ", dims: " + outDims
+                        + (outExtra.isEmpty() ? "" : ", " + outExtra) + "}]\n"
+                        + "ensemble_scheduling:\n  step:\n" + steps);
     }
 
     private static Path mkdirs(Path p) throws IOException {

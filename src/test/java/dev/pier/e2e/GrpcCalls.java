@@ -7,7 +7,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
-
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +17,9 @@ final class GrpcCalls implements AutoCloseable {
     private final ManagedChannel channel;
 
     GrpcCalls(int port) {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .build();
     }
 
     @SuppressWarnings("unchecked")
@@ -30,11 +31,12 @@ final class GrpcCalls implements AutoCloseable {
         MethodDescriptor<Message, R> md = MethodDescriptor.<Message, R>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(service, method))
-                .setRequestMarshaller((MethodDescriptor.Marshaller<Message>) (MethodDescriptor.Marshaller<?>)
-                        ProtoUtils.marshaller(request.getDefaultInstanceForType()))
+                .setRequestMarshaller((MethodDescriptor.Marshaller<Message>)
+                        (MethodDescriptor.Marshaller<?>) ProtoUtils.marshaller(request.getDefaultInstanceForType()))
                 .setResponseMarshaller(ProtoUtils.marshaller(responseType))
                 .build();
-        return ClientCalls.blockingUnaryCall(channel, md, CallOptions.DEFAULT.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS), request);
+        return ClientCalls.blockingUnaryCall(
+                channel, md, CallOptions.DEFAULT.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS), request);
     }
 
     <R extends Message> R v2(String method, Message request, R responseType) {

@@ -1,7 +1,6 @@
 package dev.pier.e2e;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class HeadlessChromium {
     static final Path BINARY = Path.of("/usr/bin/chromium");
 
-    private HeadlessChromium() {
-    }
+    private HeadlessChromium() {}
 
     static boolean available() {
         return Files.isExecutable(BINARY);
@@ -27,10 +25,20 @@ final class HeadlessChromium {
 
     /** The serialized DOM of {@code url} after its scripts ran (at most 15 s of virtual time). */
     static String dumpDom(String url, Path profile) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-quic", "--disable-extensions", "--user-data-dir=" + profile,
-                "--virtual-time-budget=15000", "--dump-dom", url))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(List.of(
+                        BINARY.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--no-first-run",
+                        "--disable-quic",
+                        "--disable-extensions",
+                        "--user-data-dir=" + profile,
+                        "--virtual-time-budget=15000",
+                        "--dump-dom",
+                        url))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

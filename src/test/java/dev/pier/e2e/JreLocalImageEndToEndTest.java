@@ -1,5 +1,9 @@
 package dev.pier.e2e;
 
+import static dev.pier.testsupport.HostTools.freePort;
+import static dev.pier.testsupport.HostTools.installed;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.Shape;
@@ -7,19 +11,14 @@ import dev.pier.cli.CliRun;
 import dev.pier.data.Mnist;
 import dev.pier.data.MnistFetcher;
 import dev.pier.examples.ExampleModels;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static dev.pier.testsupport.HostTools.freePort;
-import static dev.pier.testsupport.HostTools.installed;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19 item 7: {@code pier package --base jre:local} builds an image with no registry (a runtime jlink'ed
@@ -35,30 +34,65 @@ class JreLocalImageEndToEndTest {
 
     @Test
     void aJreLocalImageRunsUnderPodmanAndAnswersAsPierServeDoes() throws Exception {
-        Assumptions.assumeTrue(installed("podman"), "podman is not installed (apt-get install podman runc); .ci/run installs it");
-        Path conf = Files.writeString(work.resolve("containers.conf"),
+        Assumptions.assumeTrue(
+                installed("podman"), "podman is not installed (apt-get install podman runc); .ci/run installs it");
+        Path conf = Files.writeString(
+                work.resolve("containers.conf"),
                 "[containers]\ndefault_ulimits = []\nnetns = \"host\"\n[engine]\nruntime = \"runc\"\n");
         Path models = work.resolve("models");
         ExampleModels.writeMnistRepository(models, 7);
         Path tar = work.resolve("image.tar");
         String name = "localhost/pier-jre-local-e2e:" + ProcessHandle.current().pid();
 
-        CliRun packaged = CliRun.of("package", "--model-repository", models.toString(), "--image", name,
-                "--base", "jre:local", "--to", "tar:" + tar);
+        CliRun packaged = CliRun.of(
+                "package",
+                "--model-repository",
+                models.toString(),
+                "--image",
+                name,
+                "--base",
+                "jre:local",
+                "--to",
+                "tar:" + tar);
         assertThat(packaged.exit()).as(packaged.out() + packaged.err()).isZero();
         assertThat(packaged.out()).contains("built " + name);
 
-        String body = MnistRestAnswers.instancesBody(Mnist.load(Mnist.Split.TEST, 3, MnistFetcher.defaultDir(), Shape.of(784)));
+        String body = MnistRestAnswers.instancesBody(
+                Mnist.load(Mnist.Split.TEST, 3, MnistFetcher.defaultDir(), Shape.of(784)));
         String container = "pier-jre-local-e2e-" + ProcessHandle.current().pid();
         try {
             assertThat(run(conf, "podman", "load", "-i", tar.toString())).contains(name);
-            JsonNode inspected = JSON.readTree(run(conf, "podman", "image", "inspect", name)).get(0);
-            assertThat(inspected.path("Labels").path("org.opencontainers.image.base.name").asText()).isEqualTo("jre:local");
+            JsonNode inspected =
+                    JSON.readTree(run(conf, "podman", "image", "inspect", name)).get(0);
+            assertThat(inspected
+                            .path("Labels")
+                            .path("org.opencontainers.image.base.name")
+                            .asText())
+                    .isEqualTo("jre:local");
             assertThat(inspected.path("Config").path("Env").toString()).contains("PATH=/opt/java/bin");
             int http = freePort();
-            run(conf, "podman", "run", "-d", "--name", container, "--read-only", "--tmpfs", "/tmp", "--network", "host",
-                    name, "serve", "--model-repository", "/models", "--host", "127.0.0.1",
-                    "--http-port", Integer.toString(http), "--grpc-port", Integer.toString(freePort()));
+            run(
+                    conf,
+                    "podman",
+                    "run",
+                    "-d",
+                    "--name",
+                    container,
+                    "--read-only",
+                    "--tmpfs",
+                    "/tmp",
+                    "--network",
+                    "host",
+                    name,
+                    "serve",
+                    "--model-repository",
+                    "/models",
+                    "--host",
+                    "127.0.0.1",
+                    "--http-port",
+                    Integer.toString(http),
+                    "--grpc-port",
+                    Integer.toString(freePort()));
             Http inImage = new Http(http);
             awaitReady(inImage, conf, container);
             Http.Answer fromImage = inImage.post("/v1/models/mnist:predict", body);
@@ -71,10 +105,12 @@ class JreLocalImageEndToEndTest {
                 // same model, same ONNX Runtime, same CPU: the same floats, not merely close ones
                 assertThat(fromImage.json()).isEqualTo(fromServe.json());
             }
-            String user = run(conf, "podman", "inspect", "--format", "{{.Config.User}}", container).trim();
+            String user = run(conf, "podman", "inspect", "--format", "{{.Config.User}}", container)
+                    .trim();
             assertThat(user).isEqualTo("10001:10001");
-            System.out.println("jre:local image: " + run(conf, "podman", "images", "--format",
-                    "{{.Repository}}:{{.Tag}} {{.Size}}", name).trim());
+            System.out.println("jre:local image: "
+                    + run(conf, "podman", "images", "--format", "{{.Repository}}:{{.Tag}} {{.Size}}", name)
+                            .trim());
         } finally {
             run(conf, List.of("podman", "rm", "-f", container), false);
             run(conf, List.of("podman", "rmi", "-f", name), false);
@@ -93,8 +129,8 @@ class JreLocalImageEndToEndTest {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("container never became ready; logs:\n"
-                + run(conf, List.of("podman", "logs", container), false));
+        throw new AssertionError(
+                "container never became ready; logs:\n" + run(conf, List.of("podman", "logs", container), false));
     }
 
     private static String run(Path conf, String... command) throws Exception {

@@ -1,5 +1,8 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -8,10 +11,6 @@ import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxNetworks;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 18 item 5 end to end: the KServe {@code InferenceGraph} that {@code pier deploy kserve --graph} writes for a
@@ -54,7 +53,9 @@ class KServeGraphEndToEndTest {
                 .output("y", DataType.FP32, "batch", 6)
                 .save(Files.createDirectories(doubleRepo.resolve("double/1")).resolve("model.onnx"));
         SplittableRandom r = new SplittableRandom(77);
-        roll = new DenseLayer[] {TestRepository.layer(6, 5, Activation.RELU, r), TestRepository.layer(5, 3, Activation.SOFTMAX, r)};
+        roll = new DenseLayer[] {
+            TestRepository.layer(6, 5, Activation.RELU, r), TestRepository.layer(5, 3, Activation.SOFTMAX, r)
+        };
         OnnxNetworks.mlp("roll", "x", "probs", List.of(roll))
                 .save(Files.createDirectories(rollRepo.resolve("roll/1")).resolve("model.onnx"));
         // the ensemble as a user writes it for one process; deploy spreads it over services
@@ -79,10 +80,22 @@ class KServeGraphEndToEndTest {
 
     @Test
     void theWrittenInferenceGraphRunsEndToEndWithStepOnesAnswerAsStepTwosRequest() throws Exception {
-        PierProcess.Result deploy = PierProcess.run(dir, "deploy", "kserve", "--image", "registry.example.com/pier:1",
-                "--graph", dir.resolve("graph/chain").toString(), "--out", dir.resolve("k8s").toString());
+        PierProcess.Result deploy = PierProcess.run(
+                dir,
+                "deploy",
+                "kserve",
+                "--image",
+                "registry.example.com/pier:1",
+                "--graph",
+                dir.resolve("graph/chain").toString(),
+                "--out",
+                dir.resolve("k8s").toString());
         assertThat(deploy.exitCode()).as(deploy.output()).isZero();
-        JsonNode steps = inferenceGraph(dir.resolve("k8s")).path("spec").path("nodes").path("root").path("steps");
+        JsonNode steps = inferenceGraph(dir.resolve("k8s"))
+                .path("spec")
+                .path("nodes")
+                .path("root")
+                .path("steps");
         assertThat(steps).hasSize(2);
         assertThat(steps.get(0).path("serviceName").asText()).isEqualTo("pier-double");
         assertThat(steps.get(1).path("data").asText()).isEqualTo("$response");
@@ -95,16 +108,26 @@ class KServeGraphEndToEndTest {
         float[] both = new float[12];
         System.arraycopy(X, 0, both, 0, 6);
         System.arraycopy(X2, 0, both, 6, 6);
-        JsonNode doubled = services.get("pier-double").post("/v2/models/double/infer", v2(Arrays.toString(both)))
-                .json().get("outputs").get(0).get("data");
-        JsonNode byHand = services.get("pier-roll").post("/v2/models/roll/infer", v2(doubled.toString()))
-                .json().get("outputs").get(0).get("data");
+        JsonNode doubled = services.get("pier-double")
+                .post("/v2/models/double/infer", v2(Arrays.toString(both)))
+                .json()
+                .get("outputs")
+                .get(0)
+                .get("data");
+        JsonNode byHand = services.get("pier-roll")
+                .post("/v2/models/roll/infer", v2(doubled.toString()))
+                .json()
+                .get("outputs")
+                .get(0)
+                .get("data");
         for (int row = 0; row < 2; row++) {
             double[] expected = TestRepository.forward(roll, times2(row == 0 ? X : X2));
             for (int k = 0; k < 3; k++) {
                 float want = byHand.get(row * 3 + k).floatValue();
-                assertThat(exact.get("predictions").get(row).get(k).floatValue()).isEqualTo(want);
-                assertThat(mapped.get("predictions").get(row).get(k).floatValue()).isEqualTo(want);
+                assertThat(exact.get("predictions").get(row).get(k).floatValue())
+                        .isEqualTo(want);
+                assertThat(mapped.get("predictions").get(row).get(k).floatValue())
+                        .isEqualTo(want);
                 assertThat((double) want).isCloseTo(expected[k], within(1e-5));
             }
         }
@@ -112,11 +135,14 @@ class KServeGraphEndToEndTest {
 
     @Test
     void aBodyWithNeitherInstancesInputsNorPredictionsIsStillAClear400() throws Exception {
-        Http.Answer bad = services.get("pier-roll").post("/v1/models/roll:predict", "{\"outputs\": [[1, 2, 3, 4, 5, 6]]}");
+        Http.Answer bad =
+                services.get("pier-roll").post("/v1/models/roll:predict", "{\"outputs\": [[1, 2, 3, 4, 5, 6]]}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("error").asText()).contains("'instances'").contains("'inputs'");
-        Http.Answer both = services.get("pier-roll").post("/v1/models/roll:predict",
-                "{\"instances\": [[1, 2, 3, 4, 5, 6]], \"predictions\": [[1, 2, 3, 4, 5, 6]]}");
+        Http.Answer both = services.get("pier-roll")
+                .post(
+                        "/v1/models/roll:predict",
+                        "{\"instances\": [[1, 2, 3, 4, 5, 6]], \"predictions\": [[1, 2, 3, 4, 5, 6]]}");
         assertThat(both.status()).isEqualTo(400);
         assertThat(both.json().get("error").asText()).contains("both 'instances' and 'predictions'");
     }
@@ -141,7 +167,9 @@ class KServeGraphEndToEndTest {
             Http service = services.get(step.path("serviceName").asText());
             assertThat(url.getHost()).startsWith(step.path("serviceName").asText() + "-predictor");
             Http.Answer answer = service.post(url.getPath(), body, "application/json");
-            assertThat(answer.status()).as("step " + i + " " + url + ": " + answer.text()).isEqualTo(200);
+            assertThat(answer.status())
+                    .as("step " + i + " " + url + ": " + answer.text())
+                    .isEqualTo(200);
             body = answer.body();
         }
         return Http.JSON.readTree(body);

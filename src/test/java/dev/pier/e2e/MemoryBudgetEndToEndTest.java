@@ -1,12 +1,12 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4 item 4: {@code pier serve --lazy-load --memory-budget-mb 1} over three models of ~0.4 MB each (two
@@ -36,18 +35,24 @@ class MemoryBudgetEndToEndTest {
     @Test
     void servesThreeModelsWithRoomForTwo() throws Exception {
         Path repo = dir.resolve("models");
-        save(repo, "a", 11_000, 1);   // 9 * 11000 floats ≈ 0.38 MB
+        save(repo, "a", 11_000, 1); // 9 * 11000 floats ≈ 0.38 MB
         save(repo, "b", 11_000, 2);
         save(repo, "c", 11_000, 3);
         save(repo, "big", 40_000, 4); // ≈ 1.4 MB: larger than the budget
-        try (PierProcess pier = PierProcess.serve("--model-repository", repo.toString(), "--lazy-load", "--memory-budget-mb", "1")) {
+        try (PierProcess pier =
+                PierProcess.serve("--model-repository", repo.toString(), "--lazy-load", "--memory-budget-mb", "1")) {
             Http http = new Http(pier.httpPort());
-            assertThat(http.get("/v2/health/ready").status()).as("ready: every model loadable on demand").isEqualTo(200);
-            assertThat(loaded(http)).as("nothing loaded before the first request").isEmpty();
+            assertThat(http.get("/v2/health/ready").status())
+                    .as("ready: every model loadable on demand")
+                    .isEqualTo(200);
+            assertThat(loaded(http))
+                    .as("nothing loaded before the first request")
+                    .isEmpty();
 
             // eight concurrent first requests for 'a' share one load
             List<Thread> first = new java.util.ArrayList<>();
-            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures =
+                    new java.util.concurrent.ConcurrentLinkedQueue<>();
             for (int i = 0; i < 8; i++) {
                 first.add(Thread.ofPlatform().start(() -> {
                     try {
@@ -61,10 +66,12 @@ class MemoryBudgetEndToEndTest {
                 t.join();
             }
             assertThat(failures).isEmpty();
-            assertThat(pier.output().split("model 'a' version 1: START -> LOADING", -1)).as("loads of 'a'").hasSize(2);
+            assertThat(pier.output().split("model 'a' version 1: START -> LOADING", -1))
+                    .as("loads of 'a'")
+                    .hasSize(2);
             infer(http, "b");
             assertThat(loaded(http)).containsExactly("a", "b");
-            infer(http, "a");                 // b is now the least recently used
+            infer(http, "a"); // b is now the least recently used
             infer(http, "c");
             assertThat(loaded(http)).as("b, least recently used, was unloaded").containsExactly("a", "c");
             infer(http, "b");
@@ -109,12 +116,15 @@ class MemoryBudgetEndToEndTest {
     }
 
     private static String body() {
-        return "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,6],\"datatype\":\"FP32\",\"data\":" + java.util.Arrays.toString(x()) + "}]}";
+        return "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,6],\"datatype\":\"FP32\",\"data\":"
+                + java.util.Arrays.toString(x()) + "}]}";
     }
 
     private void save(Path repo, String name, int hidden, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
-        DenseLayer[] layers = {TestRepository.layer(IN, hidden, Activation.RELU, r), TestRepository.layer(hidden, 3, Activation.SOFTMAX, r)};
+        DenseLayer[] layers = {
+            TestRepository.layer(IN, hidden, Activation.RELU, r), TestRepository.layer(hidden, 3, Activation.SOFTMAX, r)
+        };
         Path file = repo.resolve(name).resolve("1").resolve("model.onnx");
         Files.createDirectories(file.getParent());
         OnnxNetworks.mlp(name, "x", "probs", List.of(layers)).save(file);

@@ -1,5 +1,7 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
@@ -10,16 +12,13 @@ import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
 import dev.pier.quickstart.ImageGraphFiles;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 18 items 2 and 3 with a real server: the quickstart's {@code mnist_image} graph (written by the same code
@@ -54,8 +53,10 @@ class MnistImageEndToEndTest {
                 StringBuilder pngs = new StringBuilder();
                 StringBuilder pixels = new StringBuilder();
                 for (int i = start; i < start + PER_REQUEST; i++) {
-                    pngs.append(i == start ? "" : ",").append("{\"b64\": \"")
-                            .append(Base64.getEncoder().encodeToString(MnistPng.encode(test, i))).append("\"}");
+                    pngs.append(i == start ? "" : ",")
+                            .append("{\"b64\": \"")
+                            .append(Base64.getEncoder().encodeToString(MnistPng.encode(test, i)))
+                            .append("\"}");
                     pixels.append(i == start ? "" : ",")
                             .append(Arrays.toString(Arrays.copyOfRange(test.features(), i * 784, (i + 1) * 784)));
                 }
@@ -68,28 +69,40 @@ class MnistImageEndToEndTest {
                     int plainDigit = argmax(plain.json().get("predictions").get(i));
                     int graphDigit = Integer.parseInt(g.get("classes").asText());
                     assertThat(graphDigit).as("image " + (start + i)).isEqualTo(plainDigit);
-                    assertThat(g.get("scores").floatValue()).isEqualTo(plain.json().get("predictions").get(i).get(plainDigit).floatValue());
+                    assertThat(g.get("scores").floatValue())
+                            .isEqualTo(plain.json()
+                                    .get("predictions")
+                                    .get(i)
+                                    .get(plainDigit)
+                                    .floatValue());
                     int label = test.labels()[start + i];
                     plainCorrect += plainDigit == label ? 1 : 0;
                     graphCorrect += graphDigit == label ? 1 : 0;
                 }
             }
             assertThat(graphCorrect).isEqualTo(plainCorrect);
-            assertThat(plainCorrect).as("nearest-centroid accuracy on 1,000 test images").isGreaterThan(700);
+            assertThat(plainCorrect)
+                    .as("nearest-centroid accuracy on 1,000 test images")
+                    .isGreaterThan(700);
 
-            // the README's example: curl -d '{"instances": [{"b64": "'$(base64 -w0 digit.png)'"}]}' .../mnist_image:predict
-            String body = "{\"instances\": [{\"b64\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\"}]}";
+            // the README's example: curl -d '{"instances": [{"b64": "'$(base64 -w0 digit.png)'"}]}'
+            // .../mnist_image:predict
+            String body = "{\"instances\": [{\"b64\": \"" + Base64.getEncoder().encodeToString(Files.readAllBytes(png))
+                    + "\"}]}";
             Http.Answer readme = http.post("/v1/models/mnist_image:predict", body);
             assertThat(readme.status()).as(readme.text()).isEqualTo(200);
-            assertThat(readme.json().get("predictions").get(0).get("classes").asText()).isEqualTo(Integer.toString(test.labels()[0]));
+            assertThat(readme.json().get("predictions").get(0).get("classes").asText())
+                    .isEqualTo(Integer.toString(test.labels()[0]));
 
-            // V2 clients: the PNG as a BYTES tensor in the binary extension, answered with Triton's classification extension
+            // V2 clients: the PNG as a BYTES tensor in the binary extension, answered with Triton's classification
+            // extension
             byte[] image = Files.readAllBytes(png);
             byte[] header = ("{\"inputs\": [{\"name\": \"image\", \"shape\": [1], \"datatype\": \"BYTES\","
-                    + " \"parameters\": {\"binary_data_size\": " + (image.length + 4) + "}}],"
-                    + " \"outputs\": [{\"name\": \"probabilities\", \"parameters\": {\"classification\": 3}}]}")
+                            + " \"parameters\": {\"binary_data_size\": " + (image.length + 4) + "}}],"
+                            + " \"outputs\": [{\"name\": \"probabilities\", \"parameters\": {\"classification\": 3}}]}")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(header.length + 4 + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(header.length + 4 + image.length)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
             v2.put(header).putInt(image.length).put(image);
             Http.Answer classified = http.send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create("http://127.0.0.1:" + pier.httpPort() + "/v2/models/mnist_image/infer"))
@@ -100,9 +113,11 @@ class MnistImageEndToEndTest {
             JsonNode top = classified.json().get("outputs").get(0);
             assertThat(top.get("datatype").asText()).isEqualTo("BYTES");
             assertThat(top.get("shape").toString()).isEqualTo("[1,3]");
-            assertThat(top.get("data").get(0).asText()).matches("[0-9]+\\.[0-9]{6}:" + test.labels()[0] + ":" + test.labels()[0]);
+            assertThat(top.get("data").get(0).asText())
+                    .matches("[0-9]+\\.[0-9]{6}:" + test.labels()[0] + ":" + test.labels()[0]);
 
-            Http.Answer notAnImage = http.post("/v1/models/mnist_image:predict", "{\"instances\": [{\"b64\": \"aGVsbG8=\"}]}");
+            Http.Answer notAnImage =
+                    http.post("/v1/models/mnist_image:predict", "{\"instances\": [{\"b64\": \"aGVsbG8=\"}]}");
             assertThat(notAnImage.status()).isEqualTo(400);
             assertThat(notAnImage.text()).contains("input 'image' element 0").contains("not an image");
         }

@@ -1,20 +1,18 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.pier.data.LabeledData;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The reference a gRPC answer is held against: TF Serving REST's answer for the same MNIST images, and raw floats. */
 final class MnistRestAnswers {
-    private MnistRestAnswers() {
-    }
+    private MnistRestAnswers() {}
 
     /** {@code POST /v1/models/mnist:predict} with every image as a row; the 10 probabilities of each, row after row. */
     static float[] predictions(Http http, LabeledData images) throws Exception {

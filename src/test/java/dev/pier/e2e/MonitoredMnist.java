@@ -9,7 +9,6 @@ import dev.pier.evaluate.Evaluator;
 import dev.pier.monitor.NearestMeanModel;
 import dev.pier.profile.Profiles;
 import dev.pier.runtime.onnx.OrtEngine;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,11 +24,14 @@ final class MonitoredMnist {
         this.root = root;
         LabeledData train = Mnist.load(Mnist.Split.TRAIN, 5_000, MnistFetcher.defaultDir(), Shape.of(784));
         test = Mnist.load(Mnist.Split.TEST, 1_000, MnistFetcher.defaultDir(), Shape.of(784));
-        Path model = new NearestMeanModel(train).save(Files.createDirectories(root.resolve("mnist/1")).resolve("model.onnx"));
+        Path model = new NearestMeanModel(train)
+                .save(Files.createDirectories(root.resolve("mnist/1")).resolve("model.onnx"));
         // batching on, so a request of n rows counts n inferences (nv_inference_count), as in Triton
         Files.writeString(root.resolve("mnist/config.yaml"), "max_batch_size: 8\n");
         try (OrtEngine engine = new OrtEngine()) {
-            Profiles.write(new Evaluator(engine).profile(model, train, EvaluateOptions.defaults()), Profiles.defaultPath(model));
+            Profiles.write(
+                    new Evaluator(engine).profile(model, train, EvaluateOptions.defaults()),
+                    Profiles.defaultPath(model));
         }
     }
 
@@ -40,7 +42,10 @@ final class MonitoredMnist {
     String inferBody(int first, int rows, boolean inverted) {
         int per = test.exampleSize();
         StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[")
-                .append(rows).append(',').append(per).append("],\"data\":[");
+                .append(rows)
+                .append(',')
+                .append(per)
+                .append("],\"data\":[");
         for (int i = 0; i < rows * per; i++) {
             float x = test.features()[((first + i / per) % test.count()) * per + i % per];
             b.append(i == 0 ? "" : ",").append(inverted ? 1 - x : x);

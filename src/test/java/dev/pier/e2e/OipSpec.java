@@ -7,8 +7,6 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +15,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The Open Inference Protocol's own specification, read where the project's shared folder keeps it
@@ -29,19 +28,21 @@ final class OipSpec {
     static final Path REST = ROOT.resolve("open_inference_rest.yaml");
     static final Path GRPC = ROOT.resolve("open_inference_grpc.proto");
     /** Written by the pom's oip-spec-descriptor execution (protoc over {@link #GRPC}) at test-compile time. */
-    static final Path GRPC_DESCRIPTOR = Path.of("target/oip-spec/open_inference_grpc.desc").toAbsolutePath();
+    static final Path GRPC_DESCRIPTOR =
+            Path.of("target/oip-spec/open_inference_grpc.desc").toAbsolutePath();
 
     // OpenAPI 3.0's schema objects are a draft-4 subset (plus keywords a validator ignores)
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
     private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
     private static JsonNode document;
 
-    private OipSpec() {
-    }
+    private OipSpec() {}
 
     static void assumePresent() {
-        Assumptions.assumeTrue(Files.isRegularFile(REST) && Files.isRegularFile(GRPC), "Open Inference Protocol spec not"
-                + " found at " + ROOT + " (../shared/oip-spec of the project): spec conformance checks skipped");
+        Assumptions.assumeTrue(
+                Files.isRegularFile(REST) && Files.isRegularFile(GRPC),
+                "Open Inference Protocol spec not" + " found at " + ROOT
+                        + " (../shared/oip-spec of the project): spec conformance checks skipped");
     }
 
     static synchronized JsonNode document() {
@@ -59,7 +60,8 @@ final class OipSpec {
     static JsonNode operation(String pathTemplate, String method) {
         JsonNode op = document().path("paths").path(pathTemplate).path(method);
         if (op.isMissingNode()) {
-            throw new AssertionError("the spec has no " + method + " " + pathTemplate + "; it has " + names(document().path("paths")));
+            throw new AssertionError("the spec has no " + method + " " + pathTemplate + "; it has "
+                    + names(document().path("paths")));
         }
         return op;
     }
@@ -71,10 +73,16 @@ final class OipSpec {
 
     /** The schema name the spec gives the JSON body of an answer, e.g. {@code inference_response}. */
     static String responseSchema(String pathTemplate, String method, int status) {
-        JsonNode ref = operation(pathTemplate, method).path("responses").path(Integer.toString(status))
-                .path("content").path("application/json").path("schema").path("$ref");
+        JsonNode ref = operation(pathTemplate, method)
+                .path("responses")
+                .path(Integer.toString(status))
+                .path("content")
+                .path("application/json")
+                .path("schema")
+                .path("$ref");
         if (!ref.isTextual()) {
-            throw new AssertionError("the spec gives no JSON body schema for " + status + " of " + method + " " + pathTemplate);
+            throw new AssertionError(
+                    "the spec gives no JSON body schema for " + status + " of " + method + " " + pathTemplate);
         }
         return ref.asText().substring(ref.asText().lastIndexOf('/') + 1);
     }
@@ -85,11 +93,12 @@ final class OipSpec {
             throw new AssertionError("the spec has no schema " + schemaName);
         }
         return SCHEMAS.computeIfAbsent(schemaName, n -> {
-            // the whole document as the root, so the schemas' own $refs resolve; draft 4 reads only the $ref
-            ObjectNode root = document().deepCopy();
-            root.put("$ref", "#/components/schemas/" + n);
-            return FACTORY.getSchema(root);
-        }).validate(body);
+                    // the whole document as the root, so the schemas' own $refs resolve; draft 4 reads only the $ref
+                    ObjectNode root = document().deepCopy();
+                    root.put("$ref", "#/components/schemas/" + n);
+                    return FACTORY.getSchema(root);
+                })
+                .validate(body);
     }
 
     private static String names(JsonNode object) {

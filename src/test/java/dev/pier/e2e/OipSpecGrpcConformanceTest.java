@@ -1,5 +1,7 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
@@ -16,12 +18,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -30,8 +26,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pier's gRPC port called with messages built from the Open Inference Protocol's own {@code open_inference_grpc.proto}
@@ -43,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OipSpecGrpcConformanceTest {
     @TempDir
     static Path dir;
+
     static PierProcess pier;
     static ManagedChannel channel;
     static ServiceDescriptor spec;
@@ -51,12 +51,16 @@ class OipSpecGrpcConformanceTest {
     @BeforeAll
     static void start() throws Exception {
         OipSpec.assumePresent();
-        Assumptions.assumeTrue(Files.isRegularFile(OipSpec.GRPC_DESCRIPTOR), "no descriptor set at " + OipSpec.GRPC_DESCRIPTOR
-                + ": the build compiles it from the spec's proto at test-compile time (mvn test-compile)");
+        Assumptions.assumeTrue(
+                Files.isRegularFile(OipSpec.GRPC_DESCRIPTOR),
+                "no descriptor set at " + OipSpec.GRPC_DESCRIPTOR
+                        + ": the build compiles it from the spec's proto at test-compile time (mvn test-compile)");
         spec = specService();
         repo = new TestRepository(dir.resolve("models"));
         pier = PierProcess.serve("--model-repository", dir.resolve("models").toString());
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", pier.grpcPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", pier.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -72,30 +76,38 @@ class OipSpecGrpcConformanceTest {
     static ServiceDescriptor specService() throws Exception {
         FileDescriptorSet set = FileDescriptorSet.parseFrom(Files.readAllBytes(OipSpec.GRPC_DESCRIPTOR));
         Map<String, FileDescriptor> built = new HashMap<>();
-        for (FileDescriptorProto p : set.getFileList()) {   // protoc lists dependencies first
-            FileDescriptor[] deps = p.getDependencyList().stream().map(built::get).toArray(FileDescriptor[]::new);
+        for (FileDescriptorProto p : set.getFileList()) { // protoc lists dependencies first
+            FileDescriptor[] deps =
+                    p.getDependencyList().stream().map(built::get).toArray(FileDescriptor[]::new);
             built.put(p.getName(), FileDescriptor.buildFrom(p, deps));
         }
-        return built.values().stream().map(f -> f.findServiceByName("GRPCInferenceService")).filter(s -> s != null)
-                .findFirst().orElseThrow(() -> new AssertionError("the spec's proto declares no GRPCInferenceService"));
+        return built.values().stream()
+                .map(f -> f.findServiceByName("GRPCInferenceService"))
+                .filter(s -> s != null)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the spec's proto declares no GRPCInferenceService"));
     }
 
     static DynamicMessage call(String method, Message request) {
         MethodDescriptor m = spec.findMethodByName(method);
-        io.grpc.MethodDescriptor<Message, DynamicMessage> md = io.grpc.MethodDescriptor.<Message, DynamicMessage>newBuilder()
-                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(spec.getFullName(), method))
-                .setRequestMarshaller(new io.grpc.MethodDescriptor.Marshaller<>() {
-                    public java.io.InputStream stream(Message value) {
-                        return value.toByteString().newInput();
-                    }
+        io.grpc.MethodDescriptor<Message, DynamicMessage> md =
+                io.grpc.MethodDescriptor.<Message, DynamicMessage>newBuilder()
+                        .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                        .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(spec.getFullName(), method))
+                        .setRequestMarshaller(new io.grpc.MethodDescriptor.Marshaller<>() {
+                            public java.io.InputStream stream(Message value) {
+                                return value.toByteString().newInput();
+                            }
 
-                    public Message parse(java.io.InputStream stream) {
-                        throw new UnsupportedOperationException();
-                    }
-                })
-                .setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(m.getOutputType()))).build();
-        return ClientCalls.blockingUnaryCall(channel, md, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), request);
+                            public Message parse(java.io.InputStream stream) {
+                                throw new UnsupportedOperationException();
+                            }
+                        })
+                        .setResponseMarshaller(
+                                ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(m.getOutputType())))
+                        .build();
+        return ClientCalls.blockingUnaryCall(
+                channel, md, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), request);
     }
 
     static DynamicMessage.Builder message(String method, boolean input) {
@@ -109,7 +121,9 @@ class OipSpecGrpcConformanceTest {
 
     static Object get(Message m, String field) {
         FieldDescriptor f = m.getDescriptorForType().findFieldByName(field);
-        assertThat(f).as("field %s of %s", field, m.getDescriptorForType().getFullName()).isNotNull();
+        assertThat(f)
+                .as("field %s of %s", field, m.getDescriptorForType().getFullName())
+                .isNotNull();
         return m.getField(f);
     }
 
@@ -125,15 +139,20 @@ class OipSpecGrpcConformanceTest {
     void piersV2ProtoHasEveryMessageAndFieldOfTheSpecWithTheSameNumbersAndTypes() {
         FileDescriptor pier = GrpcPredictV2.getDescriptor();
         ServiceDescriptor ours = pier.findServiceByName(spec.getName());
-        assertThat(ours.getMethods()).extracting(MethodDescriptor::getName)
-                .containsExactlyElementsOf(spec.getMethods().stream().map(MethodDescriptor::getName).toList());
+        assertThat(ours.getMethods())
+                .extracting(MethodDescriptor::getName)
+                .containsExactlyElementsOf(spec.getMethods().stream()
+                        .map(MethodDescriptor::getName)
+                        .toList());
         for (Descriptor specType : spec.getFile().getMessageTypes()) {
             sameMessage(specType, pier.findMessageTypeByName(specType.getName()));
         }
     }
 
     private static void sameMessage(Descriptor specType, Descriptor ours) {
-        assertThat(ours).as("Pier's proto has message %s", specType.getFullName()).isNotNull();
+        assertThat(ours)
+                .as("Pier's proto has message %s", specType.getFullName())
+                .isNotNull();
         assertThat(ours.getFullName()).isEqualTo(specType.getFullName());
         for (FieldDescriptor f : specType.getFields()) {
             FieldDescriptor o = ours.findFieldByName(f.getName());
@@ -143,12 +162,16 @@ class OipSpecGrpcConformanceTest {
             assertThat(o.isRepeated()).as("cardinality of %s", f.getFullName()).isEqualTo(f.isRepeated());
             assertThat(o.isMapField()).as("map-ness of %s", f.getFullName()).isEqualTo(f.isMapField());
             if (f.getType() == FieldDescriptor.Type.MESSAGE) {
-                assertThat(o.getMessageType().getFullName()).as("message type of %s", f.getFullName())
+                assertThat(o.getMessageType().getFullName())
+                        .as("message type of %s", f.getFullName())
                         .isEqualTo(f.getMessageType().getFullName());
             }
             if (f.getRealContainingOneof() != null) {
-                assertThat(o.getRealContainingOneof()).as("oneof of %s", f.getFullName()).isNotNull();
-                assertThat(o.getRealContainingOneof().getName()).isEqualTo(f.getRealContainingOneof().getName());
+                assertThat(o.getRealContainingOneof())
+                        .as("oneof of %s", f.getFullName())
+                        .isNotNull();
+                assertThat(o.getRealContainingOneof().getName())
+                        .isEqualTo(f.getRealContainingOneof().getName());
             }
         }
         for (Descriptor nested : specType.getNestedTypes()) {
@@ -160,12 +183,23 @@ class OipSpecGrpcConformanceTest {
 
     @Test
     void healthMetadataAndReadinessAnswerInTheSpecsMessages() {
-        assertThat(get(call("ServerLive", message("ServerLive", true).build()), "live")).isEqualTo(true);
-        assertThat(get(call("ServerReady", message("ServerReady", true).build()), "ready")).isEqualTo(true);
-        assertThat(get(call("ModelReady", set(message("ModelReady", true), "name", "mlp").build()), "ready")).isEqualTo(true);
-        DynamicMessage server = call("ServerMetadata", message("ServerMetadata", true).build());
+        assertThat(get(call("ServerLive", message("ServerLive", true).build()), "live"))
+                .isEqualTo(true);
+        assertThat(get(call("ServerReady", message("ServerReady", true).build()), "ready"))
+                .isEqualTo(true);
+        assertThat(get(
+                        call(
+                                "ModelReady",
+                                set(message("ModelReady", true), "name", "mlp").build()),
+                        "ready"))
+                .isEqualTo(true);
+        DynamicMessage server =
+                call("ServerMetadata", message("ServerMetadata", true).build());
         assertThat(get(server, "name")).isEqualTo("pier");
-        DynamicMessage model = call("ModelMetadata", set(set(message("ModelMetadata", true), "name", "mlp"), "version", "2").build());
+        DynamicMessage model = call(
+                "ModelMetadata",
+                set(set(message("ModelMetadata", true), "name", "mlp"), "version", "2")
+                        .build());
         assertThat(get(model, "name")).isEqualTo("mlp");
         assertThat(get(model, "platform")).isEqualTo("onnxruntime_onnx");
         assertThat((List<Object>) get(model, "versions")).contains("1", "2");
@@ -189,11 +223,20 @@ class OipSpecGrpcConformanceTest {
             add(typedContents, "fp32_contents", v);
             raw.putFloat(v);
         }
-        DynamicMessage.Builder input = add(add(set(set(of(inputType), "name", "x"), "datatype", "FP32"), "shape", 1L), "shape", (long) x.length);
-        DynamicMessage typed = add(set(set(set(of(request), "model_name", "mlp"), "model_version", "1"), "id", "spec-typed"),
-                "inputs", input.clone().setField(inputType.findFieldByName("contents"), typedContents.build()).build()).build();
-        DynamicMessage rawRequest = add(add(set(set(of(request), "model_name", "mlp"), "model_version", "1"),
-                "inputs", input.build()), "raw_input_contents", ByteString.copyFrom(raw.array())).build();
+        DynamicMessage.Builder input = add(
+                add(set(set(of(inputType), "name", "x"), "datatype", "FP32"), "shape", 1L), "shape", (long) x.length);
+        DynamicMessage typed = add(
+                        set(set(set(of(request), "model_name", "mlp"), "model_version", "1"), "id", "spec-typed"),
+                        "inputs",
+                        input.clone()
+                                .setField(inputType.findFieldByName("contents"), typedContents.build())
+                                .build())
+                .build();
+        DynamicMessage rawRequest = add(
+                        add(set(set(of(request), "model_name", "mlp"), "model_version", "1"), "inputs", input.build()),
+                        "raw_input_contents",
+                        ByteString.copyFrom(raw.array()))
+                .build();
         for (DynamicMessage r : List.of(typed, rawRequest)) {
             DynamicMessage answer = call("ModelInfer", r);
             assertThat(get(answer, "model_name")).isEqualTo("mlp");

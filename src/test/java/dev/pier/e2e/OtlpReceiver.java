@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.Span;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -31,21 +30,27 @@ final class OtlpReceiver implements AutoCloseable {
 
     private OtlpReceiver(boolean grpc) throws IOException {
         server = null;
-        io.grpc.MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export = io.grpc.MethodDescriptor
-                .<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
-                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-                .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
-                .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
-                .build();
-        grpcServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(io.grpc.ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
+        io.grpc.MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export =
+                io.grpc.MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+                        .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                        .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+                        .setRequestMarshaller(
+                                io.grpc.protobuf.ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+                        .setResponseMarshaller(
+                                io.grpc.protobuf.ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+                        .build();
+        grpcServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                        new InetSocketAddress("127.0.0.1", 0))
+                .addService(io.grpc.ServerServiceDefinition.builder(
+                                "opentelemetry.proto.collector.trace.v1.TraceService")
                         .addMethod(export, io.grpc.stub.ServerCalls.asyncUnaryCall((request, answer) -> {
                             exports.add(request);
                             answer.onNext(ExportTraceServiceResponse.getDefaultInstance());
                             answer.onCompleted();
-                        })).build())
-                .build().start();
+                        }))
+                        .build())
+                .build()
+                .start();
     }
 
     /** An OTLP/HTTP receiver. */
@@ -54,10 +59,13 @@ final class OtlpReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/traces", exchange -> {
             try (InputStream raw = exchange.getRequestBody()) {
-                InputStream in = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
-                        ? new GZIPInputStream(raw) : raw;
+                InputStream in =
+                        "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
+                                ? new GZIPInputStream(raw)
+                                : raw;
                 if (!"POST".equals(exchange.getRequestMethod())
-                        || !String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).startsWith("application/x-protobuf")) {
+                        || !String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"))
+                                .startsWith("application/x-protobuf")) {
                     exchange.sendResponseHeaders(415, -1);
                     return;
                 }
@@ -82,8 +90,11 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     List<Span> spans() {
-        return exports.stream().flatMap(e -> e.getResourceSpansList().stream())
-                .flatMap(r -> r.getScopeSpansList().stream()).flatMap(s -> s.getSpansList().stream()).toList();
+        return exports.stream()
+                .flatMap(e -> e.getResourceSpansList().stream())
+                .flatMap(r -> r.getScopeSpansList().stream())
+                .flatMap(s -> s.getSpansList().stream())
+                .toList();
     }
 
     @Override

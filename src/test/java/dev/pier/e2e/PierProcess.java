@@ -68,7 +68,10 @@ final class PierProcess implements AutoCloseable {
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(javaCommand());
         command.addAll(List.of(args));
-        Process proc = withClasspath(new ProcessBuilder(command)).directory(workDir.toFile()).redirectErrorStream(true).start();
+        Process proc = withClasspath(new ProcessBuilder(command))
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!proc.waitFor(120, TimeUnit.SECONDS)) {
             proc.destroyForcibly();
@@ -77,8 +80,7 @@ final class PierProcess implements AutoCloseable {
         return new Result(proc.exitValue(), out);
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     static List<String> javaCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -92,7 +94,8 @@ final class PierProcess implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 output.add(line);
@@ -140,7 +143,7 @@ final class PierProcess implements AutoCloseable {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new AssertionError("pier did not exit within " + seconds + " s; output:\n" + output());
         }
-        reader.join(5_000);   // the last lines may still be in the pipe
+        reader.join(5_000); // the last lines may still be in the pipe
         return process.exitValue();
     }
 

@@ -1,5 +1,7 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
@@ -9,9 +11,6 @@ import dev.pier.pipeline.CanaryWatch;
 import dev.pier.pipeline.PipelineRunner;
 import dev.pier.pipeline.RunRecord;
 import dev.pier.pipeline.RunStore;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -20,8 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The continuous-improvement loop against a real {@code pier serve --model-control poll}: a published version's metadata
@@ -45,8 +44,17 @@ class PipelineCanaryEndToEndTest {
     RunRecord run(String yaml, Optional<URI> server) throws Exception {
         Path file = dir.resolve("pipeline.yaml");
         Files.writeString(file, yaml);
-        return new PipelineRunner().run(new PipelineRunner.Options(file, Optional.empty(), Optional.empty(), false, false,
-                server, MnistFetcher.defaultDir(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false));
+        return new PipelineRunner()
+                .run(new PipelineRunner.Options(
+                        file,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        false,
+                        server,
+                        MnistFetcher.defaultDir(),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        false));
     }
 
     @Test
@@ -54,31 +62,49 @@ class PipelineCanaryEndToEndTest {
         RunRecord first = run(pipeline("epochs: 1, lr: 0.001", "accuracy: {min: 0.2}", ""), Optional.empty());
         Path repo = dir.resolve("models");
         LabeledData test = Mnist.load("mnist:test:" + ROWS, MnistFetcher.defaultDir(), Shape.of(784));
-        try (PierProcess pier = PierProcess.serve("--model-repository", repo.toString(), "--model-control", "poll",
-                "--poll-interval", "200ms", "--drain-seconds", "0", "--prediction-log", dir.resolve("log").toString())) {
+        try (PierProcess pier = PierProcess.serve(
+                "--model-repository",
+                repo.toString(),
+                "--model-control",
+                "poll",
+                "--poll-interval",
+                "200ms",
+                "--drain-seconds",
+                "0",
+                "--prediction-log",
+                dir.resolve("log").toString())) {
             Http http = new Http(pier.httpPort());
             URI server = URI.create("http://127.0.0.1:" + pier.httpPort());
             JsonNode meta = http.get("/v2/models/digits").json();
             assertThat(meta.path("parameters").path("run_id").asText()).isEqualTo(first.runId());
 
             // a better canary, judged against the version the server says it serves
-            RunRecord second = run(pipeline("epochs: 2, lr: 0.003", "accuracy: {min: 0.3}, baseline: serving", ", canary: 10"),
+            RunRecord second = run(
+                    pipeline("epochs: 2, lr: 0.003", "accuracy: {min: 0.3}, baseline: serving", ", canary: 10"),
                     Optional.of(server));
             assertThat(((Number) second.published().get("version")).longValue()).isEqualTo(2L);
-            assertThat(Files.readString(repo.resolve("digits/config.yaml"))).contains("traffic").contains("\"2\": 10");
+            assertThat(Files.readString(repo.resolve("digits/config.yaml")))
+                    .contains("traffic")
+                    .contains("\"2\": 10");
             awaitReady(http, 2);
-            assertThat(http.get("/v2/models/digits/versions/2").json().path("parameters").path("run_id").asText())
+            assertThat(http.get("/v2/models/digits/versions/2")
+                            .json()
+                            .path("parameters")
+                            .path("run_id")
+                            .asText())
                     .isEqualTo(second.runId());
             answerAndLabel(http, 2, test, true);
             CanaryWatch.Decision promoted = watch(second.runId(), server);
             assertThat(promoted.decision()).as(promoted.reason()).isEqualTo("promoted");
             assertThat(promoted.liveAccuracy()).isGreaterThan(0.5);
             assertThat(Files.readString(repo.resolve("digits/config.yaml"))).doesNotContain("traffic");
-            assertThat(new RunStore(dir).read(second.runId()).decisions()).singleElement()
+            assertThat(new RunStore(dir).read(second.runId()).decisions())
+                    .singleElement()
                     .satisfies(d -> assertThat(d).containsEntry("decision", "promoted"));
 
             // a canary whose labelled traffic says it is wrong: rolled back to version 2
-            RunRecord third = run(pipeline("epochs: 3, lr: 0.003", "accuracy: {min: 0.3}", ", canary: 10"), Optional.of(server));
+            RunRecord third =
+                    run(pipeline("epochs: 3, lr: 0.003", "accuracy: {min: 0.3}", ", canary: 10"), Optional.of(server));
             assertThat(((Number) third.published().get("version")).longValue()).isEqualTo(3L);
             awaitReady(http, 3);
             answerAndLabel(http, 3, test, false);
@@ -88,27 +114,44 @@ class PipelineCanaryEndToEndTest {
             assertThat(rolledBack.reason()).contains("live accuracy");
             String config = Files.readString(repo.resolve("digits/config.yaml"));
             assertThat(config).doesNotContain("traffic").contains("- 2");
-            assertThat(new RunStore(dir).read(third.runId()).decisions()).singleElement()
+            assertThat(new RunStore(dir).read(third.runId()).decisions())
+                    .singleElement()
                     .satisfies(d -> assertThat(d).containsEntry("decision", "rolled_back"));
             pier.terminate();
             assertThat(pier.waitForExit(30)).isZero();
         }
 
         // retraining on production: the logged, labelled traffic joins the training data and reruns data and train
-        RunRecord fourth = run(pipeline("epochs: 3, lr: 0.003", "accuracy: {min: 0.3}", "")
-                .replace("test: \"mnist:test:300\"}", "test: \"mnist:test:300\", extra: \"log:log\"}"), Optional.empty());
+        RunRecord fourth = run(
+                pipeline("epochs: 3, lr: 0.003", "accuracy: {min: 0.3}", "")
+                        .replace("test: \"mnist:test:300\"}", "test: \"mnist:test:300\", extra: \"log:log\"}"),
+                Optional.empty());
         assertThat(fourth.stages().get(0).status()).isEqualTo("ran");
         assertThat(fourth.stages().get(0).result()).containsKey("extra");
-        assertThat(((Number) ((java.util.Map<?, ?>) fourth.stages().get(0).result().get("extra")).get("examples")).intValue())
+        assertThat(((Number) ((java.util.Map<?, ?>)
+                                        fourth.stages().get(0).result().get("extra"))
+                                .get("examples"))
+                        .intValue())
                 .isEqualTo(2 * ROWS);
         assertThat(fourth.stages().get(1).status()).isEqualTo("ran");
         assertThat(((Number) fourth.stages().get(1).result().get("train_examples")).intValue()
-                + ((Number) fourth.stages().get(1).result().get("validation_examples")).intValue()).isEqualTo(1200 + 2 * ROWS);
+                        + ((Number) fourth.stages().get(1).result().get("validation_examples")).intValue())
+                .isEqualTo(1200 + 2 * ROWS);
     }
 
     CanaryWatch.Decision watch(String runId, URI server) throws InterruptedException {
-        return new CanaryWatch().watch(new CanaryWatch.Options(dir, runId, server, Duration.ofSeconds(2), Duration.ofMillis(500),
-                0.5, 10.0, 20, null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        return new CanaryWatch()
+                .watch(new CanaryWatch.Options(
+                        dir,
+                        runId,
+                        server,
+                        Duration.ofSeconds(2),
+                        Duration.ofMillis(500),
+                        0.5,
+                        10.0,
+                        20,
+                        null,
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     }
 
     static void awaitReady(Http http, long version) throws Exception {
@@ -129,10 +172,13 @@ class PipelineCanaryEndToEndTest {
             for (int p = 0; p < 784; p++) {
                 body.append(p == 0 ? "" : ",").append(test.features()[i * 784 + p]);
             }
-            Http.Answer a = http.post("/v2/models/digits/versions/" + version + "/infer", body.append("]}]}").toString());
+            Http.Answer a = http.post(
+                    "/v2/models/digits/versions/" + version + "/infer",
+                    body.append("]}]}").toString());
             assertThat(a.status()).as(a.text()).isEqualTo(200);
             int label = truthful ? test.labels()[i] : (test.labels()[i] + 5) % 10;
-            Http.Answer f = http.post("/v2/models/digits/feedback", "{\"id\":\"v" + version + "-" + i + "\",\"label\":" + label + "}");
+            Http.Answer f = http.post(
+                    "/v2/models/digits/feedback", "{\"id\":\"v" + version + "-" + i + "\",\"label\":" + label + "}");
             assertThat(f.status()).as(f.text()).isEqualTo(200);
         }
     }

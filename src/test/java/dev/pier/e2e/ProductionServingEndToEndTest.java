@@ -1,16 +1,15 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.protocol.grpc.v2.InferTensorContents;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import dev.pier.protocol.grpc.v2.ModelInferResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -25,10 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4 items 1, 3 and 7 against a real {@code pier serve} process: dynamic batching merges concurrent
@@ -39,6 +38,7 @@ import static org.assertj.core.api.Assertions.within;
 class ProductionServingEndToEndTest {
     @TempDir
     static Path dir;
+
     static TestRepository repo;
     static PierProcess pier;
     static Http http;
@@ -106,7 +106,8 @@ class ProductionServingEndToEndTest {
                 return Double.parseDouble(m.group(2));
             }
         }
-        throw new AssertionError("no " + name + "{model=" + model + ",version=" + version + "} in /metrics:\n" + scrape);
+        throw new AssertionError(
+                "no " + name + "{model=" + model + ",version=" + version + "} in /metrics:\n" + scrape);
     }
 
     @Test
@@ -132,7 +133,8 @@ class ProductionServingEndToEndTest {
                 for (int r = 0; r < x.length; r++) {
                     double[] expected = repo.mlp(1, x[r]);
                     for (int k = 0; k < expected.length; k++) {
-                        assertThat((double) got[r * TestRepository.OUT + k]).as("client %d row %d class %d", c, r, k)
+                        assertThat((double) got[r * TestRepository.OUT + k])
+                                .as("client %d row %d class %d", c, r, k)
                                 .isCloseTo(expected[k], within(1e-5));
                     }
                 }
@@ -141,7 +143,9 @@ class ProductionServingEndToEndTest {
             // other tests also use mlp (and may run before this one): compare against the scrape taken before
             assertThat(delta(before, scrape, "nv_inference_request_success")).isEqualTo(clients);
             assertThat(delta(before, scrape, "nv_inference_count")).isEqualTo(rowsSent);
-            assertThat(delta(before, scrape, "nv_inference_exec_count")).isGreaterThanOrEqualTo(1).isLessThan(clients);
+            assertThat(delta(before, scrape, "nv_inference_exec_count"))
+                    .isGreaterThanOrEqualTo(1)
+                    .isLessThan(clients);
         } finally {
             pool.shutdownNow();
         }
@@ -169,9 +173,17 @@ class ProductionServingEndToEndTest {
                 contents.addFp32Contents(v);
             }
         }
-        ModelInferResponse answer = grpc.v2("ModelInfer", ModelInferRequest.newBuilder().setModelName("mlp")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
-                        .addShape(x.length).addShape(TestRepository.IN).setContents(contents)).build(),
+        ModelInferResponse answer = grpc.v2(
+                "ModelInfer",
+                ModelInferRequest.newBuilder()
+                        .setModelName("mlp")
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("x")
+                                .setDatatype("FP32")
+                                .addShape(x.length)
+                                .addShape(TestRepository.IN)
+                                .setContents(contents))
+                        .build(),
                 ModelInferResponse.getDefaultInstance());
         return ServeEndToEndTest.floats(answer);
     }
@@ -201,9 +213,11 @@ class ProductionServingEndToEndTest {
             for (Future<Http.Answer> f : List.of(first, second)) {
                 Http.Answer ok = f.get();
                 assertThat(ok.status()).isEqualTo(200);
-                assertThat(ok.json().get("outputs").get(0).get("data").toString()).isEqualTo("[2,4,6,8]");
+                assertThat(ok.json().get("outputs").get(0).get("data").toString())
+                        .isEqualTo("[2,4,6,8]");
             }
-            assertThat(metric(http.get("/metrics").text(), "nv_inference_request_failure", "ints", "1")).isEqualTo(1);
+            assertThat(metric(http.get("/metrics").text(), "nv_inference_request_failure", "ints", "1"))
+                    .isEqualTo(1);
             assertThat(restInfer(ServeEndToEndTest.rows(1, 5))).hasSize(TestRepository.OUT);
         } finally {
             pool.shutdownNow();
@@ -215,16 +229,20 @@ class ProductionServingEndToEndTest {
         String body = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]},"
                 + "{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,1,1]}]%s}";
         long start = System.nanoTime();
-        Http.Answer byHeader = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.httpPort() + "/v2/models/multi/infer"))
-                .header("Content-Type", "application/json").header("Pier-Timeout-Ms", "150")
-                .POST(HttpRequest.BodyPublishers.ofString(String.format(Locale.ROOT, body, ""))));
+        Http.Answer byHeader = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.httpPort() + "/v2/models/multi/infer"))
+                        .header("Content-Type", "application/json")
+                        .header("Pier-Timeout-Ms", "150")
+                        .POST(HttpRequest.BodyPublishers.ofString(String.format(Locale.ROOT, body, ""))));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(byHeader.status()).as(byHeader.text()).isEqualTo(504);
         assertThat(byHeader.json().get("error").asText()).contains("deadline").contains("not run");
-        assertThat(ms).as("dropped at its deadline, not after the 20 s batch delay").isLessThan(10_000);
+        assertThat(ms)
+                .as("dropped at its deadline, not after the 20 s batch delay")
+                .isLessThan(10_000);
 
-        Http.Answer byParameter = http.post("/v2/models/multi/infer",
-                String.format(Locale.ROOT, body, ",\"parameters\":{\"timeout\":100000}"));
+        Http.Answer byParameter = http.post(
+                "/v2/models/multi/infer", String.format(Locale.ROOT, body, ",\"parameters\":{\"timeout\":100000}"));
         assertThat(byParameter.status()).as(byParameter.text()).isEqualTo(504);
 
         String scrape = http.get("/metrics").text();
@@ -235,15 +253,28 @@ class ProductionServingEndToEndTest {
 
     @Test
     void grpcDeadlineIsEnforcedByTheServerToo() throws Exception {
-        InferTensorContents.Builder ones = InferTensorContents.newBuilder().addFp32Contents(1).addFp32Contents(1).addFp32Contents(1);
+        InferTensorContents.Builder ones = InferTensorContents.newBuilder()
+                .addFp32Contents(1)
+                .addFp32Contents(1)
+                .addFp32Contents(1);
         ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("slow");
         for (String name : List.of("a", "b")) {
-            request.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype("FP32")
-                    .addShape(1).addShape(3).setContents(ones));
+            request.addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName(name)
+                    .setDatatype("FP32")
+                    .addShape(1)
+                    .addShape(3)
+                    .setContents(ones));
         }
-        assertThatThrownBy(() -> grpc.call("inference.GRPCInferenceService", "ModelInfer", request.build(),
-                ModelInferResponse.getDefaultInstance(), 300)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        assertThatThrownBy(() -> grpc.call(
+                        "inference.GRPCInferenceService",
+                        "ModelInfer",
+                        request.build(),
+                        ModelInferResponse.getDefaultInstance(),
+                        300))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         // the client gave up at 300 ms; the server must drop the queued request at that deadline too, long
         // before the 20 s batch delay would have run it
         long until = System.nanoTime() + 8_000_000_000L;
@@ -251,7 +282,8 @@ class ProductionServingEndToEndTest {
         while (System.nanoTime() < until && failures == 0) {
             Thread.sleep(100);
             String scrape = http.get("/metrics").text();
-            failures = scrape.contains("model=\"slow\"") ? metric(scrape, "nv_inference_request_failure", "slow", "1") : 0;
+            failures =
+                    scrape.contains("model=\"slow\"") ? metric(scrape, "nv_inference_request_failure", "slow", "1") : 0;
         }
         String scrape = http.get("/metrics").text();
         assertThat(failures).isEqualTo(1);
@@ -263,12 +295,16 @@ class ProductionServingEndToEndTest {
         String json = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]},"
                 + "{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,1,1]}]}";
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", pier.httpPort())) {
-            socket.getOutputStream().write(("POST /v2/models/abandoned/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + json.length() + "\r\n\r\n" + json).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /v2/models/abandoned/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + json.length() + "\r\n\r\n" + json)
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             long until = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < until && !http.get("/metrics").text()
-                    .contains("pier_inference_pending_requests{model=\"abandoned\",version=\"1\"} 1")) {
+            while (System.nanoTime() < until
+                    && !http.get("/metrics")
+                            .text()
+                            .contains("pier_inference_pending_requests{model=\"abandoned\",version=\"1\"} 1")) {
                 Thread.sleep(50);
             }
         }
@@ -282,31 +318,38 @@ class ProductionServingEndToEndTest {
         String scrape = http.get("/metrics").text();
         assertThat(failures).isEqualTo(1);
         assertThat(metric(scrape, "nv_inference_exec_count", "abandoned", "1")).isZero();
-        assertThat(metric(scrape, "pier_inference_pending_requests", "abandoned", "1")).isZero();
+        assertThat(metric(scrape, "pier_inference_pending_requests", "abandoned", "1"))
+                .isZero();
     }
 
     @Test
     void metricsExposeTritonSeriesHistogramsAndJvmMetrics() throws Exception {
         float[][] x = ServeEndToEndTest.rows(2, 77);
-        Http.Answer a = http.post("/v2/models/strings/infer",
+        Http.Answer a = http.post(
+                "/v2/models/strings/infer",
                 "{\"inputs\":[{\"name\":\"s\",\"datatype\":\"BYTES\",\"shape\":[2],\"data\":[\"p\",\"q\"]}]}");
         assertThat(a.status()).as(a.text()).isEqualTo(200);
         Http.Answer m = http.get("/metrics");
         assertThat(m.status()).isEqualTo(200);
         assertThat(m.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         String scrape = m.text();
-        assertThat(metric(scrape, "nv_inference_request_success", "strings", "1")).isEqualTo(1);
+        assertThat(metric(scrape, "nv_inference_request_success", "strings", "1"))
+                .isEqualTo(1);
         assertThat(metric(scrape, "nv_inference_count", "strings", "1")).isEqualTo(1);
         assertThat(metric(scrape, "nv_inference_exec_count", "strings", "1")).isEqualTo(1);
-        assertThat(metric(scrape, "nv_inference_request_failure", "strings", "1")).isZero();
+        assertThat(metric(scrape, "nv_inference_request_failure", "strings", "1"))
+                .isZero();
         double total = metric(scrape, "nv_inference_request_duration_us", "strings", "1");
         double queue = metric(scrape, "nv_inference_queue_duration_us", "strings", "1");
         double compute = metric(scrape, "nv_inference_compute_infer_duration_us", "strings", "1");
         assertThat(compute).isPositive();
         assertThat(queue + compute).isLessThanOrEqualTo(total + 1);
-        assertThat(metric(scrape, "pier_inference_request_duration_seconds_count", "strings", "1")).isEqualTo(1);
-        assertThat(scrape).contains("pier_inference_request_duration_seconds_bucket{")
-                .contains("pier_inference_batch_size_bucket{").contains("jvm_memory_used_bytes")
+        assertThat(metric(scrape, "pier_inference_request_duration_seconds_count", "strings", "1"))
+                .isEqualTo(1);
+        assertThat(scrape)
+                .contains("pier_inference_request_duration_seconds_bucket{")
+                .contains("pier_inference_batch_size_bucket{")
+                .contains("jvm_memory_used_bytes")
                 .contains("pier_inference_pending_requests{");
         assertThat(x).hasNumberOfRows(2);
     }

@@ -1,9 +1,7 @@
 package dev.pier.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.pier.testsupport.HostTools;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -49,10 +47,16 @@ final class PrometheusProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = dir.resolve("prometheus.log");
-        Process p = new ProcessBuilder(binary().toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("tsdb")),
-                "--storage.tsdb.retention.time=1h", "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        binary().toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("tsdb")),
+                        "--storage.tsdb.retention.time=1h",
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new PrometheusProcess(p, port, log);
     }
 
@@ -72,7 +76,9 @@ final class PrometheusProcess implements AutoCloseable {
     double value(String promql) throws InterruptedException {
         try {
             JsonNode result = query(promql);
-            return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
+            return result.isEmpty()
+                    ? Double.NaN
+                    : Double.parseDouble(result.get(0).path("value").get(1).asText());
         } catch (IOException | AssertionError notYet) {
             return Double.NaN;
         }

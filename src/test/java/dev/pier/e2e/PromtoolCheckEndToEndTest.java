@@ -1,17 +1,16 @@
 package dev.pier.e2e;
 
-import dev.pier.testsupport.HostTools;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.testsupport.HostTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Prometheus's own linter, {@code promtool check metrics}, on the {@code /metrics} page of a serving Pier with
@@ -36,22 +35,39 @@ class PromtoolCheckEndToEndTest {
         Path promtool = HostTools.onPath("promtool");
         Assumptions.assumeTrue(promtool != null, "no promtool on the PATH (apt-get install prometheus); skipping");
         MonitoredMnist mnist = new MonitoredMnist(dir.resolve("repo"));
-        try (PierProcess pier = PierProcess.serve("--model-store", mnist.root.toString(), "--drift-window", "20",
-                "--drift-every", "10", "--prediction-log", dir.resolve("log").toString())) {
+        try (PierProcess pier = PierProcess.serve(
+                "--model-store",
+                mnist.root.toString(),
+                "--drift-window",
+                "20",
+                "--drift-every",
+                "10",
+                "--prediction-log",
+                dir.resolve("log").toString())) {
             Http http = new Http(pier.httpPort());
             for (int i = 0; i < 5; i++) {
-                assertThat(http.post("/v2/models/mnist/infer", mnist.inferBody(i * 8, 8, false)).status()).isEqualTo(200);
+                assertThat(http.post("/v2/models/mnist/infer", mnist.inferBody(i * 8, 8, false))
+                                .status())
+                        .isEqualTo(200);
             }
-            assertThat(http.post("/v2/models/mnist/infer", "{\"inputs\":[]}").status()).isEqualTo(400);
+            assertThat(http.post("/v2/models/mnist/infer", "{\"inputs\":[]}").status())
+                    .isEqualTo(400);
             String metrics = awaitDriftSeries(http);
-            Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+            Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                    .redirectErrorStream(true)
+                    .start();
             check.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
             check.getOutputStream().close();
             String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
             System.out.println("promtool check metrics:\n" + out);
-            List<String> problems = Arrays.stream(out.split("\n")).map(String::strip).filter(l -> !l.isEmpty()).toList();
-            assertThat(problems).as("promtool's findings on:\n%s", metrics).containsExactlyInAnyOrderElementsOf(TRITON_NAMES);
+            List<String> problems = Arrays.stream(out.split("\n"))
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
+            assertThat(problems)
+                    .as("promtool's findings on:\n%s", metrics)
+                    .containsExactlyInAnyOrderElementsOf(TRITON_NAMES);
         }
     }
 
@@ -62,8 +78,14 @@ class PromtoolCheckEndToEndTest {
         while (!(metrics = http.get("/metrics").text()).contains("pier_drift_score{") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(metrics).contains("pier_drift_score{", "process_start_time_seconds ", "pier_build_info{",
-                "jvm_gc_pause_seconds", "jvm_threads_live_threads", "pier_http_connections_open");
+        assertThat(metrics)
+                .contains(
+                        "pier_drift_score{",
+                        "process_start_time_seconds ",
+                        "pier_build_info{",
+                        "jvm_gc_pause_seconds",
+                        "jvm_threads_live_threads",
+                        "pier_http_connections_open");
         return metrics;
     }
 }

@@ -14,8 +14,7 @@ import java.util.Locale;
  * request targets the security tests send. One request per connection ({@code Connection: close}).
  */
 final class RawHttp {
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** A response: status, raw header block (lower-cased names kept as sent) and body text. */
     record Reply(int status, String headers, String body) {
@@ -32,9 +31,16 @@ final class RawHttp {
 
     static Reply send(int port, String method, String target, String token, String body) throws IOException {
         byte[] payload = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\nContent-Type: application/json\r\n")
-                .append("Content-Length: ").append(payload.length).append("\r\n");
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(port)
+                .append("\r\nConnection: close\r\nContent-Type: application/json\r\n")
+                .append("Content-Length: ")
+                .append(payload.length)
+                .append("\r\n");
         if (token != null) {
             head.append("Authorization: Bearer ").append(token).append("\r\n");
         }

@@ -1,12 +1,12 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4 item 5 under load: {@code --model-control poll} while ten new versions are dropped into the
@@ -44,8 +43,8 @@ class RolloutEndToEndTest {
         Path repo = dir.resolve("models");
         Files.createDirectories(repo.resolve("roll"));
         drop(repo, 1);
-        PierProcess pier = PierProcess.serve("--model-repository", repo.toString(),
-                "--model-control", "poll", "--poll-interval", "150ms");
+        PierProcess pier = PierProcess.serve(
+                "--model-repository", repo.toString(), "--model-control", "poll", "--poll-interval", "150ms");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger ok = new AtomicInteger();
         AtomicLong lastVersion = new AtomicLong();
@@ -67,7 +66,8 @@ class RolloutEndToEndTest {
                             }
                             JsonNode json = a.json();
                             long v = Long.parseLong(json.get("model_version").asText());
-                            assertThat(a.raw().headers().firstValue("Pier-Model-Version")).hasValue(Long.toString(v));
+                            assertThat(a.raw().headers().firstValue("Pier-Model-Version"))
+                                    .hasValue(Long.toString(v));
                             double[] expected = TestRepository.forward(versions.get(v), x);
                             JsonNode data = json.get("outputs").get(0).get("data");
                             for (int k = 0; k < expected.length; k++) {
@@ -115,8 +115,11 @@ class RolloutEndToEndTest {
             // fixing the file in place: the FAILED version is retried and rolls in
             Path fixed = dir.resolve("fixed.onnx");
             save(fixed, broken);
-            Files.move(fixed, repo.resolve("roll").resolve(Long.toString(broken)).resolve("model.onnx"),
-                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    fixed,
+                    repo.resolve("roll").resolve(Long.toString(broken)).resolve("model.onnx"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
             awaitVersion(lastVersion, broken, failures);
             stop.set(true);
             for (Thread t : clients) {
@@ -124,7 +127,9 @@ class RolloutEndToEndTest {
             }
             assertThat(failures).isEmpty();
             assertThat(pier.output()).contains("files changed since it FAILED");
-            System.out.printf("rollout: %d requests, 0 failed, %d versions rolled in, ended on %d%n", ok.get(), DROPS + 1, lastVersion.get());
+            System.out.printf(
+                    "rollout: %d requests, 0 failed, %d versions rolled in, ended on %d%n",
+                    ok.get(), DROPS + 1, lastVersion.get());
         } finally {
             stop.set(true);
             pier.close();
@@ -149,7 +154,9 @@ class RolloutEndToEndTest {
 
     private void save(Path file, long v) throws IOException {
         SplittableRandom r = new SplittableRandom(1000 + v);
-        DenseLayer[] layers = {TestRepository.layer(6, 5, Activation.RELU, r), TestRepository.layer(5, 3, Activation.SOFTMAX, r)};
+        DenseLayer[] layers = {
+            TestRepository.layer(6, 5, Activation.RELU, r), TestRepository.layer(5, 3, Activation.SOFTMAX, r)
+        };
         Files.createDirectories(file.getParent());
         OnnxNetworks.mlp("roll", "x", "probs", List.of(layers)).save(file);
         versions.put(v, layers);

@@ -5,7 +5,6 @@ import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxNetworks;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,24 +33,36 @@ final class TestRepository {
         this.root = root;
         for (int v = 1; v <= 2; v++) {
             SplittableRandom r = new SplittableRandom(100 + v);
-            mlpVersions[v] = new DenseLayer[] {layer(IN, HIDDEN, Activation.RELU, r), layer(HIDDEN, OUT, Activation.SOFTMAX, r)};
+            mlpVersions[v] =
+                    new DenseLayer[] {layer(IN, HIDDEN, Activation.RELU, r), layer(HIDDEN, OUT, Activation.SOFTMAX, r)};
             save(OnnxNetworks.mlp("mlp", "x", "probs", List.of(mlpVersions[v])), "mlp", v);
         }
         Files.writeString(root.resolve("mlp").resolve("config.yaml"), "version_policy: {all: {}}\n");
 
-        save(OnnxModelBuilder.create("multi")
-                .input("a", DataType.FP32, "batch", 3).input("b", DataType.FP32, "batch", 3)
-                .node("Add", List.of("a", "b"), List.of("sum"))
-                .node("Mul", List.of("a", "b"), List.of("prod"))
-                .output("sum", DataType.FP32, "batch", 3).output("prod", DataType.FP32, "batch", 3), "multi", 1);
-        save(OnnxModelBuilder.create("ints")
-                .input("x", DataType.INT64, "batch", 4)
-                .node("Add", List.of("x", "x"), List.of("y"))
-                .output("y", DataType.INT64, "batch", 4), "ints", 1);
-        save(OnnxModelBuilder.create("strings")
-                .input("s", DataType.BYTES, "batch")
-                .node("Identity", List.of("s"), List.of("t"))
-                .output("t", DataType.BYTES, "batch"), "strings", 1);
+        save(
+                OnnxModelBuilder.create("multi")
+                        .input("a", DataType.FP32, "batch", 3)
+                        .input("b", DataType.FP32, "batch", 3)
+                        .node("Add", List.of("a", "b"), List.of("sum"))
+                        .node("Mul", List.of("a", "b"), List.of("prod"))
+                        .output("sum", DataType.FP32, "batch", 3)
+                        .output("prod", DataType.FP32, "batch", 3),
+                "multi",
+                1);
+        save(
+                OnnxModelBuilder.create("ints")
+                        .input("x", DataType.INT64, "batch", 4)
+                        .node("Add", List.of("x", "x"), List.of("y"))
+                        .output("y", DataType.INT64, "batch", 4),
+                "ints",
+                1);
+        save(
+                OnnxModelBuilder.create("strings")
+                        .input("s", DataType.BYTES, "batch")
+                        .node("Identity", List.of("s"), List.of("t"))
+                        .output("t", DataType.BYTES, "batch"),
+                "strings",
+                1);
     }
 
     private void save(OnnxModelBuilder builder, String model, int version) throws IOException {

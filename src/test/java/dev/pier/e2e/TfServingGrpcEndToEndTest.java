@@ -1,5 +1,8 @@
 package dev.pier.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.FileDescriptor;
@@ -38,11 +41,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -53,9 +51,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 15's specification of TF Serving's gRPC API: {@code pier serve} as a real process, called through grpc-java
@@ -69,6 +68,7 @@ class TfServingGrpcEndToEndTest {
 
     @TempDir
     static Path dir;
+
     static PierProcess pier;
     static Http http;
     static GrpcCalls grpc;
@@ -113,12 +113,16 @@ class TfServingGrpcEndToEndTest {
         for (float f : images.features()) {
             b.putFloat(f);
         }
-        return TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(images.count(), 784))
-                .setTensorContent(ByteString.copyFrom(b.array())).build();
+        return TensorProto.newBuilder()
+                .setDtype(DataType.DT_FLOAT)
+                .setTensorShape(shape(images.count(), 784))
+                .setTensorContent(ByteString.copyFrom(b.array()))
+                .build();
     }
 
     static TensorProto mnistFloatVal() {
-        TensorProto.Builder t = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(images.count(), 784));
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(images.count(), 784));
         for (float f : images.features()) {
             t.addFloatVal(f);
         }
@@ -134,105 +138,189 @@ class TfServingGrpcEndToEndTest {
         float[] rest = MnistRestAnswers.predictions(http, images);
         assertThat(rest).hasSize(images.count() * 10);
         for (TensorProto input : List.of(mnistContent(), mnistFloatVal())) {
-            PredictResponse r = predict(PredictRequest.newBuilder().setModelSpec(spec("mnist"))
-                    .putInputs(ExampleModels.MNIST_INPUT, input).build());
+            PredictResponse r = predict(PredictRequest.newBuilder()
+                    .setModelSpec(spec("mnist"))
+                    .putInputs(ExampleModels.MNIST_INPUT, input)
+                    .build());
             assertThat(r.getModelSpec().getName()).isEqualTo("mnist");
             assertThat(r.getModelSpec().getVersion().getValue()).isEqualTo(1);
             assertThat(r.getModelSpec().getSignatureName()).isEqualTo("serving_default");
             TensorProto out = r.getOutputsOrThrow(ExampleModels.MNIST_OUTPUT);
             assertThat(out.getDtype()).isEqualTo(DataType.DT_FLOAT);
             assertThat(out.getTensorShape()).isEqualTo(shape(images.count(), 10));
-            assertThat(MnistRestAnswers.littleEndianFloats(out.getTensorContent())).containsExactly(rest);
+            assertThat(MnistRestAnswers.littleEndianFloats(out.getTensorContent()))
+                    .containsExactly(rest);
         }
     }
 
     @Test
     void aVersionNumberOrLabelPicksTheVersionAndTheAnswerNamesIt() {
-        for (ModelSpec s : List.of(spec("mnist").toBuilder().setVersion(Int64Value.of(1)).build(),
+        for (ModelSpec s : List.of(
+                spec("mnist").toBuilder().setVersion(Int64Value.of(1)).build(),
                 spec("mnist").toBuilder().setVersionLabel("stable").build())) {
-            PredictResponse r = predict(PredictRequest.newBuilder().setModelSpec(s)
-                    .putInputs(ExampleModels.MNIST_INPUT, mnistContent()).build());
+            PredictResponse r = predict(PredictRequest.newBuilder()
+                    .setModelSpec(s)
+                    .putInputs(ExampleModels.MNIST_INPUT, mnistContent())
+                    .build());
             assertThat(r.getModelSpec().getVersion().getValue()).isEqualTo(1);
             assertThat(r.getModelSpec().getVersionChoiceCase()).isEqualTo(ModelSpec.VersionChoiceCase.VERSION);
         }
         // mlp has versions 1 and 2, all served: version 1 is asked and answers
-        PredictResponse one = predict(PredictRequest.newBuilder().setModelSpec(spec("mlp").toBuilder().setVersion(Int64Value.of(1)))
-                .putInputs("x", TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(1, 6))
-                        .addAllFloatVal(List.of(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f)).build()).build());
+        PredictResponse one = predict(PredictRequest.newBuilder()
+                .setModelSpec(spec("mlp").toBuilder().setVersion(Int64Value.of(1)))
+                .putInputs(
+                        "x",
+                        TensorProto.newBuilder()
+                                .setDtype(DataType.DT_FLOAT)
+                                .setTensorShape(shape(1, 6))
+                                .addAllFloatVal(List.of(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f))
+                                .build())
+                .build());
         assertThat(one.getModelSpec().getVersion().getValue()).isEqualTo(1);
-        assertThat(MnistRestAnswers.littleEndianFloats(one.getOutputsOrThrow("probs").getTensorContent())).hasSize(3);
+        assertThat(MnistRestAnswers.littleEndianFloats(
+                        one.getOutputsOrThrow("probs").getTensorContent()))
+                .hasSize(3);
     }
 
     @Test
     void int64StringAndMultiOutputModelsReadTheirTypedFieldsAndTheOutputFilterKeepsOnlyWhatIsAsked() {
-        PredictResponse ints = predict(PredictRequest.newBuilder().setModelSpec(spec("ints"))
-                .putInputs("x", TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(shape(1, 4))
-                        .addAllInt64Val(List.of(1L, -2L, 3L, 1L << 40)).build()).build());
+        PredictResponse ints = predict(PredictRequest.newBuilder()
+                .setModelSpec(spec("ints"))
+                .putInputs(
+                        "x",
+                        TensorProto.newBuilder()
+                                .setDtype(DataType.DT_INT64)
+                                .setTensorShape(shape(1, 4))
+                                .addAllInt64Val(List.of(1L, -2L, 3L, 1L << 40))
+                                .build())
+                .build());
         TensorProto y = ints.getOutputsOrThrow("y");
         assertThat(y.getDtype()).isEqualTo(DataType.DT_INT64);
         long[] got = new long[4];
-        y.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(got);
+        y.getTensorContent()
+                .asReadOnlyByteBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asLongBuffer()
+                .get(got);
         assertThat(got).containsExactly(2L, -4L, 6L, 1L << 41);
 
-        PredictResponse strings = predict(PredictRequest.newBuilder().setModelSpec(spec("strings"))
-                .putInputs("s", TensorProto.newBuilder().setDtype(DataType.DT_STRING).setTensorShape(shape(2))
-                        .addStringVal(ByteString.copyFromUtf8("héllo")).addStringVal(ByteString.copyFromUtf8("")).build()).build());
-        assertThat(strings.getOutputsOrThrow("t").getStringValList()).containsExactly(ByteString.copyFromUtf8("héllo"), ByteString.EMPTY);
+        PredictResponse strings = predict(PredictRequest.newBuilder()
+                .setModelSpec(spec("strings"))
+                .putInputs(
+                        "s",
+                        TensorProto.newBuilder()
+                                .setDtype(DataType.DT_STRING)
+                                .setTensorShape(shape(2))
+                                .addStringVal(ByteString.copyFromUtf8("héllo"))
+                                .addStringVal(ByteString.copyFromUtf8(""))
+                                .build())
+                .build());
+        assertThat(strings.getOutputsOrThrow("t").getStringValList())
+                .containsExactly(ByteString.copyFromUtf8("héllo"), ByteString.EMPTY);
         assertThat(strings.getOutputsOrThrow("t").getDtype()).isEqualTo(DataType.DT_STRING);
 
         // one float_val value fills the shape, as in TensorFlow
-        TensorProto threes = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(1, 3)).addFloatVal(3).build();
-        TensorProto twos = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(1, 3)).addAllFloatVal(List.of(2f, 2f, 2f)).build();
-        PredictResponse multi = predict(PredictRequest.newBuilder().setModelSpec(spec("multi"))
-                .putInputs("a", threes).putInputs("b", twos).addOutputFilter("prod").build());
+        TensorProto threes = TensorProto.newBuilder()
+                .setDtype(DataType.DT_FLOAT)
+                .setTensorShape(shape(1, 3))
+                .addFloatVal(3)
+                .build();
+        TensorProto twos = TensorProto.newBuilder()
+                .setDtype(DataType.DT_FLOAT)
+                .setTensorShape(shape(1, 3))
+                .addAllFloatVal(List.of(2f, 2f, 2f))
+                .build();
+        PredictResponse multi = predict(PredictRequest.newBuilder()
+                .setModelSpec(spec("multi"))
+                .putInputs("a", threes)
+                .putInputs("b", twos)
+                .addOutputFilter("prod")
+                .build());
         assertThat(multi.getOutputsMap()).containsOnlyKeys("prod");
-        assertThat(MnistRestAnswers.littleEndianFloats(multi.getOutputsOrThrow("prod").getTensorContent())).containsExactly(6f, 6f, 6f);
+        assertThat(MnistRestAnswers.littleEndianFloats(
+                        multi.getOutputsOrThrow("prod").getTensorContent()))
+                .containsExactly(6f, 6f, 6f);
     }
 
     @Test
     void metadataIsASignatureDefMapInAnyWithServingDefault() throws Exception {
-        GetModelMetadataResponse m = grpc.call(PREDICTION, "GetModelMetadata", GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("mnist")).addMetadataField("signature_def").build(), GetModelMetadataResponse.getDefaultInstance());
+        GetModelMetadataResponse m = grpc.call(
+                PREDICTION,
+                "GetModelMetadata",
+                GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .addMetadataField("signature_def")
+                        .build(),
+                GetModelMetadataResponse.getDefaultInstance());
         assertThat(m.getModelSpec().getName()).isEqualTo("mnist");
         assertThat(m.getModelSpec().getVersion().getValue()).isEqualTo(1);
-        assertThat(m.getMetadataOrThrow("signature_def").getTypeUrl()).isEqualTo("type.googleapis.com/tensorflow.serving.SignatureDefMap");
-        SignatureDef def = m.getMetadataOrThrow("signature_def").unpack(SignatureDefMap.class).getSignatureDefOrThrow("serving_default");
+        assertThat(m.getMetadataOrThrow("signature_def").getTypeUrl())
+                .isEqualTo("type.googleapis.com/tensorflow.serving.SignatureDefMap");
+        SignatureDef def = m.getMetadataOrThrow("signature_def")
+                .unpack(SignatureDefMap.class)
+                .getSignatureDefOrThrow("serving_default");
         assertThat(def.getMethodName()).isEqualTo("tensorflow/serving/predict");
         assertThat(def.getInputsOrThrow(ExampleModels.MNIST_INPUT).getDtype()).isEqualTo(DataType.DT_FLOAT);
-        assertThat(def.getInputsOrThrow(ExampleModels.MNIST_INPUT).getTensorShape()).isEqualTo(shape(-1, 784));
-        assertThat(def.getOutputsOrThrow(ExampleModels.MNIST_OUTPUT).getTensorShape()).isEqualTo(shape(-1, 10));
+        assertThat(def.getInputsOrThrow(ExampleModels.MNIST_INPUT).getTensorShape())
+                .isEqualTo(shape(-1, 784));
+        assertThat(def.getOutputsOrThrow(ExampleModels.MNIST_OUTPUT).getTensorShape())
+                .isEqualTo(shape(-1, 10));
         assertThat(def.getOutputsOrThrow(ExampleModels.MNIST_OUTPUT).getName()).isEqualTo(ExampleModels.MNIST_OUTPUT);
     }
 
     @Test
     void statusListsEveryVersionWithTfServingsStatesAndOneVersionWhenAsked() {
-        GetModelStatusResponse all = grpc.call(MODEL_SERVICE, "GetModelStatus", GetModelStatusRequest.newBuilder()
-                .setModelSpec(spec("mlp")).build(), GetModelStatusResponse.getDefaultInstance());
-        assertThat(all.getModelVersionStatusList()).extracting(ModelVersionStatus::getVersion).containsExactly(2L, 1L);
+        GetModelStatusResponse all = grpc.call(
+                MODEL_SERVICE,
+                "GetModelStatus",
+                GetModelStatusRequest.newBuilder().setModelSpec(spec("mlp")).build(),
+                GetModelStatusResponse.getDefaultInstance());
+        assertThat(all.getModelVersionStatusList())
+                .extracting(ModelVersionStatus::getVersion)
+                .containsExactly(2L, 1L);
         assertThat(all.getModelVersionStatusList()).allSatisfy(s -> {
             assertThat(s.getState()).isEqualTo(ModelVersionStatus.State.AVAILABLE);
             assertThat(s.getStateValue()).isEqualTo(30);
             assertThat(s.getStatus().getErrorCodeValue()).isZero();
         });
-        GetModelStatusResponse one = grpc.call(MODEL_SERVICE, "GetModelStatus", GetModelStatusRequest.newBuilder()
-                .setModelSpec(spec("mlp").toBuilder().setVersion(Int64Value.of(1))).build(), GetModelStatusResponse.getDefaultInstance());
-        assertThat(one.getModelVersionStatusList()).extracting(ModelVersionStatus::getVersion).containsExactly(1L);
+        GetModelStatusResponse one = grpc.call(
+                MODEL_SERVICE,
+                "GetModelStatus",
+                GetModelStatusRequest.newBuilder()
+                        .setModelSpec(spec("mlp").toBuilder().setVersion(Int64Value.of(1)))
+                        .build(),
+                GetModelStatusResponse.getDefaultInstance());
+        assertThat(one.getModelVersionStatusList())
+                .extracting(ModelVersionStatus::getVersion)
+                .containsExactly(1L);
     }
 
     @Test
     void predictsThroughTfServingGrpcAreCountedInTheSameMetricsAsOtherProtocols() throws Exception {
-        PredictRequest one = PredictRequest.newBuilder().setModelSpec(spec("strings")).putInputs("s", TensorProto.newBuilder()
-                .setDtype(DataType.DT_STRING).setTensorShape(shape(1)).addStringVal(ByteString.copyFromUtf8("m")).build()).build();
-        predict(one);   // the series exists from the first request on
-        double before = ProductionServingEndToEndTest.metric(http.get("/metrics").text(), "nv_inference_request_success", "strings", "1");
+        PredictRequest one = PredictRequest.newBuilder()
+                .setModelSpec(spec("strings"))
+                .putInputs(
+                        "s",
+                        TensorProto.newBuilder()
+                                .setDtype(DataType.DT_STRING)
+                                .setTensorShape(shape(1))
+                                .addStringVal(ByteString.copyFromUtf8("m"))
+                                .build())
+                .build();
+        predict(one); // the series exists from the first request on
+        double before = ProductionServingEndToEndTest.metric(
+                http.get("/metrics").text(), "nv_inference_request_success", "strings", "1");
         for (int i = 0; i < 3; i++) {
             predict(one);
         }
-        double after = ProductionServingEndToEndTest.metric(http.get("/metrics").text(), "nv_inference_request_success", "strings", "1");
+        double after = ProductionServingEndToEndTest.metric(
+                http.get("/metrics").text(), "nv_inference_request_success", "strings", "1");
         assertThat(after - before).isEqualTo(3);
         // and the gRPC paths need the inference token where auth is on, as V2's do
-        assertThat(AccessPolicy.of("/tensorflow.serving.PredictionService/Predict")).isEqualTo(AccessPolicy.Access.INFERENCE);
-        assertThat(AccessPolicy.of("/tensorflow.serving.ModelService/GetModelStatus")).isEqualTo(AccessPolicy.Access.INFERENCE);
+        assertThat(AccessPolicy.of("/tensorflow.serving.PredictionService/Predict"))
+                .isEqualTo(AccessPolicy.Access.INFERENCE);
+        assertThat(AccessPolicy.of("/tensorflow.serving.ModelService/GetModelStatus"))
+                .isEqualTo(AccessPolicy.Access.INFERENCE);
     }
 
     static void assertStatus(Runnable call, Status.Code code, String... fragments) {
@@ -245,51 +333,154 @@ class TfServingGrpcEndToEndTest {
     @Test
     void mistakesGetTfServingsStatusNamingWhatWasWrong() {
         TensorProto input = mnistContent();
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("nope")).putInputs("input", input).build()),
-                Status.Code.NOT_FOUND, "nope");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist").toBuilder().setVersion(Int64Value.of(9)))
-                .putInputs("input", input).build()), Status.Code.NOT_FOUND, "9");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist").toBuilder().setVersionLabel("canary"))
-                .putInputs("input", input).build()), Status.Code.NOT_FOUND, "canary", "stable");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist")).putInputs("pixels", input).build()),
-                Status.Code.INVALID_ARGUMENT, "pixels", "input");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist")).putInputs("input",
-                input.toBuilder().setTensorShape(shape(2, 784)).build()).build()), Status.Code.INVALID_ARGUMENT, "input", "tensor_content");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist")).putInputs("input",
-                TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(1, 784)).addAllFloatVal(List.of(1f, 2f)).build()).build()),
-                Status.Code.INVALID_ARGUMENT, "input", "float_val", "784");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist")).putInputs("input",
-                input.toBuilder().setDtype(DataType.DT_COMPLEX64).build()).build()), Status.Code.INVALID_ARGUMENT, "input", "DT_COMPLEX64");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist")).putInputs("input", input)
-                .addOutputFilter("logits").build()), Status.Code.INVALID_ARGUMENT, "logits", "probabilities");
-        assertStatus(() -> predict(PredictRequest.newBuilder().setModelSpec(spec("mnist").toBuilder().setSignatureName("train"))
-                .putInputs("input", input).build()), Status.Code.FAILED_PRECONDITION, "train");
-        assertStatus(() -> predict(PredictRequest.newBuilder().putInputs("input", input).build()),
-                Status.Code.INVALID_ARGUMENT, "model_spec.name");
-        assertStatus(() -> grpc.call(PREDICTION, "GetModelMetadata", GetModelMetadataRequest.newBuilder().setModelSpec(spec("mnist")).build(),
-                GetModelMetadataResponse.getDefaultInstance()), Status.Code.INVALID_ARGUMENT, "metadata_field");
-        assertStatus(() -> grpc.call(MODEL_SERVICE, "GetModelStatus", GetModelStatusRequest.newBuilder().setModelSpec(spec("mlp")
-                .toBuilder().setVersion(Int64Value.of(7))).build(), GetModelStatusResponse.getDefaultInstance()), Status.Code.NOT_FOUND, "7");
-        assertStatus(() -> grpc.call(PREDICTION, "Classify", ClassificationRequest.newBuilder().setModelSpec(spec("mnist")).build(),
-                ClassificationResponse.getDefaultInstance()), Status.Code.UNIMPLEMENTED, "Classify", "Predict");
-        assertStatus(() -> grpc.call(MODEL_SERVICE, "HandleReloadConfigRequest", ReloadConfigRequest.getDefaultInstance(),
-                ReloadConfigResponse.getDefaultInstance()), Status.Code.UNIMPLEMENTED, "/v2/repository/models/");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("nope"))
+                        .putInputs("input", input)
+                        .build()),
+                Status.Code.NOT_FOUND,
+                "nope");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist").toBuilder().setVersion(Int64Value.of(9)))
+                        .putInputs("input", input)
+                        .build()),
+                Status.Code.NOT_FOUND,
+                "9");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist").toBuilder().setVersionLabel("canary"))
+                        .putInputs("input", input)
+                        .build()),
+                Status.Code.NOT_FOUND,
+                "canary",
+                "stable");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .putInputs("pixels", input)
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "pixels",
+                "input");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .putInputs(
+                                "input",
+                                input.toBuilder().setTensorShape(shape(2, 784)).build())
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "input",
+                "tensor_content");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .putInputs(
+                                "input",
+                                TensorProto.newBuilder()
+                                        .setDtype(DataType.DT_FLOAT)
+                                        .setTensorShape(shape(1, 784))
+                                        .addAllFloatVal(List.of(1f, 2f))
+                                        .build())
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "input",
+                "float_val",
+                "784");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .putInputs(
+                                "input",
+                                input.toBuilder()
+                                        .setDtype(DataType.DT_COMPLEX64)
+                                        .build())
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "input",
+                "DT_COMPLEX64");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .putInputs("input", input)
+                        .addOutputFilter("logits")
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "logits",
+                "probabilities");
+        assertStatus(
+                () -> predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("mnist").toBuilder().setSignatureName("train"))
+                        .putInputs("input", input)
+                        .build()),
+                Status.Code.FAILED_PRECONDITION,
+                "train");
+        assertStatus(
+                () -> predict(
+                        PredictRequest.newBuilder().putInputs("input", input).build()),
+                Status.Code.INVALID_ARGUMENT,
+                "model_spec.name");
+        assertStatus(
+                () -> grpc.call(
+                        PREDICTION,
+                        "GetModelMetadata",
+                        GetModelMetadataRequest.newBuilder()
+                                .setModelSpec(spec("mnist"))
+                                .build(),
+                        GetModelMetadataResponse.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT,
+                "metadata_field");
+        assertStatus(
+                () -> grpc.call(
+                        MODEL_SERVICE,
+                        "GetModelStatus",
+                        GetModelStatusRequest.newBuilder()
+                                .setModelSpec(spec("mlp").toBuilder().setVersion(Int64Value.of(7)))
+                                .build(),
+                        GetModelStatusResponse.getDefaultInstance()),
+                Status.Code.NOT_FOUND,
+                "7");
+        assertStatus(
+                () -> grpc.call(
+                        PREDICTION,
+                        "Classify",
+                        ClassificationRequest.newBuilder()
+                                .setModelSpec(spec("mnist"))
+                                .build(),
+                        ClassificationResponse.getDefaultInstance()),
+                Status.Code.UNIMPLEMENTED,
+                "Classify",
+                "Predict");
+        assertStatus(
+                () -> grpc.call(
+                        MODEL_SERVICE,
+                        "HandleReloadConfigRequest",
+                        ReloadConfigRequest.getDefaultInstance(),
+                        ReloadConfigResponse.getDefaultInstance()),
+                Status.Code.UNIMPLEMENTED,
+                "/v2/repository/models/");
     }
 
     /** Sends reflection requests on one stream and collects the answers. */
-    static List<ServerReflectionResponse> reflect(String service, List<ServerReflectionRequest> requests) throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", pier.grpcPort()).usePlaintext().build();
+    static List<ServerReflectionResponse> reflect(String service, List<ServerReflectionRequest> requests)
+            throws Exception {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", pier.grpcPort())
+                .usePlaintext()
+                .build();
         try {
-            MethodDescriptor<ServerReflectionRequest, ServerReflectionResponse> md = MethodDescriptor
-                    .<ServerReflectionRequest, ServerReflectionResponse>newBuilder()
-                    .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-                    .setFullMethodName(MethodDescriptor.generateFullMethodName(service, "ServerReflectionInfo"))
-                    .setRequestMarshaller(ProtoUtils.marshaller(ServerReflectionRequest.getDefaultInstance()))
-                    .setResponseMarshaller(ProtoUtils.marshaller(ServerReflectionResponse.getDefaultInstance())).build();
+            MethodDescriptor<ServerReflectionRequest, ServerReflectionResponse> md =
+                    MethodDescriptor.<ServerReflectionRequest, ServerReflectionResponse>newBuilder()
+                            .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+                            .setFullMethodName(MethodDescriptor.generateFullMethodName(service, "ServerReflectionInfo"))
+                            .setRequestMarshaller(ProtoUtils.marshaller(ServerReflectionRequest.getDefaultInstance()))
+                            .setResponseMarshaller(ProtoUtils.marshaller(ServerReflectionResponse.getDefaultInstance()))
+                            .build();
             List<ServerReflectionResponse> got = new ArrayList<>();
             CompletableFuture<List<ServerReflectionResponse>> done = new CompletableFuture<>();
             StreamObserver<ServerReflectionRequest> out = ClientCalls.asyncBidiStreamingCall(
-                    channel.newCall(md, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)), new StreamObserver<>() {
+                    channel.newCall(md, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)),
+                    new StreamObserver<>() {
                         public void onNext(ServerReflectionResponse r) {
                             got.add(r);
                         }
@@ -312,22 +503,44 @@ class TfServingGrpcEndToEndTest {
 
     @Test
     void reflectionListsEveryServiceAndResolvesTheirFilesOnV1AndV1alpha() throws Exception {
-        for (String service : List.of("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection")) {
-            List<ServerReflectionResponse> answers = reflect(service, List.of(
-                    ServerReflectionRequest.newBuilder().setListServices("*").build(),
-                    ServerReflectionRequest.newBuilder().setFileContainingSymbol("tensorflow.serving.PredictionService").build(),
-                    ServerReflectionRequest.newBuilder().setFileByFilename("inference/grpc_predict_v2.proto").build(),
-                    ServerReflectionRequest.newBuilder().setFileContainingSymbol("no.such.Thing").build()));
+        for (String service :
+                List.of("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection")) {
+            List<ServerReflectionResponse> answers = reflect(
+                    service,
+                    List.of(
+                            ServerReflectionRequest.newBuilder()
+                                    .setListServices("*")
+                                    .build(),
+                            ServerReflectionRequest.newBuilder()
+                                    .setFileContainingSymbol("tensorflow.serving.PredictionService")
+                                    .build(),
+                            ServerReflectionRequest.newBuilder()
+                                    .setFileByFilename("inference/grpc_predict_v2.proto")
+                                    .build(),
+                            ServerReflectionRequest.newBuilder()
+                                    .setFileContainingSymbol("no.such.Thing")
+                                    .build()));
             assertThat(answers).hasSize(4);
-            assertThat(answers.get(0).getListServicesResponse().getServiceList()).extracting(s -> s.getName())
-                    .contains("inference.GRPCInferenceService", "tensorflow.serving.PredictionService",
-                            "tensorflow.serving.ModelService", "grpc.health.v1.Health",
-                            "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+            assertThat(answers.get(0).getListServicesResponse().getServiceList())
+                    .extracting(s -> s.getName())
+                    .contains(
+                            "inference.GRPCInferenceService",
+                            "tensorflow.serving.PredictionService",
+                            "tensorflow.serving.ModelService",
+                            "grpc.health.v1.Health",
+                            "grpc.reflection.v1.ServerReflection",
+                            "grpc.reflection.v1alpha.ServerReflection");
             FileDescriptor prediction = build(answers.get(1), "tensorflow_serving/apis/prediction_service.proto");
-            assertThat(prediction.findServiceByName("PredictionService").findMethodByName("Predict").getInputType()
-                    .findFieldByName("inputs").getNumber()).isEqualTo(2);
+            assertThat(prediction
+                            .findServiceByName("PredictionService")
+                            .findMethodByName("Predict")
+                            .getInputType()
+                            .findFieldByName("inputs")
+                            .getNumber())
+                    .isEqualTo(2);
             FileDescriptor v2 = build(answers.get(2), "inference/grpc_predict_v2.proto");
-            assertThat(v2.findServiceByName("GRPCInferenceService").getMethods()).hasSize(6);
+            assertThat(v2.findServiceByName("GRPCInferenceService").getMethods())
+                    .hasSize(6);
             assertThat(answers.get(3).getErrorResponse().getErrorCode()).isEqualTo(Status.Code.NOT_FOUND.value());
             assertThat(answers.get(3).getErrorResponse().getErrorMessage()).contains("no.such.Thing");
         }
@@ -344,7 +557,8 @@ class TfServingGrpcEndToEndTest {
         return build(name, protos, new HashMap<>());
     }
 
-    private static FileDescriptor build(String name, Map<String, FileDescriptorProto> protos, Map<String, FileDescriptor> built) throws Exception {
+    private static FileDescriptor build(
+            String name, Map<String, FileDescriptorProto> protos, Map<String, FileDescriptor> built) throws Exception {
         FileDescriptor done = built.get(name);
         if (done != null) {
             return done;

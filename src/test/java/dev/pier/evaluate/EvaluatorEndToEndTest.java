@@ -1,5 +1,9 @@
 package dev.pier.evaluate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.DataType;
@@ -12,12 +16,6 @@ import dev.pier.evaluate.report.HtmlReportWriter;
 import dev.pier.evaluate.report.JsonReportWriter;
 import dev.pier.onnx.SequentialGraph;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -26,19 +24,22 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real MNIST test images through real ONNX models built with Pier's writer, run by ONNX Runtime. */
 class EvaluatorEndToEndTest {
 
     private static final int N = 400;
-    private static final EvaluateOptions FAST = EvaluateOptions.defaults().withBatchSize(64).withLatencyRuns(30, 3);
+    private static final EvaluateOptions FAST =
+            EvaluateOptions.defaults().withBatchSize(64).withLatencyRuns(30, 3);
 
     @TempDir
     static Path dir;
+
     static LabeledData test;
     static NearestMeanClassifier classifier;
     static OrtEngine engine;
@@ -64,16 +65,34 @@ class EvaluatorEndToEndTest {
         new JsonReportWriter().write(report, json);
         JsonNode j = new ObjectMapper().readTree(json.toFile());
 
-        assertThat(j.fieldNames()).toIterable().contains("accuracy", "precision_macro", "recall_macro", "f1_macro",
-                "f1_weighted", "per_class", "confusion_matrix", "top_k_accuracy", "log_loss", "ece", "latency_ms",
-                "throughput", "parameters", "size_bytes", "dataset", "model", "count");
+        assertThat(j.fieldNames())
+                .toIterable()
+                .contains(
+                        "accuracy",
+                        "precision_macro",
+                        "recall_macro",
+                        "f1_macro",
+                        "f1_weighted",
+                        "per_class",
+                        "confusion_matrix",
+                        "top_k_accuracy",
+                        "log_loss",
+                        "ece",
+                        "latency_ms",
+                        "throughput",
+                        "parameters",
+                        "size_bytes",
+                        "dataset",
+                        "model",
+                        "count");
         assertThat(report.outputKind()).isEqualTo(OutputKind.LOGITS);
         assertThat(report.inputLayout()).isEqualTo(InputLayout.FLAT);
         assertThat(j.get("count").asInt()).isEqualTo(N);
         assertThat(j.get("dataset").asText()).isEqualTo("mnist:test:" + N);
         assertThat(j.get("parameters").asLong()).isEqualTo(classifier.parameterCount());
         assertThat(j.get("size_bytes").asLong()).isEqualTo(Files.size(model));
-        assertThat(j.get("latency_ms").get("p50").asDouble()).isPositive()
+        assertThat(j.get("latency_ms").get("p50").asDouble())
+                .isPositive()
                 .isLessThanOrEqualTo(j.get("latency_ms").get("p99").asDouble());
         assertThat(j.get("throughput").asDouble()).isPositive();
         try (var files = Files.list(json.getParent())) {
@@ -120,29 +139,35 @@ class EvaluatorEndToEndTest {
 
     @Test
     void probabilitiesNchwAndNhwcModelsGiveTheSameVerdict() {
-        EvaluationReport logits = new Evaluator(engine).evaluate(classifier.saveFlat(dir.resolve("l.onnx"), false), test, FAST);
-        EvaluationReport probs = new Evaluator(engine).evaluate(classifier.saveFlat(dir.resolve("p.onnx"), true), test, FAST);
+        EvaluationReport logits =
+                new Evaluator(engine).evaluate(classifier.saveFlat(dir.resolve("l.onnx"), false), test, FAST);
+        EvaluationReport probs =
+                new Evaluator(engine).evaluate(classifier.saveFlat(dir.resolve("p.onnx"), true), test, FAST);
         EvaluationReport nchw = new Evaluator(engine).evaluate(classifier.saveNchw(dir.resolve("n.onnx")), test, FAST);
         assertThat(probs.outputKind()).isEqualTo(OutputKind.PROBABILITIES);
         assertThat(nchw.inputLayout()).isEqualTo(InputLayout.NCHW);
         assertThat(nchw.outputKind()).isEqualTo(OutputKind.LOGITS);
         assertThat(probs.accuracy()).isCloseTo(logits.accuracy(), within(1.0 / N));
         assertThat(nchw.accuracy()).isCloseTo(logits.accuracy(), within(1.0 / N));
-        EvaluationReport nhwc = new Evaluator(engine).evaluate(classifier.saveNhwc(dir.resolve("nhwc.onnx")), test, FAST);
+        EvaluationReport nhwc =
+                new Evaluator(engine).evaluate(classifier.saveNhwc(dir.resolve("nhwc.onnx")), test, FAST);
         assertThat(nhwc.inputLayout()).isEqualTo(InputLayout.NHWC);
         assertThat(nhwc.accuracy()).isCloseTo(logits.accuracy(), within(1.0 / N));
         assertThat(probs.logLoss()).isCloseTo(logits.logLoss(), within(0.05));
         // Forcing "probabilities" on a logits model is refused with the offending value named.
-        assertThatThrownBy(() -> new Evaluator(engine).evaluate(dir.resolve("l.onnx"), test,
-                FAST.withOutputKind(OutputKind.PROBABILITIES)))
-                .hasMessageContaining("output kind is probabilities").hasMessageContaining("--output-kind logits");
+        assertThatThrownBy(() -> new Evaluator(engine)
+                        .evaluate(dir.resolve("l.onnx"), test, FAST.withOutputKind(OutputKind.PROBABILITIES)))
+                .hasMessageContaining("output kind is probabilities")
+                .hasMessageContaining("--output-kind logits");
     }
 
     @Test
     void modelWantingColourImagesGetsAClearError() {
         Path model = SequentialGraph.start("rgb", "pixels", DataType.FP32, "batch", 3, 32, 32)
-                .flatten().linear(new float[3 * 32 * 32 * 10], 3 * 32 * 32, 10, new float[10])
-                .finish("y", "batch", 10).save(dir.resolve("rgb.onnx"));
+                .flatten()
+                .linear(new float[3 * 32 * 32 * 10], 3 * 32 * 32, 10, new float[10])
+                .finish("y", "batch", 10)
+                .save(dir.resolve("rgb.onnx"));
         assertThatThrownBy(() -> new Evaluator(engine).evaluate(model, test, FAST))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("[-1, 3, 32, 32]")
@@ -161,30 +186,43 @@ class EvaluatorEndToEndTest {
         String page = Files.readString(html);
 
         assertThat(page).startsWith("<!doctype html>");
-        assertThat(page).contains("aria-label=\"confusion matrix heat map\"", "aria-label=\"per-class F1 bars\"",
-                "aria-label=\"reliability diagram\"", "class=\"diag\"");
-        assertThat(page).doesNotContainIgnoringCase("http://").doesNotContainIgnoringCase("https://")
-                .doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<link")
-                .doesNotContainIgnoringCase("@import").doesNotContainIgnoringCase("@font-face");
+        assertThat(page)
+                .contains(
+                        "aria-label=\"confusion matrix heat map\"",
+                        "aria-label=\"per-class F1 bars\"",
+                        "aria-label=\"reliability diagram\"",
+                        "class=\"diag\"");
+        assertThat(page)
+                .doesNotContainIgnoringCase("http://")
+                .doesNotContainIgnoringCase("https://")
+                .doesNotContainIgnoringCase("<script")
+                .doesNotContainIgnoringCase("<link")
+                .doesNotContainIgnoringCase("@import")
+                .doesNotContainIgnoringCase("@font-face");
         assertThat(Pattern.compile("<svg").matcher(page).results().count()).isEqualTo(3);
 
         // The gallery: most confident mistakes first, each picture the dataset's own pixels.
         List<Misclassification> worst = report.worst();
         assertThat(worst).isNotEmpty();
         for (int i = 1; i < worst.size(); i++) {
-            assertThat(worst.get(i).confidence()).isLessThanOrEqualTo(worst.get(i - 1).confidence());
+            assertThat(worst.get(i).confidence())
+                    .isLessThanOrEqualTo(worst.get(i - 1).confidence());
         }
         Misclassification first = worst.getFirst();
         assertThat(first.predicted()).isNotEqualTo(first.trueLabel());
         assertThat(first.trueLabel()).isEqualTo(test.labels()[first.index()]);
-        Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(page);
+        Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")
+                .matcher(page);
         assertThat(m.find()).isTrue();
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
+        BufferedImage img =
+                ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
         assertThat(img.getWidth()).isEqualTo(28);
         assertThat(img.getHeight()).isEqualTo(28);
         for (int p = 0; p < 784; p += 37) {
             int expected = Math.round(test.features()[first.index() * 784 + p] * 255);
-            assertThat(img.getRaster().getSample(p % 28, p / 28, 0)).as("pixel %d", p).isEqualTo(expected);
+            assertThat(img.getRaster().getSample(p % 28, p / 28, 0))
+                    .as("pixel %d", p)
+                    .isEqualTo(expected);
         }
         assertThat(page).contains("true " + first.trueLabel() + " → <b>" + first.predicted() + "</b>");
     }

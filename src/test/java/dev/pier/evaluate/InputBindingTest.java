@@ -1,5 +1,8 @@
 package dev.pier.evaluate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelSignature;
@@ -7,19 +10,16 @@ import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.data.LabeledData;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class InputBindingTest {
 
     private static final ImageGeometry MNIST = ImageGeometry.of(Shape.of(784), "mnist:test");
 
     private static ModelSignature model(DataType type, long... dims) {
-        return new ModelSignature(List.of(new TensorSpec("x", type, Shape.of(dims))),
+        return new ModelSignature(
+                List.of(new TensorSpec("x", type, Shape.of(dims))),
                 List.of(new TensorSpec("y", DataType.FP32, Shape.of(-1, 10))));
     }
 
@@ -47,8 +47,10 @@ class InputBindingTest {
                 .hasMessageContaining("'x' expects FP32 [-1, 3, 32, 32]")
                 .hasMessageContaining("28x28 single-channel images")
                 .hasMessageContaining("[N, 784] or [N, 1, 28, 28] or [N, 28, 28, 1]");
-        assertThatThrownBy(() -> InputBinding.resolve(model(DataType.FP32, -1, 1, 28, 28), MNIST, InputLayout.NHWC, "m"))
-                .hasMessageContaining("[N, 28, 28, 1]").hasMessageContaining("--input-layout nhwc");
+        assertThatThrownBy(
+                        () -> InputBinding.resolve(model(DataType.FP32, -1, 1, 28, 28), MNIST, InputLayout.NHWC, "m"))
+                .hasMessageContaining("[N, 28, 28, 1]")
+                .hasMessageContaining("--input-layout nhwc");
         assertThatThrownBy(() -> auto(-1, 784, 1)).hasMessageContaining("[-1, 784, 1]");
         assertThatThrownBy(() -> InputBinding.resolve(model(DataType.INT64, -1, 784), MNIST, InputLayout.AUTO, "m"))
                 .hasMessageContaining("INT64");
@@ -58,8 +60,10 @@ class InputBindingTest {
     void nonSquareFlatDataFitsOnlyFlatModels() {
         ImageGeometry flat = ImageGeometry.of(Shape.of(10), "iris");
         assertThat(flat.isImage()).isFalse();
-        assertThatThrownBy(() -> InputBinding.resolve(model(DataType.FP32, -1, 1, 28, 28), flat, InputLayout.AUTO, "iris"))
-                .hasMessageContaining("10-value examples").hasMessageContaining("[N, 10]");
+        assertThatThrownBy(
+                        () -> InputBinding.resolve(model(DataType.FP32, -1, 1, 28, 28), flat, InputLayout.AUTO, "iris"))
+                .hasMessageContaining("10-value examples")
+                .hasMessageContaining("[N, 10]");
     }
 
     @Test
@@ -68,7 +72,7 @@ class InputBindingTest {
         for (int i = 0; i < features.length; i++) {
             features[i] = i;
         }
-        LabeledData data = new LabeledData("tiny", features, Shape.of(2, 2), new int[]{0, 1, 0}, 2);
+        LabeledData data = new LabeledData("tiny", features, Shape.of(2, 2), new int[] {0, 1, 0}, 2);
         ImageGeometry g = ImageGeometry.of(data.exampleShape(), data.name());
         InputBinding nchw = InputBinding.resolve(model(DataType.FP32, -1, 1, 2, 2), g, InputLayout.AUTO, "tiny");
         Tensor t = nchw.tensor(data, 1, 2, 0.5f);
@@ -96,7 +100,7 @@ class InputBindingTest {
                 }
             }
         }
-        LabeledData data = new LabeledData("rgb", chw, Shape.of(3, 2, 2), new int[]{0, 1}, 2);
+        LabeledData data = new LabeledData("rgb", chw, Shape.of(3, 2, 2), new int[] {0, 1}, 2);
         ImageGeometry g = ImageGeometry.of(data.exampleShape(), "rgb");
         assertThat(g.toString()).isEqualTo("2x2 3-channel images");
         InputBinding nhwc = InputBinding.resolve(model(DataType.FP32, -1, 2, 2, 3), g, InputLayout.AUTO, "rgb");
@@ -112,17 +116,22 @@ class InputBindingTest {
 
         assertThat(ImageGeometry.of(Shape.of(32, 32, 3), "x").channelsLast()).isTrue();
         assertThatThrownBy(() -> InputBinding.resolve(model(DataType.FP32, -1, 1, 28, 28), g, InputLayout.AUTO, "rgb"))
-                .hasMessageContaining("2x2 3-channel images").hasMessageContaining("[N, 3, 2, 2]");
+                .hasMessageContaining("2x2 3-channel images")
+                .hasMessageContaining("[N, 3, 2, 2]");
     }
 
     @Test
     void onlyImageDataIsRescaledToTheUnitInterval() {
-        LabeledData raw = new LabeledData("raw", new float[]{0, 255, 128, 3}, Shape.of(1, 2, 2), new int[]{0}, 1);
-        assertThat(PixelScale.of(raw, ImageGeometry.of(raw.exampleShape(), "raw"))).isEqualTo(1f / 255f);
-        LabeledData table = new LabeledData("csv", new float[]{-4, 900, 2}, Shape.of(3), new int[]{0}, 1);
-        assertThat(PixelScale.of(table, ImageGeometry.of(table.exampleShape(), "csv"))).isEqualTo(1f);
-        LabeledData normalised = new LabeledData("z", new float[]{-0.4f, 2.8f, 0, 1}, Shape.of(2, 2), new int[]{0}, 1);
+        LabeledData raw = new LabeledData("raw", new float[] {0, 255, 128, 3}, Shape.of(1, 2, 2), new int[] {0}, 1);
+        assertThat(PixelScale.of(raw, ImageGeometry.of(raw.exampleShape(), "raw")))
+                .isEqualTo(1f / 255f);
+        LabeledData table = new LabeledData("csv", new float[] {-4, 900, 2}, Shape.of(3), new int[] {0}, 1);
+        assertThat(PixelScale.of(table, ImageGeometry.of(table.exampleShape(), "csv")))
+                .isEqualTo(1f);
+        LabeledData normalised =
+                new LabeledData("z", new float[] {-0.4f, 2.8f, 0, 1}, Shape.of(2, 2), new int[] {0}, 1);
         assertThatThrownBy(() -> PixelScale.of(normalised, ImageGeometry.of(normalised.exampleShape(), "z")))
-                .hasMessageContaining("[-0.4, 2.8]").hasMessageContaining("[0, 1] or raw [0, 255]");
+                .hasMessageContaining("[-0.4, 2.8]")
+                .hasMessageContaining("[0, 1] or raw [0, 255]");
     }
 }

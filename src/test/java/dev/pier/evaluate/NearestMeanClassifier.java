@@ -6,7 +6,6 @@ import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
 import dev.pier.onnx.SequentialGraph;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,6 +21,7 @@ final class NearestMeanClassifier {
     final int classes;
     /** {@code [features][classes]}, row-major. */
     final float[] weights;
+
     final float[] bias;
 
     NearestMeanClassifier(LabeledData train) {
@@ -52,7 +52,8 @@ final class NearestMeanClassifier {
 
     /** Input {@code [batch, 784]}; output logits, or probabilities when {@code softmax}. */
     Path saveFlat(Path file, boolean softmax) {
-        DenseLayer layer = new DenseLayer(features, classes, weights, bias, softmax ? Activation.SOFTMAX : Activation.NONE);
+        DenseLayer layer =
+                new DenseLayer(features, classes, weights, bias, softmax ? Activation.SOFTMAX : Activation.NONE);
         return OnnxNetworks.mlp(List.of(layer)).save(file);
     }
 
@@ -77,8 +78,10 @@ final class NearestMeanClassifier {
         dims[0] = "batch";
         System.arraycopy(imageDims, 0, dims, 1, imageDims.length);
         return SequentialGraph.start("image", "image", DataType.FP32, dims)
-                .flatten().linear(outByIn, features, classes, bias)
-                .finish("logits", "batch", classes).save(file);
+                .flatten()
+                .linear(outByIn, features, classes, bias)
+                .finish("logits", "batch", classes)
+                .save(file);
     }
 
     /** Logits of one example, in double precision. */

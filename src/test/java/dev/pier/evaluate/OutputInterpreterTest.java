@@ -1,11 +1,11 @@
 package dev.pier.evaluate;
 
-import dev.pier.evaluate.metrics.ProbabilityMatrix;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import dev.pier.evaluate.metrics.ProbabilityMatrix;
+import org.junit.jupiter.api.Test;
 
 class OutputInterpreterTest {
 
@@ -20,9 +20,11 @@ class OutputInterpreterTest {
 
     @Test
     void negativeValuesOrSumsOffByMoreThanTheToleranceAreLogits() {
-        assertThat(OutputInterpreter.detect(new double[]{0.2, 0.8, -0.01, 1.01}, 2, 2)).isEqualTo(OutputKind.LOGITS);
-        assertThat(OutputInterpreter.detect(new double[]{0.2, 0.8, 0.5, 0.502}, 2, 2)).isEqualTo(OutputKind.LOGITS);
-        assertThat(OutputInterpreter.detect(new double[]{0.2, 0.8, 0.5, 0.5009}, 2, 2))
+        assertThat(OutputInterpreter.detect(new double[] {0.2, 0.8, -0.01, 1.01}, 2, 2))
+                .isEqualTo(OutputKind.LOGITS);
+        assertThat(OutputInterpreter.detect(new double[] {0.2, 0.8, 0.5, 0.502}, 2, 2))
+                .isEqualTo(OutputKind.LOGITS);
+        assertThat(OutputInterpreter.detect(new double[] {0.2, 0.8, 0.5, 0.5009}, 2, 2))
                 .isEqualTo(OutputKind.PROBABILITIES);
     }
 
@@ -42,20 +44,26 @@ class OutputInterpreterTest {
     @Test
     void flagOverridesDetection() {
         double[] looksLikeProbabilities = {0.25, 0.75};
-        OutputInterpreter.Interpreted out = OutputInterpreter.interpret(looksLikeProbabilities, 1, 2, OutputKind.LOGITS);
+        OutputInterpreter.Interpreted out =
+                OutputInterpreter.interpret(looksLikeProbabilities, 1, 2, OutputKind.LOGITS);
         assertThat(out.kind()).isEqualTo(OutputKind.LOGITS);
-        assertThat(out.probabilities().get(0, 1)).isCloseTo(Math.exp(0.75) / (Math.exp(0.25) + Math.exp(0.75)), within(1e-12));
+        assertThat(out.probabilities().get(0, 1))
+                .isCloseTo(Math.exp(0.75) / (Math.exp(0.25) + Math.exp(0.75)), within(1e-12));
     }
 
     @Test
     void declaredProbabilitiesOutsideTheUnitIntervalAreRefused() {
-        assertThatThrownBy(() -> OutputInterpreter.interpret(new double[]{0.5, 0.5, -2, 3}, 2, 2, OutputKind.PROBABILITIES))
-                .hasMessageContaining("row 1").hasMessageContaining("-2.0").hasMessageContaining("[0, 1]");
+        assertThatThrownBy(() ->
+                        OutputInterpreter.interpret(new double[] {0.5, 0.5, -2, 3}, 2, 2, OutputKind.PROBABILITIES))
+                .hasMessageContaining("row 1")
+                .hasMessageContaining("-2.0")
+                .hasMessageContaining("[0, 1]");
     }
 
     @Test
     void nonFiniteScoresAreRefused() {
-        assertThatThrownBy(() -> OutputInterpreter.interpret(new double[]{0.5, Double.NaN}, 1, 2, OutputKind.AUTO))
-                .hasMessageContaining("row 0").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> OutputInterpreter.interpret(new double[] {0.5, Double.NaN}, 1, 2, OutputKind.AUTO))
+                .hasMessageContaining("row 0")
+                .hasMessageContaining("NaN");
     }
 }

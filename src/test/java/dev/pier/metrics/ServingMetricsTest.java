@@ -1,23 +1,28 @@
 package dev.pier.metrics;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The per-version series: each request is counted under its own model and version, whatever came before it. */
 class ServingMetricsTest {
     private static double value(ServingMetrics m, String name, String model, String version) {
-        return m.registry().get(name).tag("model", model).tag("version", version).gauge().value();
+        return m.registry()
+                .get(name)
+                .tag("model", model)
+                .tag("version", version)
+                .gauge()
+                .value();
     }
 
     @Test
     void requestsAlternatingBetweenVersionsAndModelsLandInTheirOwnSeries() {
         try (ServingMetrics m = new ServingMetrics()) {
             m.onRequest("a", 1, true, 1, 0, 0, 1_000);
-            m.onRequest("a", 1, true, 2, 0, 0, 1_000);   // the same series again (the remembered one)
-            m.onRequest("a", 2, true, 1, 0, 0, 1_000);   // same model, other version
-            m.onRequest("b", 1, false, 1, 0, 0, 1_000);  // other model, same version number
-            m.onRequest("a", 1, true, 4, 0, 0, 1_000);   // back to the first
+            m.onRequest("a", 1, true, 2, 0, 0, 1_000); // the same series again (the remembered one)
+            m.onRequest("a", 2, true, 1, 0, 0, 1_000); // same model, other version
+            m.onRequest("b", 1, false, 1, 0, 0, 1_000); // other model, same version number
+            m.onRequest("a", 1, true, 4, 0, 0, 1_000); // back to the first
             m.onPending("b", 1, 3);
             assertThat(value(m, "nv_inference_request_success", "a", "1")).isEqualTo(3);
             assertThat(value(m, "nv_inference_count", "a", "1")).isEqualTo(7);

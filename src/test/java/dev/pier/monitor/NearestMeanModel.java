@@ -4,7 +4,6 @@ import dev.pier.data.LabeledData;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -50,7 +49,8 @@ public final class NearestMeanModel {
                 w[f * classes + c] = (float) means[c][f];
             }
         }
-        return OnnxNetworks.mlp(List.of(new DenseLayer(features, classes, w, b, Activation.SOFTMAX))).save(file);
+        return OnnxNetworks.mlp(List.of(new DenseLayer(features, classes, w, b, Activation.SOFTMAX)))
+                .save(file);
     }
 
     /** The predicted class of row {@code i} of {@code x}. */

@@ -1,10 +1,10 @@
 package dev.pier.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.onnx.proto.ModelProto;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OnnxModelFilesTest {
 
@@ -22,15 +21,20 @@ class OnnxModelFilesTest {
     Path dir;
 
     static ModelProto model(int width) {
-        return OnnxModelBuilder.create("g").input("x", DataType.FP32, width)
+        return OnnxModelBuilder.create("g")
+                .input("x", DataType.FP32, width)
                 .initializer("w", new long[] {width}, new float[width])
-                .node("Add", List.of("x", "w"), List.of("y")).output("y", DataType.FP32, width).build();
+                .node("Add", List.of("x", "w"), List.of("y"))
+                .output("y", DataType.FP32, width)
+                .build();
     }
 
     @Test
     void toBytesAndSaveWriteTheSameModel() throws Exception {
-        OnnxModelBuilder b = OnnxModelBuilder.create("g").input("x", DataType.FP32, 2)
-                .node("Neg", List.of("x"), List.of("y")).output("y", DataType.FP32, 2);
+        OnnxModelBuilder b = OnnxModelBuilder.create("g")
+                .input("x", DataType.FP32, 2)
+                .node("Neg", List.of("x"), List.of("y"))
+                .output("y", DataType.FP32, 2);
         Path file = b.save(dir.resolve("sub/dir/m.onnx"));
         assertThat(Files.readAllBytes(file)).isEqualTo(b.toBytes());
         assertThat(ModelProto.parseFrom(b.toBytes()).getProducerName()).isEqualTo("pier");
@@ -38,12 +42,21 @@ class OnnxModelFilesTest {
 
     @Test
     void buildRejectsMiswiredGraphsNamingTheValue() {
-        assertThatThrownBy(() -> OnnxModelBuilder.create("g").input("x", DataType.FP32, 2)
-                .node("Add", List.of("x", "bias"), List.of("y")).output("y", DataType.FP32, 2).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'bias'").hasMessageContaining("Add");
-        assertThatThrownBy(() -> OnnxModelBuilder.create("g").input("x", DataType.FP32, 2)
-                .node("Neg", List.of("x"), List.of("y")).output("z", DataType.FP32, 2).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'z'");
+        assertThatThrownBy(() -> OnnxModelBuilder.create("g")
+                        .input("x", DataType.FP32, 2)
+                        .node("Add", List.of("x", "bias"), List.of("y"))
+                        .output("y", DataType.FP32, 2)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'bias'")
+                .hasMessageContaining("Add");
+        assertThatThrownBy(() -> OnnxModelBuilder.create("g")
+                        .input("x", DataType.FP32, 2)
+                        .node("Neg", List.of("x"), List.of("y"))
+                        .output("z", DataType.FP32, 2)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'z'");
     }
 
     @Test
@@ -81,8 +94,7 @@ class OnnxModelFilesTest {
     void aFailedSaveLeavesNoTemporaryFileAndKeepsWhatWasThere() throws Exception {
         Path target = dir.resolve("taken");
         Files.createDirectories(target.resolve("child")); // a non-empty directory cannot be replaced
-        assertThatThrownBy(() -> OnnxModelFiles.save(model(4), target))
-                .hasMessageContaining(target.toString());
+        assertThatThrownBy(() -> OnnxModelFiles.save(model(4), target)).hasMessageContaining(target.toString());
         assertThat(Files.isDirectory(target.resolve("child"))).isTrue();
         assertThat(leftovers()).containsExactly(target);
     }

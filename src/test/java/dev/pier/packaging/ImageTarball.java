@@ -2,9 +2,6 @@ package dev.pier.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads a {@code docker load} tarball (manifest.json, the image config, gzipped layer tars) with plain Java, the
@@ -38,7 +37,7 @@ record ImageTarball(JsonNode config, List<Map<String, byte[]>> layers) {
     private static Map<String, byte[]> entries(InputStream raw, boolean gzipped) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (InputStream in = gzipped ? new GZIPInputStream(raw) : raw;
-             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (e.isFile()) {

@@ -1,17 +1,16 @@
 package dev.pier.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.InvalidInputException;
 import dev.pier.cli.PierCli;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** pipeline.yaml is read strictly: every mistake names its key and its line. */
 class PipelineParserTest {
@@ -50,7 +49,8 @@ class PipelineParserTest {
                 .hasMessageStartingWith("pipeline.yaml line 3: unknown key 'train.epoch'")
                 .hasMessageContaining("epochs");
         String topLevel = VALID + "notify: {email: me}\n";
-        assertThatThrownBy(() -> PipelineParser.parse(topLevel, "p.yaml")).hasMessageStartingWith("p.yaml line 13: unknown key 'notify'");
+        assertThatThrownBy(() -> PipelineParser.parse(topLevel, "p.yaml"))
+                .hasMessageStartingWith("p.yaml line 13: unknown key 'notify'");
     }
 
     @Test
@@ -61,8 +61,10 @@ class PipelineParserTest {
                 .hasMessageStartingWith("pipeline.yaml line 3: 'train.epochs': expected an integer");
         assertThatThrownBy(() -> PipelineParser.parse(VALID.replace("{min: 0.97}", "0.97"), "pipeline.yaml"))
                 .hasMessageStartingWith("pipeline.yaml line 6: 'gates.accuracy': expected a mapping");
-        assertThatThrownBy(() -> PipelineParser.parse(VALID.replace("baseline: serving", "baseline: best"), "pipeline.yaml"))
-                .hasMessageContaining("line ").hasMessageContaining("'gates.baseline': expected serving, got best");
+        assertThatThrownBy(() ->
+                        PipelineParser.parse(VALID.replace("baseline: serving", "baseline: best"), "pipeline.yaml"))
+                .hasMessageContaining("line ")
+                .hasMessageContaining("'gates.baseline': expected serving, got best");
     }
 
     @Test
@@ -79,7 +81,8 @@ class PipelineParserTest {
             System.setErr(err);
         }
         assertThat(code).isEqualTo(2);
-        assertThat(captured.toString().strip()).startsWith("pier: " + file + " line 3: unknown key 'train.batch_sise'")
+        assertThat(captured.toString().strip())
+                .startsWith("pier: " + file + " line 3: unknown key 'train.batch_sise'")
                 .doesNotContain("\n");
         assertThat(dir.resolve("runs")).doesNotExist();
     }

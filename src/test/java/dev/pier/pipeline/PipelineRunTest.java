@@ -1,9 +1,9 @@
 package dev.pier.pipeline;
 
-import dev.pier.data.MnistFetcher;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.data.MnistFetcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline's promises on real MNIST (small subsets, one or two epochs): the first run publishes version 1; a rerun
@@ -41,8 +40,17 @@ class PipelineRunTest {
     RunRecord run(String yaml, boolean dryRun) throws Exception {
         Path file = dir.resolve("pipeline.yaml");
         Files.writeString(file, yaml);
-        return new PipelineRunner().run(new PipelineRunner.Options(file, Optional.empty(), Optional.empty(), dryRun, false,
-                Optional.empty(), MnistFetcher.defaultDir(), new PrintStream(progress, true, StandardCharsets.UTF_8), false));
+        return new PipelineRunner()
+                .run(new PipelineRunner.Options(
+                        file,
+                        Optional.empty(),
+                        Optional.empty(),
+                        dryRun,
+                        false,
+                        Optional.empty(),
+                        MnistFetcher.defaultDir(),
+                        new PrintStream(progress, true, StandardCharsets.UTF_8),
+                        false));
     }
 
     static Map<String, String> statuses(RunRecord r) {
@@ -53,7 +61,10 @@ class PipelineRunTest {
 
     List<String> versions() throws Exception {
         try (var s = Files.list(dir.resolve("models/digits"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d+"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -67,11 +78,20 @@ class PipelineRunTest {
         assertThat(v1.resolve("model.onnx")).isRegularFile();
         assertThat(v1.resolve("profile.json")).isRegularFile();
         assertThat(Files.readString(v1.resolve("lineage.json"))).contains("\"run_id\" : \"" + first.runId() + "\"");
-        assertThat(dir.resolve("runs").resolve(first.runId()).resolve("run.json")).isRegularFile();
-        assertThat(Files.readString(dir.resolve("runs").resolve(first.runId()).resolve("run.html"))).contains("<table>").doesNotContain("<script");
-        assertThat(statuses(first)).containsEntry("data", "ran").containsEntry("train", "ran").containsEntry("compress", "skipped")
-                .containsEntry("gates", "ran").containsEntry("publish", "ran");
-        assertThat(first.gates()).extracting(GateResult::gate).containsExactly("accuracy", "size_mb");  // nothing served yet
+        assertThat(dir.resolve("runs").resolve(first.runId()).resolve("run.json"))
+                .isRegularFile();
+        assertThat(Files.readString(dir.resolve("runs").resolve(first.runId()).resolve("run.html")))
+                .contains("<table>")
+                .doesNotContain("<script");
+        assertThat(statuses(first))
+                .containsEntry("data", "ran")
+                .containsEntry("train", "ran")
+                .containsEntry("compress", "skipped")
+                .containsEntry("gates", "ran")
+                .containsEntry("publish", "ran");
+        assertThat(first.gates())
+                .extracting(GateResult::gate)
+                .containsExactly("accuracy", "size_mb"); // nothing served yet
 
         // nothing changed: no stage runs, nothing is published
         Path trainRecord = dir.resolve(".pier/cache/train/stage.json");
@@ -91,27 +111,39 @@ class PipelineRunTest {
 
         // changed epochs: train and everything after it rerun, data does not
         RunRecord second = run(twoEpochs, false);
-        assertThat(statuses(second)).containsEntry("data", "up_to_date").containsEntry("train", "ran")
-                .containsEntry("evaluate", "ran").containsEntry("gates", "ran").containsEntry("publish", "ran");
+        assertThat(statuses(second))
+                .containsEntry("data", "up_to_date")
+                .containsEntry("train", "ran")
+                .containsEntry("evaluate", "ran")
+                .containsEntry("gates", "ran")
+                .containsEntry("publish", "ran");
         assertThat(second.published()).containsEntry("version", 2L);
         assertThat(((Number) second.baseline().get("version")).longValue()).isEqualTo(1L);
         assertThat(second.gates()).extracting(GateResult::gate).contains("baseline");
 
         // a far worse candidate: refused by the served version's figures, nothing published
-        String worse = twoEpochs.replace("epochs: 2", "epochs: 1").replace("lr: 0.003", "lr: 0.000001")
+        String worse = twoEpochs
+                .replace("epochs: 2", "epochs: 1")
+                .replace("lr: 0.003", "lr: 0.000001")
                 .replace("  accuracy: {min: 0.5}\n", "");
-        assertThatThrownBy(() -> run(worse, false)).isInstanceOf(GateFailure.class)
-                .hasMessageContaining("nothing published").hasMessageContaining("served version 2's accuracy");
+        assertThatThrownBy(() -> run(worse, false))
+                .isInstanceOf(GateFailure.class)
+                .hasMessageContaining("nothing published")
+                .hasMessageContaining("served version 2's accuracy");
         assertThat(versions()).containsExactly("1", "2");
         RunRecord refused = new RunStore(dir).read("latest");
         assertThat(refused.status()).isEqualTo("gate_failed");
         assertThat(refused.published()).isNull();
         assertThat(statuses(refused)).containsEntry("publish", "not_run");
-        GateResult baseline = refused.gates().stream().filter(g -> g.gate().equals("baseline")).findFirst().orElseThrow();
+        GateResult baseline = refused.gates().stream()
+                .filter(g -> g.gate().equals("baseline"))
+                .findFirst()
+                .orElseThrow();
         assertThat(baseline.passed()).isFalse();
         assertThat(baseline.candidate()).isLessThan(baseline.limit());
         assertThat(((Number) refused.baseline().get("accuracy")).doubleValue()).isEqualTo(baseline.limit());
-        assertThat(new ModelRepository(dir.resolve("models"), "digits").servedVersion()).contains(2L);
+        assertThat(new ModelRepository(dir.resolve("models"), "digits").servedVersion())
+                .contains(2L);
     }
 
     @Test
@@ -123,22 +155,30 @@ class PipelineRunTest {
         Path v1 = dir.resolve("models/digits/1");
         var profile = dev.pier.profile.Profiles.read(v1.resolve("profile.json"));
         // the served drift monitor refuses a profile whose hash names another model file (Profiles.requireMatch)
-        assertThat(profile.modelSha256()).isEqualToIgnoringCase(dev.pier.profile.Profiles.sha256(v1.resolve("model.onnx")));
-        dev.pier.profile.Profiles.requireMatch(profile, v1.resolve("profile.json"), v1.resolve("model.onnx"), null, null);
+        assertThat(profile.modelSha256())
+                .isEqualToIgnoringCase(dev.pier.profile.Profiles.sha256(v1.resolve("model.onnx")));
+        dev.pier.profile.Profiles.requireMatch(
+                profile, v1.resolve("profile.json"), v1.resolve("model.onnx"), null, null);
     }
 
     @Test
     void distillationTrainsASmallerStudentThatIsEvaluatedGatedAndPublished() throws Exception {
-        String distilled = PIPELINE.replace("gates:", "compress: {method: distill, student: \"mlp:8\", epochs: 3, learning_rate: 0.005, temperature: 4, alpha: 0.7}\ngates:")
-                .replace("  baseline: serving\n", "").replace("{min: 0.5}", "{min: 0.3}");
+        String distilled = PIPELINE.replace(
+                        "gates:",
+                        "compress: {method: distill, student: \"mlp:8\", epochs: 3, learning_rate: 0.005, temperature: 4, alpha: 0.7}\ngates:")
+                .replace("  baseline: serving\n", "")
+                .replace("{min: 0.5}", "{min: 0.3}");
         RunRecord r = run(distilled, false);
-        assertThat(statuses(r)).containsEntry("train", "ran").containsEntry("compress", "ran").containsEntry("evaluate", "ran")
+        assertThat(statuses(r))
+                .containsEntry("train", "ran")
+                .containsEntry("compress", "ran")
+                .containsEntry("evaluate", "ran")
                 .containsEntry("publish", "ran");
         Map<String, Object> compress = r.stages().get(2).result();
         assertThat(String.valueOf(compress.get("chosen"))).containsIgnoringCase("distil");
         long teacherBytes = ((Number) ((Map<?, ?>) compress.get("before")).get("size_bytes")).longValue();
         long studentBytes = Files.size(dir.resolve("models/digits/1/model.onnx"));
-        assertThat(studentBytes).isLessThan(teacherBytes * 2 / 3);   // 784x8 weights against 784x16
+        assertThat(studentBytes).isLessThan(teacherBytes * 2 / 3); // 784x8 weights against 784x16
         assertThat(Files.readAllBytes(dir.resolve("models/digits/1/model.onnx")))
                 .isEqualTo(Files.readAllBytes(dir.resolve(".pier/cache/compress/model.onnx")));
         assertThat(((Number) r.candidate().get("accuracy")).doubleValue()).isGreaterThan(0.3);
@@ -148,9 +188,11 @@ class PipelineRunTest {
         assertThat(statuses(warmer)).containsEntry("train", "up_to_date").containsEntry("compress", "ran");
         assertThat(warmer.stages().get(2).reason()).isEqualTo("temperature 4.0 -> 8.0");
 
-        assertThatThrownBy(() -> PipelineParser.parse(PIPELINE.replace("gates:", "compress: {method: distill}\ngates:"), "p.yaml"))
+        assertThatThrownBy(() -> PipelineParser.parse(
+                        PIPELINE.replace("gates:", "compress: {method: distill}\ngates:"), "p.yaml"))
                 .hasMessageContaining("'compress.student': expected a student architecture");
-        assertThatThrownBy(() -> PipelineParser.parse(PIPELINE.replace("gates:", "compress: {method: quantize, temperature: 4}\ngates:"), "p.yaml"))
+        assertThatThrownBy(() -> PipelineParser.parse(
+                        PIPELINE.replace("gates:", "compress: {method: quantize, temperature: 4}\ngates:"), "p.yaml"))
                 .hasMessageContaining("only with method: distill");
     }
 }

@@ -1,20 +1,19 @@
 package dev.pier.predict;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Image → tensor layouts chosen from the declared input shape, on real PNG files. */
 class ImageInputsTest {
@@ -62,10 +61,12 @@ class ImageInputsTest {
     void refusesShapesThatAreNotImages() throws Exception {
         Path f = image();
         assertThatThrownBy(() -> ImageInputs.read(List.of(f), new TensorSpec("x", DataType.FP32, Shape.of(-1, 10))))
-                .hasMessageContaining("square").hasMessageContaining("10");
+                .hasMessageContaining("square")
+                .hasMessageContaining("10");
         assertThatThrownBy(() -> ImageInputs.read(List.of(f), new TensorSpec("x", DataType.INT64, Shape.of(-1, 4))))
                 .hasMessageContaining("INT64");
-        assertThatThrownBy(() -> ImageInputs.read(List.of(dir.resolve("none.png")),
-                new TensorSpec("x", DataType.FP32, Shape.of(-1, 4)))).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ImageInputs.read(
+                        List.of(dir.resolve("none.png")), new TensorSpec("x", DataType.FP32, Shape.of(-1, 4))))
+                .hasMessageContaining("does not exist");
     }
 }

@@ -1,8 +1,11 @@
 package dev.pier.predict;
 
-import dev.pier.cli.CliRun;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.cli.CliRun;
 import dev.pier.cli.PierCli;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
@@ -12,12 +15,6 @@ import dev.pier.server.PierServer;
 import dev.pier.server.ServerOptions;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,9 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pier predict} against a real in-process Pier server (ONNX Runtime) serving a small MLP whose
@@ -42,6 +41,7 @@ class PredictEndToEndTest {
 
     @TempDir
     static Path dir;
+
     static OrtEngine engine;
     static ServingCore core;
     static PierServer server;
@@ -60,9 +60,14 @@ class PredictEndToEndTest {
         Path repo = dir.resolve("repo");
         Path file = repo.resolve("mnist/1/model.onnx");
         Files.createDirectories(file.getParent());
-        OnnxNetworks.mlp("mlp", "input", "probabilities", List.of(
-                new DenseLayer(IN, HIDDEN, w1, b1, Activation.RELU),
-                new DenseLayer(HIDDEN, OUT, w2, b2, Activation.SOFTMAX))).save(file);
+        OnnxNetworks.mlp(
+                        "mlp",
+                        "input",
+                        "probabilities",
+                        List.of(
+                                new DenseLayer(IN, HIDDEN, w1, b1, Activation.RELU),
+                                new DenseLayer(HIDDEN, OUT, w2, b2, Activation.SOFTMAX)))
+                .save(file);
         engine = new OrtEngine();
         core = ServingCore.start(ServingOptions.of(repo, null), engine);
         server = PierServer.start(new ServerOptions("127.0.0.1", 0, 0, 64 << 20, 1), core);
@@ -129,7 +134,6 @@ class PredictEndToEndTest {
         return x;
     }
 
-
     static String rest() {
         return "http://127.0.0.1:" + server.httpPort();
     }
@@ -174,7 +178,8 @@ class PredictEndToEndTest {
         for (long d : shape) {
             dims.append(d).append(", ");
         }
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims.toString().strip() + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': ("
+                + dims.toString().strip() + "), }";
         int total = 10 + dict.length() + 1;
         int pad = (64 - total % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
@@ -213,13 +218,29 @@ class PredictEndToEndTest {
         float[] a = sample(3);
         Path input = dir.resolve("x.npy");
         Files.write(input, npy("<f4", new long[] {1, IN}, floatsLe(a)));
-        CliRun run = CliRun.of("predict", "--url", "grpc://" + grpc(), "--protocol", "grpc", "--model", "mnist",
-                "--input", input.toString(), "--output-format", "table", "--top-k", "2");
+        CliRun run = CliRun.of(
+                "predict",
+                "--url",
+                "grpc://" + grpc(),
+                "--protocol",
+                "grpc",
+                "--model",
+                "mnist",
+                "--input",
+                input.toString(),
+                "--output-format",
+                "table",
+                "--top-k",
+                "2");
         assertThat(run.exit()).as(run.err()).isZero();
         double[] expected = forward(a);
         int[] top = ResultTable.top(expected, 0, OUT, 2);
         assertThat(run.out()).contains("output probabilities  FP32  [1, 10]");
-        String line = run.out().lines().filter(l -> l.contains("row 0 top-2:")).findFirst().orElseThrow();
+        String line = run.out()
+                .lines()
+                .filter(l -> l.contains("row 0 top-2:"))
+                .findFirst()
+                .orElseThrow();
         String[] parts = line.split("top-2:")[1].trim().split("\\s{2,}");
         assertThat(parts).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -257,7 +278,8 @@ class PredictEndToEndTest {
         Path c = dir.resolve("color.png");
         ImageIO.write(gray, "png", g.toFile());
         ImageIO.write(rgb, "png", c.toFile());
-        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--binary", "--image", g.toString(), c.toString());
+        CliRun run = CliRun.of(
+                "predict", "--url", rest(), "--model", "mnist", "--binary", "--image", g.toString(), c.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         double[][] p = v2Rows(run.out());
         assertThat(p).hasNumberOfRows(2);
@@ -272,9 +294,10 @@ class PredictEndToEndTest {
         for (int i = 0; i < IN; i++) {
             row.append(i == 0 ? "" : ",").append(a[i]);
         }
-        Path input = Files.writeString(dir.resolve("bare.json"), row.append("]]").toString());
-        CliRun run = CliRun.of("predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist",
-                "--input", input.toString());
+        Path input =
+                Files.writeString(dir.resolve("bare.json"), row.append("]]").toString());
+        CliRun run = CliRun.of(
+                "predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist", "--input", input.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode root = MAPPER.readTree(run.out());
         JsonNode values = root.has("outputs") ? root.get("outputs") : root.get("predictions");
@@ -305,13 +328,29 @@ class PredictEndToEndTest {
         for (int i = 0; i < IN; i++) {
             row.append(i == 0 ? "" : ",").append(a[i]);
         }
-        Path input = Files.writeString(dir.resolve("tf2.json"), row.append("]]}").toString());
-        CliRun run = CliRun.of("predict", "--url", rest(), "--protocol", "tfserving", "--model", "mnist", "--version", "1",
-                "--input", input.toString(), "--output-format", "table", "--top-k", "1");
+        Path input =
+                Files.writeString(dir.resolve("tf2.json"), row.append("]]}").toString());
+        CliRun run = CliRun.of(
+                "predict",
+                "--url",
+                rest(),
+                "--protocol",
+                "tfserving",
+                "--model",
+                "mnist",
+                "--version",
+                "1",
+                "--input",
+                input.toString(),
+                "--output-format",
+                "table",
+                "--top-k",
+                "1");
         assertThat(run.exit()).as(run.err()).isZero();
         double[] expected = forward(a);
         int best = ResultTable.top(expected, 0, OUT, 1)[0];
-        assertThat(run.out()).contains("output predictions  JSON  [1, 10]")
+        assertThat(run.out())
+                .contains("output predictions  JSON  [1, 10]")
                 .containsPattern("row 0 top-1:  " + best + " \\(0\\.\\d{6}\\)");
 
         BufferedImage img = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY);
@@ -328,7 +367,8 @@ class PredictEndToEndTest {
         }
         Path png = dir.resolve("big.png");
         ImageIO.write(img, "png", png.toFile());
-        CliRun grpcRun = CliRun.of("predict", "--url", grpc(), "--protocol", "grpc", "--model", "mnist", "--image", png.toString());
+        CliRun grpcRun = CliRun.of(
+                "predict", "--url", grpc(), "--protocol", "grpc", "--model", "mnist", "--image", png.toString());
         assertThat(grpcRun.exit()).as(grpcRun.err()).isZero();
         assertClose(v2Rows(grpcRun.out())[0], forward(expectedPixels));
     }
@@ -336,7 +376,8 @@ class PredictEndToEndTest {
     @Test
     void unknownVersionShowsTheServersMessage() throws Exception {
         Path input = Files.writeString(dir.resolve("req3.json"), v2Body(sample(9)));
-        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--version", "9", "--input", input.toString());
+        CliRun run = CliRun.of(
+                "predict", "--url", rest(), "--model", "mnist", "--version", "9", "--input", input.toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err()).contains("no version 9");
     }
@@ -345,12 +386,22 @@ class PredictEndToEndTest {
     void helpWorksBesideTheModelVersionOption() {
         CliRun run = CliRun.of("predict", "--help");
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("--version=<version>").contains("--image=IMAGE").contains("--top-k");
+        assertThat(run.out())
+                .contains("--version=<version>")
+                .contains("--image=IMAGE")
+                .contains("--top-k");
     }
 
     @Test
     void missingFileIsOneClearLine() {
-        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--input", dir.resolve("nope.json").toString());
+        CliRun run = CliRun.of(
+                "predict",
+                "--url",
+                rest(),
+                "--model",
+                "mnist",
+                "--input",
+                dir.resolve("nope.json").toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err().strip()).startsWith("pier: ").contains("nope.json").contains("does not exist");
         assertThat(run.err().strip().lines()).hasSize(1);
@@ -360,10 +411,22 @@ class PredictEndToEndTest {
     void unknownModelShowsTheServersMessage() throws Exception {
         Path input = Files.writeString(dir.resolve("req2.json"), v2Body(sample(6)));
         for (String[] proto : List.of(new String[] {"v2", rest()}, new String[] {"grpc", grpc()})) {
-            CliRun run = CliRun.of("predict", "--url", proto[1], "--protocol", proto[0], "--model", "fashion",
-                    "--input", input.toString());
+            CliRun run = CliRun.of(
+                    "predict",
+                    "--url",
+                    proto[1],
+                    "--protocol",
+                    proto[0],
+                    "--model",
+                    "fashion",
+                    "--input",
+                    input.toString());
             assertThat(run.exit()).as(proto[0]).isEqualTo(PierCli.EXIT_USAGE);
-            assertThat(run.err()).as(proto[0]).contains("fashion").contains("not found").contains("mnist");
+            assertThat(run.err())
+                    .as(proto[0])
+                    .contains("fashion")
+                    .contains("not found")
+                    .contains("mnist");
         }
     }
 
@@ -371,20 +434,38 @@ class PredictEndToEndTest {
     void unsupportedNpyDtypeIsNamed() throws Exception {
         Path input = dir.resolve("c.npy");
         Files.write(input, npy("<c8", new long[] {1, 2}, new byte[16]));
-        CliRun run = CliRun.of("predict", "--url", rest(), "--model", "mnist", "--input-name", "input",
-                "--input", input.toString());
+        CliRun run = CliRun.of(
+                "predict", "--url", rest(), "--model", "mnist", "--input-name", "input", "--input", input.toString());
         assertThat(run.exit()).isEqualTo(PierCli.EXIT_USAGE);
         assertThat(run.err()).contains("unsupported .npy dtype '<c8'").contains("<f4");
     }
 
     @Test
     void unreachableServerIsReported() {
-        CliRun run = CliRun.of("predict", "--url", "http://127.0.0.1:1", "--model", "mnist", "--input-name", "input",
-                "--input", dir.resolve("x.npy").toString());
+        CliRun run = CliRun.of(
+                "predict",
+                "--url",
+                "http://127.0.0.1:1",
+                "--model",
+                "mnist",
+                "--input-name",
+                "input",
+                "--input",
+                dir.resolve("x.npy").toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err()).contains("cannot reach the server at http://127.0.0.1:1");
-        CliRun grpcRun = CliRun.of("predict", "--url", "127.0.0.1:1", "--protocol", "grpc", "--model", "mnist",
-                "--input-name", "input", "--input", dir.resolve("x.npy").toString());
+        CliRun grpcRun = CliRun.of(
+                "predict",
+                "--url",
+                "127.0.0.1:1",
+                "--protocol",
+                "grpc",
+                "--model",
+                "mnist",
+                "--input-name",
+                "input",
+                "--input",
+                dir.resolve("x.npy").toString());
         assertThat(grpcRun.exit()).isNotZero();
         assertThat(grpcRun.err()).contains("cannot reach the server at grpc://127.0.0.1:1");
     }

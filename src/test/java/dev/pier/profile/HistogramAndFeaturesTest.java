@@ -1,12 +1,11 @@
 package dev.pier.profile;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class HistogramAndFeaturesTest {
 
@@ -18,10 +17,10 @@ class HistogramAndFeaturesTest {
         assertThat(h.edges()).hasSize(11);
         assertThat(h.edges()[1]).isCloseTo(10.9, within(1e-9));
         assertThat(h.edges()[9]).isCloseTo(90.1, within(1e-9));
-        assertThat(h.fractions()[0]).isCloseTo(0.01, within(1e-12));   // (-inf, 1]: the value 1
-        assertThat(h.fractions()[1]).isCloseTo(0.09, within(1e-12));   // (1, 10.9]: 2..10
-        assertThat(h.fractions()[10]).isCloseTo(0.10, within(1e-12));  // (90.1, 100]: 91..100
-        assertThat(h.fractions()[11]).isZero();                        // above the reference max
+        assertThat(h.fractions()[0]).isCloseTo(0.01, within(1e-12)); // (-inf, 1]: the value 1
+        assertThat(h.fractions()[1]).isCloseTo(0.09, within(1e-12)); // (1, 10.9]: 2..10
+        assertThat(h.fractions()[10]).isCloseTo(0.10, within(1e-12)); // (90.1, 100]: 91..100
+        assertThat(h.fractions()[11]).isZero(); // above the reference max
         assertThat(h.bin(0.5)).isZero();
         assertThat(h.bin(1)).isZero();
         assertThat(h.bin(1.5)).isEqualTo(1);
@@ -38,13 +37,15 @@ class HistogramAndFeaturesTest {
 
     @Test
     void imageFeaturesOfAKnownImage() {
-        FeatureExtractor ex = new FeatureExtractor(FeatureSpec.detect(new long[]{784}, 0, 1));
+        FeatureExtractor ex = new FeatureExtractor(FeatureSpec.detect(new long[] {784}, 0, 1));
         assertThat(ex.spec().kind()).isEqualTo(FeatureSpec.Kind.IMAGE);
-        assertThat(ex.names()).startsWith("mean_intensity", "std_intensity", "ink_area", "center_of_mass_x", "center_of_mass_y")
-                .contains("region_0_0", "region_2_2").hasSize(14);
+        assertThat(ex.names())
+                .startsWith("mean_intensity", "std_intensity", "ink_area", "center_of_mass_x", "center_of_mass_y")
+                .contains("region_0_0", "region_2_2")
+                .hasSize(14);
         float[] img = new float[784];
-        img[0] = img[1] = img[28] = img[29] = 1f;      // a 2x2 block in the top-left corner
-        img[27 * 28 + 27] = 0.25f;                        // one faint pixel in the bottom-right corner, below the ink threshold
+        img[0] = img[1] = img[28] = img[29] = 1f; // a 2x2 block in the top-left corner
+        img[27 * 28 + 27] = 0.25f; // one faint pixel in the bottom-right corner, below the ink threshold
         double[] f = new double[14];
         ex.extract(img, 0, f);
         assertThat(f[0]).isCloseTo(4.25 / 784, within(1e-12));
@@ -75,9 +76,9 @@ class HistogramAndFeaturesTest {
                 grey[p] += v / c;
             }
         }
-        double[] a = features(new long[]{c, h, w}, chw);
-        double[] b = features(new long[]{h, w, c}, hwc);
-        double[] g = features(new long[]{h, w}, grey);
+        double[] a = features(new long[] {c, h, w}, chw);
+        double[] b = features(new long[] {h, w, c}, hwc);
+        double[] g = features(new long[] {h, w}, grey);
         for (int i = 0; i < a.length; i++) {
             assertThat(a[i]).isCloseTo(g[i], within(1e-6));
             assertThat(b[i]).isCloseTo(g[i], within(1e-6));
@@ -86,13 +87,13 @@ class HistogramAndFeaturesTest {
 
     @Test
     void smallVectorsAreTabularLongOnesAreSummarised() {
-        FeatureExtractor tab = new FeatureExtractor(FeatureSpec.detect(new long[]{4}, -2, 2));
+        FeatureExtractor tab = new FeatureExtractor(FeatureSpec.detect(new long[] {4}, -2, 2));
         assertThat(tab.names()).containsExactly("feature_0", "feature_1", "feature_2", "feature_3");
         double[] f = new double[4];
-        tab.extract(new float[]{9, 1, -1, 0.5f, 2}, 1, f);
+        tab.extract(new float[] {9, 1, -1, 0.5f, 2}, 1, f);
         assertThat(f).containsExactly(1, -1, 0.5, 2);
 
-        FeatureExtractor vec = new FeatureExtractor(FeatureSpec.detect(new long[]{40}, 0, 39));
+        FeatureExtractor vec = new FeatureExtractor(FeatureSpec.detect(new long[] {40}, 0, 39));
         assertThat(vec.spec().kind()).isEqualTo(FeatureSpec.Kind.VECTOR);
         float[] row = new float[40];
         for (int i = 0; i < 40; i++) {
@@ -103,7 +104,7 @@ class HistogramAndFeaturesTest {
         assertThat(v[0]).isCloseTo(19.5, within(1e-12));
         assertThat(v[2]).isZero();
         assertThat(v[3]).isEqualTo(39);
-        assertThat(v[4]).isCloseTo(2.0, within(1e-12));   // chunk 0: values 0..4
+        assertThat(v[4]).isCloseTo(2.0, within(1e-12)); // chunk 0: values 0..4
     }
 
     private static double[] features(long[] dims, float[] row) {

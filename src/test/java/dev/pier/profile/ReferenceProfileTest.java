@@ -1,9 +1,12 @@
 package dev.pier.profile;
 
-import dev.pier.cli.CliRun;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.Shape;
+import dev.pier.cli.CliRun;
 import dev.pier.cli.PierCli;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
@@ -12,15 +15,11 @@ import dev.pier.evaluate.EvaluateOptions;
 import dev.pier.evaluate.Evaluator;
 import dev.pier.monitor.NearestMeanModel;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Profiles built through the evaluation code path (ONNX Runtime) on real MNIST, and their JSON file. */
 class ReferenceProfileTest {
@@ -72,11 +71,13 @@ class ReferenceProfileTest {
         Path again = dir.resolve("again.json");
         Profiles.write(read, again);
         assertThat(Files.readString(again)).isEqualTo(Files.readString(file));
-        assertThat(read.stats("ink_area").histogram()).isEqualTo(profile.stats("ink_area").histogram());
+        assertThat(read.stats("ink_area").histogram())
+                .isEqualTo(profile.stats("ink_area").histogram());
         assertThat(read.predictions()).isEqualTo(profile.predictions());
         JsonNode json = new ObjectMapper().readTree(file.toFile());
         assertThat(json.get("formatVersion").asInt()).isEqualTo(1);
-        assertThat(json.get("stats").get(0).get("histogram").get("edges").isArray()).isTrue();
+        assertThat(json.get("stats").get(0).get("histogram").get("edges").isArray())
+                .isTrue();
     }
 
     @Test
@@ -114,5 +115,4 @@ class ReferenceProfileTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
-
 }

@@ -12,7 +12,6 @@ import dev.pier.api.ModelVersionStatus;
 import dev.pier.api.PierException;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,35 +46,41 @@ public final class EchoInferenceService implements InferenceService, AutoCloseab
     public CompletionStage<InferResponse> infer(InferRequest request) {
         ModelSignature sig = signature(request.model(), request.version());
         lastRequest.set(request);
-        return CompletableFuture.supplyAsync(() -> {
-            if (failure != null) {
-                throw failure;
-            }
-            List<Tensor> outputs = new ArrayList<>();
-            for (Tensor t : request.inputs()) {
-                if (sig.input(t.name()).isEmpty()) {
-                    throw new InvalidInputException("unknown input '" + t.name() + "'");
-                }
-            }
-            for (int i = 0; i < sig.inputs().size(); i++) {
-                TensorSpec spec = sig.inputs().get(i);
-                Tensor in = request.inputs().stream().filter(t -> t.name().equals(spec.name())).findFirst()
-                        .orElseThrow(() -> new InvalidInputException("missing input '" + spec.name() + "'"));
-                if (in.datatype() != spec.datatype()) {
-                    throw new InvalidInputException("input '" + spec.name() + "' expects datatype " + spec.datatype()
-                            + " but got " + in.datatype());
-                }
-                if (!in.shape().fits(spec.shape())) {
-                    throw new InvalidInputException("input '" + spec.name() + "' expects shape " + spec.shape()
-                            + " but got " + in.shape());
-                }
-                String outName = sig.outputs().get(i).name();
-                if (request.outputs().isEmpty() || request.outputs().stream().anyMatch(o -> o.name().equals(outName))) {
-                    outputs.add(in.withName(outName));
-                }
-            }
-            return new InferResponse(request.id(), request.model(), VERSION, outputs, Map.of());
-        }, workers);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    List<Tensor> outputs = new ArrayList<>();
+                    for (Tensor t : request.inputs()) {
+                        if (sig.input(t.name()).isEmpty()) {
+                            throw new InvalidInputException("unknown input '" + t.name() + "'");
+                        }
+                    }
+                    for (int i = 0; i < sig.inputs().size(); i++) {
+                        TensorSpec spec = sig.inputs().get(i);
+                        Tensor in = request.inputs().stream()
+                                .filter(t -> t.name().equals(spec.name()))
+                                .findFirst()
+                                .orElseThrow(() -> new InvalidInputException("missing input '" + spec.name() + "'"));
+                        if (in.datatype() != spec.datatype()) {
+                            throw new InvalidInputException("input '" + spec.name() + "' expects datatype "
+                                    + spec.datatype() + " but got " + in.datatype());
+                        }
+                        if (!in.shape().fits(spec.shape())) {
+                            throw new InvalidInputException("input '" + spec.name() + "' expects shape " + spec.shape()
+                                    + " but got " + in.shape());
+                        }
+                        String outName = sig.outputs().get(i).name();
+                        if (request.outputs().isEmpty()
+                                || request.outputs().stream()
+                                        .anyMatch(o -> o.name().equals(outName))) {
+                            outputs.add(in.withName(outName));
+                        }
+                    }
+                    return new InferResponse(request.id(), request.model(), VERSION, outputs, Map.of());
+                },
+                workers);
     }
 
     private ModelSignature signature(String model, OptionalLong version) {
@@ -91,8 +96,8 @@ public final class EchoInferenceService implements InferenceService, AutoCloseab
 
     @Override
     public ModelMetadata metadata(String model, OptionalLong version) {
-        return new ModelMetadata(model, VERSION, List.of(VERSION), ModelMetadata.ONNX_PLATFORM,
-                signature(model, version), Map.of());
+        return new ModelMetadata(
+                model, VERSION, List.of(VERSION), ModelMetadata.ONNX_PLATFORM, signature(model, version), Map.of());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.pier.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.DeadlineExceededException;
 import dev.pier.api.InternalException;
@@ -8,11 +10,8 @@ import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.ResourceExhaustedException;
 import dev.pier.api.UnavailableException;
 import io.vertx.grpc.common.GrpcStatus;
-import org.junit.jupiter.api.Test;
-
 import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ErrorMapperTest {
 
@@ -31,7 +30,8 @@ class ErrorMapperTest {
         assertThat(ErrorMapper.grpcStatus(new ModelNotFoundException("x"))).isEqualTo(GrpcStatus.NOT_FOUND);
         assertThat(ErrorMapper.grpcStatus(new UnavailableException("x"))).isEqualTo(GrpcStatus.UNAVAILABLE);
         assertThat(ErrorMapper.grpcStatus(new DeadlineExceededException("x"))).isEqualTo(GrpcStatus.DEADLINE_EXCEEDED);
-        assertThat(ErrorMapper.grpcStatus(new ResourceExhaustedException("x"))).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
+        assertThat(ErrorMapper.grpcStatus(new ResourceExhaustedException("x")))
+                .isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
         assertThat(ErrorMapper.grpcStatus(new InternalException("x"))).isEqualTo(GrpcStatus.INTERNAL);
     }
 
@@ -47,9 +47,13 @@ class ErrorMapperTest {
 
     @Test
     void mapsStatusesBackToTypedErrorsForClients() {
-        assertThat(ErrorMapper.fromHttp(404, "m")).isInstanceOf(ModelNotFoundException.class).hasMessage("m");
+        assertThat(ErrorMapper.fromHttp(404, "m"))
+                .isInstanceOf(ModelNotFoundException.class)
+                .hasMessage("m");
         assertThat(ErrorMapper.fromHttp(413, "m")).isInstanceOf(InvalidInputException.class);
-        assertThat(ErrorMapper.fromHttp(502, "m")).isInstanceOf(InternalException.class).hasMessageContaining("502");
+        assertThat(ErrorMapper.fromHttp(502, "m"))
+                .isInstanceOf(InternalException.class)
+                .hasMessageContaining("502");
         assertThat(ErrorMapper.fromGrpc(GrpcStatus.UNAVAILABLE, "m")).isInstanceOf(UnavailableException.class);
     }
 
@@ -58,10 +62,11 @@ class ErrorMapperTest {
     void serverPathsAreCutFromClientMessages() {
         String m = ErrorMapper.message(new dev.pier.api.InternalException(
                 "cannot load /srv/pier/models/mlp/3/model.onnx: bad graph; also C:\\data\\repo\\m\\1\\model.onnx"));
-        org.assertj.core.api.Assertions.assertThat(m).contains("mlp/3/model.onnx", "m\\1\\model.onnx")
+        org.assertj.core.api.Assertions.assertThat(m)
+                .contains("mlp/3/model.onnx", "m\\1\\model.onnx")
                 .doesNotContain("/srv", "C:\\data");
         org.assertj.core.api.Assertions.assertThat(ErrorMapper.message(new dev.pier.api.InvalidInputException(
-                "no endpoint POST /v2/models/x/infer; file models/mlp/1/model.onnx"))).isEqualTo(
-                "no endpoint POST /v2/models/x/infer; file models/mlp/1/model.onnx");
+                        "no endpoint POST /v2/models/x/infer; file models/mlp/1/model.onnx")))
+                .isEqualTo("no endpoint POST /v2/models/x/infer; file models/mlp/1/model.onnx");
     }
 }

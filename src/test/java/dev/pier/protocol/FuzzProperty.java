@@ -1,11 +1,10 @@
 package dev.pier.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.PierException;
-
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The property every protocol fuzz test checks: an input either decodes into a well-formed {@link InferRequest}
@@ -20,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fuzzing run (jazzer issue #1060). New crash inputs land in the seed directory: fix the bug, keep the file.
  */
 public final class FuzzProperty {
-    private FuzzProperty() {
-    }
+    private FuzzProperty() {}
 
     public static void decodesOrRefuses(Supplier<InferRequest> decode) {
         InferRequest request;
@@ -30,7 +28,9 @@ public final class FuzzProperty {
         } catch (PierException | ProtocolException e) {
             int status = ErrorMapper.httpStatus(e);
             assertThat(status).as("status for %s", e).isBetween(400, 499);
-            assertThat(ErrorMapper.message(e)).as("message for %s", e.getClass()).isNotBlank();
+            assertThat(ErrorMapper.message(e))
+                    .as("message for %s", e.getClass())
+                    .isNotBlank();
             return;
         }
         assertThat(request).isNotNull();
@@ -38,7 +38,8 @@ public final class FuzzProperty {
             assertThat(t.name()).isNotNull();
             // a decoded request is concrete: no dynamic (-1) dims reach the serving core
             assertThat(java.util.Arrays.stream(t.shape().toArray()).allMatch(d -> d >= 0))
-                    .as("concrete shape of %s: %s", t.name(), t.shape()).isTrue();
+                    .as("concrete shape of %s: %s", t.name(), t.shape())
+                    .isTrue();
         });
     }
 }

@@ -1,5 +1,7 @@
 package dev.pier.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.DataType;
@@ -8,11 +10,6 @@ import dev.pier.api.TensorSpec;
 import dev.pier.api.UnavailableException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -24,8 +21,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The REST router over real HTTP (port 0) against the echo test double: every endpoint and every bad input. */
 class RestApiTest {
@@ -41,15 +40,25 @@ class RestApiTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         service = new EchoInferenceService()
-                .model("echo", List.of(new TensorSpec("x", DataType.FP32, Shape.of(-1, 3)),
+                .model(
+                        "echo",
+                        List.of(
+                                new TensorSpec("x", DataType.FP32, Shape.of(-1, 3)),
                                 new TensorSpec("s", DataType.BYTES, Shape.of(-1))),
-                        List.of(new TensorSpec("y", DataType.FP32, Shape.of(-1, 3)),
+                        List.of(
+                                new TensorSpec("y", DataType.FP32, Shape.of(-1, 3)),
                                 new TensorSpec("t", DataType.BYTES, Shape.of(-1))))
-                .model("mnist", List.of(new TensorSpec("image", DataType.FP32, Shape.of(-1, 4))),
+                .model(
+                        "mnist",
+                        List.of(new TensorSpec("image", DataType.FP32, Shape.of(-1, 4))),
                         List.of(new TensorSpec("probs", DataType.FP32, Shape.of(-1, 4))));
         server = vertx.createHttpServer()
-                .requestHandler(RestApi.router(vertx, service, RestOptions.defaults().withMaxBodyBytes(LIMIT)))
-                .listen(0).toCompletionStage().toCompletableFuture().get();
+                .requestHandler(
+                        RestApi.router(vertx, service, RestOptions.defaults().withMaxBodyBytes(LIMIT)))
+                .listen(0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
         base = "http://localhost:" + server.actualPort();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -67,9 +76,14 @@ class RestApiTest {
         service.failure = null;
     }
 
-    private static HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
+    private static HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -89,7 +103,9 @@ class RestApiTest {
     }
 
     private static void assertError(HttpResponse<byte[]> r, int status, String... fragments) throws IOException {
-        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(status);
+        assertThat(r.statusCode())
+                .as(new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
         String error = json(r).get("error").asText();
         for (String f : fragments) {
@@ -124,8 +140,10 @@ class RestApiTest {
             assertThat(m.get("name").asText()).isEqualTo("echo");
             assertThat(m.get("versions").get(0).asText()).isEqualTo("3");
             assertThat(m.get("platform").asText()).isEqualTo("onnxruntime_onnx");
-            assertThat(m.get("inputs").get(0).toString()).isEqualTo("{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1,3]}");
-            assertThat(m.get("outputs").get(1).toString()).isEqualTo("{\"name\":\"t\",\"datatype\":\"BYTES\",\"shape\":[-1]}");
+            assertThat(m.get("inputs").get(0).toString())
+                    .isEqualTo("{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[-1,3]}");
+            assertThat(m.get("outputs").get(1).toString())
+                    .isEqualTo("{\"name\":\"t\",\"datatype\":\"BYTES\",\"shape\":[-1]}");
         }
         assertThat(get("/v2/models/echo/ready").statusCode()).isEqualTo(200);
         assertThat(get("/v2/models/echo/versions/3/ready").statusCode()).isEqualTo(200);
@@ -156,7 +174,8 @@ class RestApiTest {
         // no content type means JSON; curl -d sends form-urlencoded and must work too
         assertThat(post("/v2/models/echo/infer", ECHO_BODY).statusCode()).isEqualTo(200);
         assertThat(post("/v2/models/echo/infer", ECHO_BODY, "Content-Type", "application/x-www-form-urlencoded")
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -173,22 +192,47 @@ class RestApiTest {
                 + "{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":12}},"
                 + "{\"name\":\"s\",\"shape\":[2],\"datatype\":\"BYTES\",\"parameters\":{\"binary_data_size\":13}}]}";
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer floats = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f).putFloat(3f);
-        ByteBuffer strings = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(3).put("abc".getBytes(StandardCharsets.UTF_8)).putInt(2).put("de".getBytes(StandardCharsets.UTF_8));
+        ByteBuffer floats = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(1.5f)
+                .putFloat(-2f)
+                .putFloat(3f);
+        ByteBuffer strings = ByteBuffer.allocate(13)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(3)
+                .put("abc".getBytes(StandardCharsets.UTF_8))
+                .putInt(2)
+                .put("de".getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(json);
         body.writeBytes(floats.array());
         body.writeBytes(strings.array());
-        HttpResponse<byte[]> r = send("POST", "/v2/models/echo/infer", body.toByteArray(),
-                "Content-Type", "application/octet-stream", "Inference-Header-Content-Length", Integer.toString(json.length));
+        HttpResponse<byte[]> r = send(
+                "POST",
+                "/v2/models/echo/infer",
+                body.toByteArray(),
+                "Content-Type",
+                "application/octet-stream",
+                "Inference-Header-Content-Length",
+                Integer.toString(json.length));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
-        int jsonLength = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        int jsonLength = Integer.parseInt(
+                r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
         JsonNode head = MAPPER.readTree(Arrays.copyOf(r.body(), jsonLength));
-        assertThat(head.get("outputs").get(0).get("parameters").get("binary_data_size").asInt()).isEqualTo(12);
+        assertThat(head.get("outputs")
+                        .get(0)
+                        .get("parameters")
+                        .get("binary_data_size")
+                        .asInt())
+                .isEqualTo(12);
         assertThat(head.get("outputs").get(0).has("data")).isFalse();
-        assertThat(head.get("outputs").get(1).get("parameters").get("binary_data_size").asInt()).isEqualTo(13);
+        assertThat(head.get("outputs")
+                        .get(1)
+                        .get("parameters")
+                        .get("binary_data_size")
+                        .asInt())
+                .isEqualTo(13);
         byte[] tail = Arrays.copyOfRange(r.body(), jsonLength, r.body().length);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes(floats.array());
@@ -201,18 +245,29 @@ class RestApiTest {
         String path = "/v2/models/echo/infer";
         assertError(post(path, "{\"inputs\": [", "Content-Type", "application/json"), 400, "malformed JSON");
         assertError(post(path, "[1,2]"), 400, "JSON object");
-        assertError(post(path, ECHO_BODY.replace("\"FP32\"", "\"INT32\"").replace("6.5", "6")), 400, "'x'", "FP32", "INT32");
+        assertError(
+                post(path, ECHO_BODY.replace("\"FP32\"", "\"INT32\"").replace("6.5", "6")),
+                400,
+                "'x'",
+                "FP32",
+                "INT32");
         assertError(post(path, ECHO_BODY.replace("\"FP32\"", "\"FLOAT32\"")), 400, "'x'", "FLOAT32", "FP32");
         assertError(post(path, ECHO_BODY.replace("[2,3]", "[2,4]")), 400, "'x'", "[2, 4]", "6");
         assertError(post(path, ECHO_BODY.replace("[2,3]", "[3,2]")), 400, "'x'", "[-1, 3]", "[3, 2]");
         assertError(post(path, ECHO_BODY.replace("\"name\":\"s\"", "\"name\":\"q\"")), 400, "'q'");
-        assertError(post(path, "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}"),
-                400, "missing input 's'");
+        assertError(
+                post(path, "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}"),
+                400,
+                "missing input 's'");
         assertError(post(path, ECHO_BODY.replace("6.5", "\"six\"")), 400, "'x'", "number", "\"six\"");
         assertError(post("/v2/models/nope/infer", ECHO_BODY), 404, "'nope'");
         assertError(post("/v2/models/echo/versions/7/infer", ECHO_BODY), 404, "7");
         assertError(post(path, ECHO_BODY, "Content-Type", "text/xml"), 415, "text/xml", "application/json");
-        assertError(post(path, ECHO_BODY, "Inference-Header-Content-Length", "lots"), 400, "Inference-Header-Content-Length", "'lots'");
+        assertError(
+                post(path, ECHO_BODY, "Inference-Header-Content-Length", "lots"),
+                400,
+                "Inference-Header-Content-Length",
+                "'lots'");
         byte[] big = new byte[LIMIT + 1];
         Arrays.fill(big, (byte) ' ');
         assertError(send("POST", path, big, "Content-Type", "application/json"), 413, String.valueOf(LIMIT));
@@ -225,8 +280,11 @@ class RestApiTest {
         List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> calls = new java.util.ArrayList<>();
         for (int i = 0; i < 100; i++) {
             String body = ECHO_BODY.replace("req-1", "req-" + i).replace("6.5", Integer.toString(i));
-            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v2/models/echo/infer"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+            calls.add(http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base + "/v2/models/echo/infer"))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray()));
         }
         for (int i = 0; i < calls.size(); i++) {
             JsonNode r = json(calls.get(i).get());
@@ -240,7 +298,8 @@ class RestApiTest {
         byte[] big = new byte[LIMIT * 4];
         Arrays.fill(big, (byte) ' ');
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v2/models/echo/infer"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                .build();
         HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         assertError(r, 413, String.valueOf(LIMIT));
         assertThat(post("/v2/models/echo/infer", ECHO_BODY).statusCode()).isEqualTo(200);
@@ -255,24 +314,37 @@ class RestApiTest {
     @Test
     void tfServingStatusAndMetadata() throws Exception {
         JsonNode status = json(get("/v1/models/mnist"));
-        assertThat(status.get("model_version_status").get(0).toString()).isEqualTo(
-                "{\"version\":\"3\",\"state\":\"AVAILABLE\",\"status\":{\"error_code\":\"OK\",\"error_message\":\"\"}}");
-        assertThat(status.get("model_version_status").get(1).get("state").asText()).isEqualTo("END");
-        assertThat(status.get("model_version_status").get(1).get("status").get("error_message").asText()).isEqualTo("bad onnx file");
-        assertThat(json(get("/v1/models/mnist/versions/3")).get("model_version_status")).hasSize(1);
+        assertThat(status.get("model_version_status").get(0).toString())
+                .isEqualTo(
+                        "{\"version\":\"3\",\"state\":\"AVAILABLE\",\"status\":{\"error_code\":\"OK\",\"error_message\":\"\"}}");
+        assertThat(status.get("model_version_status").get(1).get("state").asText())
+                .isEqualTo("END");
+        assertThat(status.get("model_version_status")
+                        .get(1)
+                        .get("status")
+                        .get("error_message")
+                        .asText())
+                .isEqualTo("bad onnx file");
+        assertThat(json(get("/v1/models/mnist/versions/3")).get("model_version_status"))
+                .hasSize(1);
         JsonNode meta = json(get("/v1/models/mnist/metadata"));
         assertThat(meta.get("model_spec").get("version").asText()).isEqualTo("3");
         JsonNode input = meta.at("/metadata/signature_def/signature_def/serving_default/inputs/image");
         assertThat(input.get("dtype").asText()).isEqualTo("DT_FLOAT");
         assertThat(input.at("/tensor_shape/dim/1/size").asText()).isEqualTo("4");
-        assertThat(json(get("/v1/models/mnist/versions/3/metadata")).get("model_spec").get("name").asText()).isEqualTo("mnist");
+        assertThat(json(get("/v1/models/mnist/versions/3/metadata"))
+                        .get("model_spec")
+                        .get("name")
+                        .asText())
+                .isEqualTo("mnist");
         assertError(get("/v1/models/nope"), 404, "'nope'");
         assertError(get("/v1/models/mnist/versions/8"), 404, "8");
     }
 
     @Test
     void tfServingPredictRowAndColumnar() throws Exception {
-        HttpResponse<byte[]> row = post("/v1/models/mnist:predict",
+        HttpResponse<byte[]> row = post(
+                "/v1/models/mnist:predict",
                 "{\"signature_name\":\"serving_default\",\"instances\":[[0.5,1,NaN,-Infinity],[1,2,3,4]]}");
         assertThat(row.statusCode()).isEqualTo(200);
         assertThat(new String(row.body(), StandardCharsets.UTF_8))
@@ -284,8 +356,10 @@ class RestApiTest {
 
     @Test
     void tfServingBadRequests() throws Exception {
-        assertError(post("/v1/models/mnist:predict", "{\"signature_name\":\"train\",\"instances\":[[1,2,3,4]]}"),
-                400, "'train'");
+        assertError(
+                post("/v1/models/mnist:predict", "{\"signature_name\":\"train\",\"instances\":[[1,2,3,4]]}"),
+                400,
+                "'train'");
         assertError(post("/v1/models/mnist:predict", "{\"instances\":[[1,2,3]]}"), 400, "'image'", "[1, 3]");
         assertError(post("/v1/models/mnist:predict", "{\"instances\":[[1,2,3,4],[1]]}"), 400, "'image'", "ragged");
         assertError(post("/v1/models/mnist:predict", "{\"instances\":[[1,2,3,4]"), 400, "malformed JSON");
@@ -294,6 +368,7 @@ class RestApiTest {
         assertError(post("/v1/models/mnist:classify", "{\"examples\":[]}"), 400, "classify");
         assertError(post("/v1/models/mnist:explode", "{}"), 404, ":explode");
         assertError(get("/v1/models/mnist:predict"), 405, "GET", "POST");
-        assertError(post("/v1/models/mnist:predict", "<x/>", "Content-Type", "application/xml"), 415, "application/xml");
+        assertError(
+                post("/v1/models/mnist:predict", "<x/>", "Content-Type", "application/xml"), 415, "application/xml");
     }
 }

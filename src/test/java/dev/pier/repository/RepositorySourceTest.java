@@ -1,7 +1,7 @@
 package dev.pier.repository;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RepositorySourceTest {
     @TempDir
@@ -29,8 +28,8 @@ class RepositorySourceTest {
     }
 
     private Map<String, SourcedModel> scan() {
-        return new RepositorySource(root).scan().stream()
-                .collect(Collectors.toMap(SourcedModel::name, Function.identity()));
+        return new RepositorySource(root)
+                .scan().stream().collect(Collectors.toMap(SourcedModel::name, Function.identity()));
     }
 
     @Test
@@ -47,7 +46,7 @@ class RepositorySourceTest {
     @Test
     void ignoresJunkFoldersAndFilesAndInvalidNames() throws IOException {
         version("mnist", "1");
-        version("mnist", "01");          // leading zero: not a version, as in Triton
+        version("mnist", "01"); // leading zero: not a version, as in Triton
         version("mnist", "latest");
         version("mnist", "-3");
         Files.writeString(root.resolve("mnist/README.md"), "notes");
@@ -59,8 +58,12 @@ class RepositorySourceTest {
         version("all", "3");
         Map<String, SourcedModel> models = scan();
         assertThat(models).containsOnlyKeys("mnist", "all");
-        assertThat(((SourcedModel.Aspired) models.get("mnist")).versions()).extracting(AspiredVersion::version).containsExactly(1L);
-        assertThat(((SourcedModel.Aspired) models.get("all")).versions()).extracting(AspiredVersion::version).containsExactly(3L, 1L);
+        assertThat(((SourcedModel.Aspired) models.get("mnist")).versions())
+                .extracting(AspiredVersion::version)
+                .containsExactly(1L);
+        assertThat(((SourcedModel.Aspired) models.get("all")).versions())
+                .extracting(AspiredVersion::version)
+                .containsExactly(3L, 1L);
     }
 
     @Test
@@ -76,10 +79,16 @@ class RepositorySourceTest {
         Map<String, SourcedModel> models = scan();
         assertThat(models.get("good")).isInstanceOf(SourcedModel.Aspired.class);
         assertThat(((SourcedModel.Broken) models.get("typo")).reason())
-                .contains("typo").contains("config.yaml").contains("unknown field 'max_batch_sise'");
-        assertThat(((SourcedModel.Broken) models.get("renamed")).reason()).contains("'other'").contains("'renamed'");
+                .contains("typo")
+                .contains("config.yaml")
+                .contains("unknown field 'max_batch_sise'");
+        assertThat(((SourcedModel.Broken) models.get("renamed")).reason())
+                .contains("'other'")
+                .contains("'renamed'");
         assertThat(((SourcedModel.Broken) models.get("empty")).reason()).contains("no version folders");
-        assertThat(((SourcedModel.Broken) models.get("pinned")).reason()).contains("specific [5]").contains("[1]");
+        assertThat(((SourcedModel.Broken) models.get("pinned")).reason())
+                .contains("specific [5]")
+                .contains("[1]");
     }
 
     @Test
@@ -87,10 +96,15 @@ class RepositorySourceTest {
         config("m", "default_model_filename: net.onnx\n");
         Files.createDirectories(root.resolve("m/4"));
         RepositorySource source = new RepositorySource(root);
-        assertThat(((SourcedModel.Aspired) source.scan().getFirst()).versions().getFirst().modelFile())
+        assertThat(((SourcedModel.Aspired) source.scan().getFirst())
+                        .versions()
+                        .getFirst()
+                        .modelFile())
                 .isEqualTo(root.resolve("m/4/net.onnx"));
         Files.createDirectories(root.resolve("m/5"));
-        assertThat(((SourcedModel.Aspired) source.scan().getFirst()).versions()).extracting(AspiredVersion::version).containsExactly(5L);
+        assertThat(((SourcedModel.Aspired) source.scan().getFirst()).versions())
+                .extracting(AspiredVersion::version)
+                .containsExactly(5L);
     }
 
     @Test
@@ -106,9 +120,11 @@ class RepositorySourceTest {
     void singleFileServesVersionOneUnderTheGivenName() throws IOException {
         Path file = Files.write(root.resolve("mnist.onnx"), new byte[] {1});
         assertThat(SingleModelSource.defaultName(file)).isEqualTo("mnist");
-        SourcedModel.Aspired m = (SourcedModel.Aspired) new SingleModelSource(file, "digits").scan().getFirst();
+        SourcedModel.Aspired m = (SourcedModel.Aspired)
+                new SingleModelSource(file, "digits").scan().getFirst();
         assertThat(m.name()).isEqualTo("digits");
         assertThat(m.versions()).containsExactly(new AspiredVersion(1, file));
-        assertThat(new SingleModelSource(root.resolve("gone.onnx"), "g").scan().getFirst()).isInstanceOf(SourcedModel.Broken.class);
+        assertThat(new SingleModelSource(root.resolve("gone.onnx"), "g").scan().getFirst())
+                .isInstanceOf(SourcedModel.Broken.class);
     }
 }

@@ -1,11 +1,10 @@
 package dev.pier.repository;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.TreeSet;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 
 class VersionPolicyTest {
     private static final TreeSet<Long> ON_DISK = new TreeSet<>(java.util.List.of(3L, 1L, 10L, 2L));

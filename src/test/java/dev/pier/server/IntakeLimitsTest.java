@@ -1,13 +1,12 @@
 package dev.pier.server;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 class IntakeLimitsTest {
 
@@ -15,7 +14,9 @@ class IntakeLimitsTest {
     @EnabledOnOs(OS.LINUX)
     void theConnectionCapFollowsTheOpenFileLimitTheKernelReports() throws Exception {
         String line = Files.readAllLines(Path.of("/proc/self/limits")).stream()
-                .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow();
+                .filter(l -> l.startsWith("Max open files"))
+                .findFirst()
+                .orElseThrow();
         String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
         long expected = soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
 

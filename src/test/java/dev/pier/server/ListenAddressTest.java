@@ -1,8 +1,8 @@
 package dev.pier.server;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Issue 14 item 9: the banner states the real scheme and address. */
 class ListenAddressTest {
@@ -15,7 +15,10 @@ class ListenAddressTest {
     @Test
     void aWildcardBindSaysEveryInterfaceAndGivesTheLocalAddress() {
         ListenAddress any = new ListenAddress("0.0.0.0", 8501, "http://");
-        assertThat(any.toString()).isEqualTo("listening on every interface (http://0.0.0.0:8501); from this machine on http://127.0.0.1:8501");
-        assertThat(new ListenAddress("::", 8443, "https://").toString()).contains("https://[::]:8443", "https://[::1]:8443");
+        assertThat(any.toString())
+                .isEqualTo(
+                        "listening on every interface (http://0.0.0.0:8501); from this machine on http://127.0.0.1:8501");
+        assertThat(new ListenAddress("::", 8443, "https://").toString())
+                .contains("https://[::]:8443", "https://[::1]:8443");
     }
 }

@@ -1,12 +1,11 @@
 package dev.pier.server;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class ResourceStackTest {
 
@@ -36,10 +35,16 @@ class ResourceStackTest {
     void aCloseThatSetsTheInterruptFlagDoesNotCutTheWaitsOfTheOnesAfterIt() {
         List<Boolean> interruptedWhileDraining = new ArrayList<>();
         ResourceStack stack = new ResourceStack();
-        stack.push("models", () -> interruptedWhileDraining.add(Thread.currentThread().isInterrupted()));
+        stack.push(
+                "models",
+                () -> interruptedWhileDraining.add(Thread.currentThread().isInterrupted()));
         stack.push("ports", () -> Thread.currentThread().interrupt());
         stack.close();
-        assertThat(interruptedWhileDraining).as("the model drain ran with the flag clear").containsExactly(false);
-        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+        assertThat(interruptedWhileDraining)
+                .as("the model drain ran with the flag clear")
+                .containsExactly(false);
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("the interrupt is kept for the caller")
+                .isTrue();
     }
 }

@@ -1,5 +1,7 @@
 package dev.pier.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.ModelState;
@@ -12,9 +14,6 @@ import dev.pier.onnx.OnnxNetworks;
 import dev.pier.serving.ServingOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -23,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunningServerTest {
     @TempDir
@@ -37,7 +36,8 @@ class RunningServerTest {
         }
         Path file = root.resolve(name).resolve("1").resolve("model.onnx");
         Files.createDirectories(file.getParent());
-        OnnxNetworks.mlp(List.of(new DenseLayer(4, 3, w, new float[3], Activation.NONE))).save(file);
+        OnnxNetworks.mlp(List.of(new DenseLayer(4, 3, w, new float[3], Activation.NONE)))
+                .save(file);
     }
 
     private static ServerOptions loopback() {
@@ -58,24 +58,38 @@ class RunningServerTest {
         model("b");
         long fileSize = Files.size(root.resolve("a/1/model.onnx"));
         ServingOptions serving = ServingOptions.of(root, null).withMemory(fileSize + fileSize / 2, true);
-        ServerSetup setup = ServerSetup.of(serving, loopback()).withControl(new ModelControlOptions(
-                ModelControlOptions.Mode.EXPLICIT, ModelControlOptions.DEFAULT_POLL_INTERVAL, List.of("a", "b")));
+        ServerSetup setup = ServerSetup.of(serving, loopback())
+                .withControl(new ModelControlOptions(
+                        ModelControlOptions.Mode.EXPLICIT,
+                        ModelControlOptions.DEFAULT_POLL_INTERVAL,
+                        List.of("a", "b")));
         try (RunningServer server = RunningServer.start(setup)) {
-            assertThat(state(server, "a")).as("--lazy-load: nothing loads before a request").isEqualTo(ModelState.START);
+            assertThat(state(server, "a"))
+                    .as("--lazy-load: nothing loads before a request")
+                    .isEqualTo(ModelState.START);
             assertThat(state(server, "b")).isEqualTo(ModelState.START);
-            assertThat(server.core().isReady()).as("lazy models count as servable").isTrue();
+            assertThat(server.core().isReady())
+                    .as("lazy models count as servable")
+                    .isTrue();
             assertThat(infer(server, "a").version()).isEqualTo(1);
             assertThat(state(server, "a")).isEqualTo(ModelState.AVAILABLE);
             assertThat(infer(server, "b").version()).isEqualTo(1);
             server.core().manager().settled().get(30, TimeUnit.SECONDS);
-            assertThat(state(server, "a")).as("the budget holds one model: loading b unloaded a").isEqualTo(ModelState.END);
+            assertThat(state(server, "a"))
+                    .as("the budget holds one model: loading b unloaded a")
+                    .isEqualTo(ModelState.END);
             assertThat(state(server, "b")).isEqualTo(ModelState.AVAILABLE);
         }
     }
 
     private static InferResponse infer(RunningServer server, String model) throws Exception {
-        InferRequest request = new InferRequest(null, model, OptionalLong.empty(),
-                List.of(Tensor.ofFloats("input", Shape.of(1, 4), 1, 2, 3, 4)), List.of(), Map.of());
+        InferRequest request = new InferRequest(
+                null,
+                model,
+                OptionalLong.empty(),
+                List.of(Tensor.ofFloats("input", Shape.of(1, 4), 1, 2, 3, 4)),
+                List.of(),
+                Map.of());
         return server.core().infer(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -86,8 +100,8 @@ class RunningServerTest {
     @Test
     void aFailedNetworkCloseDoesNotSetTheInterruptFlag() {
         Vertx real = Vertx.vertx();
-        Vertx failingClose = (Vertx) Proxy.newProxyInstance(Vertx.class.getClassLoader(), new Class<?>[]{Vertx.class},
-                (proxy, method, args) -> {
+        Vertx failingClose = (Vertx) Proxy.newProxyInstance(
+                Vertx.class.getClassLoader(), new Class<?>[] {Vertx.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && (args == null || args.length == 0)) {
                         return Future.failedFuture(new IllegalStateException("close failed"));
                     }
@@ -99,7 +113,9 @@ class RunningServerTest {
                 });
         try {
             new PierServer(failingClose, List.of(), 0, 0).close();
-            assertThat(Thread.currentThread().isInterrupted()).as("nothing interrupted this thread").isFalse();
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("nothing interrupted this thread")
+                    .isFalse();
         } finally {
             Thread.interrupted();
             real.close();
@@ -120,8 +136,8 @@ class RunningServerTest {
             assertThat(get(server, "/v2/health/ready").statusCode()).isEqualTo(200);
             java.net.http.HttpResponse<String> metrics = get(server, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_cpu_seconds_total", "jvm_gc_",
-                    "pier_build_info");
+            assertThat(metrics.body())
+                    .contains("jvm_memory_used_bytes", "process_cpu_seconds_total", "jvm_gc_", "pier_build_info");
             java.net.http.HttpResponse<String> openapi = get(server, "/v2/openapi.json");
             assertThat(openapi.statusCode()).isEqualTo(200);
             assertThat(openapi.body()).contains("\"openapi\"", "/v2/models/m/infer");
@@ -145,8 +161,10 @@ class RunningServerTest {
 
     private static java.net.http.HttpResponse<String> get(RunningServer server, String path) throws Exception {
         try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
-            return client.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),
+            return client.send(
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
         }
     }

@@ -1,12 +1,5 @@
 package dev.pier.serving;
 
-import dev.pier.api.ModelState;
-import dev.pier.serving.AvailabilityPreservingPolicy.Action;
-import dev.pier.serving.AvailabilityPreservingPolicy.VersionState;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static dev.pier.api.ModelState.AVAILABLE;
 import static dev.pier.api.ModelState.END;
 import static dev.pier.api.ModelState.FAILED;
@@ -17,6 +10,12 @@ import static dev.pier.serving.AvailabilityPreservingPolicy.Kind.FORGET;
 import static dev.pier.serving.AvailabilityPreservingPolicy.Kind.LOAD;
 import static dev.pier.serving.AvailabilityPreservingPolicy.Kind.UNLOAD;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.api.ModelState;
+import dev.pier.serving.AvailabilityPreservingPolicy.Action;
+import dev.pier.serving.AvailabilityPreservingPolicy.VersionState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class AvailabilityPreservingPolicyTest {
 
@@ -34,7 +33,8 @@ class AvailabilityPreservingPolicyTest {
 
     @Test
     void newVersionsLoadInParallel() {
-        assertThat(next(aspired(1, START), aspired(2, START))).containsExactlyInAnyOrder(new Action(LOAD, 1), new Action(LOAD, 2));
+        assertThat(next(aspired(1, START), aspired(2, START)))
+                .containsExactlyInAnyOrder(new Action(LOAD, 1), new Action(LOAD, 2));
     }
 
     @Test
@@ -51,12 +51,14 @@ class AvailabilityPreservingPolicyTest {
 
     @Test
     void onlyTheNewestOldVersionIsKeptWhileWaiting() {
-        assertThat(next(old(1, AVAILABLE), old(2, AVAILABLE), aspired(3, LOADING))).containsExactly(new Action(UNLOAD, 1));
+        assertThat(next(old(1, AVAILABLE), old(2, AVAILABLE), aspired(3, LOADING)))
+                .containsExactly(new Action(UNLOAD, 1));
     }
 
     @Test
     void aModelWithNothingAspiredUnloadsEverything() {
-        assertThat(next(old(1, AVAILABLE), old(2, AVAILABLE))).containsExactlyInAnyOrder(new Action(UNLOAD, 1), new Action(UNLOAD, 2));
+        assertThat(next(old(1, AVAILABLE), old(2, AVAILABLE)))
+                .containsExactlyInAnyOrder(new Action(UNLOAD, 1), new Action(UNLOAD, 2));
     }
 
     @Test
@@ -68,7 +70,8 @@ class AvailabilityPreservingPolicyTest {
     @Test
     void failedAspiredVersionsAreNotRetriedAndTransitionsInFlightAreLeftAlone() {
         assertThat(next(aspired(1, FAILED))).isEmpty();
-        assertThat(next(old(1, UNLOADING), old(2, LOADING), aspired(3, AVAILABLE))).isEmpty();
+        assertThat(next(old(1, UNLOADING), old(2, LOADING), aspired(3, AVAILABLE)))
+                .isEmpty();
     }
 
     @Test

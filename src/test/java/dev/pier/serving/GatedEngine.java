@@ -5,7 +5,6 @@ import dev.pier.api.Tensor;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

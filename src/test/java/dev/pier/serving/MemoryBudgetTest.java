@@ -1,22 +1,23 @@
 package dev.pier.serving;
 
-import dev.pier.serving.MemoryBudget.Resident;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.serving.MemoryBudget.Resident;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class MemoryBudgetTest {
 
     @Test
     void unlimitedBudgetNeverUnloads() {
-        assertThat(MemoryBudget.evictions(0, 1_000, List.of(new Resident("a", 500, 1, false)))).hasValue(List.of());
+        assertThat(MemoryBudget.evictions(0, 1_000, List.of(new Resident("a", 500, 1, false))))
+                .hasValue(List.of());
     }
 
     @Test
     void fitsWithoutUnloading() {
-        assertThat(MemoryBudget.evictions(1_000, 400, List.of(new Resident("a", 500, 1, false)))).hasValue(List.of());
+        assertThat(MemoryBudget.evictions(1_000, 400, List.of(new Resident("a", 500, 1, false))))
+                .hasValue(List.of());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.pier.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.Shape;
@@ -11,9 +14,6 @@ import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,9 +21,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Serves an MNIST-shaped MLP from a Triton-style repository and checks real MNIST images against plain Java. */
 class MnistServingTest {
@@ -33,11 +32,13 @@ class MnistServingTest {
     @Test
     void servesABatchOfRealMnistImagesThroughTheServingCore() throws Exception {
         Random rnd = new Random(3);
-        DenseLayer hidden = new DenseLayer(784, 32, gaussian(rnd, 784 * 32, 0.05f), gaussian(rnd, 32, 0.1f), Activation.RELU);
+        DenseLayer hidden =
+                new DenseLayer(784, 32, gaussian(rnd, 784 * 32, 0.05f), gaussian(rnd, 32, 0.1f), Activation.RELU);
         DenseLayer out = new DenseLayer(32, 10, gaussian(rnd, 320, 0.3f), gaussian(rnd, 10, 0.1f), Activation.SOFTMAX);
         Path dir = Files.createDirectories(root.resolve("mnist/1"));
         OnnxNetworks.mlp(List.of(hidden, out)).save(dir.resolve("model.onnx"));
-        Files.writeString(root.resolve("mnist/labels.txt"), "zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n");
+        Files.writeString(
+                root.resolve("mnist/labels.txt"), "zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n");
         Files.writeString(root.resolve("mnist/config.yaml"), """
                 name: mnist
                 platform: onnxruntime_onnx
@@ -48,9 +49,14 @@ class MnistServingTest {
         LabeledData images = Mnist.load(Mnist.Split.TEST, 8, MnistFetcher.defaultDir(), Shape.of(784));
 
         try (OrtEngine engine = new OrtEngine();
-             ServingCore core = ServingCore.start(ServingOptions.of(root, null), engine)) {
-            InferRequest request = new InferRequest("mnist-1", "mnist", OptionalLong.empty(),
-                    List.of(Tensor.ofFloats("input", Shape.of(8, 784), images.features())), List.of(), Map.of());
+                ServingCore core = ServingCore.start(ServingOptions.of(root, null), engine)) {
+            InferRequest request = new InferRequest(
+                    "mnist-1",
+                    "mnist",
+                    OptionalLong.empty(),
+                    List.of(Tensor.ofFloats("input", Shape.of(8, 784), images.features())),
+                    List.of(),
+                    Map.of());
             InferResponse response = core.infer(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
             Tensor probs = response.outputs().getFirst();
@@ -61,7 +67,8 @@ class MnistServingTest {
                 assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], within(1e-5f));
             }
             assertThat(core.metadata("mnist", OptionalLong.empty()).properties().get("labels.output"))
-                    .isEqualTo("[\"zero\",\"one\",\"two\",\"three\",\"four\",\"five\",\"six\",\"seven\",\"eight\",\"nine\"]");
+                    .isEqualTo(
+                            "[\"zero\",\"one\",\"two\",\"three\",\"four\",\"five\",\"six\",\"seven\",\"eight\",\"nine\"]");
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.pier.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.ModelSignature;
 import dev.pier.api.ModelState;
@@ -13,8 +16,6 @@ import dev.pier.batching.ScheduledSession;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.ModelConfig;
 import dev.pier.repository.SourcedModel;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,9 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The manager's state machine and residency with a fake {@link Loader} (the interface boundary the manager is
@@ -95,7 +94,8 @@ class ModelManagerLifecycleTest {
     /** The manager never runs a session; one that answers nothing is enough to be held by a loaded version. */
     static final class NoSession implements ScheduledSession {
         @Override
-        public CompletableFuture<Batched> submit(Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos) {
+        public CompletableFuture<Batched> submit(
+                Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException("no runtime in this test"));
         }
 
@@ -105,33 +105,44 @@ class ModelManagerLifecycleTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private FakeLoader loader(String model, long version) {
-        return loaders.computeIfAbsent(model + "/" + version, k -> new FakeLoader(model, version, ModelConfig.defaults(model)));
+        return loaders.computeIfAbsent(
+                model + "/" + version, k -> new FakeLoader(model, version, ModelConfig.defaults(model)));
     }
 
     private ModelManager manager(ResidencyTracker residency) {
-        LoaderFactory factory = (model, v, config, dir) -> loaders.computeIfAbsent(model + "/" + v.version(),
-                k -> new FakeLoader(model, v.version(), config));
+        LoaderFactory factory = (model, v, config, dir) ->
+                loaders.computeIfAbsent(model + "/" + v.version(), k -> new FakeLoader(model, v.version(), config));
         return new ModelManager(factory, 2, events::add, residency);
     }
 
     private static SourcedModel aspired(String model, long... versions) {
-        return new SourcedModel.Aspired(model, ModelConfig.defaults(model), DIR.resolve(model), Arrays.stream(versions)
-                .mapToObj(v -> new AspiredVersion(v, DIR.resolve(model + "/" + v + "/model.onnx"))).toList());
+        return new SourcedModel.Aspired(
+                model,
+                ModelConfig.defaults(model),
+                DIR.resolve(model),
+                Arrays.stream(versions)
+                        .mapToObj(v -> new AspiredVersion(v, DIR.resolve(model + "/" + v + "/model.onnx")))
+                        .toList());
     }
 
     private static ModelState state(ModelManager m, String model, long version) {
-        return m.status(model).stream().filter(s -> s.version() == version).findFirst().orElseThrow().state();
+        return m.status(model).stream()
+                .filter(s -> s.version() == version)
+                .findFirst()
+                .orElseThrow()
+                .state();
     }
 
     private List<String> transitions(String model, long version) {
         synchronized (events) {
-            return events.stream().filter(e -> e.model().equals(model) && e.version() == version)
-                    .map(e -> e.from() + "->" + e.to()).toList();
+            return events.stream()
+                    .filter(e -> e.model().equals(model) && e.version() == version)
+                    .map(e -> e.from() + "->" + e.to())
+                    .toList();
         }
     }
 
@@ -153,7 +164,9 @@ class ModelManagerLifecycleTest {
             m.apply(List.of(aspired("m", 2, 1))).get(30, TimeUnit.SECONDS);
             assertThat(transitions("m", 1)).containsExactly("START->LOADING", "LOADING->AVAILABLE");
             assertThat(transitions("m", 2)).containsExactly("START->LOADING", "LOADING->AVAILABLE");
-            try (ModelHandle h = m.acquire("m", OptionalLong.empty()).get(30, TimeUnit.SECONDS).handle()) {
+            try (ModelHandle h = m.acquire("m", OptionalLong.empty())
+                    .get(30, TimeUnit.SECONDS)
+                    .handle()) {
                 assertThat(h.version()).isEqualTo(2);
                 assertThat(h.signature()).isEqualTo(SIGNATURE);
             }
@@ -174,7 +187,8 @@ class ModelManagerLifecycleTest {
             });
             assertThat(transitions("bad", 1)).containsExactly("START->LOADING", "LOADING->FAILED");
             assertThat(state(m, "good", 1)).isEqualTo(ModelState.AVAILABLE);
-            assertThat(failure(m.acquire("bad", OptionalLong.empty()))).isInstanceOf(UnavailableException.class)
+            assertThat(failure(m.acquire("bad", OptionalLong.empty())))
+                    .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("truncated");
             // a FAILED version stays FAILED on the next scan while its files do not change: no new attempt
             m.apply(List.of(aspired("bad", 1), aspired("good", 1))).get(30, TimeUnit.SECONDS);
@@ -190,15 +204,20 @@ class ModelManagerLifecycleTest {
             v2.gate = new CountDownLatch(1);
             CompletableFuture<Void> rolled = m.apply(List.of(aspired("m", 2)));
             assertThat(state(m, "m", 2)).isEqualTo(ModelState.LOADING);
-            assertThat(state(m, "m", 1)).as("still serving while version 2 loads").isEqualTo(ModelState.AVAILABLE);
-            try (ModelHandle h = m.acquire("m", OptionalLong.empty()).get(30, TimeUnit.SECONDS).handle()) {
+            assertThat(state(m, "m", 1))
+                    .as("still serving while version 2 loads")
+                    .isEqualTo(ModelState.AVAILABLE);
+            try (ModelHandle h = m.acquire("m", OptionalLong.empty())
+                    .get(30, TimeUnit.SECONDS)
+                    .handle()) {
                 assertThat(h.version()).isEqualTo(1);
             }
             v2.gate.countDown();
             rolled.get(30, TimeUnit.SECONDS);
             assertThat(m.availableVersions("m")).containsExactly(2L);
             assertThat(loader("m", 1).unloads).hasValue(1);
-            assertThat(indexOf("m", 1, ModelState.UNLOADING)).as("version 1 unloads only after version 2 is AVAILABLE")
+            assertThat(indexOf("m", 1, ModelState.UNLOADING))
+                    .as("version 1 unloads only after version 2 is AVAILABLE")
                     .isGreaterThan(indexOf("m", 2, ModelState.AVAILABLE));
         }
     }
@@ -207,19 +226,26 @@ class ModelManagerLifecycleTest {
     void anOnDemandLoadCompletesTheAcquireOnTheLoadThreadNeverOnTheCallers() throws Exception {
         try (ModelManager m = manager(new ResidencyTracker(0, true))) {
             m.apply(List.of(aspired("m", 1))).get(30, TimeUnit.SECONDS);
-            assertThat(state(m, "m", 1)).as("lazy: nothing loads before a request").isEqualTo(ModelState.START);
+            assertThat(state(m, "m", 1))
+                    .as("lazy: nothing loads before a request")
+                    .isEqualTo(ModelState.START);
             FakeLoader v1 = loader("m", 1);
             v1.gate = new CountDownLatch(1);
             CompletableFuture<ModelManager.Resolved> pending = m.acquire("m", OptionalLong.empty());
-            assertThat(pending).as("the caller's thread does not wait for the load").isNotDone();
+            assertThat(pending)
+                    .as("the caller's thread does not wait for the load")
+                    .isNotDone();
             assertThat(state(m, "m", 1)).isEqualTo(ModelState.LOADING);
-            assertThatThrownBy(() -> m.acquireNow("m", OptionalLong.empty())).isInstanceOf(UnavailableException.class)
+            assertThatThrownBy(() -> m.acquireNow("m", OptionalLong.empty()))
+                    .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("loading on demand");
             v1.gate.countDown();
             try (ModelHandle h = pending.get(30, TimeUnit.SECONDS).handle()) {
                 assertThat(h.version()).isEqualTo(1);
             }
-            assertThat(v1.loadThread).startsWith("pier-load-").isNotEqualTo(Thread.currentThread().getName());
+            assertThat(v1.loadThread)
+                    .startsWith("pier-load-")
+                    .isNotEqualTo(Thread.currentThread().getName());
         }
     }
 
@@ -228,23 +254,38 @@ class ModelManagerLifecycleTest {
         // three models of 400 bytes, room for two
         try (ModelManager m = manager(new ResidencyTracker(1000, true))) {
             m.apply(List.of(aspired("a", 1), aspired("b", 1), aspired("c", 1))).get(30, TimeUnit.SECONDS);
-            m.acquire("a", OptionalLong.empty()).get(30, TimeUnit.SECONDS).handle().close();
-            ModelHandle b = m.acquire("b", OptionalLong.empty()).get(30, TimeUnit.SECONDS).handle();
-            m.acquire("c", OptionalLong.empty()).get(30, TimeUnit.SECONDS).handle().close();
+            m.acquire("a", OptionalLong.empty())
+                    .get(30, TimeUnit.SECONDS)
+                    .handle()
+                    .close();
+            ModelHandle b = m.acquire("b", OptionalLong.empty())
+                    .get(30, TimeUnit.SECONDS)
+                    .handle();
+            m.acquire("c", OptionalLong.empty())
+                    .get(30, TimeUnit.SECONDS)
+                    .handle()
+                    .close();
             m.settled().get(30, TimeUnit.SECONDS);
-            assertThat(state(m, "a", 1)).as("least recently used: unloaded for c").isEqualTo(ModelState.END);
+            assertThat(state(m, "a", 1))
+                    .as("least recently used: unloaded for c")
+                    .isEqualTo(ModelState.END);
             assertThat(loader("a", 1).unloads).hasValue(1);
             assertThat(state(m, "b", 1)).isEqualTo(ModelState.AVAILABLE);
             assertThat(state(m, "c", 1)).isEqualTo(ModelState.AVAILABLE);
             // b is pinned by a request and c is idle: a comes back in c's place, never in b's
-            m.acquire("a", OptionalLong.empty()).get(30, TimeUnit.SECONDS).handle().close();
+            m.acquire("a", OptionalLong.empty())
+                    .get(30, TimeUnit.SECONDS)
+                    .handle()
+                    .close();
             m.settled().get(30, TimeUnit.SECONDS);
             assertThat(state(m, "c", 1)).isEqualTo(ModelState.END);
             assertThat(state(m, "b", 1)).isEqualTo(ModelState.AVAILABLE);
             // a version larger than the whole budget is refused, saying so
             loader("big", 1).bytes = 2000;
-            m.apply(List.of(aspired("a", 1), aspired("b", 1), aspired("c", 1), aspired("big", 1))).get(30, TimeUnit.SECONDS);
-            assertThat(failure(m.acquire("big", OptionalLong.empty()))).isInstanceOf(ResourceExhaustedException.class)
+            m.apply(List.of(aspired("a", 1), aspired("b", 1), aspired("c", 1), aspired("big", 1)))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(failure(m.acquire("big", OptionalLong.empty())))
+                    .isInstanceOf(ResourceExhaustedException.class)
                     .hasMessageContaining("larger than the whole budget");
             b.close();
         }

@@ -1,5 +1,9 @@
 package dev.pier.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.ModelState;
 import dev.pier.api.ModelVersionStatus;
@@ -9,11 +13,6 @@ import dev.pier.api.UnavailableException;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.repository.RepositorySource;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelManagerTest {
     private static OrtEngine engine;
@@ -54,7 +53,12 @@ class ModelManagerTest {
 
     private static float[] run(ModelHandle h, float[] x) {
         Tensor in = Tensor.ofFloats("input", Shape.of(x.length / TestRepository.IN, TestRepository.IN), x);
-        return h.session().submit(Map.of("input", in), List.of(), Long.MAX_VALUE).join().outputs().getFirst().floats();
+        return h.session()
+                .submit(Map.of("input", in), List.of(), Long.MAX_VALUE)
+                .join()
+                .outputs()
+                .getFirst()
+                .floats();
     }
 
     private static void assertComputes(ModelHandle h, DenseLayer layer) {
@@ -78,13 +82,18 @@ class ModelManagerTest {
                 assertThat(h.version()).isEqualTo(2);
                 assertComputes(h, v2);
             }
-            assertThatThrownBy(() -> manager.acquireNow("m", OptionalLong.of(1))).isInstanceOf(ModelNotFoundException.class)
+            assertThatThrownBy(() -> manager.acquireNow("m", OptionalLong.of(1)))
+                    .isInstanceOf(ModelNotFoundException.class)
                     .hasMessageContaining("no version 1");
-            assertThatThrownBy(() -> manager.acquireNow("nope", OptionalLong.empty())).isInstanceOf(ModelNotFoundException.class)
-                    .hasMessageContaining("'nope' not found").hasMessageContaining("[m]");
+            assertThatThrownBy(() -> manager.acquireNow("nope", OptionalLong.empty()))
+                    .isInstanceOf(ModelNotFoundException.class)
+                    .hasMessageContaining("'nope' not found")
+                    .hasMessageContaining("[m]");
         }
-        assertThat(events).extracting(e -> e.version() + ":" + e.from() + "->" + e.to())
-                .containsExactly("2:START->LOADING", "2:LOADING->AVAILABLE", "2:AVAILABLE->UNLOADING", "2:UNLOADING->END");
+        assertThat(events)
+                .extracting(e -> e.version() + ":" + e.from() + "->" + e.to())
+                .containsExactly(
+                        "2:START->LOADING", "2:LOADING->AVAILABLE", "2:AVAILABLE->UNLOADING", "2:UNLOADING->END");
     }
 
     @Test
@@ -120,8 +129,10 @@ class ModelManagerTest {
             assertThat(broken.error()).contains("model.onnx");
             ModelVersionStatus mismatch = manager.status("mismatch").getFirst();
             assertThat(mismatch.state()).isEqualTo(ModelState.FAILED);
-            assertThat(mismatch.error()).contains("input 'input' has data_type TYPE_INT64 but the model declares TYPE_FP32");
-            assertThatThrownBy(() -> manager.acquireNow("broken", OptionalLong.empty())).isInstanceOf(UnavailableException.class)
+            assertThat(mismatch.error())
+                    .contains("input 'input' has data_type TYPE_INT64 but the model declares TYPE_FP32");
+            assertThatThrownBy(() -> manager.acquireNow("broken", OptionalLong.empty()))
+                    .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("version 1 FAILED");
             try (ModelHandle h = manager.acquireNow("good", OptionalLong.empty())) {
                 assertComputes(h, good);
@@ -142,8 +153,11 @@ class ModelManagerTest {
         repo.file("ok", "labels.txt", "cat\ndog\nbird\n\n");
         try (ModelManager manager = manager()) {
             apply(manager, root);
-            assertThat(manager.status("missing").getFirst().error()).contains("label_filename of output 'output'").contains("labels.txt");
-            assertThat(manager.status("short").getFirst().error()).contains("has 2 labels but output 'output' has 3 classes");
+            assertThat(manager.status("missing").getFirst().error())
+                    .contains("label_filename of output 'output'")
+                    .contains("labels.txt");
+            assertThat(manager.status("short").getFirst().error())
+                    .contains("has 2 labels but output 'output' has 3 classes");
             try (ModelHandle h = manager.acquireNow("ok", OptionalLong.empty())) {
                 assertThat(h.loaded().labels()).containsEntry("output", List.of("cat", "dog", "bird"));
             }
@@ -158,8 +172,10 @@ class ModelManagerTest {
             apply(manager, root);
             repo.corrupt("m", 2);
             apply(manager, root);
-            assertThat(manager.status("m")).extracting(ModelVersionStatus::version, ModelVersionStatus::state)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, ModelState.FAILED),
+            assertThat(manager.status("m"))
+                    .extracting(ModelVersionStatus::version, ModelVersionStatus::state)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(2L, ModelState.FAILED),
                             org.assertj.core.groups.Tuple.tuple(1L, ModelState.AVAILABLE));
             try (ModelHandle h = manager.acquireNow("m", OptionalLong.empty())) {
                 assertThat(h.version()).isEqualTo(1);
@@ -187,12 +203,16 @@ class ModelManagerTest {
             repo.version("m", 2);
             var settled = manager.apply(new RepositorySource(root).scan());
             // v2 becomes AVAILABLE and v1 starts unloading, but v1 cannot finish while the handle is open
-            waitFor(() -> manager.status("m").stream().anyMatch(s -> s.version() == 1 && s.state() == ModelState.UNLOADING));
+            waitFor(() ->
+                    manager.status("m").stream().anyMatch(s -> s.version() == 1 && s.state() == ModelState.UNLOADING));
             Thread.sleep(200);
             assertThat(settled).isNotDone();
-            assertThat(manager.status("m")).extracting(ModelVersionStatus::state).contains(ModelState.UNLOADING);
+            assertThat(manager.status("m"))
+                    .extracting(ModelVersionStatus::state)
+                    .contains(ModelState.UNLOADING);
             assertComputes(pinned, v1);
-            assertThatThrownBy(() -> manager.acquireNow("m", OptionalLong.of(1))).isInstanceOf(UnavailableException.class)
+            assertThatThrownBy(() -> manager.acquireNow("m", OptionalLong.of(1)))
+                    .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("UNLOADING");
             pinned.close();
             settled.get(30, TimeUnit.SECONDS);

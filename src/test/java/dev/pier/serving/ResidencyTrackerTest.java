@@ -1,10 +1,9 @@
 package dev.pier.serving;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ResidencyTrackerTest {
     private static final long MB = 1 << 20;
@@ -42,17 +41,26 @@ class ResidencyTrackerTest {
         ResidencyTracker t = new ResidencyTracker(10 * MB, true);
         MemoryBudget.Resident old = resident("'a' version 1", 4 * MB, 1, false);
         MemoryBudget.Resident recent = resident("'b' version 1", 4 * MB, 5, false);
-        assertThat(t.admit("'c' version 1", true, 4 * MB, List.of(recent, old))).isEqualTo(new ResidencyTracker.Load(List.of(old)));
+        assertThat(t.admit("'c' version 1", true, 4 * MB, List.of(recent, old)))
+                .isEqualTo(new ResidencyTracker.Load(List.of(old)));
     }
 
     @Test
     void anAskedLoadThatCannotFitIsRefusedSayingWhy() {
         ResidencyTracker t = new ResidencyTracker(10 * MB, true);
         List<MemoryBudget.Resident> pinned = List.of(resident("'a' version 1", 8 * MB, 1, true));
-        assertThat(t.admit("'c' version 2", true, 4 * MB, pinned)).isInstanceOfSatisfying(ResidencyTracker.Refuse.class, r ->
-                assertThat(r.reason()).contains("cannot load model 'c' version 2").contains("4.0 MB").contains("10.0 MB")
-                        .contains("in use by in-flight requests").contains("'a' version 1 8.0 MB (in use)"));
-        assertThat(t.admit("'c' version 2", true, 11 * MB, List.of())).isInstanceOfSatisfying(ResidencyTracker.Refuse.class, r ->
-                assertThat(r.reason()).contains("larger than the whole budget"));
+        assertThat(t.admit("'c' version 2", true, 4 * MB, pinned))
+                .isInstanceOfSatisfying(
+                        ResidencyTracker.Refuse.class,
+                        r -> assertThat(r.reason())
+                                .contains("cannot load model 'c' version 2")
+                                .contains("4.0 MB")
+                                .contains("10.0 MB")
+                                .contains("in use by in-flight requests")
+                                .contains("'a' version 1 8.0 MB (in use)"));
+        assertThat(t.admit("'c' version 2", true, 11 * MB, List.of()))
+                .isInstanceOfSatisfying(
+                        ResidencyTracker.Refuse.class,
+                        r -> assertThat(r.reason()).contains("larger than the whole budget"));
     }
 }

@@ -1,5 +1,9 @@
 package dev.pier.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InvalidInputException;
@@ -13,11 +17,6 @@ import dev.pier.api.Tensor;
 import dev.pier.api.UnavailableException;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,10 +26,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServingCoreTest {
     private static OrtEngine engine;
@@ -50,8 +49,15 @@ class ServingCoreTest {
     }
 
     private static InferRequest request(String model, OptionalLong version, List<Tensor> inputs, String... outputs) {
-        return new InferRequest("req-1", model, version, inputs,
-                Arrays.stream(outputs).map(o -> new InferRequest.RequestedOutput(o, Map.of())).toList(), Map.of());
+        return new InferRequest(
+                "req-1",
+                model,
+                version,
+                inputs,
+                Arrays.stream(outputs)
+                        .map(o -> new InferRequest.RequestedOutput(o, Map.of()))
+                        .toList(),
+                Map.of());
     }
 
     private static InferRequest request(String model, OptionalLong version) {
@@ -63,8 +69,8 @@ class ServingCoreTest {
     }
 
     private static Throwable failure(CompletionStage<InferResponse> stage) {
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> stage.toCompletableFuture().get(30, TimeUnit.SECONDS));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> stage.toCompletableFuture().get(30, TimeUnit.SECONDS));
         return e.getCause();
     }
 
@@ -103,14 +109,24 @@ class ServingCoreTest {
         TestRepository repo = new TestRepository(root);
         repo.version("m", 1);
         try (ServingCore core = ServingCore.start(ServingOptions.of(root, null), engine)) {
-            assertThat(failure(core.infer(request("m", OptionalLong.empty(), List.of(Tensor.ofFloats("input", Shape.of(1, 3), 1, 2, 3))))))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("input 'input'").hasMessageContaining("[-1, 4]");
-            assertThat(failure(core.infer(request("m", OptionalLong.empty(), List.of(Tensor.ofFloats("pixels", Shape.of(1, 4), X))))))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("'pixels'");
-            assertThat(failure(core.infer(request("m", OptionalLong.empty(), List.of(Tensor.ofFloats("input", Shape.of(1, 4), X)), "probs"))))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("no output 'probs'").hasMessageContaining("[output]");
-            assertThat(failure(core.infer(request("other", OptionalLong.empty())))).isInstanceOf(ModelNotFoundException.class);
-            assertThat(failure(core.infer(request("m", OptionalLong.of(9))))).isInstanceOf(ModelNotFoundException.class)
+            assertThat(failure(core.infer(request(
+                            "m", OptionalLong.empty(), List.of(Tensor.ofFloats("input", Shape.of(1, 3), 1, 2, 3))))))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("input 'input'")
+                    .hasMessageContaining("[-1, 4]");
+            assertThat(failure(core.infer(
+                            request("m", OptionalLong.empty(), List.of(Tensor.ofFloats("pixels", Shape.of(1, 4), X))))))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("'pixels'");
+            assertThat(failure(core.infer(request(
+                            "m", OptionalLong.empty(), List.of(Tensor.ofFloats("input", Shape.of(1, 4), X)), "probs"))))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("no output 'probs'")
+                    .hasMessageContaining("[output]");
+            assertThat(failure(core.infer(request("other", OptionalLong.empty()))))
+                    .isInstanceOf(ModelNotFoundException.class);
+            assertThat(failure(core.infer(request("m", OptionalLong.of(9)))))
+                    .isInstanceOf(ModelNotFoundException.class)
                     .hasMessageContaining("no version 9");
         }
     }
@@ -125,14 +141,18 @@ class ServingCoreTest {
             gated.closeGate();
             gated.running.drainPermits();
             CompletionStage<InferResponse> running = core.infer(request("m", OptionalLong.empty()));
-            assertThat(gated.running.tryAcquire(30, TimeUnit.SECONDS)).as("first request reached the model").isTrue();
+            assertThat(gated.running.tryAcquire(30, TimeUnit.SECONDS))
+                    .as("first request reached the model")
+                    .isTrue();
             CompletionStage<InferResponse> queued = core.infer(request("m", OptionalLong.empty()));
             assertThat(failure(core.infer(request("m", OptionalLong.empty()))))
-                    .isInstanceOf(UnavailableException.class).hasMessageContaining("busy");
+                    .isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("busy");
             gated.open();
             assertOutput(get(running), layer);
             assertOutput(get(queued), layer);
-            assertThat(gated.threads).allMatch(t -> t.startsWith("pier-infer-") || t.startsWith("pier-load-"))
+            assertThat(gated.threads)
+                    .allMatch(t -> t.startsWith("pier-infer-") || t.startsWith("pier-load-"))
                     .anyMatch(t -> t.startsWith("pier-infer-"));
         }
     }
@@ -157,27 +177,39 @@ class ServingCoreTest {
             assertThat(meta.platform()).isEqualTo("onnxruntime_onnx");
             assertThat(meta.versions()).containsExactly(1L);
             assertThat(meta.signature().input("input").orElseThrow().shape()).isEqualTo(Shape.of(-1, 4));
-            assertThat(meta.properties()).containsEntry("labels.output", "[\"cat\",\"dog\",\"bird\"]")
+            assertThat(meta.properties())
+                    .containsEntry("labels.output", "[\"cat\",\"dog\",\"bird\"]")
                     .containsEntry("label_filename.output", "labels.txt")
                     .containsEntry("max_batch_size", "8")
                     .containsEntry("parameter.intra_op_thread_count", "1");
-            assertThat(core.status("bad", OptionalLong.empty())).singleElement()
+            assertThat(core.status("bad", OptionalLong.empty()))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.state()).isEqualTo(ModelState.FAILED))
                     .satisfies(s -> assertThat(s.error()).contains("model.onnx"));
-            assertThat(core.status("typo", OptionalLong.empty())).singleElement()
+            assertThat(core.status("typo", OptionalLong.empty()))
+                    .singleElement()
                     .isEqualTo(core.status("typo", OptionalLong.of(0)).getFirst())
                     .satisfies(s -> assertThat(s.error()).contains("unknown field 'max_batch_sise'"));
-            assertThatThrownBy(() -> core.status("good", OptionalLong.of(4))).isInstanceOf(ModelNotFoundException.class);
-            assertThatThrownBy(() -> core.metadata("bad", OptionalLong.empty())).isInstanceOf(UnavailableException.class);
+            assertThatThrownBy(() -> core.status("good", OptionalLong.of(4)))
+                    .isInstanceOf(ModelNotFoundException.class);
+            assertThatThrownBy(() -> core.metadata("bad", OptionalLong.empty()))
+                    .isInstanceOf(UnavailableException.class);
             assertThat(core.modelNames()).containsExactly("bad", "good", "typo");
             assertThat(core.isLive()).isTrue();
-            assertThat(core.isReady()).as("a configured model has no AVAILABLE version").isFalse();
+            assertThat(core.isReady())
+                    .as("a configured model has no AVAILABLE version")
+                    .isFalse();
             assertThat(core.isModelReady("good", OptionalLong.empty())).isTrue();
-            assertThat(failure(core.infer(request("good", OptionalLong.empty(),
-                    List.of(Tensor.ofFloats("input", Shape.of(9, 4), new float[36]))))))
+            assertThat(failure(core.infer(request(
+                            "good",
+                            OptionalLong.empty(),
+                            List.of(Tensor.ofFloats("input", Shape.of(9, 4), new float[36]))))))
                     .hasMessageContaining("max_batch_size 8");
         }
-        assertThat(events).anyMatch(e -> e.model().equals("bad") && e.to() == ModelState.FAILED && !e.error().isEmpty());
+        assertThat(events)
+                .anyMatch(e -> e.model().equals("bad")
+                        && e.to() == ModelState.FAILED
+                        && !e.error().isEmpty());
     }
 
     @Test
@@ -193,7 +225,8 @@ class ServingCoreTest {
                 .containsExactly(new ModelVersionStatus("mnist", 1, ModelState.AVAILABLE, ""));
         core.close();
         assertThat(core.isLive()).isFalse();
-        assertThat(failure(core.infer(request("mnist", OptionalLong.empty())))).isInstanceOf(UnavailableException.class);
+        assertThat(failure(core.infer(request("mnist", OptionalLong.empty()))))
+                .isInstanceOf(UnavailableException.class);
         assertThatThrownBy(() -> ServingCore.start(ServingOptions.of(root.resolve("missing.onnx"), null), engine))
                 .hasMessageContaining("does not exist");
     }
@@ -209,16 +242,27 @@ class ServingCoreTest {
         DenseLayer layer = repo.version("m", 1);
         GatedEngine gated = new GatedEngine(engine);
         try (ServingCore core = ServingCore.start(ServingOptions.of(root, null).withMemory(0, true), gated)) {
-            assertThat(core.status("m", OptionalLong.empty())).singleElement()
-                    .satisfies(s -> assertThat(s.state()).as("lazy: not loaded before a request").isEqualTo(ModelState.START));
-            gated.closeGate();   // the load's warm-up run waits at the gate
+            assertThat(core.status("m", OptionalLong.empty()))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.state())
+                            .as("lazy: not loaded before a request")
+                            .isEqualTo(ModelState.START));
+            gated.closeGate(); // the load's warm-up run waits at the gate
             CompletionStage<InferResponse> answer = core.infer(request("m", OptionalLong.empty()));
             CompletionStage<ServingTarget> target = core.target("m", OptionalLong.empty());
-            assertThat(core.status("m", OptionalLong.empty())).singleElement().satisfies(s -> assertThat(s.state())
-                    .as("infer returned while the load still waits at the gate").isEqualTo(ModelState.LOADING));
-            assertThat(answer.toCompletableFuture()).as("infer returned while the model is still loading").isNotDone();
-            assertThat(target.toCompletableFuture()).as("target returned while the model is still loading").isNotDone();
-            assertThatThrownBy(() -> core.metadata("m", OptionalLong.empty())).isInstanceOf(UnavailableException.class)
+            assertThat(core.status("m", OptionalLong.empty()))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.state())
+                            .as("infer returned while the load still waits at the gate")
+                            .isEqualTo(ModelState.LOADING));
+            assertThat(answer.toCompletableFuture())
+                    .as("infer returned while the model is still loading")
+                    .isNotDone();
+            assertThat(target.toCompletableFuture())
+                    .as("target returned while the model is still loading")
+                    .isNotDone();
+            assertThatThrownBy(() -> core.metadata("m", OptionalLong.empty()))
+                    .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("loading on demand");
             gated.open();
             assertOutput(get(answer), layer);
@@ -227,11 +271,14 @@ class ServingCoreTest {
             List<String> whileLoading = List.copyOf(gated.threads);
             try (ServingTarget pinned = target.toCompletableFuture().get(30, TimeUnit.SECONDS)) {
                 assertThat(pinned.version()).isEqualTo(1);
-                assertThat(pinned.signature().input("input").orElseThrow().shape()).isEqualTo(Shape.of(-1, 4));
+                assertThat(pinned.signature().input("input").orElseThrow().shape())
+                        .isEqualTo(Shape.of(-1, 4));
                 assertOutput(get(pinned.infer(request("m", OptionalLong.empty()))), layer);
             }
-            assertThat(whileLoading).as("the model never ran on the caller's thread while it loaded")
-                    .isNotEmpty().doesNotContain(Thread.currentThread().getName());
+            assertThat(whileLoading)
+                    .as("the model never ran on the caller's thread while it loaded")
+                    .isNotEmpty()
+                    .doesNotContain(Thread.currentThread().getName());
         }
     }
 
@@ -243,12 +290,16 @@ class ServingCoreTest {
         repo.version("m", 2);
         try (ServingCore core = ServingCore.start(ServingOptions.of(root, null), engine)) {
             InferResponse routed = get(core.infer(request("m", OptionalLong.empty())));
-            assertThat(routed.version()).as("all the weight on version 1, the shadow's answer is never returned").isEqualTo(1);
+            assertThat(routed.version())
+                    .as("all the weight on version 1, the shadow's answer is never returned")
+                    .isEqualTo(1);
             assertOutput(routed, v1);
-            try (ServingTarget pinned = core.target("m", OptionalLong.empty()).toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+            try (ServingTarget pinned =
+                    core.target("m", OptionalLong.empty()).toCompletableFuture().get(30, TimeUnit.SECONDS)) {
                 assertThat(pinned.version()).isEqualTo(1);
                 // the request's own version is not consulted: the pinned version serves
-                assertThat(get(pinned.infer(request("m", OptionalLong.of(2)))).version()).isEqualTo(1);
+                assertThat(get(pinned.infer(request("m", OptionalLong.of(2)))).version())
+                        .isEqualTo(1);
             }
         }
     }
@@ -262,13 +313,16 @@ class ServingCoreTest {
         gated.closeGate();
         gated.running.drainPermits();
         CompletionStage<InferResponse> running = core.infer(request("m", OptionalLong.empty()));
-        assertThat(gated.running.tryAcquire(30, TimeUnit.SECONDS)).as("first request reached the model").isTrue();
+        assertThat(gated.running.tryAcquire(30, TimeUnit.SECONDS))
+                .as("first request reached the model")
+                .isTrue();
         CompletionStage<InferResponse> queued = core.infer(request("m", OptionalLong.empty()));
         Thread closing = Thread.ofPlatform().start(core::close);
         while (core.isLive()) {
-            Thread.onSpinWait();   // until close() has begun
+            Thread.onSpinWait(); // until close() has begun
         }
-        assertThat(failure(core.infer(request("m", OptionalLong.empty())))).as("closing: new requests are refused")
+        assertThat(failure(core.infer(request("m", OptionalLong.empty()))))
+                .as("closing: new requests are refused")
                 .isInstanceOf(UnavailableException.class);
         gated.open();
         assertOutput(get(running), layer);

@@ -1,17 +1,16 @@
 package dev.pier.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
 import dev.pier.api.TensorSpec;
 import dev.pier.repository.ModelConfig;
 import dev.pier.repository.ModelConfigParser;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SignatureResolverTest {
     private static final ModelSignature MODEL = new ModelSignature(
@@ -41,15 +40,20 @@ class SignatureResolverTest {
     @Test
     void mismatchesAreRefusedWithTheTensorNamed() {
         assertThatThrownBy(() -> SignatureResolver.resolve(MODEL, config("input: [{name: z}]")))
-                .hasMessageContaining("input 'z' is not an input of the model").hasMessageContaining("[x]");
+                .hasMessageContaining("input 'z' is not an input of the model")
+                .hasMessageContaining("[x]");
         assertThatThrownBy(() -> SignatureResolver.resolve(MODEL, config("input: [{name: x, data_type: TYPE_INT64}]")))
                 .hasMessageContaining("input 'x' has data_type TYPE_INT64 but the model declares TYPE_FP32");
         assertThatThrownBy(() -> SignatureResolver.resolve(MODEL, config("output: [{name: y, dims: [-1, 4]}]")))
-                .hasMessageContaining("output 'y' has dims [-1, 4]").hasMessageContaining("[-1, 3]");
-        assertThatThrownBy(() -> SignatureResolver.resolve(MODEL, config("max_batch_size: 2\noutput: [{name: y, dims: [-1, 3]}]")))
+                .hasMessageContaining("output 'y' has dims [-1, 4]")
+                .hasMessageContaining("[-1, 3]");
+        assertThatThrownBy(() -> SignatureResolver.resolve(
+                        MODEL, config("max_batch_size: 2\noutput: [{name: y, dims: [-1, 3]}]")))
                 .hasMessageContaining("with max_batch_size 2: [-1, -1, 3]");
-        ModelSignature fixedBatch = new ModelSignature(List.of(new TensorSpec("x", DataType.FP32, Shape.of(1, 4))), List.of());
+        ModelSignature fixedBatch =
+                new ModelSignature(List.of(new TensorSpec("x", DataType.FP32, Shape.of(1, 4))), List.of());
         assertThatThrownBy(() -> SignatureResolver.resolve(fixedBatch, config("max_batch_size: 8")))
-                .hasMessageContaining("max_batch_size 8").hasMessageContaining("'x' has shape [1, 4]");
+                .hasMessageContaining("max_batch_size 8")
+                .hasMessageContaining("'x' has shape [1, 4]");
     }
 }

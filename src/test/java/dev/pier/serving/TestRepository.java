@@ -3,7 +3,6 @@ package dev.pier.serving;
 import dev.pier.onnx.Activation;
 import dev.pier.onnx.DenseLayer;
 import dev.pier.onnx.OnnxNetworks;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

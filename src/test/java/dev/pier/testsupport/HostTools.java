@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** What tests ask of the host: whether an outside tool is installed, and a free local port. */
 public final class HostTools {
-    private HostTools() {
-    }
+    private HostTools() {}
 
     /** The executable {@code name} on the {@code PATH}, or null where it is not installed (the test then skips). */
     public static Path onPath(String name) {

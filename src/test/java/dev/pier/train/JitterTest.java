@@ -1,14 +1,13 @@
 package dev.pier.train;
 
-import dev.pier.api.Shape;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.api.Shape;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Random-translation augmentation: every image is its original moved by at most the given pixels. */
 class JitterTest {
@@ -60,7 +59,8 @@ class JitterTest {
     @Test
     void flatSquareVectorsAreImagesOthersAreNamed() {
         assertThat(Jitter.forShape(2, Shape.of(784))).isEqualTo(new Jitter(2, 1, 28, 28));
-        assertThatThrownBy(() -> Jitter.forShape(2, Shape.of(10))).hasMessageContaining("jitter needs image examples")
+        assertThatThrownBy(() -> Jitter.forShape(2, Shape.of(10)))
+                .hasMessageContaining("jitter needs image examples")
                 .hasMessageContaining("[10]");
     }
 }

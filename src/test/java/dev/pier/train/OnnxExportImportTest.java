@@ -1,5 +1,10 @@
 package dev.pier.train;
 
+import static dev.pier.onnx.OnnxAttributes.of;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
@@ -12,20 +17,14 @@ import dev.pier.onnx.proto.ModelProto;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static dev.pier.onnx.OnnxAttributes.of;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Exports trained networks, runs them in ONNX Runtime and imports them back into DJL. */
 class OnnxExportImportTest {
@@ -39,11 +38,13 @@ class OnnxExportImportTest {
     }
 
     static float[] ort(Path model, LabeledData data) {
-        try (OrtEngine engine = new OrtEngine(); ModelSession s = engine.load(model, SessionOptions.defaults())) {
+        try (OrtEngine engine = new OrtEngine();
+                ModelSession s = engine.load(model, SessionOptions.defaults())) {
             long[] dims = new long[data.exampleShape().rank() + 1];
             dims[0] = data.count();
             System.arraycopy(data.exampleShape().toArray(), 0, dims, 1, dims.length - 1);
-            List<Tensor> out = s.run(Map.of(OnnxExporter.INPUT, Tensor.ofFloats(OnnxExporter.INPUT, Shape.of(dims), data.features())),
+            List<Tensor> out = s.run(
+                    Map.of(OnnxExporter.INPUT, Tensor.ofFloats(OnnxExporter.INPUT, Shape.of(dims), data.features())),
                     List.of(OnnxExporter.OUTPUT));
             assertThat(out.getFirst().shape()).isEqualTo(Shape.of(data.count(), 10));
             return out.getFirst().floats();
@@ -78,7 +79,13 @@ class OnnxExportImportTest {
         float[] djl;
         float[] djlLogits;
         try (DjlNetwork net = service.newNetwork(arch, images, 3)) {
-            service.fit(net, images, TrainOptions.defaults().toBuilder().epochs(1).output(dir.resolve("x.onnx")).build(),
+            service.fit(
+                    net,
+                    images,
+                    TrainOptions.defaults().toBuilder()
+                            .epochs(1)
+                            .output(dir.resolve("x.onnx"))
+                            .build(),
                     TrainingListener.NONE);
             djl = net.probabilities(probe.features(), probe.count());
             djlLogits = net.logits(probe.features(), probe.count());
@@ -89,11 +96,14 @@ class OnnxExportImportTest {
         // Sanity: real probabilities, not all equal.
         assertThat(onnx[0] + onnx[1] + onnx[2] + onnx[3] + onnx[4] + onnx[5] + onnx[6] + onnx[7] + onnx[8] + onnx[9])
                 .isCloseTo(1f, within(1e-5f));
-        assertThat(Arrays.equals(Arrays.copyOfRange(onnx, 0, 10), Arrays.copyOfRange(onnx, 10, 20))).isFalse();
+        assertThat(Arrays.equals(Arrays.copyOfRange(onnx, 0, 10), Arrays.copyOfRange(onnx, 10, 20)))
+                .isFalse();
 
         try (DjlNetwork imported = OnnxImporter.load(first)) {
-            assertThat(imported.architecture().layers()).isEqualTo(arch.layers().stream()
-                    .filter(l -> !(l instanceof LayerSpec.Dropout)).toList());
+            assertThat(imported.architecture().layers())
+                    .isEqualTo(arch.layers().stream()
+                            .filter(l -> !(l instanceof LayerSpec.Dropout))
+                            .toList());
             assertThat(imported.logits(probe.features(), probe.count())).containsExactly(djlLogits);
             OnnxExporter.export(imported, second);
         }
@@ -103,8 +113,11 @@ class OnnxExportImportTest {
     @Test
     void trainWritesModelAndLogAndTheModelAgreesWithTheNetwork(@TempDir Path dir) throws Exception {
         LabeledData flat = Mnist.load("mnist:train:1000", MnistFetcher.defaultDir(), Shape.of(784));
-        TrainOptions options = TrainOptions.defaults().toBuilder().architecture("mlp:32").epochs(1)
-                .output(dir.resolve("mlp.onnx")).build();
+        TrainOptions options = TrainOptions.defaults().toBuilder()
+                .architecture("mlp:32")
+                .epochs(1)
+                .output(dir.resolve("mlp.onnx"))
+                .build();
         TrainingResult result = new TrainingService().train(flat, options, TrainingListener.NONE);
         assertThat(result.model()).exists();
         assertThat(result.logFile()).isEqualTo(dir.resolve("mlp.train.json")).exists();
@@ -113,16 +126,29 @@ class OnnxExportImportTest {
 
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(result.model()));
         assertThat(model.getOpsetImport(0).getVersion()).isGreaterThanOrEqualTo(13);
-        assertThat(model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).hasDimValue()).isFalse();
+        assertThat(model.getGraph()
+                        .getInput(0)
+                        .getType()
+                        .getTensorType()
+                        .getShape()
+                        .getDim(0)
+                        .hasDimValue())
+                .isFalse();
 
         LabeledData probeFlat = Mnist.load("mnist:test:64", MnistFetcher.defaultDir(), Shape.of(784));
         try (DjlNetwork net = OnnxImporter.load(result.model())) {
-            assertClose(ort(result.model(), probeFlat), net.probabilities(probeFlat.features(), probeFlat.count()), 1e-5f);
+            assertClose(
+                    ort(result.model(), probeFlat), net.probabilities(probeFlat.features(), probeFlat.count()), 1e-5f);
             // The imported network trains on: one more epoch, starting from the imported weights.
             float[] before = net.logits(probeFlat.features(), probeFlat.count());
-            TrainingLog more = new TrainingService().fit(net, flat, options.toBuilder().checkpointDir(dir.resolve("ft")).build(),
-                    TrainingListener.NONE);
-            assertThat(more.epochs().getFirst().trainAccuracy()).isGreaterThan(result.metrics().trainAccuracy());
+            TrainingLog more = new TrainingService()
+                    .fit(
+                            net,
+                            flat,
+                            options.toBuilder().checkpointDir(dir.resolve("ft")).build(),
+                            TrainingListener.NONE);
+            assertThat(more.epochs().getFirst().trainAccuracy())
+                    .isGreaterThan(result.metrics().trainAccuracy());
             assertThat(net.logits(probeFlat.features(), probeFlat.count())).isNotEqualTo(before);
         }
     }
@@ -131,13 +157,16 @@ class OnnxExportImportTest {
     void importsMatMulAddGraphsAndChecksAgainstAPlainJavaForwardPass() throws Exception {
         float[] w = {1, -2, 0.5f, 3, -1, 2}; // [in=3, out=2], MatMul layout
         float[] b = {0.25f, -0.5f};
-        ModelProto model = OnnxModelBuilder.create("mm").input("x", DataType.FP32, "batch", 3)
-                .initializer("W", new long[] {3, 2}, w).initializer("B", new long[] {2}, b)
+        ModelProto model = OnnxModelBuilder.create("mm")
+                .input("x", DataType.FP32, "batch", 3)
+                .initializer("W", new long[] {3, 2}, w)
+                .initializer("B", new long[] {2}, b)
                 .node("mm", "MatMul", List.of("x", "W"), List.of("h"))
                 .node("add", "Add", List.of("h", "B"), List.of("z"))
                 .node("act", "Relu", List.of("z"), List.of("r"))
                 .node("sm", "Softmax", List.of("r"), List.of("p"), of("axis", 1L))
-                .output("p", DataType.FP32, "batch", 2).build();
+                .output("p", DataType.FP32, "batch", 2)
+                .build();
         float[] x = {1, 2, 3, -1, 0.5f, 2};
         try (DjlNetwork net = OnnxImporter.load(model, "mm")) {
             float[] got = net.logits(x, 2);
@@ -155,12 +184,15 @@ class OnnxExportImportTest {
 
     @Test
     void unsupportedOpIsNamedWithItsNode() {
-        ModelProto model = OnnxModelBuilder.create("bad").input("x", DataType.FP32, "batch", 3)
+        ModelProto model = OnnxModelBuilder.create("bad")
+                .input("x", DataType.FP32, "batch", 3)
                 .node("leaky_1", "LeakyRelu", List.of("x"), List.of("y"))
-                .output("y", DataType.FP32, "batch", 3).build();
+                .output("y", DataType.FP32, "batch", 3)
+                .build();
         assertThatThrownBy(() -> OnnxImporter.load(model, "bad.onnx"))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("unsupported ONNX op 'LeakyRelu'").hasMessageContaining("node 'leaky_1'");
+                .hasMessageContaining("unsupported ONNX op 'LeakyRelu'")
+                .hasMessageContaining("node 'leaky_1'");
     }
 
     static void assertClose(float[] actual, float[] expected, float tolerance) {

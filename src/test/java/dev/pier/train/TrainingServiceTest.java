@@ -1,16 +1,15 @@
 package dev.pier.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
 import dev.pier.data.Mnist;
 import dev.pier.data.MnistFetcher;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Trains small networks on real MNIST images. */
 class TrainingServiceTest {
@@ -24,8 +23,12 @@ class TrainingServiceTest {
     }
 
     private static TrainOptions options(Path dir) {
-        return TrainOptions.defaults().toBuilder().architecture("mlp:32").epochs(2).seed(7)
-                .output(dir.resolve("m.onnx")).build();
+        return TrainOptions.defaults().toBuilder()
+                .architecture("mlp:32")
+                .epochs(2)
+                .seed(7)
+                .output(dir.resolve("m.onnx"))
+                .build();
     }
 
     @Test
@@ -48,7 +51,8 @@ class TrainingServiceTest {
         assertThat(log.epochs()).hasSize(2);
         assertThat(log.trainExamples()).isEqualTo(2400);
         assertThat(log.validationExamples()).isEqualTo(600);
-        assertThat(log.epochs().get(1).trainLoss()).isLessThan(log.epochs().get(0).trainLoss());
+        assertThat(log.epochs().get(1).trainLoss())
+                .isLessThan(log.epochs().get(0).trainLoss());
         assertThat(log.epochs().get(1).validationAccuracy()).isGreaterThan(0.8);
     }
 
@@ -62,8 +66,13 @@ class TrainingServiceTest {
             labels[i] = (labels[i] + 1) % 10;
         }
         LabeledData data = new LabeledData("mislabelled", base.features(), base.exampleShape(), labels, 10);
-        TrainOptions options = TrainOptions.defaults().toBuilder().architecture("mlp:32").epochs(8).patience(2).seed(5)
-                .output(dir.resolve("es.onnx")).build();
+        TrainOptions options = TrainOptions.defaults().toBuilder()
+                .architecture("mlp:32")
+                .epochs(8)
+                .patience(2)
+                .seed(5)
+                .output(dir.resolve("es.onnx"))
+                .build();
         TrainingService service = new TrainingService();
         try (DjlNetwork net = service.newNetwork(Architectures.parse("mlp:32", 10), data, 5)) {
             TrainingLog log = service.fit(net, data, options, TrainingListener.NONE);
@@ -86,7 +95,8 @@ class TrainingServiceTest {
             }
             loss /= split.validation().length;
             assertThat(loss).isCloseTo(log.exported().validationLoss(), org.assertj.core.data.Offset.offset(1e-4));
-            assertThat(log.exported().validationLoss()).isLessThan(log.epochs().getLast().validationLoss());
+            assertThat(log.exported().validationLoss())
+                    .isLessThan(log.epochs().getLast().validationLoss());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.pier.api.step;
 
 import dev.pier.api.ModelSignature;
 import dev.pier.api.Tensor;
-
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +28,5 @@ public interface Step extends AutoCloseable {
 
     /** Frees what the step holds; the default holds nothing. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

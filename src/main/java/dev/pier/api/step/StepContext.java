@@ -1,7 +1,6 @@
 package dev.pier.api.step;
 
 import dev.pier.api.TensorSpec;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,15 @@ import java.util.Optional;
  * @param parameters   the config's {@code parameters} ({@code key: {string_value: ...}}), as strings
  * @param labels       each output's labels, when it names a {@code label_filename}
  */
-public record StepContext(String model, long version, Path modelDir, int maxBatchSize, List<TensorSpec> inputs,
-                          List<TensorSpec> outputs, Map<String, String> parameters, Map<String, List<String>> labels) {
+public record StepContext(
+        String model,
+        long version,
+        Path modelDir,
+        int maxBatchSize,
+        List<TensorSpec> inputs,
+        List<TensorSpec> outputs,
+        Map<String, String> parameters,
+        Map<String, List<String>> labels) {
     public StepContext {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
@@ -44,7 +50,8 @@ public record StepContext(String model, long version, Path modelDir, int maxBatc
         try {
             return Integer.parseInt(v.get());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("parameters." + key + " of model '" + model + "' must be an integer, got '" + v.get() + "'");
+            throw new IllegalArgumentException(
+                    "parameters." + key + " of model '" + model + "' must be an integer, got '" + v.get() + "'");
         }
     }
 
@@ -57,7 +64,8 @@ public record StepContext(String model, long version, Path modelDir, int maxBatc
         try {
             return Double.parseDouble(v.get());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("parameters." + key + " of model '" + model + "' must be a number, got '" + v.get() + "'");
+            throw new IllegalArgumentException(
+                    "parameters." + key + " of model '" + model + "' must be a number, got '" + v.get() + "'");
         }
     }
 

@@ -12,8 +12,7 @@ import java.util.TreeMap;
 public final class StepProviders {
     private static volatile Map<String, StepProvider> byPlatform;
 
-    private StepProviders() {
-    }
+    private StepProviders() {}
 
     /** Every registered platform, sorted. */
     public static java.util.Set<String> platforms() {
@@ -32,7 +31,8 @@ public final class StepProviders {
                 StepProvider before = map.putIfAbsent(p.platform(), p);
                 if (before != null && before.getClass() != p.getClass()) {
                     throw new IllegalStateException("two step providers claim platform '" + p.platform() + "': "
-                            + before.getClass().getName() + " and " + p.getClass().getName());
+                            + before.getClass().getName() + " and "
+                            + p.getClass().getName());
                 }
             }
             found = java.util.Collections.unmodifiableMap(map);

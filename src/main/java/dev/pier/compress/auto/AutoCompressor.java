@@ -1,6 +1,5 @@
 package dev.pier.compress.auto;
 
-import dev.pier.io.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.api.InvalidInputException;
@@ -16,10 +15,10 @@ import dev.pier.compress.quantize.QuantizeOptions;
 import dev.pier.compress.quantize.StaticQuantizer;
 import dev.pier.data.LabeledData;
 import dev.pier.evaluate.EvaluateOptions;
+import dev.pier.io.Trees;
 import dev.pier.onnx.OnnxModelFiles;
 import dev.pier.onnx.SparseStorage;
 import dev.pier.runtime.InferenceEngine;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,8 +48,14 @@ public final class AutoCompressor {
         this.engine = engine;
     }
 
-    public AutoReport run(Path input, Path output, LabeledData evaluation, LabeledData calibration,
-                          EvaluateOptions evaluate, AutoOptions options, Optional<Path> json) {
+    public AutoReport run(
+            Path input,
+            Path output,
+            LabeledData evaluation,
+            LabeledData calibration,
+            EvaluateOptions evaluate,
+            AutoOptions options,
+            Optional<Path> json) {
         return run(input, output, evaluation, calibration, evaluate, options, json, Optional.empty());
     }
 
@@ -59,23 +64,49 @@ public final class AutoCompressor {
      * input, output, evaluation data and settings, report paths); {@code calibration} feeds the static quantizers.
      */
     public AutoReport run(CompressionService.Request request, LabeledData calibration, AutoOptions options) {
-        return run(request.input(), request.output(), request.evaluation(), calibration, request.evaluate(), options,
-                request.json(), request.html());
+        return run(
+                request.input(),
+                request.output(),
+                request.evaluation(),
+                calibration,
+                request.evaluate(),
+                options,
+                request.json(),
+                request.html());
     }
 
     /** As above, with the HTML report's path ({@code <output>.compress.html} when empty). */
-    public AutoReport run(Path input, Path output, LabeledData evaluation, LabeledData calibration,
-                          EvaluateOptions evaluate, AutoOptions options, Optional<Path> json, Optional<Path> html) {
+    public AutoReport run(
+            Path input,
+            Path output,
+            LabeledData evaluation,
+            LabeledData calibration,
+            EvaluateOptions evaluate,
+            AutoOptions options,
+            Optional<Path> json,
+            Optional<Path> html) {
         Map<String, CompressionStrategy> menu = new LinkedHashMap<>();
         Map<String, SparseStorage.IndexType> sparse = new LinkedHashMap<>();
         menu.put("quantize-dynamic", new DynamicQuantizer(false));
         menu.put("quantize-dynamic per-channel", new DynamicQuantizer(true));
         menu.put("quantize-static minmax", new StaticQuantizer(engine, calibration, QuantizeOptions.defaults()));
-        menu.put("quantize-static minmax per-channel", new StaticQuantizer(engine, calibration,
-                new QuantizeOptions(QuantizeOptions.Mode.STATIC, QuantizeOptions.Method.MINMAX, 99.99, true)));
-        menu.put("quantize-static entropy per-channel qoperator", new StaticQuantizer(engine, calibration,
-                new QuantizeOptions(QuantizeOptions.Mode.STATIC, QuantizeOptions.Method.ENTROPY, 99.99, true,
-                        QuantizeOptions.Format.QOPERATOR)));
+        menu.put(
+                "quantize-static minmax per-channel",
+                new StaticQuantizer(
+                        engine,
+                        calibration,
+                        new QuantizeOptions(QuantizeOptions.Mode.STATIC, QuantizeOptions.Method.MINMAX, 99.99, true)));
+        menu.put(
+                "quantize-static entropy per-channel qoperator",
+                new StaticQuantizer(
+                        engine,
+                        calibration,
+                        new QuantizeOptions(
+                                QuantizeOptions.Mode.STATIC,
+                                QuantizeOptions.Method.ENTROPY,
+                                99.99,
+                                true,
+                                QuantizeOptions.Format.QOPERATOR)));
         for (double s : new double[] {0.5, 0.7, 0.9}) {
             menu.put("prune-magnitude " + s, new MagnitudePruner(PruneOptions.magnitude(s)));
             sparse.put("prune-magnitude " + s, SparseStorage.IndexType.INT64);
@@ -94,9 +125,16 @@ public final class AutoCompressor {
             for (Map.Entry<String, CompressionStrategy> e : menu.entrySet()) {
                 Path file = dir.resolve("candidate" + i++ + ".onnx");
                 try {
-                    CompressionReport r = service.run(new CompressionService.Request(input, file, evaluation, evaluate,
-                            Optional.of(dir.resolve(file.getFileName() + ".json")), Optional.empty(),
-                            Optional.ofNullable(sparse.get(e.getKey()))), e.getValue());
+                    CompressionReport r = service.run(
+                            new CompressionService.Request(
+                                    input,
+                                    file,
+                                    evaluation,
+                                    evaluate,
+                                    Optional.of(dir.resolve(file.getFileName() + ".json")),
+                                    Optional.empty(),
+                                    Optional.ofNullable(sparse.get(e.getKey()))),
+                            e.getValue());
                     original = original == null ? r.before() : original;
                     boolean ok = r.before().accuracy() - r.after().accuracy() <= options.maxAccuracyDrop() + 1e-12;
                     candidates.add(new Candidate(e.getKey(), r.after(), ok, null));
@@ -108,20 +146,41 @@ public final class AutoCompressor {
             Comparator<Candidate> by = options.objective() == AutoOptions.Objective.SIZE
                     ? Comparator.comparingLong(c -> c.figures().sizeBytes())
                     : Comparator.comparingDouble(c -> c.figures().p50Ms());
-            Optional<Candidate> best = candidates.stream().filter(Candidate::withinBudget).min(by);
+            Optional<Candidate> best =
+                    candidates.stream().filter(Candidate::withinBudget).min(by);
             if (best.isEmpty()) {
-                throw new InvalidInputException("no compressed variant of " + input + " stays within the accuracy budget of "
-                        + options.maxAccuracyDrop() * 100 + " points; tried " + candidates.stream().map(c -> c.name()
-                        + (c.figures() == null ? " (" + c.error() + ")" : String.format(java.util.Locale.ROOT, " (accuracy %.4f)",
-                        c.figures().accuracy()))).toList() + "; nothing was written");
+                throw new InvalidInputException("no compressed variant of " + input
+                        + " stays within the accuracy budget of "
+                        + options.maxAccuracyDrop() * 100 + " points; tried "
+                        + candidates.stream()
+                                .map(c -> c.name()
+                                        + (c.figures() == null
+                                                ? " (" + c.error() + ")"
+                                                : String.format(
+                                                        java.util.Locale.ROOT,
+                                                        " (accuracy %.4f)",
+                                                        c.figures().accuracy())))
+                                .toList()
+                        + "; nothing was written");
             }
-            OnnxModelFiles.writeAtomically(Files.readAllBytes(files.get(best.get().name())), output);
-            AutoReport report = new AutoReport(input.toString(), output.toString(), options.maxAccuracyDrop(),
-                    options.objective().name().toLowerCase(java.util.Locale.ROOT), original, candidates, best.get().name());
-            OnnxModelFiles.writeAtomically(JSON.writeValueAsBytes(report),
+            OnnxModelFiles.writeAtomically(
+                    Files.readAllBytes(files.get(best.get().name())), output);
+            AutoReport report = new AutoReport(
+                    input.toString(),
+                    output.toString(),
+                    options.maxAccuracyDrop(),
+                    options.objective().name().toLowerCase(java.util.Locale.ROOT),
+                    original,
+                    candidates,
+                    best.get().name());
+            OnnxModelFiles.writeAtomically(
+                    JSON.writeValueAsBytes(report),
                     json.orElseGet(() -> output.resolveSibling(output.getFileName() + ".compress.json")));
-            new dev.pier.compress.report.CompressionHtml().write(report, evaluate.batchSize(),
-                    html.orElseGet(() -> output.resolveSibling(output.getFileName() + ".compress.html")));
+            new dev.pier.compress.report.CompressionHtml()
+                    .write(
+                            report,
+                            evaluate.batchSize(),
+                            html.orElseGet(() -> output.resolveSibling(output.getFileName() + ".compress.html")));
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException("automatic compression failed: " + e.getMessage(), e);

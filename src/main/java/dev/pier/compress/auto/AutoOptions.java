@@ -8,11 +8,15 @@ package dev.pier.compress.auto;
  *                        LATENCY (batch-1 p50)
  */
 public record AutoOptions(double maxAccuracyDrop, Objective objective) {
-    public enum Objective { SIZE, LATENCY }
+    public enum Objective {
+        SIZE,
+        LATENCY
+    }
 
     public AutoOptions {
         if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1)) {
-            throw new IllegalArgumentException("maximum accuracy drop must be in [0, 1] (0.01 = 1 point), got " + maxAccuracyDrop);
+            throw new IllegalArgumentException(
+                    "maximum accuracy drop must be in [0, 1] (0.01 = 1 point), got " + maxAccuracyDrop);
         }
         if (objective == null) {
             throw new IllegalArgumentException("an objective (size or latency) is required");
@@ -26,8 +30,8 @@ public record AutoOptions(double maxAccuracyDrop, Objective objective) {
         try {
             drop = d.endsWith("%") ? Double.parseDouble(d.substring(0, d.length() - 1)) / 100 : Double.parseDouble(d);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--max-accuracy-drop '" + maxAccuracyDrop
-                    + "' is not a number; expected e.g. 1% or 0.01");
+            throw new IllegalArgumentException(
+                    "--max-accuracy-drop '" + maxAccuracyDrop + "' is not a number; expected e.g. 1% or 0.01");
         }
         return new AutoOptions(drop, objective);
     }

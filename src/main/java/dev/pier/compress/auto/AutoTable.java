@@ -1,7 +1,6 @@
 package dev.pier.compress.auto;
 
 import dev.pier.compress.ModelFigures;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +13,7 @@ import java.util.Locale;
 public final class AutoTable {
     private static final String[] HEADER = {"variant", "accuracy", "bytes", "p50 ms", "budget", ""};
 
-    private AutoTable() {
-    }
+    private AutoTable() {}
 
     public static String render(AutoReport r) {
         List<String[]> rows = new ArrayList<>();
@@ -23,8 +21,10 @@ public final class AutoTable {
         rows.add(row("original", r.original(), "", ""));
         for (Candidate c : r.candidates()) {
             String chosen = c.name().equals(r.chosen()) ? "<= chosen" : "";
-            rows.add(c.figures() == null ? new String[] {c.name(), "skipped: " + c.error(), "", "", "", ""}
-                    : row(c.name(), c.figures(), c.withinBudget() ? "within" : "over", chosen));
+            rows.add(
+                    c.figures() == null
+                            ? new String[] {c.name(), "skipped: " + c.error(), "", "", "", ""}
+                            : row(c.name(), c.figures(), c.withinBudget() ? "within" : "over", chosen));
         }
         int[] width = new int[HEADER.length];
         for (String[] row : rows) {
@@ -52,8 +52,14 @@ public final class AutoTable {
     }
 
     private static String[] row(String name, ModelFigures f, String budget, String chosen) {
-        return new String[] {name, String.format(Locale.ROOT, "%.4f", f.accuracy()), String.format(Locale.ROOT, "%,d", f.sizeBytes()),
-                String.format(Locale.ROOT, "%.4f", f.p50Ms()), budget, chosen};
+        return new String[] {
+            name,
+            String.format(Locale.ROOT, "%.4f", f.accuracy()),
+            String.format(Locale.ROOT, "%,d", f.sizeBytes()),
+            String.format(Locale.ROOT, "%.4f", f.p50Ms()),
+            budget,
+            chosen
+        };
     }
 
     private static String pad(String s, int width, boolean right) {

@@ -10,5 +10,4 @@ import dev.pier.compress.ModelFigures;
  * @param withinBudget whether its accuracy drop is within the budget
  * @param error        why it was skipped; null when it ran
  */
-public record Candidate(String name, ModelFigures figures, boolean withinBudget, String error) {
-}
+public record Candidate(String name, ModelFigures figures, boolean withinBudget, String error) {}

@@ -2,7 +2,6 @@ package dev.pier.compress.distill;
 
 import dev.pier.train.TrainOptions;
 import dev.pier.train.TrainOptions.Schedule;
-
 import java.nio.file.Path;
 
 /**
@@ -17,8 +16,15 @@ import java.nio.file.Path;
  * @param schedule     learning-rate schedule over the epochs, as {@code pier train}'s; default constant
  * @param seed         seeds initialisation and shuffling; default 42
  */
-public record DistillOptions(String student, double temperature, double alpha, int epochs, int batchSize,
-                             float learningRate, Schedule schedule, long seed) {
+public record DistillOptions(
+        String student,
+        double temperature,
+        double alpha,
+        int epochs,
+        int batchSize,
+        float learningRate,
+        Schedule schedule,
+        long seed) {
     public DistillOptions {
         if (student == null || student.isBlank()) {
             throw new IllegalArgumentException("a student architecture is required, e.g. mlp:800,800");
@@ -48,7 +54,15 @@ public record DistillOptions(String student, double temperature, double alpha, i
      * The output path is a placeholder TrainOptions requires; only the optimizer settings are read.
      */
     TrainOptions asTraining() {
-        return TrainOptions.defaults().toBuilder().architecture(student).learningRate(learningRate).schedule(schedule)
-                .epochs(epochs).batchSize(batchSize).seed(seed).validationSplit(0).output(Path.of("student.onnx")).build();
+        return TrainOptions.defaults().toBuilder()
+                .architecture(student)
+                .learningRate(learningRate)
+                .schedule(schedule)
+                .epochs(epochs)
+                .batchSize(batchSize)
+                .seed(seed)
+                .validationSplit(0)
+                .output(Path.of("student.onnx"))
+                .build();
     }
 }

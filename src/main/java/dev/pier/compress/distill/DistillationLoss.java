@@ -26,9 +26,14 @@ final class DistillationLoss extends Loss {
         NDArray y = labels.get(0);
         NDArray soft = labels.get(1);
         int classes = (int) logits.getShape().get(1);
-        NDArray hard = y.oneHot(classes).mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
+        NDArray hard = y.oneHot(classes)
+                .mul(logits.logSoftmax(1))
+                .sum(new int[] {1})
+                .neg()
+                .mean();
         NDArray studentT = logits.div(temperature).logSoftmax(1);
-        NDArray kl = soft.mul(soft.add(EPS).log().sub(studentT)).sum(new int[] {1}).mean();
+        NDArray kl =
+                soft.mul(soft.add(EPS).log().sub(studentT)).sum(new int[] {1}).mean();
         return kl.mul(alpha * temperature * temperature).add(hard.mul(1 - alpha));
     }
 }

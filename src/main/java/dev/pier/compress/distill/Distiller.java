@@ -19,7 +19,6 @@ import dev.pier.train.Architectures;
 import dev.pier.train.DjlNetwork;
 import dev.pier.train.OnnxExporter;
 import dev.pier.train.Optimizers;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -78,8 +77,10 @@ public final class Distiller implements CompressionStrategy {
     private double fit(DjlNetwork net, float[] soft) {
         int classes = train.numClasses();
         int per = train.exampleSize();
-        DefaultTrainingConfig config = new DefaultTrainingConfig(new DistillationLoss(options.temperature(), options.alpha()))
-                .optOptimizer(Optimizers.build(options.asTraining(), (train.count() + options.batchSize() - 1) / options.batchSize(), 0))
+        DefaultTrainingConfig config = new DefaultTrainingConfig(
+                        new DistillationLoss(options.temperature(), options.alpha()))
+                .optOptimizer(Optimizers.build(
+                        options.asTraining(), (train.count() + options.batchSize() - 1) / options.batchSize(), 0))
                 .optDevices(new Device[] {Device.cpu()});
         double last = Double.NaN;
         try (Trainer trainer = net.model().newTrainer(config)) {

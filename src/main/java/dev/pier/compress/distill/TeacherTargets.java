@@ -6,7 +6,6 @@ import dev.pier.data.LabeledData;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +20,7 @@ import java.util.Map;
 final class TeacherTargets {
     private static final int BATCH = 256;
 
-    private TeacherTargets() {
-    }
+    private TeacherTargets() {}
 
     static float[] soft(InferenceEngine engine, Path teacher, LabeledData data, double temperature) {
         int per = data.exampleSize();
@@ -39,7 +37,9 @@ final class TeacherTargets {
                     dims[d + 1] = data.exampleShape().dim(d);
                 }
                 float[] x = Arrays.copyOfRange(data.features(), start * per, (start + n) * per);
-                float[] z = s.run(Map.of(in, Tensor.ofFloats(in, Shape.of(dims), x)), List.of(name)).get(0).floats();
+                float[] z = s.run(Map.of(in, Tensor.ofFloats(in, Shape.of(dims), x)), List.of(name))
+                        .get(0)
+                        .floats();
                 if (out == null) {
                     classes = z.length / n;
                     if (classes != data.numClasses()) {

@@ -1,13 +1,12 @@
 package dev.pier.compress.prune;
 
-import dev.pier.io.Trees;
 import dev.pier.compress.Compressed;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.data.LabeledData;
+import dev.pier.io.Trees;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelFiles;
 import dev.pier.onnx.OnnxModelReader;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,8 +39,14 @@ public final class IterativePruning implements CompressionStrategy {
      * @param learningRate  retraining rate, a tenth of the original training's (1e-4 after Adam at 1e-3)
      * @param progress      receives one line per finished cycle (for a CLI); may be a no-op
      */
-    public IterativePruning(PruneOptions target, PruneSchedule schedule, LabeledData train, int epochsPerStep,
-                            float learningRate, long seed, Consumer<String> progress) {
+    public IterativePruning(
+            PruneOptions target,
+            PruneSchedule schedule,
+            LabeledData train,
+            int epochsPerStep,
+            float learningRate,
+            long seed,
+            Consumer<String> progress) {
         check(target, epochsPerStep);
         this.target = target;
         this.schedule = schedule;
@@ -56,11 +61,12 @@ public final class IterativePruning implements CompressionStrategy {
     static void check(PruneOptions target, int epochsPerStep) {
         if (target.method() != PruneOptions.Method.MAGNITUDE || target.quality() != null) {
             throw new IllegalArgumentException("the iterative schedule raises a target sparsity step by step: it needs "
-                    + "--method magnitude with --sparsity, not " + (target.quality() != null ? "--quality" : "--method structured"));
+                    + "--method magnitude with --sparsity, not "
+                    + (target.quality() != null ? "--quality" : "--method structured"));
         }
         if (epochsPerStep < 1) {
-            throw new IllegalArgumentException("iterative pruning retrains after every step: --retrain-epochs must be >= 1, got "
-                    + epochsPerStep);
+            throw new IllegalArgumentException(
+                    "iterative pruning retrains after every step: --retrain-epochs must be >= 1, got " + epochsPerStep);
         }
     }
 
@@ -80,32 +86,53 @@ public final class IterativePruning implements CompressionStrategy {
             for (int step = 1; step <= schedule.steps(); step++) {
                 long t0 = System.nanoTime();
                 PruneOptions stepOptions = target.scaled(schedule.fraction(step));
-                last = new MaskedRetraining(new MagnitudePruner(stepOptions), train, epochsPerStep, learningRate, seed + step)
+                last = new MaskedRetraining(
+                                new MagnitudePruner(stepOptions), train, epochsPerStep, learningRate, seed + step)
                         .apply(current);
                 Path file = OnnxModelFiles.save(last.model(), dir.resolve("step" + step + ".onnx"));
                 current = OnnxModelReader.read(file);
-                long weights = last.layers().stream().mapToLong(c -> c.shapeBefore().stream().reduce(1L, Math::multiplyExact)).sum();
-                long nonZero = last.layers().stream().mapToLong(Compressed.LayerChange::nonZero).sum();
+                long weights = last.layers().stream()
+                        .mapToLong(c -> c.shapeBefore().stream().reduce(1L, Math::multiplyExact))
+                        .sum();
+                long nonZero = last.layers().stream()
+                        .mapToLong(Compressed.LayerChange::nonZero)
+                        .sum();
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("step", step);
                 s.put("targetSparsity", stepOptions.sparsity());
-                s.put("layerSparsity", last.layers().stream().map(Compressed.LayerChange::sparsity).toList());
+                s.put(
+                        "layerSparsity",
+                        last.layers().stream()
+                                .map(Compressed.LayerChange::sparsity)
+                                .toList());
                 s.put("nonZeroWeights", nonZero);
                 s.put("retrainFinalLoss", last.details().get("retrainFinalLoss"));
                 s.put("retrainFinalAccuracy", last.details().get("retrainFinalAccuracy"));
                 s.put("seconds", (System.nanoTime() - t0) / 1e9);
                 steps.add(s);
-                progress.accept(String.format(java.util.Locale.ROOT,
+                progress.accept(String.format(
+                        java.util.Locale.ROOT,
                         "step %d/%d: sparsity %.4f (%,d of %,d weights left), retraining loss %.4f accuracy %.4f, %.0f s",
-                        step, schedule.steps(), 1 - nonZero / (double) weights, nonZero, weights,
-                        (Double) last.details().get("retrainFinalLoss"), (Double) last.details().get("retrainFinalAccuracy"),
+                        step,
+                        schedule.steps(),
+                        1 - nonZero / (double) weights,
+                        nonZero,
+                        weights,
+                        (Double) last.details().get("retrainFinalLoss"),
+                        (Double) last.details().get("retrainFinalAccuracy"),
                         (System.nanoTime() - t0) / 1e9));
             }
             List<Compressed.LayerChange> layers = new ArrayList<>();
             for (Compressed.LayerChange c : last.layers()) {
-                layers.add(new Compressed.LayerChange(c.layer(), c.weight(), c.shapeBefore(), c.shapeAfter(), c.nonZero(),
-                        c.sparsity(), "iterative: " + schedule.steps() + " " + schedule.kind().name().toLowerCase()
-                        + " steps, masks fixed"));
+                layers.add(new Compressed.LayerChange(
+                        c.layer(),
+                        c.weight(),
+                        c.shapeBefore(),
+                        c.shapeAfter(),
+                        c.nonZero(),
+                        c.sparsity(),
+                        "iterative: " + schedule.steps() + " "
+                                + schedule.kind().name().toLowerCase() + " steps, masks fixed"));
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("method", "magnitude");

@@ -4,7 +4,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.compress.WeightedOp;
 import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.NodeProto;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +22,21 @@ import java.util.TreeSet;
  */
 record LayerPath(WeightedOp next, List<String> channelParams, boolean flattened) {
     /** Ops that act on each neuron or channel separately, so removing one commutes with them. */
-    static final Set<String> ELEMENTWISE = Set.of("Relu", "LeakyRelu", "Tanh", "Sigmoid", "Elu", "Selu", "Softplus",
-            "Identity", "Dropout", "HardSigmoid", "Gelu");
+    static final Set<String> ELEMENTWISE = Set.of(
+            "Relu",
+            "LeakyRelu",
+            "Tanh",
+            "Sigmoid",
+            "Elu",
+            "Selu",
+            "Softplus",
+            "Identity",
+            "Dropout",
+            "HardSigmoid",
+            "Gelu");
     /** Ops that keep conv channels apart (pooling within a channel). */
-    static final Set<String> CHANNELWISE = Set.of("MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LpPool");
+    static final Set<String> CHANNELWISE =
+            Set.of("MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LpPool");
 
     /**
      * Follows {@code layer}'s output; null when it reaches a graph output or nothing (the output layer), or
@@ -43,23 +53,32 @@ record LayerPath(WeightedOp next, List<String> channelParams, boolean flattened)
         String t = layer.node().getOutput(0);
         while (!byInput.containsKey(t)) {
             String tensor = t;
-            List<NodeProto> readers = g.getNodeList().stream().filter(n -> n.getInputList().contains(tensor)).toList();
+            List<NodeProto> readers = g.getNodeList().stream()
+                    .filter(n -> n.getInputList().contains(tensor))
+                    .toList();
             if (graphOutputs.contains(t) || readers.isEmpty()) {
                 return null;
             }
             NodeProto r = readers.get(0);
             boolean biasAdd = r.getOpType().equals("Add") && r.getInputCount() == 2 && inits.contains(other(r, t));
-            boolean batchNorm = r.getOpType().equals("BatchNormalization") && r.getInput(0).equals(t)
-                    && r.getOutputCount() == 1 && r.getInputList().subList(1, r.getInputCount()).stream().allMatch(inits::contains);
+            boolean batchNorm = r.getOpType().equals("BatchNormalization")
+                    && r.getInput(0).equals(t)
+                    && r.getOutputCount() == 1
+                    && r.getInputList().subList(1, r.getInputCount()).stream().allMatch(inits::contains);
             boolean pool = conv && !flattened && CHANNELWISE.contains(r.getOpType()) && r.getOutputCount() == 1;
-            boolean flatten = conv && !flattened && r.getOpType().equals("Flatten") && WeightedOp.intAttr(r, "axis", 1) == 1;
-            if (readers.size() != 1 || !ELEMENTWISE.contains(r.getOpType()) && !biasAdd && !batchNorm && !pool && !flatten) {
+            boolean flatten =
+                    conv && !flattened && r.getOpType().equals("Flatten") && WeightedOp.intAttr(r, "axis", 1) == 1;
+            if (readers.size() != 1
+                    || !ELEMENTWISE.contains(r.getOpType()) && !biasAdd && !batchNorm && !pool && !flatten) {
                 if (last) {
                     return null;
                 }
-                throw new InvalidInputException("structured pruning cannot follow the " + (conv ? "channels" : "neurons")
-                        + " of layer '" + layer.label() + "' through op " + r.getOpType() + " (node '" + r.getName() + "'"
-                        + (readers.size() != 1 ? ", one of " + readers.size() + " readers" : "") + "); supported between"
+                throw new InvalidInputException("structured pruning cannot follow the "
+                        + (conv ? "channels" : "neurons")
+                        + " of layer '" + layer.label() + "' through op " + r.getOpType() + " (node '" + r.getName()
+                        + "'"
+                        + (readers.size() != 1 ? ", one of " + readers.size() + " readers" : "")
+                        + "); supported between"
                         + " layers: " + new TreeSet<>(ELEMENTWISE) + ", Add of a bias initializer, BatchNormalization"
                         + (conv ? ", " + new TreeSet<>(CHANNELWISE) + " and Flatten(axis=1)" : ""));
             }
@@ -74,8 +93,10 @@ record LayerPath(WeightedOp next, List<String> channelParams, boolean flattened)
         }
         WeightedOp next = byInput.get(t);
         if (conv && !flattened && next.isDense() || !conv && !next.isDense() || flattened && !next.isDense()) {
-            throw new InvalidInputException("structured pruning: layer '" + layer.label() + "' (" + layer.node().getOpType()
-                    + ") feeds layer '" + next.label() + "' (" + next.node().getOpType() + ")" + (flattened ? " after Flatten" : "")
+            throw new InvalidInputException("structured pruning: layer '" + layer.label() + "' ("
+                    + layer.node().getOpType()
+                    + ") feeds layer '" + next.label() + "' (" + next.node().getOpType() + ")"
+                    + (flattened ? " after Flatten" : "")
                     + "; supported: dense to dense, Conv to Conv, Conv to Flatten to dense");
         }
         return new LayerPath(next, params, flattened);

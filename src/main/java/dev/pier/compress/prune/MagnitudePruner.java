@@ -7,7 +7,6 @@ import dev.pier.compress.WeightedOp;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxTensors;
 import dev.pier.onnx.proto.GraphProto;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -51,13 +50,25 @@ public final class MagnitudePruner implements CompressionStrategy {
             double target = options.sparsityOf(position);
             float[] w = model.initializerFloats(name);
             float[] pruned = prune(w, target);
-            long[] dims = op.weight().getDimsList().stream().mapToLong(Long::longValue).toArray();
+            long[] dims = op.weight().getDimsList().stream()
+                    .mapToLong(Long::longValue)
+                    .toArray();
             rw.initializer(OnnxTensors.floats(name, dims, pruned));
             long nz = nonZero(pruned);
-            changes.add(new Compressed.LayerChange(op.label(), name, op.weight().getDimsList(), op.weight().getDimsList(),
-                    nz, 1 - nz / (double) w.length, options.quality() != null
-                    ? String.format(java.util.Locale.ROOT, "|w| < %.3g (quality %.3g x std)", threshold(w), options.quality())
-                    : String.format(java.util.Locale.ROOT, "smallest %.1f%% zeroed", target * 100)));
+            changes.add(new Compressed.LayerChange(
+                    op.label(),
+                    name,
+                    op.weight().getDimsList(),
+                    op.weight().getDimsList(),
+                    nz,
+                    1 - nz / (double) w.length,
+                    options.quality() != null
+                            ? String.format(
+                                    java.util.Locale.ROOT,
+                                    "|w| < %.3g (quality %.3g x std)",
+                                    threshold(w),
+                                    options.quality())
+                            : String.format(java.util.Locale.ROOT, "smallest %.1f%% zeroed", target * 100)));
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("method", "magnitude");
@@ -69,7 +80,9 @@ public final class MagnitudePruner implements CompressionStrategy {
                 details.put("layerSparsity", options.layerSparsity());
             }
         }
-        long total = changes.stream().mapToLong(c -> c.shapeBefore().stream().reduce(1L, Math::multiplyExact)).sum();
+        long total = changes.stream()
+                .mapToLong(c -> c.shapeBefore().stream().reduce(1L, Math::multiplyExact))
+                .sum();
         long nz = changes.stream().mapToLong(Compressed.LayerChange::nonZero).sum();
         details.put("prunableWeights", total);
         details.put("prunableNonZero", nz);

@@ -1,6 +1,5 @@
 package dev.pier.compress.prune;
 
-import dev.pier.io.Trees;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -8,6 +7,7 @@ import dev.pier.compress.Compressed;
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.compress.WeightedOp;
 import dev.pier.data.LabeledData;
+import dev.pier.io.Trees;
 import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxModelFiles;
 import dev.pier.onnx.OnnxModelReader;
@@ -18,7 +18,6 @@ import dev.pier.train.OnnxImporter;
 import dev.pier.train.TrainOptions;
 import dev.pier.train.TrainingListener;
 import dev.pier.train.TrainingService;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,10 +68,12 @@ public final class MaskedRetraining implements CompressionStrategy {
             dir = Files.createTempDirectory("pier-retrain");
             ModelProto retrained;
             dev.pier.train.EpochStats last;
-            try (DjlNetwork net = OnnxImporter.load(pruned.model(), model.file().getFileName().toString())) {
+            try (DjlNetwork net =
+                    OnnxImporter.load(pruned.model(), model.file().getFileName().toString())) {
                 List<Pair<Parameter, NDArray>> masks = new ArrayList<>();
                 for (Pair<String, Parameter> p : net.block().getParameters()) {
-                    if (p.getKey().endsWith("weight") && p.getValue().getArray().getShape().dimension() >= 2) {
+                    if (p.getKey().endsWith("weight")
+                            && p.getValue().getArray().getShape().dimension() >= 2) {
                         NDArray w = p.getValue().getArray();
                         masks.add(new Pair<>(p.getValue(), w.neq(0f).toType(w.getDataType(), false)));
                     }
@@ -83,9 +84,15 @@ public final class MaskedRetraining implements CompressionStrategy {
                         masks.forEach(m -> m.getKey().getArray().muli(m.getValue()));
                     }
                 };
-                TrainOptions options = TrainOptions.defaults().toBuilder().architecture(net.architecture().name())
-                        .learningRate(learningRate).epochs(epochs).validationSplit(0).seed(seed)
-                        .output(dir.resolve("retrained.onnx")).checkpointDir(dir.resolve("checkpoints")).build();
+                TrainOptions options = TrainOptions.defaults().toBuilder()
+                        .architecture(net.architecture().name())
+                        .learningRate(learningRate)
+                        .epochs(epochs)
+                        .validationSplit(0)
+                        .seed(seed)
+                        .output(dir.resolve("retrained.onnx"))
+                        .checkpointDir(dir.resolve("checkpoints"))
+                        .build();
                 last = new TrainingService().fit(net, train, options, keepMasks).exported();
                 masks.forEach(m -> m.getKey().getArray().muli(m.getValue()));
                 retrained = OnnxExporter.build(net);
@@ -97,8 +104,14 @@ public final class MaskedRetraining implements CompressionStrategy {
             for (WeightedOp op : WeightedOp.find(retrained.getGraph())) {
                 float[] w = after.initializerFloats(op.weight().getName());
                 long nz = MagnitudePruner.nonZero(w);
-                layers.add(new Compressed.LayerChange(op.label(), op.weight().getName(), op.weight().getDimsList(),
-                        op.weight().getDimsList(), nz, 1 - nz / (double) w.length, "retrained with mask"));
+                layers.add(new Compressed.LayerChange(
+                        op.label(),
+                        op.weight().getName(),
+                        op.weight().getDimsList(),
+                        op.weight().getDimsList(),
+                        nz,
+                        1 - nz / (double) w.length,
+                        "retrained with mask"));
             }
             Map<String, Object> details = new LinkedHashMap<>(pruned.details());
             details.put("retrainEpochs", epochs);

@@ -17,7 +17,10 @@ import java.util.TreeMap;
  *                      third layer to 74 %). Empty by default
  */
 public record PruneOptions(Method method, double sparsity, Double quality, Map<Integer, Double> layerSparsity) {
-    public enum Method { MAGNITUDE, STRUCTURED }
+    public enum Method {
+        MAGNITUDE,
+        STRUCTURED
+    }
 
     public PruneOptions {
         if (method == null) {
@@ -29,13 +32,16 @@ public record PruneOptions(Method method, double sparsity, Double quality, Map<I
         if (quality != null && !(quality >= 0)) {
             throw new IllegalArgumentException("quality factor must be >= 0, got " + quality);
         }
-        layerSparsity = layerSparsity == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(layerSparsity));
+        layerSparsity =
+                layerSparsity == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(layerSparsity));
         for (Map.Entry<Integer, Double> e : layerSparsity.entrySet()) {
             if (e.getKey() == null || e.getKey() < 1) {
-                throw new IllegalArgumentException("layer positions start at 1 (the first MatMul/Gemm/Conv), got " + e.getKey());
+                throw new IllegalArgumentException(
+                        "layer positions start at 1 (the first MatMul/Gemm/Conv), got " + e.getKey());
             }
             if (e.getValue() == null || !(e.getValue() >= 0 && e.getValue() < 1)) {
-                throw new IllegalArgumentException("sparsity of layer " + e.getKey() + " must be in [0, 1), got " + e.getValue());
+                throw new IllegalArgumentException(
+                        "sparsity of layer " + e.getKey() + " must be in [0, 1), got " + e.getValue());
             }
         }
         if (!layerSparsity.isEmpty() && (method != Method.MAGNITUDE || quality != null)) {

@@ -14,7 +14,10 @@ package dev.pier.compress.prune;
  * @param steps prune → retrain cycles, ≥ 1; one step is one-shot pruning followed by retraining
  */
 public record PruneSchedule(Kind kind, int steps) {
-    public enum Kind { CUBIC, LINEAR }
+    public enum Kind {
+        CUBIC,
+        LINEAR
+    }
 
     public PruneSchedule {
         if (kind == null) {

@@ -2,7 +2,6 @@ package dev.pier.compress.prune;
 
 import dev.pier.compress.CompressionStrategy;
 import dev.pier.data.LabeledData;
-
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -14,8 +13,7 @@ public final class PruneStrategies {
     /** The seed of retraining's shuffles. */
     public static final long SEED = 42;
 
-    private PruneStrategies() {
-    }
+    private PruneStrategies() {}
 
     /**
      * Checks the combination before any data is loaded, so a bad one fails at once.
@@ -33,14 +31,22 @@ public final class PruneStrategies {
      * @param retrainData loaded only when retraining happens (it is MNIST-sized)
      * @param progress    one line per iterative cycle
      */
-    public static CompressionStrategy of(PruneOptions options, PruneSchedule schedule, int retrainEpochs, float retrainLr,
-                                         Supplier<LabeledData> retrainData, Consumer<String> progress) {
+    public static CompressionStrategy of(
+            PruneOptions options,
+            PruneSchedule schedule,
+            int retrainEpochs,
+            float retrainLr,
+            Supplier<LabeledData> retrainData,
+            Consumer<String> progress) {
         check(options, schedule, retrainEpochs);
         if (schedule != null) {
             return new IterativePruning(options, schedule, retrainData.get(), retrainEpochs, retrainLr, SEED, progress);
         }
         CompressionStrategy pruner = options.method() == PruneOptions.Method.MAGNITUDE
-                ? new MagnitudePruner(options) : new StructuredPruner(options);
-        return retrainEpochs <= 0 ? pruner : new MaskedRetraining(pruner, retrainData.get(), retrainEpochs, retrainLr, SEED);
+                ? new MagnitudePruner(options)
+                : new StructuredPruner(options);
+        return retrainEpochs <= 0
+                ? pruner
+                : new MaskedRetraining(pruner, retrainData.get(), retrainEpochs, retrainLr, SEED);
     }
 }

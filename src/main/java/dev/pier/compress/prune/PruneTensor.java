@@ -29,8 +29,12 @@ record PruneTensor(long[] dims, float[] values) {
         float[] out = new float[Math.toIntExact(outer * keep.length * chunk)];
         for (int o = 0; o < outer; o++) {
             for (int k = 0; k < keep.length; k++) {
-                System.arraycopy(values, (int) (o * n * inner + (long) keep[k] * chunk), out,
-                        (o * keep.length + k) * chunk, chunk);
+                System.arraycopy(
+                        values,
+                        (int) (o * n * inner + (long) keep[k] * chunk),
+                        out,
+                        (o * keep.length + k) * chunk,
+                        chunk);
             }
         }
         return new PruneTensor(outDims, out);

@@ -9,7 +9,6 @@ import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxTensors;
 import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -52,8 +51,8 @@ public final class StructuredPruner implements CompressionStrategy {
         GraphProto g = model.proto().getGraph();
         List<WeightedOp> layers = WeightedOp.find(g);
         if (layers.size() < 2) {
-            throw WeightedOp.nothingToCompress(g, "structured pruning of " + model.file()
-                    + " (needs at least two Conv or dense layers)");
+            throw WeightedOp.nothingToCompress(
+                    g, "structured pruning of " + model.file() + " (needs at least two Conv or dense layers)");
         }
         Map<String, WeightedOp> byInput = new HashMap<>();
         layers.forEach(op -> byInput.put(op.node().getInput(0), op));
@@ -72,12 +71,14 @@ public final class StructuredPruner implements CompressionStrategy {
             WeightedOp next = path.next();
             for (WeightedOp op : List.of(layer, next)) {
                 if (GraphRewrite.consumers(g, op.weight().getName()) != 1) {
-                    throw new InvalidInputException("structured pruning: weight '" + op.weight().getName()
-                            + "' is shared by several nodes; removing neurons from one would break the others");
+                    throw new InvalidInputException(
+                            "structured pruning: weight '" + op.weight().getName()
+                                    + "' is shared by several nodes; removing neurons from one would break the others");
                 }
                 if (!op.isDense() && WeightedOp.intAttr(op.node(), "group", 1) != 1) {
-                    throw new InvalidInputException("structured pruning does not support grouped Conv (node '"
-                            + op.label() + "', group " + WeightedOp.intAttr(op.node(), "group", 1) + "); expected group=1");
+                    throw new InvalidInputException(
+                            "structured pruning does not support grouped Conv (node '" + op.label() + "', group "
+                                    + WeightedOp.intAttr(op.node(), "group", 1) + "); expected group=1");
                 }
             }
             PruneTensor w = tensor(model, current, layer.weight().getName());
@@ -94,8 +95,9 @@ public final class StructuredPruner implements CompressionStrategy {
                 int inAxis = next.transposed() ? 1 : 0;
                 long rows = w2.dims()[inAxis];
                 if (rows % n != 0) {
-                    throw new InvalidInputException("structured pruning: layer '" + next.label() + "' reads " + rows
-                            + " features from the " + n + " channels of '" + layer.label() + "'; expected a multiple of " + n);
+                    throw new InvalidInputException(
+                            "structured pruning: layer '" + next.label() + "' reads " + rows + " features from the " + n
+                                    + " channels of '" + layer.label() + "'; expected a multiple of " + n);
                 }
                 current.put(next.weight().getName(), w2.select(inAxis, keep, (int) (rows / n)));
             } else {
@@ -110,10 +112,13 @@ public final class StructuredPruner implements CompressionStrategy {
                 int axis = channelAxis(t, layer.isDense(), n, b);
                 current.put(b, t.select(axis, keep, 1));
             }
-            notes.put(layer.weight().getName(), "kept " + keep.length + " of " + n + (layer.isDense() ? " neurons" : " channels"));
+            notes.put(
+                    layer.weight().getName(),
+                    "kept " + keep.length + " of " + n + (layer.isDense() ? " neurons" : " channels"));
         }
         if (notes.isEmpty()) {
-            throw WeightedOp.nothingToCompress(g, "structured pruning of " + model.file() + " (no hidden layer feeds another)");
+            throw WeightedOp.nothingToCompress(
+                    g, "structured pruning of " + model.file() + " (no hidden layer feeds another)");
         }
         GraphRewrite rw = new GraphRewrite(model.proto()).clearValueInfo();
         current.forEach((name, t) -> rw.initializer(OnnxTensors.floats(name, t.dims(), t.values())));
@@ -126,8 +131,13 @@ public final class StructuredPruner implements CompressionStrategy {
             long nz = MagnitudePruner.nonZero(t.values());
             List<Long> dims = originalDims.get(op.weight().getName());
             long before = dims.stream().reduce(1L, Math::multiplyExact);
-            done.add(new Compressed.LayerChange(op.label(), op.weight().getName(), dims,
-                    Arrays.stream(t.dims()).boxed().toList(), nz, 1 - nz / (double) before,
+            done.add(new Compressed.LayerChange(
+                    op.label(),
+                    op.weight().getName(),
+                    dims,
+                    Arrays.stream(t.dims()).boxed().toList(),
+                    nz,
+                    1 - nz / (double) before,
                     notes.getOrDefault(op.weight().getName(), "inputs shrunk")));
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -143,8 +153,8 @@ public final class StructuredPruner implements CompressionStrategy {
         // dense features are the last axis; conv channels are axis 1 of NCHW, i.e. third from the right
         int axis = dense || rank == 1 ? rank - 1 : rank - 3;
         if (axis < 0 || t.dims()[axis] != n) {
-            throw new InvalidInputException("structured pruning: parameter '" + name + "' has shape " + Arrays.toString(t.dims())
-                    + "; expected " + n + " entries along the channel axis");
+            throw new InvalidInputException("structured pruning: parameter '" + name + "' has shape "
+                    + Arrays.toString(t.dims()) + "; expected " + n + " entries along the channel axis");
         }
         return axis;
     }
@@ -165,8 +175,12 @@ public final class StructuredPruner implements CompressionStrategy {
     }
 
     private static PruneTensor tensor(OnnxModel model, Map<String, PruneTensor> current, String name) {
-        return current.computeIfAbsent(name, n -> new PruneTensor(
-                model.initializer(n).orElseThrow().getDimsList().stream().mapToLong(Long::longValue).toArray(),
-                model.initializerFloats(n)));
+        return current.computeIfAbsent(
+                name,
+                n -> new PruneTensor(
+                        model.initializer(n).orElseThrow().getDimsList().stream()
+                                .mapToLong(Long::longValue)
+                                .toArray(),
+                        model.initializerFloats(n)));
     }
 }

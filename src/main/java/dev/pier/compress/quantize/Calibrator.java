@@ -11,7 +11,6 @@ import dev.pier.onnx.proto.ValueInfoProto;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,11 +38,10 @@ final class Calibrator {
     }
 
     /** Range per tensor name. */
-    record Range(float low, float high) {
-    }
+    record Range(float low, float high) {}
 
-    Map<String, Range> ranges(ModelProto model, String inputName, List<String> tensors, LabeledData data,
-                              QuantizeOptions options) {
+    Map<String, Range> ranges(
+            ModelProto model, String inputName, List<String> tensors, LabeledData data, QuantizeOptions options) {
         ModelProto exposed = expose(model, tensors);
         boolean keepAll = options.method() != QuantizeOptions.Method.MINMAX;
         // min-max needs only running extremes; percentile and entropy need every value (kept per tensor)
@@ -67,7 +65,8 @@ final class Calibrator {
                     for (int d = 0; d < data.exampleShape().rank(); d++) {
                         dims[d + 1] = data.exampleShape().dim(d);
                     }
-                    List<Tensor> out = session.run(Map.of(inputName, Tensor.ofFloats(inputName, Shape.of(dims), x)), tensors);
+                    List<Tensor> out =
+                            session.run(Map.of(inputName, Tensor.ofFloats(inputName, Shape.of(dims), x)), tensors);
                     for (Tensor t : out) {
                         float[] v = t.floats();
                         float[] e = extremes.get(t.name());
@@ -95,8 +94,11 @@ final class Calibrator {
         Map<String, Range> ranges = new LinkedHashMap<>();
         for (String name : tensors) {
             float[] e = extremes.get(name);
-            ranges.put(name, keepAll ? reduce(values.get(name), options)
-                    : e[0] > e[1] ? new Range(0, 0) : new Range(Math.min(0, e[0]), Math.max(0, e[1])));
+            ranges.put(
+                    name,
+                    keepAll
+                            ? reduce(values.get(name), options)
+                            : e[0] > e[1] ? new Range(0, 0) : new Range(Math.min(0, e[0]), Math.max(0, e[1])));
         }
         return ranges;
     }
@@ -138,8 +140,11 @@ final class Calibrator {
         g.getOutputList().forEach(o -> existing.add(o.getName()));
         for (String t : tensors) {
             if (!existing.contains(t)) {
-                g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder().setTensorType(
-                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+                g.addOutput(ValueInfoProto.newBuilder()
+                        .setName(t)
+                        .setType(TypeProto.newBuilder()
+                                .setTensorType(
+                                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
             }
         }
         return model.toBuilder().setGraph(g).build();

@@ -9,7 +9,6 @@ import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.TensorProto;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,8 @@ public final class DynamicQuantizer implements CompressionStrategy {
     @Override
     public Compressed apply(OnnxModel model) {
         GraphProto g = model.proto().getGraph();
-        List<WeightedOp> ops = WeightedOp.find(g).stream().filter(WeightedOp::isDense).toList();
+        List<WeightedOp> ops =
+                WeightedOp.find(g).stream().filter(WeightedOp::isDense).toList();
         if (ops.isEmpty()) {
             throw WeightedOp.nothingToCompress(g, "dynamic quantization of " + model.file());
         }
@@ -57,23 +57,43 @@ public final class DynamicQuantizer implements CompressionStrategy {
             rw.initializer(q.scaleTensor(p + "w_scale"));
             rw.initializer(q.zeroPointTensor(p + "w_zero_point"));
             String out = n.getOutput(0);
-            boolean bias = n.getOpType().equals("Gemm") && n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+            boolean bias = n.getOpType().equals("Gemm")
+                    && n.getInputCount() > 2
+                    && !n.getInput(2).isEmpty();
             List<NodeProto> seq = new ArrayList<>();
-            seq.add(GraphRewrite.node(p + "quantize_input", "DynamicQuantizeLinear", List.of(n.getInput(0)),
+            seq.add(GraphRewrite.node(
+                    p + "quantize_input",
+                    "DynamicQuantizeLinear",
+                    List.of(n.getInput(0)),
                     List.of(p + "x_q", p + "x_scale", p + "x_zero_point")));
-            seq.add(GraphRewrite.node(p + "matmul", "MatMulInteger",
-                    List.of(p + "x_q", p + "w_int8", p + "x_zero_point", p + "w_zero_point"), List.of(p + "y_int32")));
-            seq.add(GraphRewrite.node(p + "cast", "Cast", List.of(p + "y_int32"), List.of(p + "y_unscaled"),
+            seq.add(GraphRewrite.node(
+                    p + "matmul",
+                    "MatMulInteger",
+                    List.of(p + "x_q", p + "w_int8", p + "x_zero_point", p + "w_zero_point"),
+                    List.of(p + "y_int32")));
+            seq.add(GraphRewrite.node(
+                    p + "cast",
+                    "Cast",
+                    List.of(p + "y_int32"),
+                    List.of(p + "y_unscaled"),
                     OnnxAttributes.of("to", (long) TensorProto.DataType.FLOAT_VALUE)));
             seq.add(GraphRewrite.node(p + "scale", "Mul", List.of(p + "x_scale", p + "w_scale"), List.of(p + "scale")));
-            seq.add(GraphRewrite.node(p + "rescale", "Mul", List.of(p + "y_unscaled", p + "scale"),
+            seq.add(GraphRewrite.node(
+                    p + "rescale",
+                    "Mul",
+                    List.of(p + "y_unscaled", p + "scale"),
                     List.of(bias ? p + "y_nobias" : out)));
             if (bias) {
                 seq.add(GraphRewrite.node(p + "bias", "Add", List.of(p + "y_nobias", n.getInput(2)), List.of(out)));
             }
             rw.replace(op.index(), seq);
-            changes.add(new Compressed.LayerChange(op.label(), op.weight().getName(), op.weight().getDimsList(),
-                    List.of(dims[0], dims[1]), nonZero(q.values()), 1 - nonZero(q.values()) / (double) w.length,
+            changes.add(new Compressed.LayerChange(
+                    op.label(),
+                    op.weight().getName(),
+                    op.weight().getDimsList(),
+                    List.of(dims[0], dims[1]),
+                    nonZero(q.values()),
+                    1 - nonZero(q.values()) / (double) w.length,
                     "MatMulInteger, int8 " + (perChannel ? "per-channel" : "per-tensor")));
         }
         if (changes.isEmpty()) {

@@ -15,8 +15,7 @@ public final class EntropyThreshold {
     /** Added to empty bins before the divergence so that it stays finite. */
     private static final double EPS = 1e-4;
 
-    private EntropyThreshold() {
-    }
+    private EntropyThreshold() {}
 
     /**
      * The clipping threshold (a value of {@code |x|}) for {@code levels} quantization levels on one side of

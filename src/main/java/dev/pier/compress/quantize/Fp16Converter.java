@@ -13,7 +13,6 @@ import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.TensorProto;
 import dev.pier.onnx.proto.ValueInfoProto;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -33,9 +32,24 @@ import java.util.Set;
  */
 public final class Fp16Converter implements CompressionStrategy {
     /** Ops that take an FP32 tensor with a fixed type (scales, ranges) that FP16 would break. */
-    private static final Set<String> UNSUPPORTED = Set.of("Resize", "Upsample", "QuantizeLinear", "DequantizeLinear",
-            "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearConv", "QLinearMatMul", "RandomNormal",
-            "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Loop", "If", "Scan");
+    private static final Set<String> UNSUPPORTED = Set.of(
+            "Resize",
+            "Upsample",
+            "QuantizeLinear",
+            "DequantizeLinear",
+            "DynamicQuantizeLinear",
+            "MatMulInteger",
+            "ConvInteger",
+            "QLinearConv",
+            "QLinearMatMul",
+            "RandomNormal",
+            "RandomUniform",
+            "RandomNormalLike",
+            "RandomUniformLike",
+            "Multinomial",
+            "Loop",
+            "If",
+            "Scan");
 
     @Override
     public String name() {
@@ -81,11 +95,14 @@ public final class Fp16Converter implements CompressionStrategy {
             }
             for (int i = 0; i < b.getAttributeCount(); i++) {
                 AttributeProto a = b.getAttribute(i);
-                if (n.getOpType().equals("Cast") && a.getName().equals("to") && a.getI() == TensorProto.DataType.FLOAT_VALUE) {
+                if (n.getOpType().equals("Cast")
+                        && a.getName().equals("to")
+                        && a.getI() == TensorProto.DataType.FLOAT_VALUE) {
                     b.setAttribute(i, OnnxAttributes.of("to", (long) TensorProto.DataType.FLOAT16_VALUE));
                 } else if (a.hasT() && a.getT().getDataType() == TensorProto.DataType.FLOAT_VALUE) {
                     b.setAttribute(i, a.toBuilder().setT(half(a.getT(), model)));
-                } else if (n.getOpType().equals("Constant") && (a.getName().equals("value_float") || a.getName().equals("value_floats"))) {
+                } else if (n.getOpType().equals("Constant")
+                        && (a.getName().equals("value_float") || a.getName().equals("value_floats"))) {
                     // a float Constant written as a plain attribute: re-expressed as an FP16 tensor value
                     float[] v = a.getName().equals("value_float") ? new float[] {a.getF()} : toArray(a.getFloatsList());
                     long[] dims = a.getName().equals("value_float") ? new long[0] : new long[] {v.length};
@@ -94,9 +111,11 @@ public final class Fp16Converter implements CompressionStrategy {
             }
             nodes.add(b.build());
         }
-        outputs.forEach((name, half) -> nodes.add(cast(name + "_to_fp32", half, name, TensorProto.DataType.FLOAT_VALUE)));
+        outputs.forEach(
+                (name, half) -> nodes.add(cast(name + "_to_fp32", half, name, TensorProto.DataType.FLOAT_VALUE)));
 
-        GraphProto.Builder gb = g.toBuilder().clearNode().addAllNode(nodes).clearInitializer().clearValueInfo();
+        GraphProto.Builder gb =
+                g.toBuilder().clearNode().addAllNode(nodes).clearInitializer().clearValueInfo();
         List<Compressed.LayerChange> changes = new ArrayList<>();
         int converted = 0;
         for (TensorProto t : g.getInitializerList()) {
@@ -105,16 +124,24 @@ public final class Fp16Converter implements CompressionStrategy {
                 gb.addInitializer(h);
                 converted++;
                 if (t.getDimsCount() >= 2) {
-                    long n = OnnxTensors.elements(t.getDimsList().stream().mapToLong(Long::longValue).toArray());
-                    changes.add(new Compressed.LayerChange(t.getName(), t.getName(), t.getDimsList(), t.getDimsList(),
-                            nonZeroHalf(h), 1 - nonZeroHalf(h) / (double) n, "fp16"));
+                    long n = OnnxTensors.elements(
+                            t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+                    changes.add(new Compressed.LayerChange(
+                            t.getName(),
+                            t.getName(),
+                            t.getDimsList(),
+                            t.getDimsList(),
+                            nonZeroHalf(h),
+                            1 - nonZeroHalf(h) / (double) n,
+                            "fp16"));
                 }
             } else {
                 gb.addInitializer(t);
             }
         }
         if (converted == 0) {
-            throw new InvalidInputException("fp16 conversion of " + model.file() + ": expected FP32 initializers, found none");
+            throw new InvalidInputException(
+                    "fp16 conversion of " + model.file() + ": expected FP32 initializers, found none");
         }
         ModelProto out = model.proto().toBuilder().setGraph(gb).build();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -133,17 +160,24 @@ public final class Fp16Converter implements CompressionStrategy {
     }
 
     private static boolean isFloat(ValueInfoProto v) {
-        return v.getType().hasTensorType() && v.getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE;
+        return v.getType().hasTensorType()
+                && v.getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE;
     }
 
     private static NodeProto cast(String name, String from, String to, int type) {
-        return NodeProto.newBuilder().setName(name).setOpType("Cast").addInput(from).addOutput(to)
-                .addAttribute(OnnxAttributes.of("to", (long) type)).build();
+        return NodeProto.newBuilder()
+                .setName(name)
+                .setOpType("Cast")
+                .addInput(from)
+                .addOutput(to)
+                .addAttribute(OnnxAttributes.of("to", (long) type))
+                .build();
     }
 
     /** The same tensor in IEEE half precision (round to nearest even, as {@link Float#floatToFloat16} does). */
     static TensorProto half(TensorProto t, OnnxModel model) {
-        float[] v = dev.pier.onnx.OnnxTensorValues.toFloats(t, model.file() == null ? null : model.file().getParent());
+        float[] v = dev.pier.onnx.OnnxTensorValues.toFloats(
+                t, model.file() == null ? null : model.file().getParent());
         ByteBuffer buf = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {
             buf.putShort(Float.floatToFloat16(f));

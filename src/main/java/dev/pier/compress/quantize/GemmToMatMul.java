@@ -6,7 +6,6 @@ import dev.pier.onnx.OnnxModel;
 import dev.pier.onnx.OnnxTensors;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.NodeProto;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +16,7 @@ import java.util.List;
  * Stateless.
  */
 final class GemmToMatMul {
-    private GemmToMatMul() {
-    }
+    private GemmToMatMul() {}
 
     static ModelProto rewrite(OnnxModel model) {
         var g = model.proto().getGraph();
@@ -42,7 +40,8 @@ final class GemmToMatMul {
             List<NodeProto> seq = new ArrayList<>();
             seq.add(GraphRewrite.node(op.label() + "_matmul", "MatMul", List.of(n.getInput(0), w), List.of(product)));
             if (bias) {
-                seq.add(GraphRewrite.node(op.label() + "_bias", "Add", List.of(product, n.getInput(2)), List.of(n.getOutput(0))));
+                seq.add(GraphRewrite.node(
+                        op.label() + "_bias", "Add", List.of(product, n.getInput(2)), List.of(n.getOutput(0))));
             }
             rw.replace(op.index(), seq);
         }

@@ -41,12 +41,15 @@ record Int8Weights(byte[] values, float[] scales) {
     }
 
     TensorProto scaleTensor(String name) {
-        return scales.length == 1 ? OnnxTensors.floats(name, new long[0], scales[0])
+        return scales.length == 1
+                ? OnnxTensors.floats(name, new long[0], scales[0])
                 : OnnxTensors.floats(name, new long[] {scales.length}, scales);
     }
 
     TensorProto zeroPointTensor(String name) {
-        return scales.length == 1 ? OnnxTensors.packed(name, dev.pier.api.DataType.INT8, new long[0], new byte[1])
-                : OnnxTensors.packed(name, dev.pier.api.DataType.INT8, new long[] {scales.length}, new byte[scales.length]);
+        return scales.length == 1
+                ? OnnxTensors.packed(name, dev.pier.api.DataType.INT8, new long[0], new byte[1])
+                : OnnxTensors.packed(
+                        name, dev.pier.api.DataType.INT8, new long[] {scales.length}, new byte[scales.length]);
     }
 }

@@ -1,5 +1,7 @@
 package dev.pier.compress.quantize;
 
+import static dev.pier.compress.GraphRewrite.node;
+
 import dev.pier.api.DataType;
 import dev.pier.compress.Compressed;
 import dev.pier.compress.WeightedOp;
@@ -13,7 +15,6 @@ import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.NodeProto;
 import dev.pier.onnx.proto.TensorProto;
 import dev.pier.runtime.InferenceEngine;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -23,8 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.pier.compress.GraphRewrite.node;
 
 /**
  * Static quantization in QOperator form: every Conv becomes a {@code QLinearConv} (uint8 activations, int8
@@ -42,16 +41,16 @@ final class QOperatorQuantizer {
     /** Ops that move or select uint8 values without changing their meaning, so scale and zero point carry over. */
     /** ONNX Runtime's contrib domain, home of QLinearAdd. */
     private static final String MS_DOMAIN = "com.microsoft";
-    private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Flatten", "Reshape", "Transpose", "Squeeze",
-            "Unsqueeze", "Identity");
+
+    private static final Set<String> PASS_THROUGH =
+            Set.of("MaxPool", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity");
 
     private final InferenceEngine engine;
     private final LabeledData calibration;
     private final QuantizeOptions options;
 
     /** A uint8 tensor with the names of its scale and zero point. */
-    private record QTensor(String name, String scale, String zeroPoint) {
-    }
+    private record QTensor(String name, String scale, String zeroPoint) {}
 
     private final List<NodeProto> out = new ArrayList<>();
     private final Map<String, TensorProto> inits = new LinkedHashMap<>();
@@ -74,7 +73,9 @@ final class QOperatorQuantizer {
         g.getInitializerList().forEach(t -> weights.put(t.getName(), t));
         modelDir = model.file() == null ? null : model.file().toAbsolutePath().getParent();
         List<WeightedOp> ops = WeightedOp.find(g).stream()
-                .filter(op -> dev.pier.compress.GraphRewrite.consumers(g, op.weight().getName()) == 1).toList();
+                .filter(op ->
+                        dev.pier.compress.GraphRewrite.consumers(g, op.weight().getName()) == 1)
+                .toList();
         if (ops.isEmpty()) {
             throw WeightedOp.nothingToCompress(g, "static quantization of " + model.file());
         }
@@ -98,16 +99,21 @@ final class QOperatorQuantizer {
             NodeProto n = g.getNode(i);
             if (byIndex.containsKey(i)) {
                 willQuantize.add(quantOut.get(i));
-            } else if (PASS_THROUGH.contains(n.getOpType()) && n.getOutputCount() == 1 && willQuantize.contains(n.getInput(0))) {
+            } else if (PASS_THROUGH.contains(n.getOpType())
+                    && n.getOutputCount() == 1
+                    && willQuantize.contains(n.getInput(0))) {
                 willQuantize.add(n.getOutput(0));
-            } else if (n.getOpType().equals("Add") && n.getInputCount() == 2 && willQuantize.containsAll(n.getInputList())) {
+            } else if (n.getOpType().equals("Add")
+                    && n.getInputCount() == 2
+                    && willQuantize.containsAll(n.getInputList())) {
                 String y = foldRelu(g, n.getOutput(0), graphOutputs, folded);
                 integerAdds.put(i, y);
                 willQuantize.add(y);
                 addOnce(tensors, y);
             }
         }
-        ranges = new Calibrator(engine).ranges(norm, model.summary().inputs().get(0).name(), tensors, calibration, options);
+        ranges = new Calibrator(engine)
+                .ranges(norm, model.summary().inputs().get(0).name(), tensors, calibration, options);
         g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
         g.getInputList().forEach(i -> floats.add(i.getName()));
         floats.addAll(inits.keySet());
@@ -122,13 +128,28 @@ final class QOperatorQuantizer {
                 QTensor a = quantized.get(n.getInput(0));
                 QTensor b = quantized.get(n.getInput(1));
                 QTensor c = params(y, label(n, i) + "_q.y");
-                out.add(node(label(n, i) + "_quantized", "QLinearAdd", List.of(a.name(), a.scale(), a.zeroPoint(), b.name(),
-                        b.scale(), b.zeroPoint(), c.scale(), c.zeroPoint()), List.of(c.name())).toBuilder()
-                        .setDomain(MS_DOMAIN).build());
+                out.add(node(
+                                label(n, i) + "_quantized",
+                                "QLinearAdd",
+                                List.of(
+                                        a.name(),
+                                        a.scale(),
+                                        a.zeroPoint(),
+                                        b.name(),
+                                        b.scale(),
+                                        b.zeroPoint(),
+                                        c.scale(),
+                                        c.zeroPoint()),
+                                List.of(c.name()))
+                        .toBuilder()
+                        .setDomain(MS_DOMAIN)
+                        .build());
                 quantized.put(y, c);
             } else if (folded.contains(i)) {
                 continue; // the Relu lives in the producing op's output range
-            } else if (PASS_THROUGH.contains(n.getOpType()) && n.getOutputCount() == 1 && quantized.containsKey(n.getInput(0))) {
+            } else if (PASS_THROUGH.contains(n.getOpType())
+                    && n.getOutputCount() == 1
+                    && quantized.containsKey(n.getInput(0))) {
                 QTensor x = quantized.get(n.getInput(0));
                 NodeProto.Builder b = n.toBuilder().setInput(0, x.name()).setOutput(0, n.getOutput(0) + "_quantized");
                 out.add(b.build());
@@ -144,7 +165,8 @@ final class QOperatorQuantizer {
             }
         }
         g.getOutputList().forEach(o -> ensureFloat(o.getName()));
-        GraphProto.Builder gb = g.toBuilder().clearNode().addAllNode(out).clearInitializer().clearValueInfo();
+        GraphProto.Builder gb =
+                g.toBuilder().clearNode().addAllNode(out).clearInitializer().clearValueInfo();
         Set<String> used = new HashSet<>();
         out.forEach(n -> used.addAll(n.getInputList()));
         inits.values().stream().filter(t -> used.contains(t.getName())).forEach(gb::addInitializer);
@@ -160,8 +182,12 @@ final class QOperatorQuantizer {
         details.put("activationRanges", shown);
         details.put("integerAdds", integerAdds.size());
         ModelProto.Builder mb = norm.toBuilder().setGraph(gb);
-        if (!integerAdds.isEmpty() && norm.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
-            mb.addOpsetImport(dev.pier.onnx.proto.OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
+        if (!integerAdds.isEmpty()
+                && norm.getOpsetImportList().stream()
+                        .noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
+            mb.addOpsetImport(dev.pier.onnx.proto.OperatorSetIdProto.newBuilder()
+                    .setDomain(MS_DOMAIN)
+                    .setVersion(1));
         }
         return new Compressed(mb.build(), changes, details);
     }
@@ -172,15 +198,23 @@ final class QOperatorQuantizer {
         String p = op.label() + "_q.";
         QTensor x = ensureQuantized(n.getInput(0));
         float[] w = floatsOf(op.weight().getName());
-        long[] dims = op.weight().getDimsList().stream().mapToLong(Long::longValue).toArray();
+        long[] dims =
+                op.weight().getDimsList().stream().mapToLong(Long::longValue).toArray();
         Int8Weights q = Int8Weights.quantize(w, dims, op.outputAxis(), options.perChannel());
         inits.remove(op.weight().getName());
         put(q.valuesTensor(p + "w_int8", dims));
         put(q.scaleTensor(p + "w_scale"));
         put(q.zeroPointTensor(p + "w_zero_point"));
         QTensor result = params(y, p + "y");
-        List<String> inputs = new ArrayList<>(List.of(x.name(), x.scale(), x.zeroPoint(), p + "w_int8", p + "w_scale",
-                p + "w_zero_point", result.scale(), result.zeroPoint()));
+        List<String> inputs = new ArrayList<>(List.of(
+                x.name(),
+                x.scale(),
+                x.zeroPoint(),
+                p + "w_int8",
+                p + "w_scale",
+                p + "w_zero_point",
+                result.scale(),
+                result.zeroPoint()));
         String opType;
         if (op.isDense()) {
             opType = "QLinearMatMul";
@@ -199,10 +233,16 @@ final class QOperatorQuantizer {
         out.add(b.build());
         quantized.put(y, result);
         long nz = DynamicQuantizer.nonZero(q.values());
-        return new Compressed.LayerChange(op.label(), op.weight().getName(), op.weight().getDimsList(),
-                op.weight().getDimsList(), nz, 1 - nz / (double) w.length, opType + ", int8 "
-                + (options.perChannel() ? "per-channel" : "per-tensor") + " weights, uint8 activations"
-                + (y.equals(n.getOutput(0)) ? "" : ", Relu folded"));
+        return new Compressed.LayerChange(
+                op.label(),
+                op.weight().getName(),
+                op.weight().getDimsList(),
+                op.weight().getDimsList(),
+                nz,
+                1 - nz / (double) w.length,
+                opType + ", int8 "
+                        + (options.perChannel() ? "per-channel" : "per-tensor") + " weights, uint8 activations"
+                        + (y.equals(n.getOutput(0)) ? "" : ", Relu folded"));
     }
 
     /** Conv bias in int32 at scale {@code x_scale × w_scale[c]}, zero point 0, as QLinearConv requires. */
@@ -238,7 +278,8 @@ final class QOperatorQuantizer {
         }
         QTensor q = quantized.get(t);
         if (q == null) {
-            throw new IllegalStateException("tensor '" + t + "' is read before any node produces it; is the graph sorted?");
+            throw new IllegalStateException(
+                    "tensor '" + t + "' is read before any node produces it; is the graph sorted?");
         }
         out.add(node(t + "_dequantize", "DequantizeLinear", List.of(q.name(), q.scale(), q.zeroPoint()), List.of(t)));
         floats.add(t);
@@ -267,7 +308,9 @@ final class QOperatorQuantizer {
     /** {@code y}, or the output of the Relu that is its only reader (then marked folded). */
     private static String foldRelu(GraphProto g, String y, Set<String> graphOutputs, Set<Integer> folded) {
         List<Integer> readers = readers(g, y);
-        if (!graphOutputs.contains(y) && readers.size() == 1 && g.getNode(readers.get(0)).getOpType().equals("Relu")) {
+        if (!graphOutputs.contains(y)
+                && readers.size() == 1
+                && g.getNode(readers.get(0)).getOpType().equals("Relu")) {
             folded.add(readers.get(0));
             return g.getNode(readers.get(0)).getOutput(0);
         }

@@ -15,11 +15,22 @@ package dev.pier.compress.quantize;
  *                   or QOPERATOR (explicit QLinearConv / QLinearMatMul nodes)
  */
 public record QuantizeOptions(Mode mode, Method method, double percentile, boolean perChannel, Format format) {
-    public enum Mode { DYNAMIC, STATIC, FP16 }
+    public enum Mode {
+        DYNAMIC,
+        STATIC,
+        FP16
+    }
 
-    public enum Method { MINMAX, PERCENTILE, ENTROPY }
+    public enum Method {
+        MINMAX,
+        PERCENTILE,
+        ENTROPY
+    }
 
-    public enum Format { QDQ, QOPERATOR }
+    public enum Format {
+        QDQ,
+        QOPERATOR
+    }
 
     public QuantizeOptions {
         if (mode == null || method == null || format == null) {

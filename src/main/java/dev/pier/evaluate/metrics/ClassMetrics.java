@@ -9,5 +9,4 @@ package dev.pier.evaluate.metrics;
  * @param f1        2tp / (2tp + fp + fn); 0 when that is 0 / 0
  * @param support   number of examples whose true class this is
  */
-public record ClassMetrics(int clazz, double precision, double recall, double f1, long support) {
-}
+public record ClassMetrics(int clazz, double precision, double recall, double f1, long support) {}

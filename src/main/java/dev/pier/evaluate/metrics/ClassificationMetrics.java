@@ -14,9 +14,15 @@ import java.util.List;
  * otherwise add a 0 to the macro mean for nothing the model did. The weighted averages weigh each class by
  * its support, so such classes never matter there.
  */
-public record ClassificationMetrics(double accuracy, List<ClassMetrics> perClass,
-                                    double precisionMacro, double recallMacro, double f1Macro,
-                                    double precisionWeighted, double recallWeighted, double f1Weighted) {
+public record ClassificationMetrics(
+        double accuracy,
+        List<ClassMetrics> perClass,
+        double precisionMacro,
+        double recallMacro,
+        double f1Macro,
+        double precisionWeighted,
+        double recallWeighted,
+        double f1Weighted) {
 
     public ClassificationMetrics {
         perClass = List.copyOf(perClass);
@@ -51,9 +57,15 @@ public record ClassificationMetrics(double accuracy, List<ClassMetrics> perClass
             rW += recall * support;
             fW += f1 * support;
         }
-        return new ClassificationMetrics((double) cm.correct() / total, perClass,
-                pSum / present, rSum / present, fSum / present,
-                pW / total, rW / total, fW / total);
+        return new ClassificationMetrics(
+                (double) cm.correct() / total,
+                perClass,
+                pSum / present,
+                rSum / present,
+                fSum / present,
+                pW / total,
+                rW / total,
+                fW / total);
     }
 
     /** sklearn's zero_division="warn": 0/0 is 0.0 (sklearn also warns; we document instead). */

@@ -46,8 +46,8 @@ public final class ConfusionMatrix {
 
     private static void checkClass(int c, int numClasses, String what, int index) {
         if (c < 0 || c >= numClasses) {
-            throw new IllegalArgumentException(what + " " + c + " of example " + index + " is outside [0, "
-                    + numClasses + ")");
+            throw new IllegalArgumentException(
+                    what + " " + c + " of example " + index + " is outside [0, " + numClasses + ")");
         }
     }
 

@@ -12,8 +12,7 @@ public final class LogLoss {
     /** Machine epsilon of float64: the gap between 1.0 and the next double. */
     public static final double EPS = Math.ulp(1.0);
 
-    private LogLoss() {
-    }
+    private LogLoss() {}
 
     public static double of(ProbabilityMatrix probabilities, int[] labels) {
         if (labels.length != probabilities.rows()) {

@@ -8,8 +8,7 @@ import java.util.Arrays;
  */
 public final class Percentiles {
 
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     public static double of(double[] sample, double q) {
         if (sample.length == 0) {

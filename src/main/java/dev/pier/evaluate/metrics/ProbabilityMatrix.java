@@ -12,8 +12,8 @@ public record ProbabilityMatrix(int rows, int numClasses, double[] values) {
 
     public ProbabilityMatrix {
         if (rows < 0 || numClasses < 1 || values.length != (long) rows * numClasses) {
-            throw new IllegalArgumentException(values.length + " values do not make " + rows + " rows of "
-                    + numClasses + " classes");
+            throw new IllegalArgumentException(
+                    values.length + " values do not make " + rows + " rows of " + numClasses + " classes");
         }
     }
 

@@ -7,8 +7,7 @@ package dev.pier.evaluate.metrics;
  */
 public final class TopK {
 
-    private TopK() {
-    }
+    private TopK() {}
 
     /** Fraction of rows whose true class ranks within the top {@code k}; {@code k >= numClasses} gives 1. */
     public static double accuracy(ProbabilityMatrix scores, int[] labels, int k) {

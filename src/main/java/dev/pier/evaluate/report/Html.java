@@ -8,8 +8,7 @@ import java.util.Locale;
  */
 public final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     /** Escapes text for element content and double-quoted attributes. */
     public static String esc(String s) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pier.evaluate.EvaluationReport;
 import dev.pier.evaluate.metrics.ClassMetrics;
 import dev.pier.evaluate.metrics.ReliabilityBin;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,6 +92,7 @@ public final class JsonReportWriter {
 
     /** Writes the JSON atomically (temporary file, then move). */
     public void write(EvaluationReport report, Path target) {
-        dev.pier.io.AtomicFiles.writeUnchecked(target, toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dev.pier.io.AtomicFiles.writeUnchecked(
+                target, toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,12 @@
 package dev.pier.evaluate.report;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import javax.imageio.ImageIO;
 
 /**
  * Encodes grayscale and colour images as PNG data URIs ({@code data:image/png;base64,...}) so the HTML report carries
@@ -14,8 +14,7 @@ import java.util.Base64;
  */
 final class PngImages {
 
-    private PngImages() {
-    }
+    private PngImages() {}
 
     /**
      * {@code pixels} channels first, then rows ({@code channels × height × width}), values in [0, 1] (clamped);
@@ -23,12 +22,12 @@ final class PngImages {
      */
     static byte[] png(float[] pixels, int channels, int height, int width) {
         if (pixels.length != channels * height * width) {
-            throw new IllegalArgumentException(pixels.length + " values do not make a " + channels + "x" + height
-                    + "x" + width + " image");
+            throw new IllegalArgumentException(
+                    pixels.length + " values do not make a " + channels + "x" + height + "x" + width + " image");
         }
         int bands = channels == 1 ? 1 : 3;
-        BufferedImage image = new BufferedImage(width, height,
-                bands == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage image = new BufferedImage(
+                width, height, bands == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster raster = image.getRaster();
         int plane = height * width;
         for (int b = 0; b < bands; b++) {

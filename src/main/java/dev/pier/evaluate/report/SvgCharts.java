@@ -1,14 +1,13 @@
 package dev.pier.evaluate.report;
 
+import static dev.pier.evaluate.report.Html.mix;
+import static dev.pier.evaluate.report.Html.num;
+
 import dev.pier.evaluate.metrics.Calibration;
 import dev.pier.evaluate.metrics.ClassMetrics;
 import dev.pier.evaluate.metrics.ConfusionMatrix;
 import dev.pier.evaluate.metrics.ReliabilityBin;
-
 import java.util.List;
-
-import static dev.pier.evaluate.report.Html.mix;
-import static dev.pier.evaluate.report.Html.num;
 
 /**
  * The report's charts as inline SVG (no xmlns needed inside HTML5, so the page names no URL at all).
@@ -20,8 +19,7 @@ final class SvgCharts {
     private static final int BLUE = 0x1d4ed8;
     private static final int RED = 0xdc2626;
 
-    private SvgCharts() {
-    }
+    private SvgCharts() {}
 
     /**
      * Confusion matrix as a heat map, each row normalised by its support. Correct cells (the diagonal) shade
@@ -36,10 +34,18 @@ final class SvgCharts {
         int w = left + k * cell + 12, h = top + k * cell + 12;
         StringBuilder s = new StringBuilder();
         s.append("<svg class=\"chart\" role=\"img\" aria-label=\"confusion matrix heat map\" viewBox=\"0 0 ")
-                .append(w).append(' ').append(h).append("\" width=\"").append(w).append("\" height=\"").append(h).append("\">");
+                .append(w)
+                .append(' ')
+                .append(h)
+                .append("\" width=\"")
+                .append(w)
+                .append("\" height=\"")
+                .append(h)
+                .append("\">");
         s.append(text(left + k * cell / 2.0, 12, "predicted class", "axis", "middle"));
         s.append("<text class=\"axis\" text-anchor=\"middle\" transform=\"translate(14 ")
-                .append(num(top + k * cell / 2.0, 1)).append(") rotate(-90)\">true class</text>");
+                .append(num(top + k * cell / 2.0, 1))
+                .append(") rotate(-90)\">true class</text>");
         for (int t = 0; t < k; t++) {
             long support = cm.support(t);
             if (labels || t % 5 == 0) {
@@ -49,17 +55,41 @@ final class SvgCharts {
             for (int p = 0; p < k; p++) {
                 long c = cm.count(t, p);
                 double share = support == 0 ? 0 : (double) c / support;
-                String fill = c == 0 ? "#f4f5f7" : t == p ? mix(WHITE, BLUE, 0.15 + 0.85 * share)
-                        : mix(WHITE, RED, 0.12 + 0.88 * Math.sqrt(share));
+                String fill = c == 0
+                        ? "#f4f5f7"
+                        : t == p
+                                ? mix(WHITE, BLUE, 0.15 + 0.85 * share)
+                                : mix(WHITE, RED, 0.12 + 0.88 * Math.sqrt(share));
                 int x = left + p * cell, y = top + t * cell;
-                s.append("<rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"").append(cell - 1)
-                        .append("\" height=\"").append(cell - 1).append("\" fill=\"").append(fill).append("\"><title>true ")
-                        .append(t).append(", predicted ").append(p).append(": ").append(c).append(" (")
-                        .append(num(share * 100, 1)).append("% of class ").append(t).append(")</title></rect>");
+                s.append("<rect x=\"")
+                        .append(x)
+                        .append("\" y=\"")
+                        .append(y)
+                        .append("\" width=\"")
+                        .append(cell - 1)
+                        .append("\" height=\"")
+                        .append(cell - 1)
+                        .append("\" fill=\"")
+                        .append(fill)
+                        .append("\"><title>true ")
+                        .append(t)
+                        .append(", predicted ")
+                        .append(p)
+                        .append(": ")
+                        .append(c)
+                        .append(" (")
+                        .append(num(share * 100, 1))
+                        .append("% of class ")
+                        .append(t)
+                        .append(")</title></rect>");
                 if (labels && c > 0) {
                     boolean dark = t == p ? share > 0.45 : Math.sqrt(share) > 0.5;
-                    s.append(text(x + (cell - 1) / 2.0, y + cell / 2.0 + 4, String.valueOf(c),
-                            dark ? "cell light" : "cell", "middle"));
+                    s.append(text(
+                            x + (cell - 1) / 2.0,
+                            y + cell / 2.0 + 4,
+                            String.valueOf(c),
+                            dark ? "cell light" : "cell",
+                            "middle"));
                 }
             }
         }
@@ -74,8 +104,15 @@ final class SvgCharts {
         int w = left + barMax + 60, h = top + k * row + 24;
         double worst = perClass.stream().mapToDouble(ClassMetrics::f1).min().orElse(0);
         StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"chart\" role=\"img\" aria-label=\"per-class F1 bars\" viewBox=\"0 0 ").append(w)
-                .append(' ').append(h).append("\" width=\"").append(w).append("\" height=\"").append(h).append("\">");
+        s.append("<svg class=\"chart\" role=\"img\" aria-label=\"per-class F1 bars\" viewBox=\"0 0 ")
+                .append(w)
+                .append(' ')
+                .append(h)
+                .append("\" width=\"")
+                .append(w)
+                .append("\" height=\"")
+                .append(h)
+                .append("\">");
         for (double g = 0; g <= 1.0001; g += 0.25) {
             double x = left + g * barMax;
             s.append(line(x, top, x, top + k * row, "grid"));
@@ -85,11 +122,26 @@ final class SvgCharts {
             ClassMetrics c = perClass.get(i);
             double y = top + i * row;
             String fill = c.f1() == worst ? "#dc2626" : "#2563eb";
-            s.append("<rect x=\"").append(left).append("\" y=\"").append(num(y + 2, 1)).append("\" width=\"")
-                    .append(num(Math.max(0.5, c.f1() * barMax), 1)).append("\" height=\"").append(row - 4)
-                    .append("\" rx=\"2\" fill=\"").append(fill).append("\"><title>class ").append(c.clazz())
-                    .append(": F1 ").append(num(c.f1(), 4)).append(", precision ").append(num(c.precision(), 4))
-                    .append(", recall ").append(num(c.recall(), 4)).append(", support ").append(c.support())
+            s.append("<rect x=\"")
+                    .append(left)
+                    .append("\" y=\"")
+                    .append(num(y + 2, 1))
+                    .append("\" width=\"")
+                    .append(num(Math.max(0.5, c.f1() * barMax), 1))
+                    .append("\" height=\"")
+                    .append(row - 4)
+                    .append("\" rx=\"2\" fill=\"")
+                    .append(fill)
+                    .append("\"><title>class ")
+                    .append(c.clazz())
+                    .append(": F1 ")
+                    .append(num(c.f1(), 4))
+                    .append(", precision ")
+                    .append(num(c.precision(), 4))
+                    .append(", recall ")
+                    .append(num(c.recall(), 4))
+                    .append(", support ")
+                    .append(c.support())
                     .append("</title></rect>");
             if (row >= 14) {
                 s.append(text(left - 6, y + row / 2.0 + 4, String.valueOf(c.clazz()), "tick", "end"));
@@ -107,10 +159,18 @@ final class SvgCharts {
     static String reliability(Calibration cal) {
         int size = 320, left = 48, top = 12, hist = 56;
         int w = left + size + 16, h = top + size + 34 + hist + 20;
-        long maxCount = cal.bins().stream().mapToLong(ReliabilityBin::count).max().orElse(1);
+        long maxCount =
+                cal.bins().stream().mapToLong(ReliabilityBin::count).max().orElse(1);
         StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"chart\" role=\"img\" aria-label=\"reliability diagram\" viewBox=\"0 0 ").append(w)
-                .append(' ').append(h).append("\" width=\"").append(w).append("\" height=\"").append(h).append("\">");
+        s.append("<svg class=\"chart\" role=\"img\" aria-label=\"reliability diagram\" viewBox=\"0 0 ")
+                .append(w)
+                .append(' ')
+                .append(h)
+                .append("\" width=\"")
+                .append(w)
+                .append("\" height=\"")
+                .append(h)
+                .append("\">");
         s.append("<defs><pattern id=\"gap\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\""
                 + " patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#dc2626\""
                 + " stroke-width=\"2\" stroke-opacity=\"0.8\"/></pattern></defs>");
@@ -126,27 +186,46 @@ final class SvgCharts {
             }
             double x = left + b.lower() * size, bw = (b.upper() - b.lower()) * size;
             double accY = top + size - b.accuracy() * size, confY = top + size - b.meanConfidence() * size;
-            s.append(rect(x + 1, accY, bw - 2, top + size - accY, "#2563eb", "bin " + num(b.lower(), 2) + "–"
-                    + num(b.upper(), 2) + ": accuracy " + num(b.accuracy(), 4) + ", mean confidence "
-                    + num(b.meanConfidence(), 4) + ", " + b.count() + " examples"));
-            s.append(rect(x + 1, Math.min(accY, confY), bw - 2, Math.abs(accY - confY), "url(#gap)",
+            s.append(rect(
+                    x + 1,
+                    accY,
+                    bw - 2,
+                    top + size - accY,
+                    "#2563eb",
+                    "bin " + num(b.lower(), 2) + "–"
+                            + num(b.upper(), 2) + ": accuracy " + num(b.accuracy(), 4) + ", mean confidence "
+                            + num(b.meanConfidence(), 4) + ", " + b.count() + " examples"));
+            s.append(rect(
+                    x + 1,
+                    Math.min(accY, confY),
+                    bw - 2,
+                    Math.abs(accY - confY),
+                    "url(#gap)",
                     "gap " + num(b.gap(), 4)));
             s.append(line(x + 1, confY, x + bw - 1, confY, "conf"));
             double hh = (double) b.count() / maxCount * hist;
             s.append(rect(x + 1, top + size + 28 + hist - hh, bw - 2, hh, "#94a3b8", b.count() + " examples"));
         }
-        s.append("<line class=\"diag\" x1=\"").append(left).append("\" y1=\"").append(top + size).append("\" x2=\"")
-                .append(left + size).append("\" y2=\"").append(top).append("\"/>");
+        s.append("<line class=\"diag\" x1=\"")
+                .append(left)
+                .append("\" y1=\"")
+                .append(top + size)
+                .append("\" x2=\"")
+                .append(left + size)
+                .append("\" y2=\"")
+                .append(top)
+                .append("\"/>");
         s.append(text(left + size / 2.0, h - 4, "confidence (max probability)", "axis", "middle"));
         s.append("<text class=\"axis\" text-anchor=\"middle\" transform=\"translate(12 ")
-                .append(num(top + size / 2.0, 1)).append(") rotate(-90)\">accuracy</text>");
+                .append(num(top + size / 2.0, 1))
+                .append(") rotate(-90)\">accuracy</text>");
         s.append(text(left + 4, top + size + 40, "examples per bin", "tick", "start"));
         return s.append("</svg>").toString();
     }
 
     private static String text(double x, double y, String content, String cls, String anchor) {
-        return "<text class=\"" + cls + "\" x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" text-anchor=\""
-                + anchor + "\">" + Html.esc(content) + "</text>";
+        return "<text class=\"" + cls + "\" x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" text-anchor=\"" + anchor
+                + "\">" + Html.esc(content) + "</text>";
     }
 
     private static String line(double x1, double y1, double x2, double y2, String cls) {

@@ -16,12 +16,16 @@ import java.util.Set;
  */
 final class DashboardAssets {
     /** The URL paths served; also the paths open without a bearer token (they hold no data). */
-    static final Set<String> PATHS = Set.of("/dashboard", "/dashboard/", "/dashboard/assets/dashboard.js",
-            "/dashboard/assets/dashboard.css", "/dashboard/assets/uPlot.min.js", "/dashboard/assets/uPlot.min.css");
+    static final Set<String> PATHS = Set.of(
+            "/dashboard",
+            "/dashboard/",
+            "/dashboard/assets/dashboard.js",
+            "/dashboard/assets/dashboard.css",
+            "/dashboard/assets/uPlot.min.js",
+            "/dashboard/assets/uPlot.min.css");
 
     /** One file: its bytes and content type. */
-    record Asset(byte[] bytes, String contentType) {
-    }
+    record Asset(byte[] bytes, String contentType) {}
 
     private static final String OWN = "dev/pier/monitor/dashboard/";
     private static final String WEBJAR = "META-INF/resources/webjars/uplot/";
@@ -35,7 +39,8 @@ final class DashboardAssets {
         byPath.put("/dashboard/", page);
         byPath.put("/dashboard/assets/dashboard.js", load(OWN + "dashboard.js", "text/javascript; charset=utf-8"));
         byPath.put("/dashboard/assets/dashboard.css", load(OWN + "dashboard.css", "text/css; charset=utf-8"));
-        byPath.put("/dashboard/assets/uPlot.min.js", load(uplot + "uPlot.iife.min.js", "text/javascript; charset=utf-8"));
+        byPath.put(
+                "/dashboard/assets/uPlot.min.js", load(uplot + "uPlot.iife.min.js", "text/javascript; charset=utf-8"));
         byPath.put("/dashboard/assets/uPlot.min.css", load(uplot + "uPlot.min.css", "text/css; charset=utf-8"));
     }
 

@@ -17,7 +17,8 @@ public record DashboardOptions(Duration interval, Duration history) {
             throw new IllegalArgumentException("dashboard sampling interval must be positive, got " + interval);
         }
         if (history.compareTo(interval) < 0) {
-            throw new IllegalArgumentException("dashboard history (" + history + ") must be at least one interval (" + interval + ")");
+            throw new IllegalArgumentException(
+                    "dashboard history (" + history + ") must be at least one interval (" + interval + ")");
         }
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.protocol.HttpSupport;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
@@ -45,12 +44,15 @@ public final class DashboardRoutes implements AutoCloseable {
             router.get(path).handler(this::asset);
         }
         router.get("/dashboard/api/snapshot").handler(this::snapshot);
-        router.get("/dashboard/api/events").handler(ctx -> streams.open(ctx, sampler.latest().map(DashboardRoutes::json).orElse(null)));
+        router.get("/dashboard/api/events")
+                .handler(ctx -> streams.open(
+                        ctx, sampler.latest().map(DashboardRoutes::json).orElse(null)));
     }
 
     private void asset(RoutingContext ctx) {
         DashboardAssets.Asset asset = assets.get(ctx.request().path());
-        ctx.response().putHeader("Content-Type", asset.contentType())
+        ctx.response()
+                .putHeader("Content-Type", asset.contentType())
                 .putHeader("Cache-Control", "no-cache")
                 .end(io.vertx.core.buffer.Buffer.buffer(asset.bytes()));
     }
@@ -62,7 +64,10 @@ public final class DashboardRoutes implements AutoCloseable {
                 HttpSupport.error(ctx, ar.cause());
                 return;
             }
-            ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(ar.result());
+            ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(ar.result());
         });
     }
 

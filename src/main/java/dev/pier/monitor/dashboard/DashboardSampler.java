@@ -4,9 +4,6 @@ import dev.pier.api.InferenceService;
 import dev.pier.api.ModelVersionStatus;
 import dev.pier.api.PierException;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Samples the server once per interval: model states from the {@link InferenceService}, series from the
@@ -35,8 +34,8 @@ public final class DashboardSampler implements AutoCloseable {
     private final ArrayDeque<DashboardSnapshot> history = new ArrayDeque<>();
     private final List<Consumer<DashboardSnapshot>> subscribers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
-    private Map<String, RawSample> previous = new HashMap<>();   // guarded by this
-    private long previousNanos;                                   // guarded by this
+    private Map<String, RawSample> previous = new HashMap<>(); // guarded by this
+    private long previousNanos; // guarded by this
 
     DashboardSampler(InferenceService service, MeterRegistry registry, DashboardOptions options, boolean scheduled) {
         this.service = service;
@@ -97,8 +96,14 @@ public final class DashboardSampler implements AutoCloseable {
                 current.put(key, raw);
                 // a version first seen now had no series at the previous sample: its counts then were zero
                 RawSample before = previous.getOrDefault(key, RawSample.empty(previousNanos));
-                rows.add(SnapshotMath.between(status.model(), status.version(), status.state().name(), status.error(),
-                        before, raw, reader.quality(status.model(), status.version())));
+                rows.add(SnapshotMath.between(
+                        status.model(),
+                        status.version(),
+                        status.state().name(),
+                        status.error(),
+                        before,
+                        raw,
+                        reader.quality(status.model(), status.version())));
             }
             snapshot = new DashboardSnapshot(System.currentTimeMillis(), (now - previousNanos) / 1e9, rows);
             previous = current;
@@ -121,7 +126,9 @@ public final class DashboardSampler implements AutoCloseable {
     private synchronized void baseline() {
         previousNanos = System.nanoTime();
         for (ModelVersionStatus status : statuses()) {
-            previous.put(status.model() + "\u0000" + status.version(), reader.raw(status.model(), status.version(), previousNanos));
+            previous.put(
+                    status.model() + "\u0000" + status.version(),
+                    reader.raw(status.model(), status.version(), previousNanos));
         }
     }
 

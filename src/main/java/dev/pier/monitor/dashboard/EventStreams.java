@@ -3,7 +3,6 @@ package dev.pier.monitor.dashboard;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a request in flight and hold the drain). Thread-safe.
  */
 final class EventStreams implements AutoCloseable {
-    private record Client(Context context, HttpServerResponse response) {
-    }
+    private record Client(Context context, HttpServerResponse response) {}
 
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -27,7 +25,7 @@ final class EventStreams implements AutoCloseable {
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")
-                .putHeader("X-Accel-Buffering", "no");   // proxies such as nginx would otherwise hold the events back
+                .putHeader("X-Accel-Buffering", "no"); // proxies such as nginx would otherwise hold the events back
         if (closed) {
             response.end();
             return;
@@ -36,11 +34,11 @@ final class EventStreams implements AutoCloseable {
         // no closeHandler of our own: it would replace the one that counts this request out of the drain;
         // a client that went away is noticed at the next publish instead (closed response or failed write)
         clients.add(client);
-        response.write("retry: 2000\n\n");   // EventSource reconnects after 2 s when the stream drops
+        response.write("retry: 2000\n\n"); // EventSource reconnects after 2 s when the stream drops
         if (first != null) {
             response.write(event(first));
         }
-        if (closed) {   // close() ran between the check above and the add: it may have missed this client
+        if (closed) { // close() ran between the check above and the add: it may have missed this client
             end(client);
         }
     }

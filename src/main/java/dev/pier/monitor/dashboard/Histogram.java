@@ -12,7 +12,8 @@ public record Histogram(double[] bounds, double[] cumulative, long count, double
 
     public Histogram {
         if (bounds.length != cumulative.length) {
-            throw new IllegalArgumentException("histogram has " + bounds.length + " bounds but " + cumulative.length + " counts");
+            throw new IllegalArgumentException(
+                    "histogram has " + bounds.length + " bounds but " + cumulative.length + " counts");
         }
         bounds = bounds.clone();
         cumulative = cumulative.clone();

@@ -15,8 +15,14 @@ import java.util.Map;
  * @param f1            {@code pier_live_f1}
  * @param feedback      {@code pier_feedback_rows}
  */
-public record Quality(Map<String, Double> driftScores, Boolean driftDetected, Double accuracy, Double precision,
-                      Double recall, Double f1, Double feedback) {
+public record Quality(
+        Map<String, Double> driftScores,
+        Boolean driftDetected,
+        Double accuracy,
+        Double precision,
+        Double recall,
+        Double f1,
+        Double feedback) {
     public static final Quality NONE = new Quality(Map.of(), null, null, null, null, null, null);
 
     public Quality {

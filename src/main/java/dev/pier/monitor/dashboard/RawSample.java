@@ -13,8 +13,14 @@ package dev.pier.monitor.dashboard;
  * @param latency    {@code pier_inference_request_duration}, bounds in seconds
  * @param batch      {@code pier_inference_batch_size}, bounds in rows
  */
-public record RawSample(long nanos, double success, double failure, double inferences, double pending,
-                        Histogram latency, Histogram batch) {
+public record RawSample(
+        long nanos,
+        double success,
+        double failure,
+        double inferences,
+        double pending,
+        Histogram latency,
+        Histogram batch) {
 
     /** A series that did not exist yet: every count zero. */
     public static RawSample empty(long nanos) {

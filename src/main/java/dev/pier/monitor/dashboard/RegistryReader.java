@@ -1,13 +1,12 @@
 package dev.pier.monitor.dashboard;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +40,16 @@ final class RegistryReader {
 
     RawSample raw(String model, long version, long nanos) {
         String v = Long.toString(version);
-        Timer latency = registry.find(LATENCY).tags("model", model, "version", v).timer();
-        DistributionSummary batch = registry.find(BATCH).tags("model", model, "version", v).summary();
-        return new RawSample(nanos, zeroIfAbsent(value(SUCCESS, model, v)), zeroIfAbsent(value(FAILURE, model, v)),
-                zeroIfAbsent(value(INFERENCES, model, v)), zeroIfAbsent(value(PENDING, model, v)),
+        Timer latency =
+                registry.find(LATENCY).tags("model", model, "version", v).timer();
+        DistributionSummary batch =
+                registry.find(BATCH).tags("model", model, "version", v).summary();
+        return new RawSample(
+                nanos,
+                zeroIfAbsent(value(SUCCESS, model, v)),
+                zeroIfAbsent(value(FAILURE, model, v)),
+                zeroIfAbsent(value(INFERENCES, model, v)),
+                zeroIfAbsent(value(PENDING, model, v)),
                 latency == null ? Histogram.EMPTY : histogram(latency.takeSnapshot(), true),
                 batch == null ? Histogram.EMPTY : histogram(batch.takeSnapshot(), false));
     }
@@ -52,7 +57,8 @@ final class RegistryReader {
     Quality quality(String model, long version) {
         String v = Long.toString(version);
         Map<String, Double> drift = new TreeMap<>();
-        for (Meter m : registry.find(DRIFT_SCORE).tags("model", model, "version", v).meters()) {
+        for (Meter m :
+                registry.find(DRIFT_SCORE).tags("model", model, "version", v).meters()) {
             Double score = first(m);
             String feature = m.getId().getTag("feature");
             if (score != null) {
@@ -60,13 +66,20 @@ final class RegistryReader {
             }
         }
         Double detected = value(DRIFT_DETECTED, model, v);
-        return new Quality(drift, detected == null ? null : detected != 0, value(ACCURACY, model, v),
-                value(PRECISION, model, v), value(RECALL, model, v), value(F1, model, v), value(FEEDBACK, model, v));
+        return new Quality(
+                drift,
+                detected == null ? null : detected != 0,
+                value(ACCURACY, model, v),
+                value(PRECISION, model, v),
+                value(RECALL, model, v),
+                value(F1, model, v),
+                value(FEEDBACK, model, v));
     }
 
     /** The value of a gauge, counter or function counter; null when there is none or it is not a number. */
     private Double value(String name, String model, String version) {
-        Meter meter = registry.find(name).tags("model", model, "version", version).meter();
+        Meter meter =
+                registry.find(name).tags("model", model, "version", version).meter();
         return meter == null ? null : first(meter);
     }
 
@@ -90,7 +103,7 @@ final class RegistryReader {
             bounds[i] = seconds ? buckets[i].bucket(TimeUnit.SECONDS) : buckets[i].bucket();
             counts[i] = buckets[i].count();
         }
-        return new Histogram(bounds, counts, snapshot.count(),
-                seconds ? snapshot.total(TimeUnit.SECONDS) : snapshot.total());
+        return new Histogram(
+                bounds, counts, snapshot.count(), seconds ? snapshot.total(TimeUnit.SECONDS) : snapshot.total());
     }
 }

@@ -9,12 +9,11 @@ import java.util.Map;
  * Prometheus' {@code histogram_quantile} does), the batch-size distribution. Pure functions; thread-safe.
  */
 public final class SnapshotMath {
-    private SnapshotMath() {
-    }
+    private SnapshotMath() {}
 
     /** The figures of one version between {@code prev} and {@code now}; model state and quality are passed through. */
-    public static VersionSnapshot between(String model, long version, String state, String error, RawSample prev,
-                                          RawSample now, Quality quality) {
+    public static VersionSnapshot between(
+            String model, long version, String state, String error, RawSample prev, RawSample now, Quality quality) {
         double seconds = Math.max(1e-9, (now.nanos() - prev.nanos()) / 1e9);
         double ok = delta(prev.success(), now.success());
         double failed = delta(prev.failure(), now.failure());
@@ -26,12 +25,22 @@ public final class SnapshotMath {
         Double p99 = toMillis(percentile(now.latency().bounds(), latency, latencyCount, 0.99));
         double executions = delta(prev.batch().count(), now.batch().count());
         double rows = delta(prev.batch().total(), now.batch().total());
-        return new VersionSnapshot(model, version, state, error, answered / seconds,
+        return new VersionSnapshot(
+                model,
+                version,
+                state,
+                error,
+                answered / seconds,
                 delta(prev.inferences(), now.inferences()) / seconds,
-                answered == 0 ? null : failed / answered, p50, p95, p99, Math.max(0, now.pending()),
+                answered == 0 ? null : failed / answered,
+                p50,
+                p95,
+                p99,
+                Math.max(0, now.pending()),
                 executions == 0 ? null : rows / executions,
                 distribution(now.batch().bounds(), bucketDeltas(prev.batch(), now.batch()), (long) executions),
-                now.success() + now.failure(), quality);
+                now.success() + now.failure(),
+                quality);
     }
 
     /**
@@ -83,7 +92,7 @@ public final class SnapshotMath {
         double floor = 0;
         for (int i = 0; i < out.length; i++) {
             double d = delta(comparable ? prev.cumulativeAt(i) : 0, now.cumulativeAt(i));
-            floor = Math.max(floor, d);   // cumulative counts never decrease along the buckets
+            floor = Math.max(floor, d); // cumulative counts never decrease along the buckets
             out[i] = floor;
         }
         return out;

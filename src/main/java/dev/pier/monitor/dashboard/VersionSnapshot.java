@@ -23,10 +23,22 @@ import java.util.Map;
  * @param totalRequests      requests answered since the server started
  * @param quality            drift and live-accuracy gauges
  */
-public record VersionSnapshot(String model, long version, String state, String error, double requestsPerSecond,
-                              double inferencesPerSecond, Double errorRate, Double p50Ms, Double p95Ms, Double p99Ms,
-                              double pending, Double meanBatch, Map<String, Long> batchSizes, double totalRequests,
-                              Quality quality) {
+public record VersionSnapshot(
+        String model,
+        long version,
+        String state,
+        String error,
+        double requestsPerSecond,
+        double inferencesPerSecond,
+        Double errorRate,
+        Double p50Ms,
+        Double p95Ms,
+        Double p99Ms,
+        double pending,
+        Double meanBatch,
+        Map<String, Long> batchSizes,
+        double totalRequests,
+        Quality quality) {
     public VersionSnapshot {
         batchSizes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(batchSizes));
     }

@@ -3,7 +3,6 @@ package dev.pier.monitor.drift;
 import dev.pier.profile.FeatureStats;
 import dev.pier.profile.Histogram;
 import dev.pier.profile.ReferenceProfile;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +22,8 @@ public final class DriftDetector {
     private final DriftOptions options;
     private final List<String> names;
     private final int features;
-    private final double[] window;     // [row][feature], a ring
-    private final int[] classes;       // predicted class per row, -1 when unknown
+    private final double[] window; // [row][feature], a ring
+    private final int[] classes; // predicted class per row, -1 when unknown
     private int next;
     private int filled;
     private int sinceEvaluation;
@@ -98,8 +97,15 @@ public final class DriftDetector {
                 reason = String.format(Locale.ROOT, "PSI of %s %.3f > %s", names.get(f), score, options.psiThreshold());
             }
             if (reason.isEmpty() && options.ksAlpha() > 0 && pv < ksLimit) {
-                reason = String.format(Locale.ROOT, "KS of %s D=%.3f, p=%.2g < %.2g (alpha %s / %d features)",
-                        names.get(f), d, pv, ksLimit, options.ksAlpha(), features);
+                reason = String.format(
+                        Locale.ROOT,
+                        "KS of %s D=%.3f, p=%.2g < %.2g (alpha %s / %d features)",
+                        names.get(f),
+                        d,
+                        pv,
+                        ksLimit,
+                        options.ksAlpha(),
+                        features);
             }
         }
         double classPsi = classPsi();
@@ -119,6 +125,8 @@ public final class DriftDetector {
                 known++;
             }
         }
-        return known == 0 ? Double.NaN : DriftStatistics.psi(profile.predictions().fractions(), DriftStatistics.fractions(counts));
+        return known == 0
+                ? Double.NaN
+                : DriftStatistics.psi(profile.predictions().fractions(), DriftStatistics.fractions(counts));
     }
 }

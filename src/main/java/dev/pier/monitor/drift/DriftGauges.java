@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,18 +40,46 @@ final class DriftGauges {
     DriftGauges(MeterRegistry registry, String model, long version, List<String> features) {
         Tags tags = Tags.of("model", model, "version", Long.toString(version));
         for (String f : features) {
-            psi.put(f, gauge(registry, SCORE, tags.and("feature", f), "Population stability index of a feature's live window against the reference profile"));
-            ks.put(f, gauge(registry, KS, tags.and("feature", f), "Two-sample Kolmogorov-Smirnov statistic D of a feature's live window against the reference"));
+            psi.put(
+                    f,
+                    gauge(
+                            registry,
+                            SCORE,
+                            tags.and("feature", f),
+                            "Population stability index of a feature's live window against the reference profile"));
+            ks.put(
+                    f,
+                    gauge(
+                            registry,
+                            KS,
+                            tags.and("feature", f),
+                            "Two-sample Kolmogorov-Smirnov statistic D of a feature's live window against the reference"));
         }
-        psi.put(CLASS_FEATURE, gauge(registry, SCORE, tags.and("feature", CLASS_FEATURE), "Population stability index of a feature's live window against the reference profile"));
-        Gauge.builder(DETECTED, detected, c -> c.value).tags(tags).strongReference(true)
-                .description("1 while the latest live window of this model version is judged drifted, else 0").register(registry);
-        rows = Counter.builder(ROWS).tags(tags).description("Live rows fed to drift detection").register(registry);
+        psi.put(
+                CLASS_FEATURE,
+                gauge(
+                        registry,
+                        SCORE,
+                        tags.and("feature", CLASS_FEATURE),
+                        "Population stability index of a feature's live window against the reference profile"));
+        Gauge.builder(DETECTED, detected, c -> c.value)
+                .tags(tags)
+                .strongReference(true)
+                .description("1 while the latest live window of this model version is judged drifted, else 0")
+                .register(registry);
+        rows = Counter.builder(ROWS)
+                .tags(tags)
+                .description("Live rows fed to drift detection")
+                .register(registry);
     }
 
     private static Cell gauge(MeterRegistry registry, String name, Tags tags, String help) {
         Cell cell = new Cell(Double.NaN);
-        Gauge.builder(name, cell, c -> c.value).tags(tags).strongReference(true).description(help).register(registry);
+        Gauge.builder(name, cell, c -> c.value)
+                .tags(tags)
+                .strongReference(true)
+                .description(help)
+                .register(registry);
         return cell;
     }
 

@@ -8,9 +8,6 @@ import dev.pier.profile.Profiles;
 import dev.pier.profile.ReferenceProfile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,6 +16,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drift detection in the server, as an {@link InferenceTap}: each answered request goes to a bounded queue
@@ -32,15 +31,14 @@ import java.util.concurrent.TimeUnit;
 public final class DriftMonitor implements InferenceTap, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriftMonitor.class);
 
-    private record Seen(InferRequest request, InferResponse response) {
-    }
+    private record Seen(InferRequest request, InferResponse response) {}
 
     private final ProfileLocator locator;
     private final DriftOptions options;
     private final MeterRegistry registry;
     private final BlockingQueue<Seen> queue;
     private final Counter dropped;
-    private final Map<String, Optional<WatchedVersion>> versions = new HashMap<>();   // worker thread only
+    private final Map<String, Optional<WatchedVersion>> versions = new HashMap<>(); // worker thread only
     private final Map<String, DriftReport> latest = new ConcurrentHashMap<>();
     private final Thread worker;
     private volatile boolean closed;
@@ -50,7 +48,8 @@ public final class DriftMonitor implements InferenceTap, AutoCloseable {
         this.options = options;
         this.registry = registry;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        this.dropped = Counter.builder("pier_drift_dropped").description("Inferences not fed to drift detection because its queue was full")
+        this.dropped = Counter.builder("pier_drift_dropped")
+                .description("Inferences not fed to drift detection because its queue was full")
                 .register(registry);
         this.worker = new Thread(this::work, "pier-drift");
         worker.setDaemon(true);
@@ -89,7 +88,10 @@ public final class DriftMonitor implements InferenceTap, AutoCloseable {
             try {
                 process(seen);
             } catch (RuntimeException e) {
-                LOG.warn("drift detection failed on a request to model {}: {}", seen.response().model(), e.toString());
+                LOG.warn(
+                        "drift detection failed on a request to model {}: {}",
+                        seen.response().model(),
+                        e.toString());
             }
         }
     }
@@ -102,8 +104,13 @@ public final class DriftMonitor implements InferenceTap, AutoCloseable {
             DriftReport before = latest.put(key(model, version), report);
             boolean was = before != null && before.detected();
             if (report.detected() && !was) {
-                LOG.warn("drift detected on model {} version {}: {} (window of {} rows, {} rows seen)", model, version,
-                        report.reason(), options.window(), report.rows());
+                LOG.warn(
+                        "drift detected on model {} version {}: {} (window of {} rows, {} rows seen)",
+                        model,
+                        version,
+                        report.reason(),
+                        options.window(),
+                        report.rows());
             } else if (!report.detected() && was) {
                 LOG.info("drift cleared on model {} version {} ({} rows seen)", model, version, report.rows());
             }
@@ -115,26 +122,41 @@ public final class DriftMonitor implements InferenceTap, AutoCloseable {
         try {
             file = locator.find(model, version);
         } catch (IllegalArgumentException e) {
-            LOG.warn("reference profile of model {} version {} refused, drift is not watched: {}", model, version,
+            LOG.warn(
+                    "reference profile of model {} version {} refused, drift is not watched: {}",
+                    model,
+                    version,
                     e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
-            LOG.warn("cannot look for the reference profile of model {} version {}: {}", model, version, e.getMessage());
+            LOG.warn(
+                    "cannot look for the reference profile of model {} version {}: {}", model, version, e.getMessage());
             return Optional.empty();
         }
         if (file.isEmpty()) {
-            LOG.info("model {} version {} has no reference profile ({}); drift is not watched", model, version,
+            LOG.info(
+                    "model {} version {} has no reference profile ({}); drift is not watched",
+                    model,
+                    version,
                     "<model file stem>" + Profiles.SUFFIX + " or " + Profiles.FILE_NAME
-                    + " beside the model file; pier evaluate or pier train writes one");
+                            + " beside the model file; pier evaluate or pier train writes one");
             return Optional.empty();
         }
         try {
             ReferenceProfile profile = Profiles.read(file.get());
-            LOG.info("watching drift of model {} version {} against {} ({} reference rows of {})", model, version,
-                    file.get(), profile.rows(), profile.dataset());
+            LOG.info(
+                    "watching drift of model {} version {} against {} ({} reference rows of {})",
+                    model,
+                    version,
+                    file.get(),
+                    profile.rows(),
+                    profile.dataset());
             return Optional.of(new WatchedVersion(model, version, profile, options, registry));
         } catch (RuntimeException e) {
-            LOG.warn("reference profile of model {} version {} is unusable, drift is not watched: {}", model, version,
+            LOG.warn(
+                    "reference profile of model {} version {} is unusable, drift is not watched: {}",
+                    model,
+                    version,
                     e.getMessage());
             return Optional.empty();
         }

@@ -18,8 +18,8 @@ package dev.pier.monitor.drift;
  * @param queueCapacity inferences waiting for the drift worker before new ones are dropped (and counted);
  *                     default 1024
  */
-public record DriftOptions(boolean enabled, int window, int stride, double psiThreshold, double ksAlpha,
-                           int queueCapacity) {
+public record DriftOptions(
+        boolean enabled, int window, int stride, double psiThreshold, double ksAlpha, int queueCapacity) {
 
     public static DriftOptions defaults() {
         return new DriftOptions(true, 500, 100, 0.2, 0, 1024);
@@ -34,7 +34,8 @@ public record DriftOptions(boolean enabled, int window, int stride, double psiTh
             throw new IllegalArgumentException("the drift window must be >= 10 rows, got " + window);
         }
         if (stride < 1 || stride > window) {
-            throw new IllegalArgumentException("the drift stride must be in 1.." + window + " rows (the window), got " + stride);
+            throw new IllegalArgumentException(
+                    "the drift stride must be in 1.." + window + " rows (the window), got " + stride);
         }
         if (!(psiThreshold > 0)) {
             throw new IllegalArgumentException("the PSI threshold must be > 0, got " + psiThreshold);

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param detected   whether the detection rule fired
  * @param reason     what fired it ("" when nothing did), e.g. {@code "PSI of mean_intensity 3.41 > 0.2"}
  */
-public record DriftReport(long rows, Map<String, Double> psi, Map<String, Double> ks, Map<String, Double> ksPValue,
-                          double classPsi, boolean detected, String reason) {
+public record DriftReport(
+        long rows,
+        Map<String, Double> psi,
+        Map<String, Double> ks,
+        Map<String, Double> ksPValue,
+        double classPsi,
+        boolean detected,
+        String reason) {
 
     public DriftReport {
         psi = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(psi));

@@ -17,14 +17,13 @@ public final class DriftStatistics {
     /** The fraction an empty bin counts as in PSI. */
     public static final double PSI_FLOOR = 1e-4;
 
-    private DriftStatistics() {
-    }
+    private DriftStatistics() {}
 
     /** PSI of {@code actual} against {@code expected}, both fractions over the same bins. */
     public static double psi(double[] expected, double[] actual) {
         if (expected.length != actual.length || expected.length == 0) {
-            throw new IllegalArgumentException("PSI needs two distributions over the same bins, got "
-                    + expected.length + " and " + actual.length + " bins");
+            throw new IllegalArgumentException("PSI needs two distributions over the same bins, got " + expected.length
+                    + " and " + actual.length + " bins");
         }
         double sum = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -84,7 +83,7 @@ public final class DriftStatistics {
     /** The Kolmogorov distribution's upper tail {@code Q_KS(λ) = P(K > λ)}. */
     public static double kolmogorovQ(double lambda) {
         if (lambda < 0.2) {
-            return 1.0;   // the series converges too slowly here, and the tail is 1 to 10 digits
+            return 1.0; // the series converges too slowly here, and the tail is 1 to 10 digits
         }
         double sum = 0;
         double sign = 1;

@@ -1,13 +1,12 @@
 package dev.pier.monitor.drift;
 
-import dev.pier.profile.Profiles;
-import dev.pier.profile.ReferenceProfile;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.OnnxValueInfo;
+import dev.pier.profile.Profiles;
+import dev.pier.profile.ReferenceProfile;
 import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.ModelSource;
 import dev.pier.repository.SourcedModel;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

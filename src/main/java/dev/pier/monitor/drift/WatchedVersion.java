@@ -7,10 +7,9 @@ import dev.pier.api.Tensor;
 import dev.pier.profile.FeatureExtractor;
 import dev.pier.profile.ReferenceProfile;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Optional;
 
 /**
  * One model version under watch: reads rows from its requests and predicted classes from its responses,
@@ -70,10 +69,13 @@ final class WatchedVersion {
 
     private Tensor input(InferRequest request) {
         String name = profile.input().name();
-        Tensor found = request.inputs().stream().filter(t -> t.name().equals(name)).findFirst()
+        Tensor found = request.inputs().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
                 .orElse(request.inputs().size() == 1 ? request.inputs().getFirst() : null);
         if (found == null) {
-            skip("the request has no input '" + name + "' (it has " + request.inputs().stream().map(Tensor::name).toList() + ")");
+            skip("the request has no input '" + name + "' (it has "
+                    + request.inputs().stream().map(Tensor::name).toList() + ")");
             return null;
         }
         if (!DriftMonitor.readable(found.datatype())) {
@@ -98,8 +100,11 @@ final class WatchedVersion {
     /** Argmax per row of the first FP32/FP64 output shaped {@code [rows, k]} with k >= 2, else null. */
     private static int[] predictions(InferResponse response, int rows) {
         for (Tensor out : response.outputs()) {
-            if (!DriftMonitor.readable(out.datatype()) || out.shape().rank() < 1 || out.shape().dim(0) != rows
-                    || out.elementCount() % rows != 0 || out.elementCount() / rows < 2) {
+            if (!DriftMonitor.readable(out.datatype())
+                    || out.shape().rank() < 1
+                    || out.shape().dim(0) != rows
+                    || out.elementCount() % rows != 0
+                    || out.elementCount() / rows < 2) {
                 continue;
             }
             int k = Math.toIntExact(out.elementCount() / rows);

@@ -8,7 +8,6 @@ import dev.pier.protocol.HttpSupport;
 import dev.pier.protocol.codec.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +29,9 @@ import java.util.List;
 public final class FeedbackRoutes {
     private static final ObjectMapper MAPPER = new ObjectMapper(Json.FACTORY);
     private static final long MAX_BODY = 4L << 20;
-    private static final String SHAPE = "{\"id\": \"<request id>\", \"label\": <class>} or {\"id\": ..., \"labels\": [...]}"
-            + " or {\"feedback\": [...]}";
+    private static final String SHAPE =
+            "{\"id\": \"<request id>\", \"label\": <class>} or {\"id\": ..., \"labels\": [...]}"
+                    + " or {\"feedback\": [...]}";
 
     private final FeedbackService service;
 
@@ -40,7 +40,8 @@ public final class FeedbackRoutes {
     }
 
     public void mount(Router router) {
-        router.post("/v2/models/:model/feedback").handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, body -> handle(ctx, body)));
+        router.post("/v2/models/:model/feedback")
+                .handler(ctx -> HttpSupport.withBody(ctx, MAX_BODY, body -> handle(ctx, body)));
     }
 
     private void handle(RoutingContext ctx, byte[] body) {
@@ -77,21 +78,24 @@ public final class FeedbackRoutes {
         }
         if (root == null || !root.isObject()) {
             throw new InvalidInputException("feedback body must be a JSON object " + SHAPE + ", got "
-                    + (root == null ? "an empty body" : root.getNodeType().name().toLowerCase()));
+                    + (root == null
+                            ? "an empty body"
+                            : root.getNodeType().name().toLowerCase()));
         }
         return root;
     }
 
     private static List<Feedback> items(JsonNode list) {
         if (!list.isArray() || list.isEmpty()) {
-            throw new InvalidInputException("'feedback' must be a non-empty array of {\"id\", \"label\"} objects, got "
-                    + describe(list));
+            throw new InvalidInputException(
+                    "'feedback' must be a non-empty array of {\"id\", \"label\"} objects, got " + describe(list));
         }
         List<Feedback> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode n = list.get(i);
             if (!n.isObject()) {
-                throw new InvalidInputException("feedback[" + i + "] must be an object {\"id\", \"label\"}, got " + describe(n));
+                throw new InvalidInputException(
+                        "feedback[" + i + "] must be an object {\"id\", \"label\"}, got " + describe(n));
             }
             out.add(item(n, "feedback[" + i + "]."));
         }
@@ -114,7 +118,8 @@ public final class FeedbackRoutes {
             return new Feedback(id.asText(), new int[] {classIndex(label, where + "label")});
         }
         if (!labels.isArray() || labels.isEmpty()) {
-            throw new InvalidInputException("'" + where + "labels' must be a non-empty array of class indices, got " + describe(labels));
+            throw new InvalidInputException(
+                    "'" + where + "labels' must be a non-empty array of class indices, got " + describe(labels));
         }
         int[] out = new int[labels.size()];
         for (int i = 0; i < out.length; i++) {
@@ -127,7 +132,8 @@ public final class FeedbackRoutes {
         if (n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 0) {
             return n.intValue();
         }
-        throw new InvalidInputException("'" + field + "' must be a class index (a non-negative integer), got " + describe(n));
+        throw new InvalidInputException(
+                "'" + field + "' must be a class index (a non-negative integer), got " + describe(n));
     }
 
     private static String describe(JsonNode n) {

@@ -2,7 +2,6 @@ package dev.pier.monitor.feedback;
 
 import dev.pier.api.InvalidInputException;
 import dev.pier.protocol.ProtocolException;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -13,8 +12,7 @@ import java.util.function.Consumer;
  */
 public final class FeedbackService {
     /** What one accepted feedback did: the joined rows and the version's figures after them. */
-    public record Result(LabelledPrediction joined, LiveAccuracy.Snapshot live) {
-    }
+    public record Result(LabelledPrediction joined, LiveAccuracy.Snapshot live) {}
 
     private final RecentPredictions recent;
     private final LiveMetrics metrics;
@@ -34,7 +32,8 @@ public final class FeedbackService {
      * @throws InvalidInputException for an id of another model or a label count that does not match the rows
      */
     public List<Result> submit(String model, List<Feedback> items) {
-        List<RecentPredictions.Prediction> found = items.stream().map(f -> check(model, f, items.size() > 1)).toList();
+        List<RecentPredictions.Prediction> found =
+                items.stream().map(f -> check(model, f, items.size() > 1)).toList();
         java.util.ArrayList<Result> out = new java.util.ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             RecentPredictions.Prediction p = found.get(i);
@@ -54,18 +53,23 @@ public final class FeedbackService {
     }
 
     private RecentPredictions.Prediction check(String model, Feedback f, boolean many) {
-        RecentPredictions.Prediction p = recent.find(f.id()).orElseThrow(() -> new ProtocolException(404,
-                "no prediction with request id '" + f.id() + "' is remembered: feedback joins the last "
-                        + recent.capacity() + " answered classification requests (--feedback-window); the id may be "
-                        + "wrong, from another replica, or too old"));
+        RecentPredictions.Prediction p = recent.find(f.id())
+                .orElseThrow(() -> new ProtocolException(
+                        404,
+                        "no prediction with request id '" + f.id() + "' is remembered: feedback joins the last "
+                                + recent.capacity()
+                                + " answered classification requests (--feedback-window); the id may be "
+                                + "wrong, from another replica, or too old"));
         if (!p.model().equals(model)) {
             throw new InvalidInputException("request id '" + f.id() + "' was answered by model '" + p.model()
                     + "', not '" + model + "'; post its feedback to /v2/models/" + p.model() + "/feedback");
         }
         if (f.labels().length != p.classes().length) {
-            throw new InvalidInputException("request '" + f.id() + "' had " + p.classes().length + " row(s), so its feedback needs "
-                    + p.classes().length + " label(s) (" + (p.classes().length == 1 ? "\"label\": N" : "\"labels\": [...]")
-                    + "), got " + f.labels().length + " " + Arrays.toString(f.labels()));
+            throw new InvalidInputException(
+                    "request '" + f.id() + "' had " + p.classes().length + " row(s), so its feedback needs "
+                            + p.classes().length + " label(s) ("
+                            + (p.classes().length == 1 ? "\"label\": N" : "\"labels\": [...]")
+                            + "), got " + f.labels().length + " " + Arrays.toString(f.labels()));
         }
         if (p.labelled().get()) {
             throw alreadyLabelled(f.id());
@@ -74,6 +78,7 @@ public final class FeedbackService {
     }
 
     private static ProtocolException alreadyLabelled(String id) {
-        return new ProtocolException(409, "request '" + id + "' already has feedback; each prediction is labelled once");
+        return new ProtocolException(
+                409, "request '" + id + "' already has feedback; each prediction is labelled once");
     }
 }

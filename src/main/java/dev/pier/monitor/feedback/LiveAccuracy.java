@@ -13,10 +13,9 @@ import java.util.TreeSet;
  */
 public final class LiveAccuracy {
     /** The figures at one moment. All are 0 before the first feedback. */
-    public record Snapshot(long count, long correct, double accuracy, double precision, double recall, double f1) {
-    }
+    public record Snapshot(long count, long correct, double accuracy, double precision, double recall, double f1) {}
 
-    private final Map<Long, long[]> pairs = new HashMap<>();   // (truth << 32 | predicted) -> count
+    private final Map<Long, long[]> pairs = new HashMap<>(); // (truth << 32 | predicted) -> count
     private long count;
     private long correct;
 
@@ -32,7 +31,7 @@ public final class LiveAccuracy {
         if (count == 0) {
             return new Snapshot(0, 0, 0, 0, 0, 0);
         }
-        Map<Integer, long[]> perClass = new HashMap<>();   // class -> {tp, predicted, actual}
+        Map<Integer, long[]> perClass = new HashMap<>(); // class -> {tp, predicted, actual}
         for (Map.Entry<Long, long[]> e : pairs.entrySet()) {
             int truth = (int) (e.getKey() >>> 32);
             int predicted = (int) (long) e.getKey();

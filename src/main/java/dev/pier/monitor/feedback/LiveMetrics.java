@@ -3,7 +3,6 @@ package dev.pier.monitor.feedback;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -43,14 +42,28 @@ public final class LiveMetrics {
         LiveAccuracy live = new LiveAccuracy();
         Tags tags = Tags.of("model", model, "version", Long.toString(version));
         gauge("pier_live_accuracy", "share of labelled predictions that were right", live, s -> s.accuracy(), tags);
-        gauge("pier_live_precision", "macro-averaged precision over the classes seen in feedback", live, s -> s.precision(), tags);
-        gauge("pier_live_recall", "macro-averaged recall over the classes seen in feedback", live, s -> s.recall(), tags);
+        gauge(
+                "pier_live_precision",
+                "macro-averaged precision over the classes seen in feedback",
+                live,
+                s -> s.precision(),
+                tags);
+        gauge(
+                "pier_live_recall",
+                "macro-averaged recall over the classes seen in feedback",
+                live,
+                s -> s.recall(),
+                tags);
         gauge("pier_live_f1", "macro-averaged F1 over the classes seen in feedback", live, s -> s.f1(), tags);
         gauge("pier_feedback_rows", "labelled predictions received (rows), cumulative", live, s -> s.count(), tags);
         return live;
     }
 
-    private void gauge(String name, String help, LiveAccuracy live, ToDoubleFunction<LiveAccuracy.Snapshot> figure, Tags tags) {
-        Gauge.builder(name, live, l -> figure.applyAsDouble(l.snapshot())).description(help).tags(tags).register(registry);
+    private void gauge(
+            String name, String help, LiveAccuracy live, ToDoubleFunction<LiveAccuracy.Snapshot> figure, Tags tags) {
+        Gauge.builder(name, live, l -> figure.applyAsDouble(l.snapshot()))
+                .description(help)
+                .tags(tags)
+                .register(registry);
     }
 }

@@ -3,7 +3,6 @@ package dev.pier.monitor.feedback;
 import dev.pier.api.DataType;
 import dev.pier.api.InferResponse;
 import dev.pier.api.Tensor;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -12,8 +11,7 @@ import java.nio.ByteBuffer;
  * lowest index on ties) or class ids (an integer {@code [n]} or {@code [n, 1]} output). Stateless.
  */
 public final class PredictedClasses {
-    private PredictedClasses() {
-    }
+    private PredictedClasses() {}
 
     /** The predicted class per row, or null when no output reads as a classification. */
     public static int[] of(InferResponse response) {

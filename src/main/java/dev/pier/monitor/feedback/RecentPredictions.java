@@ -3,7 +3,6 @@ package dev.pier.monitor.feedback;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.monitor.InferenceTap;
-
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +36,8 @@ public final class RecentPredictions implements InferenceTap {
 
     public RecentPredictions(int capacity) {
         if (capacity < 1) {
-            throw new IllegalArgumentException("the recent-predictions window must hold at least 1 request, got " + capacity);
+            throw new IllegalArgumentException(
+                    "the recent-predictions window must hold at least 1 request, got " + capacity);
         }
         this.capacity = capacity;
         this.byId = new ConcurrentHashMap<>(Math.min(capacity, 1 << 16));

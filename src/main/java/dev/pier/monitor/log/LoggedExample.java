@@ -9,5 +9,4 @@ import dev.pier.api.Tensor;
  * @param predicted the class the served version predicted, per row (empty when the log has none)
  * @param labels    the true class, per row
  */
-public record LoggedExample(String id, String model, long version, Tensor input, int[] predicted, int[] labels) {
-}
+public record LoggedExample(String id, String model, long version, Tensor input, int[] predicted, int[] labels) {}

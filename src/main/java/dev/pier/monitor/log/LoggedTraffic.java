@@ -11,8 +11,8 @@ import java.util.List;
  * @param unjoinedFeedback   feedback whose prediction is not in the log (not sampled, or rotated away)
  * @param skippedLines       lines that were not valid records (a line cut by a crash, for instance)
  */
-public record LoggedTraffic(List<LoggedExample> examples, int predictions, int feedback, int unjoinedFeedback,
-                            int skippedLines) {
+public record LoggedTraffic(
+        List<LoggedExample> examples, int predictions, int feedback, int unjoinedFeedback, int skippedLines) {
     public LoggedTraffic {
         examples = List.copyOf(examples);
     }

@@ -7,9 +7,6 @@ import dev.pier.monitor.feedback.LabelledPrediction;
 import dev.pier.protocol.codec.RawTensors;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The prediction log: samples answered requests ({@link #sampled}), and writes them and all feedback as JSON
@@ -35,8 +34,7 @@ public final class PredictionLog implements InferenceTap, Consumer<LabelledPredi
     private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
 
     /** What waits for the writer (encoding happens on the writer thread), with the tensor bytes it holds. */
-    private record Entry(java.util.function.Supplier<byte[]> encoder, long bytes) {
-    }
+    private record Entry(java.util.function.Supplier<byte[]> encoder, long bytes) {}
 
     /**
      * Tensor bytes the queue may hold at once, whatever the record count: 4096 queued camera frames would
@@ -60,12 +58,15 @@ public final class PredictionLog implements InferenceTap, Consumer<LabelledPredi
         try {
             this.files = new RotatingFiles(options.directory(), options.maxFileBytes(), options.maxFiles());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot use " + options.directory() + " for the prediction log: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot use " + options.directory() + " for the prediction log: " + e.getMessage(), e);
         }
         Gauge.builder("pier_prediction_log_records", written, AtomicLong::get)
-                .description("records written to the prediction log, cumulative").register(registry);
+                .description("records written to the prediction log, cumulative")
+                .register(registry);
         Gauge.builder("pier_prediction_log_dropped", dropped, AtomicLong::get)
-                .description("records not logged: queue full, larger than a file, or a write error; cumulative").register(registry);
+                .description("records not logged: queue full, larger than a file, or a write error; cumulative")
+                .register(registry);
         this.writer = Thread.ofPlatform().daemon().name("pier-prediction-log").start(this::run);
     }
 
@@ -169,10 +170,12 @@ public final class PredictionLog implements InferenceTap, Consumer<LabelledPredi
                 written.incrementAndGet();
             } else {
                 dropped.incrementAndGet();
-                LOG.warn("a prediction log record is larger than --prediction-log-max-file-bytes ({}); dropped", options.maxFileBytes());
+                LOG.warn(
+                        "a prediction log record is larger than --prediction-log-max-file-bytes ({}); dropped",
+                        options.maxFileBytes());
             }
             if (queue.isEmpty()) {
-                files.flush();   // idle: make what was logged visible to readers
+                files.flush(); // idle: make what was logged visible to readers
             }
         } catch (IOException | RuntimeException failure) {
             dropped.incrementAndGet();

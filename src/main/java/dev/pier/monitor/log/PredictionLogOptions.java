@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * @param queueCapacity records waiting for the writer; beyond it records are dropped (counted), never
  *                      waited for; default 4096
  */
-public record PredictionLogOptions(Path directory, double sampleRate, long maxFileBytes, int maxFiles, int queueCapacity) {
+public record PredictionLogOptions(
+        Path directory, double sampleRate, long maxFileBytes, int maxFiles, int queueCapacity) {
     public static final double DEFAULT_SAMPLE_RATE = 1.0;
     public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
     public static final int DEFAULT_MAX_FILES = 10;
@@ -29,18 +30,21 @@ public record PredictionLogOptions(Path directory, double sampleRate, long maxFi
             throw new IllegalArgumentException("--prediction-log-sample-rate must be in [0, 1], got " + sampleRate);
         }
         if (maxFileBytes < 1024) {
-            throw new IllegalArgumentException("--prediction-log-max-file-bytes must be at least 1024, got " + maxFileBytes);
+            throw new IllegalArgumentException(
+                    "--prediction-log-max-file-bytes must be at least 1024, got " + maxFileBytes);
         }
         if (maxFiles < 1) {
             throw new IllegalArgumentException("--prediction-log-max-files must be at least 1, got " + maxFiles);
         }
         if (queueCapacity < 1) {
-            throw new IllegalArgumentException("the prediction log queue must hold at least 1 record, got " + queueCapacity);
+            throw new IllegalArgumentException(
+                    "the prediction log queue must hold at least 1 record, got " + queueCapacity);
         }
     }
 
     public static PredictionLogOptions defaults(Path directory) {
-        return new PredictionLogOptions(directory, DEFAULT_SAMPLE_RATE, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, DEFAULT_QUEUE_CAPACITY);
+        return new PredictionLogOptions(
+                directory, DEFAULT_SAMPLE_RATE, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, DEFAULT_QUEUE_CAPACITY);
     }
 
     /** Bytes the log may hold on disk at most. */

@@ -6,7 +6,6 @@ import dev.pier.api.InferRequest;
 import dev.pier.api.InvalidInputException;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.kserve.V2Codec;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +28,7 @@ import java.util.TreeSet;
 public final class PredictionLogReader {
     private static final ObjectMapper MAPPER = new ObjectMapper(Json.FACTORY);
 
-    private PredictionLogReader() {
-    }
+    private PredictionLogReader() {}
 
     /**
      * @param model   the model whose records to read; null means the only model in the log (an error when several)
@@ -62,13 +60,20 @@ public final class PredictionLogReader {
             }
             InferRequest logged = V2Codec.decodeRequest(line, -1, chosen, OptionalLong.empty());
             if (logged.inputs().size() != 1) {
-                throw new InvalidInputException("logged request '" + id + "' has " + logged.inputs().size()
-                        + " inputs; evaluation from the log needs models with exactly one input");
+                throw new InvalidInputException(
+                        "logged request '" + id + "' has " + logged.inputs().size()
+                                + " inputs; evaluation from the log needs models with exactly one input");
             }
-            examples.add(new LoggedExample(id, chosen, node.path("version").asLong(), logged.inputs().getFirst(),
-                    ints(node.path("predicted_class")), ints(labels.path("labels"))));
+            examples.add(new LoggedExample(
+                    id,
+                    chosen,
+                    node.path("version").asLong(),
+                    logged.inputs().getFirst(),
+                    ints(node.path("predicted_class")),
+                    ints(labels.path("labels"))));
         });
-        return new LoggedTraffic(examples, predictions[0], feedback.size(), feedback.size() - joined.size(), skipped[0]);
+        return new LoggedTraffic(
+                examples, predictions[0], feedback.size(), feedback.size() - joined.size(), skipped[0]);
     }
 
     private static boolean matches(JsonNode node, String model, OptionalLong version) {
@@ -86,7 +91,8 @@ public final class PredictionLogReader {
 
     private static List<Path> files(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new InvalidInputException("prediction log directory " + directory + " does not exist or is not a directory");
+            throw new InvalidInputException(
+                    "prediction log directory " + directory + " does not exist or is not a directory");
         }
         try {
             List<Path> files = RotatingFiles.existing(directory);
@@ -102,10 +108,16 @@ public final class PredictionLogReader {
 
     private static String onlyModel(Path directory, List<Path> files) {
         TreeSet<String> models = new TreeSet<>();
-        forEachLine(files, null, new int[1], (line, node) -> models.add(node.path("model").asText()));
+        forEachLine(
+                files,
+                null,
+                new int[1],
+                (line, node) -> models.add(node.path("model").asText()));
         if (models.size() != 1) {
-            throw new InvalidInputException("the prediction log in " + directory + " holds " + (models.isEmpty()
-                    ? "no records" : "records of models " + models + "; choose one with --log-model"));
+            throw new InvalidInputException("the prediction log in " + directory + " holds "
+                    + (models.isEmpty()
+                            ? "no records"
+                            : "records of models " + models + "; choose one with --log-model"));
         }
         return models.first();
     }

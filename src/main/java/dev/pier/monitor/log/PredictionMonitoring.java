@@ -7,7 +7,6 @@ import dev.pier.monitor.feedback.LiveMetrics;
 import dev.pier.monitor.feedback.RecentPredictions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,8 +15,8 @@ import java.util.List;
  * feedback route to mount, and one {@link #close()} that flushes the log. Thread-safe; owns the log.
  */
 public final class PredictionMonitoring implements AutoCloseable {
-    private final PredictionLog log;              // null without --prediction-log
-    private final RecentPredictions recent;       // null with --feedback-window 0
+    private final PredictionLog log; // null without --prediction-log
+    private final RecentPredictions recent; // null with --feedback-window 0
     private final FeedbackService feedback;
 
     private PredictionMonitoring(PredictionLog log, RecentPredictions recent, FeedbackService feedback) {
@@ -27,12 +26,13 @@ public final class PredictionMonitoring implements AutoCloseable {
     }
 
     public static PredictionMonitoring start(PredictionMonitoringOptions options, MeterRegistry registry) {
-        PredictionLog log = options.log().map(o -> new PredictionLog(o, registry)).orElse(null);
+        PredictionLog log =
+                options.log().map(o -> new PredictionLog(o, registry)).orElse(null);
         if (options.feedbackWindow() == 0) {
             return new PredictionMonitoring(log, null, null);
         }
         RecentPredictions recent = new RecentPredictions(options.feedbackWindow());
-        FeedbackService feedback = new FeedbackService(recent, new LiveMetrics(registry), log != null ? log : p -> { });
+        FeedbackService feedback = new FeedbackService(recent, new LiveMetrics(registry), log != null ? log : p -> {});
         return new PredictionMonitoring(log, recent, feedback);
     }
 

@@ -9,7 +9,6 @@ import dev.pier.monitor.feedback.PredictedClasses;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.TensorWriter;
 import dev.pier.protocol.kserve.V2TensorHeader;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -28,15 +27,14 @@ import java.util.List;
  * ({@link PredictedClasses}). Stateless; thread-safe.
  */
 public final class PredictionRecords {
-    private PredictionRecords() {
-    }
+    private PredictionRecords() {}
 
     public static byte[] prediction(InferRequest request, InferResponse response, Instant time) {
         int[] classes = PredictedClasses.of(response);
         return line(g -> {
             header(g, "prediction", request.id(), time, response.model(), response.version());
             if (request.parameters().get(dev.pier.tracing.TracingService.TRACE_PARAMETER) instanceof String traceId) {
-                g.writeStringField("trace_id", traceId);   // joins the record to the request's trace and log lines
+                g.writeStringField("trace_id", traceId); // joins the record to the request's trace and log lines
             }
             tensors(g, "inputs", request.inputs());
             tensors(g, "outputs", response.outputs());
@@ -54,7 +52,8 @@ public final class PredictionRecords {
         });
     }
 
-    private static void header(JsonGenerator g, String type, String id, Instant time, String model, long version) throws IOException {
+    private static void header(JsonGenerator g, String type, String id, Instant time, String model, long version)
+            throws IOException {
         g.writeStringField("type", type);
         g.writeStringField("id", id);
         g.writeStringField("time", time.toString());

@@ -25,12 +25,13 @@ import java.util.stream.Stream;
  */
 final class RotatingFiles implements AutoCloseable {
     static final Pattern NAME = Pattern.compile("predictions-(\\d{8}T\\d{6}Z)-(\\d+)\\.jsonl");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path directory;
     private final long maxFileBytes;
     private final int maxFiles;
-    private final Deque<Path> files = new ArrayDeque<>();   // oldest first; the last is the open one
+    private final Deque<Path> files = new ArrayDeque<>(); // oldest first; the last is the open one
     private long seq;
     private OutputStream out;
     private long written;
@@ -54,7 +55,9 @@ final class RotatingFiles implements AutoCloseable {
             return List.of();
         }
         try (Stream<Path> s = Files.list(directory)) {
-            List<Path> out = new ArrayList<>(s.filter(p -> NAME.matcher(p.getFileName().toString()).matches()).toList());
+            List<Path> out = new ArrayList<>(
+                    s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                            .toList());
             out.sort(Comparator.comparingLong(RotatingFiles::seqOf));
             return out;
         }
@@ -94,7 +97,8 @@ final class RotatingFiles implements AutoCloseable {
             Files.deleteIfExists(files.removeFirst());
         }
         seq++;
-        Path next = directory.resolve("predictions-" + STAMP.format(Instant.now()) + "-" + String.format("%06d", seq) + ".jsonl");
+        Path next = directory.resolve(
+                "predictions-" + STAMP.format(Instant.now()) + "-" + String.format("%06d", seq) + ".jsonl");
         out = new BufferedOutputStream(Files.newOutputStream(next), 64 * 1024);
         files.addLast(next);
         written = 0;

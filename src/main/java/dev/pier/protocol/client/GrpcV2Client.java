@@ -26,7 +26,6 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
-
 import java.util.concurrent.CompletionException;
 
 /**
@@ -40,7 +39,9 @@ public final class GrpcV2Client implements AutoCloseable {
     private final SocketAddress server;
 
     public GrpcV2Client(Vertx vertx, String host, int port) {
-        this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(256L * 1024 * 1024),
+        this.client = GrpcClient.client(
+                vertx,
+                new GrpcClientOptions().setMaxMessageSize(256L * 1024 * 1024),
                 new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
         this.server = SocketAddress.inetSocketAddress(port, host);
     }
@@ -51,7 +52,9 @@ public final class GrpcV2Client implements AutoCloseable {
 
     /** A model's metadata (inputs and outputs with their types and shapes), for clients that shape requests. */
     public Future<ModelMetadataResponse> modelMetadata(String model) {
-        return call("ModelMetadata", ModelMetadataRequest.newBuilder().setName(model).build(),
+        return call(
+                "ModelMetadata",
+                ModelMetadataRequest.newBuilder().setName(model).build(),
                 ModelMetadataResponse.getDefaultInstance());
     }
 
@@ -62,30 +65,42 @@ public final class GrpcV2Client implements AutoCloseable {
 
     /** Blocking ModelMetadata; {@code version} may be empty for the model's default version. */
     public dev.pier.protocol.grpc.v2.ModelMetadataResponse modelMetadata(String name, String version) {
-        return await(call("ModelMetadata", dev.pier.protocol.grpc.v2.ModelMetadataRequest.newBuilder()
-                .setName(name).setVersion(version).build(),
+        return await(call(
+                "ModelMetadata",
+                dev.pier.protocol.grpc.v2.ModelMetadataRequest.newBuilder()
+                        .setName(name)
+                        .setVersion(version)
+                        .build(),
                 dev.pier.protocol.grpc.v2.ModelMetadataResponse.getDefaultInstance()));
     }
 
     public boolean serverLive() {
-        return await(call("ServerLive", ServerLiveRequest.getDefaultInstance(),
-                ServerLiveResponse.getDefaultInstance())).getLive();
+        return await(call(
+                        "ServerLive", ServerLiveRequest.getDefaultInstance(), ServerLiveResponse.getDefaultInstance()))
+                .getLive();
     }
 
     public boolean serverReady() {
-        return await(call("ServerReady", ServerReadyRequest.getDefaultInstance(),
-                ServerReadyResponse.getDefaultInstance())).getReady();
+        return await(call(
+                        "ServerReady",
+                        ServerReadyRequest.getDefaultInstance(),
+                        ServerReadyResponse.getDefaultInstance()))
+                .getReady();
     }
 
     private <Req extends Message, Resp extends Message> Future<Resp> call(String method, Req request, Resp prototype) {
-        ServiceMethod<Resp, Req> m = ServiceMethod.client(SERVICE, method, GrpcMessageEncoder.encoder(),
-                GrpcMessageDecoder.decoder(prototype));
+        ServiceMethod<Resp, Req> m = ServiceMethod.client(
+                SERVICE, method, GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(prototype));
         // resp.last() is attached inside the send callback (on the stream's context) rather than chained
         // from the calling thread, so the answer cannot be delivered before its handler is in place (the
         // same race that lost HTTP answers in the bench's HttpTransport)
-        return client.request(server, m).compose(req -> req.send(request).compose(resp -> resp.last()
-                .recover(e -> Future.failedFuture(resp.status() != null && resp.status() != GrpcStatus.OK
-                        ? ErrorMapper.fromGrpc(resp.status(), resp.statusMessage()) : e))));
+        return client.request(server, m)
+                .compose(req -> req.send(request)
+                        .compose(resp -> resp.last()
+                                .recover(e -> Future.failedFuture(
+                                        resp.status() != null && resp.status() != GrpcStatus.OK
+                                                ? ErrorMapper.fromGrpc(resp.status(), resp.statusMessage())
+                                                : e))));
     }
 
     private static <T> T await(Future<T> f) {

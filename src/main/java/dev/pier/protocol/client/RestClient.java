@@ -8,7 +8,6 @@ import dev.pier.api.UnavailableException;
 import dev.pier.protocol.ErrorMapper;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.kserve.V2Codec;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -32,7 +31,10 @@ public final class RestClient {
     public RestClient(URI base, Duration timeout) {
         this.base = base;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     /** V2 inference; with {@code binary} the inputs travel and the outputs come back in the binary extension. */
@@ -41,8 +43,8 @@ public final class RestClient {
         if (binary && !Boolean.TRUE.equals(request.parameters().get("binary_data_output"))) {
             var params = new java.util.LinkedHashMap<>(request.parameters());
             params.put("binary_data_output", Boolean.TRUE);
-            toSend = new InferRequest(request.id(), request.model(), request.version(), request.inputs(),
-                    request.outputs(), params);
+            toSend = new InferRequest(
+                    request.id(), request.model(), request.version(), request.inputs(), request.outputs(), params);
         }
         V2Codec.Encoded body = V2Codec.encodeRequest(toSend, binary);
         HttpRequest.Builder b = HttpRequest.newBuilder(resolve(v2Path(request.model(), request.version()) + "/infer"))
@@ -55,7 +57,10 @@ public final class RestClient {
             b.header("Content-Type", "application/json");
         }
         HttpResponse<byte[]> response = send(b.build());
-        int jsonLength = response.headers().firstValue(V2Codec.HEADER_LENGTH).map(Integer::parseInt).orElse(-1);
+        int jsonLength = response.headers()
+                .firstValue(V2Codec.HEADER_LENGTH)
+                .map(Integer::parseInt)
+                .orElse(-1);
         return V2Codec.decodeResponse(response.body(), jsonLength);
     }
 
@@ -63,21 +68,25 @@ public final class RestClient {
     public String predictTf(String model, OptionalLong version, String json) {
         String path = "/v1/models/" + enc(model) + (version.isPresent() ? "/versions/" + version.getAsLong() : "")
                 + ":predict";
-        HttpRequest req = HttpRequest.newBuilder(resolve(path)).timeout(timeout)
+        HttpRequest req = HttpRequest.newBuilder(resolve(path))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
         return new String(send(req).body(), StandardCharsets.UTF_8);
     }
 
     /** GET of any path (metadata, status); returns the body of a 2xx answer. */
     public String get(String path) {
-        HttpRequest req = HttpRequest.newBuilder(resolve(path)).timeout(timeout).GET().build();
+        HttpRequest req =
+                HttpRequest.newBuilder(resolve(path)).timeout(timeout).GET().build();
         return new String(send(req).body(), StandardCharsets.UTF_8);
     }
 
     /** True when a V2 health or readiness path answers 200. */
     public boolean isOk(String path) {
-        HttpRequest req = HttpRequest.newBuilder(resolve(path)).timeout(timeout).GET().build();
+        HttpRequest req =
+                HttpRequest.newBuilder(resolve(path)).timeout(timeout).GET().build();
         try {
             return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.pier.api.InvalidInputException;
-
 import java.io.IOException;
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The Jackson factory every protocol uses, plus small parsing helpers. The factory reads and writes
@@ -24,11 +23,11 @@ public final class Json {
             .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(256).build())
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Advances and requires the given token; the message names {@code what} was expected. */
     public static void expect(JsonParser p, JsonToken expected, String what) throws IOException {
@@ -100,8 +99,9 @@ public final class Json {
                 case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
-                default -> throw new InvalidInputException("parameter '" + name + "' in '" + field
-                        + "' must be a string, number or boolean, got " + describe(p, v));
+                default ->
+                    throw new InvalidInputException("parameter '" + name + "' in '" + field
+                            + "' must be a string, number or boolean, got " + describe(p, v));
             };
             out.put(name, value);
         }
@@ -111,15 +111,17 @@ public final class Json {
     /** JSON syntax and text-encoding errors become client errors naming the position; other I/O cannot happen on byte arrays. */
     public static RuntimeException rethrow(IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-            String loc = j.getLocation() == null ? ""
-                    : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+            String loc = j.getLocation() == null
+                    ? ""
+                    : " at line " + j.getLocation().getLineNr() + ", column "
+                            + j.getLocation().getColumnNr();
             return new InvalidInputException("malformed JSON" + loc + ": " + j.getOriginalMessage(), e);
         }
         if (e instanceof java.io.CharConversionException c) {
             // Jackson sniffs UTF-8/16/32 from the first bytes and reports bad code points this way (not as a
             // JsonProcessingException); it is the client's bytes that are wrong, so a 400, never a 500.
-            return new InvalidInputException("malformed JSON: the body is not valid UTF-8 (or UTF-16/32) text: "
-                    + c.getMessage(), e);
+            return new InvalidInputException(
+                    "malformed JSON: the body is not valid UTF-8 (or UTF-16/32) text: " + c.getMessage(), e);
         }
         return new java.io.UncheckedIOException(e);
     }

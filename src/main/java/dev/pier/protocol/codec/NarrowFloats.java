@@ -1,7 +1,6 @@
 package dev.pier.protocol.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 
@@ -12,8 +11,7 @@ import java.math.BigDecimal;
  * just above or below it). Only then is the literal's exact value compared with the midpoint. Stateless.
  */
 final class NarrowFloats {
-    private NarrowFloats() {
-    }
+    private NarrowFloats() {}
 
     /** {@code f} is finite and the float nearest to the literal at the parser's current token. */
     static short toFp16(float f, JsonParser p) throws IOException {

@@ -3,7 +3,6 @@ package dev.pier.protocol.codec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.pier.api.InvalidInputException;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,8 +95,8 @@ public final class NestedReader {
         if (leafDepth < 0) {
             leafDepth = depth;
         } else if (leafDepth != depth) {
-            throw new InvalidInputException("input '" + name + "' mixes nesting depths: values at depth "
-                    + leafDepth + " and at depth " + depth + "; every value must be nested equally deep");
+            throw new InvalidInputException("input '" + name + "' mixes nesting depths: values at depth " + leafDepth
+                    + " and at depth " + depth + "; every value must be nested equally deep");
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorData;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,8 +15,7 @@ import java.util.List;
  * elements packed little-endian; BYTES elements each preceded by a 4-byte little-endian length. Stateless.
  */
 public final class RawTensors {
-    private RawTensors() {
-    }
+    private RawTensors() {}
 
     /** Decodes {@code length} bytes at {@code offset} of {@code source} into a tensor of the given shape. */
     public static Tensor decode(String name, DataType type, Shape shape, byte[] source, int offset, int length) {

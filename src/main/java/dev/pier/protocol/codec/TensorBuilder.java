@@ -8,7 +8,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorData;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -154,8 +153,8 @@ public final class TensorBuilder {
         }
         long v = p.getLongValue();
         if (v < 0) {
-            throw new InvalidInputException("input '" + name + "' (UINT64): value " + v + " at element " + count
-                    + " is negative");
+            throw new InvalidInputException(
+                    "input '" + name + "' (UINT64): value " + v + " at element " + count + " is negative");
         }
         return v;
     }
@@ -237,10 +236,16 @@ public final class TensorBuilder {
     private double quotedNonFinite(JsonParser p, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_STRING) {
             switch (p.getText()) {
-                case "NaN", "nan" -> { return Double.NaN; }
-                case "Infinity", "inf", "+Infinity" -> { return Double.POSITIVE_INFINITY; }
-                case "-Infinity", "-inf" -> { return Double.NEGATIVE_INFINITY; }
-                default -> { }
+                case "NaN", "nan" -> {
+                    return Double.NaN;
+                }
+                case "Infinity", "inf", "+Infinity" -> {
+                    return Double.POSITIVE_INFINITY;
+                }
+                case "-Infinity", "-inf" -> {
+                    return Double.NEGATIVE_INFINITY;
+                }
+                default -> {}
             }
         }
         throw wrong(p, t, "a number");
@@ -266,7 +271,8 @@ public final class TensorBuilder {
             JsonToken f = p.nextToken();
             if (f != JsonToken.FIELD_NAME || !"b64".equals(p.currentName())) {
                 throw new InvalidInputException("input '" + name + "': a string element given as an object must be"
-                        + " {\"b64\": \"...\"}, got field " + (f == JsonToken.FIELD_NAME ? "'" + p.currentName() + "'" : "none"));
+                        + " {\"b64\": \"...\"}, got field "
+                        + (f == JsonToken.FIELD_NAME ? "'" + p.currentName() + "'" : "none"));
             }
             String encoded = Json.string(p, "b64");
             byte[] out;

@@ -5,7 +5,6 @@ import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorData;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -47,6 +46,7 @@ public final class TensorWriter {
     private final NonFinite nonFinite;
     /** Float and double digits are formatted here and copied out, so no String is made per element. */
     private final StringBuilder digits = new StringBuilder(32);
+
     private final char[] chars = new char[32];
 
     public TensorWriter(Tensor tensor, StringStyle style) {
@@ -191,7 +191,8 @@ public final class TensorWriter {
 
     private static String strictUtf8(byte[] bytes) {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));

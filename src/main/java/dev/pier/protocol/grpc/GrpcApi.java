@@ -10,7 +10,6 @@ import dev.pier.protocol.tfserving.proto.PredictionServiceProtos;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
-
 import java.util.List;
 
 /**
@@ -28,15 +27,15 @@ public final class GrpcApi {
             ModelServiceProtos.getDescriptor().findServiceByName("ModelService"),
             HealthOuterClass.getDescriptor().findServiceByName("Health"));
 
-    private GrpcApi() {
-    }
+    private GrpcApi() {}
 
     public static GrpcServer server(Vertx vertx, InferenceService service) {
         return server(vertx, service, GrpcOptions.defaults());
     }
 
     public static GrpcServer server(Vertx vertx, InferenceService service, GrpcOptions options) {
-        GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.maxMessageBytes()));
+        GrpcServer server =
+                GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.maxMessageBytes()));
         new V2GrpcService(service, options).bind(server);
         new TfServingGrpcService(service).bind(server);
         new HealthGrpcService(vertx, service).bind(server);

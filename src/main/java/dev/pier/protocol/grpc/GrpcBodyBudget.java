@@ -33,7 +33,7 @@ public final class GrpcBodyBudget implements Handler<HttpServerRequest> {
         }
         if (budget.used() >= budget.limit()) {
             refuse(request, budget.busy("a new call"));
-            request.handler(b -> { }).resume();
+            request.handler(b -> {}).resume();
             return;
         }
         next.handle(new Counted(internal));
@@ -41,9 +41,13 @@ public final class GrpcBodyBudget implements Handler<HttpServerRequest> {
 
     private void refuse(HttpServerRequest request, Throwable why) {
         if (!request.response().ended() && !request.response().closed()) {
-            request.response().putHeader("content-type", "application/grpc")
+            request.response()
+                    .putHeader("content-type", "application/grpc")
                     .putHeader("grpc-status", Integer.toString(GrpcStatus.RESOURCE_EXHAUSTED.code))
-                    .putHeader("grpc-message", ErrorMapper.message(why).replace(' ', '+').replace(';', ',')).end();
+                    .putHeader(
+                            "grpc-message",
+                            ErrorMapper.message(why).replace(' ', '+').replace(';', ','))
+                    .end();
         }
     }
 

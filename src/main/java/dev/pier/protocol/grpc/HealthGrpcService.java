@@ -12,7 +12,6 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,20 +36,27 @@ final class HealthGrpcService {
     }
 
     void bind(GrpcServer server) {
-        server.callHandler(method("Check"), (GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) ->
-                call.handler(req -> {
+        server.callHandler(
+                method("Check"),
+                (GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) -> call.handler(req -> {
                     ServingStatus s = status(req.getService());
                     if (s == ServingStatus.SERVICE_UNKNOWN) {
-                        call.response().status(GrpcStatus.NOT_FOUND)
+                        call.response()
+                                .status(GrpcStatus.NOT_FOUND)
                                 .statusMessage("unknown service '" + req.getService() + "'; known: \"\" and "
-                                        + GrpcApi.SERVICES.stream().map(d -> d.getFullName())
-                                        .filter(n -> !n.equals(NAME.fullyQualifiedName())).toList()).end();
+                                        + GrpcApi.SERVICES.stream()
+                                                .map(d -> d.getFullName())
+                                                .filter(n -> !n.equals(NAME.fullyQualifiedName()))
+                                                .toList())
+                                .end();
                     } else {
                         call.response().send(response(s));
                     }
                 }));
-        server.callHandler(method("Watch"), (GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) ->
-                call.handler(req -> watch(call, req.getService())));
+        server.callHandler(
+                method("Watch"),
+                (GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) ->
+                        call.handler(req -> watch(call, req.getService())));
     }
 
     private void watch(GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call, String name) {
@@ -81,8 +87,10 @@ final class HealthGrpcService {
     }
 
     private ServingStatus status(String name) {
-        if (name.isEmpty() || GrpcApi.SERVICES.stream().anyMatch(d -> d.getFullName().equals(name)
-                && !d.getFullName().equals(NAME.fullyQualifiedName()))) {
+        if (name.isEmpty()
+                || GrpcApi.SERVICES.stream()
+                        .anyMatch(d ->
+                                d.getFullName().equals(name) && !d.getFullName().equals(NAME.fullyQualifiedName()))) {
             return service.isReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         }
         return ServingStatus.SERVICE_UNKNOWN;
@@ -93,7 +101,10 @@ final class HealthGrpcService {
     }
 
     private static ServiceMethod<HealthCheckRequest, HealthCheckResponse> method(String name) {
-        return ServiceMethod.server(NAME, name, GrpcMessageEncoder.encoder(),
+        return ServiceMethod.server(
+                NAME,
+                name,
+                GrpcMessageEncoder.encoder(),
                 GrpcMessageDecoder.decoder(HealthCheckRequest.getDefaultInstance()));
     }
 }

@@ -13,8 +13,7 @@ import io.vertx.grpc.common.WireFormat;
  */
 public final class LenientDecoder<T extends Message> implements GrpcMessageDecoder<LenientDecoder.Decoded<T>> {
     /** Either the message or why it could not be read. */
-    public record Decoded<T>(T message, String error) {
-    }
+    public record Decoded<T>(T message, String error) {}
 
     private final T prototype;
 
@@ -26,10 +25,13 @@ public final class LenientDecoder<T extends Message> implements GrpcMessageDecod
     @SuppressWarnings("unchecked")
     public Decoded<T> decode(GrpcMessage msg) {
         try {
-            return new Decoded<>((T) prototype.getParserForType().parseFrom(msg.payload().getBytes()), null);
+            return new Decoded<>(
+                    (T) prototype.getParserForType().parseFrom(msg.payload().getBytes()), null);
         } catch (InvalidProtocolBufferException e) {
-            return new Decoded<>(null, "the request is not a valid " + prototype.getDescriptorForType().getFullName()
-                    + " protobuf message: " + e.getMessage());
+            return new Decoded<>(
+                    null,
+                    "the request is not a valid "
+                            + prototype.getDescriptorForType().getFullName() + " protobuf message: " + e.getMessage());
         }
     }
 

@@ -19,7 +19,6 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
-
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -49,8 +48,10 @@ public final class ReflectionGrpcService {
     /** @param served the services to list, reflection's own included by this constructor */
     public ReflectionGrpcService(Collection<ServiceDescriptor> served) {
         List<ServiceDescriptor> all = new java.util.ArrayList<>(served);
-        all.add(dev.pier.protocol.grpc.reflection.v1.ReflectionProto.getDescriptor().findServiceByName("ServerReflection"));
-        all.add(dev.pier.protocol.grpc.reflection.v1alpha.ReflectionProto.getDescriptor().findServiceByName("ServerReflection"));
+        all.add(dev.pier.protocol.grpc.reflection.v1.ReflectionProto.getDescriptor()
+                .findServiceByName("ServerReflection"));
+        all.add(dev.pier.protocol.grpc.reflection.v1alpha.ReflectionProto.getDescriptor()
+                .findServiceByName("ServerReflection"));
         services = all.stream().map(ServiceDescriptor::getFullName).distinct().toList();
         all.forEach(s -> index(s.getFile()));
     }
@@ -63,8 +64,10 @@ public final class ReflectionGrpcService {
     public void bind(GrpcServer server) {
         for (ServiceName name : List.of(V1, V1ALPHA)) {
             // v1alpha's messages are v1's on the wire: one decoder and encoder serve both
-            ServiceMethod<ServerReflectionRequest, ServerReflectionResponse> method = ServiceMethod.server(name,
-                    "ServerReflectionInfo", GrpcMessageEncoder.encoder(),
+            ServiceMethod<ServerReflectionRequest, ServerReflectionResponse> method = ServiceMethod.server(
+                    name,
+                    "ServerReflectionInfo",
+                    GrpcMessageEncoder.encoder(),
                     GrpcMessageDecoder.decoder(ServerReflectionRequest.getDefaultInstance()));
             server.callHandler(method, (GrpcServerRequest<ServerReflectionRequest, ServerReflectionResponse> call) -> {
                 call.handler(request -> call.response().write(answer(request)));
@@ -75,18 +78,23 @@ public final class ReflectionGrpcService {
 
     /** The answer to one reflection request. */
     ServerReflectionResponse answer(ServerReflectionRequest request) {
-        ServerReflectionResponse.Builder b = ServerReflectionResponse.newBuilder().setValidHost(request.getHost())
+        ServerReflectionResponse.Builder b = ServerReflectionResponse.newBuilder()
+                .setValidHost(request.getHost())
                 .setOriginalRequest(request);
         switch (request.getMessageRequestCase()) {
             case LIST_SERVICES -> {
                 ListServiceResponse.Builder list = ListServiceResponse.newBuilder();
-                services.forEach(s -> list.addService(ServiceResponse.newBuilder().setName(s)));
+                services.forEach(
+                        s -> list.addService(ServiceResponse.newBuilder().setName(s)));
                 b.setListServicesResponse(list);
             }
             case FILE_BY_FILENAME -> {
                 FileDescriptor f = files.get(request.getFileByFilename());
                 if (f == null) {
-                    return error(b, GrpcStatus.NOT_FOUND, "no file '" + request.getFileByFilename() + "'; known: " + files.keySet());
+                    return error(
+                            b,
+                            GrpcStatus.NOT_FOUND,
+                            "no file '" + request.getFileByFilename() + "'; known: " + files.keySet());
                 }
                 b.setFileDescriptorResponse(withDependencies(f));
             }
@@ -98,27 +106,38 @@ public final class ReflectionGrpcService {
                 b.setFileDescriptorResponse(withDependencies(f));
             }
             case FILE_CONTAINING_EXTENSION -> {
-                return error(b, GrpcStatus.NOT_FOUND, "no extension " + request.getFileContainingExtension().getExtensionNumber()
-                        + " of '" + request.getFileContainingExtension().getContainingType() + "': Pier's protos declare none");
+                return error(
+                        b,
+                        GrpcStatus.NOT_FOUND,
+                        "no extension " + request.getFileContainingExtension().getExtensionNumber() + " of '"
+                                + request.getFileContainingExtension().getContainingType()
+                                + "': Pier's protos declare none");
             }
             case ALL_EXTENSION_NUMBERS_OF_TYPE -> {
                 String type = request.getAllExtensionNumbersOfType();
                 if (!messages.containsKey(type)) {
                     return error(b, GrpcStatus.NOT_FOUND, "no message type '" + type + "'");
                 }
-                b.setAllExtensionNumbersResponse(ExtensionNumberResponse.newBuilder().setBaseTypeName(type));
+                b.setAllExtensionNumbersResponse(
+                        ExtensionNumberResponse.newBuilder().setBaseTypeName(type));
             }
             case MESSAGEREQUEST_NOT_SET -> {
-                return error(b, GrpcStatus.INVALID_ARGUMENT, "the request names nothing to look up; set one of"
-                        + " list_services, file_by_filename, file_containing_symbol, file_containing_extension,"
-                        + " all_extension_numbers_of_type");
+                return error(
+                        b,
+                        GrpcStatus.INVALID_ARGUMENT,
+                        "the request names nothing to look up; set one of"
+                                + " list_services, file_by_filename, file_containing_symbol, file_containing_extension,"
+                                + " all_extension_numbers_of_type");
             }
         }
         return b.build();
     }
 
-    private static ServerReflectionResponse error(ServerReflectionResponse.Builder b, GrpcStatus status, String message) {
-        return b.setErrorResponse(ErrorResponse.newBuilder().setErrorCode(status.code).setErrorMessage(message)).build();
+    private static ServerReflectionResponse error(
+            ServerReflectionResponse.Builder b, GrpcStatus status, String message) {
+        return b.setErrorResponse(
+                        ErrorResponse.newBuilder().setErrorCode(status.code).setErrorMessage(message))
+                .build();
     }
 
     /** The file and every file it imports, transitively, each once (what grpcurl needs to build its types). */

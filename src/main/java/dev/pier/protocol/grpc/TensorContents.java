@@ -7,7 +7,6 @@ import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorData;
 import dev.pier.protocol.grpc.v2.InferTensorContents;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -19,8 +18,7 @@ import java.util.List;
  * travel only as raw contents. Stateless.
  */
 final class TensorContents {
-    private TensorContents() {
-    }
+    private TensorContents() {}
 
     static Tensor decode(String name, DataType type, Shape shape, InferTensorContents c) {
         long expected = shape.elementCount();
@@ -34,8 +32,12 @@ final class TensorContents {
             case INT8, INT16, INT32 -> {
                 checkCount(name, shape, "int_contents", c.getIntContentsCount());
                 ByteBuffer b = buffer(c.getIntContentsCount(), type.byteSize());
-                long min = type == DataType.INT8 ? Byte.MIN_VALUE : type == DataType.INT16 ? Short.MIN_VALUE : Integer.MIN_VALUE;
-                long max = type == DataType.INT8 ? Byte.MAX_VALUE : type == DataType.INT16 ? Short.MAX_VALUE : Integer.MAX_VALUE;
+                long min = type == DataType.INT8
+                        ? Byte.MIN_VALUE
+                        : type == DataType.INT16 ? Short.MIN_VALUE : Integer.MIN_VALUE;
+                long max = type == DataType.INT8
+                        ? Byte.MAX_VALUE
+                        : type == DataType.INT16 ? Short.MAX_VALUE : Integer.MAX_VALUE;
                 for (int i = 0; i < c.getIntContentsCount(); i++) {
                     putInt(b, type, range(name, type, c.getIntContents(i), min, max, i));
                 }
@@ -84,8 +86,9 @@ final class TensorContents {
                 c.getBytesContentsList().forEach(s -> elements.add(s.toByteArray()));
                 yield new Tensor(name, type, shape, new TensorData.Strings(elements));
             }
-            case FP16, BF16 -> throw new InvalidInputException("tensor '" + name + "' is " + type + ", which has no"
-                    + " typed contents field; send it in raw_input_contents (expected " + expected + " elements)");
+            case FP16, BF16 ->
+                throw new InvalidInputException("tensor '" + name + "' is " + type + ", which has no"
+                        + " typed contents field; send it in raw_input_contents (expected " + expected + " elements)");
         };
     }
 
@@ -111,7 +114,8 @@ final class TensorContents {
                 case UINT64 -> c.addUint64Contents(v.getLong(i * 8));
                 case FP32 -> c.addFp32Contents(v.getFloat(i * 4));
                 case FP64 -> c.addFp64Contents(v.getDouble(i * 8));
-                default -> throw new IllegalArgumentException(t.datatype() + " has no typed contents; use raw contents");
+                default ->
+                    throw new IllegalArgumentException(t.datatype() + " has no typed contents; use raw contents");
             }
         }
         return c.build();

@@ -14,7 +14,6 @@ import dev.pier.protocol.grpc.v2.InferParameter;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import dev.pier.protocol.grpc.v2.ModelInferResponse;
 import dev.pier.protocol.grpc.v2.ModelMetadataResponse;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,8 +29,7 @@ import java.util.stream.Collectors;
  * {@code raw_output_contents}, as Triton does. Stateless; thread-safe.
  */
 public final class V2GrpcMapper {
-    private V2GrpcMapper() {
-    }
+    private V2GrpcMapper() {}
 
     public static OptionalLong version(String text) {
         if (text == null || text.isEmpty()) {
@@ -45,7 +43,8 @@ public final class V2GrpcMapper {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidInputException("model_version must be empty (latest) or a positive integer, got '" + text + "'");
+        throw new InvalidInputException(
+                "model_version must be empty (latest) or a positive integer, got '" + text + "'");
     }
 
     public static InferRequest toInferRequest(ModelInferRequest r) {
@@ -69,8 +68,8 @@ public final class V2GrpcMapper {
             Shape shape = shape(name, in.getShapeList());
             if (raw > 0) {
                 if (hasContents(in.getContents())) {
-                    throw new InvalidInputException("input '" + name + "' has both contents and raw_input_contents;"
-                            + " send one of them");
+                    throw new InvalidInputException(
+                            "input '" + name + "' has both contents and raw_input_contents;" + " send one of them");
                 }
                 byte[] bytes = r.getRawInputContents(i).toByteArray();
                 inputs.add(RawTensors.decode(name, type, shape, bytes, 0, bytes.length));
@@ -82,8 +81,7 @@ public final class V2GrpcMapper {
                 .map(o -> new InferRequest.RequestedOutput(o.getName(), parameters(o.getParametersMap())))
                 .toList();
         String id = r.getId().isEmpty() ? null : r.getId();
-        return new InferRequest(id, r.getModelName(), version, inputs, outputs,
-                parameters(r.getParametersMap()));
+        return new InferRequest(id, r.getModelName(), version, inputs, outputs, parameters(r.getParametersMap()));
     }
 
     public static ModelInferResponse toProto(InferResponse response) {
@@ -96,7 +94,8 @@ public final class V2GrpcMapper {
         }
         for (Tensor t : response.outputs()) {
             b.addOutputs(ModelInferResponse.InferOutputTensor.newBuilder()
-                    .setName(t.name()).setDatatype(t.datatype().wireName())
+                    .setName(t.name())
+                    .setDatatype(t.datatype().wireName())
                     .addAllShape(boxed(t.shape())));
             b.addRawOutputContents(ByteString.copyFrom(RawTensors.encode(t)));
         }
@@ -107,18 +106,24 @@ public final class V2GrpcMapper {
     public static ModelInferRequest toProto(InferRequest request) {
         ModelInferRequest.Builder b = ModelInferRequest.newBuilder()
                 .setModelName(request.model())
-                .setModelVersion(request.version().isPresent() ? Long.toString(request.version().getAsLong()) : "")
+                .setModelVersion(
+                        request.version().isPresent()
+                                ? Long.toString(request.version().getAsLong())
+                                : "")
                 .putAllParameters(protoParameters(request.parameters()));
         if (request.id() != null) {
             b.setId(request.id());
         }
         for (Tensor t : request.inputs()) {
             b.addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                    .setName(t.name()).setDatatype(t.datatype().wireName()).addAllShape(boxed(t.shape())));
+                    .setName(t.name())
+                    .setDatatype(t.datatype().wireName())
+                    .addAllShape(boxed(t.shape())));
             b.addRawInputContents(ByteString.copyFrom(RawTensors.encode(t)));
         }
         for (InferRequest.RequestedOutput o : request.outputs()) {
-            b.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName(o.name())
+            b.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                    .setName(o.name())
                     .putAllParameters(protoParameters(o.parameters())));
         }
         return b.build();
@@ -140,13 +145,19 @@ public final class V2GrpcMapper {
             }
         }
         long version = r.getModelVersion().isEmpty() ? 0 : Long.parseLong(r.getModelVersion());
-        return new InferResponse(r.getId().isEmpty() ? null : r.getId(), r.getModelName(), version, outputs,
+        return new InferResponse(
+                r.getId().isEmpty() ? null : r.getId(),
+                r.getModelName(),
+                version,
+                outputs,
                 parameters(r.getParametersMap()));
     }
 
     public static ModelMetadataResponse toProto(ModelMetadata m) {
         ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder()
-                .setName(m.name()).setPlatform(m.platform()).putAllProperties(m.properties());
+                .setName(m.name())
+                .setPlatform(m.platform())
+                .putAllProperties(m.properties());
         m.versions().forEach(v -> b.addVersions(Long.toString(v)));
         m.signature().inputs().forEach(s -> b.addInputs(spec(s)));
         m.signature().outputs().forEach(s -> b.addOutputs(spec(s)));
@@ -154,8 +165,11 @@ public final class V2GrpcMapper {
     }
 
     private static ModelMetadataResponse.TensorMetadata spec(TensorSpec s) {
-        return ModelMetadataResponse.TensorMetadata.newBuilder().setName(s.name())
-                .setDatatype(s.datatype().wireName()).addAllShape(boxed(s.shape())).build();
+        return ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(s.name())
+                .setDatatype(s.datatype().wireName())
+                .addAllShape(boxed(s.shape()))
+                .build();
     }
 
     static Map<String, Object> parameters(Map<String, InferParameter> in) {
@@ -178,27 +192,43 @@ public final class V2GrpcMapper {
 
     static Map<String, InferParameter> protoParameters(Map<String, Object> in) {
         Map<String, InferParameter> out = new LinkedHashMap<>();
-        in.forEach((k, v) -> out.put(k, switch (v) {
-            case Boolean b -> InferParameter.newBuilder().setBoolParam(b).build();
-            case Long l -> InferParameter.newBuilder().setInt64Param(l).build();
-            case Integer i -> InferParameter.newBuilder().setInt64Param(i).build();
-            case Double d -> InferParameter.newBuilder().setDoubleParam(d).build();
-            case Float f -> InferParameter.newBuilder().setDoubleParam(f).build();
-            default -> InferParameter.newBuilder().setStringParam(String.valueOf(v)).build();
-        }));
+        in.forEach((k, v) -> out.put(
+                k,
+                switch (v) {
+                    case Boolean b ->
+                        InferParameter.newBuilder().setBoolParam(b).build();
+                    case Long l -> InferParameter.newBuilder().setInt64Param(l).build();
+                    case Integer i ->
+                        InferParameter.newBuilder().setInt64Param(i).build();
+                    case Double d ->
+                        InferParameter.newBuilder().setDoubleParam(d).build();
+                    case Float f ->
+                        InferParameter.newBuilder().setDoubleParam(f).build();
+                    default ->
+                        InferParameter.newBuilder()
+                                .setStringParam(String.valueOf(v))
+                                .build();
+                }));
         return out;
     }
 
     private static boolean hasContents(dev.pier.protocol.grpc.v2.InferTensorContents c) {
-        return c.getBoolContentsCount() + c.getIntContentsCount() + c.getInt64ContentsCount()
-                + c.getUintContentsCount() + c.getUint64ContentsCount() + c.getFp32ContentsCount()
-                + c.getFp64ContentsCount() + c.getBytesContentsCount() > 0;
+        return c.getBoolContentsCount()
+                        + c.getIntContentsCount()
+                        + c.getInt64ContentsCount()
+                        + c.getUintContentsCount()
+                        + c.getUint64ContentsCount()
+                        + c.getFp32ContentsCount()
+                        + c.getFp64ContentsCount()
+                        + c.getBytesContentsCount()
+                > 0;
     }
 
     private static DataType datatype(String name, String text) {
-        return DataType.fromWireName(text).orElseThrow(() -> new InvalidInputException("tensor '" + name
-                + "': unknown datatype '" + text + "'; expected one of "
-                + Arrays.stream(DataType.values()).map(DataType::name).collect(Collectors.joining(", "))));
+        return DataType.fromWireName(text)
+                .orElseThrow(() -> new InvalidInputException("tensor '" + name
+                        + "': unknown datatype '" + text + "'; expected one of "
+                        + Arrays.stream(DataType.values()).map(DataType::name).collect(Collectors.joining(", "))));
     }
 
     private static Shape shape(String name, List<Long> dims) {
@@ -213,8 +243,8 @@ public final class V2GrpcMapper {
             // exact: a plain multiply can wrap past the check below (e.g. [3, 2^62]) and fail later with a 500
             product = out[i] > Integer.MAX_VALUE && product != 0 ? Long.MAX_VALUE : product * out[i];
             if (product > Integer.MAX_VALUE) {
-                throw new InvalidInputException("tensor '" + name + "': shape " + dims + " has more elements than"
-                        + " a tensor can hold");
+                throw new InvalidInputException(
+                        "tensor '" + name + "': shape " + dims + " has more elements than" + " a tensor can hold");
             }
         }
         return Shape.of(out);

@@ -9,7 +9,6 @@ import dev.pier.protocol.ErrorMapper;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import dev.pier.protocol.grpc.v2.ModelInferResponse;
 import dev.pier.protocol.grpc.v2.ModelMetadataRequest;
-import dev.pier.protocol.grpc.v2.ModelMetadataResponse;
 import dev.pier.protocol.grpc.v2.ModelReadyRequest;
 import dev.pier.protocol.grpc.v2.ModelReadyResponse;
 import dev.pier.protocol.grpc.v2.ServerLiveRequest;
@@ -26,7 +25,6 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
-
 import java.util.function.Function;
 
 /**
@@ -46,28 +44,52 @@ final class V2GrpcService {
     }
 
     void bind(GrpcServer server) {
-        unary(server, "ServerLive", ServerLiveRequest.getDefaultInstance(),
+        unary(
+                server,
+                "ServerLive",
+                ServerLiveRequest.getDefaultInstance(),
                 r -> ServerLiveResponse.newBuilder().setLive(service.isLive()).build());
-        unary(server, "ServerReady", ServerReadyRequest.getDefaultInstance(),
-                r -> ServerReadyResponse.newBuilder().setReady(service.isReady()).build());
-        unary(server, "ModelReady", ModelReadyRequest.getDefaultInstance(),
-                (ModelReadyRequest r) -> ModelReadyResponse.newBuilder().setReady(
-                        service.isModelReady(r.getName(), V2GrpcMapper.version(r.getVersion()))).build());
-        unary(server, "ServerMetadata", ServerMetadataRequest.getDefaultInstance(),
-                r -> ServerMetadataResponse.newBuilder().setName("pier").setVersion(options.serverVersion())
-                        .addAllExtensions(V2Routes.EXTENSIONS.stream().filter(e -> !e.equals("binary_tensor_data"))
-                                .toList()).build());
-        unary(server, "ModelMetadata", ModelMetadataRequest.getDefaultInstance(),
-                (ModelMetadataRequest r) -> V2GrpcMapper.toProto(
-                        service.metadata(r.getName(), V2GrpcMapper.version(r.getVersion()))));
-        server.callHandler(method("ModelInfer", ModelInferRequest.getDefaultInstance()),
-                (GrpcServerRequest<LenientDecoder.Decoded<ModelInferRequest>, ModelInferResponse> call) -> call.handler(msg -> {
-                    if (msg.error() != null) {
-                        fail(call, new InvalidInputException(msg.error()));
-                    } else {
-                        infer(call, msg.message());
-                    }
-                }));
+        unary(
+                server,
+                "ServerReady",
+                ServerReadyRequest.getDefaultInstance(),
+                r -> ServerReadyResponse.newBuilder()
+                        .setReady(service.isReady())
+                        .build());
+        unary(
+                server,
+                "ModelReady",
+                ModelReadyRequest.getDefaultInstance(),
+                (ModelReadyRequest r) -> ModelReadyResponse.newBuilder()
+                        .setReady(service.isModelReady(r.getName(), V2GrpcMapper.version(r.getVersion())))
+                        .build());
+        unary(
+                server,
+                "ServerMetadata",
+                ServerMetadataRequest.getDefaultInstance(),
+                r -> ServerMetadataResponse.newBuilder()
+                        .setName("pier")
+                        .setVersion(options.serverVersion())
+                        .addAllExtensions(V2Routes.EXTENSIONS.stream()
+                                .filter(e -> !e.equals("binary_tensor_data"))
+                                .toList())
+                        .build());
+        unary(
+                server,
+                "ModelMetadata",
+                ModelMetadataRequest.getDefaultInstance(),
+                (ModelMetadataRequest r) ->
+                        V2GrpcMapper.toProto(service.metadata(r.getName(), V2GrpcMapper.version(r.getVersion()))));
+        server.callHandler(
+                method("ModelInfer", ModelInferRequest.getDefaultInstance()),
+                (GrpcServerRequest<LenientDecoder.Decoded<ModelInferRequest>, ModelInferResponse> call) ->
+                        call.handler(msg -> {
+                            if (msg.error() != null) {
+                                fail(call, new InvalidInputException(msg.error()));
+                            } else {
+                                infer(call, msg.message());
+                            }
+                        }));
     }
 
     private void infer(GrpcServerRequest<?, ModelInferResponse> call, ModelInferRequest msg) {
@@ -75,45 +97,52 @@ final class V2GrpcService {
         try {
             // the client's gRPC deadline (grpc-timeout) bounds queue time too
             InferRequest request = Deadlines.withTimeoutMicros(V2GrpcMapper.toInferRequest(msg), call.timeout() * 1000);
-            service.infer(request).whenComplete((response, failure) -> context.runOnContext(v -> {
-                if (failure != null) {
-                    fail(call, failure);
-                    return;
-                }
-                try {
-                    call.response().send(V2GrpcMapper.toProto(response));
-                } catch (RuntimeException e) {
-                    fail(call, e);
-                }
-            }));
+            service.infer(request)
+                    .whenComplete((response, failure) -> context.runOnContext(v -> {
+                        if (failure != null) {
+                            fail(call, failure);
+                            return;
+                        }
+                        try {
+                            call.response().send(V2GrpcMapper.toProto(response));
+                        } catch (RuntimeException e) {
+                            fail(call, e);
+                        }
+                    }));
         } catch (RuntimeException e) {
             fail(call, e);
         }
     }
 
-    private <Req extends Message, Resp extends Message> void unary(GrpcServer server, String name, Req prototype,
-                                                                   Function<Req, Resp> body) {
-        server.callHandler(method(name, prototype), (GrpcServerRequest<LenientDecoder.Decoded<Req>, Resp> call) -> call.handler(msg -> {
-            Resp out;
-            try {
-                if (msg.error() != null) {
-                    throw new InvalidInputException(msg.error());
-                }
-                out = body.apply(msg.message());
-            } catch (RuntimeException e) {
-                fail(call, e);
-                return;
-            }
-            call.response().send(out);
-        }));
+    private <Req extends Message, Resp extends Message> void unary(
+            GrpcServer server, String name, Req prototype, Function<Req, Resp> body) {
+        server.callHandler(
+                method(name, prototype),
+                (GrpcServerRequest<LenientDecoder.Decoded<Req>, Resp> call) -> call.handler(msg -> {
+                    Resp out;
+                    try {
+                        if (msg.error() != null) {
+                            throw new InvalidInputException(msg.error());
+                        }
+                        out = body.apply(msg.message());
+                    } catch (RuntimeException e) {
+                        fail(call, e);
+                        return;
+                    }
+                    call.response().send(out);
+                }));
     }
 
     /** Requests that do not parse reach the handler as a {@link LenientDecoder.Decoded} error, answered INVALID_ARGUMENT. */
-    static <Req extends Message, Resp extends Message> ServiceMethod<LenientDecoder.Decoded<Req>, Resp> method(String name, Req prototype) {
+    static <Req extends Message, Resp extends Message> ServiceMethod<LenientDecoder.Decoded<Req>, Resp> method(
+            String name, Req prototype) {
         return ServiceMethod.server(NAME, name, GrpcMessageEncoder.encoder(), new LenientDecoder<>(prototype));
     }
 
     static void fail(GrpcServerRequest<?, ?> call, Throwable failure) {
-        call.response().status(ErrorMapper.grpcStatus(failure)).statusMessage(ErrorMapper.message(failure)).end();
+        call.response()
+                .status(ErrorMapper.grpcStatus(failure))
+                .statusMessage(ErrorMapper.message(failure))
+                .end();
     }
 }

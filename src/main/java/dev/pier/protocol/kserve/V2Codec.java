@@ -12,7 +12,6 @@ import dev.pier.protocol.codec.ExactBytes;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.RawTensors;
 import dev.pier.protocol.codec.TensorWriter;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -39,8 +38,7 @@ public final class V2Codec {
         }
     }
 
-    private V2Codec() {
-    }
+    private V2Codec() {}
 
     /** Decodes an infer request body; {@code jsonLength} is the header value or -1 when absent. */
     public static InferRequest decodeRequest(byte[] body, int jsonLength, String model, OptionalLong version) {
@@ -92,26 +90,35 @@ public final class V2Codec {
             Object b = perOutput.get(t.name());
             binary.add(b == null ? allBinary : Boolean.TRUE.equals(b));
         }
-        return encode(g -> {
-            g.writeStringField("model_name", response.model());
-            g.writeStringField("model_version", Long.toString(response.version()));
-            if (response.id() != null) {
-                g.writeStringField("id", response.id());
-            }
-            writeParameters(g, response.parameters());
-        }, "outputs", response.outputs(), binary);
+        return encode(
+                g -> {
+                    g.writeStringField("model_name", response.model());
+                    g.writeStringField("model_version", Long.toString(response.version()));
+                    if (response.id() != null) {
+                        g.writeStringField("id", response.id());
+                    }
+                    writeParameters(g, response.parameters());
+                },
+                "outputs",
+                response.outputs(),
+                binary);
     }
 
     /** Encodes a request (client side), every input binary when {@code binaryInputs}. */
     public static Encoded encodeRequest(InferRequest request, boolean binaryInputs) {
         List<Boolean> binary = new ArrayList<>();
         request.inputs().forEach(t -> binary.add(binaryInputs));
-        return encode(g -> {
-            if (request.id() != null) {
-                g.writeStringField("id", request.id());
-            }
-            writeParameters(g, request.parameters());
-        }, "inputs", request.inputs(), binary, request.outputs());
+        return encode(
+                g -> {
+                    if (request.id() != null) {
+                        g.writeStringField("id", request.id());
+                    }
+                    writeParameters(g, request.parameters());
+                },
+                "inputs",
+                request.inputs(),
+                binary,
+                request.outputs());
     }
 
     /** Decodes a response (client side). */
@@ -149,8 +156,8 @@ public final class V2Codec {
             return bodyLength;
         }
         if (jsonLength > bodyLength) {
-            throw new InvalidInputException(HEADER_LENGTH + " is " + jsonLength + " but the body has only "
-                    + bodyLength + " bytes");
+            throw new InvalidInputException(
+                    HEADER_LENGTH + " is " + jsonLength + " but the body has only " + bodyLength + " bytes");
         }
         return jsonLength;
     }
@@ -199,8 +206,12 @@ public final class V2Codec {
         return encode(header, field, tensors, binary, List.of());
     }
 
-    private static Encoded encode(Header header, String field, List<Tensor> tensors, List<Boolean> binary,
-                                  List<InferRequest.RequestedOutput> requested) {
+    private static Encoded encode(
+            Header header,
+            String field,
+            List<Tensor> tensors,
+            List<Boolean> binary,
+            List<InferRequest.RequestedOutput> requested) {
         ExactBytes out = new ExactBytes();
         boolean anyBinary = binary.contains(Boolean.TRUE);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pier.api.ModelMetadata;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.codec.Json;
-
 import java.io.IOException;
 import java.util.List;
 
 /** JSON bodies of V2 server and model metadata. Stateless; thread-safe. */
 public final class V2Metadata {
     private static final String LINEAGE = "lineage.";
-    private V2Metadata() {
-    }
+
+    private V2Metadata() {}
 
     public static byte[] server(String name, String version, List<String> extensions) {
         return Json.object(g -> {

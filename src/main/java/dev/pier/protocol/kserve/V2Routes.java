@@ -9,7 +9,6 @@ import dev.pier.protocol.RestOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -33,8 +32,9 @@ public final class V2Routes {
     public void mount(Router router) {
         router.get("/v2/health/live").handler(ctx -> status(ctx, service.isLive()));
         router.get("/v2/health/ready").handler(ctx -> status(ctx, service.isReady()));
-        router.get("/v2").handler(ctx -> HttpSupport.json(ctx, 200,
-                V2Metadata.server("pier", options.serverVersion(), EXTENSIONS)));
+        router.get("/v2")
+                .handler(ctx ->
+                        HttpSupport.json(ctx, 200, V2Metadata.server("pier", options.serverVersion(), EXTENSIONS)));
         router.get("/v2/models/:model").handler(this::metadata);
         router.get("/v2/models/:model/versions/:version").handler(this::metadata);
         router.get("/v2/models/:model/ready").handler(this::ready);
@@ -47,7 +47,11 @@ public final class V2Routes {
         if (ok) {
             ctx.response().setStatusCode(200).end();
         } else {
-            HttpSupport.json(ctx, 503, dev.pier.protocol.ErrorMapper.errorJson("not ready: models are loading or the server is shutting down"));
+            HttpSupport.json(
+                    ctx,
+                    503,
+                    dev.pier.protocol.ErrorMapper.errorJson(
+                            "not ready: models are loading or the server is shutting down"));
         }
     }
 
@@ -68,13 +72,18 @@ public final class V2Routes {
             status(ctx, true);
             return;
         }
-        java.util.List<dev.pier.api.ModelVersionStatus> states = service.status(model, version);   // unknown version: ModelNotFoundException
+        java.util.List<dev.pier.api.ModelVersionStatus> states =
+                service.status(model, version); // unknown version: ModelNotFoundException
         if (states.isEmpty() && !service.modelNames().contains(model)) {
-            throw new dev.pier.api.ModelNotFoundException("model '" + model + "' is not served here; known models: " + service.modelNames());
+            throw new dev.pier.api.ModelNotFoundException(
+                    "model '" + model + "' is not served here; known models: " + service.modelNames());
         }
-        String why = states.stream().map(st -> "version " + st.version() + " " + st.state()).reduce((a, b) -> a + ", " + b)
+        String why = states.stream()
+                .map(st -> "version " + st.version() + " " + st.state())
+                .reduce((a, b) -> a + ", " + b)
                 .orElse("no version loaded");
-        HttpSupport.json(ctx, 503, dev.pier.protocol.ErrorMapper.errorJson("model '" + model + "' is not ready: " + why));
+        HttpSupport.json(
+                ctx, 503, dev.pier.protocol.ErrorMapper.errorJson("model '" + model + "' is not ready: " + why));
     }
 
     private void infer(RoutingContext ctx) {
@@ -83,11 +92,13 @@ public final class V2Routes {
         OptionalLong version = HttpSupport.version(ctx.pathParam("version"));
         int jsonLength = headerLength(ctx.request().getHeader(V2Codec.HEADER_LENGTH));
         HttpSupport.withBodySlice(ctx, options.maxBodyBytes(), body -> {
-            InferRequest request = Deadlines.fromHeader(V2Codec.decodeRequest(body, jsonLength, model, version),
+            InferRequest request = Deadlines.fromHeader(
+                    V2Codec.decodeRequest(body, jsonLength, model, version),
                     ctx.request().getHeader(Deadlines.HEADER));
             HttpSupport.onContext(ctx, service.infer(request), response -> {
                 V2Codec.Encoded encoded = V2Codec.encodeResponse(response, request);
-                var http = ctx.response().setStatusCode(200)
+                var http = ctx.response()
+                        .setStatusCode(200)
                         .putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
                 if (encoded.binary()) {
                     http.putHeader("Content-Type", "application/octet-stream")

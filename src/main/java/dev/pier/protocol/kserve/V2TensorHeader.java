@@ -3,7 +3,6 @@ package dev.pier.protocol.kserve;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pier.api.DataType;
 import dev.pier.api.Shape;
-
 import java.io.IOException;
 
 /**
@@ -11,8 +10,7 @@ import java.io.IOException;
  * in requests, responses, model metadata and Pier's prediction log alike. Stateless.
  */
 public final class V2TensorHeader {
-    private V2TensorHeader() {
-    }
+    private V2TensorHeader() {}
 
     /** Writes the three fields into the JSON object the caller has opened. */
     public static void write(JsonGenerator g, String name, DataType datatype, Shape shape) throws IOException {

@@ -11,7 +11,6 @@ import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.NestedReader;
 import dev.pier.protocol.codec.RawTensors;
 import dev.pier.protocol.codec.TensorBuilder;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -24,11 +23,10 @@ import java.util.stream.Collectors;
  * Stateless.
  */
 final class V2TensorReader {
-    static final String ALL_TYPES = Arrays.stream(DataType.values()).map(DataType::name)
-            .collect(Collectors.joining(", "));
+    static final String ALL_TYPES =
+            Arrays.stream(DataType.values()).map(DataType::name).collect(Collectors.joining(", "));
 
-    private V2TensorReader() {
-    }
+    private V2TensorReader() {}
 
     /** The parser is on the START_OBJECT of the tensor; {@code role} is "input" or "output" for messages. */
     static Tensor read(JsonParser p, String role, int index, BinarySection binary) throws IOException {
@@ -75,12 +73,12 @@ final class V2TensorReader {
         boolean hasData = builder != null || pendingData != null;
         if (binarySize != null) {
             if (hasData) {
-                throw new InvalidInputException(label + " has both 'data' and the binary_data_size parameter;"
-                        + " send one of them");
+                throw new InvalidInputException(
+                        label + " has both 'data' and the binary_data_size parameter;" + " send one of them");
             }
             if (!(binarySize instanceof Long size)) {
-                throw new InvalidInputException(label + ": parameter binary_data_size must be an integer, got "
-                        + binarySize);
+                throw new InvalidInputException(
+                        label + ": parameter binary_data_size must be an integer, got " + binarySize);
             }
             int offset = binary.take(name, size);
             return RawTensors.decode(name, type, s, binary.source(), offset, (int) (long) size);
@@ -112,8 +110,9 @@ final class V2TensorReader {
     }
 
     static DataType datatype(String text, String role, String name) {
-        return DataType.fromWireName(text).orElseThrow(() -> new InvalidInputException(role + " '" + name
-                + "': unknown datatype '" + text + "'; expected one of " + ALL_TYPES));
+        return DataType.fromWireName(text)
+                .orElseThrow(() -> new InvalidInputException(
+                        role + " '" + name + "': unknown datatype '" + text + "'; expected one of " + ALL_TYPES));
     }
 
     private static long[] shape(JsonParser p, String role, int index, String name) throws IOException {

@@ -6,7 +6,6 @@ import dev.pier.api.PierException;
 import dev.pier.protocol.HttpSupport;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -33,15 +32,24 @@ public final class ApiDocsRoutes {
     }
 
     public void mount(Router router) {
-        router.get(DOCUMENT).handler(ctx -> ctx.vertx().executeBlocking(this::document, false).onComplete(ar -> {
-            if (ar.failed()) {
-                HttpSupport.error(ctx, ar.cause());
-            } else {
-                ctx.response().putHeader("Content-Type", "application/json").end(ar.result());
-            }
-        }));
-        router.get(PAGE).handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(PAGE_HTML));
-        router.get(PAGE + "/assets/*").handler(StaticHandler.create(WEBJAR + swaggerUiVersion()).setCachingEnabled(true));
+        router.get(DOCUMENT)
+                .handler(ctx -> ctx.vertx()
+                        .executeBlocking(this::document, false)
+                        .onComplete(ar -> {
+                            if (ar.failed()) {
+                                HttpSupport.error(ctx, ar.cause());
+                            } else {
+                                ctx.response()
+                                        .putHeader("Content-Type", "application/json")
+                                        .end(ar.result());
+                            }
+                        }));
+        router.get(PAGE)
+                .handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "text/html; charset=utf-8")
+                        .end(PAGE_HTML));
+        router.get(PAGE + "/assets/*")
+                .handler(StaticHandler.create(WEBJAR + swaggerUiVersion()).setCachingEnabled(true));
     }
 
     String document() {
@@ -58,7 +66,8 @@ public final class ApiDocsRoutes {
 
     /** The WebJar's version, from its Maven metadata; the assets sit in a folder named after it. */
     static String swaggerUiVersion() {
-        try (InputStream in = ApiDocsRoutes.class.getClassLoader()
+        try (InputStream in = ApiDocsRoutes.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
             if (in == null) {
                 throw new IllegalStateException("the org.webjars:swagger-ui jar is missing from the class path");

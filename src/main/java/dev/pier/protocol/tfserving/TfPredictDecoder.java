@@ -14,7 +14,6 @@ import dev.pier.protocol.codec.ByteSlice;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.NestedReader;
 import dev.pier.protocol.codec.TensorBuilder;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,16 +35,14 @@ public final class TfPredictDecoder {
     public static final String DEFAULT_SIGNATURE = "serving_default";
 
     /** The decoded request and whether the client used the row format (that shapes the answer). */
-    public record Decoded(InferRequest request, boolean rowFormat) {
-    }
+    public record Decoded(InferRequest request, boolean rowFormat) {}
 
-    private TfPredictDecoder() {
-    }
+    private TfPredictDecoder() {}
 
     private static void checkSignature(String signatureName) {
         if (signatureName != null && !signatureName.isEmpty() && !signatureName.equals(DEFAULT_SIGNATURE)) {
-            throw new InvalidInputException("unknown signature_name '" + signatureName + "'; this model has only '"
-                    + DEFAULT_SIGNATURE + "'");
+            throw new InvalidInputException(
+                    "unknown signature_name '" + signatureName + "'; this model has only '" + DEFAULT_SIGNATURE + "'");
         }
     }
 
@@ -71,8 +68,8 @@ public final class TfPredictDecoder {
                         // "predictions": a previous step's answer, as KServe's InferenceGraph router passes it on
                         // ({"data": "$response"}); read as the row format, like "instances"
                         if (rowField != null) {
-                            throw new InvalidInputException("request has both '" + rowField + "' and '" + p.currentName()
-                                    + "'; send one of them");
+                            throw new InvalidInputException("request has both '" + rowField + "' and '"
+                                    + p.currentName() + "'; send one of them");
                         }
                         rowField = p.currentName();
                         p.nextToken();
@@ -110,7 +107,8 @@ public final class TfPredictDecoder {
         int n = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             JsonParser value = p;
-            if (p.currentToken() == JsonToken.START_OBJECT && sig.inputs().size() == 1
+            if (p.currentToken() == JsonToken.START_OBJECT
+                    && sig.inputs().size() == 1
                     && sig.inputs().get(0).datatype() == DataType.BYTES) {
                 // an object is either {"b64": ...} (the value) or {"name": value}: look before reading
                 TokenBuffer buffered = new TokenBuffer(p);
@@ -185,8 +183,10 @@ public final class TfPredictDecoder {
             seen++;
         }
         if (seen != readers.size()) {
-            List<String> missing = readers.entrySet().stream().filter(e -> e.getValue().values() <= index)
-                    .map(Map.Entry::getKey).toList();
+            List<String> missing = readers.entrySet().stream()
+                    .filter(e -> e.getValue().values() <= index)
+                    .map(Map.Entry::getKey)
+                    .toList();
             throw new InvalidInputException("instance " + index + " lacks input(s) " + String.join(", ", missing)
                     + "; every instance must give every input");
         }
@@ -203,8 +203,9 @@ public final class TfPredictDecoder {
                 List<Tensor> out = new ArrayList<>();
                 while (value.nextToken() == JsonToken.FIELD_NAME) {
                     String name = value.currentName();
-                    TensorSpec spec = sig.input(name).orElseThrow(() -> new InvalidInputException(
-                            "'inputs' names unknown input '" + name + "'; the model's inputs are " + names(sig)));
+                    TensorSpec spec = sig.input(name)
+                            .orElseThrow(() -> new InvalidInputException("'inputs' names unknown input '" + name
+                                    + "'; the model's inputs are " + names(sig)));
                     value.nextToken();
                     out.add(column(value, spec));
                 }

@@ -11,7 +11,6 @@ import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.TensorWriter;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -20,8 +19,7 @@ import java.util.List;
  * model status and model metadata with a {@code serving_default} signature_def. Stateless; thread-safe.
  */
 public final class TfServingJson {
-    private TfServingJson() {
-    }
+    private TfServingJson() {}
 
     /** TF's dtype enum name for a V2 datatype. */
     public static String dtype(DataType t) {

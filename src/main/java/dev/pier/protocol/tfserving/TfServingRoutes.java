@@ -12,7 +12,6 @@ import dev.pier.protocol.RestOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,8 +34,7 @@ public final class TfServingRoutes {
     }
 
     /** A parsed {@code /v1/models/...} path. */
-    record Target(String model, OptionalLong version, String verb, boolean metadata) {
-    }
+    record Target(String model, OptionalLong version, String verb, boolean metadata) {}
 
     static Target parse(String path) {
         String rest = path.substring("/v1/models/".length());
@@ -64,8 +62,10 @@ public final class TfServingRoutes {
             throw new ModelNotFoundException("model '" + seg[0] + "' has no version label '" + seg[2]
                     + "'; Pier does not support version labels yet, use /v1/models/" + seg[0] + "/versions/{n}");
         }
-        throw new ProtocolException(404, "no endpoint " + path + "; expected /v1/models/{model}[/versions/{n}]"
-                + " with /metadata (GET) or :predict (POST)");
+        throw new ProtocolException(
+                404,
+                "no endpoint " + path + "; expected /v1/models/{model}[/versions/{n}]"
+                        + " with /metadata (GET) or :predict (POST)");
     }
 
     private void handle(RoutingContext ctx) {
@@ -81,10 +81,10 @@ public final class TfServingRoutes {
         }
         switch (target.verb()) {
             case "predict" -> predict(ctx, target);
-            case "classify", "regress" -> throw new InvalidInputException("the " + target.verb() + " API is not"
-                    + " supported; Pier serves predict signatures only, use :predict");
-            default -> throw new ProtocolException(404, "unknown verb ':" + target.verb()
-                    + "'; expected :predict");
+            case "classify", "regress" ->
+                throw new InvalidInputException("the " + target.verb() + " API is not"
+                        + " supported; Pier serves predict signatures only, use :predict");
+            default -> throw new ProtocolException(404, "unknown verb ':" + target.verb() + "'; expected :predict");
         }
     }
 
@@ -95,12 +95,14 @@ public final class TfServingRoutes {
             String clientId = ctx.request().getHeader(HttpSupport.REQUEST_ID_HEADER);
             String deadline = ctx.request().getHeader(Deadlines.HEADER);
             // one pinned version: its signature decodes the body and the same version runs it
-            CompletableFuture<Predicted> predicted = ServingTarget.call(service.target(target.model(), target.version()), pinned -> {
-                TfPredictDecoder.Decoded decoded = TfPredictDecoder.decode(body, pinned.signature(), target.model(),
-                        target.version());
-                return pinned.infer(Deadlines.fromHeader(decoded.request().withId(clientId), deadline))
-                        .thenApply(response -> new Predicted(response, decoded.rowFormat()));
-            });
+            CompletableFuture<Predicted> predicted =
+                    ServingTarget.call(service.target(target.model(), target.version()), pinned -> {
+                        TfPredictDecoder.Decoded decoded =
+                                TfPredictDecoder.decode(body, pinned.signature(), target.model(), target.version());
+                        return pinned.infer(
+                                        Deadlines.fromHeader(decoded.request().withId(clientId), deadline))
+                                .thenApply(response -> new Predicted(response, decoded.rowFormat()));
+                    });
             HttpSupport.onContext(ctx, predicted, answer -> {
                 InferResponse response = answer.response();
                 ctx.response().putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
@@ -113,13 +115,12 @@ public final class TfServingRoutes {
     }
 
     /** An answer and the row/column format its request used (TF Serving answers in the same one). */
-    private record Predicted(InferResponse response, boolean rowFormat) {
-    }
+    private record Predicted(InferResponse response, boolean rowFormat) {}
 
     private static void requireMethod(HttpMethod actual, HttpMethod expected, String path) {
         if (!actual.equals(expected)) {
-            throw new ProtocolException(405, "method " + actual.name() + " not allowed on " + path + "; use "
-                    + expected.name());
+            throw new ProtocolException(
+                    405, "method " + actual.name() + " not allowed on " + path + "; use " + expected.name());
         }
     }
 }

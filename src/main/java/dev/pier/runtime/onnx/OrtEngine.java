@@ -8,7 +8,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.runtime.InferenceEngine;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,13 +43,17 @@ public final class OrtEngine implements InferenceEngine {
 
     private static OrtEnvironment createOnBigStack() {
         AtomicReference<Object> result = new AtomicReference<>();
-        Thread init = new Thread(null, () -> {
-            try {
-                result.set(OrtEnvironment.getEnvironment());
-            } catch (Throwable t) {
-                result.set(t);
-            }
-        }, "onnxruntime-init", INIT_STACK_BYTES);
+        Thread init = new Thread(
+                null,
+                () -> {
+                    try {
+                        result.set(OrtEnvironment.getEnvironment());
+                    } catch (Throwable t) {
+                        result.set(t);
+                    }
+                },
+                "onnxruntime-init",
+                INIT_STACK_BYTES);
         init.start();
         boolean interrupted = false;
         while (true) {
@@ -68,8 +71,10 @@ public final class OrtEngine implements InferenceEngine {
             return env;
         }
         Throwable t = (Throwable) result.get();
-        throw new InternalException("cannot load ONNX Runtime's native library: " + t
-                + " (on JDK 22+ run java with --enable-native-access=ALL-UNNAMED)", t);
+        throw new InternalException(
+                "cannot load ONNX Runtime's native library: " + t
+                        + " (on JDK 22+ run java with --enable-native-access=ALL-UNNAMED)",
+                t);
     }
 
     /** ONNX Runtime's version, for diagnostics. */
@@ -100,12 +105,13 @@ public final class OrtEngine implements InferenceEngine {
         try {
             o.setIntraOpNumThreads(options.intraOpThreads());
             o.setInterOpNumThreads(options.interOpThreads());
-            o.setOptimizationLevel(switch (options.optimization()) {
-                case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
+            o.setOptimizationLevel(
+                    switch (options.optimization()) {
+                        case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                        case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                        case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                    });
             return o;
         } catch (OrtException | RuntimeException e) {
             o.close();

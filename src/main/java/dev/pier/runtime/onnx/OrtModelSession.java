@@ -17,9 +17,6 @@ import dev.pier.api.Tensor;
 import dev.pier.api.TensorSpec;
 import dev.pier.api.UnavailableException;
 import dev.pier.runtime.ModelSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session. Thread-safe: runs proceed concurrently (ONNX Runtime allows it) under a read
@@ -42,7 +41,7 @@ public final class OrtModelSession implements ModelSession {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final Path modelFile;
-    private final String label;   // what client-facing messages call the model: never its server path
+    private final String label; // what client-facing messages call the model: never its server path
     private final ModelSignature signature;
     private final Map<String, String[]> symbolicDims = new HashMap<>();
     private final long sizeBytes;
@@ -83,7 +82,8 @@ public final class OrtModelSession implements ModelSession {
     @Override
     public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
         List<String> wanted = outputNames.isEmpty()
-                ? signature.outputs().stream().map(TensorSpec::name).toList() : outputNames;
+                ? signature.outputs().stream().map(TensorSpec::name).toList()
+                : outputNames;
         lock.readLock().lock();
         Map<String, OnnxTensor> ortInputs = new HashMap<>();
         try {
@@ -97,11 +97,12 @@ public final class OrtModelSession implements ModelSession {
             try (OrtSession.Result result = session.run(ortInputs, new LinkedHashSet<>(wanted))) {
                 List<Tensor> outputs = new ArrayList<>(wanted.size());
                 for (String name : wanted) {
-                    OnnxValue value = result.get(name).orElseThrow(() ->
-                            new InternalException("ONNX Runtime returned no output '" + name + "' for " + label));
+                    OnnxValue value = result.get(name)
+                            .orElseThrow(() -> new InternalException(
+                                    "ONNX Runtime returned no output '" + name + "' for " + label));
                     if (!(value instanceof OnnxTensor tensor)) {
-                        throw new InternalException("output '" + name + "' of " + label + " is a "
-                                + value.getType() + ", not a tensor");
+                        throw new InternalException(
+                                "output '" + name + "' of " + label + " is a " + value.getType() + ", not a tensor");
                     }
                     outputs.add(OrtTensors.fromOrt(name, tensor));
                 }
@@ -140,7 +141,9 @@ public final class OrtModelSession implements ModelSession {
     static String label(Path modelFile) {
         Path version = modelFile.getParent();
         Path model = version == null ? null : version.getParent();
-        if (model != null && model.getFileName() != null && version.getFileName().toString().matches("\\d+")) {
+        if (model != null
+                && model.getFileName() != null
+                && version.getFileName().toString().matches("\\d+")) {
             return "model '" + model.getFileName() + "' version " + version.getFileName();
         }
         return "model file " + modelFile.getFileName();
@@ -151,7 +154,7 @@ public final class OrtModelSession implements ModelSession {
         String message = context + ": " + e.getMessage();
         return switch (e.getCode()) {
             case ORT_INVALID_ARGUMENT, ORT_INVALID_PROTOBUF, ORT_INVALID_GRAPH, ORT_NO_SUCHFILE, ORT_NO_MODEL ->
-                    new InvalidInputException(message, e);
+                new InvalidInputException(message, e);
             default -> new InternalException(message, e);
         };
     }
@@ -163,13 +166,15 @@ public final class OrtModelSession implements ModelSession {
      */
     private PierException translateRun(OrtException e) {
         String msg = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        boolean shapeProblem = msg.contains("broadcast") || msg.contains("dimension") || msg.contains("shape")
-                || msg.contains("invalid input") || msg.contains("invalid_argument");
+        boolean shapeProblem = msg.contains("broadcast")
+                || msg.contains("dimension")
+                || msg.contains("shape")
+                || msg.contains("invalid input")
+                || msg.contains("invalid_argument");
         boolean runtimeFailure = e.getCode() == OrtException.OrtErrorCode.ORT_RUNTIME_EXCEPTION
                 || e.getCode() == OrtException.OrtErrorCode.ORT_FAIL;
         if (runtimeFailure && shapeProblem) {
-            return new InvalidInputException("the inputs do not fit together for " + label + ": "
-                    + e.getMessage(), e);
+            return new InvalidInputException("the inputs do not fit together for " + label + ": " + e.getMessage(), e);
         }
         return translate(e, "inference failed for " + label);
     }
@@ -186,9 +191,10 @@ public final class OrtModelSession implements ModelSession {
                 log.warn("{}; the output is left out of the signature", what);
                 continue;
             }
-            DataType type = OrtTensors.dataType(info).orElseThrow(() -> new InvalidInputException(
-                    (inputs ? "input '" : "output '") + node.getName() + "' of " + modelFile + " has ONNX type "
-                            + info.onnxType + ", which has no KServe V2 datatype"));
+            DataType type = OrtTensors.dataType(info)
+                    .orElseThrow(() -> new InvalidInputException(
+                            (inputs ? "input '" : "output '") + node.getName() + "' of " + modelFile + " has ONNX type "
+                                    + info.onnxType + ", which has no KServe V2 datatype"));
             if (inputs && info.getDimensionNames() != null) {
                 symbolicDims.put(node.getName(), info.getDimensionNames());
             }

@@ -10,7 +10,6 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
 import dev.pier.api.TensorData;
-
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,29 +25,29 @@ import java.util.Optional;
  * the OnnxTensors created here.
  */
 final class OrtTensors {
-    private OrtTensors() {
-    }
+    private OrtTensors() {}
 
     /** The V2 type of an ONNX Runtime tensor type; empty for types V2 cannot express. */
     static Optional<DataType> dataType(TensorInfo info) {
         // OnnxTensorType.value is the Java binding's own numbering, not ONNX's; match by element name.
-        return Optional.ofNullable(switch (info.onnxType) {
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> DataType.BOOL;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> DataType.UINT8;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DataType.UINT16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DataType.UINT32;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DataType.UINT64;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> DataType.INT8;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> DataType.INT16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> DataType.INT32;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> DataType.INT64;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> DataType.FP16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> DataType.BF16;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DataType.FP32;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DataType.FP64;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> DataType.BYTES;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (info.onnxType) {
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> DataType.BOOL;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> DataType.UINT8;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DataType.UINT16;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DataType.UINT32;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DataType.UINT64;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> DataType.INT8;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> DataType.INT16;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> DataType.INT32;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> DataType.INT64;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> DataType.FP16;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> DataType.BF16;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DataType.FP32;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DataType.FP64;
+                    case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> DataType.BYTES;
+                    default -> null;
+                });
     }
 
     static OnnxTensor toOrt(OrtEnvironment env, Tensor tensor) throws OrtException {
@@ -111,9 +110,10 @@ final class OrtTensors {
             case FP32 -> OnnxJavaType.FLOAT;
             case FP64 -> OnnxJavaType.DOUBLE;
             // ONNX Runtime's Java API has no way to create unsigned tensors wider than 8 bits.
-            case UINT16, UINT32, UINT64 -> throw new InvalidInputException("input '" + tensor.name() + "' is "
-                    + tensor.datatype() + ", which ONNX Runtime's Java API cannot pass to a model; "
-                    + "supported input types are BOOL, UINT8, INT8..INT64, FP16, BF16, FP32, FP64 and BYTES");
+            case UINT16, UINT32, UINT64 ->
+                throw new InvalidInputException("input '" + tensor.name() + "' is "
+                        + tensor.datatype() + ", which ONNX Runtime's Java API cannot pass to a model; "
+                        + "supported input types are BOOL, UINT8, INT8..INT64, FP16, BF16, FP32, FP64 and BYTES");
             case BYTES -> throw new IllegalArgumentException("BYTES has no packed form");
         };
     }
@@ -121,8 +121,9 @@ final class OrtTensors {
     /** Copies an ONNX Runtime output into a Pier tensor (the native memory is freed by the caller). */
     static Tensor fromOrt(String name, OnnxTensor value) throws OrtException {
         TensorInfo info = value.getInfo();
-        DataType type = dataType(info).orElseThrow(() -> new IllegalStateException(
-                "output '" + name + "' has ONNX type " + info.onnxType + ", which has no V2 datatype"));
+        DataType type = dataType(info)
+                .orElseThrow(() -> new IllegalStateException(
+                        "output '" + name + "' has ONNX type " + info.onnxType + ", which has no V2 datatype"));
         Shape shape = Shape.of(info.getShape());
         if (type == DataType.BYTES) {
             List<String> flat = new ArrayList<>();

@@ -4,7 +4,6 @@ import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
 import dev.pier.api.TensorSpec;
 import dev.pier.repository.EnsembleScheduling;
-
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -39,8 +38,8 @@ public final class EnsembleGraph {
         this.producer = producer;
     }
 
-    public static EnsembleGraph check(String ensemble, ModelSignature signature, EnsembleScheduling scheduling,
-                                      Signatures lookup) {
+    public static EnsembleGraph check(
+            String ensemble, ModelSignature signature, EnsembleScheduling scheduling, Signatures lookup) {
         List<EnsembleScheduling.Step> steps = scheduling.step();
         List<ModelSignature> models = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
@@ -53,20 +52,22 @@ public final class EnsembleGraph {
             }
             for (String in : s.inputMap().keySet()) {
                 if (m.input(in).isEmpty()) {
-                    throw new IllegalArgumentException(where(i, s) + ": input_map names input '" + in + "', which model '"
-                            + s.modelName() + "' does not have; its inputs are " + names(m.inputs()));
+                    throw new IllegalArgumentException(
+                            where(i, s) + ": input_map names input '" + in + "', which model '" + s.modelName()
+                                    + "' does not have; its inputs are " + names(m.inputs()));
                 }
             }
             for (TensorSpec in : m.inputs()) {
                 if (!s.inputMap().containsKey(in.name())) {
-                    throw new IllegalArgumentException(where(i, s) + ": input '" + in.name() + "' of model '" + s.modelName()
-                            + "' is not in input_map; every input needs an ensemble tensor");
+                    throw new IllegalArgumentException(where(i, s) + ": input '" + in.name() + "' of model '"
+                            + s.modelName() + "' is not in input_map; every input needs an ensemble tensor");
                 }
             }
             for (String out : s.outputMap().keySet()) {
                 if (m.output(out).isEmpty()) {
-                    throw new IllegalArgumentException(where(i, s) + ": output_map names output '" + out + "', which model '"
-                            + s.modelName() + "' does not have; its outputs are " + names(m.outputs()));
+                    throw new IllegalArgumentException(
+                            where(i, s) + ": output_map names output '" + out + "', which model '" + s.modelName()
+                                    + "' does not have; its outputs are " + names(m.outputs()));
                 }
             }
             models.add(m);
@@ -87,8 +88,8 @@ public final class EnsembleGraph {
                 String here = where(i, s) + " output '" + e.getKey() + "'";
                 String before = producedBy.putIfAbsent(tensor, here);
                 if (before != null) {
-                    throw new IllegalArgumentException("tensor '" + tensor + "' is produced twice: by " + before + " and by " + here
-                            + "; every ensemble tensor needs exactly one producer");
+                    throw new IllegalArgumentException("tensor '" + tensor + "' is produced twice: by " + before
+                            + " and by " + here + "; every ensemble tensor needs exactly one producer");
                 }
                 producedSpec.put(tensor, models.get(i).output(e.getKey()).orElseThrow());
                 producer.put(tensor, i);
@@ -103,15 +104,22 @@ public final class EnsembleGraph {
                 String here = where(i, s) + " input '" + e.getKey() + "'";
                 if (!producedBy.containsKey(tensor)) {
                     throw new IllegalArgumentException("tensor '" + tensor + "', read by " + here
-                            + ", is produced by no step and is not an ensemble input; ensemble inputs are " + names(signature.inputs()));
+                            + ", is produced by no step and is not an ensemble input; ensemble inputs are "
+                            + names(signature.inputs()));
                 }
-                agree(tensor, producedBy.get(tensor), producedSpec.get(tensor), here, models.get(i).input(e.getKey()).orElseThrow());
+                agree(
+                        tensor,
+                        producedBy.get(tensor),
+                        producedSpec.get(tensor),
+                        here,
+                        models.get(i).input(e.getKey()).orElseThrow());
             }
         }
         for (TensorSpec out : signature.outputs()) {
             String here = "ensemble output '" + out.name() + "'";
             if (!producedBy.containsKey(out.name())) {
-                throw new IllegalArgumentException("tensor '" + out.name() + "', the " + here + ", is produced by no step");
+                throw new IllegalArgumentException(
+                        "tensor '" + out.name() + "', the " + here + ", is produced by no step");
             }
             agree(out.name(), producedBy.get(out.name()), producedSpec.get(out.name()), here, out);
         }
@@ -119,9 +127,11 @@ public final class EnsembleGraph {
         return new EnsembleGraph(ensemble, List.copyOf(steps), Map.copyOf(producer));
     }
 
-    private static void agree(String tensor, String producer, TensorSpec produced, String consumer, TensorSpec expected) {
+    private static void agree(
+            String tensor, String producer, TensorSpec produced, String consumer, TensorSpec expected) {
         if (produced.datatype() != expected.datatype() || !compatible(produced.shape(), expected.shape())) {
-            throw new IllegalArgumentException("tensor '" + tensor + "': " + producer + " is " + produced.datatype() + " "
+            throw new IllegalArgumentException("tensor '" + tensor + "': " + producer + " is " + produced.datatype()
+                    + " "
                     + produced.shape() + " but " + consumer + " expects " + expected.datatype() + " " + expected.shape()
                     + " (-1 = any size)");
         }
@@ -142,7 +152,7 @@ public final class EnsembleGraph {
 
     /** Depth-first search over "step reads a tensor another step writes"; a back edge is a cycle, reported in full. */
     private static void checkAcyclic(List<EnsembleScheduling.Step> steps, Map<String, Integer> producer) {
-        int[] state = new int[steps.size()];   // 0 new, 1 on the path, 2 done
+        int[] state = new int[steps.size()]; // 0 new, 1 on the path, 2 done
         for (int i = 0; i < steps.size(); i++) {
             if (state[i] == 0) {
                 visit(i, steps, producer, state, new ArrayList<>(), new ArrayList<>());
@@ -150,8 +160,13 @@ public final class EnsembleGraph {
         }
     }
 
-    private static void visit(int i, List<EnsembleScheduling.Step> steps, Map<String, Integer> producer, int[] state,
-                              List<Integer> path, List<String> via) {
+    private static void visit(
+            int i,
+            List<EnsembleScheduling.Step> steps,
+            Map<String, Integer> producer,
+            int[] state,
+            List<Integer> path,
+            List<String> via) {
         state[i] = 1;
         path.add(i);
         for (String tensor : new TreeSet<>(steps.get(i).inputMap().values())) {
@@ -164,10 +179,14 @@ public final class EnsembleGraph {
                 int start = path.indexOf(from);
                 for (int k = start; k < path.size(); k++) {
                     String read = k + 1 < path.size() ? via.get(k) : tensor;
-                    cycle.append(where(path.get(k), steps.get(path.get(k)))).append(" reads tensor '").append(read).append("' from ");
+                    cycle.append(where(path.get(k), steps.get(path.get(k))))
+                            .append(" reads tensor '")
+                            .append(read)
+                            .append("' from ");
                 }
                 cycle.append(where(from, steps.get(from)));
-                throw new IllegalArgumentException("the steps form a cycle: " + cycle + "; an ensemble must be a directed acyclic graph");
+                throw new IllegalArgumentException(
+                        "the steps form a cycle: " + cycle + "; an ensemble must be a directed acyclic graph");
             }
             if (state[from] == 0) {
                 via.add(tensor);

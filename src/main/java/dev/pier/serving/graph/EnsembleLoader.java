@@ -15,7 +15,6 @@ import dev.pier.serving.LabelFiles;
 import dev.pier.serving.LoadedModel;
 import dev.pier.serving.Loader;
 import dev.pier.serving.ModelManager;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,7 +49,13 @@ public final class EnsembleLoader implements Loader {
     private final int capacity;
     private EnsembleSession session;
 
-    EnsembleLoader(String model, long version, ModelConfig config, Path modelDir, Supplier<InferenceService> core, int capacity) {
+    EnsembleLoader(
+            String model,
+            long version,
+            ModelConfig config,
+            Path modelDir,
+            Supplier<InferenceService> core,
+            int capacity) {
         this.model = model;
         this.version = version;
         this.config = config;
@@ -63,15 +68,17 @@ public final class EnsembleLoader implements Loader {
     public LoadedModel load() {
         ModelSignature signature = signatureOf(config);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        EnsembleGraph graph = EnsembleGraph.check(model, signature, config.ensembleScheduling(),
-                (name, v) -> servedSignature(name, v, until));
+        EnsembleGraph graph = EnsembleGraph.check(
+                model, signature, config.ensembleScheduling(), (name, v) -> servedSignature(name, v, until));
         session = new EnsembleSession(graph, core, capacity, config.maxBatchSize() > 0);
-        return new LoadedModel(model, version, session, signature, config, LabelFiles.read(config, modelDir, signature));
+        return new LoadedModel(
+                model, version, session, signature, config, LabelFiles.read(config, modelDir, signature));
     }
 
     /** The ensemble's inputs and outputs as its config declares them (required for ensembles). */
     static ModelSignature signatureOf(ModelConfig config) {
-        return new ModelSignature(specs(config.input(), config.maxBatchSize()), specs(config.output(), config.maxBatchSize()));
+        return new ModelSignature(
+                specs(config.input(), config.maxBatchSize()), specs(config.output(), config.maxBatchSize()));
     }
 
     private static List<TensorSpec> specs(List<TensorConfig> tensors, int maxBatch) {
@@ -98,7 +105,8 @@ public final class EnsembleLoader implements Loader {
         InferenceService service = core.get();
         while (true) {
             try {
-                ServingTarget target = service.target(name, asked).toCompletableFuture()
+                ServingTarget target = service.target(name, asked)
+                        .toCompletableFuture()
                         .get(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS);
                 try {
                     return target.signature();
@@ -114,16 +122,18 @@ public final class EnsembleLoader implements Loader {
                     throw new IllegalArgumentException("model '" + name + "' cannot serve: " + cause.getMessage());
                 }
             } catch (TimeoutException e) {
-                throw new IllegalArgumentException("model '" + name + "' did not finish loading within " + WAIT_SECONDS + " s");
+                throw new IllegalArgumentException(
+                        "model '" + name + "' did not finish loading within " + WAIT_SECONDS + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for model '" + name + "'");
             }
             if (System.nanoTime() > until) {
-                throw new IllegalArgumentException("model '" + name + "' did not finish loading within " + WAIT_SECONDS + " s");
+                throw new IllegalArgumentException(
+                        "model '" + name + "' did not finish loading within " + WAIT_SECONDS + " s");
             }
             try {
-                Thread.sleep(50);   // a graph-load thread of its own, never a load or event-loop thread
+                Thread.sleep(50); // a graph-load thread of its own, never a load or event-loop thread
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for model '" + name + "'");
@@ -139,7 +149,9 @@ public final class EnsembleLoader implements Loader {
     private static boolean worthAskingAgain(InferenceService service, String name, OptionalLong version) {
         try {
             for (ModelVersionStatus s : service.status(name, version)) {
-                if (s.state() == ModelState.START || s.state() == ModelState.LOADING || s.state() == ModelState.AVAILABLE) {
+                if (s.state() == ModelState.START
+                        || s.state() == ModelState.LOADING
+                        || s.state() == ModelState.AVAILABLE) {
                     return true;
                 }
             }
@@ -202,7 +214,7 @@ public final class EnsembleLoader implements Loader {
         }
         CompletableFuture<ServingTarget> pending = service.target(name, asked).toCompletableFuture();
         if (!pending.isDone()) {
-            pending.thenAccept(ServingTarget::close);   // it went away meanwhile and is loading again: let go of it later
+            pending.thenAccept(ServingTarget::close); // it went away meanwhile and is loading again: let go of it later
             throw new Undecided();
         }
         ServingTarget target;

@@ -16,7 +16,6 @@ import dev.pier.batching.Batched;
 import dev.pier.batching.ScheduledSession;
 import dev.pier.repository.EnsembleScheduling;
 import dev.pier.serving.RequestDeadline;
-
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -59,7 +58,8 @@ final class EnsembleSession implements ScheduledSession {
     @Override
     public CompletableFuture<Batched> submit(Map<String, Tensor> inputs, List<String> outputNames, long deadlineNanos) {
         if (closed) {
-            return CompletableFuture.failedFuture(new UnavailableException("ensemble '" + graph.ensemble() + "' is unloading"));
+            return CompletableFuture.failedFuture(
+                    new UnavailableException("ensemble '" + graph.ensemble() + "' is unloading"));
         }
         if (inFlight.incrementAndGet() > capacity) {
             inFlight.decrementAndGet();
@@ -120,7 +120,9 @@ final class EnsembleSession implements ScheduledSession {
                 }
                 produced.forEach(t -> tensors.put(t.name(), t));
                 for (int i = needed.nextSetBit(0); i >= 0; i = needed.nextSetBit(i + 1)) {
-                    if (!launched.get(i) && tensors.keySet().containsAll(graph.steps().get(i).inputMap().values())) {
+                    if (!launched.get(i)
+                            && tensors.keySet()
+                                    .containsAll(graph.steps().get(i).inputMap().values())) {
                         launched.set(i);
                         ready.add(i);
                     }
@@ -147,18 +149,25 @@ final class EnsembleSession implements ScheduledSession {
             if (deadline != RequestDeadline.NONE) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    fail(index, new DeadlineExceededException("the request's deadline passed before this step could start"));
+                    fail(
+                            index,
+                            new DeadlineExceededException(
+                                    "the request's deadline passed before this step could start"));
                     return;
                 }
                 parameters = Map.of(RequestDeadline.PARAMETER, Math.max(1, TimeUnit.NANOSECONDS.toMicros(left)));
             }
             List<Tensor> inputs = new ArrayList<>(step.inputMap().size());
             synchronized (this) {
-                step.inputMap().forEach((input, tensor) -> inputs.add(tensors.get(tensor).withName(input)));
+                step.inputMap()
+                        .forEach((input, tensor) ->
+                                inputs.add(tensors.get(tensor).withName(input)));
             }
             List<InferRequest.RequestedOutput> outputs = step.outputMap().keySet().stream()
-                    .map(name -> new InferRequest.RequestedOutput(name, Map.of())).toList();
-            OptionalLong version = step.followsServedVersion() ? OptionalLong.empty() : OptionalLong.of(step.modelVersion());
+                    .map(name -> new InferRequest.RequestedOutput(name, Map.of()))
+                    .toList();
+            OptionalLong version =
+                    step.followsServedVersion() ? OptionalLong.empty() : OptionalLong.of(step.modelVersion());
             InferRequest request = new InferRequest(null, step.modelName(), version, inputs, outputs, parameters);
             CompletableFuture<InferResponse> call;
             try {
@@ -188,7 +197,8 @@ final class EnsembleSession implements ScheduledSession {
 
         private void fail(int index, Throwable failure) {
             Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-            String prefix = "ensemble '" + graph.ensemble() + "' " + EnsembleGraph.where(index, graph.steps().get(index)) + ": ";
+            String prefix = "ensemble '" + graph.ensemble() + "' "
+                    + EnsembleGraph.where(index, graph.steps().get(index)) + ": ";
             if (result.completeExceptionally(retype(prefix, cause))) {
                 cancelSteps();
             }
@@ -208,7 +218,7 @@ final class EnsembleSession implements ScheduledSession {
         String message = prefix + cause.getMessage();
         return switch (cause) {
             case InvalidInputException e -> new InvalidInputException(message, e);
-            case ModelNotFoundException e -> new UnavailableException(message);   // the ensemble exists; a part is gone
+            case ModelNotFoundException e -> new UnavailableException(message); // the ensemble exists; a part is gone
             case UnavailableException e -> new UnavailableException(message);
             case DeadlineExceededException e -> new DeadlineExceededException(message);
             case ResourceExhaustedException e -> new ResourceExhaustedException(message);

@@ -6,7 +6,6 @@ import dev.pier.repository.AspiredVersion;
 import dev.pier.repository.ModelConfig;
 import dev.pier.serving.Loader;
 import dev.pier.serving.LoaderFactory;
-
 import java.nio.file.Path;
 import java.util.function.Supplier;
 

@@ -18,7 +18,6 @@ import dev.pier.serving.LabelFiles;
 import dev.pier.serving.LoadedModel;
 import dev.pier.serving.Loader;
 import dev.pier.serving.SignatureResolver;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,20 +48,31 @@ final class StepLoader implements Loader {
 
     @Override
     public LoadedModel load() {
-        StepProvider provider = StepProviders.forPlatform(config.platform()).orElseThrow(() -> new IllegalStateException(
-                "no step provider for platform '" + config.platform() + "' on the class path; known: " + StepProviders.platforms()));
+        StepProvider provider = StepProviders.forPlatform(config.platform())
+                .orElseThrow(() -> new IllegalStateException("no step provider for platform '" + config.platform()
+                        + "' on the class path; known: " + StepProviders.platforms()));
         Map<String, List<String>> labels = LabelFiles.read(config, modelDir);
         Map<String, String> parameters = new LinkedHashMap<>();
         config.parameters().forEach((k, v) -> parameters.put(k, v.stringValue()));
-        StepContext context = new StepContext(model, version, modelDir, config.maxBatchSize(),
-                specs(config.input(), config.maxBatchSize()), specs(config.output(), config.maxBatchSize()), parameters, labels);
+        StepContext context = new StepContext(
+                model,
+                version,
+                modelDir,
+                config.maxBatchSize(),
+                specs(config.input(), config.maxBatchSize()),
+                specs(config.output(), config.maxBatchSize()),
+                parameters,
+                labels);
         Step step = provider.create(context);
         try {
             ModelSignature signature = SignatureResolver.resolve(step.signature(), config);
             ModelSession session = new StepSession(step);
-            Batcher scheduled = new Batcher(session, BatchingOptions.from(config, step.signature(), scheduling),
+            Batcher scheduled = new Batcher(
+                    session,
+                    BatchingOptions.from(config, step.signature(), scheduling),
                     "model '" + model + "' version " + version);
-            loaded = new LoadedModel(model, version, scheduled, signature, config, LabelFiles.read(config, modelDir, signature));
+            loaded = new LoadedModel(
+                    model, version, scheduled, signature, config, LabelFiles.read(config, modelDir, signature));
             return loaded;
         } catch (RuntimeException e) {
             step.close();
@@ -74,7 +84,8 @@ final class StepLoader implements Loader {
         List<TensorSpec> out = new ArrayList<>();
         for (TensorConfig t : tensors) {
             Shape shape = t.shape().map(s -> maxBatch > 0 ? withBatch(s) : s).orElse(null);
-            out.add(new TensorSpec(t.name(), t.dataType() == null ? null : t.dataType().dataType(), shape));
+            out.add(new TensorSpec(
+                    t.name(), t.dataType() == null ? null : t.dataType().dataType(), shape));
         }
         return out;
     }
@@ -108,7 +119,9 @@ final class StepLoader implements Loader {
 
         @Override
         public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
-            List<String> names = outputNames.isEmpty() ? step.signature().outputs().stream().map(TensorSpec::name).toList() : outputNames;
+            List<String> names = outputNames.isEmpty()
+                    ? step.signature().outputs().stream().map(TensorSpec::name).toList()
+                    : outputNames;
             return step.run(inputs, names);
         }
 

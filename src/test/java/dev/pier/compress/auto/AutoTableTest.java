@@ -1,11 +1,10 @@
 package dev.pier.compress.auto;
 
-import dev.pier.compress.ModelFigures;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.compress.ModelFigures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Issue 19 item 10: the auto table's columns line up whatever the candidates are called. */
 class AutoTableTest {
@@ -14,10 +13,17 @@ class AutoTableTest {
     void columnsLineUpWithLongAndShortNames() {
         ModelFigures small = new ModelFigures(12_345, 100, 100, 0.9712, 0.97, 0.0312, 0.05, 1000);
         ModelFigures big = new ModelFigures(1_234_567, 100, 100, 0.98, 0.98, 12.5, 13, 10);
-        AutoReport r = new AutoReport("in.onnx", "out.onnx", 0.01, "size", big, List.of(
-                new Candidate("quantize static per-channel entropy calibration (QDQ)", small, true, null),
-                new Candidate("fp16", big, false, null),
-                new Candidate("prune 0.9", null, false, "needs retraining data")), "quantize static per-channel entropy calibration (QDQ)");
+        AutoReport r = new AutoReport(
+                "in.onnx",
+                "out.onnx",
+                0.01,
+                "size",
+                big,
+                List.of(
+                        new Candidate("quantize static per-channel entropy calibration (QDQ)", small, true, null),
+                        new Candidate("fp16", big, false, null),
+                        new Candidate("prune 0.9", null, false, "needs retraining data")),
+                "quantize static per-channel entropy calibration (QDQ)");
         List<String> lines = AutoTable.render(r).lines().toList();
         assertThat(lines).hasSize(5);
         int accuracyEnd = lines.get(1).indexOf("0.9800") + "0.9800".length();

@@ -1,13 +1,13 @@
 package dev.pier.compress.distill;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /** The loss against a plain-Java computation of α·T²·KL + (1−α)·CE. */
 class DistillationLossTest {
@@ -29,8 +29,10 @@ class DistillationLossTest {
             expected += (alpha * t * t * kl + (1 - alpha) * ce) / 2;
         }
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDArray loss = new DistillationLoss(t, alpha).evaluate(
-                    new NDList(m.create(y), m.create(q, new Shape(2, 3))), new NDList(m.create(z, new Shape(2, 3))));
+            NDArray loss = new DistillationLoss(t, alpha)
+                    .evaluate(
+                            new NDList(m.create(y), m.create(q, new Shape(2, 3))),
+                            new NDList(m.create(z, new Shape(2, 3))));
             assertThat((double) loss.getFloat()).isCloseTo(expected, within(1e-4));
         }
     }

@@ -1,5 +1,8 @@
 package dev.pier.compress.distill;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.Shape;
 import dev.pier.compress.CompressionReport;
 import dev.pier.compress.CompressionService;
@@ -9,14 +12,10 @@ import dev.pier.data.Mnist;
 import dev.pier.data.MnistFetcher;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.train.TrainOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Distillation on a small real setup: a teacher trained on 3,000 MNIST images teaches a 784-32-10 student that
@@ -37,14 +36,21 @@ class DistillerTest {
         String hash = TestModels.sha256(teacher);
         try (OrtEngine engine = new OrtEngine()) {
             CompressionService service = new CompressionService(engine);
-            DistillOptions distilled = new DistillOptions("mlp:32", 4, 0.9, 15, 32, 1e-3f, TrainOptions.Schedule.CONSTANT, 5);
-            DistillOptions alone = new DistillOptions("mlp:32", 4, 0.0, 15, 32, 1e-3f, TrainOptions.Schedule.CONSTANT, 5);
-            CompressionReport d = service.run(new CompressionService.Request(teacher, dir.resolve("d.onnx"), evaluation,
-                    TestModels.quickEvaluate(), Optional.empty()), new Distiller(engine, train, distilled));
-            CompressionReport a = service.run(new CompressionService.Request(teacher, dir.resolve("a.onnx"), evaluation,
-                    TestModels.quickEvaluate(), Optional.empty()), new Distiller(engine, train, alone));
-            System.out.printf("teacher %.4f, student alone %.4f, distilled %.4f%n", d.before().accuracy(),
-                    a.after().accuracy(), d.after().accuracy());
+            DistillOptions distilled =
+                    new DistillOptions("mlp:32", 4, 0.9, 15, 32, 1e-3f, TrainOptions.Schedule.CONSTANT, 5);
+            DistillOptions alone =
+                    new DistillOptions("mlp:32", 4, 0.0, 15, 32, 1e-3f, TrainOptions.Schedule.CONSTANT, 5);
+            CompressionReport d = service.run(
+                    new CompressionService.Request(
+                            teacher, dir.resolve("d.onnx"), evaluation, TestModels.quickEvaluate(), Optional.empty()),
+                    new Distiller(engine, train, distilled));
+            CompressionReport a = service.run(
+                    new CompressionService.Request(
+                            teacher, dir.resolve("a.onnx"), evaluation, TestModels.quickEvaluate(), Optional.empty()),
+                    new Distiller(engine, train, alone));
+            System.out.printf(
+                    "teacher %.4f, student alone %.4f, distilled %.4f%n",
+                    d.before().accuracy(), a.after().accuracy(), d.after().accuracy());
             assertThat(d.after().parameters()).isEqualTo(784L * 32 + 32 + 32 * 10 + 10);
             assertThat(d.after().accuracy()).isGreaterThan(a.after().accuracy() + 0.03);
             assertThat(d.after().accuracy()).isGreaterThan(0.75); // and it learnt, not merely beat a poor baseline

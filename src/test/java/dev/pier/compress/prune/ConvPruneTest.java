@@ -1,5 +1,8 @@
 package dev.pier.compress.prune;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.DataType;
 import dev.pier.compress.CnnFixture;
 import dev.pier.compress.CompressionReport;
@@ -11,11 +14,6 @@ import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.SequentialGraph;
 import dev.pier.onnx.proto.TensorProto;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +22,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Structured pruning of Conv channels: on a hand-built CNN whose pruned channels are dead (zero filter, zero
@@ -53,8 +52,10 @@ class ConvPruneTest {
     }
 
     private CompressionReport run(Path in, Path out, double sparsity) {
-        return new CompressionService(engine).run(new CompressionService.Request(in, out, images, TestModels.quickEvaluate(),
-                Optional.empty()), new StructuredPruner(PruneOptions.structured(sparsity)));
+        return new CompressionService(engine)
+                .run(
+                        new CompressionService.Request(in, out, images, TestModels.quickEvaluate(), Optional.empty()),
+                        new StructuredPruner(PruneOptions.structured(sparsity)));
     }
 
     private static float[] random(Random r, int n, double scale) {
@@ -92,10 +93,17 @@ class ConvPruneTest {
         }
         float[] w3 = random(r, 10 * 6 * 49, 0.1);
         return SequentialGraph.start("dead", "input", DataType.FP32, "batch", 1, 28, 28)
-                .conv(w1, new long[] {8, 1, 3, 3}, b1, 1, 1).relu().maxPool(2, 2)
-                .conv(w2, new long[] {6, 8, 3, 3}, b2, 2, 1).batchNorm(gamma, beta, mean, var, 1e-5f).relu().flatten()
-                .linear(w3, 6 * 49, 10, random(r, 10, 0.1)).softmax()
-                .finish("output", "batch", 10).save(dir.resolve("dead.onnx"));
+                .conv(w1, new long[] {8, 1, 3, 3}, b1, 1, 1)
+                .relu()
+                .maxPool(2, 2)
+                .conv(w2, new long[] {6, 8, 3, 3}, b2, 2, 1)
+                .batchNorm(gamma, beta, mean, var, 1e-5f)
+                .relu()
+                .flatten()
+                .linear(w3, 6 * 49, 10, random(r, 10, 0.1))
+                .softmax()
+                .finish("output", "batch", 10)
+                .save(dir.resolve("dead.onnx"));
     }
 
     @Test
@@ -105,11 +113,14 @@ class ConvPruneTest {
         // 25%: ceil(2) of 8 and ceil(1.5) of 6 channels, exactly the dead ones
         CompressionReport r = run(in, out, 0.25);
         OnnxModel pruned = OnnxModelReader.read(out);
-        Map<Integer, List<List<Long>>> byRank = pruned.initializers().stream().collect(Collectors.groupingBy(
-                TensorProto::getDimsCount, Collectors.mapping(TensorProto::getDimsList, Collectors.toList())));
+        Map<Integer, List<List<Long>>> byRank = pruned.initializers().stream()
+                .collect(Collectors.groupingBy(
+                        TensorProto::getDimsCount, Collectors.mapping(TensorProto::getDimsList, Collectors.toList())));
         assertThat(byRank.get(4)).containsExactly(List.of(6L, 1L, 3L, 3L), List.of(4L, 6L, 3L, 3L));
         assertThat(byRank.get(2)).containsExactly(List.of(10L, 4L * 49));
-        assertThat(byRank.get(1)).hasSize(2 + 4 + 1).allMatch(d -> Set.of(6L, 4L, 10L).contains(d.get(0)));
+        assertThat(byRank.get(1))
+                .hasSize(2 + 4 + 1)
+                .allMatch(d -> Set.of(6L, 4L, 10L).contains(d.get(0)));
         float[] before = CnnFixture.run(engine, in, images, 64);
         float[] after = CnnFixture.run(engine, out, images, 64);
         assertThat(after).hasSameSizeAs(before);
@@ -125,10 +136,16 @@ class ConvPruneTest {
         Path out = dir.resolve("lenet5.pruned.onnx");
         CompressionReport r = run(CnnFixture.trainedLenet5(), out, 0.25);
         Map<String, List<Long>> dims = OnnxModelReader.read(out).initializers().stream()
-                .filter(t -> t.getDimsCount() >= 2).collect(Collectors.toMap(TensorProto::getName, TensorProto::getDimsList));
+                .filter(t -> t.getDimsCount() >= 2)
+                .collect(Collectors.toMap(TensorProto::getName, TensorProto::getDimsList));
         // conv 6 → 4 and 16 → 12 channels; dense 120 → 90, 84 → 63; the first dense reads 12·5·5 features
-        assertThat(dims.values()).contains(List.of(4L, 1L, 5L, 5L), List.of(12L, 4L, 5L, 5L), List.of(90L, 300L),
-                List.of(63L, 90L), List.of(10L, 63L));
+        assertThat(dims.values())
+                .contains(
+                        List.of(4L, 1L, 5L, 5L),
+                        List.of(12L, 4L, 5L, 5L),
+                        List.of(90L, 300L),
+                        List.of(63L, 90L),
+                        List.of(10L, 63L));
         assertThat(r.after().parameters()).isLessThan(r.before().parameters() * 7 / 10);
         // no retraining: the strongest three quarters of the channels still classify far above chance (10%)
         assertThat(r.after().accuracy()).isGreaterThan(0.5);

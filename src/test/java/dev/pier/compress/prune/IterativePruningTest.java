@@ -1,5 +1,7 @@
 package dev.pier.compress.prune;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.Shape;
 import dev.pier.compress.CompressionReport;
 import dev.pier.compress.CompressionService;
@@ -14,17 +16,14 @@ import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.train.TrainOptions;
 import dev.pier.train.TrainingListener;
 import dev.pier.train.TrainingService;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Iterative prune → retrain cycles on real MNIST: every layer reaches its target, a weight pruned in the first
@@ -48,9 +47,11 @@ class IterativePruningTest {
         Path out = dir.resolve("it.onnx");
         CompressionReport r;
         try (OrtEngine engine = new OrtEngine()) {
-            r = new CompressionService(engine).run(new CompressionService.Request(input, out, evaluation,
-                    TestModels.quickEvaluate(), Optional.empty()),
-                    new IterativePruning(target, schedule, train, 1, 1e-3f, 5, lines::add));
+            r = new CompressionService(engine)
+                    .run(
+                            new CompressionService.Request(
+                                    input, out, evaluation, TestModels.quickEvaluate(), Optional.empty()),
+                            new IterativePruning(target, schedule, train, 1, 1e-3f, 5, lines::add));
         }
         assertThat(lines).hasSize(3);
         List<float[]> pruned = weightsOf(OnnxModelReader.read(out));
@@ -60,7 +61,8 @@ class IterativePruningTest {
             float[] before = weights.get(layer);
             float[] after = pruned.get(layer);
             long zeros = count(after);
-            assertThat(zeros).as("layer " + (layer + 1) + " zeros").isGreaterThanOrEqualTo((long) Math.ceil(finals[layer] * after.length));
+            assertThat(zeros).as("layer " + (layer + 1) + " zeros").isGreaterThanOrEqualTo((long)
+                    Math.ceil(finals[layer] * after.length));
             int k1 = (int) Math.ceil(first * finals[layer] * before.length);
             float cut = kthSmallestMagnitude(before, k1);
             int stillZero = 0;
@@ -72,10 +74,17 @@ class IterativePruningTest {
                 }
             }
             assertThat(prunedFirst).as("weights strictly below the cycle-1 cut").isEqualTo(k1 - 1);
-            assertThat(stillZero).as("cycle-1 masks survive two more retraining cycles").isEqualTo(prunedFirst);
+            assertThat(stillZero)
+                    .as("cycle-1 masks survive two more retraining cycles")
+                    .isEqualTo(prunedFirst);
         }
-        System.out.printf("iterative 3 cycles: accuracy %.4f -> %.4f, sparsity by layer %s%n", r.before().accuracy(),
-                r.after().accuracy(), r.layers().stream().map(c -> String.format("%.3f", c.sparsity())).toList());
+        System.out.printf(
+                "iterative 3 cycles: accuracy %.4f -> %.4f, sparsity by layer %s%n",
+                r.before().accuracy(),
+                r.after().accuracy(),
+                r.layers().stream()
+                        .map(c -> String.format("%.3f", c.sparsity()))
+                        .toList());
         // stated bound: at 90 % / 60 % sparsity after three one-epoch cycles, at most 2 points below the dense model
         assertThat(r.after().accuracy()).isGreaterThanOrEqualTo(r.before().accuracy() - 0.02);
         assertThat(r.details()).containsEntry("schedule", "cubic").containsEntry("steps", 3);
@@ -85,24 +94,35 @@ class IterativePruningTest {
     void convWeightsArePrunedAndStayZeroThroughRetraining() throws Exception {
         LabeledData train = Mnist.load("mnist:train:2000", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
         LabeledData evaluation = Mnist.load("mnist:test:1000", MnistFetcher.defaultDir(), Shape.of(1, 28, 28));
-        TrainOptions options = TrainOptions.defaults().toBuilder().architecture("lenet5").epochs(1).batchSize(64)
-                .validationSplit(0).seed(3).output(dir.resolve("lenet5.onnx")).build();
+        TrainOptions options = TrainOptions.defaults().toBuilder()
+                .architecture("lenet5")
+                .epochs(1)
+                .batchSize(64)
+                .validationSplit(0)
+                .seed(3)
+                .output(dir.resolve("lenet5.onnx"))
+                .build();
         new TrainingService().train(train, options, TrainingListener.NONE);
         Path input = options.output();
         List<float[]> before = new ArrayList<>();
         OnnxModel original = OnnxModelReader.read(input);
-        List<TensorProto> convs = original.initializers().stream().filter(t -> t.getDimsCount() == 4).toList();
+        List<TensorProto> convs = original.initializers().stream()
+                .filter(t -> t.getDimsCount() == 4)
+                .toList();
         assertThat(convs).hasSize(2);
         convs.forEach(t -> before.add(original.initializerFloats(t.getName())));
         Path out = dir.resolve("lenet5.pruned.onnx");
         CompressionReport r;
         try (OrtEngine engine = new OrtEngine()) {
-            r = new CompressionService(engine).run(new CompressionService.Request(input, out, evaluation,
-                    TestModels.quickEvaluate(), Optional.empty()),
-                    new MaskedRetraining(new MagnitudePruner(PruneOptions.magnitude(0.7)), train, 1, 1e-3f, 3));
+            r = new CompressionService(engine)
+                    .run(
+                            new CompressionService.Request(
+                                    input, out, evaluation, TestModels.quickEvaluate(), Optional.empty()),
+                            new MaskedRetraining(new MagnitudePruner(PruneOptions.magnitude(0.7)), train, 1, 1e-3f, 3));
         }
         OnnxModel after = OnnxModelReader.read(out);
-        List<TensorProto> prunedConvs = after.initializers().stream().filter(t -> t.getDimsCount() == 4).toList();
+        List<TensorProto> prunedConvs =
+                after.initializers().stream().filter(t -> t.getDimsCount() == 4).toList();
         for (int layer = 0; layer < 2; layer++) {
             float[] w0 = before.get(layer);
             float[] w1 = after.initializerFloats(prunedConvs.get(layer).getName());
@@ -111,7 +131,9 @@ class IterativePruningTest {
             int changed = 0;
             for (int i = 0; i < w0.length; i++) {
                 if (Math.abs(w0[i]) < cut) {
-                    assertThat(w1[i]).as("conv %d weight %d was pruned", layer + 1, i).isEqualTo(0f);
+                    assertThat(w1[i])
+                            .as("conv %d weight %d was pruned", layer + 1, i)
+                            .isEqualTo(0f);
                 } else if (w1[i] != w0[i]) {
                     changed++;
                 }
@@ -120,12 +142,17 @@ class IterativePruningTest {
             assertThat(changed).as("retraining moved the kept conv weights").isGreaterThan(0);
         }
         // a rate of 1e-3 rather than Han's tenth: the one-epoch fixture is far from converged
-        System.out.printf("lenet5 conv pruning 70%% + 1 epoch: accuracy %.4f -> %.4f%n", r.before().accuracy(), r.after().accuracy());
+        System.out.printf(
+                "lenet5 conv pruning 70%% + 1 epoch: accuracy %.4f -> %.4f%n",
+                r.before().accuracy(), r.after().accuracy());
         assertThat(r.after().accuracy()).isGreaterThanOrEqualTo(r.before().accuracy() - 0.05);
     }
 
     private static List<float[]> weightsOf(OnnxModel model) {
-        return model.initializers().stream().filter(t -> t.getDimsCount() == 2).map(t -> model.initializerFloats(t.getName())).toList();
+        return model.initializers().stream()
+                .filter(t -> t.getDimsCount() == 2)
+                .map(t -> model.initializerFloats(t.getName()))
+                .toList();
     }
 
     /** The k-th smallest |w| (1-based): weights strictly below it are the k−1 smallest, the k-th itself is also pruned. */

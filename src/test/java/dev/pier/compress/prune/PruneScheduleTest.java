@@ -1,12 +1,11 @@
 package dev.pier.compress.prune;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The sparsity ramp of iterative pruning and per-layer targets. */
 class PruneScheduleTest {
@@ -49,14 +48,24 @@ class PruneScheduleTest {
     @Test
     void badLayerTargetsAreNamed() {
         assertThatThrownBy(() -> new PruneOptions(PruneOptions.Method.MAGNITUDE, 0.9, null, Map.of(0, 0.5)))
-                .hasMessageContaining("start at 1").hasMessageContaining("got 0");
+                .hasMessageContaining("start at 1")
+                .hasMessageContaining("got 0");
         assertThatThrownBy(() -> new PruneOptions(PruneOptions.Method.MAGNITUDE, 0.9, null, Map.of(2, 1.0)))
-                .hasMessageContaining("layer 2").hasMessageContaining("[0, 1), got 1.0");
+                .hasMessageContaining("layer 2")
+                .hasMessageContaining("[0, 1), got 1.0");
         assertThatThrownBy(() -> new PruneOptions(PruneOptions.Method.STRUCTURED, 0.5, null, Map.of(1, 0.5)))
                 .hasMessageContaining("magnitude pruning by sparsity only");
-        assertThatThrownBy(() -> new IterativePruning(new PruneOptions(PruneOptions.Method.MAGNITUDE, 0, 1.0),
-                PruneSchedule.cubic(3), null, 1, 1e-4f, 1, l -> { })).hasMessageContaining("not --quality");
-        assertThatThrownBy(() -> new IterativePruning(PruneOptions.magnitude(0.9), PruneSchedule.cubic(3), null, 0, 1e-4f, 1,
-                l -> { })).hasMessageContaining("--retrain-epochs must be >= 1, got 0");
+        assertThatThrownBy(() -> new IterativePruning(
+                        new PruneOptions(PruneOptions.Method.MAGNITUDE, 0, 1.0),
+                        PruneSchedule.cubic(3),
+                        null,
+                        1,
+                        1e-4f,
+                        1,
+                        l -> {}))
+                .hasMessageContaining("not --quality");
+        assertThatThrownBy(() -> new IterativePruning(
+                        PruneOptions.magnitude(0.9), PruneSchedule.cubic(3), null, 0, 1e-4f, 1, l -> {}))
+                .hasMessageContaining("--retrain-epochs must be >= 1, got 0");
     }
 }

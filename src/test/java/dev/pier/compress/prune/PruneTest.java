@@ -1,5 +1,9 @@
 package dev.pier.compress.prune;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.compress.CompressionReport;
@@ -12,17 +16,12 @@ import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.OnnxNetworks;
 import dev.pier.onnx.proto.TensorProto;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 /** Magnitude and structured pruning on a real MNIST-trained MLP and on hand-built MLPs. */
 class PruneTest extends MlpCompressionTest {
@@ -64,7 +63,9 @@ class PruneTest extends MlpCompressionTest {
             }
         }
         assertThat(layers).isEqualTo(2);
-        assertThat(r.layers()).hasSize(2).allSatisfy(l -> assertThat(l.sparsity()).isGreaterThanOrEqualTo(0.9));
+        assertThat(r.layers())
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l.sparsity()).isGreaterThanOrEqualTo(0.9));
         assertThat(r.after().nonZero()).isLessThan(r.before().nonZero() / 5);
         assertThat(r.after().accuracy()).isBetween(0.0, 1.0);
         assertThat(TestModels.sha256(input)).isEqualTo(hash);
@@ -133,8 +134,10 @@ class PruneTest extends MlpCompressionTest {
         // 25% of each hidden layer: exactly the 8 of 32 and 4 of 16 dead neurons
         CompressionReport r = run(input, out, new StructuredPruner(PruneOptions.structured(0.25)));
         OnnxModel pruned = OnnxModelReader.read(out);
-        List<List<Long>> shapes = pruned.initializers().stream().filter(t -> t.getDimsCount() == 2)
-                .map(TensorProto::getDimsList).toList();
+        List<List<Long>> shapes = pruned.initializers().stream()
+                .filter(t -> t.getDimsCount() == 2)
+                .map(TensorProto::getDimsList)
+                .toList();
         assertThat(shapes).containsExactly(List.of(784L, 24L), List.of(24L, 12L), List.of(12L, 10L));
         assertThat(r.after().parameters()).isEqualTo(784L * 24 + 24 + 24 * 12 + 12 + 12 * 10 + 10);
         float[] before = TestModels.run(engine, input, evaluation, 64);
@@ -150,8 +153,10 @@ class PruneTest extends MlpCompressionTest {
         Path input = TestModels.trainedMlp();
         Path out = dir.resolve("m.structured.onnx");
         CompressionReport r = run(input, out, new StructuredPruner(PruneOptions.structured(0.5)));
-        List<List<Long>> shapes = OnnxModelReader.read(out).initializers().stream().filter(t -> t.getDimsCount() == 2)
-                .map(TensorProto::getDimsList).toList();
+        List<List<Long>> shapes = OnnxModelReader.read(out).initializers().stream()
+                .filter(t -> t.getDimsCount() == 2)
+                .map(TensorProto::getDimsList)
+                .toList();
         // DJL stores Linear weights [out, in] (Gemm transB=1)
         assertThat(shapes).containsExactly(List.of(32L, 784L), List.of(10L, 32L));
         assertThat(r.after().parameters()).isLessThan(r.before().parameters() * 6 / 10);
@@ -163,9 +168,12 @@ class PruneTest extends MlpCompressionTest {
         Random random = new Random(1);
         DenseLayer l1 = layer(4, 6, Activation.RELU, random, List.of());
         DenseLayer l2 = layer(6, 3, Activation.SOFTMAX, random, List.of());
-        OnnxModelBuilder b = OnnxModelBuilder.create("odd").opset(17)
-                .input("input", DataType.FP32, "batch", 4).output("output", DataType.FP32, "batch", 3)
-                .initializer("w1", new long[] {4, 6}, l1.weights()).initializer("w2", new long[] {6, 3}, l2.weights())
+        OnnxModelBuilder b = OnnxModelBuilder.create("odd")
+                .opset(17)
+                .input("input", DataType.FP32, "batch", 4)
+                .output("output", DataType.FP32, "batch", 3)
+                .initializer("w1", new long[] {4, 6}, l1.weights())
+                .initializer("w2", new long[] {6, 3}, l2.weights())
                 .initializer("axes", new long[] {1}, 1L)
                 .node("MatMul", List.of("input", "w1"), List.of("h"))
                 .node("ReduceMax", List.of("h", "axes"), List.of("hm"))
@@ -174,7 +182,8 @@ class PruneTest extends MlpCompressionTest {
         Path input = b.save(dir.resolve("odd.onnx"));
         Path out = dir.resolve("odd.pruned.onnx");
         assertThatThrownBy(() -> new StructuredPruner(PruneOptions.structured(0.5)).apply(OnnxModelReader.read(input)))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("ReduceMax");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("ReduceMax");
         assertThat(Files.exists(out)).isFalse();
     }
 }

@@ -1,5 +1,8 @@
 package dev.pier.compress.prune;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.ByteString;
 import dev.pier.api.InvalidInputException;
 import dev.pier.cli.CliRun;
@@ -12,8 +15,6 @@ import dev.pier.onnx.proto.GraphProto;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.SparseTensorProto;
 import dev.pier.onnx.proto.TensorProto;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -21,9 +22,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Sparse storage of pruned weights on a real MNIST-trained MLP: the file shrinks as the non-zero count says,
@@ -71,10 +70,10 @@ class SparseStorageTest extends MlpCompressionTest {
         }
         assertThat(nonZeroWeights).isBetween((long) (0.09 * weights), (long) (0.11 * weights));
         long denseBytes = Files.size(dense);
-        assertThat(denseBytes - Files.size(long64)).isBetween(4 * weights - 12 * nonZeroWeights - 512,
-                4 * weights - 12 * nonZeroWeights + 512);
-        assertThat(denseBytes - Files.size(int32)).isBetween(4 * weights - 8 * nonZeroWeights - 512,
-                4 * weights - 8 * nonZeroWeights + 512);
+        assertThat(denseBytes - Files.size(long64))
+                .isBetween(4 * weights - 12 * nonZeroWeights - 512, 4 * weights - 12 * nonZeroWeights + 512);
+        assertThat(denseBytes - Files.size(int32))
+                .isBetween(4 * weights - 8 * nonZeroWeights - 512, 4 * weights - 8 * nonZeroWeights + 512);
         assertThat((double) denseBytes / Files.size(int32)).isGreaterThan(4.0);
 
         // ONNX Runtime densifies on load: bit-identical outputs, identical figures
@@ -86,7 +85,8 @@ class SparseStorageTest extends MlpCompressionTest {
         assertThat(s32.after().parameters()).isEqualTo(d.after().parameters());
 
         // Pier's reader gives back exactly the dense weights
-        Map<String, ByteString> denseWeights = weights(OnnxModelReader.read(dense).proto());
+        Map<String, ByteString> denseWeights =
+                weights(OnnxModelReader.read(dense).proto());
         assertThat(weights(OnnxModelReader.read(long64).proto())).isEqualTo(denseWeights);
         assertThat(weights(OnnxModelReader.read(int32).proto())).isEqualTo(denseWeights);
     }
@@ -100,25 +100,68 @@ class SparseStorageTest extends MlpCompressionTest {
     @Test
     void aSparseModelFromTheCliCanBeQuantizedAndAModelWithFewZerosStaysDense() throws Exception {
         Path sparse = dir.resolve("p.onnx");
-        CliRun pruned = CliRun.of("compress", "prune", "--model", TestModels.trainedMlp().toString(), "--sparsity", "0.8",
-                "--sparse-storage", "--dataset", "mnist:test:200", "--latency-runs", "5", "--output", sparse.toString());
+        CliRun pruned = CliRun.of(
+                "compress",
+                "prune",
+                "--model",
+                TestModels.trainedMlp().toString(),
+                "--sparsity",
+                "0.8",
+                "--sparse-storage",
+                "--dataset",
+                "mnist:test:200",
+                "--latency-runs",
+                "5",
+                "--output",
+                sparse.toString());
         assertThat(pruned.exit()).as(pruned.err()).isZero();
         assertThat(raw(sparse).getGraph().getSparseInitializerCount()).isEqualTo(2);
         Path q = dir.resolve("q.onnx");
-        CliRun quantized = CliRun.of("compress", "quantize", "--model", sparse.toString(), "--mode", "dynamic",
-                "--dataset", "mnist:test:200", "--latency-runs", "5", "--output", q.toString());
+        CliRun quantized = CliRun.of(
+                "compress",
+                "quantize",
+                "--model",
+                sparse.toString(),
+                "--mode",
+                "dynamic",
+                "--dataset",
+                "mnist:test:200",
+                "--latency-runs",
+                "5",
+                "--output",
+                q.toString());
         assertThat(quantized.exit()).as(quantized.err()).isZero();
         assertThat(TestModels.ops(q)).contains("MatMulInteger");
 
         // 30 % zeros: indices would cost more than the zeros save, so the weights stay dense
         Path few = dir.resolve("few.onnx");
-        CliRun light = CliRun.of("compress", "prune", "--model", TestModels.trainedMlp().toString(), "--sparsity", "0.3",
-                "--sparse-storage=int32", "--dataset", "mnist:test:200", "--latency-runs", "5", "--output", few.toString());
+        CliRun light = CliRun.of(
+                "compress",
+                "prune",
+                "--model",
+                TestModels.trainedMlp().toString(),
+                "--sparsity",
+                "0.3",
+                "--sparse-storage=int32",
+                "--dataset",
+                "mnist:test:200",
+                "--latency-runs",
+                "5",
+                "--output",
+                few.toString());
         assertThat(light.exit()).as(light.err()).isZero();
         assertThat(raw(few).getGraph().getSparseInitializerCount()).isZero();
 
-        CliRun bad = CliRun.of("compress", "prune", "--model", TestModels.trainedMlp().toString(), "--sparsity", "0.8",
-                "--sparse-storage=int16", "--output", dir.resolve("bad.onnx").toString());
+        CliRun bad = CliRun.of(
+                "compress",
+                "prune",
+                "--model",
+                TestModels.trainedMlp().toString(),
+                "--sparsity",
+                "0.8",
+                "--sparse-storage=int16",
+                "--output",
+                dir.resolve("bad.onnx").toString());
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("--sparse-storage").contains("int16").containsIgnoringCase("int64");
         assertThat(dir.resolve("bad.onnx")).doesNotExist();
@@ -127,24 +170,48 @@ class SparseStorageTest extends MlpCompressionTest {
     @Test
     void coordinateIndicesFromOtherToolsAreReadAndBadIndicesNamed() {
         // a 2x3 weight with values at (0,1) and (1,2); values and [NNZ, rank] INT64 indices in typed fields
-        SparseTensorProto coo = SparseTensorProto.newBuilder().addDims(2).addDims(3)
-                .setValues(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(2)
-                        .addFloatData(1.5f).addFloatData(-2f))
-                .setIndices(TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE).addDims(2).addDims(2)
-                        .addInt64Data(0).addInt64Data(1).addInt64Data(1).addInt64Data(2))
+        SparseTensorProto coo = SparseTensorProto.newBuilder()
+                .addDims(2)
+                .addDims(3)
+                .setValues(TensorProto.newBuilder()
+                        .setName("w")
+                        .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                        .addDims(2)
+                        .addFloatData(1.5f)
+                        .addFloatData(-2f))
+                .setIndices(TensorProto.newBuilder()
+                        .setDataType(TensorProto.DataType.INT64_VALUE)
+                        .addDims(2)
+                        .addDims(2)
+                        .addInt64Data(0)
+                        .addInt64Data(1)
+                        .addInt64Data(1)
+                        .addInt64Data(2))
                 .build();
-        ModelProto m = ModelProto.newBuilder().setIrVersion(8)
-                .setGraph(GraphProto.newBuilder().addSparseInitializer(coo)).build();
+        ModelProto m = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setGraph(GraphProto.newBuilder().addSparseInitializer(coo))
+                .build();
         TensorProto w = SparseStorage.densify(m).getGraph().getInitializer(0);
         assertThat(w.getName()).isEqualTo("w");
         assertThat(w.getDimsList()).containsExactly(2L, 3L);
         assertThat(w.getRawData()).isEqualTo(floats(0, 1.5f, 0, 0, 0, -2f));
 
-        SparseTensorProto outside = coo.toBuilder().setIndices(TensorProto.newBuilder()
-                .setDataType(TensorProto.DataType.INT64_VALUE).addDims(2).addInt64Data(1).addInt64Data(6)).build();
-        ModelProto bad = m.toBuilder().setGraph(GraphProto.newBuilder().addSparseInitializer(outside)).build();
-        assertThatThrownBy(() -> SparseStorage.densify(bad)).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("'w'").hasMessageContaining("index 6").hasMessageContaining("6 elements");
+        SparseTensorProto outside = coo.toBuilder()
+                .setIndices(TensorProto.newBuilder()
+                        .setDataType(TensorProto.DataType.INT64_VALUE)
+                        .addDims(2)
+                        .addInt64Data(1)
+                        .addInt64Data(6))
+                .build();
+        ModelProto bad = m.toBuilder()
+                .setGraph(GraphProto.newBuilder().addSparseInitializer(outside))
+                .build();
+        assertThatThrownBy(() -> SparseStorage.densify(bad))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'w'")
+                .hasMessageContaining("index 6")
+                .hasMessageContaining("6 elements");
     }
 
     private static ByteString floats(float... v) {

@@ -1,10 +1,9 @@
 package dev.pier.compress.quantize;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Entropy calibration on distributions whose right clipping point is known: a uniform bulk with far outliers
@@ -60,7 +59,8 @@ class EntropyThresholdTest {
         long[] hist = new long[256];
         java.util.Arrays.fill(hist, 10);
         // one level per bin: Q reproduces P exactly
-        assertThat(EntropyThreshold.divergence(hist, 256, 0, 256)).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(EntropyThreshold.divergence(hist, 256, 0, 256))
+                .isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-12));
         // merging bins of different heights loses information
         hist[1] = 1000;
         assertThat(EntropyThreshold.divergence(hist, 256, 0, 128)).isGreaterThan(0.01);

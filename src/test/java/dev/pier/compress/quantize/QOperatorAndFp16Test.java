@@ -1,5 +1,8 @@
 package dev.pier.compress.quantize;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.InvalidInputException;
 import dev.pier.compress.CnnFixture;
@@ -13,18 +16,14 @@ import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.proto.ModelProto;
 import dev.pier.onnx.proto.TensorProto;
 import dev.pier.runtime.onnx.OrtEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * QOperator static quantization and fp16 conversion of real MNIST-trained models (LeNet-5 and a 784-64-10
@@ -54,27 +53,35 @@ class QOperatorAndFp16Test {
     }
 
     private CompressionReport run(Path model, LabeledData eval, CompressionStrategy strategy, Path out) {
-        return new CompressionService(engine).run(new CompressionService.Request(model, out, eval,
-                TestModels.quickEvaluate(), Optional.empty()), strategy);
+        return new CompressionService(engine)
+                .run(
+                        new CompressionService.Request(model, out, eval, TestModels.quickEvaluate(), Optional.empty()),
+                        strategy);
     }
 
     private static QuantizeOptions qoperator(QuantizeOptions.Method method, boolean perChannel) {
-        return new QuantizeOptions(QuantizeOptions.Mode.STATIC, method, 99.99, perChannel, QuantizeOptions.Format.QOPERATOR);
+        return new QuantizeOptions(
+                QuantizeOptions.Mode.STATIC, method, 99.99, perChannel, QuantizeOptions.Format.QOPERATOR);
     }
 
     @Test
     void lenet5QOperatorRunsIntegerConvsAndKeepsAccuracy() {
         Path out = dir.resolve("lenet5.qop.onnx");
-        CompressionReport r = run(CnnFixture.trainedLenet5(), images,
-                new StaticQuantizer(engine, calibration, qoperator(QuantizeOptions.Method.MINMAX, true)), out);
+        CompressionReport r = run(
+                CnnFixture.trainedLenet5(),
+                images,
+                new StaticQuantizer(engine, calibration, qoperator(QuantizeOptions.Method.MINMAX, true)),
+                out);
         List<String> ops = TestModels.ops(out);
-        assertThat(ops).contains("QLinearConv", "QLinearMatMul", "QuantizeLinear", "DequantizeLinear", "MaxPool")
+        assertThat(ops)
+                .contains("QLinearConv", "QLinearMatMul", "QuantizeLinear", "DequantizeLinear", "MaxPool")
                 .doesNotContain("Conv", "Gemm", "MatMul");
         assertThat(ops.stream().filter("QLinearConv"::equals).count()).isEqualTo(2);
         // the Relus after both convolutions are folded into the integer ops' output ranges
         assertThat(r.details()).containsEntry("reluFolded", 2);
         ModelProto m = OnnxModelReader.read(out).proto();
-        assertThat(m.getGraph().getInitializerList()).anyMatch(t -> t.getDataType() == TensorProto.DataType.INT32_VALUE)
+        assertThat(m.getGraph().getInitializerList())
+                .anyMatch(t -> t.getDataType() == TensorProto.DataType.INT32_VALUE)
                 .noneMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE && t.getDimsCount() == 4);
         assertThat(r.before().accuracy()).isGreaterThan(0.9);
         assertThat(r.after().accuracy()).isGreaterThan(r.before().accuracy() - 0.01);
@@ -83,7 +90,9 @@ class QOperatorAndFp16Test {
 
     @Test
     void lenet5EntropyCalibrationPerTensor() {
-        CompressionReport r = run(CnnFixture.trainedLenet5(), images,
+        CompressionReport r = run(
+                CnnFixture.trainedLenet5(),
+                images,
                 new StaticQuantizer(engine, calibration, qoperator(QuantizeOptions.Method.ENTROPY, false)),
                 dir.resolve("lenet5.entropy.onnx"));
         assertThat(r.details()).containsEntry("method", "entropy");
@@ -94,10 +103,13 @@ class QOperatorAndFp16Test {
     void mlpQOperatorUsesQLinearMatMul() throws Exception {
         Path out = dir.resolve("mlp.qop.onnx");
         LabeledData flat = TestModels.evaluation();
-        LabeledData cal = dev.pier.data.Mnist.load("mnist:train:300", dev.pier.data.MnistFetcher.defaultDir(),
-                dev.pier.api.Shape.of(784));
-        CompressionReport r = run(TestModels.trainedMlp(), flat,
-                new StaticQuantizer(engine, cal, qoperator(QuantizeOptions.Method.MINMAX, false)), out);
+        LabeledData cal = dev.pier.data.Mnist.load(
+                "mnist:train:300", dev.pier.data.MnistFetcher.defaultDir(), dev.pier.api.Shape.of(784));
+        CompressionReport r = run(
+                TestModels.trainedMlp(),
+                flat,
+                new StaticQuantizer(engine, cal, qoperator(QuantizeOptions.Method.MINMAX, false)),
+                out);
         assertThat(TestModels.ops(out)).contains("QLinearMatMul").doesNotContain("Gemm", "MatMul");
         assertThat(r.after().accuracy()).isGreaterThan(r.before().accuracy() - 0.02);
     }
@@ -115,17 +127,25 @@ class QOperatorAndFp16Test {
         }
         dev.pier.onnx.proto.AttributeProto k = dev.pier.onnx.OnnxAttributes.ofInts("kernel_shape", 3, 3);
         dev.pier.onnx.proto.AttributeProto pads = dev.pier.onnx.OnnxAttributes.ofInts("pads", 1, 1, 1, 1);
-        return OnnxModelBuilder.create("residual").opset(17)
-                .input("input", DataType.FP32, "batch", 1, 28, 28).output("output", DataType.FP32, "batch", 10)
-                .initializer("w1", new long[] {4, 1, 3, 3}, w1).initializer("b1", new long[] {4}, 0.1f, -0.1f, 0.05f, 0f)
-                .initializer("w2", new long[] {4, 4, 3, 3}, w2).initializer("w3", new long[] {784, 10}, w3)
+        return OnnxModelBuilder.create("residual")
+                .opset(17)
+                .input("input", DataType.FP32, "batch", 1, 28, 28)
+                .output("output", DataType.FP32, "batch", 10)
+                .initializer("w1", new long[] {4, 1, 3, 3}, w1)
+                .initializer("b1", new long[] {4}, 0.1f, -0.1f, 0.05f, 0f)
+                .initializer("w2", new long[] {4, 4, 3, 3}, w2)
+                .initializer("w3", new long[] {784, 10}, w3)
                 .initializer("b3", new long[] {10}, new float[10])
                 .node("Conv", List.of("input", "w1", "b1"), List.of("c1"), k, pads)
                 .node("Relu", List.of("c1"), List.of("r1"))
                 .node("Conv", List.of("r1", "w2"), List.of("c2"), k, pads)
                 .node("Add", List.of("r1", "c2"), List.of("s"))
                 .node("Relu", List.of("s"), List.of("rs"))
-                .node("MaxPool", List.of("rs"), List.of("p"), dev.pier.onnx.OnnxAttributes.ofInts("kernel_shape", 2, 2),
+                .node(
+                        "MaxPool",
+                        List.of("rs"),
+                        List.of("p"),
+                        dev.pier.onnx.OnnxAttributes.ofInts("kernel_shape", 2, 2),
                         dev.pier.onnx.OnnxAttributes.ofInts("strides", 2, 2))
                 .node("Flatten", List.of("p"), List.of("f"), dev.pier.onnx.OnnxAttributes.of("axis", 1L))
                 .node("Gemm", List.of("f", "w3", "b3"), List.of("logits"))
@@ -137,8 +157,11 @@ class QOperatorAndFp16Test {
     void residualAddOfTwoIntegerTensorsBecomesQLinearAdd() {
         Path in = residualCnn();
         Path out = dir.resolve("residual.qop.onnx");
-        CompressionReport r = run(in, images, new StaticQuantizer(engine, calibration,
-                qoperator(QuantizeOptions.Method.MINMAX, true)), out);
+        CompressionReport r = run(
+                in,
+                images,
+                new StaticQuantizer(engine, calibration, qoperator(QuantizeOptions.Method.MINMAX, true)),
+                out);
         List<String> ops = TestModels.ops(out);
         assertThat(ops).contains("QLinearAdd", "QLinearConv", "QLinearMatMul").doesNotContain("Relu", "Conv");
         assertThat(r.details()).containsEntry("integerAdds", 1).containsEntry("reluFolded", 2);
@@ -167,9 +190,12 @@ class QOperatorAndFp16Test {
         Path out = dir.resolve("lenet5.fp16.onnx");
         CompressionReport r = run(in, images, new Fp16Converter(), out);
         ModelProto m = OnnxModelReader.read(out).proto();
-        assertThat(m.getGraph().getInput(0).getType().getTensorType().getElemType()).isEqualTo(TensorProto.DataType.FLOAT_VALUE);
-        assertThat(m.getGraph().getOutput(0).getType().getTensorType().getElemType()).isEqualTo(TensorProto.DataType.FLOAT_VALUE);
-        assertThat(m.getGraph().getInitializerList()).noneMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE)
+        assertThat(m.getGraph().getInput(0).getType().getTensorType().getElemType())
+                .isEqualTo(TensorProto.DataType.FLOAT_VALUE);
+        assertThat(m.getGraph().getOutput(0).getType().getTensorType().getElemType())
+                .isEqualTo(TensorProto.DataType.FLOAT_VALUE);
+        assertThat(m.getGraph().getInitializerList())
+                .noneMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE)
                 .anyMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE && t.getDimsCount() == 4);
         assertThat(TestModels.ops(out)).contains("Cast", "Conv");
         float[] a = CnnFixture.run(engine, in, images, 200);
@@ -187,12 +213,15 @@ class QOperatorAndFp16Test {
         for (int i = 0; i < w.length; i++) {
             w[i] = (i % 13 - 6) / 60f;
         }
-        Path in = OnnxModelBuilder.create("constant").opset(17)
-                .input("input", DataType.FP32, "batch", 784).output("output", DataType.FP32, "batch", 10)
+        Path in = OnnxModelBuilder.create("constant")
+                .opset(17)
+                .input("input", DataType.FP32, "batch", 784)
+                .output("output", DataType.FP32, "batch", 10)
                 .initializer("w", new long[] {784, 10}, w)
                 .node("Constant", List.of(), List.of("two"), dev.pier.onnx.OnnxAttributes.of("value_float", 2f))
                 .node("Mul", List.of("input", "two"), List.of("x2"))
-                .node("MatMul", List.of("x2", "w"), List.of("output")).save(dir.resolve("constant.onnx"));
+                .node("MatMul", List.of("x2", "w"), List.of("output"))
+                .save(dir.resolve("constant.onnx"));
         Path out = dir.resolve("constant.fp16.onnx");
         LabeledData flat;
         try {
@@ -205,19 +234,24 @@ class QOperatorAndFp16Test {
         float[] b = TestModels.run(engine, out, flat, 20);
         for (int i = 0; i < a.length; i++) {
             // outputs of order 10: half precision keeps about 3 significant digits
-            assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(Math.max(0.02f, Math.abs(a[i]) * 3e-3f)));
+            assertThat(b[i])
+                    .isCloseTo(a[i], org.assertj.core.data.Offset.offset(Math.max(0.02f, Math.abs(a[i]) * 3e-3f)));
         }
     }
 
     @Test
     void fp16RejectsResizeAndWritesNothing() {
-        Path input = OnnxModelBuilder.create("resize").opset(17)
-                .input("input", DataType.FP32, "batch", 1, 28, 28).output("output", DataType.FP32, "batch", 1, 56, 56)
+        Path input = OnnxModelBuilder.create("resize")
+                .opset(17)
+                .input("input", DataType.FP32, "batch", 1, 28, 28)
+                .output("output", DataType.FP32, "batch", 1, 56, 56)
                 .initializer("scales", new long[] {4}, 1f, 1f, 2f, 2f)
-                .node("Resize", List.of("input", "", "scales"), List.of("output")).save(dir.resolve("resize.onnx"));
+                .node("Resize", List.of("input", "", "scales"), List.of("output"))
+                .save(dir.resolve("resize.onnx"));
         Path out = dir.resolve("resize.fp16.onnx");
         assertThatThrownBy(() -> run(input, images, new Fp16Converter(), out))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("Resize");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Resize");
         assertThat(Files.exists(out)).isFalse();
     }
 }

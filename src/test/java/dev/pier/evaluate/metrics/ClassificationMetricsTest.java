@@ -1,10 +1,10 @@
 package dev.pier.evaluate.metrics;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class ClassificationMetricsTest {
 
@@ -15,11 +15,12 @@ class ClassificationMetricsTest {
     @Test
     void confusionMatrixCountsTrueClassPerRow() {
         ConfusionMatrix cm = ConfusionMatrix.of(TRUE, PRED, 4);
-        assertThat(cm.toArray()).isEqualTo(new long[][]{
-                {2, 1, 0, 0},
-                {1, 1, 0, 0},
-                {1, 1, 2, 0},
-                {1, 0, 0, 0}});
+        assertThat(cm.toArray()).isEqualTo(new long[][] {
+            {2, 1, 0, 0},
+            {1, 1, 0, 0},
+            {1, 1, 2, 0},
+            {1, 0, 0, 0}
+        });
         assertThat(cm.total()).isEqualTo(10);
         assertThat(cm.correct()).isEqualTo(5);
         assertThat(cm.support(2)).isEqualTo(4);
@@ -78,7 +79,7 @@ class ClassificationMetricsTest {
 
     @Test
     void rejectsOutOfRangeLabelsAndEmptyInput() {
-        assertThatThrownBy(() -> ConfusionMatrix.of(new int[]{0, 4}, new int[]{0, 1}, 3))
+        assertThatThrownBy(() -> ConfusionMatrix.of(new int[] {0, 4}, new int[] {0, 1}, 3))
                 .hasMessageContaining("label 4 of example 1 is outside [0, 3)");
         assertThatThrownBy(() -> ClassificationMetrics.of(ConfusionMatrix.of(new int[0], new int[0], 2)))
                 .hasMessageContaining("no examples");

@@ -1,10 +1,10 @@
 package dev.pier.evaluate.metrics;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 /** Top-k, log loss, calibration and percentiles on tiny inputs whose answers are worked out by hand. */
 class ScoreMetricsTest {
@@ -21,10 +21,10 @@ class ScoreMetricsTest {
     @Test
     void topKCountsTrueClassAmongHighestScores() {
         ProbabilityMatrix p = rows(
-                new double[]{0.5, 0.3, 0.2, 0.0},   // true 1: rank 1
-                new double[]{0.1, 0.2, 0.3, 0.4},   // true 0: rank 3
-                new double[]{0.7, 0.1, 0.1, 0.1},   // true 0: rank 0
-                new double[]{0.25, 0.25, 0.25, 0.25}); // true 1: ties, classes 3 and 2 rank ahead → rank 2
+                new double[] {0.5, 0.3, 0.2, 0.0}, // true 1: rank 1
+                new double[] {0.1, 0.2, 0.3, 0.4}, // true 0: rank 3
+                new double[] {0.7, 0.1, 0.1, 0.1}, // true 0: rank 0
+                new double[] {0.25, 0.25, 0.25, 0.25}); // true 1: ties, classes 3 and 2 rank ahead → rank 2
         int[] y = {1, 0, 0, 1};
         assertThat(TopK.accuracy(p, y, 1)).isEqualTo(1.0 / 4);
         assertThat(TopK.accuracy(p, y, 2)).isEqualTo(2.0 / 4);
@@ -40,10 +40,7 @@ class ScoreMetricsTest {
         double eps = 2.220446049250313e-16; // np.finfo(np.float64).eps
         assertThat(LogLoss.EPS).isEqualTo(eps);
         ProbabilityMatrix p = rows(
-                new double[]{0.7, 0.3},
-                new double[]{0.8, 0.2},
-                new double[]{0.0, 1.0},
-                new double[]{1.0, 0.0});
+                new double[] {0.7, 0.3}, new double[] {0.8, 0.2}, new double[] {0.0, 1.0}, new double[] {1.0, 0.0});
         int[] y = {0, 1, 1, 1};
         double expected = -(Math.log(0.7) + Math.log(0.2) + Math.log(1 - eps) + Math.log(eps)) / 4;
         assertThat(LogLoss.of(p, y)).isCloseTo(expected, within(1e-12));
@@ -84,9 +81,9 @@ class ScoreMetricsTest {
 
     @Test
     void perfectlyCalibratedHasZeroEce() {
-        Calibration c = Calibration.of(new double[]{1.0, 1.0, 1.0}, new boolean[]{true, true, true}, 15);
+        Calibration c = Calibration.of(new double[] {1.0, 1.0, 1.0}, new boolean[] {true, true, true}, 15);
         assertThat(c.ece()).isZero();
-        assertThatThrownBy(() -> Calibration.of(new double[]{1.5}, new boolean[]{true}, 15))
+        assertThatThrownBy(() -> Calibration.of(new double[] {1.5}, new boolean[] {true}, 15))
                 .hasMessageContaining("outside [0, 1]");
     }
 
@@ -97,6 +94,6 @@ class ScoreMetricsTest {
         assertThat(Percentiles.of(x, 99)).isCloseTo(3.97, within(1e-12)); // pos 2.97 between 3 and 4
         assertThat(Percentiles.of(x, 0)).isEqualTo(1);
         assertThat(Percentiles.of(x, 100)).isEqualTo(4);
-        assertThat(Percentiles.of(new double[]{7}, 99)).isEqualTo(7);
+        assertThat(Percentiles.of(new double[] {7}, 99)).isEqualTo(7);
     }
 }

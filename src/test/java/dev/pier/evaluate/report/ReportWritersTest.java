@@ -1,5 +1,7 @@
 package dev.pier.evaluate.report;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.evaluate.EvaluationReport;
@@ -10,14 +12,11 @@ import dev.pier.evaluate.OutputKind;
 import dev.pier.evaluate.metrics.Calibration;
 import dev.pier.evaluate.metrics.ClassificationMetrics;
 import dev.pier.evaluate.metrics.ConfusionMatrix;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The writers on hand-made reports: keys and values, escaping, atomic replacement, very many classes. */
 class ReportWritersTest {
@@ -33,16 +32,32 @@ class ReportWritersTest {
             conf[i] = 0.9;
             ok[i] = truth[i] == predicted[i];
         }
-        List<Misclassification> worst = List.of(new Misclassification(1, truth[1], predicted[1], 0.9,
-                new float[]{0, 0.5f, 1, 0.25f}, 1, 2, 2));
-        return new EvaluationReport(model, "toy", truth.length, classes, OutputKind.LOGITS, InputLayout.FLAT,
-                ClassificationMetrics.of(cm), cm, 2, 0.75, 0.5, Calibration.of(conf, ok, 15),
-                new LatencyFigures(0.1, 0.3, 10, 1), 1234.5, 8, 42, 1000, worst);
+        List<Misclassification> worst = List.of(
+                new Misclassification(1, truth[1], predicted[1], 0.9, new float[] {0, 0.5f, 1, 0.25f}, 1, 2, 2));
+        return new EvaluationReport(
+                model,
+                "toy",
+                truth.length,
+                classes,
+                OutputKind.LOGITS,
+                InputLayout.FLAT,
+                ClassificationMetrics.of(cm),
+                cm,
+                2,
+                0.75,
+                0.5,
+                Calibration.of(conf, ok, 15),
+                new LatencyFigures(0.1, 0.3, 10, 1),
+                1234.5,
+                8,
+                42,
+                1000,
+                worst);
     }
 
     @Test
     void jsonCarriesTheReportUnderTheAgreedKeys() throws Exception {
-        EvaluationReport r = report("m.onnx", 3, new int[]{0, 1, 2, 2}, new int[]{0, 2, 2, 2});
+        EvaluationReport r = report("m.onnx", 3, new int[] {0, 1, 2, 2}, new int[] {0, 2, 2, 2});
         Path out = dir.resolve("r.json");
         Files.writeString(out, "old content");
         new JsonReportWriter().write(r, out);
@@ -70,20 +85,21 @@ class ReportWritersTest {
     @Test
     void htmlEscapesNamesAndSkipsTheHeatMapForVeryManyClasses() {
         int k = HtmlReportWriter.MAX_HEATMAP_CLASSES + 1;
-        String page = new HtmlReportWriter().render(report("<script>alert(1)</script>.onnx", k,
-                new int[]{0, 1, 2, 3}, new int[]{0, 2, 2, 3}));
+        String page = new HtmlReportWriter()
+                .render(report("<script>alert(1)</script>.onnx", k, new int[] {0, 1, 2, 3}, new int[] {0, 2, 2, 3}));
         assertThat(page).doesNotContain("<script>").contains("&lt;script&gt;");
         assertThat(page).doesNotContain("confusion matrix heat map").contains(k + " classes are too many");
         assertThat(page).contains("per-class F1 bars", "reliability diagram", "data:image/png;base64,");
 
-        String small = new HtmlReportWriter().render(report("m.onnx", 4, new int[]{0, 1, 2, 3}, new int[]{0, 2, 2, 3}));
+        String small =
+                new HtmlReportWriter().render(report("m.onnx", 4, new int[] {0, 1, 2, 3}, new int[] {0, 2, 2, 3}));
         assertThat(small).contains("confusion matrix heat map").contains("true 1, predicted 2: 1 (100.0% of class 1)");
     }
 
     @Test
     void colourPngKeepsChannels() throws Exception {
         // 1x2 RGB, channels first: pixel 0 pure red, pixel 1 pure blue
-        byte[] png = PngImages.png(new float[]{1, 0, 0, 0, 0, 1}, 3, 1, 2);
+        byte[] png = PngImages.png(new float[] {1, 0, 0, 0, 0, 1}, 3, 1, 2);
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
         assertThat(img.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFF0000);
         assertThat(img.getRGB(1, 0) & 0xFFFFFF).isEqualTo(0x0000FF);

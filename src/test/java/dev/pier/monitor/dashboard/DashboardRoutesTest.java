@@ -1,11 +1,10 @@
 package dev.pier.monitor.dashboard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.server.ShutdownOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,14 +18,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The dashboard's routes on a real server with a bearer token: what is open, what is not, and the event stream. */
 class DashboardRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     // HTTP/1.1 as browsers speak it to a plain-text server; closing a stream then closes its connection
-    private final HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient plain =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     Path tmp;
@@ -34,38 +34,61 @@ class DashboardRoutesTest {
     @Test
     void pageIsOpenDataNeedsTheTokenAndTheStreamEndsAtShutdown() throws Exception {
         // a 20 s grace: if an event stream (open, or closed by its client) held the drain, closing would take that long
-        TwoModelServer s = new TwoModelServer(tmp, Optional.of("s3cret"), new ShutdownOptions(Duration.ZERO, Duration.ofSeconds(20)));
+        TwoModelServer s = new TwoModelServer(
+                tmp, Optional.of("s3cret"), new ShutdownOptions(Duration.ZERO, Duration.ofSeconds(20)));
         try {
             HttpResponse<String> page = get(s.base + "/dashboard", false, s);
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-            assertThat(page.body()).contains("/dashboard/assets/uPlot.min.js").doesNotContain("http://").doesNotContain("https://");
+            assertThat(page.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+            assertThat(page.body())
+                    .contains("/dashboard/assets/uPlot.min.js")
+                    .doesNotContain("http://")
+                    .doesNotContain("https://");
             HttpResponse<String> uplot = get(s.base + "/dashboard/assets/uPlot.min.js", false, s);
             assertThat(uplot.statusCode()).isEqualTo(200);
             assertThat(uplot.body()).contains("uPlot").hasSizeGreaterThan(10_000);
 
-            assertThat(get(s.base + "/dashboard/api/snapshot", false, s).statusCode()).isEqualTo(401);
-            assertThat(get(s.base + "/dashboard/api/events", false, s).statusCode()).isEqualTo(401);
+            assertThat(get(s.base + "/dashboard/api/snapshot", false, s).statusCode())
+                    .isEqualTo(401);
+            assertThat(get(s.base + "/dashboard/api/events", false, s).statusCode())
+                    .isEqualTo(401);
             // exact paths only: a dot-segment after an open prefix reaches nothing unauthenticated
-            assertThat(get(s.base + "/dashboard/assets/../../v2/models/digits", false, s).statusCode()).isEqualTo(401);
+            assertThat(get(s.base + "/dashboard/assets/../../v2/models/digits", false, s)
+                            .statusCode())
+                    .isEqualTo(401);
 
             JsonNode history = waitForSnapshots(s);
             assertThat(history.path("intervalSeconds").asDouble()).isEqualTo(1.0);
             assertThat(history.path("historySeconds").asLong()).isEqualTo(300);
-            JsonNode latest = history.path("snapshots").get(history.path("snapshots").size() - 1);
+            JsonNode latest =
+                    history.path("snapshots").get(history.path("snapshots").size() - 1);
             List<String> models = new ArrayList<>();
             latest.path("models").forEach(m -> models.add(m.path("model").asText()));
             assertThat(models).containsExactlyElementsOf(TwoModelServer.MODELS);
-            for (String field : List.of("state", "requestsPerSecond", "p50Ms", "p95Ms", "p99Ms", "errorRate", "pending",
-                    "meanBatch", "batchSizes", "totalRequests", "quality")) {
+            for (String field : List.of(
+                    "state",
+                    "requestsPerSecond",
+                    "p50Ms",
+                    "p95Ms",
+                    "p99Ms",
+                    "errorRate",
+                    "pending",
+                    "meanBatch",
+                    "batchSizes",
+                    "totalRequests",
+                    "quality")) {
                 assertThat(latest.path("models").get(0).has(field)).as(field).isTrue();
             }
 
             // a viewer that leaves: its stream must not stay counted as a request in flight (see the shutdown below)
             try (java.net.Socket leaving = new java.net.Socket("127.0.0.1", s.server.httpPort())) {
-                leaving.getOutputStream().write(("GET /dashboard/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Authorization: Bearer s3cret\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                var in = new java.io.BufferedReader(new java.io.InputStreamReader(leaving.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                leaving.getOutputStream()
+                        .write(("GET /dashboard/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        + "Authorization: Bearer s3cret\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        leaving.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
                 assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
                 String line;
                 do {
@@ -74,9 +97,11 @@ class DashboardRoutesTest {
                 assertThat(line).isNotNull();
             }
 
-            HttpResponse<Stream<String>> events = plain.send(s.request("/dashboard/api/events").build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> events =
+                    plain.send(s.request("/dashboard/api/events").build(), HttpResponse.BodyHandlers.ofLines());
             assertThat(events.statusCode()).isEqualTo(200);
-            assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+            assertThat(events.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
             Iterator<String> lines = events.body().iterator();
             List<JsonNode> received = new ArrayList<>();
             while (received.size() < 3 && lines.hasNext()) {
@@ -86,14 +111,17 @@ class DashboardRoutesTest {
                 }
             }
             assertThat(received).hasSize(3);
-            assertThat(received.get(2).path("time").asLong()).isGreaterThan(received.get(1).path("time").asLong());
+            assertThat(received.get(2).path("time").asLong())
+                    .isGreaterThan(received.get(1).path("time").asLong());
             assertThat(received.get(2).path("models").size()).isEqualTo(2);
 
-            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> lines.forEachRemaining(l -> { }));
+            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> lines.forEachRemaining(l -> {}));
             long start = System.nanoTime();
             s.close();
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).as("shutdown seconds").isLessThan(10);
-            drained.get(5, TimeUnit.SECONDS);   // the stream has ended, cleanly
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+                    .as("shutdown seconds")
+                    .isLessThan(10);
+            drained.get(5, TimeUnit.SECONDS); // the stream has ended, cleanly
         } finally {
             s.close();
         }
@@ -113,7 +141,8 @@ class DashboardRoutesTest {
     }
 
     private HttpResponse<String> get(String url, boolean withToken, TwoModelServer s) throws Exception {
-        HttpRequest.Builder b = withToken ? s.request(URI.create(url).getRawPath()) : HttpRequest.newBuilder(URI.create(url));
+        HttpRequest.Builder b =
+                withToken ? s.request(URI.create(url).getRawPath()) : HttpRequest.newBuilder(URI.create(url));
         return plain.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,5 +1,8 @@
 package dev.pier.monitor.dashboard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
@@ -9,9 +12,6 @@ import dev.pier.api.ModelState;
 import dev.pier.api.ModelVersionStatus;
 import dev.pier.metrics.ServingMetrics;
 import io.micrometer.core.instrument.Gauge;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +21,8 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The sampler against the server's real metrics ({@link ServingMetrics}), fed as the serving core feeds it. */
 class DashboardSamplerTest {
@@ -39,7 +38,8 @@ class DashboardSamplerTest {
 
     @Test
     void eachSampleCoversOnlyTheRequestsOfItsInterval() {
-        try (DashboardSampler sampler = new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
+        try (DashboardSampler sampler =
+                new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
             for (int i = 0; i < 30; i++) {
                 metrics.onRequest("alpha", 1, true, 1, 0, 1_000_000, 2_000_000);
             }
@@ -72,11 +72,12 @@ class DashboardSamplerTest {
     void percentilesFallInTheHistogramBucketThatHoldsTheExactPercentile() {
         SplittableRandom random = new SplittableRandom(11);
         double[] millis = new double[2000];
-        try (DashboardSampler sampler = new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
-            metrics.onRequest("alpha", 1, true, 1, 0, 0, 900_000_000L);   // before the interval: must not count
+        try (DashboardSampler sampler =
+                new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
+            metrics.onRequest("alpha", 1, true, 1, 0, 0, 900_000_000L); // before the interval: must not count
             sampler.sample();
             for (int i = 0; i < millis.length; i++) {
-                millis[i] = 0.5 + random.nextDouble() * random.nextDouble() * 200;   // skewed towards small values
+                millis[i] = 0.5 + random.nextDouble() * random.nextDouble() * 200; // skewed towards small values
                 metrics.onRequest("alpha", 1, true, 1, 0, 0, (long) (millis[i] * 1_000_000));
             }
             VersionSnapshot alpha = row(sampler.sample(), "alpha");
@@ -97,35 +98,59 @@ class DashboardSamplerTest {
 
     @Test
     void batchSizesAndMeanComeFromTheExecutionsOfTheInterval() {
-        try (DashboardSampler sampler = new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
+        try (DashboardSampler sampler =
+                new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
             int[] sizes = {1, 1, 2, 3, 8, 8, 8, 300};
             for (int s : sizes) {
                 metrics.onExecution("alpha", 1, s);
             }
             VersionSnapshot alpha = row(sampler.sample(), "alpha");
             assertThat(alpha.meanBatch()).isCloseTo(Arrays.stream(sizes).sum() / (double) sizes.length, within(1e-9));
-            assertThat(alpha.batchSizes()).containsEntry("1", 2L).containsEntry("2", 1L).containsEntry("3-4", 1L)
-                    .containsEntry("5-8", 3L).containsEntry("9-16", 0L).containsEntry(">256", 1L);
-            assertThat(alpha.batchSizes().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(sizes.length);
+            assertThat(alpha.batchSizes())
+                    .containsEntry("1", 2L)
+                    .containsEntry("2", 1L)
+                    .containsEntry("3-4", 1L)
+                    .containsEntry("5-8", 3L)
+                    .containsEntry("9-16", 0L)
+                    .containsEntry(">256", 1L);
+            assertThat(alpha.batchSizes().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isEqualTo(sizes.length);
         }
     }
 
     @Test
     void qualityGaugesOfOtherFeaturesAreReadByNameAndAbsentOnesAreNull() {
-        try (DashboardSampler sampler = new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
+        try (DashboardSampler sampler =
+                new DashboardSampler(service, metrics.registry(), DashboardOptions.defaults(), false)) {
             Quality none = row(sampler.sample(), "alpha").quality();
             assertThat(none.accuracy()).isNull();
             assertThat(none.driftDetected()).isNull();
             assertThat(none.driftScores()).isEmpty();
 
             var registry = metrics.registry();
-            Gauge.builder("pier_drift_score", () -> 0.12).tags("model", "alpha", "version", "1", "feature", "pixel_1").register(registry);
-            Gauge.builder("pier_drift_score", () -> 0.31).tags("model", "alpha", "version", "1", "feature", "pixel_2").register(registry);
-            Gauge.builder("pier_drift_detected", () -> 1).tags("model", "alpha", "version", "1").register(registry);
-            Gauge.builder("pier_live_accuracy", () -> 0.875).tags("model", "alpha", "version", "1").register(registry);
-            Gauge.builder("pier_live_f1", () -> 0.8).tags("model", "alpha", "version", "1").register(registry);
-            Gauge.builder("pier_feedback_rows", () -> 40).tags("model", "alpha", "version", "1").register(registry);
-            Gauge.builder("pier_live_accuracy", () -> 0.5).tags("model", "other", "version", "1").register(registry);
+            Gauge.builder("pier_drift_score", () -> 0.12)
+                    .tags("model", "alpha", "version", "1", "feature", "pixel_1")
+                    .register(registry);
+            Gauge.builder("pier_drift_score", () -> 0.31)
+                    .tags("model", "alpha", "version", "1", "feature", "pixel_2")
+                    .register(registry);
+            Gauge.builder("pier_drift_detected", () -> 1)
+                    .tags("model", "alpha", "version", "1")
+                    .register(registry);
+            Gauge.builder("pier_live_accuracy", () -> 0.875)
+                    .tags("model", "alpha", "version", "1")
+                    .register(registry);
+            Gauge.builder("pier_live_f1", () -> 0.8)
+                    .tags("model", "alpha", "version", "1")
+                    .register(registry);
+            Gauge.builder("pier_feedback_rows", () -> 40)
+                    .tags("model", "alpha", "version", "1")
+                    .register(registry);
+            Gauge.builder("pier_live_accuracy", () -> 0.5)
+                    .tags("model", "other", "version", "1")
+                    .register(registry);
 
             DashboardSnapshot s = sampler.sample();
             Quality q = row(s, "alpha").quality();
@@ -177,14 +202,23 @@ class DashboardSamplerTest {
     }
 
     private static VersionSnapshot row(DashboardSnapshot s, String model) {
-        return s.models().stream().filter(m -> m.model().equals(model)).findFirst().orElseThrow();
+        return s.models().stream()
+                .filter(m -> m.model().equals(model))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The latency histogram's bucket bounds as the registry has them, in ms. */
     private static final class RegistryBounds {
         static double[] latencyMillis(ServingMetrics metrics) {
-            var snapshot = metrics.registry().find("pier_inference_request_duration").tags("model", "alpha").timer().takeSnapshot();
-            return Arrays.stream(snapshot.histogramCounts()).mapToDouble(c -> c.bucket(java.util.concurrent.TimeUnit.MILLISECONDS)).toArray();
+            var snapshot = metrics.registry()
+                    .find("pier_inference_request_duration")
+                    .tags("model", "alpha")
+                    .timer()
+                    .takeSnapshot();
+            return Arrays.stream(snapshot.histogramCounts())
+                    .mapToDouble(c -> c.bucket(java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .toArray();
         }
     }
 
@@ -208,7 +242,8 @@ class DashboardSamplerTest {
 
         @Override
         public List<ModelVersionStatus> status(String model, OptionalLong version) {
-            List<ModelVersionStatus> out = versions.stream().filter(v -> v.model().equals(model)).toList();
+            List<ModelVersionStatus> out =
+                    versions.stream().filter(v -> v.model().equals(model)).toList();
             if (out.isEmpty()) {
                 throw new ModelNotFoundException("no model " + model);
             }
@@ -232,7 +267,11 @@ class DashboardSamplerTest {
 
         @Override
         public List<String> modelNames() {
-            return versions.stream().map(ModelVersionStatus::model).distinct().sorted().toList();
+            return versions.stream()
+                    .map(ModelVersionStatus::model)
+                    .distinct()
+                    .sorted()
+                    .toList();
         }
     }
 }

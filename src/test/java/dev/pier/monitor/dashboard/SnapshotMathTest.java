@@ -1,18 +1,18 @@
 package dev.pier.monitor.dashboard;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 /** Expectations here are worked out by hand from the bucket contents, not by running the code under test. */
 class SnapshotMathTest {
     private static final double[] SECONDS = {1, 2, 4, 8};
 
-    private static RawSample sample(long nanos, double ok, double failed, double rows, double pending, Histogram latency, Histogram batch) {
+    private static RawSample sample(
+            long nanos, double ok, double failed, double rows, double pending, Histogram latency, Histogram batch) {
         return new RawSample(nanos, ok, failed, rows, pending, latency, batch);
     }
 
@@ -37,8 +37,14 @@ class SnapshotMathTest {
         // 4 in (1,2] and 2 in (2,4]: cumulative deltas 4, 8, 10, 10
         Histogram before = new Histogram(SECONDS, new double[] {3, 5, 6, 6}, 6, 7.5);
         Histogram after = new Histogram(SECONDS, new double[] {7, 13, 16, 16}, 16, 23.5);
-        VersionSnapshot s = SnapshotMath.between("m", 1, "AVAILABLE", "",
-                sample(0, 6, 0, 6, 0, before, Histogram.EMPTY), sample(1_000_000_000L, 16, 0, 16, 0, after, Histogram.EMPTY), Quality.NONE);
+        VersionSnapshot s = SnapshotMath.between(
+                "m",
+                1,
+                "AVAILABLE",
+                "",
+                sample(0, 6, 0, 6, 0, before, Histogram.EMPTY),
+                sample(1_000_000_000L, 16, 0, 16, 0, after, Histogram.EMPTY),
+                Quality.NONE);
         // p50: rank 5 of 10 falls in (1,2], 4 values below, 4 inside -> 1 + 1 * (5-4)/4 = 1.25 s
         assertThat(s.p50Ms()).isCloseTo(1250.0, within(1e-6));
         // p95: rank 9.5 falls in (2,4], 8 below, 2 inside -> 2 + 2 * 1.5/2 = 3.5 s
@@ -50,8 +56,10 @@ class SnapshotMathTest {
     @Test
     void aPercentileAboveTheLastBoundAnswersTheLastBound() {
         // 10 values, only 5 at most 8 s: the median is somewhere above 8 s
-        assertThat(SnapshotMath.percentile(SECONDS, new double[] {0, 0, 5, 5}, 10, 0.99)).isEqualTo(8.0);
-        assertThat(SnapshotMath.percentile(SECONDS, new double[] {0, 0, 0, 0}, 0, 0.5)).isNull();
+        assertThat(SnapshotMath.percentile(SECONDS, new double[] {0, 0, 5, 5}, 10, 0.99))
+                .isEqualTo(8.0);
+        assertThat(SnapshotMath.percentile(SECONDS, new double[] {0, 0, 0, 0}, 0, 0.5))
+                .isNull();
     }
 
     @Test
@@ -63,7 +71,8 @@ class SnapshotMathTest {
         expected.put("3-4", 0L);
         expected.put("5-8", 4L);
         expected.put(">8", 1L);
-        assertThat(SnapshotMath.distribution(bounds, new double[] {3, 5, 5, 9}, 10)).containsExactlyEntriesOf(expected);
+        assertThat(SnapshotMath.distribution(bounds, new double[] {3, 5, 5, 9}, 10))
+                .containsExactlyEntriesOf(expected);
     }
 
     @Test
@@ -72,10 +81,17 @@ class SnapshotMathTest {
         // before: 2 executions of 1 row; during: 1 of 1 row, 2 of 2 rows, 1 of 3 rows = 8 rows in 4 executions
         Histogram before = new Histogram(bounds, new double[] {2, 2, 2}, 2, 2);
         Histogram after = new Histogram(bounds, new double[] {3, 5, 6}, 6, 10);
-        VersionSnapshot s = SnapshotMath.between("m", 1, "AVAILABLE", "",
-                sample(0, 0, 0, 0, 0, Histogram.EMPTY, before), sample(500_000_000L, 0, 0, 0, 0, Histogram.EMPTY, after), Quality.NONE);
+        VersionSnapshot s = SnapshotMath.between(
+                "m",
+                1,
+                "AVAILABLE",
+                "",
+                sample(0, 0, 0, 0, 0, Histogram.EMPTY, before),
+                sample(500_000_000L, 0, 0, 0, 0, Histogram.EMPTY, after),
+                Quality.NONE);
         assertThat(s.meanBatch()).isCloseTo(2.0, within(1e-9));
-        assertThat(s.batchSizes()).containsExactly(Map.entry("1", 1L), Map.entry("2", 2L), Map.entry("3-4", 1L), Map.entry(">4", 0L));
+        assertThat(s.batchSizes())
+                .containsExactly(Map.entry("1", 1L), Map.entry("2", 2L), Map.entry("3-4", 1L), Map.entry(">4", 0L));
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.pier.server.ServerOptions;
 import dev.pier.server.ServerSetup;
 import dev.pier.server.ShutdownOptions;
 import dev.pier.serving.ServingOptions;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +32,8 @@ final class TwoModelServer implements AutoCloseable {
     final RunningServer server;
     final String base;
     final Optional<String> token;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicBoolean loading = new AtomicBoolean();
     private final AtomicLong answered = new AtomicLong();
     private Thread load;
@@ -46,8 +46,10 @@ final class TwoModelServer implements AutoCloseable {
             ExampleModels.mnistMlp(21 + i).save(file);
         }
         this.token = token;
-        server = RunningServer.start(ServerSetup.of(ServingOptions.of(repo, null),
-                new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1)).withShutdown(shutdown)
+        server = RunningServer.start(ServerSetup.of(
+                        ServingOptions.of(repo, null),
+                        new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1))
+                .withShutdown(shutdown)
                 .withSecurity(new SecurityOptions(token, Optional.empty(), Optional.empty(), Optional.empty())));
         base = "http://127.0.0.1:" + server.httpPort();
     }
@@ -59,18 +61,20 @@ final class TwoModelServer implements AutoCloseable {
      */
     void startLoad() {
         loading.set(true);
-        load = new Thread(() -> {
-            SplittableRandom random = new SplittableRandom(5);
-            long started = System.nanoTime();
-            for (long round = 0; loading.get(); round++) {
-                infer(MODELS.get(0), random);
-                if (round % 2 == 0) {
-                    infer(MODELS.get(1), random);
-                }
-                long phase = (System.nanoTime() - started) / 3_000_000_000L;
-                sleep(phase % 2 == 0 ? 4 : 12);
-            }
-        }, "dashboard-test-load");
+        load = new Thread(
+                () -> {
+                    SplittableRandom random = new SplittableRandom(5);
+                    long started = System.nanoTime();
+                    for (long round = 0; loading.get(); round++) {
+                        infer(MODELS.get(0), random);
+                        if (round % 2 == 0) {
+                            infer(MODELS.get(1), random);
+                        }
+                        long phase = (System.nanoTime() - started) / 3_000_000_000L;
+                        sleep(phase % 2 == 0 ? 4 : 12);
+                    }
+                },
+                "dashboard-test-load");
         load.setDaemon(true);
         load.start();
     }
@@ -84,17 +88,20 @@ final class TwoModelServer implements AutoCloseable {
         for (int i = 0; i < 784; i++) {
             data.append(i == 0 ? "" : ",").append(random.nextInt(256) / 255.0f);
         }
-        String body = "{\"inputs\":[{\"name\":\"" + ExampleModels.MNIST_INPUT + "\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":["
-                + data + "]}]}";
+        String body = "{\"inputs\":[{\"name\":\"" + ExampleModels.MNIST_INPUT
+                + "\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}";
         try {
-            HttpResponse<Void> r = client.send(request("/v2/models/" + model + "/infer")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+            HttpResponse<Void> r = client.send(
+                    request("/v2/models/" + model + "/infer")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .header("Content-Type", "application/json")
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() == 200) {
                 answered.incrementAndGet();
             }
         } catch (IOException e) {
-            sleep(50);   // the server is going away at the end of the test
+            sleep(50); // the server is going away at the end of the test
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             loading.set(false);

@@ -1,5 +1,8 @@
 package dev.pier.monitor.drift;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.Shape;
@@ -11,25 +14,21 @@ import dev.pier.profile.Profiles;
 import dev.pier.profile.ReferenceProfile;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DriftDetectorTest {
     private static final DriftOptions SMALL = DriftOptions.defaults().withWindow(100, 20);
 
     /** Two tabular features, uniform on [0, 1); the model predicts class 0 and 1 equally often. */
     private static ReferenceProfile profile() {
-        FeatureExtractor ex = new FeatureExtractor(FeatureSpec.detect(new long[]{2}, 0, 1));
+        FeatureExtractor ex = new FeatureExtractor(FeatureSpec.detect(new long[] {2}, 0, 1));
         ProfileBuilder b = new ProfileBuilder(ex, 2);
         Random random = new Random(1);
         float[] rows = new float[2 * 5000];
@@ -40,7 +39,7 @@ class DriftDetectorTest {
         for (int i = 0; i < 5000; i++) {
             b.addPrediction(i % 2);
         }
-        return b.build("m.onnx", "uniform", new ReferenceProfile.InputInfo("x", "FP32", new long[]{-1, 2}));
+        return b.build("m.onnx", "uniform", new ReferenceProfile.InputInfo("x", "FP32", new long[] {-1, 2}));
     }
 
     @Test
@@ -48,9 +47,12 @@ class DriftDetectorTest {
         DriftDetector d = new DriftDetector(profile(), SMALL);
         Random random = new Random(2);
         for (int i = 1; i < 100; i++) {
-            assertThat(d.add(new double[]{random.nextDouble(), random.nextDouble()}, i % 2)).as("row %d", i).isEmpty();
+            assertThat(d.add(new double[] {random.nextDouble(), random.nextDouble()}, i % 2))
+                    .as("row %d", i)
+                    .isEmpty();
         }
-        DriftReport clean = d.add(new double[]{random.nextDouble(), random.nextDouble()}, 0).orElseThrow();
+        DriftReport clean = d.add(new double[] {random.nextDouble(), random.nextDouble()}, 0)
+                .orElseThrow();
         assertThat(clean.rows()).isEqualTo(100);
         assertThat(clean.detected()).isFalse();
         assertThat(clean.psi().values()).allSatisfy(v -> assertThat(v).isLessThan(0.2));
@@ -60,7 +62,7 @@ class DriftDetectorTest {
         // value in the empty top bin
         Optional<DriftReport> last = Optional.empty();
         for (int i = 0; i < 100; i++) {
-            Optional<DriftReport> r = d.add(new double[]{random.nextDouble(), 2 + random.nextDouble()}, i % 2);
+            Optional<DriftReport> r = d.add(new double[] {random.nextDouble(), 2 + random.nextDouble()}, i % 2);
             assertThat(r.isPresent()).as("report at row %d", 101 + i).isEqualTo((i + 1) % 20 == 0);
             last = r.isPresent() ? r : last;
         }
@@ -70,7 +72,9 @@ class DriftDetectorTest {
         // reference fractions: about 0.1 in each of the 10 inner bins, 0 above the max; live: all above
         double expected = 0;
         for (double e : profile().stats("feature_1").histogram().fractions()) {
-            expected += e == 0 ? (1 - 1e-4) * Math.log(1 / 1e-4) : (1e-4 - Math.max(e, 1e-4)) * Math.log(1e-4 / Math.max(e, 1e-4));
+            expected += e == 0
+                    ? (1 - 1e-4) * Math.log(1 / 1e-4)
+                    : (1e-4 - Math.max(e, 1e-4)) * Math.log(1e-4 / Math.max(e, 1e-4));
         }
         assertThat(shifted.psi().get("feature_1")).isCloseTo(expected, within(1e-9));
         assertThat(shifted.ks().get("feature_1")).isEqualTo(1.0);
@@ -79,7 +83,8 @@ class DriftDetectorTest {
         DriftDetector classes = new DriftDetector(profile(), SMALL);
         DriftReport r = null;
         for (int i = 0; i < 100; i++) {
-            r = classes.add(new double[]{random.nextDouble(), random.nextDouble()}, 1).orElse(r);
+            r = classes.add(new double[] {random.nextDouble(), random.nextDouble()}, 1)
+                    .orElse(r);
         }
         // the empty class counts as 1e-4: (1e-4 - 0.5)·ln(1e-4 / 0.5) + (1 - 0.5)·ln(1 / 0.5) = 4.257745 + 0.346574
         assertThat(r.classPsi()).isCloseTo(4.604319, within(1e-5));
@@ -98,7 +103,7 @@ class DriftDetectorTest {
             for (int i = 0; i < 10; i++) {
                 float[] x = new float[20];
                 for (int j = 0; j < x.length; j++) {
-                    x[j] = j % 2 == 1 ? 5f : random.nextFloat();   // feature_1 far out of range
+                    x[j] = j % 2 == 1 ? 5f : random.nextFloat(); // feature_1 far out of range
                 }
                 monitor.onInference(request(Tensor.ofFloats("x", Shape.of(10, 2), x)), response(1, 10));
                 monitor.onInference(request(Tensor.ofFloats("x", Shape.of(10, 2), x)), response(2, 10));
@@ -108,15 +113,26 @@ class DriftDetectorTest {
             while (monitor.latest("m", 1).isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            Thread.sleep(200);   // let the odd-sized request through the worker too
-            assertThat(monitor.latest("m", 1)).hasValueSatisfying(r -> assertThat(r.detected()).isTrue());
+            Thread.sleep(200); // let the odd-sized request through the worker too
+            assertThat(monitor.latest("m", 1))
+                    .hasValueSatisfying(r -> assertThat(r.detected()).isTrue());
             assertThat(monitor.latest("m", 2)).isEmpty();
-            Gauge detected = registry.find("pier_drift_detected").tags("model", "m", "version", "1").gauge();
+            Gauge detected = registry.find("pier_drift_detected")
+                    .tags("model", "m", "version", "1")
+                    .gauge();
             assertThat(detected.value()).isEqualTo(1.0);
-            assertThat(registry.find("pier_drift_detected").tags("version", "2").gauge()).isNull();
-            assertThat(registry.find("pier_drift_score").tags("version", "1", "feature", "feature_1").gauge().value())
+            assertThat(registry.find("pier_drift_detected").tags("version", "2").gauge())
+                    .isNull();
+            assertThat(registry.find("pier_drift_score")
+                            .tags("version", "1", "feature", "feature_1")
+                            .gauge()
+                            .value())
                     .isGreaterThan(0.2);
-            assertThat(registry.find("pier_drift_rows").tags("version", "1").counter().count()).isEqualTo(100);
+            assertThat(registry.find("pier_drift_rows")
+                            .tags("version", "1")
+                            .counter()
+                            .count())
+                    .isEqualTo(100);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.pier.monitor.drift;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
@@ -16,9 +18,6 @@ import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
 import dev.pier.serving.ServingOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,8 @@ import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Drift detection through a real server: a nearest-mean MNIST model in a repository with the reference
@@ -45,6 +44,7 @@ class DriftEndToEndTest {
 
     @TempDir
     Path dir;
+
     private RunningServer server;
     private RestClient client;
     private LabeledData test;
@@ -53,13 +53,14 @@ class DriftEndToEndTest {
     private void start() throws Exception {
         LabeledData train = Mnist.load(Mnist.Split.TRAIN, 10_000, MnistFetcher.defaultDir(), Shape.of(784));
         test = shuffled(Mnist.load(Mnist.Split.TEST, -1, MnistFetcher.defaultDir(), Shape.of(784)), 2_500, 11);
-        Path model = new NearestMeanModel(train).save(Files.createDirectories(dir.resolve("mnist/1")).resolve("model.onnx"));
+        Path model = new NearestMeanModel(train)
+                .save(Files.createDirectories(dir.resolve("mnist/1")).resolve("model.onnx"));
         try (OrtEngine engine = new OrtEngine()) {
             ReferenceProfile profile = new Evaluator(engine).profile(model, train, EvaluateOptions.defaults());
             Profiles.write(profile, Profiles.defaultPath(model));
         }
-        server = RunningServer.start(ServingOptions.of(dir, null).withWorkers(2, 64),
-                new ServerOptions("127.0.0.1", 0, 0, 64 << 20, 1));
+        server = RunningServer.start(
+                ServingOptions.of(dir, null).withWorkers(2, 64), new ServerOptions("127.0.0.1", 0, 0, 64 << 20, 1));
         client = new RestClient(URI.create("http://127.0.0.1:" + server.httpPort()), Duration.ofSeconds(30));
     }
 
@@ -81,7 +82,8 @@ class DriftEndToEndTest {
         }
         Map<String, Double> scores = scores();
         System.out.println("drift scores (PSI) after " + sent + " clean rows: " + scores);
-        assertThat(scores).containsKeys("mean_intensity", "ink_area", "center_of_mass_x", "region_1_1", "predicted_class");
+        assertThat(scores)
+                .containsKeys("mean_intensity", "ink_area", "center_of_mass_x", "region_1_1", "predicted_class");
         assertThat(scores.values()).allSatisfy(v -> assertThat(v).isBetween(0.0, 0.1));
 
         // inverted digits (1 - x)
@@ -135,7 +137,9 @@ class DriftEndToEndTest {
     private int shiftedRowsUntilDetected(int first, UnaryOperator<Float> shift, Random noise) throws Exception {
         int rows = 0;
         for (int start = first; rows < 2 * WINDOW; start += BATCH) {
-            send(start, noise == null ? shift : x -> Math.min(1f, Math.max(0f, x + (float) (0.3 * noise.nextGaussian()))));
+            send(
+                    start,
+                    noise == null ? shift : x -> Math.min(1f, Math.max(0f, x + (float) (0.3 * noise.nextGaussian()))));
             rows += BATCH;
             if (detected() == 1) {
                 return rows;
@@ -150,8 +154,15 @@ class DriftEndToEndTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = shift.apply(test.features()[(start % test.count()) * per + i]);
         }
-        client.inferV2(new InferRequest(null, "mnist", OptionalLong.empty(),
-                List.of(Tensor.ofFloats("input", Shape.of(BATCH, per), x)), List.of(), Map.of()), true);
+        client.inferV2(
+                new InferRequest(
+                        null,
+                        "mnist",
+                        OptionalLong.empty(),
+                        List.of(Tensor.ofFloats("input", Shape.of(BATCH, per), x)),
+                        List.of(),
+                        Map.of()),
+                true);
         sent += BATCH;
         awaitRows(sent);
     }
@@ -160,7 +171,9 @@ class DriftEndToEndTest {
     private void awaitRows(long rows) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (metric("pier_drift_rows_total\\{model=\"mnist\",version=\"1\"}") < rows) {
-            assertThat(System.nanoTime()).as("drift worker saw %d rows in time", rows).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("drift worker saw %d rows in time", rows)
+                    .isLessThan(deadline);
             Thread.sleep(5);
         }
     }
@@ -175,7 +188,8 @@ class DriftEndToEndTest {
     }
 
     private Map<String, Double> scores() {
-        Matcher m = Pattern.compile("(?m)^pier_drift_score\\{feature=\"([^\"]+)\",model=\"mnist\",version=\"1\"} (\\S+)$")
+        Matcher m = Pattern.compile(
+                        "(?m)^pier_drift_score\\{feature=\"([^\"]+)\",model=\"mnist\",version=\"1\"} (\\S+)$")
                 .matcher(client.get("/metrics"));
         Map<String, Double> out = new java.util.TreeMap<>();
         while (m.find()) {

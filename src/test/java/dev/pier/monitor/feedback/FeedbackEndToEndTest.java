@@ -1,5 +1,8 @@
 package dev.pier.monitor.feedback;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pier.api.Shape;
 import dev.pier.data.LabeledData;
@@ -10,17 +13,13 @@ import dev.pier.monitor.MonitorHttp;
 import dev.pier.server.RunningServer;
 import dev.pier.server.ServerOptions;
 import dev.pier.serving.ServingOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * Live accuracy from feedback against a real server (in-process, port 0) serving an MNIST MLP on real MNIST
@@ -29,6 +28,7 @@ import static org.assertj.core.api.Assertions.within;
 class FeedbackEndToEndTest {
     @TempDir
     static Path root;
+
     static RunningServer server;
     static MonitorHttp http;
     static LabeledData images;
@@ -36,7 +36,9 @@ class FeedbackEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         ExampleModels.writeMnistRepository(root, 7);
-        server = RunningServer.start(ServingOptions.of(root, null), new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1));
+        server = RunningServer.start(
+                ServingOptions.of(root, null),
+                new ServerOptions("127.0.0.1", 0, 0, ServerOptions.DEFAULT_MAX_BODY_BYTES, 1));
         http = new MonitorHttp(server.httpPort());
         images = Mnist.load(Mnist.Split.TEST, 120, MnistFetcher.defaultDir(), Shape.of(784));
     }
@@ -49,24 +51,28 @@ class FeedbackEndToEndTest {
     }
 
     /** One answered request: its id, what the server predicted, the true labels. */
-    private record Answered(String id, int[] predicted, int[] labels, boolean batched) {
-    }
+    private record Answered(String id, int[] predicted, int[] labels, boolean batched) {}
 
     private static Answered v2(String clientId, int from, int n, boolean batched) throws Exception {
-        MonitorHttp.Reply r = http.post("/v2/models/mnist/infer", MonitorHttp.v2Body(clientId, images.features(), from, n));
+        MonitorHttp.Reply r =
+                http.post("/v2/models/mnist/infer", MonitorHttp.v2Body(clientId, images.features(), from, n));
         assertThat(r.status()).as("%s", r.body()).isEqualTo(200);
         String id = r.body().get("id").asText();
         if (clientId != null) {
             assertThat(id).isEqualTo(clientId);
         }
-        return new Answered(id, MonitorHttp.argmax(r.body()), java.util.Arrays.copyOfRange(images.labels(), from, from + n), batched);
+        return new Answered(
+                id,
+                MonitorHttp.argmax(r.body()),
+                java.util.Arrays.copyOfRange(images.labels(), from, from + n),
+                batched);
     }
 
     @Test
     void feedbackWithKnownLabelsYieldsTheExactAccuracyPrecisionAndRecall() throws Exception {
         List<Answered> answered = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            answered.add(v2(i % 2 == 0 ? "client-" + i : null, i, 1, false));   // odd ones: server-made ids
+            answered.add(v2(i % 2 == 0 ? "client-" + i : null, i, 1, false)); // odd ones: server-made ids
         }
         for (int b = 0; b < 10; b++) {
             answered.add(v2(null, 60 + 5 * b, 5, true));
@@ -76,7 +82,8 @@ class FeedbackEndToEndTest {
         for (int p = 0; p < 784; p++) {
             instances.append(p == 0 ? "" : ",").append(images.features()[110 * 784 + p]);
         }
-        MonitorHttp.Reply tf = http.post("/v1/models/mnist:predict", instances.append("]]}").toString());
+        MonitorHttp.Reply tf =
+                http.post("/v1/models/mnist:predict", instances.append("]]}").toString());
         assertThat(tf.status()).isEqualTo(200);
         String tfId = tf.headers().get("x-request-id").getFirst();
         JsonNode probs = tf.body().get("predictions").get(0);
@@ -88,14 +95,20 @@ class FeedbackEndToEndTest {
 
         JsonNode last = null;
         for (Answered a : answered.subList(0, 50)) {
-            last = feedback(a.batched() ? "{\"id\":\"" + a.id() + "\",\"labels\":" + java.util.Arrays.toString(a.labels()) + "}"
-                    : "{\"id\":\"" + a.id() + "\",\"label\":" + a.labels()[0] + "}");
+            last = feedback(
+                    a.batched()
+                            ? "{\"id\":\"" + a.id() + "\",\"labels\":" + java.util.Arrays.toString(a.labels()) + "}"
+                            : "{\"id\":\"" + a.id() + "\",\"label\":" + a.labels()[0] + "}");
             assertThat(last.get("correct").asBoolean()).isEqualTo(a.predicted()[0] == a.labels()[0]);
         }
-        StringBuilder list = new StringBuilder("{\"feedback\":[");   // the rest at once, the list form
+        StringBuilder list = new StringBuilder("{\"feedback\":["); // the rest at once, the list form
         for (Answered a : answered.subList(50, answered.size())) {
-            list.append(list.length() > 13 ? "," : "").append("{\"id\":\"").append(a.id()).append("\",\"labels\":")
-                    .append(java.util.Arrays.toString(a.labels())).append('}');
+            list.append(list.length() > 13 ? "," : "")
+                    .append("{\"id\":\"")
+                    .append(a.id())
+                    .append("\",\"labels\":")
+                    .append(java.util.Arrays.toString(a.labels()))
+                    .append('}');
         }
         JsonNode results = feedback(list.append("]}").toString()).get("results");
         assertThat(results).hasSize(answered.size() - 50);
@@ -118,9 +131,12 @@ class FeedbackEndToEndTest {
         assertThat(last.get("accuracy").asDouble()).isEqualTo(accuracy);
         assertThat(last.get("feedback_count").asLong()).isEqualTo(rows);
         String scrape = http.get("/metrics");
-        assertThat(MonitorHttp.metric(scrape, "pier_live_accuracy", "mnist", "1")).isEqualTo(accuracy);
-        assertThat(MonitorHttp.metric(scrape, "pier_feedback_rows", "mnist", "1")).isEqualTo(rows);
-        assertThat(MonitorHttp.metric(scrape, "pier_live_precision", "mnist", "1")).isCloseTo(macro[0], within(1e-12));
+        assertThat(MonitorHttp.metric(scrape, "pier_live_accuracy", "mnist", "1"))
+                .isEqualTo(accuracy);
+        assertThat(MonitorHttp.metric(scrape, "pier_feedback_rows", "mnist", "1"))
+                .isEqualTo(rows);
+        assertThat(MonitorHttp.metric(scrape, "pier_live_precision", "mnist", "1"))
+                .isCloseTo(macro[0], within(1e-12));
         assertThat(MonitorHttp.metric(scrape, "pier_live_recall", "mnist", "1")).isCloseTo(macro[1], within(1e-12));
         assertThat(MonitorHttp.metric(scrape, "pier_live_f1", "mnist", "1")).isCloseTo(macro[2], within(1e-12));
         assertThat(last.get("precision").asDouble()).isCloseTo(macro[0], within(1e-12));
@@ -165,12 +181,17 @@ class FeedbackEndToEndTest {
         expect(400, "{\"id\": 5, \"label\": 3}", "'id' must be the request id");
         expect(400, "{\"id\": \"bad-1\"}", "give exactly one of 'label'");
         expect(400, "{\"id\": \"bad-1\", \"label\": 1, \"labels\": [1]}", "give exactly one of 'label'");
-        expect(400, "{\"id\": \"bad-1\", \"label\": \"seven\"}", "'label' must be a class index (a non-negative integer), got string \"seven\"");
+        expect(
+                400,
+                "{\"id\": \"bad-1\", \"label\": \"seven\"}",
+                "'label' must be a class index (a non-negative integer), got string \"seven\"");
         expect(400, "{\"id\": \"bad-1\", \"label\": -1}", "'label' must be a class index");
         expect(400, "{\"id\": \"bad-1\", \"label\": 1.5}", "'label' must be a class index");
         expect(400, "{\"id\": \"bad-2\", \"label\": 1}", "had 3 row(s), so its feedback needs 3 label(s)");
         expect(400, "{\"feedback\": []}", "'feedback' must be a non-empty array");
-        expect(400, "{\"feedback\": [{\"id\": \"bad-1\", \"label\": 1}, {\"id\": \"bad-2\", \"labels\": [1, \"x\"]}]}",
+        expect(
+                400,
+                "{\"feedback\": [{\"id\": \"bad-1\", \"label\": 1}, {\"id\": \"bad-2\", \"labels\": [1, \"x\"]}]}",
                 "'feedback[1].labels[1]' must be a class index");
         expect(404, "{\"id\": \"no-such-request\", \"label\": 1}", "feedback joins the last 100000 answered");
         MonitorHttp.Reply other = http.post("/v2/models/other/feedback", "{\"id\": \"bad-1\", \"label\": 1}");
@@ -178,7 +199,9 @@ class FeedbackEndToEndTest {
         assertThat(other.body().get("error").asText()).contains("was answered by model 'mnist', not 'other'");
 
         // nothing above was counted: the first valid feedback for bad-1 is accepted, a second one is refused
-        assertThat(feedback("{\"id\": \"bad-1\", \"label\": " + one.labels()[0] + "}").get("correct").asBoolean())
+        assertThat(feedback("{\"id\": \"bad-1\", \"label\": " + one.labels()[0] + "}")
+                        .get("correct")
+                        .asBoolean())
                 .isEqualTo(one.predicted()[0] == one.labels()[0]);
         expect(409, "{\"id\": \"bad-1\", \"label\": 1}", "already has feedback");
         assertThat(v2(null, 5, 2, true).predicted()).hasSize(2);

@@ -1,22 +1,22 @@
 package dev.pier.monitor.feedback;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The window of remembered predictions: bounded, newest kept, classes read from scores or class ids. */
 class RecentPredictionsTest {
 
     private static void answer(RecentPredictions recent, String id, Tensor output) {
-        recent.onInference(new InferRequest(id, "m", OptionalLong.empty(), List.of(), List.of(), Map.of()),
+        recent.onInference(
+                new InferRequest(id, "m", OptionalLong.empty(), List.of(), List.of(), Map.of()),
                 new InferResponse(id, "m", 2, List.of(output), Map.of()));
     }
 
@@ -33,8 +33,8 @@ class RecentPredictionsTest {
         assertThat(recent.find("c").orElseThrow().version()).isEqualTo(2);
         assertThat(recent.find("not-a-classifier")).isEmpty();
 
-        answer(recent, "a", Tensor.ofInts("label", Shape.of(1), 5));   // a client reusing an id: the newer answer
-        answer(recent, "d", Tensor.ofInts("label", Shape.of(1), 6));   // evicts the first "a" and then "b"
+        answer(recent, "a", Tensor.ofInts("label", Shape.of(1), 5)); // a client reusing an id: the newer answer
+        answer(recent, "d", Tensor.ofInts("label", Shape.of(1), 6)); // evicts the first "a" and then "b"
         assertThat(recent.find("b")).isEmpty();
         assertThat(recent.find("a").orElseThrow().classes()).containsExactly(5);
         assertThat(recent.find("d")).isPresent();

@@ -1,5 +1,7 @@
 package dev.pier.monitor.log;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.api.InferRequest;
@@ -14,9 +16,6 @@ import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The prediction log under concurrent load through the real serving core: a stalled writer never holds a
@@ -57,14 +56,17 @@ class PredictionLogLoadTest {
         Path dir = root.resolve("log");
         PredictionLogOptions options = new PredictionLogOptions(dir, 1.0, MAX_FILE_BYTES, MAX_FILES, QUEUE);
         try (OrtEngine engine = new OrtEngine();
-             ServingCore core = ServingCore.start(ServingOptions.of(root.resolve("repo"), null).withWorkers(4, 1024), engine);
-             PredictionLog log = new PredictionLog(options, new SimpleMeterRegistry())) {
+                ServingCore core = ServingCore.start(
+                        ServingOptions.of(root.resolve("repo"), null).withWorkers(4, 1024), engine);
+                PredictionLog log = new PredictionLog(options, new SimpleMeterRegistry())) {
             MonitoringService served = new MonitoringService(core, List.of(log));
 
             log.pauseWriter();
-            load(served, images);   // returns only when every request has its answer
+            load(served, images); // returns only when every request has its answer
             int total = THREADS * PER_THREAD;
-            assertThat(log.written()).as("nothing is written while the writer is stalled").isZero();
+            assertThat(log.written())
+                    .as("nothing is written while the writer is stalled")
+                    .isZero();
             // at most the queue plus the one record the writer holds at its gate can be waiting
             assertThat(log.dropped()).isGreaterThanOrEqualTo(total - QUEUE - 1);
 
@@ -88,17 +90,19 @@ class PredictionLogLoadTest {
             running.set(false);
             watcher.join();
 
-            assertThat(log.written()).as("a free writer keeps up with part of the load").isGreaterThan(QUEUE);
+            assertThat(log.written())
+                    .as("a free writer keeps up with part of the load")
+                    .isGreaterThan(QUEUE);
             assertThat(largest.get()).isPositive().isLessThanOrEqualTo(MAX_FILES * MAX_FILE_BYTES);
             assertThat(mostFiles.get()).isLessThanOrEqualTo(MAX_FILES);
         }
         long[] end = sizes(dir);
         assertThat(end[0]).isLessThanOrEqualTo(MAX_FILES * MAX_FILE_BYTES);
-        assertThat(end[1]).isEqualTo(MAX_FILES);   // 32 KiB files of ~5 KiB records: it did rotate
+        assertThat(end[1]).isEqualTo(MAX_FILES); // 32 KiB files of ~5 KiB records: it did rotate
         ObjectMapper json = new ObjectMapper();
         for (Path f : RotatingFiles.existing(dir)) {
             for (String line : Files.readAllLines(f)) {
-                JsonNode record = json.readTree(line);   // whole records only, never a torn one
+                JsonNode record = json.readTree(line); // whole records only, never a torn one
                 assertThat(record.get("type").asText()).isEqualTo("prediction");
                 assertThat(record.get("inputs").get(0).get("data")).hasSize(784);
                 assertThat(record.get("predicted_class")).hasSize(1);
@@ -116,8 +120,13 @@ class PredictionLogLoadTest {
                     for (int i = 0; i < PER_THREAD; i++) {
                         int row = (thread * PER_THREAD + i) % images.count();
                         float[] pixels = Arrays.copyOfRange(images.features(), row * 784, (row + 1) * 784);
-                        InferRequest request = new InferRequest(UUID.randomUUID().toString(), "mnist", OptionalLong.empty(),
-                                List.of(Tensor.ofFloats("input", Shape.of(1, 784), pixels)), List.of(), Map.of());
+                        InferRequest request = new InferRequest(
+                                UUID.randomUUID().toString(),
+                                "mnist",
+                                OptionalLong.empty(),
+                                List.of(Tensor.ofFloats("input", Shape.of(1, 784), pixels)),
+                                List.of(),
+                                Map.of());
                         served.infer(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
                     }
                     return null;
@@ -167,7 +176,9 @@ class PredictionLogLoadTest {
             assertThat(PredictionLog.sampled(id, 0.1)).isEqualTo(sampled);
             if (sampled) {
                 in++;
-                assertThat(PredictionLog.sampled(id, 0.5)).as("a larger rate keeps what a smaller one logs").isTrue();
+                assertThat(PredictionLog.sampled(id, 0.5))
+                        .as("a larger rate keeps what a smaller one logs")
+                        .isTrue();
             }
         }
         assertThat(in / (double) n).isBetween(0.09, 0.11);

@@ -1,5 +1,8 @@
 package dev.pier.protocol.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
@@ -13,18 +16,14 @@ import dev.pier.protocol.RestApi;
 import dev.pier.protocol.RestOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Pier's REST client against the real router: V2 JSON and binary, TF Serving predict, typed errors. */
 class RestClientTest {
@@ -36,12 +35,20 @@ class RestClientTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         service = new EchoInferenceService()
-                .model("echo", List.of(new TensorSpec("x", DataType.INT64, Shape.of(-1)),
+                .model(
+                        "echo",
+                        List.of(
+                                new TensorSpec("x", DataType.INT64, Shape.of(-1)),
                                 new TensorSpec("s", DataType.BYTES, Shape.of(-1))),
-                        List.of(new TensorSpec("y", DataType.INT64, Shape.of(-1)),
+                        List.of(
+                                new TensorSpec("y", DataType.INT64, Shape.of(-1)),
                                 new TensorSpec("t", DataType.BYTES, Shape.of(-1))));
-        HttpServer server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, service, RestOptions.defaults()))
-                .listen(0).toCompletionStage().toCompletableFuture().get();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(RestApi.router(vertx, service, RestOptions.defaults()))
+                .listen(0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
         client = new RestClient(URI.create("http://localhost:" + server.actualPort()), Duration.ofSeconds(10));
     }
 
@@ -52,14 +59,20 @@ class RestClientTest {
     }
 
     private static InferRequest request(String model) {
-        return new InferRequest("id-9", model, OptionalLong.empty(),
-                List.of(Tensor.ofLongs("x", Shape.of(3), 1L << 40, -2, 3), Tensor.ofStrings("s", Shape.of(2), "a", "bé")),
-                List.of(), Map.of());
+        return new InferRequest(
+                "id-9",
+                model,
+                OptionalLong.empty(),
+                List.of(
+                        Tensor.ofLongs("x", Shape.of(3), 1L << 40, -2, 3),
+                        Tensor.ofStrings("s", Shape.of(2), "a", "bé")),
+                List.of(),
+                Map.of());
     }
 
     @Test
     void infersOverJsonAndOverTheBinaryExtension() {
-        for (boolean binary : new boolean[]{false, true}) {
+        for (boolean binary : new boolean[] {false, true}) {
             InferResponse r = client.inferV2(request("echo"), binary);
             assertThat(r.id()).isEqualTo("id-9");
             assertThat(r.version()).isEqualTo(EchoInferenceService.VERSION);
@@ -80,8 +93,10 @@ class RestClientTest {
     @Test
     void errorsComeBackTyped() {
         assertThatThrownBy(() -> client.inferV2(request("nope"), false))
-                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("'nope'");
+                .isInstanceOf(ModelNotFoundException.class)
+                .hasMessageContaining("'nope'");
         assertThatThrownBy(() -> client.predictTf("echo", OptionalLong.empty(), "{\"inputs\":{\"z\":[1]}}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'z'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'z'");
     }
 }

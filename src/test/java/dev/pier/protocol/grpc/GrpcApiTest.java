@@ -1,5 +1,8 @@
 package dev.pier.protocol.grpc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.pier.api.DataType;
@@ -41,11 +44,6 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +53,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** V2 gRPC and health over a real HTTP/2 server on port 0, called with grpc-java (an independent client). */
 class GrpcApiTest {
@@ -70,15 +69,27 @@ class GrpcApiTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         service = new EchoInferenceService()
-                .model("echo", List.of(new TensorSpec("x", DataType.FP32, Shape.of(-1, 2)),
+                .model(
+                        "echo",
+                        List.of(
+                                new TensorSpec("x", DataType.FP32, Shape.of(-1, 2)),
                                 new TensorSpec("s", DataType.BYTES, Shape.of(-1))),
-                        List.of(new TensorSpec("y", DataType.FP32, Shape.of(-1, 2)),
+                        List.of(
+                                new TensorSpec("y", DataType.FP32, Shape.of(-1, 2)),
                                 new TensorSpec("t", DataType.BYTES, Shape.of(-1))))
-                .model("half", List.of(new TensorSpec("h", DataType.FP16, Shape.of(-1))),
+                .model(
+                        "half",
+                        List.of(new TensorSpec("h", DataType.FP16, Shape.of(-1))),
                         List.of(new TensorSpec("g", DataType.FP16, Shape.of(-1))));
-        server = vertx.createHttpServer().requestHandler(GrpcApi.server(vertx, service))
-                .listen(0).toCompletionStage().toCompletableFuture().get();
-        channel = ManagedChannelBuilder.forAddress("localhost", server.actualPort()).usePlaintext().build();
+        server = vertx.createHttpServer()
+                .requestHandler(GrpcApi.server(vertx, service))
+                .listen(0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
+        channel = ManagedChannelBuilder.forAddress("localhost", server.actualPort())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -97,18 +108,24 @@ class GrpcApiTest {
 
     private static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(
             String service, String name, Q request, R response, MethodDescriptor.MethodType type) {
-        return MethodDescriptor.<Q, R>newBuilder().setType(type)
+        return MethodDescriptor.<Q, R>newBuilder()
+                .setType(type)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(service, name))
                 .setRequestMarshaller(ProtoUtils.marshaller(request))
-                .setResponseMarshaller(ProtoUtils.marshaller(response)).build();
+                .setResponseMarshaller(ProtoUtils.marshaller(response))
+                .build();
     }
 
     @SuppressWarnings("unchecked")
     private static <R extends Message> R call(String name, Message request, R response) {
         MethodDescriptor<Message, R> md = (MethodDescriptor<Message, R>) (MethodDescriptor<?, ?>) method(
-                "inference.GRPCInferenceService", name, request.getDefaultInstanceForType(), response,
+                "inference.GRPCInferenceService",
+                name,
+                request.getDefaultInstanceForType(),
+                response,
                 MethodDescriptor.MethodType.UNARY);
-        return ClientCalls.blockingUnaryCall(channel, md, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+        return ClientCalls.blockingUnaryCall(
+                channel, md, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
     }
 
     private static ModelInferResponse infer(ModelInferRequest r) {
@@ -116,8 +133,8 @@ class GrpcApiTest {
     }
 
     private static ModelInferRequest.InferInputTensor.Builder input(String name, String type, long... shape) {
-        ModelInferRequest.InferInputTensor.Builder b = ModelInferRequest.InferInputTensor.newBuilder()
-                .setName(name).setDatatype(type);
+        ModelInferRequest.InferInputTensor.Builder b =
+                ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype(type);
         for (long d : shape) {
             b.addShape(d);
         }
@@ -130,17 +147,49 @@ class GrpcApiTest {
 
     @Test
     void serverAndModelStatusRpcs() {
-        assertThat(call("ServerLive", ServerLiveRequest.getDefaultInstance(), ServerLiveResponse.getDefaultInstance()).getLive()).isTrue();
-        assertThat(call("ServerReady", ServerReadyRequest.getDefaultInstance(), ServerReadyResponse.getDefaultInstance()).getReady()).isTrue();
-        assertThat(call("ModelReady", ModelReadyRequest.newBuilder().setName("echo").build(),
-                ModelReadyResponse.getDefaultInstance()).getReady()).isTrue();
-        assertThat(call("ModelReady", ModelReadyRequest.newBuilder().setName("echo").setVersion("3").build(),
-                ModelReadyResponse.getDefaultInstance()).getReady()).isTrue();
-        assertThat(call("ModelReady", ModelReadyRequest.newBuilder().setName("echo").setVersion("4").build(),
-                ModelReadyResponse.getDefaultInstance()).getReady()).isFalse();
+        assertThat(call("ServerLive", ServerLiveRequest.getDefaultInstance(), ServerLiveResponse.getDefaultInstance())
+                        .getLive())
+                .isTrue();
+        assertThat(call(
+                                "ServerReady",
+                                ServerReadyRequest.getDefaultInstance(),
+                                ServerReadyResponse.getDefaultInstance())
+                        .getReady())
+                .isTrue();
+        assertThat(call(
+                                "ModelReady",
+                                ModelReadyRequest.newBuilder().setName("echo").build(),
+                                ModelReadyResponse.getDefaultInstance())
+                        .getReady())
+                .isTrue();
+        assertThat(call(
+                                "ModelReady",
+                                ModelReadyRequest.newBuilder()
+                                        .setName("echo")
+                                        .setVersion("3")
+                                        .build(),
+                                ModelReadyResponse.getDefaultInstance())
+                        .getReady())
+                .isTrue();
+        assertThat(call(
+                                "ModelReady",
+                                ModelReadyRequest.newBuilder()
+                                        .setName("echo")
+                                        .setVersion("4")
+                                        .build(),
+                                ModelReadyResponse.getDefaultInstance())
+                        .getReady())
+                .isFalse();
         service.ready = false;
-        assertThat(call("ServerReady", ServerReadyRequest.getDefaultInstance(), ServerReadyResponse.getDefaultInstance()).getReady()).isFalse();
-        ServerMetadataResponse meta = call("ServerMetadata", ServerMetadataRequest.getDefaultInstance(),
+        assertThat(call(
+                                "ServerReady",
+                                ServerReadyRequest.getDefaultInstance(),
+                                ServerReadyResponse.getDefaultInstance())
+                        .getReady())
+                .isFalse();
+        ServerMetadataResponse meta = call(
+                "ServerMetadata",
+                ServerMetadataRequest.getDefaultInstance(),
                 ServerMetadataResponse.getDefaultInstance());
         assertThat(meta.getName()).isEqualTo("pier");
         assertThat(meta.getVersion()).isEqualTo("0.1.0");
@@ -168,9 +217,13 @@ class GrpcApiTest {
             MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
                     .setType(MethodDescriptor.MethodType.UNARY)
                     .setFullMethodName("inference.GRPCInferenceService/" + method)
-                    .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
-            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, md,
-                    CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}))
+                    .setRequestMarshaller(raw)
+                    .setResponseMarshaller(raw)
+                    .build();
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                            channel, md, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[] {
+                                (byte) 0xff, (byte) 0xff, (byte) 0xff
+                            }))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                         assertThat(e.getStatus().getDescription()).contains("not a valid inference.");
@@ -180,7 +233,9 @@ class GrpcApiTest {
 
     @Test
     void modelMetadataRpc() {
-        ModelMetadataResponse m = call("ModelMetadata", ModelMetadataRequest.newBuilder().setName("echo").build(),
+        ModelMetadataResponse m = call(
+                "ModelMetadata",
+                ModelMetadataRequest.newBuilder().setName("echo").build(),
                 ModelMetadataResponse.getDefaultInstance());
         assertThat(m.getName()).isEqualTo("echo");
         assertThat(m.getVersionsList()).containsExactly("3");
@@ -189,8 +244,10 @@ class GrpcApiTest {
         assertThat(m.getInputs(0).getDatatype()).isEqualTo("FP32");
         assertThat(m.getInputs(0).getShapeList()).containsExactly(-1L, 2L);
         assertThat(m.getOutputs(1).getDatatype()).isEqualTo("BYTES");
-        assertThatThrownBy(() -> call("ModelMetadata", ModelMetadataRequest.newBuilder().setName("nope").build(),
-                ModelMetadataResponse.getDefaultInstance()))
+        assertThatThrownBy(() -> call(
+                        "ModelMetadata",
+                        ModelMetadataRequest.newBuilder().setName("nope").build(),
+                        ModelMetadataResponse.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
                     assertThat(e.getStatus().getDescription()).contains("'nope'");
@@ -199,12 +256,17 @@ class GrpcApiTest {
 
     @Test
     void inferWithTypedContentsAnswersRawOutputs() {
-        ModelInferRequest r = ModelInferRequest.newBuilder().setModelName("echo").setId("abc")
-                .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build())
-                .addInputs(input("x", "FP32", 1, 2).setContents(InferTensorContents.newBuilder()
-                        .addFp32Contents(0.5f).addFp32Contents(-3f)))
-                .addInputs(input("s", "BYTES", 1).setContents(InferTensorContents.newBuilder()
-                        .addBytesContents(ByteString.copyFromUtf8("hey"))))
+        ModelInferRequest r = ModelInferRequest.newBuilder()
+                .setModelName("echo")
+                .setId("abc")
+                .putParameters(
+                        "priority", InferParameter.newBuilder().setInt64Param(1).build())
+                .addInputs(input("x", "FP32", 1, 2)
+                        .setContents(InferTensorContents.newBuilder()
+                                .addFp32Contents(0.5f)
+                                .addFp32Contents(-3f)))
+                .addInputs(input("s", "BYTES", 1)
+                        .setContents(InferTensorContents.newBuilder().addBytesContents(ByteString.copyFromUtf8("hey"))))
                 .build();
         ModelInferResponse resp = infer(r);
         assertThat(resp.getId()).isEqualTo("abc");
@@ -212,68 +274,136 @@ class GrpcApiTest {
         assertThat(resp.getModelVersion()).isEqualTo("3");
         assertThat(resp.getOutputs(0).getName()).isEqualTo("y");
         assertThat(resp.getOutputs(0).getShapeList()).containsExactly(1L, 2L);
-        assertThat(resp.getRawOutputContents(0).toByteArray()).containsExactly(le(8).putFloat(0.5f).putFloat(-3f).array());
-        assertThat(resp.getRawOutputContents(1).toByteArray()).containsExactly(le(7).putInt(3)
-                .put("hey".getBytes(StandardCharsets.UTF_8)).array());
+        assertThat(resp.getRawOutputContents(0).toByteArray())
+                .containsExactly(le(8).putFloat(0.5f).putFloat(-3f).array());
+        assertThat(resp.getRawOutputContents(1).toByteArray())
+                .containsExactly(le(7).putInt(3)
+                        .put("hey".getBytes(StandardCharsets.UTF_8))
+                        .array());
         assertThat(service.lastRequest.get().parameters()).containsEntry("priority", 1L);
     }
 
     @Test
     void inferWithRawInputContentsIncludingFp16() {
-        ModelInferRequest r = ModelInferRequest.newBuilder().setModelName("echo").setModelVersion("3")
-                .addInputs(input("x", "FP32", 2, 2)).addInputs(input("s", "BYTES", 2))
-                .addRawInputContents(ByteString.copyFrom(le(16).putFloat(1).putFloat(2).putFloat(3).putFloat(4).array()))
-                .addRawInputContents(ByteString.copyFrom(le(10).putInt(1).put((byte) 'a').putInt(1).put((byte) 'b').array()))
-                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("y"))
+        ModelInferRequest r = ModelInferRequest.newBuilder()
+                .setModelName("echo")
+                .setModelVersion("3")
+                .addInputs(input("x", "FP32", 2, 2))
+                .addInputs(input("s", "BYTES", 2))
+                .addRawInputContents(ByteString.copyFrom(
+                        le(16).putFloat(1).putFloat(2).putFloat(3).putFloat(4).array()))
+                .addRawInputContents(ByteString.copyFrom(le(10).putInt(1)
+                        .put((byte) 'a')
+                        .putInt(1)
+                        .put((byte) 'b')
+                        .array()))
+                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                        .setName("y"))
                 .build();
         ModelInferResponse resp = infer(r);
         assertThat(resp.getOutputsCount()).isEqualTo(1);
         assertThat(resp.getRawOutputContents(0).toByteArray())
-                .containsExactly(le(16).putFloat(1).putFloat(2).putFloat(3).putFloat(4).array());
+                .containsExactly(
+                        le(16).putFloat(1).putFloat(2).putFloat(3).putFloat(4).array());
 
         byte[] half = le(4).putShort((short) 0x3C00).putShort((short) 0xC000).array(); // 1.0, -2.0
-        ModelInferResponse h = infer(ModelInferRequest.newBuilder().setModelName("half")
-                .addInputs(input("h", "FP16", 2)).addRawInputContents(ByteString.copyFrom(half)).build());
+        ModelInferResponse h = infer(ModelInferRequest.newBuilder()
+                .setModelName("half")
+                .addInputs(input("h", "FP16", 2))
+                .addRawInputContents(ByteString.copyFrom(half))
+                .build());
         assertThat(h.getOutputs(0).getDatatype()).isEqualTo("FP16");
         assertThat(h.getRawOutputContents(0).toByteArray()).containsExactly(half);
     }
 
     @Test
     void badInferRequestsAreInvalidArgumentNamingTheTensor() {
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("echo")
-                        .addInputs(input("x", "FP32", 1, 2).setContents(InferTensorContents.newBuilder().addFp32Contents(1)))
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2)
+                                .setContents(InferTensorContents.newBuilder().addFp32Contents(1)))
                         .build()),
-                Status.Code.INVALID_ARGUMENT, "'x'", "fp32_contents", "2 elements");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("half")
-                        .addInputs(input("h", "FP16", 1).setContents(InferTensorContents.newBuilder().addFp32Contents(1)))
+                Status.Code.INVALID_ARGUMENT,
+                "'x'",
+                "fp32_contents",
+                "2 elements");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("half")
+                        .addInputs(input("h", "FP16", 1)
+                                .setContents(InferTensorContents.newBuilder().addFp32Contents(1)))
                         .build()),
-                Status.Code.INVALID_ARGUMENT, "'h'", "raw_input_contents");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("echo")
-                        .addInputs(input("x", "FP32", 1, 2)).addInputs(input("s", "BYTES", 1))
-                        .addRawInputContents(ByteString.copyFrom(new byte[8])).build()),
-                Status.Code.INVALID_ARGUMENT, "raw_input_contents", "1", "2 inputs");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("echo")
-                        .addInputs(input("x", "FP32", 1, 2)).addRawInputContents(ByteString.copyFrom(new byte[7])).build()),
-                Status.Code.INVALID_ARGUMENT, "'x'", "8 bytes", "7");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("echo")
-                        .addInputs(input("x", "FLOAT", 1, 2)).build()),
-                Status.Code.INVALID_ARGUMENT, "'x'", "FLOAT", "FP32");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("echo").setModelVersion("v1")
-                        .addInputs(input("x", "FP32", 1, 2)).build()),
-                Status.Code.INVALID_ARGUMENT, "model_version", "'v1'");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("echo")
-                        .addInputs(input("x", "FP32", 1, 2).setContents(InferTensorContents.newBuilder()
-                                .addFp32Contents(1).addFp32Contents(2))).build()),
-                Status.Code.INVALID_ARGUMENT, "missing input 's'");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("nope").build()),
-                Status.Code.NOT_FOUND, "'nope'");
+                Status.Code.INVALID_ARGUMENT,
+                "'h'",
+                "raw_input_contents");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2))
+                        .addInputs(input("s", "BYTES", 1))
+                        .addRawInputContents(ByteString.copyFrom(new byte[8]))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "raw_input_contents",
+                "1",
+                "2 inputs");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2))
+                        .addRawInputContents(ByteString.copyFrom(new byte[7]))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "'x'",
+                "8 bytes",
+                "7");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FLOAT", 1, 2))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "'x'",
+                "FLOAT",
+                "FP32");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .setModelVersion("v1")
+                        .addInputs(input("x", "FP32", 1, 2))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "model_version",
+                "'v1'");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2)
+                                .setContents(InferTensorContents.newBuilder()
+                                        .addFp32Contents(1)
+                                        .addFp32Contents(2)))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "missing input 's'");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder().setModelName("nope").build()),
+                Status.Code.NOT_FOUND,
+                "'nope'");
         service.failure = new UnavailableException("draining");
-        assertStatus(() -> infer(ModelInferRequest.newBuilder().setModelName("echo")
-                        .addInputs(input("x", "FP32", 1, 2).setContents(InferTensorContents.newBuilder()
-                                .addFp32Contents(1).addFp32Contents(2)))
-                        .addInputs(input("s", "BYTES", 1).setContents(InferTensorContents.newBuilder()
-                                .addBytesContents(ByteString.copyFromUtf8("a")))).build()),
-                Status.Code.UNAVAILABLE, "draining");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2)
+                                .setContents(InferTensorContents.newBuilder()
+                                        .addFp32Contents(1)
+                                        .addFp32Contents(2)))
+                        .addInputs(input("s", "BYTES", 1)
+                                .setContents(InferTensorContents.newBuilder()
+                                        .addBytesContents(ByteString.copyFromUtf8("a"))))
+                        .build()),
+                Status.Code.UNAVAILABLE,
+                "draining");
     }
 
     private static void assertStatus(Runnable call, Status.Code code, String... fragments) {
@@ -285,16 +415,26 @@ class GrpcApiTest {
         });
     }
 
-    private static final MethodDescriptor<HealthCheckRequest, HealthCheckResponse> CHECK = method("grpc.health.v1.Health",
-            "Check", HealthCheckRequest.getDefaultInstance(), HealthCheckResponse.getDefaultInstance(),
+    private static final MethodDescriptor<HealthCheckRequest, HealthCheckResponse> CHECK = method(
+            "grpc.health.v1.Health",
+            "Check",
+            HealthCheckRequest.getDefaultInstance(),
+            HealthCheckResponse.getDefaultInstance(),
             MethodDescriptor.MethodType.UNARY);
-    private static final MethodDescriptor<HealthCheckRequest, HealthCheckResponse> WATCH = method("grpc.health.v1.Health",
-            "Watch", HealthCheckRequest.getDefaultInstance(), HealthCheckResponse.getDefaultInstance(),
+    private static final MethodDescriptor<HealthCheckRequest, HealthCheckResponse> WATCH = method(
+            "grpc.health.v1.Health",
+            "Watch",
+            HealthCheckRequest.getDefaultInstance(),
+            HealthCheckResponse.getDefaultInstance(),
             MethodDescriptor.MethodType.SERVER_STREAMING);
 
     private static HealthCheckResponse.ServingStatus check(String name) {
-        return ClientCalls.blockingUnaryCall(channel, CHECK, CallOptions.DEFAULT,
-                HealthCheckRequest.newBuilder().setService(name).build()).getStatus();
+        return ClientCalls.blockingUnaryCall(
+                        channel,
+                        CHECK,
+                        CallOptions.DEFAULT,
+                        HealthCheckRequest.newBuilder().setService(name).build())
+                .getStatus();
     }
 
     @Test
@@ -313,10 +453,15 @@ class GrpcApiTest {
         HealthGrpcService health = new HealthGrpcService(vertx, service);
         io.vertx.grpc.server.GrpcServer grpc = io.vertx.grpc.server.GrpcServer.server(vertx);
         health.bind(grpc);
-        HttpServer watchServer = vertx.createHttpServer().requestHandler(grpc).listen(0)
-                .toCompletionStage().toCompletableFuture().get();
+        HttpServer watchServer = vertx.createHttpServer()
+                .requestHandler(grpc)
+                .listen(0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
         ManagedChannel watchChannel = ManagedChannelBuilder.forAddress("localhost", watchServer.actualPort())
-                .usePlaintext().build();
+                .usePlaintext()
+                .build();
         BlockingQueue<HealthCheckResponse.ServingStatus> seen = new LinkedBlockingQueue<>();
         ClientCall<HealthCheckRequest, HealthCheckResponse> watch = watchChannel.newCall(WATCH, CallOptions.DEFAULT);
         ClientCalls.asyncServerStreamingCall(watch, HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
@@ -324,11 +469,9 @@ class GrpcApiTest {
                 seen.add(value.getStatus());
             }
 
-            public void onError(Throwable t) {
-            }
+            public void onError(Throwable t) {}
 
-            public void onCompleted() {
-            }
+            public void onCompleted() {}
         });
         assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         service.ready = false;
@@ -349,18 +492,33 @@ class GrpcApiTest {
         try (GrpcV2Client client = new GrpcV2Client(vertx, "localhost", server.actualPort())) {
             assertThat(client.serverLive()).isTrue();
             assertThat(client.serverReady()).isTrue();
-            InferResponse r = client.infer(new InferRequest("q", "echo", OptionalLong.of(3),
+            InferResponse r = client.infer(new InferRequest(
+                    "q",
+                    "echo",
+                    OptionalLong.of(3),
                     List.of(Tensor.ofFloats("x", Shape.of(1, 2), 7f, 8f), Tensor.ofStrings("s", Shape.of(1), "w")),
-                    List.of(), Map.of()));
+                    List.of(),
+                    Map.of()));
             assertThat(r.id()).isEqualTo("q");
             assertThat(r.version()).isEqualTo(3);
             assertThat(r.outputs().get(0).floats()).containsExactly(7f, 8f);
             assertThat(r.outputs().get(1).strings()).containsExactly("w");
-            assertThatThrownBy(() -> client.infer(new InferRequest(null, "nope", OptionalLong.empty(),
-                    List.of(Tensor.ofFloats("x", Shape.of(1), 1f)), List.of(), Map.of())))
-                    .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("'nope'");
-            assertThatThrownBy(() -> client.infer(new InferRequest(null, "echo", OptionalLong.empty(),
-                    List.of(Tensor.ofFloats("x", Shape.of(1, 3), 1f, 2f, 3f)), List.of(), Map.of())))
+            assertThatThrownBy(() -> client.infer(new InferRequest(
+                            null,
+                            "nope",
+                            OptionalLong.empty(),
+                            List.of(Tensor.ofFloats("x", Shape.of(1), 1f)),
+                            List.of(),
+                            Map.of())))
+                    .isInstanceOf(ModelNotFoundException.class)
+                    .hasMessageContaining("'nope'");
+            assertThatThrownBy(() -> client.infer(new InferRequest(
+                            null,
+                            "echo",
+                            OptionalLong.empty(),
+                            List.of(Tensor.ofFloats("x", Shape.of(1, 3), 1f, 2f, 3f)),
+                            List.of(),
+                            Map.of())))
                     .isInstanceOf(InvalidInputException.class);
         }
     }

@@ -1,11 +1,11 @@
 package dev.pier.protocol.grpc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Timeout;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.pier.protocol.FuzzProperty;
 import dev.pier.protocol.grpc.v2.ModelInferRequest;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the gRPC request mapping: random bytes are parsed as a {@link ModelInferRequest}

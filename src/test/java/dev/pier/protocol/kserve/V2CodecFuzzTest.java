@@ -1,14 +1,13 @@
 package dev.pier.protocol.kserve;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Timeout;
 import dev.pier.protocol.FuzzProperty;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the KServe V2 REST request decoder. In a plain {@code mvn test} Jazzer only replays
@@ -34,7 +33,8 @@ class V2CodecFuzzTest {
         if (input.length < 4) {
             return;
         }
-        int headerLength = ByteBuffer.wrap(input, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        int headerLength =
+                ByteBuffer.wrap(input, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         byte[] body = Arrays.copyOfRange(input, 4, input.length);
         FuzzProperty.decodesOrRefuses(() -> V2Codec.decodeRequest(body, headerLength, "m", OptionalLong.of(1)));
     }

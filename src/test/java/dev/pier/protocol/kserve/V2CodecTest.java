@@ -1,16 +1,14 @@
 package dev.pier.protocol.kserve;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.api.InvalidInputException;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,9 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class V2CodecTest {
 
@@ -49,38 +48,78 @@ class V2CodecTest {
 
     static Stream<Arguments> everyDatatype() {
         return Stream.of(
-                Arguments.of("BOOL", "[true,false,true]", le(3).put((byte) 1).put((byte) 0).put((byte) 1)),
-                Arguments.of("INT8", "[-128,0,127]", le(3).put((byte) -128).put((byte) 0).put((byte) 127)),
-                Arguments.of("UINT8", "[0,200,255]", le(3).put((byte) 0).put((byte) 200).put((byte) 255)),
-                Arguments.of("INT16", "[-32768,1,32767]", le(6).putShort((short) -32768).putShort((short) 1).putShort((short) 32767)),
-                Arguments.of("UINT16", "[0,1,65535]", le(6).putShort((short) 0).putShort((short) 1).putShort((short) -1)),
-                Arguments.of("INT32", "[-2147483648,7,2147483647]", le(12).putInt(Integer.MIN_VALUE).putInt(7).putInt(Integer.MAX_VALUE)),
-                Arguments.of("UINT32", "[0,7,4294967295]", le(12).putInt(0).putInt(7).putInt(-1)),
-                Arguments.of("INT64", "[-9223372036854775808,7,9223372036854775807]", le(24).putLong(Long.MIN_VALUE).putLong(7).putLong(Long.MAX_VALUE)),
-                Arguments.of("UINT64", "[0,7,18446744073709551615]", le(24).putLong(0).putLong(7).putLong(-1)),
+                Arguments.of(
+                        "BOOL",
+                        "[true,false,true]",
+                        le(3).put((byte) 1).put((byte) 0).put((byte) 1)),
+                Arguments.of(
+                        "INT8",
+                        "[-128,0,127]",
+                        le(3).put((byte) -128).put((byte) 0).put((byte) 127)),
+                Arguments.of(
+                        "UINT8",
+                        "[0,200,255]",
+                        le(3).put((byte) 0).put((byte) 200).put((byte) 255)),
+                Arguments.of(
+                        "INT16",
+                        "[-32768,1,32767]",
+                        le(6).putShort((short) -32768).putShort((short) 1).putShort((short) 32767)),
+                Arguments.of(
+                        "UINT16",
+                        "[0,1,65535]",
+                        le(6).putShort((short) 0).putShort((short) 1).putShort((short) -1)),
+                Arguments.of(
+                        "INT32",
+                        "[-2147483648,7,2147483647]",
+                        le(12).putInt(Integer.MIN_VALUE).putInt(7).putInt(Integer.MAX_VALUE)),
+                Arguments.of(
+                        "UINT32", "[0,7,4294967295]", le(12).putInt(0).putInt(7).putInt(-1)),
+                Arguments.of(
+                        "INT64",
+                        "[-9223372036854775808,7,9223372036854775807]",
+                        le(24).putLong(Long.MIN_VALUE).putLong(7).putLong(Long.MAX_VALUE)),
+                Arguments.of(
+                        "UINT64",
+                        "[0,7,18446744073709551615]",
+                        le(24).putLong(0).putLong(7).putLong(-1)),
                 // IEEE half: 1.0 = 0x3C00, -2.0 = 0xC000, 0.5 = 0x3800; bfloat16: 0x3F80, 0xC000, 0x3F00
-                Arguments.of("FP16", "[1.0,-2,0.5]", le(6).putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x3800)),
-                Arguments.of("BF16", "[1.0,-2,0.5]", le(6).putShort((short) 0x3F80).putShort((short) 0xC000).putShort((short) 0x3F00)),
-                Arguments.of("FP32", "[1.5,-2,0.1]", le(12).putFloat(1.5f).putFloat(-2f).putFloat(0.1f)),
-                Arguments.of("FP64", "[1.5,-2,0.1]", le(24).putDouble(1.5).putDouble(-2).putDouble(0.1)));
+                Arguments.of(
+                        "FP16",
+                        "[1.0,-2,0.5]",
+                        le(6).putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x3800)),
+                Arguments.of(
+                        "BF16",
+                        "[1.0,-2,0.5]",
+                        le(6).putShort((short) 0x3F80).putShort((short) 0xC000).putShort((short) 0x3F00)),
+                Arguments.of(
+                        "FP32",
+                        "[1.5,-2,0.1]",
+                        le(12).putFloat(1.5f).putFloat(-2f).putFloat(0.1f)),
+                Arguments.of(
+                        "FP64",
+                        "[1.5,-2,0.1]",
+                        le(24).putDouble(1.5).putDouble(-2).putDouble(0.1)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyDatatype")
     void decodesEveryFixedWidthDatatypeFromJsonIntoLittleEndianBytes(String type, String data, ByteBuffer expected) {
-        InferRequest r = decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[3],\"datatype\":\"" + type
-                + "\",\"data\":" + data + "}]}");
+        InferRequest r = decode(
+                "{\"inputs\":[{\"name\":\"x\",\"shape\":[3],\"datatype\":\"" + type + "\",\"data\":" + data + "}]}");
         Tensor t = r.inputs().get(0);
         assertThat(t.datatype()).isEqualTo(DataType.valueOf(type));
-        assertThat(HexFormat.of().formatHex(t.packed().toByteArray())).isEqualTo(HexFormat.of().formatHex(expected.array()));
+        assertThat(HexFormat.of().formatHex(t.packed().toByteArray()))
+                .isEqualTo(HexFormat.of().formatHex(expected.array()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyDatatype")
     void encodesEveryDatatypeBackToTheSameJsonValues(String type, String data, ByteBuffer bytes) {
         Tensor t = Tensor.ofPacked("y", DataType.valueOf(type), Shape.of(3), bytes.array());
-        byte[] body = V2Codec.encodeResponse(new InferResponse("i", "m", 1, List.of(t), Map.of()),
-                new InferRequest("i", "m", OptionalLong.empty(), List.of(), List.of(), Map.of())).body();
+        byte[] body = V2Codec.encodeResponse(
+                        new InferResponse("i", "m", 1, List.of(t), Map.of()),
+                        new InferRequest("i", "m", OptionalLong.empty(), List.of(), List.of(), Map.of()))
+                .body();
         InferResponse back = V2Codec.decodeResponse(body, -1);
         Tensor decoded = back.outputs().get(0);
         assertThat(decoded.packed().toByteArray()).containsExactly(bytes.array());
@@ -101,8 +140,7 @@ class V2CodecTest {
     @Test
     void acceptsNanAndInfinityInJsonNumbers() {
         float[] f = decode("""
-                {"inputs":[{"name":"x","shape":[4],"datatype":"FP32","data":[NaN,Infinity,-Infinity,"NaN"]}]}""")
-                .inputs().get(0).floats();
+                {"inputs":[{"name":"x","shape":[4],"datatype":"FP32","data":[NaN,Infinity,-Infinity,"NaN"]}]}""").inputs().get(0).floats();
         assertThat(Float.isNaN(f[0])).isTrue();
         assertThat(f[1]).isEqualTo(Float.POSITIVE_INFINITY);
         assertThat(f[2]).isEqualTo(Float.NEGATIVE_INFINITY);
@@ -119,7 +157,11 @@ class V2CodecTest {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(header);
         body.writeBytes(le(8).putFloat(0.25f).putFloat(-1f).array());
-        body.writeBytes(le(11).putInt(2).put("ab".getBytes(StandardCharsets.UTF_8)).putInt(1).put((byte) 'c').array());
+        body.writeBytes(le(11).putInt(2)
+                .put("ab".getBytes(StandardCharsets.UTF_8))
+                .putInt(1)
+                .put((byte) 'c')
+                .array());
         InferRequest r = V2Codec.decodeRequest(body.toByteArray(), header.length, "m", OptionalLong.of(2));
         assertThat(r.inputs().get(0).floats()).containsExactly(0.25f, -1f);
         assertThat(r.inputs().get(1).strings()).containsExactly("ab", "c");
@@ -132,24 +174,37 @@ class V2CodecTest {
         Tensor y = Tensor.ofFloats("y", Shape.of(2), 1f, 2f);
         Tensor t = Tensor.ofStrings("t", Shape.of(1), "hi");
         InferResponse response = new InferResponse("7", "m", 4, List.of(y, t), Map.of());
-        InferRequest perOutput = new InferRequest("7", "m", OptionalLong.empty(), List.of(),
-                List.of(new InferRequest.RequestedOutput("y", Map.of("binary_data", true)),
-                        new InferRequest.RequestedOutput("t", Map.of())), Map.of());
+        InferRequest perOutput = new InferRequest(
+                "7",
+                "m",
+                OptionalLong.empty(),
+                List.of(),
+                List.of(
+                        new InferRequest.RequestedOutput("y", Map.of("binary_data", true)),
+                        new InferRequest.RequestedOutput("t", Map.of())),
+                Map.of());
         V2Codec.Encoded e = V2Codec.encodeResponse(response, perOutput);
         assertThat(e.binary()).isTrue();
         String json = new String(e.body(), 0, e.jsonLength(), StandardCharsets.UTF_8);
-        assertThat(json).isEqualTo("{\"model_name\":\"m\",\"model_version\":\"4\",\"id\":\"7\",\"outputs\":["
-                + "{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[2],\"parameters\":{\"binary_data_size\":8}},"
-                + "{\"name\":\"t\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"hi\"]}]}");
+        assertThat(json)
+                .isEqualTo("{\"model_name\":\"m\",\"model_version\":\"4\",\"id\":\"7\",\"outputs\":["
+                        + "{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[2],\"parameters\":{\"binary_data_size\":8}},"
+                        + "{\"name\":\"t\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"hi\"]}]}");
         byte[] tail = java.util.Arrays.copyOfRange(e.body(), e.jsonLength(), e.body().length);
         assertThat(tail).containsExactly(le(8).putFloat(1f).putFloat(2f).array());
 
-        InferRequest all = new InferRequest("7", "m", OptionalLong.empty(), List.of(), List.of(),
-                Map.of("binary_data_output", true));
+        InferRequest all = new InferRequest(
+                "7", "m", OptionalLong.empty(), List.of(), List.of(), Map.of("binary_data_output", true));
         V2Codec.Encoded e2 = V2Codec.encodeResponse(response, all);
         byte[] tail2 = java.util.Arrays.copyOfRange(e2.body(), e2.jsonLength(), e2.body().length);
-        byte[] expected = ByteBuffer.allocate(14).order(ByteOrder.LITTLE_ENDIAN)
-                .putFloat(1f).putFloat(2f).putInt(2).put((byte) 'h').put((byte) 'i').array();
+        byte[] expected = ByteBuffer.allocate(14)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(1f)
+                .putFloat(2f)
+                .putInt(2)
+                .put((byte) 'h')
+                .put((byte) 'i')
+                .array();
         assertThat(tail2).containsExactly(expected);
         InferResponse back = V2Codec.decodeResponse(e2.body(), e2.jsonLength());
         assertThat(back.outputs().get(1).strings()).containsExactly("hi");
@@ -161,64 +216,98 @@ class V2CodecTest {
     void refusesNonFiniteFloatsWhichJsonHasNoNumbersFor() {
         // bare NaN/Infinity are not JSON: strict V2 clients (Go, Rust, JavaScript) fail on the whole body
         Tensor y = Tensor.ofFloats("y", Shape.of(3), 1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
-        assertThatThrownBy(() -> V2Codec.encodeResponse(new InferResponse(null, "m", 1, List.of(y), Map.of()),
-                new InferRequest(null, "m", OptionalLong.empty(), List.of(), List.of(), Map.of())))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'y'")
-                .hasMessageContaining("Infinity at element 1").hasMessageContaining("binary");
+        assertThatThrownBy(() -> V2Codec.encodeResponse(
+                        new InferResponse(null, "m", 1, List.of(y), Map.of()),
+                        new InferRequest(null, "m", OptionalLong.empty(), List.of(), List.of(), Map.of())))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'y'")
+                .hasMessageContaining("Infinity at element 1")
+                .hasMessageContaining("binary");
     }
 
     @Test
     void rejectsBadRequestsWithMessagesNamingTheField() {
-        assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x'").hasMessageContaining("[2, 2]")
-                .hasMessageContaining("4 elements").hasMessageContaining("3");
-        assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FLOAT\",\"data\":[1]}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x'").hasMessageContaining("FLOAT")
+        assertThatThrownBy(() -> decode(
+                        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'x'")
+                .hasMessageContaining("[2, 2]")
+                .hasMessageContaining("4 elements")
+                .hasMessageContaining("3");
+        assertThatThrownBy(() ->
+                        decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FLOAT\",\"data\":[1]}]}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'x'")
+                .hasMessageContaining("FLOAT")
                 .hasMessageContaining("FP32");
-        assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[\"a\"]}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x'").hasMessageContaining("integer")
+        assertThatThrownBy(() ->
+                        decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[\"a\"]}]}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'x'")
+                .hasMessageContaining("integer")
                 .hasMessageContaining("\"a\"");
-        assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"UINT8\",\"data\":[256]}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("256").hasMessageContaining("255");
+        assertThatThrownBy(() ->
+                        decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"UINT8\",\"data\":[256]}]}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("256")
+                .hasMessageContaining("255");
         assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[1]}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x'").hasMessageContaining("'shape'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'x'")
+                .hasMessageContaining("'shape'");
         assertThatThrownBy(() -> decode("{\"inputs\":[{\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'name'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'name'");
         assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\"}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'data'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'data'");
         assertThatThrownBy(() -> decode("{\"id\":\"1\"}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'inputs'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'inputs'");
         assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed JSON");
-        assertThatThrownBy(() -> decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[-1],\"datatype\":\"FP32\",\"data\":[]}]}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("non-negative");
-        assertThatThrownBy(() -> V2Codec.decodeRequest("{\"inputs\":[]}".getBytes(StandardCharsets.UTF_8), 99, "m",
-                OptionalLong.empty())).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining(V2Codec.HEADER_LENGTH).hasMessageContaining("99");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("malformed JSON");
+        assertThatThrownBy(() ->
+                        decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[-1],\"datatype\":\"FP32\",\"data\":[]}]}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("non-negative");
+        assertThatThrownBy(() -> V2Codec.decodeRequest(
+                        "{\"inputs\":[]}".getBytes(StandardCharsets.UTF_8), 99, "m", OptionalLong.empty()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(V2Codec.HEADER_LENGTH)
+                .hasMessageContaining("99");
     }
 
     @Test
     void rejectsDataTogetherWithBinarySizeAndAbsurdNesting() {
         String both = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1],"
                 + "\"parameters\":{\"binary_data_size\":4}}]}";
-        assertThatThrownBy(() -> decode(both)).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("'x'").hasMessageContaining("binary_data_size");
-        String deep = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":"
-                + "[".repeat(1000) + "1" + "]".repeat(1000) + "}]}";
-        assertThatThrownBy(() -> decode(deep)).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("malformed JSON").hasMessageContaining("nesting");
+        assertThatThrownBy(() -> decode(both))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'x'")
+                .hasMessageContaining("binary_data_size");
+        String deep = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":" + "[".repeat(1000)
+                + "1" + "]".repeat(1000) + "}]}";
+        assertThatThrownBy(() -> decode(deep))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("malformed JSON")
+                .hasMessageContaining("nesting");
     }
 
     @Test
     void rejectsBinarySizesThatDoNotMatchTheBody() {
-        String json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}]}";
+        String json =
+                "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}]}";
         byte[] header = json.getBytes(StandardCharsets.UTF_8);
         byte[] shortBody = java.util.Arrays.copyOf(header, header.length + 4);
         assertThatThrownBy(() -> V2Codec.decodeRequest(shortBody, header.length, "m", OptionalLong.empty()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x'").hasMessageContaining("8")
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'x'")
+                .hasMessageContaining("8")
                 .hasMessageContaining("4 bytes");
         byte[] longBody = java.util.Arrays.copyOf(header, header.length + 12);
         assertThatThrownBy(() -> V2Codec.decodeRequest(longBody, header.length, "m", OptionalLong.empty()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("4 bytes");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("4 bytes");
     }
 }

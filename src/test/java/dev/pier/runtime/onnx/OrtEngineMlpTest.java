@@ -1,5 +1,8 @@
 package dev.pier.runtime.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
@@ -10,16 +13,12 @@ import dev.pier.onnx.OnnxNetworks;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
 import dev.pier.runtime.WarmUp;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OrtEngineMlpTest {
 
@@ -29,7 +28,8 @@ class OrtEngineMlpTest {
     @Test
     void mlpMatchesPlainJavaForwardPassOnABatch() {
         Random rnd = new Random(42);
-        DenseLayer hidden = new DenseLayer(784, 16, gaussian(rnd, 784 * 16, 0.05f), gaussian(rnd, 16, 0.1f), Activation.RELU);
+        DenseLayer hidden =
+                new DenseLayer(784, 16, gaussian(rnd, 784 * 16, 0.05f), gaussian(rnd, 16, 0.1f), Activation.RELU);
         DenseLayer out = new DenseLayer(16, 10, gaussian(rnd, 160, 0.3f), gaussian(rnd, 10, 0.1f), Activation.SOFTMAX);
         Path file = OnnxNetworks.mlp(List.of(hidden, out)).save(dir.resolve("mlp.onnx"));
 
@@ -39,13 +39,14 @@ class OrtEngineMlpTest {
             x[i] = rnd.nextFloat();
         }
         try (OrtEngine engine = new OrtEngine();
-             ModelSession session = engine.load(file, SessionOptions.defaults())) {
+                ModelSession session = engine.load(file, SessionOptions.defaults())) {
             assertThat(session.signature().inputs())
                     .containsExactly(new TensorSpec("input", DataType.FP32, Shape.of(-1, 784)));
             assertThat(session.signature().outputs())
                     .containsExactly(new TensorSpec("output", DataType.FP32, Shape.of(-1, 10)));
 
-            List<Tensor> result = session.run(Map.of("input", Tensor.ofFloats("input", Shape.of(batch, 784), x)), List.of());
+            List<Tensor> result =
+                    session.run(Map.of("input", Tensor.ofFloats("input", Shape.of(batch, 784), x)), List.of());
 
             assertThat(result).hasSize(1);
             assertThat(result.get(0).name()).isEqualTo("output");

@@ -1,13 +1,12 @@
 package dev.pier.runtime.onnx;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * ONNX Runtime's native library loads on this JDK and its environment can be created first from a thread
@@ -19,11 +18,15 @@ class OrtEngineNativeLoadTest {
     /** Entry point of the child JVM. */
     public static void main(String[] args) throws Exception {
         String[] version = new String[1];
-        Thread small = new Thread(null, () -> {
-            try (OrtEngine engine = new OrtEngine()) {
-                version[0] = engine.version();
-            }
-        }, "small-stack", 1L << 20);
+        Thread small = new Thread(
+                null,
+                () -> {
+                    try (OrtEngine engine = new OrtEngine()) {
+                        version[0] = engine.version();
+                    }
+                },
+                "small-stack",
+                1L << 20);
         small.start();
         small.join();
         System.out.println("onnxruntime " + version[0]);
@@ -32,9 +35,14 @@ class OrtEngineNativeLoadTest {
     @Test
     void environmentCreatedFromASmallStackThreadInAFreshJvm() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), OrtEngineNativeLoadTest.class.getName()))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrtEngineNativeLoadTest.class.getName()))
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as("exit code; output:%n%s", output).isZero();

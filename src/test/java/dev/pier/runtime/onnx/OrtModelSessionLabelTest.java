@@ -1,10 +1,9 @@
 package dev.pier.runtime.onnx;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Issue 14 item 7: runtime errors name the model and version, never the file's server path. */
 class OrtModelSessionLabelTest {

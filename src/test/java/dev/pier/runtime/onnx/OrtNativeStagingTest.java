@@ -1,5 +1,7 @@
 package dev.pier.runtime.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
@@ -7,11 +9,6 @@ import dev.pier.api.TensorData;
 import dev.pier.onnx.OnnxModelBuilder;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -19,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Heap inputs are staged in per-thread native memory that is reused run after run; these runs check that two
@@ -44,8 +43,11 @@ class OrtNativeStagingTest {
     }
 
     private ModelSession subtract() {
-        Path file = OnnxModelBuilder.create("sub").input("a", DataType.FP32, "n", 3).input("b", DataType.FP32, "n", 3)
-                .node("Sub", List.of("a", "b"), List.of("y")).output("y", DataType.FP32, "n", 3)
+        Path file = OnnxModelBuilder.create("sub")
+                .input("a", DataType.FP32, "n", 3)
+                .input("b", DataType.FP32, "n", 3)
+                .node("Sub", List.of("a", "b"), List.of("y"))
+                .output("y", DataType.FP32, "n", 3)
                 .save(dir.resolve("sub.onnx"));
         return engine.load(file, SessionOptions.defaults());
     }
@@ -55,7 +57,7 @@ class OrtNativeStagingTest {
         SplittableRandom random = new SplittableRandom(3);
         try (ModelSession s = subtract()) {
             // sizes go up (the region grows past its first 4 KiB) and down (a larger region holds a smaller run)
-            for (int rows : new int[]{1, 2, 700, 3, 2000, 1, 350}) {
+            for (int rows : new int[] {1, 2, 700, 3, 2000, 1, 350}) {
                 float[] a = random(random, rows * 3);
                 float[] b = random(random, rows * 3);
                 float[] y = run(s, heap("a", rows, a), heap("b", rows, b));

@@ -1,5 +1,8 @@
 package dev.pier.runtime.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.pier.api.DataType;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
@@ -7,16 +10,12 @@ import dev.pier.onnx.OnnxModelReader;
 import dev.pier.onnx.SequentialGraph;
 import dev.pier.runtime.ModelSession;
 import dev.pier.runtime.SessionOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Layer-by-layer export of a small CNN, run through ONNX Runtime, against a plain-Java forward pass. */
 class SequentialGraphOrtTest {
@@ -75,7 +74,8 @@ class SequentialGraphOrtTest {
                 }
                 for (int pi = 0; pi < 3; pi++) {
                     for (int pj = 0; pj < 3; pj++) {
-                        double m = Math.max(Math.max(act[2 * pi][2 * pj], act[2 * pi][2 * pj + 1]),
+                        double m = Math.max(
+                                Math.max(act[2 * pi][2 * pj], act[2 * pi][2 * pj + 1]),
                                 Math.max(act[2 * pi + 1][2 * pj], act[2 * pi + 1][2 * pj + 1]));
                         pooled[ch * 9 + pi * 3 + pj] = (float) m;
                     }
@@ -90,8 +90,10 @@ class SequentialGraphOrtTest {
             }
         }
 
-        try (OrtEngine engine = new OrtEngine(); ModelSession s = engine.load(file, SessionOptions.defaults())) {
-            Tensor out = s.run(Map.of("image", Tensor.ofFloats("image", Shape.of(batch, 1, hw, hw), x)), List.of()).get(0);
+        try (OrtEngine engine = new OrtEngine();
+                ModelSession s = engine.load(file, SessionOptions.defaults())) {
+            Tensor out = s.run(Map.of("image", Tensor.ofFloats("image", Shape.of(batch, 1, hw, hw), x)), List.of())
+                    .get(0);
             assertThat(out.name()).isEqualTo("scores");
             assertThat(out.shape()).isEqualTo(Shape.of(batch, 4));
             float[] actual = out.floats();
@@ -99,8 +101,8 @@ class SequentialGraphOrtTest {
                 assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], within(1e-5f));
             }
         }
-        assertThat(OnnxModelReader.summarize(file).opHistogram()).containsOnlyKeys(
-                "Conv", "BatchNormalization", "Tanh", "MaxPool", "Flatten", "Gemm", "Sigmoid");
+        assertThat(OnnxModelReader.summarize(file).opHistogram())
+                .containsOnlyKeys("Conv", "BatchNormalization", "Tanh", "MaxPool", "Flatten", "Gemm", "Sigmoid");
     }
 
     @Test
@@ -110,7 +112,9 @@ class SequentialGraphOrtTest {
             x[i] = i;
         }
         Path file = SequentialGraph.start("pool", "x", DataType.FP32, "batch", 1, 4, 4)
-                .averagePool(2, 2).reshape(0, -1).finish("y", "batch", 4)
+                .averagePool(2, 2)
+                .reshape(0, -1)
+                .finish("y", "batch", 4)
                 .save(dir.resolve("pool.onnx"));
         float[] expected = new float[8];
         for (int n = 0; n < 2; n++) {
@@ -121,8 +125,10 @@ class SequentialGraphOrtTest {
                 }
             }
         }
-        try (OrtEngine engine = new OrtEngine(); ModelSession s = engine.load(file, SessionOptions.defaults())) {
-            Tensor out = s.run(Map.of("x", Tensor.ofFloats("x", Shape.of(2, 1, 4, 4), x)), List.of()).get(0);
+        try (OrtEngine engine = new OrtEngine();
+                ModelSession s = engine.load(file, SessionOptions.defaults())) {
+            Tensor out = s.run(Map.of("x", Tensor.ofFloats("x", Shape.of(2, 1, 4, 4), x)), List.of())
+                    .get(0);
             assertThat(out.shape()).isEqualTo(Shape.of(2, 4));
             assertThat(out.floats()).containsExactly(expected);
         }

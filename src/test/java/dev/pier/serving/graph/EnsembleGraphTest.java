@@ -1,18 +1,17 @@
 package dev.pier.serving.graph;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pier.api.DataType;
 import dev.pier.api.ModelNotFoundException;
 import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
 import dev.pier.api.TensorSpec;
 import dev.pier.repository.EnsembleScheduling;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The load-time checks of an ensemble's graph, each error naming the step and the tensor. */
 class EnsembleGraphTest {
@@ -25,7 +24,8 @@ class EnsembleGraphTest {
             "ints", sig("x", DataType.INT64, ROW6, "y", DataType.INT64, ROW6));
 
     static ModelSignature sig(String in, DataType inType, Shape inShape, String out, DataType outType, Shape outShape) {
-        return new ModelSignature(List.of(new TensorSpec(in, inType, inShape)), List.of(new TensorSpec(out, outType, outShape)));
+        return new ModelSignature(
+                List.of(new TensorSpec(in, inType, inShape)), List.of(new TensorSpec(out, outType, outShape)));
     }
 
     static final ModelSignature ENSEMBLE = sig("raw", DataType.FP32, ROW6, "probs", DataType.FP32, Shape.of(-1, 3));
@@ -46,7 +46,8 @@ class EnsembleGraphTest {
 
     @Test
     void aChainChecksAndOnlyTheNeededStepsRun() {
-        EnsembleGraph g = check(step("double", Map.of("x", "raw"), Map.of("y", "doubled")),
+        EnsembleGraph g = check(
+                step("double", Map.of("x", "raw"), Map.of("y", "doubled")),
                 step("mlp", Map.of("x", "doubled"), Map.of("probs", "probs")));
         assertThat(g.needed(List.of("probs")).cardinality()).isEqualTo(2);
         assertThat(g.needed(List.of("raw")).cardinality()).isZero();
@@ -55,13 +56,15 @@ class EnsembleGraphTest {
     @Test
     void anUnknownModelNamesTheStep() {
         assertThatThrownBy(() -> check(step("nope", Map.of("x", "raw"), Map.of("probs", "probs"))))
-                .hasMessageContaining("ensemble_scheduling.step[0] (model 'nope')").hasMessageContaining("not found");
+                .hasMessageContaining("ensemble_scheduling.step[0] (model 'nope')")
+                .hasMessageContaining("not found");
     }
 
     @Test
     void aTypeMismatchNamesProducerConsumerAndTensor() {
-        assertThatThrownBy(() -> check(step("ints", Map.of("x", "raw"), Map.of("y", "y")),
-                step("mlp", Map.of("x", "raw"), Map.of("probs", "probs"))))
+        assertThatThrownBy(() -> check(
+                        step("ints", Map.of("x", "raw"), Map.of("y", "y")),
+                        step("mlp", Map.of("x", "raw"), Map.of("probs", "probs"))))
                 .hasMessageContaining("tensor 'raw'")
                 .hasMessageContaining("ensemble input 'raw' is FP32 [-1, 6]")
                 .hasMessageContaining("ensemble_scheduling.step[0] (model 'ints') input 'x' expects INT64");
@@ -69,33 +72,41 @@ class EnsembleGraphTest {
 
     @Test
     void aShapeMismatchIsRefused() {
-        assertThatThrownBy(() -> check(step("mlp", Map.of("x", "raw"), Map.of("probs", "p3")),
-                step("double", Map.of("x", "p3"), Map.of("y", "probs"))))
-                .hasMessageContaining("tensor 'p3'").hasMessageContaining("[-1, 3]").hasMessageContaining("expects FP32 [-1, 6]");
+        assertThatThrownBy(() -> check(
+                        step("mlp", Map.of("x", "raw"), Map.of("probs", "p3")),
+                        step("double", Map.of("x", "p3"), Map.of("y", "probs"))))
+                .hasMessageContaining("tensor 'p3'")
+                .hasMessageContaining("[-1, 3]")
+                .hasMessageContaining("expects FP32 [-1, 6]");
     }
 
     @Test
     void aTensorProducedTwiceIsRefused() {
-        assertThatThrownBy(() -> check(step("double", Map.of("x", "raw"), Map.of("y", "raw")),
-                step("mlp", Map.of("x", "raw"), Map.of("probs", "probs"))))
-                .hasMessageContaining("tensor 'raw' is produced twice: by ensemble input 'raw' and by ensemble_scheduling.step[0] (model 'double') output 'y'");
+        assertThatThrownBy(() -> check(
+                        step("double", Map.of("x", "raw"), Map.of("y", "raw")),
+                        step("mlp", Map.of("x", "raw"), Map.of("probs", "probs"))))
+                .hasMessageContaining(
+                        "tensor 'raw' is produced twice: by ensemble input 'raw' and by ensemble_scheduling.step[0] (model 'double') output 'y'");
     }
 
     @Test
     void aTensorNeverProducedIsRefused() {
         assertThatThrownBy(() -> check(step("mlp", Map.of("x", "missing"), Map.of("probs", "probs"))))
-                .hasMessageContaining("tensor 'missing', read by ensemble_scheduling.step[0] (model 'mlp') input 'x', is produced by no step");
+                .hasMessageContaining(
+                        "tensor 'missing', read by ensemble_scheduling.step[0] (model 'mlp') input 'x', is produced by no step");
         assertThatThrownBy(() -> check(step("double", Map.of("x", "raw"), Map.of("y", "y"))))
                 .hasMessageContaining("tensor 'probs', the ensemble output 'probs', is produced by no step");
     }
 
     @Test
     void aCycleIsRefusedWithItsSteps() {
-        assertThatThrownBy(() -> check(step("double", Map.of("x", "b"), Map.of("y", "a")),
-                step("double", Map.of("x", "a"), Map.of("y", "b")),
-                step("mlp", Map.of("x", "raw"), Map.of("probs", "probs"))))
+        assertThatThrownBy(() -> check(
+                        step("double", Map.of("x", "b"), Map.of("y", "a")),
+                        step("double", Map.of("x", "a"), Map.of("y", "b")),
+                        step("mlp", Map.of("x", "raw"), Map.of("probs", "probs"))))
                 .hasMessageContaining("cycle")
-                .hasMessageContaining("ensemble_scheduling.step[0] (model 'double') reads tensor 'b' from ensemble_scheduling.step[1]");
+                .hasMessageContaining(
+                        "ensemble_scheduling.step[0] (model 'double') reads tensor 'b' from ensemble_scheduling.step[1]");
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.pier.api.TensorSpec;
 import dev.pier.api.step.Step;
 import dev.pier.api.step.StepContext;
 import dev.pier.api.step.StepProvider;
-
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,9 @@ public final class ExampleScaleStep implements Step {
     @Override
     public ModelSignature signature() {
         Shape any = Shape.of(Shape.DYNAMIC, Shape.DYNAMIC);
-        return new ModelSignature(List.of(new TensorSpec(input, DataType.FP32, any)), List.of(new TensorSpec(output, DataType.FP32, any)));
+        return new ModelSignature(
+                List.of(new TensorSpec(input, DataType.FP32, any)),
+                List.of(new TensorSpec(output, DataType.FP32, any)));
     }
 
     @Override

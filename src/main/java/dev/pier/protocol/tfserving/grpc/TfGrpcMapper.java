@@ -25,7 +25,6 @@ import dev.pier.protocol.tfserving.proto.SignatureDefMap;
 import dev.pier.protocol.tfserving.proto.StatusProto;
 import dev.pier.protocol.tfserving.proto.TensorInfo;
 import dev.pier.protocol.tfserving.proto.TensorProto;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,8 +42,7 @@ final class TfGrpcMapper {
     static final String PREDICT_METHOD = "tensorflow/serving/predict";
     static final String SIGNATURE_DEF_FIELD = "signature_def";
 
-    private TfGrpcMapper() {
-    }
+    private TfGrpcMapper() {}
 
     /** The model named by a spec; INVALID_ARGUMENT when there is none (TF Serving: "Missing ModelSpec"). */
     static String model(boolean hasSpec, ModelSpec spec) {
@@ -68,8 +66,9 @@ final class TfGrpcMapper {
                 Map<String, Long> labels = service.versionLabels(spec.getName());
                 Long v = labels.get(spec.getVersionLabel());
                 if (v == null) {
-                    throw new ModelNotFoundException("model '" + spec.getName() + "' has no version label '"
-                            + spec.getVersionLabel() + "'; its labels are " + labels + " (config.yaml 'version_labels')");
+                    throw new ModelNotFoundException(
+                            "model '" + spec.getName() + "' has no version label '" + spec.getVersionLabel()
+                                    + "'; its labels are " + labels + " (config.yaml 'version_labels')");
                 }
                 yield OptionalLong.of(v);
             }
@@ -80,9 +79,12 @@ final class TfGrpcMapper {
     /** Refuses any signature but the one Pier serves, with TF Serving's wording. */
     static void checkSignature(String name) {
         if (!name.isEmpty() && !name.equals(TfPredictDecoder.DEFAULT_SIGNATURE)) {
-            throw new TfStatusException(io.vertx.grpc.common.GrpcStatus.FAILED_PRECONDITION, "Serving signature key \""
-                    + name + "\" not found; Pier serves one signature per model, '" + TfPredictDecoder.DEFAULT_SIGNATURE
-                    + "' (or leave signature_name empty)");
+            throw new TfStatusException(
+                    io.vertx.grpc.common.GrpcStatus.FAILED_PRECONDITION,
+                    "Serving signature key \""
+                            + name + "\" not found; Pier serves one signature per model, '"
+                            + TfPredictDecoder.DEFAULT_SIGNATURE
+                            + "' (or leave signature_name empty)");
         }
     }
 
@@ -113,8 +115,8 @@ final class TfGrpcMapper {
     }
 
     static PredictResponse toProto(InferResponse response) {
-        PredictResponse.Builder b = PredictResponse.newBuilder().setModelSpec(served(response.model(), response.version(),
-                TfPredictDecoder.DEFAULT_SIGNATURE));
+        PredictResponse.Builder b = PredictResponse.newBuilder()
+                .setModelSpec(served(response.model(), response.version(), TfPredictDecoder.DEFAULT_SIGNATURE));
         for (Tensor t : response.outputs()) {
             b.putOutputs(t.name(), TfTensors.encode(t));
         }
@@ -123,7 +125,11 @@ final class TfGrpcMapper {
 
     /** The spec of what served: TF Serving answers with the version it resolved, never the label asked. */
     static ModelSpec served(String model, long version, String signature) {
-        return ModelSpec.newBuilder().setName(model).setVersion(Int64Value.of(version)).setSignatureName(signature).build();
+        return ModelSpec.newBuilder()
+                .setName(model)
+                .setVersion(Int64Value.of(version))
+                .setSignatureName(signature)
+                .build();
     }
 
     /** Model metadata as TF Serving answers for a SavedModel: a SignatureDefMap packed in Any under "signature_def". */
@@ -131,14 +137,21 @@ final class TfGrpcMapper {
         SignatureDef.Builder def = SignatureDef.newBuilder().setMethodName(PREDICT_METHOD);
         m.signature().inputs().forEach(s -> def.putInputs(s.name(), info(s)));
         m.signature().outputs().forEach(s -> def.putOutputs(s.name(), info(s)));
-        SignatureDefMap map = SignatureDefMap.newBuilder().putSignatureDef(TfPredictDecoder.DEFAULT_SIGNATURE, def.build()).build();
-        return GetModelMetadataResponse.newBuilder().setModelSpec(served(m.name(), m.version(), ""))
-                .putMetadata(SIGNATURE_DEF_FIELD, Any.pack(map)).build();
+        SignatureDefMap map = SignatureDefMap.newBuilder()
+                .putSignatureDef(TfPredictDecoder.DEFAULT_SIGNATURE, def.build())
+                .build();
+        return GetModelMetadataResponse.newBuilder()
+                .setModelSpec(served(m.name(), m.version(), ""))
+                .putMetadata(SIGNATURE_DEF_FIELD, Any.pack(map))
+                .build();
     }
 
     private static TensorInfo info(TensorSpec s) {
-        return TensorInfo.newBuilder().setName(s.name()).setDtype(TfTensors.dtype(s.datatype()))
-                .setTensorShape(TfTensors.shapeProto(s.shape())).build();
+        return TensorInfo.newBuilder()
+                .setName(s.name())
+                .setDtype(TfTensors.dtype(s.datatype()))
+                .setTensorShape(TfTensors.shapeProto(s.shape()))
+                .build();
     }
 
     /** Version states with TF Serving's numbers; a failed version is END with its error, as TF Serving reports it. */
@@ -146,8 +159,11 @@ final class TfGrpcMapper {
         GetModelStatusResponse.Builder b = GetModelStatusResponse.newBuilder();
         for (dev.pier.api.ModelVersionStatus s : statuses) {
             boolean failed = s.state() == ModelState.FAILED;
-            b.addModelVersionStatus(ModelVersionStatus.newBuilder().setVersion(s.version()).setState(state(s.state()))
-                    .setStatus(StatusProto.newBuilder().setErrorCode(failed ? Code.UNKNOWN : Code.OK)
+            b.addModelVersionStatus(ModelVersionStatus.newBuilder()
+                    .setVersion(s.version())
+                    .setState(state(s.state()))
+                    .setStatus(StatusProto.newBuilder()
+                            .setErrorCode(failed ? Code.UNKNOWN : Code.OK)
                             .setErrorMessage(s.error())));
         }
         return b.build();

@@ -23,7 +23,6 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
-
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -48,14 +47,16 @@ public final class TfServingGrpcService {
     }
 
     public void bind(GrpcServer server) {
-        server.callHandler(method(PREDICTION, "Predict", PredictRequest.getDefaultInstance()),
-                (GrpcServerRequest<LenientDecoder.Decoded<PredictRequest>, PredictResponse> call) -> call.handler(msg -> {
-                    if (msg.error() != null) {
-                        fail(call, new InvalidInputException(msg.error()));
-                    } else {
-                        predict(call, msg.message());
-                    }
-                }));
+        server.callHandler(
+                method(PREDICTION, "Predict", PredictRequest.getDefaultInstance()),
+                (GrpcServerRequest<LenientDecoder.Decoded<PredictRequest>, PredictResponse> call) ->
+                        call.handler(msg -> {
+                            if (msg.error() != null) {
+                                fail(call, new InvalidInputException(msg.error()));
+                            } else {
+                                predict(call, msg.message());
+                            }
+                        }));
         unary(server, PREDICTION, "GetModelMetadata", GetModelMetadataRequest.getDefaultInstance(), r -> {
             String model = TfGrpcMapper.model(r.hasModelSpec(), r.getModelSpec());
             if (r.getMetadataFieldCount() == 0) {
@@ -76,24 +77,43 @@ public final class TfServingGrpcService {
             return TfGrpcMapper.toProto(service.status(model, TfGrpcMapper.version(r.getModelSpec(), service)));
         });
         unary(server, MODEL, "HandleReloadConfigRequest", ReloadConfigRequest.getDefaultInstance(), r -> {
-            throw new TfStatusException(GrpcStatus.UNIMPLEMENTED, "HandleReloadConfigRequest is not supported: Pier"
-                    + " serves the models of its --model-repository directory, not a ModelServerConfig sent over gRPC;"
-                    + " change the repository (with --model-control poll Pier follows it) or, with --model-control"
-                    + " explicit, call POST /v2/repository/models/{model}/load or /unload on the REST port");
+            throw new TfStatusException(
+                    GrpcStatus.UNIMPLEMENTED,
+                    "HandleReloadConfigRequest is not supported: Pier"
+                            + " serves the models of its --model-repository directory, not a ModelServerConfig sent over gRPC;"
+                            + " change the repository (with --model-control poll Pier follows it) or, with --model-control"
+                            + " explicit, call POST /v2/repository/models/{model}/load or /unload on the REST port");
         });
-        unary(server, PREDICTION, "Classify", ClassificationRequest.getDefaultInstance(),
+        unary(
+                server,
+                PREDICTION,
+                "Classify",
+                ClassificationRequest.getDefaultInstance(),
                 r -> unimplemented("Classify", r.getModelSpec().getName()));
-        unary(server, PREDICTION, "Regress", RegressionRequest.getDefaultInstance(),
+        unary(
+                server,
+                PREDICTION,
+                "Regress",
+                RegressionRequest.getDefaultInstance(),
                 r -> unimplemented("Regress", r.getModelSpec().getName()));
-        unary(server, PREDICTION, "MultiInference", MultiInferenceRequest.getDefaultInstance(),
-                r -> unimplemented("MultiInference", r.getTasksCount() == 0 ? ""
-                        : r.getTasks(0).getModelSpec().getName()));
+        unary(
+                server,
+                PREDICTION,
+                "MultiInference",
+                MultiInferenceRequest.getDefaultInstance(),
+                r -> unimplemented(
+                        "MultiInference",
+                        r.getTasksCount() == 0
+                                ? ""
+                                : r.getTasks(0).getModelSpec().getName()));
     }
 
     private static Message unimplemented(String api, String model) {
-        throw new TfStatusException(GrpcStatus.UNIMPLEMENTED, api + " (tf.Example input) is not supported: Pier serves"
-                + " predict signatures only; call tensorflow.serving.PredictionService/Predict with the input tensors of "
-                + (model.isEmpty() ? "the model" : "model '" + model + "'"));
+        throw new TfStatusException(
+                GrpcStatus.UNIMPLEMENTED,
+                api + " (tf.Example input) is not supported: Pier serves"
+                        + " predict signatures only; call tensorflow.serving.PredictionService/Predict with the input tensors of "
+                        + (model.isEmpty() ? "the model" : "model '" + model + "'"));
     }
 
     private void predict(GrpcServerRequest<?, PredictResponse> call, PredictRequest msg) {
@@ -104,10 +124,12 @@ public final class TfServingGrpcService {
             OptionalLong version = TfGrpcMapper.version(msg.getModelSpec(), service);
             long timeoutMicros = call.timeout() * 1000;
             // one pinned version: its signature decodes the request and the same version runs it
-            answer = ServingTarget.call(service.target(model, version), pinned -> pinned
-                    .infer(Deadlines.withTimeoutMicros(TfGrpcMapper.toInferRequest(msg, model, pinned.version(),
-                            pinned.signature()), timeoutMicros))
-                    .thenApply(TfGrpcMapper::toProto));
+            answer = ServingTarget.call(
+                    service.target(model, version),
+                    pinned -> pinned.infer(Deadlines.withTimeoutMicros(
+                                    TfGrpcMapper.toInferRequest(msg, model, pinned.version(), pinned.signature()),
+                                    timeoutMicros))
+                            .thenApply(TfGrpcMapper::toProto));
         } catch (RuntimeException e) {
             fail(call, e);
             return;
@@ -121,21 +143,23 @@ public final class TfServingGrpcService {
         }));
     }
 
-    private static <Req extends Message, Resp extends Message> void unary(GrpcServer server, ServiceName service,
-                                                                          String name, Req prototype, Function<Req, Resp> body) {
-        server.callHandler(method(service, name, prototype), (GrpcServerRequest<LenientDecoder.Decoded<Req>, Resp> call) -> call.handler(msg -> {
-            Resp out;
-            try {
-                if (msg.error() != null) {
-                    throw new InvalidInputException(msg.error());
-                }
-                out = body.apply(msg.message());
-            } catch (RuntimeException e) {
-                fail(call, e);
-                return;
-            }
-            call.response().send(out);
-        }));
+    private static <Req extends Message, Resp extends Message> void unary(
+            GrpcServer server, ServiceName service, String name, Req prototype, Function<Req, Resp> body) {
+        server.callHandler(
+                method(service, name, prototype),
+                (GrpcServerRequest<LenientDecoder.Decoded<Req>, Resp> call) -> call.handler(msg -> {
+                    Resp out;
+                    try {
+                        if (msg.error() != null) {
+                            throw new InvalidInputException(msg.error());
+                        }
+                        out = body.apply(msg.message());
+                    } catch (RuntimeException e) {
+                        fail(call, e);
+                        return;
+                    }
+                    call.response().send(out);
+                }));
     }
 
     private static <Req extends Message, Resp extends Message> ServiceMethod<LenientDecoder.Decoded<Req>, Resp> method(
@@ -149,7 +173,10 @@ public final class TfServingGrpcService {
         if (t instanceof TfStatusException tf) {
             call.response().status(tf.status()).statusMessage(tf.getMessage()).end();
         } else {
-            call.response().status(ErrorMapper.grpcStatus(t)).statusMessage(ErrorMapper.message(t)).end();
+            call.response()
+                    .status(ErrorMapper.grpcStatus(t))
+                    .statusMessage(ErrorMapper.message(t))
+                    .end();
         }
     }
 

@@ -9,7 +9,6 @@ import dev.pier.api.TensorData;
 import dev.pier.protocol.codec.RawTensors;
 import dev.pier.protocol.tfserving.proto.TensorProto;
 import dev.pier.protocol.tfserving.proto.TensorShapeProto;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -25,8 +24,7 @@ import java.util.List;
  * for strings). Stateless.
  */
 final class TfTensors {
-    private TfTensors() {
-    }
+    private TfTensors() {}
 
     /** Pier's datatype for a TensorFlow dtype; INVALID_ARGUMENT naming the input for one Pier does not serve. */
     static DataType datatype(String name, dev.pier.protocol.tfserving.proto.DataType dtype) {
@@ -45,11 +43,13 @@ final class TfTensors {
             case DT_UINT64 -> DataType.UINT64;
             case DT_BOOL -> DataType.BOOL;
             case DT_STRING -> DataType.BYTES;
-            case DT_INVALID -> throw new InvalidInputException("input '" + name + "': dtype is not set; set it to the"
-                    + " input's type (see GetModelMetadata)");
-            default -> throw new InvalidInputException("input '" + name + "': dtype " + dtype + " is not supported;"
-                    + " Pier serves DT_FLOAT, DT_DOUBLE, DT_HALF, DT_BFLOAT16, DT_INT8/16/32/64, DT_UINT8/16/32/64,"
-                    + " DT_BOOL and DT_STRING");
+            case DT_INVALID ->
+                throw new InvalidInputException("input '" + name + "': dtype is not set; set it to the"
+                        + " input's type (see GetModelMetadata)");
+            default ->
+                throw new InvalidInputException("input '" + name + "': dtype " + dtype + " is not supported;"
+                        + " Pier serves DT_FLOAT, DT_DOUBLE, DT_HALF, DT_BFLOAT16, DT_INT8/16/32/64, DT_UINT8/16/32/64,"
+                        + " DT_BOOL and DT_STRING");
         };
     }
 
@@ -88,15 +88,15 @@ final class TfTensors {
         int n = (int) shape.elementCount();
         if (!p.getTensorContent().isEmpty()) {
             if (type == DataType.BYTES) {
-                throw new InvalidInputException("input '" + name + "': DT_STRING tensors must be sent in string_val,"
-                        + " not tensor_content");
+                throw new InvalidInputException(
+                        "input '" + name + "': DT_STRING tensors must be sent in string_val," + " not tensor_content");
             }
             onlyField(name, p, "tensor_content");
             byte[] bytes = p.getTensorContent().toByteArray();
             long expected = (long) n * type.byteSize();
             if (bytes.length != expected) {
-                throw new InvalidInputException("input '" + name + "': tensor_content has " + bytes.length + " bytes but"
-                        + " shape " + shape + " of " + p.getDtype() + " needs " + expected);
+                throw new InvalidInputException("input '" + name + "': tensor_content has " + bytes.length
+                        + " bytes but" + " shape " + shape + " of " + p.getDtype() + " needs " + expected);
             }
             return RawTensors.decode(name, type, shape, bytes, 0, bytes.length);
         }
@@ -124,7 +124,8 @@ final class TfTensors {
 
     /** An answer tensor: numbers in tensor_content, strings in string_val. */
     static TensorProto encode(Tensor t) {
-        TensorProto.Builder b = TensorProto.newBuilder().setDtype(dtype(t.datatype())).setTensorShape(shapeProto(t.shape()));
+        TensorProto.Builder b =
+                TensorProto.newBuilder().setDtype(dtype(t.datatype())).setTensorShape(shapeProto(t.shape()));
         if (t.datatype() == DataType.BYTES) {
             ((TensorData.Strings) t.data()).elements().forEach(e -> b.addStringVal(ByteString.copyFrom(e)));
         } else {
@@ -135,8 +136,8 @@ final class TfTensors {
 
     private static Shape shape(String name, TensorShapeProto proto) {
         if (proto.getUnknownRank()) {
-            throw new InvalidInputException("input '" + name + "': tensor_shape has unknown_rank; a request needs"
-                    + " concrete dimensions");
+            throw new InvalidInputException(
+                    "input '" + name + "': tensor_shape has unknown_rank; a request needs" + " concrete dimensions");
         }
         long[] dims = new long[proto.getDimCount()];
         long product = 1;
@@ -148,8 +149,8 @@ final class TfTensors {
             }
             product = dims[i] > Integer.MAX_VALUE && product != 0 ? Long.MAX_VALUE : product * dims[i];
             if (product > Integer.MAX_VALUE) {
-                throw new InvalidInputException("input '" + name + "': tensor_shape has more elements than a tensor"
-                        + " can hold");
+                throw new InvalidInputException(
+                        "input '" + name + "': tensor_shape has more elements than a tensor" + " can hold");
             }
         }
         return Shape.of(dims);
@@ -186,8 +187,16 @@ final class TfTensors {
         };
     }
 
-    private static final List<String> VALUE_FIELDS = List.of("float_val", "double_val", "half_val", "int_val",
-            "int64_val", "uint32_val", "uint64_val", "bool_val", "string_val");
+    private static final List<String> VALUE_FIELDS = List.of(
+            "float_val",
+            "double_val",
+            "half_val",
+            "int_val",
+            "int64_val",
+            "uint32_val",
+            "uint64_val",
+            "bool_val",
+            "string_val");
 
     /** A value in a field that the dtype does not read would be silently dropped: refuse it by name. */
     private static void onlyField(String name, TensorProto p, String expected) {
@@ -199,8 +208,8 @@ final class TfTensors {
             }
         }
         if (p.getScomplexValCount() + p.getDcomplexValCount() > 0) {
-            throw new InvalidInputException("input '" + name + "': complex values (scomplex_val/dcomplex_val) are not"
-                    + " supported");
+            throw new InvalidInputException(
+                    "input '" + name + "': complex values (scomplex_val/dcomplex_val) are not" + " supported");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.pier.protocol.tfserving.grpc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.pier.api.DataType;
@@ -8,12 +10,9 @@ import dev.pier.api.Shape;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.FuzzProperty;
 import dev.pier.protocol.tfserving.proto.PredictRequest;
-import org.junit.jupiter.api.Timeout;
-
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of TF Serving gRPC's Predict mapping: random bytes parsed as a {@link PredictRequest}
@@ -24,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TfGrpcMapperFuzzTest {
     static final ModelSignature SIGNATURE = new ModelSignature(
-            List.of(new TensorSpec("x", DataType.FP32, Shape.of(-1, 3)), new TensorSpec("n", DataType.INT64, Shape.of(-1)),
+            List.of(
+                    new TensorSpec("x", DataType.FP32, Shape.of(-1, 3)),
+                    new TensorSpec("n", DataType.INT64, Shape.of(-1)),
                     new TensorSpec("s", DataType.BYTES, Shape.of(-1))),
             List.of(new TensorSpec("y", DataType.FP32, Shape.of(-1, 2))));
 
@@ -42,8 +43,13 @@ class TfGrpcMapperFuzzTest {
                 return TfGrpcMapper.toInferRequest(request, "m", 1, SIGNATURE);
             } catch (TfStatusException e) {
                 assertThat(e.getMessage()).isNotBlank();
-                return TfGrpcMapper.toInferRequest(request.toBuilder().setModelSpec(request.getModelSpec().toBuilder()
-                        .clearSignatureName()).build(), "m", 1, SIGNATURE);
+                return TfGrpcMapper.toInferRequest(
+                        request.toBuilder()
+                                .setModelSpec(request.getModelSpec().toBuilder().clearSignatureName())
+                                .build(),
+                        "m",
+                        1,
+                        SIGNATURE);
             }
         });
     }
