@@ -30,12 +30,15 @@ public final class PredictedClasses {
         if (isReal(type) && (dims.length == 2 && dims[1] >= 2 || dims.length == 1 && dims[0] >= 2)) {
             int rows = dims.length == 2 ? Math.toIntExact(dims[0]) : 1;
             int k = Math.toIntExact(dims[dims.length - 1]);
-            double[] v = reals(t);
+            ByteBuffer v = t.packed().view();
             int[] out = new int[rows];
             for (int r = 0; r < rows; r++) {
                 int best = 0;
+                double top = real(v, type, r * k);
                 for (int c = 1; c < k; c++) {
-                    if (v[r * k + c] > v[r * k + best]) {
+                    double x = real(v, type, r * k + c);
+                    if (x > top) {
+                        top = x;
                         best = c;
                     }
                 }
@@ -68,19 +71,14 @@ public final class PredictedClasses {
         };
     }
 
-    private static double[] reals(Tensor t) {
-        ByteBuffer b = t.packed().view();
-        int n = Math.toIntExact(t.elementCount());
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = switch (t.datatype()) {
-                case FP16 -> Float.float16ToFloat(b.getShort(i * 2));
-                case BF16 -> Float.intBitsToFloat((b.getShort(i * 2) & 0xFFFF) << 16);
-                case FP32 -> b.getFloat(i * 4);
-                default -> b.getDouble(i * 8);
-            };
-        }
-        return out;
+    /** Element {@code i} of a real-valued tensor's packed bytes, read in place (no array per response). */
+    private static double real(ByteBuffer b, DataType type, int i) {
+        return switch (type) {
+            case FP16 -> Float.float16ToFloat(b.getShort(i * 2));
+            case BF16 -> Float.intBitsToFloat((b.getShort(i * 2) & 0xFFFF) << 16);
+            case FP32 -> b.getFloat(i * 4);
+            default -> b.getDouble(i * 8);
+        };
     }
 
     private static long[] widen(Tensor t) {

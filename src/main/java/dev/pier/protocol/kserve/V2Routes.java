@@ -30,8 +30,13 @@ public final class V2Routes {
     }
 
     public void mount(Router router) {
+        // the router tries routes in order: exact paths cost a string comparison, and each route with a path
+        // parameter a regular expression match (a Matcher) per request that passes it, so the probes come first,
+        // then inference, then the rest
         router.get("/v2/health/live").handler(ctx -> status(ctx, service.isLive()));
         router.get("/v2/health/ready").handler(ctx -> status(ctx, service.isReady()));
+        router.post("/v2/models/:model/infer").handler(this::infer);
+        router.post("/v2/models/:model/versions/:version/infer").handler(this::infer);
         router.get("/v2")
                 .handler(ctx ->
                         HttpSupport.json(ctx, 200, V2Metadata.server("pier", options.serverVersion(), EXTENSIONS)));
@@ -39,8 +44,6 @@ public final class V2Routes {
         router.get("/v2/models/:model/versions/:version").handler(this::metadata);
         router.get("/v2/models/:model/ready").handler(this::ready);
         router.get("/v2/models/:model/versions/:version/ready").handler(this::ready);
-        router.post("/v2/models/:model/infer").handler(this::infer);
-        router.post("/v2/models/:model/versions/:version/infer").handler(this::infer);
     }
 
     private static void status(RoutingContext ctx, boolean ok) {
