@@ -9,8 +9,10 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelSignature;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
+import dev.pier.api.TensorData;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.codec.ByteSlice;
+import dev.pier.protocol.codec.DenseJson;
 import dev.pier.protocol.codec.Json;
 import dev.pier.protocol.codec.NestedReader;
 import dev.pier.protocol.codec.TensorBuilder;
@@ -52,6 +54,60 @@ public final class TfPredictDecoder {
 
     /** Decodes the body where the HTTP layer holds it (no copy of the bytes). */
     public static Decoded decode(ByteSlice body, ModelSignature signature, String model, OptionalLong version) {
+        Decoded dense = dense(body, signature, model, version);
+        return dense != null ? dense : general(body, signature, model, version);
+    }
+
+    /**
+     * The common body of a one-input FP32 model, {@code {"instances": [rows of numbers]}} (with an optional
+     * {@code signature_name}), read straight from the bytes by {@link DenseJson}; null for any other body, which
+     * {@link #general} then decodes (and refuses with the error it words). Both give the same tensor.
+     */
+    static Decoded dense(ByteSlice body, ModelSignature sig, String model, OptionalLong version) {
+        if (sig.inputs().size() != 1 || sig.inputs().get(0).datatype() != DataType.FP32) {
+            return null;
+        }
+        TensorSpec spec = sig.inputs().get(0);
+        DenseJson in = new DenseJson(body, instanceElements(spec));
+        if (!in.take('{')) {
+            return null;
+        }
+        int rows = -1;
+        do {
+            String key = in.simpleString();
+            if (key == null || !in.take(':')) {
+                return null;
+            }
+            switch (key) {
+                case "instances", "predictions" -> {
+                    if (rows >= 0 || (rows = in.rows()) < 0) {
+                        return null;
+                    }
+                }
+                case "signature_name" -> {
+                    String name = in.simpleString();
+                    if (name == null || !(name.isEmpty() || name.equals(DEFAULT_SIGNATURE))) {
+                        return null;
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+        } while (in.take(','));
+        if (!in.take('}') || in.peek() != -1 || rows < 0) {
+            return null;
+        }
+        long[] inner = in.rowDims();
+        long[] dims = new long[inner.length + 1];
+        dims[0] = rows;
+        System.arraycopy(inner, 0, dims, 1, inner.length);
+        Tensor t = new Tensor(spec.name(), DataType.FP32, Shape.of(dims), new TensorData.Packed(in.packed()));
+        return new Decoded(new InferRequest(null, model, version, List.of(t), List.of(), Map.of()), true);
+    }
+
+    /** Any predict body, token by token. */
+    static Decoded general(ByteSlice body, ModelSignature signature, String model, OptionalLong version) {
         String signatureName = null;
         String rowField = null;
         List<Tensor> rows = null;
