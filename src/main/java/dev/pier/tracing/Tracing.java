@@ -29,6 +29,11 @@ public final class Tracing implements AutoCloseable {
         this.tracer = sdk == null ? OpenTelemetry.noop().getTracer(INSTRUMENTATION) : sdk.getTracer(INSTRUMENTATION);
     }
 
+    /** Tracing through an SDK built elsewhere (tests give one with an in-memory exporter). */
+    static Tracing of(OpenTelemetrySdk sdk) {
+        return new Tracing(sdk);
+    }
+
     public static Tracing off() {
         return new Tracing(null);
     }

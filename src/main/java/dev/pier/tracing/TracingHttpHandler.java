@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.ContextInternal;
 
 /**
@@ -75,9 +76,11 @@ public final class TracingHttpHandler implements Handler<HttpServerRequest> {
         // log lines of this request's event-loop callbacks find the trace through the context (TraceIdConverter)
         trace.attach(ctx);
         if (trace.recording()) {
-            ResponseDone.on(
-                    request.response(),
-                    closed -> trace.finished(request.response().getStatusCode(), closed));
+            HttpServerResponse response = request.response();
+            // "closed" alone is not "the client left": a gRPC unary call's HTTP/2 stream closes inside the
+            // write of its trailers, and Vert.x reports that close before the response's end; only a close
+            // before the response was written means the client went away
+            ResponseDone.on(response, closed -> trace.finished(response.getStatusCode(), closed && !response.ended()));
         }
         next.handle(request);
     }

@@ -87,7 +87,14 @@ public final class TracingService extends ForwardingInferenceService {
         InferRequest tagged = new InferRequest(
                 request.id(), request.model(), request.version(), request.inputs(), request.outputs(), parameters);
         // this runs in the request's Vert.x context, where log lines find the trace id without the MDC
-        CompletionStage<InferResponse> answer = next.apply(tagged);
+        CompletionStage<InferResponse> answer;
+        try {
+            answer = next.apply(tagged);
+        } catch (RuntimeException e) {
+            // taken in but never answered: the trace's root would wait for an answer that cannot come
+            trace.answered(request.model(), -1, 0, 0, e);
+            throw e;
+        }
         if (!trace.recording() && !LOG.isDebugEnabled()) {
             return answer; // the trace id only: nothing to build when the core answers
         }

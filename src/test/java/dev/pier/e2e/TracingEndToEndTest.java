@@ -89,13 +89,19 @@ class TracingEndToEndTest {
                     .containsEntry("pier.model", "mlp")
                     .containsEntry("pier.model.version", "2")
                     .containsEntry("http.response.status_code", "200")
-                    .containsEntry("url.path", "/v2/models/mlp/infer");
+                    .containsEntry("url.path", "/v2/models/mlp/infer")
+                    .as("answered: the client did not go away")
+                    .doesNotContainKey("pier.client_gone");
             checkChildren(restSpans, root);
 
             List<Span> grpcSpans = awaitTrace(collector, GRPC_TRACE, 1 + CHILDREN.size());
             Span grpcRoot = only(grpcSpans, "inference.GRPCInferenceService/ModelInfer");
             assertThat(hex(grpcRoot.getParentSpanId())).isEqualTo(GRPC_CALLER_SPAN);
-            assertThat(attributes(grpcRoot)).containsEntry("rpc.system", "grpc").containsEntry("pier.model", "mlp");
+            assertThat(attributes(grpcRoot))
+                    .containsEntry("rpc.system", "grpc")
+                    .containsEntry("pier.model", "mlp")
+                    .as("answered: the client did not go away (the stream's close after the trailers is no hang-up)")
+                    .doesNotContainKey("pier.client_gone");
             checkChildren(grpcSpans, grpcRoot);
 
             assertThat(collector.exports().getFirst().getResourceSpans(0).getResource().getAttributesList().stream()
