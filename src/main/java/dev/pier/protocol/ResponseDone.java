@@ -32,7 +32,9 @@ public final class ResponseDone {
             // Vert.x calls the end handler also when the connection closes before the response was written
             // (and before the close handler), so "closed first" is read off the response, not off which ran
             r.endHandler(v -> h.finish(r, r.closed() && !r.ended()));
-            r.closeHandler(v -> h.finish(r, true));
+            // an HTTP/2 stream closes right after its last frame is written, and Vert.x may report that close
+            // before the end: it is "closed first" only when the response had not ended
+            r.closeHandler(v -> h.finish(r, !r.ended()));
             return h;
         });
         boolean runNow;

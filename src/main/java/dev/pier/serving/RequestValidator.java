@@ -43,7 +43,8 @@ public final class RequestValidator {
             ModelSignature signature,
             int maxBatchSize,
             Map<String, List<String>> dimensionNames) {
-        String model = "model '" + request.model() + "'";
+        // built only for a message: this runs on every request
+        java.util.function.Supplier<String> model = () -> "model '" + request.model() + "'";
         Set<String> seen = new HashSet<>();
         long batch = -1;
         String batchInput = null;
@@ -53,8 +54,8 @@ public final class RequestValidator {
             }
             TensorSpec spec = signature
                     .input(t.name())
-                    .orElseThrow(() -> new InvalidInputException(
-                            model + " has no input '" + t.name() + "'; its inputs are " + names(signature.inputs())));
+                    .orElseThrow(() -> new InvalidInputException(model.get() + " has no input '" + t.name()
+                            + "'; its inputs are " + names(signature.inputs())));
             if (t.datatype() != spec.datatype()) {
                 throw new InvalidInputException(
                         "input '" + t.name() + "' must be " + spec.datatype() + ", got " + t.datatype());
@@ -79,8 +80,8 @@ public final class RequestValidator {
         }
         for (TensorSpec spec : signature.inputs()) {
             if (!seen.contains(spec.name())) {
-                throw new InvalidInputException(model + " needs input '" + spec.name() + "' (" + spec.datatype() + " "
-                        + spec.shape() + "), which the request lacks; it sent " + new ArrayList<>(seen));
+                throw new InvalidInputException(model.get() + " needs input '" + spec.name() + "' (" + spec.datatype()
+                        + " " + spec.shape() + "), which the request lacks; it sent " + new ArrayList<>(seen));
             }
         }
         checkSymbols(request, signature, dimensionNames);
@@ -92,41 +93,47 @@ public final class RequestValidator {
         if (dimensionNames.isEmpty()) {
             return;
         }
-        Map<String, String> firstSeen = new HashMap<>();
-        Map<String, Long> sizes = new HashMap<>();
-        for (Tensor t : request.inputs()) {
+        // symbol -> {size, input index, axis} of its first use; made only when a request has a symbolic dimension
+        Map<String, long[]> first = null;
+        List<Tensor> inputs = request.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor t = inputs.get(i);
             List<String> names = dimensionNames.get(t.name());
-            TensorSpec spec = signature.input(t.name()).orElseThrow();
             if (names == null) {
                 continue;
             }
+            TensorSpec spec = signature.input(t.name()).orElseThrow();
             for (int axis = 0; axis < Math.min(names.size(), t.shape().rank()); axis++) {
                 String symbol = names.get(axis);
                 if (symbol == null || symbol.isEmpty() || spec.shape().dim(axis) >= 0) {
                     continue;
                 }
                 long size = t.shape().dim(axis);
-                Long previous = sizes.putIfAbsent(symbol, size);
-                String here = "input '" + t.name() + "' dimension " + axis;
-                firstSeen.putIfAbsent(symbol, here);
-                if (previous != null && previous != size) {
-                    throw new InvalidInputException(here + " ('" + symbol + "') has size " + size + " but "
-                            + firstSeen.get(symbol) + " ('" + symbol + "') has size " + previous
+                if (first == null) {
+                    first = new HashMap<>(4);
+                }
+                long[] previous = first.putIfAbsent(symbol, new long[] {size, i, axis});
+                if (previous != null && previous[0] != size) {
+                    throw new InvalidInputException("input '" + t.name() + "' dimension " + axis + " ('" + symbol
+                            + "') has size " + size + " but input '"
+                            + inputs.get((int) previous[1]).name()
+                            + "' dimension " + previous[2] + " ('" + symbol + "') has size " + previous[0]
                             + "; the model requires them to be equal");
                 }
             }
         }
     }
 
-    private static List<String> outputs(InferRequest request, ModelSignature signature, String model) {
+    private static List<String> outputs(
+            InferRequest request, ModelSignature signature, java.util.function.Supplier<String> model) {
         if (request.outputs().isEmpty()) {
             return names(signature.outputs());
         }
         List<String> names = new ArrayList<>();
         for (InferRequest.RequestedOutput o : request.outputs()) {
             if (signature.output(o.name()).isEmpty()) {
-                throw new InvalidInputException(
-                        model + " has no output '" + o.name() + "'; its outputs are " + names(signature.outputs()));
+                throw new InvalidInputException(model.get() + " has no output '" + o.name() + "'; its outputs are "
+                        + names(signature.outputs()));
             }
             if (names.contains(o.name())) {
                 throw new InvalidInputException("output '" + o.name() + "' is requested twice");

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -45,6 +46,12 @@ public final class OrtModelSession implements ModelSession {
     private final ModelSignature signature;
     private final Map<String, String[]> symbolicDims = new HashMap<>();
     private final long sizeBytes;
+    /** Built once: validation asks for them on every request. */
+    private final Map<String, List<String>> dimensionNames;
+    /** Every output, in signature order: what a request that names none gets. */
+    private final List<String> allOutputs;
+
+    private final Set<String> allOutputSet;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -55,6 +62,12 @@ public final class OrtModelSession implements ModelSession {
         this.label = label(modelFile);
         this.signature = new ModelSignature(specs(session.getInputInfo(), true), specs(session.getOutputInfo(), false));
         this.sizeBytes = fileSize(modelFile);
+        Map<String, List<String>> names = new HashMap<>();
+        symbolicDims.forEach((input, dims) ->
+                names.put(input, java.util.Collections.unmodifiableList(java.util.Arrays.asList(dims.clone()))));
+        this.dimensionNames = Map.copyOf(names);
+        this.allOutputs = signature.outputs().stream().map(TensorSpec::name).toList();
+        this.allOutputSet = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(allOutputs));
     }
 
     @Override
@@ -69,9 +82,7 @@ public final class OrtModelSession implements ModelSession {
 
     @Override
     public Map<String, List<String>> dimensionNames() {
-        Map<String, List<String>> names = new HashMap<>();
-        symbolicDims.forEach((input, dims) -> names.put(input, java.util.Arrays.asList(dims.clone())));
-        return Map.copyOf(names);
+        return dimensionNames;
     }
 
     /** The model file this session was loaded from. */
@@ -81,9 +92,7 @@ public final class OrtModelSession implements ModelSession {
 
     @Override
     public List<Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
-        List<String> wanted = outputNames.isEmpty()
-                ? signature.outputs().stream().map(TensorSpec::name).toList()
-                : outputNames;
+        List<String> wanted = outputNames.isEmpty() ? allOutputs : outputNames;
         lock.readLock().lock();
         Map<String, OnnxTensor> ortInputs = new HashMap<>();
         try {
@@ -94,7 +103,8 @@ public final class OrtModelSession implements ModelSession {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
                 ortInputs.put(e.getKey(), OrtTensors.toOrt(env, e.getValue().withName(e.getKey()), staging));
             }
-            try (OrtSession.Result result = session.run(ortInputs, new LinkedHashSet<>(wanted))) {
+            try (OrtSession.Result result =
+                    session.run(ortInputs, wanted == allOutputs ? allOutputSet : new LinkedHashSet<>(wanted))) {
                 List<Tensor> outputs = new ArrayList<>(wanted.size());
                 for (String name : wanted) {
                     OnnxValue value = result.get(name)
