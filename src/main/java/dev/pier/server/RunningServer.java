@@ -188,11 +188,14 @@ public final class RunningServer implements AutoCloseable {
     /**
      * Start-up work no request needs, done once the ports are bound, on a low-priority daemon thread so that it
      * neither delays readiness nor runs on an event loop: the JVM and process metric binders (a scrape before they
-     * are bound binds them itself).
+     * are bound binds them itself), and the soft heap target ({@link HeapTarget}).
      */
     private static void afterReady(ServingMetrics metrics) {
         Thread t = new Thread(
                 () -> {
+                    long soft = HeapTarget.apply();
+                    StartupTimeline.mark(
+                            "after ready: soft heap target " + (soft < 0 ? "left to the JVM" : (soft >> 20) + " MB"));
                     try {
                         metrics.bindJvmMetrics();
                         StartupTimeline.mark("after ready: JVM metrics bound");
