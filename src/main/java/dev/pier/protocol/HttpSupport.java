@@ -155,7 +155,8 @@ public final class HttpSupport {
 
     /**
      * Completes a service stage back on the current Vert.x context (the service finishes on its worker
-     * threads; responses must be written from the event loop that owns the connection).
+     * threads; responses must be written from the event loop that owns the connection), at once when the stage
+     * completed on that event loop itself.
      */
     public static <T> void onContext(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
         Context context = Vertx.currentContext();
@@ -165,19 +166,29 @@ public final class HttpSupport {
                 stage.toCompletableFuture().cancel(false);
             }
         });
-        stage.whenComplete((value, failure) -> context.runOnContext(v -> {
-            if (ctx.response().closed()) {
-                return; // nobody left to answer
+        stage.whenComplete((value, failure) -> {
+            if (context != null && context.isEventLoopContext() && Vertx.currentContext() == context) {
+                // completed on this request's own event loop (the batcher ran a short call inline, or it failed at
+                // once): answer now rather than queue a task to this same thread
+                answer(ctx, value, failure, onSuccess);
+            } else {
+                context.runOnContext(v -> answer(ctx, value, failure, onSuccess));
             }
-            if (failure != null) {
-                error(ctx, failure);
-                return;
-            }
-            try {
-                onSuccess.accept(value);
-            } catch (RuntimeException e) {
-                error(ctx, e);
-            }
-        }));
+        });
+    }
+
+    private static <T> void answer(RoutingContext ctx, T value, Throwable failure, Consumer<T> onSuccess) {
+        if (ctx.response().closed()) {
+            return; // nobody left to answer
+        }
+        if (failure != null) {
+            error(ctx, failure);
+            return;
+        }
+        try {
+            onSuccess.accept(value);
+        } catch (RuntimeException e) {
+            error(ctx, e);
+        }
     }
 }

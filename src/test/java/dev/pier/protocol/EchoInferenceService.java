@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Test double for the serving core: each configured model answers with its inputs renamed to the signature's
@@ -34,6 +35,12 @@ public final class EchoInferenceService implements InferenceService, AutoCloseab
     public volatile boolean live = true;
     public volatile boolean ready = true;
     public volatile PierException failure;
+    /**
+     * Completes on the calling thread instead of a worker (as the batcher does for a short call run inline on the
+     * caller's event loop), so protocols' same-thread answer path is exercised too.
+     */
+    public volatile boolean completesInline;
+
     public final AtomicReference<InferRequest> lastRequest = new AtomicReference<>();
     public static final long VERSION = 3;
 
@@ -46,41 +53,46 @@ public final class EchoInferenceService implements InferenceService, AutoCloseab
     public CompletionStage<InferResponse> infer(InferRequest request) {
         ModelSignature sig = signature(request.model(), request.version());
         lastRequest.set(request);
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    List<Tensor> outputs = new ArrayList<>();
-                    for (Tensor t : request.inputs()) {
-                        if (sig.input(t.name()).isEmpty()) {
-                            throw new InvalidInputException("unknown input '" + t.name() + "'");
-                        }
-                    }
-                    for (int i = 0; i < sig.inputs().size(); i++) {
-                        TensorSpec spec = sig.inputs().get(i);
-                        Tensor in = request.inputs().stream()
-                                .filter(t -> t.name().equals(spec.name()))
-                                .findFirst()
-                                .orElseThrow(() -> new InvalidInputException("missing input '" + spec.name() + "'"));
-                        if (in.datatype() != spec.datatype()) {
-                            throw new InvalidInputException("input '" + spec.name() + "' expects datatype "
-                                    + spec.datatype() + " but got " + in.datatype());
-                        }
-                        if (!in.shape().fits(spec.shape())) {
-                            throw new InvalidInputException("input '" + spec.name() + "' expects shape " + spec.shape()
-                                    + " but got " + in.shape());
-                        }
-                        String outName = sig.outputs().get(i).name();
-                        if (request.outputs().isEmpty()
-                                || request.outputs().stream()
-                                        .anyMatch(o -> o.name().equals(outName))) {
-                            outputs.add(in.withName(outName));
-                        }
-                    }
-                    return new InferResponse(request.id(), request.model(), VERSION, outputs, Map.of());
-                },
-                workers);
+        Supplier<InferResponse> answer = () -> {
+            if (failure != null) {
+                throw failure;
+            }
+            List<Tensor> outputs = new ArrayList<>();
+            for (Tensor t : request.inputs()) {
+                if (sig.input(t.name()).isEmpty()) {
+                    throw new InvalidInputException("unknown input '" + t.name() + "'");
+                }
+            }
+            for (int i = 0; i < sig.inputs().size(); i++) {
+                TensorSpec spec = sig.inputs().get(i);
+                Tensor in = request.inputs().stream()
+                        .filter(t -> t.name().equals(spec.name()))
+                        .findFirst()
+                        .orElseThrow(() -> new InvalidInputException("missing input '" + spec.name() + "'"));
+                if (in.datatype() != spec.datatype()) {
+                    throw new InvalidInputException("input '" + spec.name() + "' expects datatype " + spec.datatype()
+                            + " but got " + in.datatype());
+                }
+                if (!in.shape().fits(spec.shape())) {
+                    throw new InvalidInputException(
+                            "input '" + spec.name() + "' expects shape " + spec.shape() + " but got " + in.shape());
+                }
+                String outName = sig.outputs().get(i).name();
+                if (request.outputs().isEmpty()
+                        || request.outputs().stream().anyMatch(o -> o.name().equals(outName))) {
+                    outputs.add(in.withName(outName));
+                }
+            }
+            return new InferResponse(request.id(), request.model(), VERSION, outputs, Map.of());
+        };
+        if (completesInline) {
+            try {
+                return CompletableFuture.completedFuture(answer.get());
+            } catch (PierException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.supplyAsync(answer, workers);
     }
 
     private ModelSignature signature(String model, OptionalLong version) {

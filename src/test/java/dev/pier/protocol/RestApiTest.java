@@ -74,6 +74,7 @@ class RestApiTest {
         service.live = true;
         service.ready = true;
         service.failure = null;
+        service.completesInline = false;
     }
 
     private static HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
@@ -303,6 +304,46 @@ class RestApiTest {
         HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         assertError(r, 413, String.valueOf(LIMIT));
         assertThat(post("/v2/models/echo/infer", ECHO_BODY).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answersInferencesCompletedOnTheRequestsOwnEventLoop() throws Exception {
+        service.completesInline = true;
+        String header = "{\"parameters\":{\"binary_data_output\":true},\"inputs\":["
+                + "{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":12}},"
+                + "{\"name\":\"s\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"q\"]}]}";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        byte[] floats = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(-0f)
+                .putFloat(1e-45f)
+                .putFloat(7f)
+                .array();
+        byte[] body = Arrays.copyOf(json, json.length + floats.length);
+        System.arraycopy(floats, 0, body, json.length, floats.length);
+        HttpResponse<byte[]> r = send(
+                "POST",
+                "/v2/models/echo/infer",
+                body,
+                "Content-Type",
+                "application/octet-stream",
+                "Inference-Header-Content-Length",
+                Integer.toString(json.length));
+        assertThat(r.statusCode()).isEqualTo(200);
+        int jsonLength = Integer.parseInt(
+                r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        byte[] expected = ByteBuffer.allocate(12 + 5)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(floats)
+                .putInt(1)
+                .put((byte) 'q')
+                .array();
+        assertThat(Arrays.copyOfRange(r.body(), jsonLength, r.body().length)).containsExactly(expected);
+        HttpResponse<byte[]> tf = post("/v1/models/mnist:predict", "{\"instances\":[[1,2,3,4]]}");
+        assertThat(new String(tf.body(), StandardCharsets.UTF_8)).isEqualTo("{\"predictions\":[[1.0,2.0,3.0,4.0]]}");
+        service.failure = new UnavailableException("draining");
+        assertError(post("/v2/models/echo/infer", ECHO_BODY), 503, "draining");
+        assertError(post("/v1/models/mnist:predict", "{\"instances\":[[1,2,3,4]]}"), 503, "draining");
     }
 
     @Test

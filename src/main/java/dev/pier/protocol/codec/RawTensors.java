@@ -19,16 +19,26 @@ public final class RawTensors {
 
     /** Decodes {@code length} bytes at {@code offset} of {@code source} into a tensor of the given shape. */
     public static Tensor decode(String name, DataType type, Shape shape, byte[] source, int offset, int length) {
+        return decode(name, type, shape, ByteBuffer.wrap(source, offset, length));
+    }
+
+    /**
+     * Decodes the remaining bytes of {@code source} (from its position, which is left unchanged) into a tensor
+     * of the given shape. Fixed-width data is not copied: the tensor is a read-only view of those bytes, so the
+     * caller must not change them afterwards (a protobuf {@code bytes} field parsed with aliasing, an HTTP body).
+     */
+    public static Tensor decode(String name, DataType type, Shape shape, ByteBuffer source) {
+        int length = source.remaining();
         if (type != DataType.BYTES) {
             long expected = shape.elementCount() * type.byteSize();
             if (expected != length) {
                 throw new InvalidInputException("input '" + name + "': shape " + shape + " of " + type + " needs "
                         + expected + " bytes of raw data but " + length + " were sent");
             }
-            return new Tensor(name, type, shape, new TensorData.Packed(ByteBuffer.wrap(source, offset, length)));
+            return new Tensor(name, type, shape, new TensorData.Packed(source));
         }
-        ByteBuffer in = ByteBuffer.wrap(source, offset, length).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> elements = new ArrayList<>();
+        ByteBuffer in = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> elements = new ArrayList<>((int) Math.min(shape.elementCount(), 1024));
         while (in.hasRemaining()) {
             if (in.remaining() < 4) {
                 throw new InvalidInputException("input '" + name + "': raw BYTES data ends inside a 4-byte length"
@@ -64,13 +74,26 @@ public final class RawTensors {
 
     /** The raw encoding of a tensor as a new array. */
     public static byte[] encode(Tensor t) {
+        byte[] out = new byte[size(t)];
+        write(t, out, 0);
+        return out;
+    }
+
+    /**
+     * Writes the raw encoding of {@code t} into {@code out} at {@code offset} (which must have {@link #size} bytes
+     * free there) and returns the offset after it: one copy from the tensor's own bytes into the message.
+     */
+    public static int write(Tensor t, byte[] out, int offset) {
         if (t.data() instanceof TensorData.Packed p) {
-            return p.toByteArray();
+            ByteBuffer v = p.view();
+            int n = v.remaining();
+            v.get(out, offset, n);
+            return offset + n;
         }
-        ByteBuffer out = ByteBuffer.allocate(size(t)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(out, offset, out.length - offset).order(ByteOrder.LITTLE_ENDIAN);
         for (byte[] e : ((TensorData.Strings) t.data()).elements()) {
-            out.putInt(e.length).put(e);
+            b.putInt(e.length).put(e);
         }
-        return out.array();
+        return b.position();
     }
 }

@@ -1,6 +1,7 @@
 package dev.pier.protocol.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.pier.api.DataType;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
@@ -8,6 +9,7 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.api.ModelMetadata;
 import dev.pier.api.Shape;
 import dev.pier.api.Tensor;
+import dev.pier.api.TensorData;
 import dev.pier.api.TensorSpec;
 import dev.pier.protocol.codec.RawTensors;
 import dev.pier.protocol.grpc.v2.InferParameter;
@@ -67,19 +69,27 @@ public final class V2GrpcMapper {
             DataType type = datatype(name, in.getDatatype());
             Shape shape = shape(name, in.getShapeList());
             if (raw > 0) {
-                if (hasContents(in.getContents())) {
+                if (in.hasContents() && hasContents(in.getContents())) {
                     throw new InvalidInputException(
                             "input '" + name + "' has both contents and raw_input_contents;" + " send one of them");
                 }
-                byte[] bytes = r.getRawInputContents(i).toByteArray();
-                inputs.add(RawTensors.decode(name, type, shape, bytes, 0, bytes.length));
+                // a view of the bytes, not a copy: parsed with aliasing (LenientDecoder), they are the request
+                // body's own bytes, which nothing writes to again
+                inputs.add(RawTensors.decode(
+                        name, type, shape, r.getRawInputContents(i).asReadOnlyByteBuffer()));
             } else {
                 inputs.add(TensorContents.decode(name, type, shape, in.getContents()));
             }
         }
-        List<InferRequest.RequestedOutput> outputs = r.getOutputsList().stream()
-                .map(o -> new InferRequest.RequestedOutput(o.getName(), parameters(o.getParametersMap())))
-                .toList();
+        List<InferRequest.RequestedOutput> outputs;
+        if (r.getOutputsCount() == 0) {
+            outputs = List.of();
+        } else {
+            outputs = new ArrayList<>(r.getOutputsCount());
+            for (ModelInferRequest.InferRequestedOutputTensor o : r.getOutputsList()) {
+                outputs.add(new InferRequest.RequestedOutput(o.getName(), parameters(o.getParametersMap())));
+            }
+        }
         String id = r.getId().isEmpty() ? null : r.getId();
         return new InferRequest(id, r.getModelName(), version, inputs, outputs, parameters(r.getParametersMap()));
     }
@@ -87,19 +97,35 @@ public final class V2GrpcMapper {
     public static ModelInferResponse toProto(InferResponse response) {
         ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
                 .setModelName(response.model())
-                .setModelVersion(Long.toString(response.version()))
-                .putAllParameters(protoParameters(response.parameters()));
+                .setModelVersion(Long.toString(response.version()));
+        if (!response.parameters().isEmpty()) {
+            b.putAllParameters(protoParameters(response.parameters()));
+        }
         if (response.id() != null) {
             b.setId(response.id());
         }
         for (Tensor t : response.outputs()) {
-            b.addOutputs(ModelInferResponse.InferOutputTensor.newBuilder()
+            ModelInferResponse.InferOutputTensor.Builder o = ModelInferResponse.InferOutputTensor.newBuilder()
                     .setName(t.name())
-                    .setDatatype(t.datatype().wireName())
-                    .addAllShape(boxed(t.shape())));
-            b.addRawOutputContents(ByteString.copyFrom(RawTensors.encode(t)));
+                    .setDatatype(t.datatype().wireName());
+            for (int d = 0; d < t.shape().rank(); d++) {
+                o.addShape(t.shape().dim(d));
+            }
+            b.addOutputs(o);
+            b.addRawOutputContents(raw(t));
         }
         return b.build();
+    }
+
+    /**
+     * The raw encoding of a tensor as a ByteString: a fixed-width tensor's own (read-only) bytes wrapped, not
+     * copied, so serializing the message is the one copy into the response; BYTES are encoded once.
+     */
+    static ByteString raw(Tensor t) {
+        if (t.data() instanceof TensorData.Packed p) {
+            return UnsafeByteOperations.unsafeWrap(p.view());
+        }
+        return UnsafeByteOperations.unsafeWrap(RawTensors.encode(t));
     }
 
     /** Client side: a request with every input in raw_input_contents. */
@@ -119,7 +145,7 @@ public final class V2GrpcMapper {
                     .setName(t.name())
                     .setDatatype(t.datatype().wireName())
                     .addAllShape(boxed(t.shape())));
-            b.addRawInputContents(ByteString.copyFrom(RawTensors.encode(t)));
+            b.addRawInputContents(raw(t));
         }
         for (InferRequest.RequestedOutput o : request.outputs()) {
             b.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
@@ -138,8 +164,8 @@ public final class V2GrpcMapper {
             DataType type = datatype(o.getName(), o.getDatatype());
             Shape shape = shape(o.getName(), o.getShapeList());
             if (i < raw) {
-                byte[] bytes = r.getRawOutputContents(i).toByteArray();
-                outputs.add(RawTensors.decode(o.getName(), type, shape, bytes, 0, bytes.length));
+                outputs.add(RawTensors.decode(
+                        o.getName(), type, shape, r.getRawOutputContents(i).asReadOnlyByteBuffer()));
             } else {
                 outputs.add(TensorContents.decode(o.getName(), type, shape, o.getContents()));
             }
@@ -173,6 +199,9 @@ public final class V2GrpcMapper {
     }
 
     static Map<String, Object> parameters(Map<String, InferParameter> in) {
+        if (in.isEmpty()) {
+            return Map.of();
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         in.forEach((k, p) -> {
             Object v = switch (p.getParameterChoiceCase()) {

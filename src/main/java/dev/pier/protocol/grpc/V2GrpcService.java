@@ -2,6 +2,7 @@ package dev.pier.protocol.grpc;
 
 import com.google.protobuf.Message;
 import dev.pier.api.InferRequest;
+import dev.pier.api.InferResponse;
 import dev.pier.api.InferenceService;
 import dev.pier.api.InvalidInputException;
 import dev.pier.protocol.Deadlines;
@@ -29,8 +30,8 @@ import java.util.function.Function;
 
 /**
  * The six V2 RPCs of {@code inference.GRPCInferenceService} on a Vert.x {@link GrpcServer}. Unary handlers run
- * on the event loop; ModelInfer completes on the service's worker thread and hops back to the call's
- * context before answering. Errors become gRPC statuses via {@link ErrorMapper}.
+ * on the event loop; ModelInfer answers at once when the service completed on the call's own event loop (the
+ * batcher's inline path for short calls), else hops back to the call's context from the execution thread. Errors become gRPC statuses via {@link ErrorMapper}.
  */
 final class V2GrpcService {
     static final ServiceName NAME = ServiceName.create("inference", "GRPCInferenceService");
@@ -97,18 +98,29 @@ final class V2GrpcService {
         try {
             // the client's gRPC deadline (grpc-timeout) bounds queue time too
             InferRequest request = Deadlines.withTimeoutMicros(V2GrpcMapper.toInferRequest(msg), call.timeout() * 1000);
-            service.infer(request)
-                    .whenComplete((response, failure) -> context.runOnContext(v -> {
-                        if (failure != null) {
-                            fail(call, failure);
-                            return;
-                        }
-                        try {
-                            call.response().send(V2GrpcMapper.toProto(response));
-                        } catch (RuntimeException e) {
-                            fail(call, e);
-                        }
-                    }));
+            service.infer(request).whenComplete((response, failure) -> {
+                if (context != null && context.isEventLoopContext() && Vertx.currentContext() == context) {
+                    // the answer came on this call's own event loop (the batcher ran a short call inline, or it
+                    // failed at once): reply now instead of queueing a task to this same thread
+                    answer(call, response, failure);
+                } else {
+                    // the answer came on an execution thread: one hop back to the connection's event loop
+                    context.runOnContext(v -> answer(call, response, failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(call, e);
+        }
+    }
+
+    private static void answer(
+            GrpcServerRequest<?, ModelInferResponse> call, InferResponse response, Throwable failure) {
+        if (failure != null) {
+            fail(call, failure);
+            return;
+        }
+        try {
+            call.response().send(V2GrpcMapper.toProto(response));
         } catch (RuntimeException e) {
             fail(call, e);
         }

@@ -15,8 +15,8 @@ import dev.pier.protocol.codec.TensorWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -78,16 +78,9 @@ public final class V2Codec {
     /** Encodes a response; outputs go binary when the request asked for it per output or with binary_data_output. */
     public static Encoded encodeResponse(InferResponse response, InferRequest request) {
         boolean allBinary = Boolean.TRUE.equals(request.parameters().get("binary_data_output"));
-        Map<String, Object> perOutput = new LinkedHashMap<>();
-        for (InferRequest.RequestedOutput o : request.outputs()) {
-            Object b = o.parameters().get("binary_data");
-            if (b != null) {
-                perOutput.put(o.name(), b);
-            }
-        }
-        List<Boolean> binary = new ArrayList<>();
+        List<Boolean> binary = new ArrayList<>(response.outputs().size());
         for (Tensor t : response.outputs()) {
-            Object b = perOutput.get(t.name());
+            Object b = binaryDataParameter(request.outputs(), t.name());
             binary.add(b == null ? allBinary : Boolean.TRUE.equals(b));
         }
         return encode(
@@ -102,6 +95,16 @@ public final class V2Codec {
                 "outputs",
                 response.outputs(),
                 binary);
+    }
+
+    /** The {@code binary_data} parameter of the requested output named {@code name}, or null (a few outputs: a scan). */
+    private static Object binaryDataParameter(List<InferRequest.RequestedOutput> requested, String name) {
+        for (InferRequest.RequestedOutput o : requested) {
+            if (o.name().equals(name)) {
+                return o.parameters().get("binary_data");
+            }
+        }
+        return null;
     }
 
     /** Encodes a request (client side), every input binary when {@code binaryInputs}. */
@@ -164,11 +167,25 @@ public final class V2Codec {
 
     private static List<Tensor> tensors(JsonParser p, String role, BinarySection binary) throws IOException {
         Json.expect(p, JsonToken.START_ARRAY, "'" + role + "s' to be an array of tensor objects");
-        List<Tensor> out = new ArrayList<>();
-        Set<String> names = new HashSet<>();
+        List<Tensor> out = new ArrayList<>(2);
+        Set<String> names = null; // made once a message has many tensors; a scan costs less for a handful
         while (p.nextToken() != JsonToken.END_ARRAY) {
             Tensor t = V2TensorReader.read(p, role, out.size(), binary);
-            if (!names.add(t.name())) {
+            boolean repeated = false;
+            if (names == null && out.size() < 8) {
+                for (Tensor seen : out) {
+                    repeated |= seen.name().equals(t.name());
+                }
+            } else {
+                if (names == null) {
+                    names = new HashSet<>();
+                    for (Tensor seen : out) {
+                        names.add(seen.name());
+                    }
+                }
+                repeated = !names.add(t.name());
+            }
+            if (repeated) {
                 throw new InvalidInputException(role + " '" + t.name() + "' appears more than once");
             }
             out.add(t);
@@ -247,17 +264,26 @@ public final class V2Codec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        byte[] json = out.toByteArray();
         if (!anyBinary) {
-            return new Encoded(out.toByteArray(), -1);
+            return new Encoded(json, -1);
         }
-        int jsonLength = out.size();
+        // one array of the message's exact size: the JSON part, then each binary tensor copied once from its own
+        // bytes (no intermediate array per tensor, no growing and trimming)
+        long total = json.length;
         for (int i = 0; i < tensors.size(); i++) {
             if (binary.get(i)) {
-                byte[] raw = RawTensors.encode(tensors.get(i));
-                out.write(raw, 0, raw.length);
+                total += RawTensors.size(tensors.get(i));
             }
         }
-        return new Encoded(out.toByteArray(), jsonLength);
+        byte[] body = Arrays.copyOf(json, Math.toIntExact(total));
+        int at = json.length;
+        for (int i = 0; i < tensors.size(); i++) {
+            if (binary.get(i)) {
+                at = RawTensors.write(tensors.get(i), body, at);
+            }
+        }
+        return new Encoded(body, json.length);
     }
 
     static void writeParameters(JsonGenerator g, Map<String, Object> parameters) throws IOException {

@@ -6,7 +6,8 @@ import dev.pier.api.InvalidInputException;
 import dev.pier.protocol.Deadlines;
 import dev.pier.protocol.HttpSupport;
 import dev.pier.protocol.RestOptions;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -109,7 +110,8 @@ public final class V2Routes {
                 } else {
                     http.putHeader("Content-Type", "application/json");
                 }
-                http.end(Buffer.buffer(encoded.body()));
+                // wrapped, not copied (Buffer.buffer(byte[]) copies): the array is this response's own
+                http.end(BufferInternal.buffer(Unpooled.wrappedBuffer(encoded.body())));
             });
         });
     }

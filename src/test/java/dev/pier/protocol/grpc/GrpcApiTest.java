@@ -104,6 +104,7 @@ class GrpcApiTest {
         service.ready = true;
         service.live = true;
         service.failure = null;
+        service.completesInline = false;
     }
 
     private static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(
@@ -314,6 +315,74 @@ class GrpcApiTest {
                 .build());
         assertThat(h.getOutputs(0).getDatatype()).isEqualTo("FP16");
         assertThat(h.getRawOutputContents(0).toByteArray()).containsExactly(half);
+    }
+
+    @Test
+    void answersCallsCompletedOnTheirOwnEventLoopAtOnceAndByteExact() {
+        service.completesInline = true;
+        ModelInferResponse resp = infer(ModelInferRequest.newBuilder()
+                .setModelName("echo")
+                .setId("inline")
+                .addInputs(input("x", "FP32", 1, 2))
+                .addInputs(input("s", "BYTES", 2))
+                .addRawInputContents(
+                        ByteString.copyFrom(le(8).putFloat(-0f).putFloat(1e-45f).array()))
+                .addRawInputContents(ByteString.copyFrom(
+                        le(9).putInt(1).put((byte) 'q').putInt(0).array()))
+                .build());
+        assertThat(resp.getId()).isEqualTo("inline");
+        assertThat(resp.getRawOutputContents(0).toByteArray())
+                .containsExactly(le(8).putFloat(-0f).putFloat(1e-45f).array());
+        assertThat(resp.getRawOutputContents(1).toByteArray())
+                .containsExactly(le(9).putInt(1).put((byte) 'q').putInt(0).array());
+        // a failure that completes on the event loop is a status too, not a hang
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2))
+                        .addRawInputContents(ByteString.copyFrom(new byte[8]))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "missing input 's'");
+        service.failure = new UnavailableException("draining");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2))
+                        .addInputs(input("s", "BYTES", 1))
+                        .addRawInputContents(ByteString.copyFrom(new byte[8]))
+                        .addRawInputContents(ByteString.copyFrom(le(4).putInt(0).array()))
+                        .build()),
+                Status.Code.UNAVAILABLE,
+                "draining");
+    }
+
+    @Test
+    void rawInputContentsShorterThanTheShapeNeedsAreInvalidArgument() {
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 2, 2))
+                        .addInputs(input("s", "BYTES", 1))
+                        .addRawInputContents(ByteString.copyFrom(new byte[12]))
+                        .addRawInputContents(ByteString.copyFrom(le(4).putInt(0).array()))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "'x'",
+                "needs 16 bytes",
+                "12 were sent");
+        assertStatus(
+                () -> infer(ModelInferRequest.newBuilder()
+                        .setModelName("echo")
+                        .addInputs(input("x", "FP32", 1, 2))
+                        .addInputs(input("s", "BYTES", 2))
+                        .addRawInputContents(ByteString.copyFrom(new byte[8]))
+                        .addRawInputContents(ByteString.copyFrom(
+                                le(5).putInt(1).put((byte) 'a').array()))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "'s'",
+                "needs 2 elements");
     }
 
     @Test

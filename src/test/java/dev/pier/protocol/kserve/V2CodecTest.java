@@ -310,4 +310,55 @@ class V2CodecTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("4 bytes");
     }
+
+    @Test
+    void binaryOutputsFollowTheJsonHeaderByteExactInOneBodyOfExactlyTheirSize() {
+        Tensor f = Tensor.ofFloats("f", Shape.of(1, 2), Float.MIN_VALUE, -0f);
+        Tensor l = Tensor.ofLongs("l", Shape.of(2), Long.MIN_VALUE, 3);
+        Tensor s = Tensor.ofStrings("s", Shape.of(2), "", "xy");
+        InferResponse response = new InferResponse(null, "m", 1, List.of(f, l, s), Map.of());
+        InferRequest all = new InferRequest(
+                null, "m", OptionalLong.empty(), List.of(), List.of(), Map.of("binary_data_output", true));
+        V2Codec.Encoded e = V2Codec.encodeResponse(response, all);
+        String json = new String(e.body(), 0, e.jsonLength(), StandardCharsets.UTF_8);
+        assertThat(json)
+                .endsWith("{\"name\":\"s\",\"datatype\":\"BYTES\",\"shape\":[2],"
+                        + "\"parameters\":{\"binary_data_size\":10}}]}");
+        byte[] expected = le(8 + 16 + 10)
+                .putFloat(Float.MIN_VALUE)
+                .putFloat(-0f)
+                .putLong(Long.MIN_VALUE)
+                .putLong(3)
+                .putInt(0)
+                .putInt(2)
+                .put((byte) 'x')
+                .put((byte) 'y')
+                .array();
+        assertThat(e.body()).hasSize(e.jsonLength() + expected.length);
+        assertThat(java.util.Arrays.copyOfRange(e.body(), e.jsonLength(), e.body().length))
+                .containsExactly(expected);
+        InferResponse back = V2Codec.decodeResponse(e.body(), e.jsonLength());
+        assertThat(back.outputs().get(1).longs()).containsExactly(Long.MIN_VALUE, 3L);
+    }
+
+    @Test
+    void refusesAnInputNamedTwiceAmongFewOrManyInputs() {
+        for (int n : new int[] {2, 12}) {
+            StringBuilder json = new StringBuilder("{\"inputs\":[");
+            for (int i = 0; i < n; i++) {
+                String name = i == n - 1 ? "t0" : "t" + i; // the last repeats the first
+                json.append(i == 0 ? "" : ",")
+                        .append("{\"name\":\"")
+                        .append(name)
+                        .append("\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[1]}");
+            }
+            assertThatThrownBy(() -> decode(json + "]}"))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("input 't0' appears more than once");
+        }
+        assertThat(decode("{\"inputs\":[{\"name\":\"a\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[1]},"
+                                + "{\"name\":\"b\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[2]}]}")
+                        .inputs())
+                .hasSize(2);
+    }
 }
