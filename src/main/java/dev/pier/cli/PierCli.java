@@ -81,13 +81,13 @@ public final class PierCli implements Runnable {
     }
 
     private static int run(String... args) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            ServeWarmup.start(args); // start-up work that needs no option, beside picocli's model and parsing
+        }
         CommandLine cli = new CommandLine(new PierCli());
         cli.addSubcommand(new CommandLine.HelpCommand());
         Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
         if (named != null) {
-            if (args[0].equals("serve")) {
-                ServeCommand.warmUpEarly(args); // start-up work that needs no option, beside picocli's parsing
-            }
             cli.addSubcommand(named.get());
         } else {
             // no subcommand first (pier --help, pier help serve, a typo): every subcommand, so usage and
