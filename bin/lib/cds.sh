@@ -11,9 +11,9 @@
 # depends on: the JDK, Pier's jar, the class path and the JVM options that change its layout. Anything else gets
 # another file, written by its first start; archives older than Pier's jar are removed then.
 
-pier_cds_auto_kind() {  # $1: the JDK's major version
+pier_cds_auto_kind() {  # $1: the JDK's major version; sets the caller's $kind (no subshell at every start)
   # measured (docs/benchmarks.md, "Cold start"): on JDK 25 the AOT cache started slower than the dynamic archive
-  echo appcds
+  kind=appcds
 }
 
 # pier_cds_options TARGET JAR [EXTRA_KEY]: sets the array PIER_CDS_OPTS for the class path in $CLASSPATH.
@@ -22,7 +22,7 @@ pier_cds_options() {
   PIER_CDS_OPTS=()
   major="${java_major:-$(pier_java_home_major "$JAVA_HOME")}"
   kind="${PIER_CDS_KIND:-auto}"
-  [ "$kind" = auto ] && kind="$(pier_cds_auto_kind "$major")"
+  [ "$kind" = auto ] && pier_cds_auto_kind "$major"
   [ "$kind" = aot ] && [ "$major" -lt 25 ] && kind=appcds
   case "$kind" in
     aot) ext=aot ;;
@@ -30,7 +30,8 @@ pier_cds_options() {
     *) echo "pier: PIER_CDS_KIND must be auto, aot or appcds, got '$kind'" >&2; return 0 ;;
   esac
   sum="$(printf '%s|' "$kind" "$JAVA_HOME" "$(stat -c '%Y %s' "$jar" "$JAVA_HOME/lib/modules" 2>/dev/null)" \
-    "${CLASSPATH:-}" "${3:-}" | cksum | cut -d' ' -f1)"
+    "${CLASSPATH:-}" "${3:-}" | cksum)"
+  sum="${sum%% *}"
   file="$target/pier-serve-$sum.$ext"
   if [ ! -f "$file" ]; then
     find "$target" -maxdepth 1 -name "pier-serve-*.$ext" ! -newer "$jar" -delete 2>/dev/null || true

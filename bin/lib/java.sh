@@ -14,8 +14,13 @@ pier_java_major() {
 
 pier_java_home_major() {
   # the major version of the JDK at $1 from its release file (no JVM start), else by asking its java
-  local v
-  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)"
+  # read with builtins only: bin/pier runs this at every start, and each process it forks costs it time
+  local line v=""
+  if [ -r "$1/release" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v="${BASH_REMATCH[1]}"; break; fi
+    done <"$1/release"
+  fi
   [ -n "$v" ] && { echo "$v"; return 0; }
   pier_java_major "$1/bin/java"
 }

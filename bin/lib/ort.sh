@@ -8,18 +8,26 @@
 # Returns 1 where that cannot be done (an unknown platform, no such jar, no `jar` tool): ONNX Runtime then
 # unpacks them itself as before. PIER_ORT_UNPACKED=0 turns it off.
 pier_ort_native_dir() {
-  local target="$1" cpfile="$2" ortjar platform dir tmp
+  # builtins only on the path every start takes (no forks): bin/pier runs this at each start
+  local target="$1" cpfile="$2" ortjar="" platform dir tmp line from="" entries entry
   [ "${PIER_ORT_UNPACKED:-1}" != 0 ] || return 1
-  ortjar="$(tr ':' '\n' <"$cpfile" | grep -m1 -E '/onnxruntime(_gpu)?-[0-9][^/]*\.jar$')" || return 1
-  case "$(uname -sm)" in
-    "Linux x86_64") platform=linux-x64 ;;
-    "Linux aarch64") platform=linux-aarch64 ;;
-    "Darwin x86_64") platform=osx-x64 ;;
-    "Darwin arm64") platform=osx-aarch64 ;;
+  while IFS= read -r line || [ -n "$line" ]; do
+    IFS=: read -r -a entries <<<"$line"
+    for entry in "${entries[@]}"; do
+      [[ "$entry" =~ /onnxruntime(_gpu)?-[0-9][^/]*\.jar$ ]] && { ortjar="$entry"; break 2; }
+    done
+  done <"$cpfile"
+  [ -n "$ortjar" ] || return 1
+  case "${OSTYPE:-} ${HOSTTYPE:-}" in
+    linux*" x86_64") platform=linux-x64 ;;
+    linux*" aarch64") platform=linux-aarch64 ;;
+    darwin*" x86_64") platform=osx-x64 ;;
+    darwin*" aarch64" | darwin*" arm64") platform=osx-aarch64 ;;
     *) return 1 ;;
   esac
   dir="$target/onnxruntime-native/$platform"
-  if [ "$(cat "$dir/.from" 2>/dev/null)" != "$ortjar" ]; then
+  [ -r "$dir/.from" ] && IFS= read -r from <"$dir/.from"
+  if [ "$from" != "$ortjar" ]; then
     # unpacked beside and renamed into place, so a second launcher starting at the same moment never sees half
     tmp="$target/onnxruntime-native/.unpack.$$"
     rm -rf "$tmp" && mkdir -p "$tmp" || return 1

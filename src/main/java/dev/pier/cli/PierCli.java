@@ -28,6 +28,9 @@ public final class PierCli implements Runnable {
     /** Exit code for a failure of the system rather than of the input. */
     public static final int EXIT_FAILURE = 1;
 
+    /** picocli's switch for Groovy closures as annotation values (read once, when picocli's factory loads). */
+    private static final String DISABLE_GROOVY_CLOSURES = "picocli.disable.closures";
+
     /**
      * The subcommands, in the order the usage lists them (after {@code help}). Building a subcommand's model
      * reflects over its options and loads their types (Kubernetes, Jib, DJL ...): all of them cost 0.5-1 s of
@@ -69,6 +72,11 @@ public final class PierCli implements Runnable {
 
     public static void main(String[] args) {
         StartupTimeline.mark("main");
+        // picocli otherwise looks for Groovy's Closure class once per process, a lookup that fails only after
+        // opening every jar on the class path (45 ms of the main thread's start-up, async-profiler); Pier has no Groovy
+        if (System.getProperty(DISABLE_GROOVY_CLOSURES) == null) {
+            System.setProperty(DISABLE_GROOVY_CLOSURES, "true");
+        }
         System.exit(execute(args));
     }
 
@@ -81,13 +89,13 @@ public final class PierCli implements Runnable {
     }
 
     private static int run(String... args) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            ServeWarmup.start(args); // start-up work that needs no option, beside picocli's model and parsing
+        }
         CommandLine cli = new CommandLine(new PierCli());
         cli.addSubcommand(new CommandLine.HelpCommand());
         Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
         if (named != null) {
-            if (args[0].equals("serve")) {
-                ServeCommand.warmUpEarly(args); // start-up work that needs no option, beside picocli's parsing
-            }
             cli.addSubcommand(named.get());
         } else {
             // no subcommand first (pier --help, pier help serve, a typo): every subcommand, so usage and

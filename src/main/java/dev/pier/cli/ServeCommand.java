@@ -6,7 +6,6 @@ import dev.pier.modelcontrol.ModelControlOptions;
 import dev.pier.monitor.drift.DriftOptions;
 import dev.pier.monitor.log.PredictionLogOptions;
 import dev.pier.monitor.log.PredictionMonitoringOptions;
-import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.security.SecurityOptions;
 import dev.pier.server.IntakeLimits;
 import dev.pier.server.ProcessClock;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -385,34 +383,6 @@ public final class ServeCommand implements Callable<Integer> {
             running.awaitClose();
         }
         return 0;
-    }
-
-    /**
-     * Called by {@link PierCli} as soon as it sees {@code serve} first on the command line, before picocli parses the
-     * options (0.3 s of reflection on a 2-core machine): a daemon thread initialises logging and ONNX Runtime's
-     * native environment (one per process, shared by every engine) meanwhile, so that the two run on both cores
-     * instead of one after the other (docs/benchmarks.md, "Cold start"). Only process-wide, idempotent set-up is
-     * done here; a failure is left for the real start to report. With {@code --verbose} logging is left to the main
-     * thread, which changes its levels right after initialising it.
-     */
-    static void warmUpEarly(String[] args) {
-        boolean verbose = Arrays.asList(args).contains("--verbose");
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        if (!verbose) {
-                            org.slf4j.LoggerFactory.getILoggerFactory();
-                            StartupTimeline.mark("logging initialised");
-                        }
-                        new OrtEngine();
-                        StartupTimeline.mark("ONNX Runtime environment created");
-                    } catch (RuntimeException | LinkageError e) {
-                        // reported by the real start-up, which does the same again
-                    }
-                },
-                "pier-early-warmup");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static List<ModelVersionStatus> failedAtStartUp(RunningServer running) {

@@ -47,6 +47,13 @@ final class NetworkWarmup implements AutoCloseable {
             initialise("dev.pier.protocol.ErrorMapper");
             initialise("io.vertx.ext.web.Router");
             initialise("io.vertx.grpc.server.GrpcServer");
+            initialise("dev.pier.protocol.RestApi");
+            // what binding a port initialises first (measured with async-profiler on the main thread): Netty's
+            // buffer allocators and its server channel and bootstrap
+            initialise("io.vertx.core.impl.buffer.VertxByteBufAllocator");
+            initialise("io.netty.buffer.ByteBufUtil");
+            initialise("io.netty.channel.socket.nio.NioServerSocketChannel");
+            initialise("io.netty.bootstrap.ServerBootstrap");
             StartupTimeline.mark("protocol classes initialised");
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             LOG.debug("warming up the protocol classes: {}", e.toString());

@@ -11,6 +11,7 @@ import dev.pier.protocol.grpc.GrpcBodyBudget;
 import dev.pier.protocol.grpc.GrpcOptions;
 import dev.pier.security.BearerAuthHandler;
 import dev.pier.security.SecurityOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -146,6 +147,7 @@ public final class PierServer implements AutoCloseable {
             // Vert.x shares one listening port among servers that ask for the same number, so port 0 is
             // resolved to a free port first; each server then runs on its own event loop.
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
+            List<Future<HttpServer>> restListening = new ArrayList<>();
             for (int i = 0; i < options.eventLoops(); i++) {
                 Router router = RestApi.router(vertx, service, rest, metrics);
                 StartupTimeline.mark("REST router " + i);
@@ -169,8 +171,7 @@ public final class PierServer implements AutoCloseable {
                         .setMaxChunkSize(MAX_CHUNK_SIZE);
                 HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
                         .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, router))));
-                servers.add(await(server.listen(httpPort, options.host()), "REST", options.host(), httpPort));
-                StartupTimeline.mark("REST listening " + i);
+                restListening.add(server.listen(httpPort, options.host()));
             }
             GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
             HttpServerOptions grpcHttp = serverOptions(options, security);
@@ -181,8 +182,14 @@ public final class PierServer implements AutoCloseable {
                                     security,
                                     new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions)))))));
             StartupTimeline.mark("gRPC services");
-            servers.add(
-                    await(grpc.listen(options.grpcPort(), options.host()), "gRPC", options.host(), options.grpcPort()));
+            Future<HttpServer> grpcListening = grpc.listen(options.grpcPort(), options.host());
+            // every port binds at once, each on its own event loop, and is awaited only then: one after the
+            // other, the binds queued behind each other on a 2-core machine (docs/benchmarks.md, "Cold start")
+            for (Future<HttpServer> listening : restListening) {
+                servers.add(await(listening, "REST", options.host(), httpPort));
+            }
+            StartupTimeline.mark("REST listening");
+            servers.add(await(grpcListening, "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
         } catch (RuntimeException e) {
             vertx.close();
@@ -238,7 +245,7 @@ public final class PierServer implements AutoCloseable {
         }
     }
 
-    private static HttpServer await(io.vertx.core.Future<HttpServer> listening, String what, String host, int port) {
+    private static HttpServer await(Future<HttpServer> listening, String what, String host, int port) {
         try {
             return listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
