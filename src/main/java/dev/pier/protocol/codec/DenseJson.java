@@ -38,6 +38,34 @@ public final class DenseJson {
         java.util.Arrays.fill(dims, -1);
     }
 
+    /** Sizes the buffer for {@code elements} numbers when nothing was read yet (a shape read before the data). */
+    public void expect(long elements) {
+        if (count == 0 && elements > out.capacity() / 4) {
+            out = ByteBuffer.allocate((int) Math.min(elements, 1 << 20) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /**
+     * A non-negative JSON integer of at most 18 digits (a dimension); -1 when the next value is anything else.
+     */
+    public long natural() {
+        peek();
+        int i = pos;
+        int j = digits(i);
+        if (j == i
+                || j - i > 18
+                || (in[i] == '0' && j - i > 1)
+                || j < end && (in[j] == '.' || in[j] == 'e' || in[j] == 'E')) {
+            return -1;
+        }
+        long v = 0;
+        for (int k = i; k < j; k++) {
+            v = v * 10 + (in[k] - '0');
+        }
+        pos = j;
+        return v;
+    }
+
     public int position() {
         return pos;
     }

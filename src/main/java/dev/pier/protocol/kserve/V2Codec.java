@@ -47,6 +47,18 @@ public final class V2Codec {
 
     /** Decodes an infer request body where the HTTP layer holds it (no copy of the bytes). */
     public static InferRequest decodeRequest(ByteSlice body, int jsonLength, String model, OptionalLong version) {
+        if (jsonLength < 0) {
+            // the common one-input FP32 body straight from the bytes; anything else token by token below
+            InferRequest dense = V2DenseDecoder.decode(body, model, version);
+            if (dense != null) {
+                return dense;
+            }
+        }
+        return decodeGeneral(body, jsonLength, model, version);
+    }
+
+    /** Any infer request body, token by token. */
+    static InferRequest decodeGeneral(ByteSlice body, int jsonLength, String model, OptionalLong version) {
         int json = jsonLength(body.length(), jsonLength);
         BinarySection binary = new BinarySection(body.array(), body.offset() + json, body.offset() + body.length());
         String id = null;
