@@ -5,7 +5,9 @@
 # measured run with the server's CPU time and JFR's per-thread allocation counters), and stops it. Variants
 # alternate inside each round, so they share the machine's load; compare them only within a round.
 # Usage: VARIANTS=$'base /tmp/pier-base\nheap . -Xms1g -Xmx1g' bench/ab.sh
-#   one variant per line: NAME CHECKOUT [JVM OPTIONS...] (CHECKOUT "." is this one; its bin/pier builds it)
+#   one variant per line: NAME CHECKOUT [OPTIONS...] (CHECKOUT "." is this one; its bin/pier builds it); options
+#   that start with "--" go to `pier serve` (e.g. --event-loops 1, with the value as the next word), the rest to
+#   the JVM
 # Environment: ROUNDS (2), WARMUP (8s), DURATION (8s), ROW (tf), PORT (28901). Load goes to 127.0.0.1 only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,8 +40,14 @@ for r in $(seq "$rounds"); do
   while read -r name checkout opts; do
     [ -n "$name" ] || continue
     [ "$checkout" = . ] && checkout="$root"
-    PIER_JAVA_OPTS="$opts" "$checkout/bin/pier" serve --model-repository "$work/models" --host 127.0.0.1 \
-      --http-port "$port" --grpc-port 0 --no-drift >"$work/$name.log" 2>&1 &
+    jvm=(); serve=(); next_is_value=0
+    for o in $opts; do
+      if [ "$next_is_value" = 1 ]; then serve+=("$o"); next_is_value=0
+      elif [[ "$o" == --* ]]; then serve+=("$o"); [[ "$o" == *=* ]] || next_is_value=1
+      else jvm+=("$o"); fi
+    done
+    PIER_JAVA_OPTS="${jvm[*]:-}" "$checkout/bin/pier" serve --model-repository "$work/models" --host 127.0.0.1 \
+      --http-port "$port" --grpc-port 0 --no-drift "${serve[@]}" >"$work/$name.log" 2>&1 &
     pid=$!
     for _ in $(seq 600); do
       curl -sf "$base/v2/health/ready" >/dev/null 2>&1 && break
