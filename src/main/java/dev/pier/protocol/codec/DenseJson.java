@@ -33,16 +33,20 @@ public final class DenseJson {
         this.in = body.array();
         this.pos = body.offset();
         this.end = body.offset() + body.length();
-        int n = (int) Math.min(Math.max(expectedElements, 16), 1 << 20);
-        this.out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        this.out = buffer(Math.max(expectedElements, 16));
         java.util.Arrays.fill(dims, -1);
     }
 
     /** Sizes the buffer for {@code elements} numbers when nothing was read yet (a shape read before the data). */
     public void expect(long elements) {
         if (count == 0 && elements > out.capacity() / 4) {
-            out = ByteBuffer.allocate((int) Math.min(elements, 1 << 20) * 4).order(ByteOrder.LITTLE_ENDIAN);
+            out = buffer(elements);
         }
+    }
+
+    /** Room for {@code elements} floats, at most 2^20 up front (a larger body grows it as it comes). */
+    private static ByteBuffer buffer(long elements) {
+        return ByteBuffer.allocate((int) Math.min(elements, 1 << 20) * 4).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -64,14 +68,6 @@ public final class DenseJson {
         }
         pos = j;
         return v;
-    }
-
-    public int position() {
-        return pos;
-    }
-
-    public void position(int p) {
-        pos = p;
     }
 
     /** Skips JSON whitespace; returns the next byte, or -1 at the end. */

@@ -66,6 +66,7 @@ final class V2DenseDecoder {
         String name = null;
         String datatype = null;
         long[] shape = null;
+        long elements = -1;
         boolean data = false;
         do {
             String key = in.simpleString();
@@ -79,7 +80,8 @@ final class V2DenseDecoder {
                     if (shape != null || (shape = shape(in)) == null) {
                         return null;
                     }
-                    in.expect(elements(shape));
+                    elements = elements(shape);
+                    in.expect(elements);
                 }
                 case "data" -> {
                     if (data || in.rows() < 0) {
@@ -98,7 +100,7 @@ final class V2DenseDecoder {
                 || !"FP32".equals(datatype)
                 || shape == null
                 || !data
-                || elements(shape) != in.count()) {
+                || elements != in.count()) {
             return null;
         }
         return new Tensor(name, DataType.FP32, Shape.of(shape), new TensorData.Packed(in.packed()));

@@ -104,7 +104,7 @@ public final class OrtModelSession implements ModelSession {
                 ortInputs.put(e.getKey(), OrtTensors.toOrt(env, e.getValue().withName(e.getKey()), staging));
             }
             try (OrtSession.Result result =
-                    session.run(ortInputs, wanted == allOutputs ? allOutputSet : new LinkedHashSet<>(wanted))) {
+                    session.run(ortInputs, wanted.equals(allOutputs) ? allOutputSet : new LinkedHashSet<>(wanted))) {
                 List<Tensor> outputs = new ArrayList<>(wanted.size());
                 for (String name : wanted) {
                     OnnxValue value = result.get(name)
