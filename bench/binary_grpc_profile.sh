@@ -5,7 +5,10 @@
 # OUT/ROW-EVENT.collapsed, with the server's CPU per request (utime+stime over the run ÷ requests) on stdout.
 # The bodies are the ledger's (bench/ledger_tools.py inputs mnist 784 1): a 784-float row, binary tensor
 # extension for REST, one length-prefixed ModelInferRequest with raw_input_contents for gRPC.
-# Usage: bench/binary_grpc_profile.sh OUT   Environment: DURATION (15), WARMUP (10), PORT (28721).
+# ROWS="tf" profiles the TF Serving JSON row instead (the ledger's {"instances": [[784 floats]]} body);
+# bench/profile_groups.py OUT/ROW-cpu.collapsed groups a cpu profile's samples as docs/benchmarks.md reports them.
+# Usage: bench/binary_grpc_profile.sh OUT   Environment: ROWS ("binary grpc"), DURATION (15), WARMUP (10),
+# PORT (28721).
 # Load goes to 127.0.0.1 only; the server is stopped on exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +27,10 @@ PIER_JAVA_OPTS=-XX:+EnableDynamicAgentLoading "$root/bin/pier" serve --model-rep
   --host 127.0.0.1 --http-port "$port" --grpc-port "$grpc" --no-drift >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 240); do curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null && break; sleep 0.5; done
+tf() {  # seconds
+  PIER_BODY="$work/mnist-tf.json" wrk -t2 -c32 -d"$1"s -s "$root/bench/post.lua" \
+    "http://127.0.0.1:$port/v1/models/mnist:predict" | sed -n 's/^PIER_WRK requests=\([0-9]*\).*/\1/p'
+}
 binary() {  # seconds
   PIER_BODY="$work/mnist-v2.bin" PIER_CONTENT_TYPE=application/octet-stream \
     PIER_HEADER="Inference-Header-Content-Length: $(cat "$work/mnist-v2.bin.len")" \
@@ -38,7 +45,7 @@ grpc() {  # seconds
 ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }
 hz="$(getconf CLK_TCK)"
 echo "== $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg), $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes')"
-for row in binary grpc; do
+for row in ${ROWS:-binary grpc}; do
   "$row" "$warmup" >/dev/null
   for event in cpu alloc; do
     "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$lib" "\"start,event=$event\"" >/dev/null
