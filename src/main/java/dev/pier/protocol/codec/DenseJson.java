@@ -192,41 +192,87 @@ public final class DenseJson {
     private boolean number() {
         int start = pos;
         int i = pos;
-        if (i < end && in[i] == '-') {
+        boolean negative = i < end && in[i] == '-';
+        if (negative) {
             i++;
         }
         if (i >= end) {
             return false;
         }
+        // The significant digits are gathered while the grammar is checked, so the common number (at most 18
+        // significant digits, a small exponent) is converted without a second pass; see nearestFloat.
+        long mantissa = 0;
+        int significant = 0; // digits gathered after the first non-zero one
+        int scale = 0; // minus the fraction digits gathered
         if (in[i] == '0') {
             i++;
         } else if (in[i] >= '1' && in[i] <= '9') {
-            i = digits(i);
+            for (; i < end && in[i] >= '0' && in[i] <= '9'; i++) {
+                if (significant < MAX_GATHERED) { // more leave the number to the exact parser anyway
+                    mantissa = mantissa * 10 + (in[i] - '0');
+                }
+                significant++;
+            }
         } else {
             return false;
         }
         if (i < end && in[i] == '.') {
-            int j = digits(i + 1);
+            int j = i + 1;
+            for (; j < end && in[j] >= '0' && in[j] <= '9'; j++) {
+                if (significant < MAX_GATHERED) {
+                    mantissa = mantissa * 10 + (in[j] - '0');
+                    scale--;
+                    if (mantissa != 0) {
+                        significant++;
+                    }
+                } else {
+                    significant++;
+                }
+            }
             if (j == i + 1) {
                 return false;
             }
             i = j;
         }
+        int exponent = 0;
+        boolean exponentFits = true;
         if (i < end && (in[i] == 'e' || in[i] == 'E')) {
             i++;
+            boolean negativeExponent = false;
             if (i < end && (in[i] == '+' || in[i] == '-')) {
+                negativeExponent = in[i] == '-';
                 i++;
             }
-            int j = digits(i);
+            int j = i;
+            for (; j < end && in[j] >= '0' && in[j] <= '9'; j++) {
+                if (exponent < 100_000) {
+                    exponent = exponent * 10 + (in[j] - '0');
+                } else {
+                    exponentFits = false;
+                }
+            }
             if (j == i) {
                 return false;
             }
             i = j;
+            if (negativeExponent) {
+                exponent = -exponent;
+            }
         }
         if (i - start > StreamReadConstraints.DEFAULT_MAX_NUM_LEN) {
             return false; // the general reader (Jackson) refuses numbers this long
         }
-        float f = JavaFloatParser.parseFloat(in, start, i - start);
+        float f;
+        if (mantissa == 0 && significant == 0) {
+            f = negative ? -0.0f : 0.0f; // every spelling of zero, whatever its exponent
+        } else {
+            f = significant <= MAX_GATHERED && exponentFits ? nearestFloat(mantissa, scale + exponent) : Float.NaN;
+            if (Float.isNaN(f)) {
+                f = JavaFloatParser.parseFloat(in, start, i - start);
+            } else if (negative) {
+                f = -f;
+            }
+        }
         if (Float.isInfinite(f)) {
             return false; // refused with its own message by the general reader
         }
@@ -239,6 +285,44 @@ public final class DenseJson {
         count++;
         pos = i;
         return true;
+    }
+
+    /** Significant digits a long always holds (10^18 < 2^63). */
+    private static final int MAX_GATHERED = 18;
+
+    /** 10^0 .. 10^22: every one exactly a double (5^22 < 2^53). */
+    private static final double[] POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22
+    };
+
+    private static final long DROPPED_BITS = (1L << 29) - 1; // a double's 52 fraction bits less a float's 23
+    private static final long FLOAT_MIDPOINT = 1L << 28;
+    /** Double ulps kept clear of a halfway point: the two roundings below err by less than 3 of them. */
+    private static final long MARGIN = 4;
+
+    /**
+     * The float nearest to {@code mantissa × 10^exponent} (mantissa positive, below 10^18), or NaN where this
+     * shortcut cannot tell. In double arithmetic the value is off by less than 3 ulps: the mantissa rounded once to
+     * a double (exact up to 2^53), then one correctly rounded multiplication or division by an exact power of ten.
+     * Nearest-float rounding is the same for every number between two adjacent halfway points (the points halfway
+     * between floats), and each of those is a double; so unless the double lies within a few ulps of one, the
+     * value it stands for rounds to the same float as it does. Near one (1 in 2^26 of all values), and for results
+     * beyond the float range, the exact parser decides. In range, 1e-22 to 1e40, the result is a normal float or
+     * beyond MAX_VALUE, where the halfway points are the doubles whose 29 bits a float drops are 1 followed by
+     * zeros (MAX_VALUE's upper halfway point, where rounding overflows, included).
+     */
+    static float nearestFloat(long mantissa, int exponent) {
+        if (exponent < -22 || exponent > 22) {
+            return Float.NaN;
+        }
+        double m = mantissa;
+        double d = exponent < 0 ? m / POWERS_OF_TEN[-exponent] : m * POWERS_OF_TEN[exponent];
+        if (Math.abs((Double.doubleToRawLongBits(d) & DROPPED_BITS) - FLOAT_MIDPOINT) <= MARGIN) {
+            return Float.NaN;
+        }
+        float f = (float) d;
+        return Float.isInfinite(f) ? Float.NaN : f;
     }
 
     private int digits(int i) {
