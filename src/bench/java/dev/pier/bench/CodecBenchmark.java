@@ -45,6 +45,9 @@ public class CodecBenchmark {
             List.of(new TensorSpec("probabilities", DataType.FP32, Shape.of(-1, 10))));
 
     private byte[] tfBody;
+    /** The ledger's body (bench/ledger_tools.py inputs): 784 uniform values written with 6 decimals. */
+    private byte[] tfSixDecimalsBody;
+
     private byte[] v2Body;
     private InferResponse response;
     private InferRequest v2Request;
@@ -60,6 +63,13 @@ public class CodecBenchmark {
             values.append(random.nextDouble() < 0.35 ? Double.toString((1 + random.nextInt(255)) / 255.0) : "0.0");
         }
         tfBody = ("{\"instances\": [[" + values + "]]}").getBytes(StandardCharsets.UTF_8);
+        StringBuilder sixDecimals = new StringBuilder();
+        for (int i = 0; i < 784; i++) {
+            sixDecimals
+                    .append(i > 0 ? ", " : "")
+                    .append(String.format(java.util.Locale.ROOT, "%.6f", random.nextDouble()));
+        }
+        tfSixDecimalsBody = ("{\"instances\": [[" + sixDecimals + "]]}").getBytes(StandardCharsets.UTF_8);
         v2Body = ("{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 784], \"data\": ["
                         + values + "]}]}")
                 .getBytes(StandardCharsets.UTF_8);
@@ -75,6 +85,11 @@ public class CodecBenchmark {
     @Benchmark
     public Object decodeTfServingMnist() {
         return TfPredictDecoder.decode(tfBody, MNIST, "mnist", OptionalLong.empty());
+    }
+
+    @Benchmark
+    public Object decodeTfServingSixDecimals() {
+        return TfPredictDecoder.decode(tfSixDecimalsBody, MNIST, "mnist", OptionalLong.empty());
     }
 
     @Benchmark
