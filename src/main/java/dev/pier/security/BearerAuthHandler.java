@@ -50,6 +50,11 @@ public final class BearerAuthHandler implements Handler<HttpServerRequest> {
         };
     }
 
+    /** {@code next} behind a token check where the options set a token; {@code next} itself where none is set. */
+    public static Handler<HttpServerRequest> ifTokens(SecurityOptions options, Handler<HttpServerRequest> next) {
+        return options.tokens() ? new BearerAuthHandler(options, next) : next;
+    }
+
     @Override
     public void handle(HttpServerRequest request) {
         if (allowed(request.path(), request)) {

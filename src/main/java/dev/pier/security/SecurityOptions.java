@@ -52,6 +52,11 @@ public record SecurityOptions(
         return new SecurityOptions(inferenceToken, adminToken, tlsCert, tlsKey, open);
     }
 
+    /** Whether any path needs a bearer token; without one the token check has nothing to decide. */
+    public boolean tokens() {
+        return inferenceToken.isPresent() || adminToken.isPresent();
+    }
+
     public boolean tls() {
         return tlsCert.isPresent();
     }

@@ -151,8 +151,11 @@ public final class PierServer implements AutoCloseable {
             for (int i = 0; i < options.eventLoops(); i++) {
                 Router router = RestApi.router(vertx, service, rest, metrics);
                 StartupTimeline.mark("REST router " + i);
-                // first of all routes: decides on the normalized path the router itself matches routes against
-                router.route().order(-2).handler(BearerAuthHandler.forRouter(security));
+                // first of all routes: decides on the normalized path the router itself matches routes against;
+                // without tokens there is nothing to decide, and no route to pass through on every request
+                if (security.tokens()) {
+                    router.route().order(-2).handler(BearerAuthHandler.forRouter(security));
+                }
                 router.route().order(-1).handler(ctx -> {
                     ctx.put(Intake.CONTEXT_KEY, intake);
                     ctx.next();
@@ -178,7 +181,7 @@ public final class PierServer implements AutoCloseable {
             HttpServer grpc = guarded(vertx.createHttpServer(grpcHttp), guard, grpcHttp)
                     .requestHandler(guard.guard(front.apply(new DrainingHandler(
                             drain,
-                            new BearerAuthHandler(
+                            BearerAuthHandler.ifTokens(
                                     security,
                                     new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions)))))));
             StartupTimeline.mark("gRPC services");
