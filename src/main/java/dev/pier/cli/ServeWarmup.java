@@ -1,9 +1,7 @@
 package dev.pier.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.server.StartupTimeline;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.reflect.AccessibleObject;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -14,10 +12,7 @@ import org.slf4j.LoggerFactory;
  * main thread's time before the models load, and this runs beside it.
  *
  * <ol>
- *   <li>ONNX Runtime's environment, which the models' sessions need, on a thread of its own; then, on that
- *       thread, the set-up of two classes the main and loader threads would otherwise pay for while the models
- *       load: Jackson's {@code ObjectMapper} (its default date format loads the locale data; the loader reads
- *       {@code lineage.json} and configurations with it) and Micrometer's Prometheus registry.
+ *   <li>ONNX Runtime's environment, which the models' sessions need, on a thread of its own.
  *   <li>The command classes' annotations are read first: the JDK parses each member's annotations once and spins
  *       a proxy class per annotation type (ClassFile API), then caches both; picocli, reading the same members on
  *       the main thread a moment later, finds them cached instead of doing that work itself.
@@ -54,13 +49,6 @@ final class ServeWarmup {
             StartupTimeline.mark("ONNX Runtime environment created");
         } catch (RuntimeException | LinkageError e) {
             // reported by the real start-up, which does the same again
-        }
-        try {
-            new ObjectMapper();
-            Class.forName(PrometheusMeterRegistry.class.getName(), true, ServeWarmup.class.getClassLoader());
-            StartupTimeline.mark("Jackson and the metrics registry's classes set up");
-        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
-            // set up again where they are used, which reports any failure
         }
     }
 
