@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Helpers of bench/ledger.sh (standard library only; wrk, h2load and a JDK's jcmd/jfr do the work).
 
-  inputs NAME N SEED DIR         one seeded random row of N floats, written in every wire format the ledger
-                                 posts, with the same numbers: DIR/NAME-tf.json (TF Serving {"instances"}),
+  inputs NAME SHAPE SEED DIR     one seeded random row of SHAPE floats (N, or dimensions such as 3x32x32), written
+                                 in every wire format the ledger posts, with the same numbers: DIR/NAME-tf.json
+                                 (TF Serving {"instances"}, nested to SHAPE),
                                  DIR/NAME-v2.json (KServe V2 JSON), DIR/NAME-v2.bin + DIR/NAME-v2.bin.len
                                  (V2 binary tensor extension, and its JSON header length), DIR/NAME.grpc
                                  (one length-prefixed gRPC message: inference.ModelInferRequest)
@@ -11,7 +12,14 @@
   measure OUT.jsonl KEY=VALUE... one ledger row: a warm-up, then a measured run of wrk (HTTP) or h2load (gRPC),
                                  with the servers' CPU time (/proc/PID/stat of each process tree) and, with
                                  jfr_pid, the Java server's allocation (JFR jdk.ThreadAllocationStatistics)
-                                 over the measured run; appends one JSON line
+                                 and, with metrics=URL model=NAME, the server's mean batch size (Triton's
+                                 counters on its /metrics page) over the measured run; also the load
+                                 generator's own CPU; appends one JSON line
+  window OUT.json SKIP SPAN PIDS COMMAND...
+                                 runs COMMAND (a load generator that warms up by itself, e.g. `pier bench`) and
+                                 writes the CPU cores used by the processes PIDS (comma-separated, with their
+                                 descendants; "-" for none) and by COMMAND's own process tree between SKIP and SKIP + SPAN
+                                 seconds after its start
   report WORK DOCS COMMAND       reads WORK/rows.jsonl and WORK/machine.json, prints the ledger and replaces
                                  the "## Ledger" section of DOCS (atomically; "-" prints it instead)
 """
@@ -20,6 +28,7 @@ import json
 import os
 import random
 import re
+import resource
 import statistics
 import struct
 import subprocess
@@ -60,14 +69,25 @@ def model_infer_request(model, input_name, shape, values):
     return field(1, 2, model.encode()) + field(5, 2, tensor) + field(7, 2, raw)
 
 
-def inputs(name, n, seed, out):
-    n = int(n)
+def nest(flat, dims):
+    """The flat row as nested lists of the given dimensions (row-major), as a TF Serving instance is written."""
+    if len(dims) == 1:
+        return list(flat)
+    step = len(flat) // dims[0]
+    return [nest(flat[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
+
+
+def inputs(name, shape, seed, out):
+    dims = [int(d) for d in str(shape).split("x")]
+    n = 1
+    for d in dims:
+        n *= d
     rnd = random.Random(int(seed))
     # 6 decimals: every body carries the same text, so every server parses the same floats
     flat = [round(rnd.random(), 6) for _ in range(n)]
-    tf = {"instances": [flat]}
-    v2 = {"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, n], "data": flat}]}
-    header = json.dumps({"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, n],
+    tf = {"instances": [nest(flat, dims)]}
+    v2 = {"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, *dims], "data": flat}]}
+    header = json.dumps({"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, *dims],
                                      "parameters": {"binary_data_size": 4 * n}}],
                          "parameters": {"binary_data_output": True}}, separators=(",", ":")).encode()
     with open(os.path.join(out, f"{name}-tf.json"), "w") as f:
@@ -78,7 +98,7 @@ def inputs(name, n, seed, out):
         f.write(header + struct.pack(f"<{n}f", *flat))
     with open(os.path.join(out, f"{name}-v2.bin.len"), "w") as f:
         f.write(str(len(header)))
-    message = model_infer_request(name, "input", [1, n], flat)
+    message = model_infer_request(name, "input", [1, *dims], flat)
     with open(os.path.join(out, f"{name}.grpc"), "wb") as f:
         f.write(b"\x00" + struct.pack(">I", len(message)) + message)  # uncompressed, big-endian length
 
@@ -180,6 +200,27 @@ def run_h2load(o, duration, work):
             "seconds": took, "rps": ok / took, "p50_ms": pct(50), "p99_ms": pct(99), "max_ms": lat[-1] / 1e3 if lat else 0}
 
 
+BATCH_COUNTERS = ("nv_inference_count", "nv_inference_exec_count")  # rows inferred, runtime calls
+
+
+def batch_counters(url, model):
+    """Triton's rows and executions counters of one model on a Prometheus /metrics page, summed over its lines."""
+    with urllib.request.urlopen(url, timeout=10) as r:
+        page = r.read().decode()
+    sums = dict.fromkeys(BATCH_COUNTERS, 0.0)
+    for line in page.splitlines():
+        m = re.match(r"([a-z_]+?)(?:_total)?\{([^}]*)\}\s+(\S+)", line)
+        if m and m.group(1) in sums and f'model="{model}"' in m.group(2):
+            sums[m.group(1)] += float(m.group(3))
+    return sums
+
+
+def children_cpu():
+    """utime + stime, in seconds, of this process's children that have been waited for (the load generator)."""
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
 ALLOC_JFC = """<?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="ledger allocation">
   <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting>
@@ -241,11 +282,18 @@ def measure(out_file, *pairs):
             f.write(ALLOC_JFC)
         jcmd(o["java_home"], jfr_pid, "JFR.start", "name=ledger-alloc", f"settings={jfc}")
     pids = [int(p) for p in o["pids"].split(",")]
-    t0 = tree_ticks(pids)
+    metrics = o.get("metrics")
+    b0 = batch_counters(metrics, o["model"]) if metrics else None
+    t0, c0 = tree_ticks(pids), children_cpu()
     r = run(o["duration"])
-    t1 = tree_ticks(pids)
+    t1, c1 = tree_ticks(pids), children_cpu()
+    b1 = batch_counters(metrics, o["model"]) if metrics else None
     r["cpu_us"] = (t1 - t0) / CLK_TCK * 1e6 / max(1, r["requests"])
     r["cpu_cores"] = (t1 - t0) / CLK_TCK / r["seconds"]
+    r["client_cores"] = (c1 - c0) / r["seconds"]
+    if metrics:
+        rows, execs = (b1[k] - b0[k] for k in BATCH_COUNTERS)
+        r["mean_batch"] = rows / execs if execs > 0 else None
     if jfr_pid:
         jfr_file = os.path.join(work, "alloc.jfr")
         jcmd(o["java_home"], jfr_pid, "JFR.stop", "name=ledger-alloc", f"filename={jfr_file}")
@@ -256,9 +304,23 @@ def measure(out_file, *pairs):
              load=open("/proc/loadavg").read().split()[0])
     with open(out_file, "a") as f:
         f.write(json.dumps(r) + "\n")
-    extra = f"  CPU {r['cpu_us']:.0f} µs/req" + (f"  alloc {r['alloc_b']:,.0f} B/req" if "alloc_b" in r else "")
+    extra = (f"  CPU {r['cpu_us']:.0f} µs/req" + (f"  alloc {r['alloc_b']:,.0f} B/req" if "alloc_b" in r else "")
+             + (f"  batch {r['mean_batch']:.1f}" if r.get("mean_batch") else ""))
     print(f"  {r['rps']:>9,.0f} req/s  p50 {r['p50_ms']:7.3f} ms  p99 {r['p99_ms']:7.3f} ms  errors {r['errors']}"
           f"{extra}  (load {r['load']})")
+
+
+def window(out_file, skip, span, pids, *command):
+    pids = [int(p) for p in pids.split(",") if p != "-"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    time.sleep(float(skip))
+    t0, c0, w0 = tree_ticks(pids), tree_ticks([proc.pid]), time.monotonic()
+    time.sleep(float(span))
+    t1, c1, w1 = tree_ticks(pids), tree_ticks([proc.pid]), time.monotonic()
+    if proc.wait() != 0:
+        raise SystemExit(f"{command[0]} exited with {proc.returncode}")
+    with open(out_file, "w") as f:
+        json.dump({"cpu_cores": (t1 - t0) / CLK_TCK / (w1 - w0), "client_cores": (c1 - c0) / CLK_TCK / (w1 - w0)}, f)
 
 
 # -------------------------------------------------------------------------------------------------- reporting
@@ -386,4 +448,4 @@ def report(work, docs, command):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"inputs": inputs, "compare": compare, "measure": measure, "report": report}[cmd](*args)
+    {"inputs": inputs, "compare": compare, "measure": measure, "window": window, "report": report}[cmd](*args)

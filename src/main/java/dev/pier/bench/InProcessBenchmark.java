@@ -2,6 +2,7 @@ package dev.pier.bench;
 
 import dev.pier.api.Tensor;
 import dev.pier.runtime.ModelSession;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,20 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class InProcessBenchmark {
 
-    /** Result of one run: inferences per second (requests, not rows) and their latency. */
+    /**
+     * Result of one run: inferences per second (requests, not rows), their latency, and the CPU cores this process
+     * used meanwhile (its CPU time over the measured run ÷ the run's wall time: the calling threads with ONNX
+     * Runtime's work on them, plus the JIT and the collector; -1 where the JVM cannot tell). The cores let a server's
+     * figure be compared per core used when the machine's cores are shared with a load generator or other work.
+     */
     public record Result(
             int threads,
             int batchSize,
             double seconds,
             long requests,
             double requestsPerSecond,
-            LatencyRecorder.LatencySummary latency) {
+            LatencyRecorder.LatencySummary latency,
+            double cpuCores) {
         public double rowsPerSecond() {
             return requestsPerSecond * batchSize;
         }
@@ -41,11 +48,22 @@ public final class InProcessBenchmark {
         loop(session, inputs, threads, warmup, null, new LongAdder());
         LatencyRecorder recorder = new LatencyRecorder();
         LongAdder count = new LongAdder();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         loop(session, inputs, threads, duration, recorder, count);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long wall = System.nanoTime() - start;
+        long cpuEnd = processCpuNanos();
+        double seconds = wall / 1e9;
         long n = count.sum();
-        return new Result(threads, batchSize, seconds, n, n / seconds, recorder.summary());
+        double cores = cpuStart < 0 || cpuEnd < 0 ? -1 : (double) (cpuEnd - cpuStart) / wall;
+        return new Result(threads, batchSize, seconds, n, n / seconds, recorder.summary(), cores);
+    }
+
+    /** CPU time of this whole process in nanoseconds, or -1 where the platform's bean does not report it. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
     }
 
     private static void loop(

@@ -182,13 +182,15 @@ public final class BenchCommand implements Callable<Integer> {
                     threads,
                     input != null ? input : dataset != null ? dataset : "random");
             System.out.printf(
-                    "  %.0f inferences/s (%.0f rows/s), p50 %.3f ms, p99 %.3f ms, mean %.4f ms over %d calls%n",
+                    "  %.0f inferences/s (%.0f rows/s), p50 %.3f ms, p99 %.3f ms, mean %.4f ms over %d calls;"
+                            + " %.2f CPU cores used%n",
                     r.requestsPerSecond(),
                     r.rowsPerSecond(),
                     r.latency().p50Ms(),
                     r.latency().p99Ms(),
                     r.latency().meanMs(),
-                    r.requests());
+                    r.requests(),
+                    r.cpuCores());
             if (json != null) {
                 dev.pier.io.AtomicFiles.write(
                         json,

@@ -25,7 +25,8 @@ class BenchCapacityTest {
                 10.0,
                 (long) (rps * 10),
                 rps,
-                new LatencyRecorder.LatencySummary((long) (rps * 10), p99 / 3, p99 / 2, p99, p99 * 2, p99 / 3));
+                new LatencyRecorder.LatencySummary((long) (rps * 10), p99 / 3, p99 / 2, p99, p99 * 2, p99 / 3),
+                1.0);
         Path file = tmp.resolve("bench-" + rps + ".json");
         new ObjectMapper().writeValue(file.toFile(), result);
         return file;
