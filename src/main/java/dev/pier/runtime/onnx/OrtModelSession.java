@@ -52,9 +52,6 @@ public final class OrtModelSession implements ModelSession {
     private final List<String> allOutputs;
 
     private final Set<String> allOutputSet;
-    /** Reused output tensors; null where the outputs' shapes are not known before a run, or turned off. */
-    private final PinnedOutputs pinned;
-
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -71,17 +68,6 @@ public final class OrtModelSession implements ModelSession {
         this.dimensionNames = Map.copyOf(names);
         this.allOutputs = signature.outputs().stream().map(TensorSpec::name).toList();
         this.allOutputSet = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(allOutputs));
-        this.pinned = Boolean.parseBoolean(System.getProperty(PINNED_OUTPUTS_PROPERTY, "true"))
-                ? PinnedOutputs.forOutputs(env, signature.outputs()).orElse(null)
-                : null;
-    }
-
-    /** {@code -Dpier.onnx.pinned-outputs=false} has ONNX Runtime allocate every output (for A/B measurements). */
-    static final String PINNED_OUTPUTS_PROPERTY = "pier.onnx.pinned-outputs";
-
-    /** Whether runs write into reused output tensors (false once a run showed the outputs do not allow it). */
-    boolean pinsOutputs() {
-        return pinned != null && !pinned.disabled();
     }
 
     @Override
@@ -117,24 +103,21 @@ public final class OrtModelSession implements ModelSession {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
                 ortInputs.put(e.getKey(), OrtTensors.toOrt(env, e.getValue().withName(e.getKey()), staging));
             }
-            PinnedOutputs.Slot slot =
-                    pinned == null ? null : pinned.slot(wanted, PinnedOutputs.batchOf(inputs.values()));
-            if (slot != null) {
-                try (OrtSession.Result unused = session.run(ortInputs, Set.of(), slot.tensors())) {
-                    return slot.copyOut();
-                } catch (OrtException e) {
-                    // Either the request is at fault (the run below fails the same way and says so) or the
-                    // outputs do not follow the batch; in the second case ONNX Runtime allocates them from now on.
-                    List<Tensor> outputs = runAllocating(ortInputs, wanted);
-                    pinned.disable();
-                    log.info(
-                            "{}: its outputs cannot be pinned ({}); ONNX Runtime allocates them",
-                            label,
-                            e.getMessage());
-                    return outputs;
+            try (OrtSession.Result result =
+                    session.run(ortInputs, wanted.equals(allOutputs) ? allOutputSet : new LinkedHashSet<>(wanted))) {
+                List<Tensor> outputs = new ArrayList<>(wanted.size());
+                for (String name : wanted) {
+                    OnnxValue value = result.get(name)
+                            .orElseThrow(() -> new InternalException(
+                                    "ONNX Runtime returned no output '" + name + "' for " + label));
+                    if (!(value instanceof OnnxTensor tensor)) {
+                        throw new InternalException(
+                                "output '" + name + "' of " + label + " is a " + value.getType() + ", not a tensor");
+                    }
+                    outputs.add(OrtTensors.fromOrt(name, tensor));
                 }
+                return outputs;
             }
-            return runAllocating(ortInputs, wanted);
         } catch (OrtException e) {
             throw translateRun(e);
         } catch (IllegalStateException | IllegalArgumentException e) {
@@ -142,24 +125,6 @@ public final class OrtModelSession implements ModelSession {
         } finally {
             ortInputs.values().forEach(OnnxTensor::close);
             lock.readLock().unlock();
-        }
-    }
-
-    private List<Tensor> runAllocating(Map<String, OnnxTensor> ortInputs, List<String> wanted) throws OrtException {
-        try (OrtSession.Result result =
-                session.run(ortInputs, wanted.equals(allOutputs) ? allOutputSet : new LinkedHashSet<>(wanted))) {
-            List<Tensor> outputs = new ArrayList<>(wanted.size());
-            for (String name : wanted) {
-                OnnxValue value = result.get(name)
-                        .orElseThrow(() ->
-                                new InternalException("ONNX Runtime returned no output '" + name + "' for " + label));
-                if (!(value instanceof OnnxTensor tensor)) {
-                    throw new InternalException(
-                            "output '" + name + "' of " + label + " is a " + value.getType() + ", not a tensor");
-                }
-                outputs.add(OrtTensors.fromOrt(name, tensor));
-            }
-            return outputs;
         }
     }
 
@@ -171,9 +136,6 @@ public final class OrtModelSession implements ModelSession {
                 return;
             }
             closed = true;
-            if (pinned != null) {
-                pinned.close();
-            }
             session.close();
         } catch (OrtException e) {
             log.warn("closing ONNX Runtime session for {} failed: {}", modelFile, e.getMessage());

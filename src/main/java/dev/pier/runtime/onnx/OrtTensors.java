@@ -98,32 +98,24 @@ final class OrtTensors {
     }
 
     private static OnnxJavaType javaType(Tensor tensor) {
-        if (tensor.datatype() == DataType.BYTES) {
-            throw new IllegalArgumentException("BYTES has no packed form");
-        }
-        // ONNX Runtime's Java API has no way to create unsigned tensors wider than 8 bits.
-        return packedType(tensor.datatype())
-                .orElseThrow(() -> new InvalidInputException("input '" + tensor.name() + "' is "
+        return switch (tensor.datatype()) {
+            case BOOL -> OnnxJavaType.BOOL;
+            case UINT8 -> OnnxJavaType.UINT8;
+            case INT8 -> OnnxJavaType.INT8;
+            case INT16 -> OnnxJavaType.INT16;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT64 -> OnnxJavaType.INT64;
+            case FP16 -> OnnxJavaType.FLOAT16;
+            case BF16 -> OnnxJavaType.BFLOAT16;
+            case FP32 -> OnnxJavaType.FLOAT;
+            case FP64 -> OnnxJavaType.DOUBLE;
+            // ONNX Runtime's Java API has no way to create unsigned tensors wider than 8 bits.
+            case UINT16, UINT32, UINT64 ->
+                throw new InvalidInputException("input '" + tensor.name() + "' is "
                         + tensor.datatype() + ", which ONNX Runtime's Java API cannot pass to a model; "
-                        + "supported input types are BOOL, UINT8, INT8..INT64, FP16, BF16, FP32, FP64 and BYTES"));
-    }
-
-    /** The Java binding's type for packed data of this type; empty for BYTES and the unsigned types it lacks. */
-    static Optional<OnnxJavaType> packedType(DataType type) {
-        return Optional.ofNullable(
-                switch (type) {
-                    case BOOL -> OnnxJavaType.BOOL;
-                    case UINT8 -> OnnxJavaType.UINT8;
-                    case INT8 -> OnnxJavaType.INT8;
-                    case INT16 -> OnnxJavaType.INT16;
-                    case INT32 -> OnnxJavaType.INT32;
-                    case INT64 -> OnnxJavaType.INT64;
-                    case FP16 -> OnnxJavaType.FLOAT16;
-                    case BF16 -> OnnxJavaType.BFLOAT16;
-                    case FP32 -> OnnxJavaType.FLOAT;
-                    case FP64 -> OnnxJavaType.DOUBLE;
-                    case UINT16, UINT32, UINT64, BYTES -> null;
-                });
+                        + "supported input types are BOOL, UINT8, INT8..INT64, FP16, BF16, FP32, FP64 and BYTES");
+            case BYTES -> throw new IllegalArgumentException("BYTES has no packed form");
+        };
     }
 
     /** Copies an ONNX Runtime output into a Pier tensor (the native memory is freed by the caller). */
