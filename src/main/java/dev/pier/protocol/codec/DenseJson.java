@@ -222,10 +222,8 @@ public final class DenseJson {
                 if (significant < MAX_GATHERED) {
                     mantissa = mantissa * 10 + (in[j] - '0');
                     scale--;
-                    if (mantissa != 0) {
-                        significant++;
-                    }
-                } else {
+                }
+                if (mantissa != 0) { // leading zeros are not significant
                     significant++;
                 }
             }
@@ -263,7 +261,7 @@ public final class DenseJson {
             return false; // the general reader (Jackson) refuses numbers this long
         }
         float f;
-        if (mantissa == 0 && significant == 0) {
+        if (mantissa == 0) { // only zeros: a non-zero digit is always gathered, being among the first 18
             f = negative ? -0.0f : 0.0f; // every spelling of zero, whatever its exponent
         } else {
             f = significant <= MAX_GATHERED && exponentFits ? nearestFloat(mantissa, scale + exponent) : Float.NaN;
