@@ -136,37 +136,32 @@ class DenseJsonTest {
             "100000000000000000000000",
             "0.00000000000000000000000000001"
         };
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < values.length; i++) {
-            json.append(i == 0 ? "" : ",").append(values[i]);
-        }
-        float[] read = read(json.append(']').toString());
-        for (int i = 0; i < values.length; i++) {
-            assertThat(Float.floatToRawIntBits(read[i]))
-                    .as("%s", values[i])
-                    .isEqualTo(Float.floatToRawIntBits(Float.parseFloat(values[i])));
-        }
+        readAsParseFloatDoes(values);
     }
 
     @Test
     void randomTextsAgreeWithParseFloat() {
         SplittableRandom random = new SplittableRandom(SEED + 1);
-        StringBuilder json = new StringBuilder("[");
         String[] texts = new String[50_000];
         for (int i = 0; i < texts.length; i++) {
             texts[i] = switch (random.nextInt(4)) {
                 case 0 ->
                     Float.toString(Float.intBitsToFloat(random.nextInt()) % 1e30f)
                             .replace("NaN", "0");
-                case 1 -> String.format("%.6f", random.nextDouble());
+                case 1 -> String.format(java.util.Locale.ROOT, "%.6f", random.nextDouble());
                 case 2 ->
                     (random.nextBoolean() ? "-" : "") + "0." + "0".repeat(random.nextInt(25))
                             + random.nextLong(1, 1_000_000_000L);
                 default -> random.nextLong(1, Long.MAX_VALUE) + "e" + random.nextInt(-40, 20);
             };
-            json.append(i == 0 ? "" : ",").append(texts[i]);
         }
-        float[] read = read(json.append(']').toString());
+        readAsParseFloatDoes(texts);
+    }
+
+    /** Reads the numbers as one JSON array and asserts each float is {@link Float#parseFloat}'s, bit for bit. */
+    private static void readAsParseFloatDoes(String... texts) {
+        float[] read = read("[" + String.join(",", texts) + "]");
+        assertThat(read).hasSize(texts.length);
         for (int i = 0; i < texts.length; i++) {
             assertThat(Float.floatToRawIntBits(read[i]))
                     .as("%s", texts[i])
