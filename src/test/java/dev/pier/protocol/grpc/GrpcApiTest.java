@@ -1,5 +1,6 @@
 package dev.pier.protocol.grpc;
 
+import static dev.pier.protocol.grpc.InferInputs.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -131,15 +132,6 @@ class GrpcApiTest {
 
     private static ModelInferResponse infer(ModelInferRequest r) {
         return call("ModelInfer", r, ModelInferResponse.getDefaultInstance());
-    }
-
-    private static ModelInferRequest.InferInputTensor.Builder input(String name, String type, long... shape) {
-        ModelInferRequest.InferInputTensor.Builder b =
-                ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype(type);
-        for (long d : shape) {
-            b.addShape(d);
-        }
-        return b;
     }
 
     private static ByteBuffer le(int n) {

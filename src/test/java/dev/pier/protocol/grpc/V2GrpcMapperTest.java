@@ -1,5 +1,6 @@
 package dev.pier.protocol.grpc;
 
+import static dev.pier.protocol.grpc.InferInputs.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -167,15 +168,6 @@ class V2GrpcMapperTest {
                         ModelInferRequest.newBuilder().build()))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("model_name");
-    }
-
-    private static ModelInferRequest.InferInputTensor.Builder input(String name, String type, long... shape) {
-        ModelInferRequest.InferInputTensor.Builder b =
-                ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype(type);
-        for (long d : shape) {
-            b.addShape(d);
-        }
-        return b;
     }
 
     @Test
