@@ -1,7 +1,6 @@
 package dev.pier.server;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -34,7 +33,7 @@ final class NetworkWarmup implements AutoCloseable {
 
     private void run(int eventLoops) {
         try {
-            vertx.complete(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops + 1)));
+            vertx.complete(EventLoopTransport.vertx(eventLoops + 1));
             StartupTimeline.mark("Vert.x created");
         } catch (Throwable t) {
             vertx.completeExceptionally(t);

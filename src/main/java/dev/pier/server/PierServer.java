@@ -14,7 +14,6 @@ import dev.pier.security.SecurityOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -114,7 +113,7 @@ public final class PierServer implements AutoCloseable {
             UnaryOperator<Handler<HttpServerRequest>> front,
             Consumer<Router> extraRoutes) {
         return start(
-                Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops() + 1)),
+                EventLoopTransport.vertx(options.eventLoops() + 1),
                 options,
                 service,
                 metrics,
