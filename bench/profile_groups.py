@@ -13,6 +13,8 @@ GROUPS = [
     ("JSON encode", ["TfServingJson", "TensorWriter"]),
     ("socket writes", ["writev", "sys_write", "doWrite"]),
     ("socket reads", ["sys_read", "doReadBytes"]),
+    # under io_uring reads and writes are submitted and completed together: one group
+    ("socket I/O (io_uring)", ["io_uring_enter", "io_submit_sqes", "io_issue_sqe", "IoUringChannel.doWrite"]),
     ("epoll", ["epoll_wait", "Epoll", "select"]),
     ("park/unpark", ["LockSupport.park", "LockSupport.unpark", "futex"]),
     ("page faults", ["asm_exc_page_fault"]),
