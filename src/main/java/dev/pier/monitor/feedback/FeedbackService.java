@@ -38,7 +38,7 @@ public final class FeedbackService {
         for (int i = 0; i < items.size(); i++) {
             RecentPredictions.Prediction p = found.get(i);
             Feedback f = items.get(i);
-            if (!p.labelled().compareAndSet(false, true)) {
+            if (!recent.markLabelled(p)) {
                 throw alreadyLabelled(f.id());
             }
             LiveAccuracy.Snapshot live = null;
@@ -71,7 +71,7 @@ public final class FeedbackService {
                             + (p.classes().length == 1 ? "\"label\": N" : "\"labels\": [...]")
                             + "), got " + f.labels().length + " " + Arrays.toString(f.labels()));
         }
-        if (p.labelled().get()) {
+        if (recent.isLabelled(p)) {
             throw alreadyLabelled(f.id());
         }
         return p;

@@ -3,45 +3,75 @@ package dev.pier.monitor.feedback;
 import dev.pier.api.InferRequest;
 import dev.pier.api.InferResponse;
 import dev.pier.monitor.InferenceTap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What the last {@code capacity} answered requests predicted, by request id, so that feedback arriving later
  * can be joined to them. Fed by every request (it is an {@link InferenceTap}), not only the sampled ones the
- * prediction log writes. Bounded: a ring of the newest entries, the oldest forgotten first; memory is about
- * 200 bytes per entry. Requests whose output does not read as a classification are not kept.
+ * prediction log writes. Bounded: a ring of the newest entries, the oldest forgotten first. Requests whose output
+ * does not read as a classification are not kept.
  *
- * <p>Thread-safe and lock-free: a put is one map insert, one array swap and at most one map removal, so
- * serving workers never wait here.
+ * <p>Why columns and no object per entry: every answer lands here and stays for the next {@code capacity}
+ * answers, so whatever an entry holds outlives the young collections and is copied by each of them. With an
+ * object per entry (a record, its map node, the id string, a class array and a flag) a busy server spent about a
+ * quarter of its CPU per request on copying them (docs/benchmarks.md, "Feedback window"). Here an entry is a
+ * slot in primitive arrays allocated up front (about 100 bytes per entry with the id index): the id's characters
+ * go into a byte slab when they are ISO-8859-1 and at most {@link #ID_WIDTH} long (a UUID is 36), the model is a
+ * small number, and only a longer id or a request of several rows keeps an object.
+ *
+ * <p>Thread-safe: one short critical section per answer (a slot write and an index update, no allocation,
+ * no waiting inside), and one per feedback lookup.
  */
 public final class RecentPredictions implements InferenceTap {
+    /** Characters of an id kept in the slab; longer ids are kept as strings. */
+    static final int ID_WIDTH = 40;
+    /** The largest window: its arrays, allocated up front, take about 1.6 GB. */
+    static final int MAX_CAPACITY = 1 << 24;
+
     /**
-     * One remembered answer. {@code classes} has one predicted class per row of the request; {@code labelled}
-     * turns true with its feedback, so a second one is refused rather than counted twice.
+     * One remembered answer, as read at one moment. {@code classes} has one predicted class per row of the
+     * request; {@code sequence} tells this answer from a later one in the same slot.
      */
-    public record Prediction(String id, String model, long version, int[] classes, AtomicBoolean labelled) {
-        public Prediction(String id, String model, long version, int[] classes) {
-            this(id, model, version, classes, new AtomicBoolean());
-        }
-    }
+    public record Prediction(String id, String model, long version, int[] classes, long sequence) {}
 
     private final int capacity;
-    private final ConcurrentHashMap<String, Prediction> byId;
-    private final AtomicReferenceArray<Prediction> ring;
-    private final AtomicLong next = new AtomicLong();
+    // the ring, one column per field; an answer's slot is its sequence modulo the capacity. Guarded by this.
+    private final long[] sequences; // sequence + 1 of the answer in the slot, 0 when empty
+    private final byte[] idChars; // ID_WIDTH per slot
+    private final byte[] idLengths; // -1: the id is in longIds
+    private final String[] longIds;
+    private final int[] modelNumbers;
+    private final long[] versions;
+    private final int[] firstClasses;
+    private final int[][] manyClasses; // null where the request had one row
+    private final boolean[] labelled;
+    private final List<String> models = new ArrayList<>();
+    // ids to slots: open addressing with linear probing, slot + 1 per cell (0 empty), at most half full
+    private final int[] index;
+    private long next;
 
     public RecentPredictions(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException(
                     "the recent-predictions window must hold at least 1 request, got " + capacity);
         }
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException(
+                    "the recent-predictions window holds at most " + MAX_CAPACITY + " requests, got " + capacity);
+        }
         this.capacity = capacity;
-        this.byId = new ConcurrentHashMap<>(Math.min(capacity, 1 << 16));
-        this.ring = new AtomicReferenceArray<>(capacity);
+        sequences = new long[capacity];
+        idChars = new byte[capacity * ID_WIDTH];
+        idLengths = new byte[capacity];
+        longIds = new String[capacity];
+        modelNumbers = new int[capacity];
+        versions = new long[capacity];
+        firstClasses = new int[capacity];
+        manyClasses = new int[capacity][];
+        labelled = new boolean[capacity];
+        index = new int[Integer.highestOneBit(capacity) << 2];
     }
 
     public int capacity() {
@@ -52,21 +82,170 @@ public final class RecentPredictions implements InferenceTap {
     public void onInference(InferRequest request, InferResponse response) {
         int[] classes = PredictedClasses.of(response);
         if (classes != null && request.id() != null) {
-            put(new Prediction(request.id(), response.model(), response.version(), classes));
+            put(request.id(), response.model(), response.version(), classes);
         }
     }
 
-    void put(Prediction p) {
-        byId.put(p.id(), p);
-        int slot = (int) Math.floorMod(next.getAndIncrement(), (long) capacity);
-        Prediction evicted = ring.getAndSet(slot, p);
-        if (evicted != null) {
-            // only if still mapped to the evicted entry: a client may reuse an id, and the newer answer stays
-            byId.remove(evicted.id(), evicted);
+    synchronized void put(String id, String model, long version, int[] classes) {
+        long sequence = next++;
+        int slot = (int) (sequence % capacity);
+        if (sequences[slot] != 0) {
+            forget(slot);
+        }
+        int existing = slotOf(id);
+        if (existing >= 0) {
+            // a client reusing an id: the newer answer is the one feedback joins
+            unindex(existing);
+        }
+        sequences[slot] = sequence + 1;
+        storeId(slot, id);
+        modelNumbers[slot] = modelNumber(model);
+        versions[slot] = version;
+        firstClasses[slot] = classes.length == 0 ? -1 : classes[0];
+        manyClasses[slot] = classes.length == 1 ? null : classes;
+        labelled[slot] = false;
+        int cell = cellOf(id);
+        while (index[cell] != 0) {
+            cell = (cell + 1) & (index.length - 1);
+        }
+        index[cell] = slot + 1;
+    }
+
+    public synchronized Optional<Prediction> find(String id) {
+        int slot = slotOf(id);
+        if (slot < 0) {
+            return Optional.empty();
+        }
+        int[] classes = manyClasses[slot] != null ? manyClasses[slot].clone() : new int[] {firstClasses[slot]};
+        return Optional.of(
+                new Prediction(id, models.get(modelNumbers[slot]), versions[slot], classes, sequences[slot]));
+    }
+
+    /** Whether the answer is still remembered and has its feedback. */
+    public synchronized boolean isLabelled(Prediction p) {
+        int slot = (int) ((p.sequence() - 1) % capacity);
+        return sequences[slot] == p.sequence() && labelled[slot];
+    }
+
+    /** Marks the answer labelled; false when it already was (or has been forgotten since it was read). */
+    public synchronized boolean markLabelled(Prediction p) {
+        int slot = (int) ((p.sequence() - 1) % capacity);
+        if (sequences[slot] != p.sequence() || labelled[slot]) {
+            return false;
+        }
+        labelled[slot] = true;
+        return true;
+    }
+
+    /** The slot of the newest answer to {@code id}, or -1. */
+    private int slotOf(String id) {
+        for (int cell = cellOf(id); index[cell] != 0; cell = (cell + 1) & (index.length - 1)) {
+            int slot = index[cell] - 1;
+            if (idEquals(slot, id)) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private void forget(int slot) {
+        if (longIds[slot] != null || idLengths[slot] >= 0) {
+            unindex(slot);
+        }
+        sequences[slot] = 0;
+        longIds[slot] = null;
+        manyClasses[slot] = null;
+    }
+
+    /** Takes the slot's id out of the index if it points at this slot (a reused id may point at a newer one). */
+    private void unindex(int slot) {
+        int mask = index.length - 1;
+        int cell = cellOf(hash(slot));
+        while (index[cell] != 0 && index[cell] != slot + 1) {
+            cell = (cell + 1) & mask;
+        }
+        if (index[cell] == 0) {
+            return;
+        }
+        // backward-shift deletion: move later cells of the run up so that no probe stops at a hole too early
+        int hole = cell;
+        for (int probe = (hole + 1) & mask; index[probe] != 0; probe = (probe + 1) & mask) {
+            int home = cellOf(hash(index[probe] - 1));
+            // the entry at probe may fill the hole if its home cell is not cyclically in (hole, probe]
+            if (((probe - home) & mask) >= ((probe - hole) & mask)) {
+                index[hole] = index[probe];
+                hole = probe;
+            }
+        }
+        index[hole] = 0;
+        idLengths[slot] = -1;
+        longIds[slot] = null;
+    }
+
+    private void storeId(int slot, String id) {
+        int n = id.length();
+        boolean fits = n <= ID_WIDTH;
+        for (int i = 0; fits && i < n; i++) {
+            fits = id.charAt(i) < 256;
+        }
+        if (fits) {
+            int base = slot * ID_WIDTH;
+            for (int i = 0; i < n; i++) {
+                idChars[base + i] = (byte) id.charAt(i);
+            }
+            idLengths[slot] = (byte) n;
+            longIds[slot] = null;
+        } else {
+            idLengths[slot] = -1;
+            longIds[slot] = id;
         }
     }
 
-    public Optional<Prediction> find(String id) {
-        return Optional.ofNullable(byId.get(id));
+    private boolean idEquals(int slot, String id) {
+        if (longIds[slot] != null) {
+            return longIds[slot].equals(id);
+        }
+        int n = idLengths[slot];
+        if (n != id.length()) {
+            return false;
+        }
+        int base = slot * ID_WIDTH;
+        for (int i = 0; i < n; i++) {
+            if ((idChars[base + i] & 0xff) != id.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The stored id's {@link String#hashCode}, computed from the slab as String would. */
+    private int hash(int slot) {
+        if (longIds[slot] != null) {
+            return longIds[slot].hashCode();
+        }
+        int h = 0;
+        int base = slot * ID_WIDTH;
+        for (int i = 0; i < idLengths[slot]; i++) {
+            h = 31 * h + (idChars[base + i] & 0xff);
+        }
+        return h;
+    }
+
+    private int cellOf(String id) {
+        return cellOf(id.hashCode());
+    }
+
+    private int cellOf(int hash) {
+        int spread = hash * 0x9E3779B9;
+        return (spread ^ (spread >>> 16)) & (index.length - 1);
+    }
+
+    private int modelNumber(String model) {
+        int n = models.indexOf(model);
+        if (n < 0) {
+            models.add(model);
+            n = models.size() - 1;
+        }
+        return n;
     }
 }
