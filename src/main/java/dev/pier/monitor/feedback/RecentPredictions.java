@@ -55,11 +55,12 @@ public final class RecentPredictions implements InferenceTap {
     public RecentPredictions(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException(
-                    "the recent-predictions window must hold at least 1 request, got " + capacity);
+                    "the feedback window (--feedback-window) must be at least 1 request (0 turns feedback off), got "
+                            + capacity);
         }
         if (capacity > MAX_CAPACITY) {
-            throw new IllegalArgumentException(
-                    "the recent-predictions window holds at most " + MAX_CAPACITY + " requests, got " + capacity);
+            throw new IllegalArgumentException("the feedback window (--feedback-window) holds at most " + MAX_CAPACITY
+                    + " requests, got " + capacity);
         }
         this.capacity = capacity;
         sequences = new long[capacity];
