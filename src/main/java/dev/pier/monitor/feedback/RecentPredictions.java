@@ -15,8 +15,9 @@ import java.util.Optional;
  *
  * <p>Why columns and no object per entry: every answer lands here and stays for the next {@code capacity}
  * answers, so whatever an entry holds outlives the young collections and is copied by each of them. With an
- * object per entry (a record, its map node, the id string, a class array and a flag) a busy server spent about a
- * quarter of its CPU per request on copying them (docs/benchmarks.md, "Feedback window"). Here an entry is a
+ * object per entry (a record, its map node, the id string, a class array and a flag) the default window cost a busy
+ * server about a quarter of its CPU per request, which turning the window off or keeping columns gave back
+ * (docs/benchmarks.md, "Feedback window"). Here an entry is a
  * slot in primitive arrays allocated up front (about 100 bytes per entry with the id index): the id's characters
  * go into a byte slab when they are ISO-8859-1 and at most {@link #ID_WIDTH} long (a UUID is 36), the model is a
  * small number, and only a longer id or a request of several rows keeps an object.
@@ -90,8 +91,8 @@ public final class RecentPredictions implements InferenceTap {
     synchronized void put(String id, String model, long version, int[] classes) {
         long sequence = next++;
         int slot = (int) (sequence % capacity);
-        if (sequences[slot] != 0) {
-            forget(slot);
+        if (sequences[slot] != 0 && isIndexed(slot)) {
+            unindex(slot); // the oldest answer is forgotten; put overwrites every column of its slot below
         }
         int existing = slotOf(id);
         if (existing >= 0) {
@@ -149,13 +150,9 @@ public final class RecentPredictions implements InferenceTap {
         return -1;
     }
 
-    private void forget(int slot) {
-        if (longIds[slot] != null || idLengths[slot] >= 0) {
-            unindex(slot);
-        }
-        sequences[slot] = 0;
-        longIds[slot] = null;
-        manyClasses[slot] = null;
+    /** Whether the slot's id is in the index: unindex marks it out (a reused id points at the newer slot). */
+    private boolean isIndexed(int slot) {
+        return longIds[slot] != null || idLengths[slot] >= 0;
     }
 
     /** Takes the slot's id out of the index if it points at this slot (a reused id may point at a newer one). */
