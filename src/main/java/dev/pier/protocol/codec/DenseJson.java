@@ -2,6 +2,8 @@ package dev.pier.protocol.codec;
 
 import ch.randelshofer.fastdoubleparser.JavaFloatParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -28,6 +30,12 @@ public final class DenseJson {
     private final long[] dims = new long[MAX_DEPTH];
 
     private int leafDepth = -1;
+
+    // the number being read by number(): its significant digits as an integer, how many there were (past 18
+    // only counted), and minus the count of fraction digits in the mantissa
+    private long mantissa;
+    private int significant;
+    private int scale;
 
     public DenseJson(ByteSlice body, long expectedElements) {
         this.in = body.array();
@@ -201,32 +209,18 @@ public final class DenseJson {
         }
         // The significant digits are gathered while the grammar is checked, so the common number (at most 18
         // significant digits, a small exponent) is converted without a second pass; see nearestFloat.
-        long mantissa = 0;
-        int significant = 0; // digits gathered after the first non-zero one
-        int scale = 0; // minus the fraction digits gathered
+        mantissa = 0;
+        significant = 0; // digits gathered after the first non-zero one
+        scale = 0; // minus the fraction digits gathered
         if (in[i] == '0') {
             i++;
         } else if (in[i] >= '1' && in[i] <= '9') {
-            for (; i < end && in[i] >= '0' && in[i] <= '9'; i++) {
-                if (significant < MAX_GATHERED) { // more leave the number to the exact parser anyway
-                    mantissa = mantissa * 10 + (in[i] - '0');
-                }
-                significant++;
-            }
+            i = gather(i, false);
         } else {
             return false;
         }
         if (i < end && in[i] == '.') {
-            int j = i + 1;
-            for (; j < end && in[j] >= '0' && in[j] <= '9'; j++) {
-                if (significant < MAX_GATHERED) {
-                    mantissa = mantissa * 10 + (in[j] - '0');
-                    scale--;
-                }
-                if (mantissa != 0) { // leading zeros are not significant
-                    significant++;
-                }
-            }
+            int j = gather(i + 1, true);
             if (j == i + 1) {
                 return false;
             }
@@ -284,6 +278,84 @@ public final class DenseJson {
         pos = i;
         return true;
     }
+
+    /**
+     * Reads the run of digits from {@code i} into the number's mantissa, eight bytes at a time where the array
+     * has them; returns where the run ends. In a fraction, leading zeros are not significant but still scale.
+     */
+    private int gather(int i, boolean fraction) {
+        while (i + Long.BYTES <= in.length) {
+            long word = (long) LITTLE_ENDIAN_LONG.get(in, i);
+            int run = Math.min(leadingDigits(word), end - i);
+            if (run == 0) {
+                return i;
+            }
+            if (significant + run > MAX_GATHERED) {
+                break; // the rare long mantissa: one digit at a time, counting what is not gathered
+            }
+            long value = digitsValue(word, run);
+            if (fraction) {
+                scale -= run;
+                if (mantissa == 0) { // only the digits from the first non-zero one are significant
+                    int zeros = Long.numberOfTrailingZeros(word ^ ASCII_ZEROS) >>> 3;
+                    significant += value == 0 ? 0 : run - zeros;
+                } else {
+                    significant += run;
+                }
+            } else {
+                significant += run;
+            }
+            mantissa = mantissa * POWERS_OF_TEN_LONG[run] + value;
+            i += run;
+            if (run < Long.BYTES) {
+                return i;
+            }
+        }
+        for (; i < end && in[i] >= '0' && in[i] <= '9'; i++) {
+            if (significant < MAX_GATHERED) { // more leave the number to the exact parser anyway
+                mantissa = mantissa * 10 + (in[i] - '0');
+                if (fraction) {
+                    scale--;
+                }
+            }
+            if (!fraction || mantissa != 0) {
+                significant++;
+            }
+        }
+        return i;
+    }
+
+    private static final VarHandle LITTLE_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ASCII_ZEROS = 0x3030303030303030L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * How many of the word's bytes, from its first (lowest) one, are ASCII digits. A byte below '0' sets its high
+     * bit in {@code word - '0'...}, one above '9' in {@code word + 0x46...}; carries and borrows only travel to
+     * later bytes, so the first flagged byte is the first non-digit.
+     */
+    private static int leadingDigits(long word) {
+        long flagged = ((word - ASCII_ZEROS) | (word + 0x4646464646464646L)) & HIGH_BITS;
+        return Long.numberOfTrailingZeros(flagged) >>> 3; // 64 >>> 3 = 8 when all are digits
+    }
+
+    /**
+     * The value of the word's first {@code run} bytes (1 to 8 ASCII digits, the first the most significant):
+     * moved to the top so that zeros lead, then pairs, then fours combined by multiplication, in-register.
+     */
+    private static long digitsValue(long word, int run) {
+        long x = (word - ASCII_ZEROS) << ((Long.BYTES - run) * 8);
+        x = x * 10 + (x >>> 8); // each even byte: two digits, below 100
+        // bytes 0, 2, 4, 6 hold the pairs p0..p3; the upper half of the sum is p0*10^6 + p1*10^4 + p2*10^2 + p3
+        return ((x & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
+                        + ((x >>> 16) & 0x000000FF000000FFL) * (1 + (10_000L << 32)))
+                >>> 32;
+    }
+
+    private static final long[] POWERS_OF_TEN_LONG = {
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000
+    };
 
     /** Significant digits a long always holds (10^18 < 2^63). */
     private static final int MAX_GATHERED = 18;

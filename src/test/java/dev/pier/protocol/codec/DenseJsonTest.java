@@ -158,6 +158,54 @@ class DenseJsonTest {
         readAsParseFloatDoes(texts);
     }
 
+    @Test
+    void digitRunsOfEveryLengthAgreeWithParseFloat() {
+        // the reader takes up to eight digits per step: runs that end at every byte of a step, that cross steps,
+        // that pass the 18 digits a long holds, fraction zeros before and after the first significant digit
+        SplittableRandom random = new SplittableRandom(SEED + 2);
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        for (int intDigits = 0; intDigits <= 24; intDigits++) {
+            for (int zeros = 0; zeros <= 20; zeros += random.nextInt(1, 4)) {
+                for (int fractionDigits = 0; fractionDigits <= 24; fractionDigits++) {
+                    StringBuilder t = new StringBuilder(random.nextBoolean() ? "-" : "");
+                    t.append(intDigits == 0 ? "0" : randomDigits(random, intDigits, true));
+                    if (zeros + fractionDigits > 0) {
+                        t.append('.').append("0".repeat(zeros)).append(randomDigits(random, fractionDigits, false));
+                    }
+                    if (random.nextInt(4) == 0) {
+                        t.append('e').append(random.nextInt(-30, 11)); // within the float range at 24 integer digits
+                    }
+                    texts.add(t.toString());
+                }
+            }
+        }
+        readAsParseFloatDoes(texts.toArray(String[]::new));
+        // separated by whitespace of every kind rather than commas alone
+        float[] spaced = read("[ 0.5 ,\n\t12345678.87654321\r, 1 ]");
+        assertThat(spaced).containsExactly(0.5f, 12345678.87654321f, 1f);
+    }
+
+    @Test
+    void aBodyThatIsASliceEndsWhereTheSliceEnds() {
+        // the reader takes eight bytes at a time, and a body can be a slice of a larger array: the bytes after
+        // it (here more digits) belong to something else
+        byte[] array = "[0.1234]567890123".getBytes(StandardCharsets.US_ASCII);
+        DenseJson whole = new DenseJson(new ByteSlice(array, 0, 8), 4);
+        assertThat(whole.rows()).isEqualTo(1);
+        assertThat(whole.packed().order(ByteOrder.LITTLE_ENDIAN).getFloat(0)).isEqualTo(0.1234f);
+        // cut inside the number: the number ends at the cut and the array is unfinished, so the reader gives up
+        DenseJson cut = new DenseJson(new ByteSlice(array, 0, 5), 4);
+        assertThat(cut.rows()).isEqualTo(-1);
+    }
+
+    private static String randomDigits(SplittableRandom random, int n, boolean nonZeroFirst) {
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            b.append((char) ('0' + (i == 0 && nonZeroFirst ? random.nextInt(1, 10) : random.nextInt(10))));
+        }
+        return b.toString();
+    }
+
     /** Reads the numbers as one JSON array and asserts each float is {@link Float#parseFloat}'s, bit for bit. */
     private static void readAsParseFloatDoes(String... texts) {
         float[] read = read("[" + String.join(",", texts) + "]");
