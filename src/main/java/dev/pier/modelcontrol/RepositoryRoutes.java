@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The KServe V2 model repository extension, as Triton serves it, for {@code --model-control explicit}:
@@ -118,7 +121,26 @@ public final class RepositoryRoutes {
         }
     }
 
+    /**
+     * Runs {@code work} on a worker thread and hands its result to {@code then} back on the request's event loop,
+     * or answers its failure. Index, load and unload scan the repository folder (a directory listing and a config
+     * file per model, on whatever storage holds it), which must not hold up the event loop's other connections.
+     */
+    private static <T> void offTheEventLoop(RoutingContext ctx, Callable<T> work, Consumer<T> then) {
+        ctx.vertx().executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                then.accept(ar.result());
+            } else {
+                HttpSupport.error(ctx, ar.cause());
+            }
+        });
+    }
+
     private void index(RoutingContext ctx, boolean readyOnly) {
+        offTheEventLoop(ctx, () -> indexBody(readyOnly), body -> HttpSupport.json(ctx, 200, body));
+    }
+
+    private byte[] indexBody(boolean readyOnly) {
         ArrayNode out = JSON.createArrayNode();
         for (SourcedModel m : source.all()) {
             List<ModelVersionStatus> states =
@@ -143,7 +165,7 @@ public final class RepositoryRoutes {
                 row.put("reason", s.error().isEmpty() ? s.state().name() : ErrorMapper.withoutServerPaths(s.error()));
             }
         }
-        HttpSupport.json(ctx, 200, out.toString().getBytes(StandardCharsets.UTF_8));
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void change(RoutingContext ctx, boolean load) {
@@ -155,29 +177,36 @@ public final class RepositoryRoutes {
                             + "'_', '-' or '.', at most 128 characters, not starting with '.' or '-'"));
             return;
         }
-        if (load && source.all().stream().noneMatch(m -> m.name().equals(model))) {
-            HttpSupport.error(ctx, new ModelNotFoundException("model '" + model + "' is not in the repository"));
-            return;
-        }
-        if (load) {
-            source.want(model);
-        } else {
-            source.drop(model);
-        }
-        core.refresh()
-                .whenComplete((ignored, failure) -> ctx.vertx().runOnContext(v -> {
-                    if (failure != null) {
-                        HttpSupport.error(ctx, failure);
-                    } else if (load && !core.isModelReady(model, OptionalLong.empty())) {
-                        String why = core.status(model, OptionalLong.empty()).stream()
-                                .map(s -> "version " + s.version() + " " + s.state()
-                                        + (s.error().isEmpty() ? "" : ": " + s.error()))
-                                .reduce((a, b) -> a + "; " + b)
-                                .orElse("no versions");
-                        HttpSupport.error(ctx, new InvalidInputException("failed to load '" + model + "': " + why));
-                    } else {
-                        HttpSupport.json(ctx, 200, "{}".getBytes(StandardCharsets.UTF_8));
+        offTheEventLoop(
+                ctx,
+                () -> {
+                    if (load && source.all().stream().noneMatch(m -> m.name().equals(model))) {
+                        throw new ModelNotFoundException("model '" + model + "' is not in the repository");
                     }
-                }));
+                    if (load) {
+                        source.want(model);
+                    } else {
+                        source.drop(model);
+                    }
+                    return core.refresh();
+                },
+                refreshed -> answerChange(ctx, model, load, refreshed));
+    }
+
+    private void answerChange(RoutingContext ctx, String model, boolean load, CompletableFuture<Void> refreshed) {
+        refreshed.whenComplete((ignored, failure) -> ctx.vertx().runOnContext(v -> {
+            if (failure != null) {
+                HttpSupport.error(ctx, failure);
+            } else if (load && !core.isModelReady(model, OptionalLong.empty())) {
+                String why = core.status(model, OptionalLong.empty()).stream()
+                        .map(s -> "version " + s.version() + " " + s.state()
+                                + (s.error().isEmpty() ? "" : ": " + s.error()))
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse("no versions");
+                HttpSupport.error(ctx, new InvalidInputException("failed to load '" + model + "': " + why));
+            } else {
+                HttpSupport.json(ctx, 200, "{}".getBytes(StandardCharsets.UTF_8));
+            }
+        }));
     }
 }
