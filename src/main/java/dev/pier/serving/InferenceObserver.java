@@ -1,5 +1,7 @@
 package dev.pier.serving;
 
+import dev.pier.api.InferRequest;
+
 /**
  * What the serving core reports about inference, for metrics. Called on worker threads, concurrently:
  * implementations must be thread-safe and fast. {@code version} is -1 when the request failed before a
@@ -24,6 +26,13 @@ public interface InferenceObserver {
             long queueNanos,
             long computeNanos,
             long totalNanos) {}
+
+    /**
+     * The same request as the {@link #onRequest} just before it, when it had been pinned to a version, with the
+     * request itself: for whoever must tie the timings to that one request (a trace). Called on the answering
+     * thread before the request's future completes.
+     */
+    default void onAnswered(InferRequest request, long version, long queueNanos, long computeNanos) {}
 
     /** One runtime call ran, serving {@code batchRows} rows (one or more requests). */
     default void onExecution(String model, long version, int batchRows) {}

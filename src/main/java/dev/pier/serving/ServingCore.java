@@ -203,6 +203,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                 observer.onPending(model, version, -1);
                 if (failure != null) {
                     observer.onRequest(model, version, false, rows, 0, 0, System.nanoTime() - arrived);
+                    observer.onAnswered(request, version, 0, 0);
                     result.completeExceptionally(wrap(model, version, unwrap(failure)));
                     return;
                 }
@@ -217,6 +218,7 @@ public final class ServingCore implements InferenceService, AutoCloseable {
                         batched.queueNanos(),
                         batched.computeNanos(),
                         System.nanoTime() - arrived);
+                observer.onAnswered(request, version, batched.queueNanos(), batched.computeNanos());
                 List<Tensor> answer = batched.outputs();
                 if (Classification.requested(request.outputs())) {
                     try {

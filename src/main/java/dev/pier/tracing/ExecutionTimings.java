@@ -1,18 +1,41 @@
 package dev.pier.tracing;
 
+import dev.pier.api.InferRequest;
 import dev.pier.serving.InferenceObserver;
 
 /**
- * An {@link InferenceObserver} in front of another (the metrics) that also leaves the queue and compute time
- * of the request just answered with the thread that answers it: the serving core reports a request, then
- * completes its future on the same thread, so {@link TracingService}'s completion callback picks the timings
- * up there with {@link #take}. Thread-confined state only.
+ * An {@link InferenceObserver} in front of another (the metrics) that also hands the queue and compute time of a
+ * traced request to that request's trace. The trace puts a {@link Slot} among the request's parameters
+ * ({@value #PARAMETER}) and the core fills it on the answering thread before it completes the request's future,
+ * so the trace reads it whichever thread its completion callback runs on. (A thread-local here once lost the
+ * timings whenever the core answered before the trace had registered its callback: the callback then ran on the
+ * registering thread, and the trace showed one "infer" stage instead of queue and batch execution.)
  */
 public final class ExecutionTimings implements InferenceObserver {
-    /** What the core measured for one request. */
-    record Timing(String model, long version, long queueNanos, long computeNanos) {}
+    /** The request parameter that carries a traced request's {@link Slot}. */
+    public static final String PARAMETER = "pier.execution_timings";
 
-    private static final ThreadLocal<Timing> LAST = new ThreadLocal<>();
+    /** What the core measured for one request. */
+    record Timing(long version, long queueNanos, long computeNanos) {}
+
+    /**
+     * One traced request's timings: written once by the core (a shadow copy of the request, answered later,
+     * carries the same slot and is not its answer), read by the trace after the request's future completed.
+     */
+    static final class Slot {
+        private volatile Timing timing;
+
+        Timing timing() {
+            return timing;
+        }
+
+        private synchronized void offer(Timing t) {
+            if (timing == null) {
+                timing = t;
+            }
+        }
+    }
+
     private final InferenceObserver next;
     private final boolean record;
 
@@ -31,10 +54,15 @@ public final class ExecutionTimings implements InferenceObserver {
             long queueNanos,
             long computeNanos,
             long totalNanos) {
-        if (record) {
-            LAST.set(new Timing(model, version, queueNanos, computeNanos));
-        }
         next.onRequest(model, version, success, rows, queueNanos, computeNanos, totalNanos);
+    }
+
+    @Override
+    public void onAnswered(InferRequest request, long version, long queueNanos, long computeNanos) {
+        if (record && request.parameters().get(PARAMETER) instanceof Slot slot) {
+            slot.offer(new Timing(version, queueNanos, computeNanos));
+        }
+        next.onAnswered(request, version, queueNanos, computeNanos);
     }
 
     @Override
@@ -45,12 +73,5 @@ public final class ExecutionTimings implements InferenceObserver {
     @Override
     public void onPending(String model, long version, int delta) {
         next.onPending(model, version, delta);
-    }
-
-    /** The timings this thread last reported for {@code model}, cleared; null when there are none. */
-    static Timing take(String model) {
-        Timing t = LAST.get();
-        LAST.remove();
-        return t != null && t.model().equals(model) ? t : null;
     }
 }

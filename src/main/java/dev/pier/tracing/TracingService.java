@@ -77,12 +77,19 @@ public final class TracingService extends ForwardingInferenceService {
             InferRequest request,
             java.util.function.Function<InferRequest, CompletionStage<InferResponse>> next) {
         trace.intake(request.model());
+        // a recorded trace builds its stages from the core's timings, which the core leaves in this slot
+        ExecutionTimings.Slot slot = trace.recording() ? new ExecutionTimings.Slot() : null;
         Map<String, Object> parameters;
-        if (request.parameters().isEmpty()) {
+        if (request.parameters().isEmpty() && slot == null) {
             parameters = Map.of(TRACE_PARAMETER, trace.traceId()); // immutable: InferRequest keeps it uncopied
+        } else if (request.parameters().isEmpty()) {
+            parameters = Map.of(TRACE_PARAMETER, trace.traceId(), ExecutionTimings.PARAMETER, slot);
         } else {
             parameters = new HashMap<>(request.parameters());
             parameters.put(TRACE_PARAMETER, trace.traceId());
+            if (slot != null) {
+                parameters.put(ExecutionTimings.PARAMETER, slot);
+            }
         }
         InferRequest tagged = new InferRequest(
                 request.id(), request.model(), request.version(), request.inputs(), request.outputs(), parameters);
@@ -100,7 +107,7 @@ public final class TracingService extends ForwardingInferenceService {
         }
         CompletableFuture<InferResponse> source = answer.toCompletableFuture();
         CompletableFuture<InferResponse> traced = source.whenComplete((response, failure) -> {
-            ExecutionTimings.Timing t = ExecutionTimings.take(request.model());
+            ExecutionTimings.Timing t = slot == null ? null : slot.timing();
             long version = response != null ? response.version() : t != null ? t.version() : -1;
             trace.answered(
                     request.model(),
