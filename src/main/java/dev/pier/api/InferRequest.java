@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  * @param version       the version asked for, or empty for the manager's choice (the latest ready one)
  * @param inputs        input tensors, by name
  * @param outputs       outputs asked for, in order; empty means all of the model's outputs
- * @param parameters    protocol parameters that travel through (strings, numbers, booleans)
+ * @param parameters    protocol parameters that travel through (strings, numbers, booleans); inside the server
+ *                      a traced request also carries its trace id and the slot its timings go to
  */
 public record InferRequest(
         String id,

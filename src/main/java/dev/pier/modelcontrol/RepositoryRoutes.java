@@ -20,9 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * The KServe V2 model repository extension, as Triton serves it, for {@code --model-control explicit}:
@@ -121,23 +119,9 @@ public final class RepositoryRoutes {
         }
     }
 
-    /**
-     * Runs {@code work} on a worker thread and hands its result to {@code then} back on the request's event loop,
-     * or answers its failure. Index, load and unload scan the repository folder (a directory listing and a config
-     * file per model, on whatever storage holds it), which must not hold up the event loop's other connections.
-     */
-    private static <T> void offTheEventLoop(RoutingContext ctx, Callable<T> work, Consumer<T> then) {
-        ctx.vertx().executeBlocking(work, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                then.accept(ar.result());
-            } else {
-                HttpSupport.error(ctx, ar.cause());
-            }
-        });
-    }
-
     private void index(RoutingContext ctx, boolean readyOnly) {
-        offTheEventLoop(ctx, () -> indexBody(readyOnly), body -> HttpSupport.json(ctx, 200, body));
+        // the repository is read on a worker: a listing and a config file per model, on whatever storage holds it
+        HttpSupport.offTheEventLoop(ctx, () -> indexBody(readyOnly), body -> HttpSupport.json(ctx, 200, body));
     }
 
     private byte[] indexBody(boolean readyOnly) {
@@ -177,7 +161,7 @@ public final class RepositoryRoutes {
                             + "'_', '-' or '.', at most 128 characters, not starting with '.' or '-'"));
             return;
         }
-        offTheEventLoop(
+        HttpSupport.offTheEventLoop(
                 ctx,
                 () -> {
                     if (load && source.all().stream().noneMatch(m -> m.name().equals(model))) {

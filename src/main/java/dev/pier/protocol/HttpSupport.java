@@ -10,6 +10,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -105,6 +106,21 @@ public final class HttpSupport {
             // reported below
         }
         throw new InvalidInputException("model version must be a positive integer, got '" + text + "'");
+    }
+
+    /**
+     * Runs {@code work} on a worker thread and hands its result to {@code then} back on the request's context, or
+     * answers its failure with {@link #error}: for a route whose work can wait (a file or directory read, a large
+     * answer serialized) and so must not hold up the event loop's other connections.
+     */
+    public static <T> void offTheEventLoop(RoutingContext ctx, Callable<T> work, Consumer<T> then) {
+        ctx.vertx().executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                then.accept(ar.result());
+            } else {
+                error(ctx, ar.cause());
+            }
+        });
     }
 
     public static void json(RoutingContext ctx, int status, byte[] body) {

@@ -27,15 +27,12 @@ public final class RestApi {
         Router router = Router.router(vertx);
         if (metrics != null) {
             router.get("/metrics")
-                    .handler(ctx -> vertx.executeBlocking(metrics::get, false).onComplete(ar -> {
-                        if (ar.failed()) {
-                            HttpSupport.error(ctx, ar.cause());
-                            return;
-                        }
-                        ctx.response()
-                                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                                .end(ar.result());
-                    }));
+                    .handler(ctx -> HttpSupport.offTheEventLoop(
+                            ctx,
+                            metrics::get,
+                            text -> ctx.response()
+                                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                    .end(text)));
         }
         // TF Serving's one prefix route first (a string comparison): the router tries routes in order and each V2
         // route with a path parameter is a regular expression, a Matcher allocated per route tried (4 % of a TF

@@ -82,8 +82,6 @@ public final class TracingService extends ForwardingInferenceService {
         Map<String, Object> parameters;
         if (request.parameters().isEmpty() && slot == null) {
             parameters = Map.of(TRACE_PARAMETER, trace.traceId()); // immutable: InferRequest keeps it uncopied
-        } else if (request.parameters().isEmpty()) {
-            parameters = Map.of(TRACE_PARAMETER, trace.traceId(), ExecutionTimings.PARAMETER, slot);
         } else {
             parameters = new HashMap<>(request.parameters());
             parameters.put(TRACE_PARAMETER, trace.traceId());

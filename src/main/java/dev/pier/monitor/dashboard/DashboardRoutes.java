@@ -59,16 +59,13 @@ public final class DashboardRoutes implements AutoCloseable {
 
     private void snapshot(RoutingContext ctx) {
         // up to a few hundred snapshots: serialized off the event loop
-        ctx.vertx().executeBlocking(() -> history(sampler.history()), false).onComplete(ar -> {
-            if (ar.failed()) {
-                HttpSupport.error(ctx, ar.cause());
-                return;
-            }
-            ctx.response()
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .end(ar.result());
-        });
+        HttpSupport.offTheEventLoop(
+                ctx,
+                () -> history(sampler.history()),
+                history -> ctx.response()
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store")
+                        .end(history));
     }
 
     private String history(List<DashboardSnapshot> history) {

@@ -33,17 +33,12 @@ public final class ApiDocsRoutes {
 
     public void mount(Router router) {
         router.get(DOCUMENT)
-                .handler(ctx -> ctx.vertx()
-                        .executeBlocking(this::document, false)
-                        .onComplete(ar -> {
-                            if (ar.failed()) {
-                                HttpSupport.error(ctx, ar.cause());
-                            } else {
-                                ctx.response()
-                                        .putHeader("Content-Type", "application/json")
-                                        .end(ar.result());
-                            }
-                        }));
+                .handler(ctx -> HttpSupport.offTheEventLoop(
+                        ctx,
+                        this::document,
+                        document -> ctx.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(document)));
         router.get(PAGE)
                 .handler(ctx -> ctx.response()
                         .putHeader("Content-Type", "text/html; charset=utf-8")
