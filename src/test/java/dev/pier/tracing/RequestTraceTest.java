@@ -5,15 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,12 +24,8 @@ class RequestTraceTest {
     private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
     private static final String ROOT = "inference.GRPCInferenceService/ModelInfer";
 
-    private final Collected exported = new Collected();
-    private final Tracing tracing = Tracing.of(OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(exported))
-                    .build())
-            .build());
+    private final CollectedSpans exported = new CollectedSpans();
+    private final Tracing tracing = exported.tracing();
 
     @AfterEach
     void close() {
@@ -209,30 +198,5 @@ class RequestTraceTest {
                 exported.spans.stream().filter(s -> s.getName().equals(name)).toList();
         assertThat(named).as("spans named %s among %s", name, exported.names()).hasSize(1);
         return named.getFirst();
-    }
-
-    /** The spans the SDK exports, in order (SimpleSpanProcessor: each one as it ends). */
-    private static final class Collected implements SpanExporter {
-        final List<SpanData> spans = new CopyOnWriteArrayList<>();
-
-        List<String> names() {
-            return spans.stream().map(SpanData::getName).toList();
-        }
-
-        @Override
-        public CompletableResultCode export(Collection<SpanData> batch) {
-            spans.addAll(batch);
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 }

@@ -17,22 +17,14 @@ import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +39,7 @@ class TimingsAcrossThreadsTest {
     @TempDir
     Path root;
 
-    private final List<SpanData> exported = new CopyOnWriteArrayList<>();
+    private final CollectedSpans exported = new CollectedSpans();
 
     /** Calls the core on another thread and hands back its stage only after the core has answered. */
     private static final class AnsweredBeforeReturning extends ForwardingInferenceService {
@@ -70,11 +62,7 @@ class TimingsAcrossThreadsTest {
     void theStagesComeFromTheCoresTimingsWhenItAnsweredBeforeTheCallbackWasRegistered() throws Exception {
         OnnxNetworks.mlp(List.of(new DenseLayer(4, 3, new float[12], new float[3], Activation.NONE)))
                 .save(root.resolve("m").resolve("1").resolve("model.onnx"));
-        Tracing tracing = Tracing.of(OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder()
-                        .addSpanProcessor(SimpleSpanProcessor.create(new Collected()))
-                        .build())
-                .build());
+        Tracing tracing = exported.tracing();
         Vertx vertx = Vertx.vertx();
         try (OrtEngine engine = new OrtEngine();
                 ServingCore core = ServingCore.start(
@@ -106,31 +94,13 @@ class TimingsAcrossThreadsTest {
             assertThat(answer.get(30, TimeUnit.SECONDS).version()).isEqualTo(1);
             trace.finished(200, false);
 
-            assertThat(exported.stream().map(SpanData::getName))
+            assertThat(exported.names())
                     .as("the core's queue and compute times reached the trace")
                     .containsExactlyInAnyOrder(
                             "decode", "queue", "batch execution", "encode", "POST /v2/models/{model}/infer");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             tracing.close();
-        }
-    }
-
-    private final class Collected implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> batch) {
-            exported.addAll(batch);
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
         }
     }
 }

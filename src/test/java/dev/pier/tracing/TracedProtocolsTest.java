@@ -21,12 +21,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
@@ -35,9 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +49,8 @@ class TracedProtocolsTest {
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String GRPC_TRACE = "0af7651916cd43dd8448eb211c80319c";
 
-    private static final List<SpanData> exported = new CopyOnWriteArrayList<>();
+    private static final CollectedSpans collected = new CollectedSpans();
+    private static final List<SpanData> exported = collected.spans;
     private static Tracing tracing;
     private static Vertx vertx;
     private static EchoInferenceService core;
@@ -65,11 +59,7 @@ class TracedProtocolsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        tracing = Tracing.of(OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder()
-                        .addSpanProcessor(SimpleSpanProcessor.create(new Collected()))
-                        .build())
-                .build());
+        tracing = collected.tracing();
         vertx = Vertx.vertx();
         core = new EchoInferenceService()
                 .model(
@@ -186,23 +176,5 @@ class TracedProtocolsTest {
                         }))
                 .as("the echo core reports no execution timings: one infer stage")
                 .containsExactlyInAnyOrder("decode", "infer", "encode");
-    }
-
-    private static final class Collected implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> batch) {
-            exported.addAll(batch);
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 }
