@@ -24,7 +24,9 @@ public final class DenseJson {
     private final byte[] in;
     private final int end;
     private int pos;
-    private ByteBuffer out;
+    // the numbers read, as little-endian FP32, in an array written through a view: no buffer position to keep
+    private byte[] out;
+    private int outLength;
     private long count;
     /** Lengths of the nested levels below the outer array, as the first element showed them. */
     private final long[] dims = new long[MAX_DEPTH];
@@ -47,14 +49,14 @@ public final class DenseJson {
 
     /** Sizes the buffer for {@code elements} numbers when nothing was read yet (a shape read before the data). */
     public void expect(long elements) {
-        if (count == 0 && elements > out.capacity() / 4) {
+        if (count == 0 && elements > out.length / 4) {
             out = buffer(elements);
         }
     }
 
     /** Room for {@code elements} floats, at most 2^20 up front (a larger body grows it as it comes). */
-    private static ByteBuffer buffer(long elements) {
-        return ByteBuffer.allocate((int) Math.min(elements, 1 << 20) * 4).order(ByteOrder.LITTLE_ENDIAN);
+    private static byte[] buffer(long elements) {
+        return new byte[(int) Math.min(elements, 1 << 20) * 4];
     }
 
     /**
@@ -158,7 +160,7 @@ public final class DenseJson {
 
     /** The numbers read, packed, ready to read from 0. */
     public ByteBuffer packed() {
-        return out.flip();
+        return ByteBuffer.wrap(out, 0, outLength).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private boolean value(int depth) {
@@ -168,16 +170,31 @@ public final class DenseJson {
                 return false;
             }
             pos++;
-            if (take(']')) {
+            int first = peek();
+            if (first == ']') {
                 return false;
             }
-            long n = 0;
-            do {
-                if (!value(depth + 1)) {
-                    return false;
-                }
-                n++;
-            } while (take(','));
+            long n;
+            if (first != '[' && (leafDepth < 0 || leafDepth == depth + 1)) {
+                // an array of numbers (the innermost level): read them in one loop, not one call each
+                leafDepth = depth + 1;
+                n = 0;
+                do {
+                    peek();
+                    if (!number()) {
+                        return false;
+                    }
+                    n++;
+                } while (take(','));
+            } else {
+                n = 0;
+                do {
+                    if (!value(depth + 1)) {
+                        return false;
+                    }
+                    n++;
+                } while (take(','));
+            }
             if (!take(']')) {
                 return false;
             }
@@ -268,12 +285,11 @@ public final class DenseJson {
         if (Float.isInfinite(f)) {
             return false; // refused with its own message by the general reader
         }
-        if (out.remaining() < 4) {
-            ByteBuffer bigger = ByteBuffer.allocate(out.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
-            bigger.put(out.flip());
-            out = bigger;
+        if (out.length - outLength < 4) {
+            out = java.util.Arrays.copyOf(out, out.length * 2);
         }
-        out.putFloat(f);
+        LITTLE_ENDIAN_FLOAT.set(out, outLength, f);
+        outLength += 4;
         count++;
         pos = i;
         return true;
@@ -327,6 +343,8 @@ public final class DenseJson {
 
     private static final VarHandle LITTLE_ENDIAN_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LITTLE_ENDIAN_FLOAT =
+            MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ASCII_ZEROS = 0x3030303030303030L;
     private static final long HIGH_BITS = 0x8080808080808080L;
 
@@ -366,15 +384,27 @@ public final class DenseJson {
         1e20, 1e21, 1e22
     };
 
+    /**
+     * 10^0 .. 10^-22, each the double nearest to it (a Java literal is read that way): a multiplication by one
+     * costs a fraction of a division by the exact power, for at most half a double ulp more error (see
+     * nearestFloat).
+     */
+    private static final double[] NEGATIVE_POWERS_OF_TEN = {
+        1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16,
+        1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22
+    };
+
     private static final long DROPPED_BITS = (1L << 29) - 1; // a double's 52 fraction bits less a float's 23
     private static final long FLOAT_MIDPOINT = 1L << 28;
-    /** Double ulps kept clear of a halfway point: the two roundings below err by less than 3 of them. */
+    /** Double ulps kept clear of a halfway point: the three roundings below err by at most 3 of them. */
     private static final long MARGIN = 4;
 
     /**
      * The float nearest to {@code mantissa × 10^exponent} (mantissa positive, below 10^18), or NaN where this
-     * shortcut cannot tell. In double arithmetic the value is off by less than 3 ulps: the mantissa rounded once to
-     * a double (exact up to 2^53), then one correctly rounded multiplication or division by an exact power of ten.
+     * shortcut cannot tell. In double arithmetic the value is off by at most 3 ulps: the mantissa rounded once to
+     * a double (exact up to 2^53), then one correctly rounded multiplication by a power of ten (exact for
+     * positive exponents, the nearest double to it for negative ones): three relative errors of at most 2^-53,
+     * each at most one ulp of the result.
      * Nearest-float rounding is the same for every number between two adjacent halfway points (the points halfway
      * between floats), and each of those is a double; so unless the double lies within a few ulps of one, the
      * value it stands for rounds to the same float as it does. Near one (1 in 2^26 of all values), and for results
@@ -387,7 +417,7 @@ public final class DenseJson {
             return Float.NaN;
         }
         double m = mantissa;
-        double d = exponent < 0 ? m / POWERS_OF_TEN[-exponent] : m * POWERS_OF_TEN[exponent];
+        double d = m * (exponent < 0 ? NEGATIVE_POWERS_OF_TEN[-exponent] : POWERS_OF_TEN[exponent]);
         if (Math.abs((Double.doubleToRawLongBits(d) & DROPPED_BITS) - FLOAT_MIDPOINT) <= MARGIN) {
             return Float.NaN;
         }

@@ -172,6 +172,12 @@ class TfDenseDecodeTest {
             "{\"instances\": []}",
             "{\"instances\": [[1, 2, 3], [4, 5]]}",
             "{\"instances\": [[1, 2, 3], 4]}",
+            // an array inside a row of numbers, and rows whose numbers lie at different depths
+            "{\"instances\": [[1, [2], 3]]}",
+            "{\"instances\": [[1, 2, 3], [[4], [5], [6]]]}",
+            "{\"instances\": [[[1], [2], [3]], [4, 5, 6]]}",
+            "{\"instances\": [[1, 2, ]]}",
+            "{\"instances\": [[1, 2, \"3\"]]}",
             "{\"instances\": [[1, 2, 3]], \"inputs\": [[1, 2, 3]]}",
             "{\"instances\": [[1, 2, 3]], \"predictions\": [[1, 2, 3]]}",
             "{\"signature_name\": \"other\", \"instances\": [[1, 2, 3]]}",
