@@ -11,10 +11,20 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs) 
     }
 
     public Optional<TensorSpec> input(String name) {
-        return inputs.stream().filter(s -> s.name().equals(name)).findFirst();
+        return named(inputs, name);
     }
 
     public Optional<TensorSpec> output(String name) {
-        return outputs.stream().filter(s -> s.name().equals(name)).findFirst();
+        return named(outputs, name);
+    }
+
+    // a loop, not a stream: the serving path asks for every request's inputs
+    private static Optional<TensorSpec> named(List<TensorSpec> specs, String name) {
+        for (int i = 0; i < specs.size(); i++) {
+            if (specs.get(i).name().equals(name)) {
+                return Optional.of(specs.get(i));
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -45,11 +45,13 @@ public final class RequestValidator {
             Map<String, List<String>> dimensionNames) {
         // built only for a message: this runs on every request
         java.util.function.Supplier<String> model = () -> "model '" + request.model() + "'";
-        Set<String> seen = new HashSet<>();
+        // duplicates need a set only where there are two inputs or more (one is the common request)
+        List<Tensor> inputs = request.inputs();
+        Set<String> seen = inputs.size() > 1 ? new HashSet<>() : null;
         long batch = -1;
         String batchInput = null;
-        for (Tensor t : request.inputs()) {
-            if (!seen.add(t.name())) {
+        for (Tensor t : inputs) {
+            if (seen != null && !seen.add(t.name())) {
                 throw new InvalidInputException("input '" + t.name() + "' is given twice");
             }
             TensorSpec spec = signature
@@ -78,10 +80,14 @@ public final class RequestValidator {
                 batchInput = t.name();
             }
         }
-        for (TensorSpec spec : signature.inputs()) {
-            if (!seen.contains(spec.name())) {
-                throw new InvalidInputException(model.get() + " needs input '" + spec.name() + "' (" + spec.datatype()
-                        + " " + spec.shape() + "), which the request lacks; it sent " + new ArrayList<>(seen));
+        // every input sent is distinct and declared, so the request lacks one exactly when it sent fewer
+        if (inputs.size() < signature.inputs().size()) {
+            List<String> sent = inputs.stream().map(Tensor::name).toList();
+            for (TensorSpec spec : signature.inputs()) {
+                if (!sent.contains(spec.name())) {
+                    throw new InvalidInputException(model.get() + " needs input '" + spec.name() + "' ("
+                            + spec.datatype() + " " + spec.shape() + "), which the request lacks; it sent " + sent);
+                }
             }
         }
         checkSymbols(request, signature, dimensionNames);
@@ -144,6 +150,10 @@ public final class RequestValidator {
     }
 
     private static List<String> names(List<TensorSpec> specs) {
-        return specs.stream().map(TensorSpec::name).toList();
+        String[] names = new String[specs.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = specs.get(i).name();
+        }
+        return List.of(names);
     }
 }

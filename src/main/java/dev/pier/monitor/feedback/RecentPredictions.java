@@ -28,7 +28,7 @@ import java.util.Optional;
 public final class RecentPredictions implements InferenceTap {
     /** Characters of an id kept in the slab; longer ids are kept as strings. */
     static final int ID_WIDTH = 40;
-    /** The largest window: its arrays, allocated up front, take about 1.6 GB. */
+    /** The largest window: its arrays, allocated up front, take about 1.7 GB. */
     static final int MAX_CAPACITY = 1 << 24;
 
     /**
@@ -43,6 +43,9 @@ public final class RecentPredictions implements InferenceTap {
     private final byte[] idChars; // ID_WIDTH per slot
     private final byte[] idLengths; // -1: the id is in longIds
     private final String[] longIds;
+    /** Each slot's id's {@link String#hashCode}: probes and deletions compare and place by it without reading the slab. */
+    private final int[] idHashes;
+
     private final int[] modelNumbers;
     private final long[] versions;
     private final int[] firstClasses;
@@ -68,6 +71,7 @@ public final class RecentPredictions implements InferenceTap {
         idChars = new byte[capacity * ID_WIDTH];
         idLengths = new byte[capacity];
         longIds = new String[capacity];
+        idHashes = new int[capacity];
         modelNumbers = new int[capacity];
         versions = new long[capacity];
         firstClasses = new int[capacity];
@@ -94,19 +98,20 @@ public final class RecentPredictions implements InferenceTap {
         if (sequences[slot] != 0 && isIndexed(slot)) {
             unindex(slot); // the oldest answer is forgotten; put overwrites every column of its slot below
         }
-        int existing = slotOf(id);
+        int hash = id.hashCode();
+        int existing = slotOf(id, hash);
         if (existing >= 0) {
             // a client reusing an id: the newer answer is the one feedback joins
             unindex(existing);
         }
         sequences[slot] = sequence + 1;
-        storeId(slot, id);
+        storeId(slot, id, hash);
         modelNumbers[slot] = modelNumber(model);
         versions[slot] = version;
         firstClasses[slot] = classes.length == 0 ? -1 : classes[0];
         manyClasses[slot] = classes.length == 1 ? null : classes;
         labelled[slot] = false;
-        int cell = cellOf(id);
+        int cell = cellOf(hash);
         while (index[cell] != 0) {
             cell = (cell + 1) & (index.length - 1);
         }
@@ -114,7 +119,7 @@ public final class RecentPredictions implements InferenceTap {
     }
 
     public synchronized Optional<Prediction> find(String id) {
-        int slot = slotOf(id);
+        int slot = slotOf(id, id.hashCode());
         if (slot < 0) {
             return Optional.empty();
         }
@@ -140,10 +145,10 @@ public final class RecentPredictions implements InferenceTap {
     }
 
     /** The slot of the newest answer to {@code id}, or -1. */
-    private int slotOf(String id) {
-        for (int cell = cellOf(id); index[cell] != 0; cell = (cell + 1) & (index.length - 1)) {
+    private int slotOf(String id, int hash) {
+        for (int cell = cellOf(hash); index[cell] != 0; cell = (cell + 1) & (index.length - 1)) {
             int slot = index[cell] - 1;
-            if (idEquals(slot, id)) {
+            if (idHashes[slot] == hash && idEquals(slot, id)) {
                 return slot;
             }
         }
@@ -158,7 +163,7 @@ public final class RecentPredictions implements InferenceTap {
     /** Takes the slot's id out of the index if it points at this slot (a reused id may point at a newer one). */
     private void unindex(int slot) {
         int mask = index.length - 1;
-        int cell = cellOf(hash(slot));
+        int cell = cellOf(idHashes[slot]);
         while (index[cell] != 0 && index[cell] != slot + 1) {
             cell = (cell + 1) & mask;
         }
@@ -168,7 +173,7 @@ public final class RecentPredictions implements InferenceTap {
         // backward-shift deletion: move later cells of the run up so that no probe stops at a hole too early
         int hole = cell;
         for (int probe = (hole + 1) & mask; index[probe] != 0; probe = (probe + 1) & mask) {
-            int home = cellOf(hash(index[probe] - 1));
+            int home = cellOf(idHashes[index[probe] - 1]);
             // the entry at probe may fill the hole if its home cell is not cyclically in (hole, probe]
             if (((probe - home) & mask) >= ((probe - hole) & mask)) {
                 index[hole] = index[probe];
@@ -180,7 +185,8 @@ public final class RecentPredictions implements InferenceTap {
         longIds[slot] = null;
     }
 
-    private void storeId(int slot, String id) {
+    private void storeId(int slot, String id, int hash) {
+        idHashes[slot] = hash;
         int n = id.length();
         boolean fits = n <= ID_WIDTH;
         for (int i = 0; fits && i < n; i++) {
@@ -214,23 +220,6 @@ public final class RecentPredictions implements InferenceTap {
             }
         }
         return true;
-    }
-
-    /** The stored id's {@link String#hashCode}, computed from the slab as String would. */
-    private int hash(int slot) {
-        if (longIds[slot] != null) {
-            return longIds[slot].hashCode();
-        }
-        int h = 0;
-        int base = slot * ID_WIDTH;
-        for (int i = 0; i < idLengths[slot]; i++) {
-            h = 31 * h + (idChars[base + i] & 0xff);
-        }
-        return h;
-    }
-
-    private int cellOf(String id) {
-        return cellOf(id.hashCode());
     }
 
     private int cellOf(int hash) {
