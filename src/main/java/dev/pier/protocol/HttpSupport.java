@@ -24,18 +24,17 @@ public final class HttpSupport {
 
     private HttpSupport() {}
 
-    /** Response header naming the model version that answered an inference (weighted routing, rollouts). */
-    public static final String MODEL_VERSION_HEADER = "Pier-Model-Version";
-
     // Header names and values the prediction routes send on every answer, made once as ASCII strings: Vert.x writes
     // those bytes as they are, where a String is checked and encoded again for each response.
+    /** Response header naming the model version that answered an inference (weighted routing, rollouts). */
+    public static final CharSequence MODEL_VERSION_HEADER =
+            io.vertx.core.http.HttpHeaders.createOptimized("Pier-Model-Version");
+
     public static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
     public static final CharSequence APPLICATION_JSON =
             io.vertx.core.http.HttpHeaders.createOptimized("application/json");
     public static final CharSequence APPLICATION_OCTET_STREAM =
             io.vertx.core.http.HttpHeaders.createOptimized("application/octet-stream");
-    public static final CharSequence MODEL_VERSION =
-            io.vertx.core.http.HttpHeaders.createOptimized(MODEL_VERSION_HEADER);
     /**
      * The id a request was served (and logged) under, for protocols whose body has no id field (TF Serving):
      * taken from the request when the client sends it, echoed in the response.

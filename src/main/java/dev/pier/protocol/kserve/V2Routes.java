@@ -103,7 +103,7 @@ public final class V2Routes {
                 V2Codec.Encoded encoded = V2Codec.encodeResponse(response, request);
                 var http = ctx.response()
                         .setStatusCode(200)
-                        .putHeader(HttpSupport.MODEL_VERSION, Long.toString(response.version()));
+                        .putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
                 if (encoded.binary()) {
                     http.putHeader(HttpSupport.CONTENT_TYPE, HttpSupport.APPLICATION_OCTET_STREAM)
                             .putHeader(V2Codec.HEADER_LENGTH, Integer.toString(encoded.jsonLength()));

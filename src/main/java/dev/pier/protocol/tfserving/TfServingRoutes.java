@@ -105,7 +105,7 @@ public final class TfServingRoutes {
                     });
             HttpSupport.onContext(ctx, predicted, answer -> {
                 InferResponse response = answer.response();
-                ctx.response().putHeader(HttpSupport.MODEL_VERSION, Long.toString(response.version()));
+                ctx.response().putHeader(HttpSupport.MODEL_VERSION_HEADER, Long.toString(response.version()));
                 if (response.id() != null) {
                     ctx.response().putHeader(HttpSupport.REQUEST_ID_HEADER, response.id());
                 }
