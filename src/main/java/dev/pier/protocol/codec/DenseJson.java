@@ -174,27 +174,18 @@ public final class DenseJson {
             if (first == ']') {
                 return false;
             }
-            long n;
-            if (first != '[' && (leafDepth < 0 || leafDepth == depth + 1)) {
-                // an array of numbers (the innermost level): read them in one loop, not one call each
+            // an array of numbers (the innermost level) reads each one directly, not through a call to value
+            boolean numbers = first != '[' && (leafDepth < 0 || leafDepth == depth + 1);
+            if (numbers) {
                 leafDepth = depth + 1;
-                n = 0;
-                do {
-                    peek();
-                    if (!number()) {
-                        return false;
-                    }
-                    n++;
-                } while (take(','));
-            } else {
-                n = 0;
-                do {
-                    if (!value(depth + 1)) {
-                        return false;
-                    }
-                    n++;
-                } while (take(','));
             }
+            long n = 0;
+            do {
+                if (!(numbers ? peek() >= 0 && number() : value(depth + 1))) {
+                    return false;
+                }
+                n++;
+            } while (take(','));
             if (!take(']')) {
                 return false;
             }
