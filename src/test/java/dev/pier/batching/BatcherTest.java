@@ -85,6 +85,53 @@ class BatcherTest {
     }
 
     @Test
+    void rowsQueuedForTwoFreeInstancesAreSplitBetweenThem() {
+        try (Batcher b = batcher(new BatchingOptions(64, List.of(), 100_000, 100, 2))) {
+            List<CompletableFuture<Batched>> sent = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sent.add(b.submit(Map.of("x", rows(1, 3, 10 * i)), List.of(), Long.MAX_VALUE));
+            }
+            // 8 rows over 2 free instances: the first batch takes half; the rest may split further when the first
+            // instance is free again before the second one wakes, but no batch takes more than half
+            assertThat(sent.getFirst().join().batchRows()).isEqualTo(4);
+            for (int i = 0; i < 8; i++) {
+                Batched got = sent.get(i).join();
+                assertThat(got.batchRows())
+                        .as("rows in the batch of request %d", i)
+                        .isBetween(1, 4);
+                assertThat(got.outputs().getFirst().floats()).containsExactly(20 * i, 20 * i + 2, 20 * i + 4);
+            }
+        }
+    }
+
+    @Test
+    void aFreeInstanceTakesItsShareOfTheRowsInTheSystemNotTheWholeQueue() throws Exception {
+        GatedSession gated = new GatedSession();
+        try (Batcher b =
+                new Batcher(gated, new BatchingOptions(64, List.of(), 50_000, 100, 2), "model 'gated' version 1")) {
+            CompletableFuture<Batched> blocked;
+            List<CompletableFuture<Batched>> sent = new ArrayList<>();
+            try {
+                blocked = b.submit(Map.of("x", rows(1, 3, 42)), List.of(), Long.MAX_VALUE);
+                gated.entered.await(); // one instance runs a 1-row batch and stays busy
+                for (int i = 0; i < 6; i++) {
+                    sent.add(b.submit(Map.of("x", rows(1, 3, i)), List.of(), Long.MAX_VALUE));
+                }
+                // 7 rows in the system over 2 instances: the free one takes 4 and leaves 2 for the next free one
+                for (int i = 0; i < 6; i++) {
+                    assertThat(sent.get(i).join().batchRows())
+                            .as("rows in the batch of request %d", i)
+                            .isEqualTo(i < 4 ? 4 : 2);
+                }
+            } finally {
+                gated.release.countDown();
+            }
+            assertThat(blocked.join().outputs().getFirst().floats()).containsExactly(84, 86, 88);
+            assertThat(sent.get(5).join().outputs().getFirst().floats()).containsExactly(10, 12, 14);
+        }
+    }
+
+    @Test
     void neverMergesDifferentNonBatchDims() {
         try (Batcher b = batcher(new BatchingOptions(64, List.of(), 200_000, 100, 1))) {
             List<CompletableFuture<Batched>> threes = new ArrayList<>();
