@@ -10,9 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe, lock-free.
  */
 public final class BodyBudget {
-    /** RoutingContext key under which the server hands the budget to {@link HttpSupport#withBody}. */
-    public static final String CONTEXT_KEY = "pier.bodyBudget";
-
     private final long limit;
     private final AtomicLong used = new AtomicLong();
 

@@ -155,11 +155,10 @@ public final class PierServer implements AutoCloseable {
                 if (security.tokens()) {
                     router.route().order(-2).handler(BearerAuthHandler.forRouter(security));
                 }
-                router.route().order(-1).handler(ctx -> {
-                    ctx.put(Intake.CONTEXT_KEY, intake);
-                    ctx.next();
-                });
                 extraRoutes.accept(router);
+                // every route that reads a body finds the intake in its own metadata: no per-request route and no
+                // routing-context map just to hand it over (1.3 % of the JSON row's allocation samples)
+                router.getRoutes().forEach(route -> route.putMetadata(Intake.METADATA_KEY, intake));
                 StartupTimeline.mark("extra routes " + i);
                 // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
                 // reports the connection, so half-sent requests (slowloris) would escape the cap and the header

@@ -82,6 +82,42 @@ class RunningServerTest {
         }
     }
 
+    /**
+     * The in-flight body budget holds on every route that reads a body, the prediction routes of both protocols
+     * and the routes other parts of the server add (repository control here), not only on the ones built first.
+     */
+    @Test
+    void everyBodyReadingRouteDrawsOnTheInFlightBudget() throws Exception {
+        model("a");
+        IntakeLimits small = new IntakeLimits(
+                1024,
+                IntakeLimits.DEFAULT_HEADER_TIMEOUT,
+                IntakeLimits.DEFAULT_BODY_IDLE_TIMEOUT,
+                IntakeLimits.DEFAULT_KEEP_ALIVE_TIMEOUT,
+                64,
+                IntakeLimits.DEFAULT_MAX_STREAMS);
+        ServerSetup setup = ServerSetup.of(
+                        ServingOptions.of(root, null), loopback().withLimits(small))
+                .withControl(new ModelControlOptions(
+                        ModelControlOptions.Mode.EXPLICIT, ModelControlOptions.DEFAULT_POLL_INTERVAL, List.of("a")));
+        try (RunningServer server = RunningServer.start(setup);
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            byte[] body = new byte[4096];
+            java.util.Arrays.fill(body, (byte) ' ');
+            for (String path : List.of("/v2/models/a/infer", "/v1/models/a:predict", "/v2/repository/models/a/load")) {
+                java.net.http.HttpResponse<String> answer = client.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(path).isEqualTo(503);
+                assertThat(answer.body()).as(path).contains("--max-inflight-body-bytes");
+            }
+        }
+    }
+
     private static InferResponse infer(RunningServer server, String model) throws Exception {
         InferRequest request = new InferRequest(
                 null,
