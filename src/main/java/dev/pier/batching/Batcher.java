@@ -242,11 +242,7 @@ public final class Batcher implements ModelSession, ScheduledSession {
                     continue;
                 }
                 running++;
-                List<Pending> batch = take(head, fairShare(compatible));
-                for (Pending p : batch) {
-                    runningRows += p.rows;
-                }
-                return batch;
+                return take(head, fairShare(compatible));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -297,9 +293,9 @@ public final class Batcher implements ModelSession, ScheduledSession {
      * so that the rows in the system (queued and running) are spread evenly over the instances. Taking every
      * queued row instead lets one instance settle into large batches while another runs small ones and idles
      * through each small batch's queue delay; the same clients keep returning together, so the imbalance
-     * persists. Measured on the CNN with two instances and 32 closed-loop clients over 60 s: about half of the
-     * batches had 1-6 rows and 8 % had 26-32, one execution thread waited on an empty queue 21 % of the time, and
-     * the server used 1.46-1.54 of the two cores (docs/benchmarks.md "Seventh round"). Preferred batch sizes are
+     * persists. Measured on the CNN with two instances and 32 closed-loop clients after a 30 s warm-up: about half of
+     * the batches had 1-6 rows and 8 % had 26-32, one execution thread waited on an empty queue 21 % of the time, and
+     * in 60 s runs the server used 1.46-1.54 of the two cores (docs/benchmarks.md "Seventh round"). Preferred batch sizes are
      * the user's own choice of sizes and are left alone.
      */
     private int fairShare(int compatible) {
@@ -310,6 +306,7 @@ public final class Batcher implements ModelSession, ScheduledSession {
         return Math.min(options.maxBatchSize(), (inSystem + options.instances() - 1) / options.instances());
     }
 
+    /** Under the lock: moves the next batch (at most {@code maxRows}, always {@code head}) out of the queue. */
     private List<Pending> take(Pending head, int maxRows) {
         List<Pending> batch = new ArrayList<>();
         int rows = 0;
@@ -324,6 +321,7 @@ public final class Batcher implements ModelSession, ScheduledSession {
                 break;
             }
         }
+        runningRows += rows; // an execution thread runs them from now until finished()
         return batch;
     }
 
