@@ -22,7 +22,7 @@ final class NetworkWarmup implements AutoCloseable {
 
     private NetworkWarmup() {}
 
-    /** Starts the warm-up thread for a server with {@code eventLoops} REST event loops (plus one for gRPC). */
+    /** Starts the warm-up thread for a server with {@code eventLoops} event loops (each serves both ports). */
     static NetworkWarmup start(int eventLoops) {
         NetworkWarmup warmup = new NetworkWarmup();
         Thread thread = new Thread(() -> warmup.run(eventLoops), "pier-network-warmup");
@@ -33,7 +33,7 @@ final class NetworkWarmup implements AutoCloseable {
 
     private void run(int eventLoops) {
         try {
-            vertx.complete(EventLoopTransport.vertx(eventLoops + 1));
+            vertx.complete(EventLoopTransport.vertx(eventLoops));
             StartupTimeline.mark("Vert.x created");
         } catch (Throwable t) {
             vertx.completeExceptionally(t);

@@ -11,8 +11,10 @@ import dev.pier.protocol.grpc.GrpcBodyBudget;
 import dev.pier.protocol.grpc.GrpcOptions;
 import dev.pier.security.BearerAuthHandler;
 import dev.pier.security.SecurityOptions;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The network side of {@code pier serve}: one Vert.x instance, the REST router (KServe V2 + TF Serving) on
  * the HTTP port and the V2 gRPC service (+ grpc.health.v1) on the gRPC port, both in front of one
- * {@link InferenceService}. REST is served by one HttpServer per event loop sharing the port, so both cores
- * parse JSON; inference itself runs on the serving core's worker pool. Owns Vert.x, not the service.
+ * {@link InferenceService}. Each event loop runs one REST and one gRPC server, sharing the two ports with the other
+ * loops' servers, so every core reads requests; tiny models run inline on the loop, the rest on the serving core's
+ * execution threads. Owns Vert.x, not the service.
  */
 public final class PierServer implements AutoCloseable {
     /** Longest request line (method, path, query) and header block accepted; longer ones get 414 / 431. */
@@ -113,7 +116,7 @@ public final class PierServer implements AutoCloseable {
             UnaryOperator<Handler<HttpServerRequest>> front,
             Consumer<Router> extraRoutes) {
         return start(
-                EventLoopTransport.vertx(options.eventLoops() + 1),
+                EventLoopTransport.vertx(options.eventLoops()),
                 options,
                 service,
                 metrics,
@@ -124,7 +127,7 @@ public final class PierServer implements AutoCloseable {
     }
 
     /**
-     * As above, over a Vert.x instance created beforehand (with {@code options.eventLoops() + 1} event loops, see
+     * As above, over a Vert.x instance created beforehand (with {@code options.eventLoops()} event loops, see
      * {@link NetworkWarmup}), which the returned server owns from now on (and closes on a failed start).
      */
     static PierServer start(
@@ -144,9 +147,22 @@ public final class PierServer implements AutoCloseable {
             ConnectionGuard guard = new ConnectionGuard(vertx, limits);
             RestOptions rest = RestOptions.defaults().withMaxBodyBytes(options.maxBodyBytes());
             // Vert.x shares one listening port among servers that ask for the same number, so port 0 is
-            // resolved to a free port first; each server then runs on its own event loop.
+            // resolved to a free port first; each event loop then runs one server for each port.
             int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
-            List<Future<HttpServer>> restListening = new ArrayList<>();
+            int grpcPort = options.grpcPort() == 0 ? freePort(options.host()) : options.grpcPort();
+            // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
+            // reports the connection, so half-sent requests (slowloris) would escape the cap and the header
+            // timeout. REST clients get HTTP/1.1 in cleartext, and HTTP/2 over TLS (ALPN) as before.
+            // 64 KiB chunks (Vert.x's default is 8 KiB): a request body up to that size reaches the handler
+            // as one chunk, decoded where it lies instead of gathered into one more body-sized array
+            // (docs/benchmarks.md, "Allocation per request")
+            HttpServerOptions http = serverOptions(options, security)
+                    .setCompressionSupported(false)
+                    .setHttp2ClearTextEnabled(false)
+                    .setMaxChunkSize(MAX_CHUNK_SIZE);
+            HttpServerOptions grpcHttp = serverOptions(options, security);
+            GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
+            List<List<Listener>> loops = new ArrayList<>();
             for (int i = 0; i < options.eventLoops(); i++) {
                 Router router = RestApi.router(vertx, service, rest, metrics);
                 StartupTimeline.mark("REST router " + i);
@@ -160,42 +176,71 @@ public final class PierServer implements AutoCloseable {
                 // routing-context map just to hand it over (1.3 % of the JSON row's allocation samples)
                 router.getRoutes().forEach(route -> route.putMetadata(Intake.METADATA_KEY, intake));
                 StartupTimeline.mark("extra routes " + i);
-                // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
-                // reports the connection, so half-sent requests (slowloris) would escape the cap and the header
-                // timeout. REST clients get HTTP/1.1 in cleartext, and HTTP/2 over TLS (ALPN) as before.
-                // 64 KiB chunks (Vert.x's default is 8 KiB): a request body up to that size reaches the handler
-                // as one chunk, decoded where it lies instead of gathered into one more body-sized array
-                // (docs/benchmarks.md, "Allocation per request")
-                HttpServerOptions http = serverOptions(options, security)
-                        .setCompressionSupported(false)
-                        .setHttp2ClearTextEnabled(false)
-                        .setMaxChunkSize(MAX_CHUNK_SIZE);
-                HttpServer server = guarded(vertx.createHttpServer(http), guard, http)
-                        .requestHandler(guard.guard(front.apply(new DrainingHandler(drain, router))));
-                restListening.add(server.listen(httpPort, options.host()));
+                Handler<HttpServerRequest> restHandler = guard.guard(front.apply(new DrainingHandler(drain, router)));
+                Handler<HttpServerRequest> grpcHandler = guard.guard(front.apply(new DrainingHandler(
+                        drain,
+                        BearerAuthHandler.ifTokens(
+                                security, new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions))))));
+                StartupTimeline.mark("gRPC services " + i);
+                loops.add(List.of(
+                        new Listener(http, restHandler, "REST", httpPort),
+                        new Listener(grpcHttp, grpcHandler, "gRPC", grpcPort)));
             }
-            GrpcOptions grpcOptions = new GrpcOptions(options.maxBodyBytes(), RestOptions.DEFAULT_VERSION);
-            HttpServerOptions grpcHttp = serverOptions(options, security);
-            HttpServer grpc = guarded(vertx.createHttpServer(grpcHttp), guard, grpcHttp)
-                    .requestHandler(guard.guard(front.apply(new DrainingHandler(
-                            drain,
-                            BearerAuthHandler.ifTokens(
-                                    security,
-                                    new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions)))))));
-            StartupTimeline.mark("gRPC services");
-            Future<HttpServer> grpcListening = grpc.listen(options.grpcPort(), options.host());
-            // every port binds at once, each on its own event loop, and is awaited only then: one after the
-            // other, the binds queued behind each other on a 2-core machine (docs/benchmarks.md, "Cold start")
-            for (Future<HttpServer> listening : restListening) {
-                servers.add(await(listening, "REST", options.host(), httpPort));
+            // The first loop's servers bind both ports at once (one after the other, the binds queued behind each
+            // other on a 2-core machine: docs/benchmarks.md, "Cold start"); the other loops' servers only join
+            // those sockets, once they are bound: joining a bind that fails makes Vert.x fail a promise twice.
+            HttpServer grpc = null;
+            for (int i = 0; i < loops.size(); i++) {
+                List<Listener> ports = loops.get(i);
+                List<Future<HttpServer>> binding = onItsOwnEventLoop(vertx, guard, options.host(), ports);
+                for (int p = 0; p < ports.size(); p++) {
+                    HttpServer bound = await(
+                            binding.get(p),
+                            ports.get(p).what(),
+                            options.host(),
+                            ports.get(p).port());
+                    servers.add(bound);
+                    grpc = ports.get(p).what().equals("gRPC") ? bound : grpc;
+                }
+                StartupTimeline.mark("event loop " + i + " listening");
             }
-            StartupTimeline.mark("REST listening");
-            servers.add(await(grpcListening, "gRPC", options.host(), options.grpcPort()));
             return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
         }
+    }
+
+    /** One port's server: its socket options, its request handler, which protocol it serves (for errors), the port. */
+    private record Listener(HttpServerOptions options, Handler<HttpServerRequest> handler, String what, int port) {}
+
+    /**
+     * Makes and binds one server for each of {@code listeners} from a deployment of their own, so that they run on
+     * an event loop of their own. A server takes the event loop of the thread that binds it, and a thread outside
+     * Vert.x keeps one "sticky" event loop for all it starts: bound from the caller's thread, every REST server and
+     * the gRPC server shared one event loop, and the whole network side ran on one core whatever --event-loops
+     * said (docs/benchmarks.md, "Eighth round"). Each deployment takes the next of Vert.x's event loops in turn.
+     * Returns each listener's bind, in order.
+     */
+    private static List<Future<HttpServer>> onItsOwnEventLoop(
+            Vertx vertx, ConnectionGuard guard, String host, List<Listener> listeners) {
+        List<Promise<HttpServer>> bound = new ArrayList<>();
+        listeners.forEach(l -> bound.add(Promise.promise()));
+        Deployable deployment = context -> {
+            List<Future<HttpServer>> binds = new ArrayList<>();
+            for (int i = 0; i < listeners.size(); i++) {
+                Listener l = listeners.get(i);
+                Future<HttpServer> bind = guarded(vertx.createHttpServer(l.options()), guard, l.options())
+                        .requestHandler(l.handler())
+                        .listen(l.port(), host);
+                bind.onComplete(bound.get(i));
+                binds.add(bind);
+            }
+            return Future.all(binds);
+        };
+        // a failed bind fails the deployment too; the caller reports it from the bind's own future
+        vertx.deployVerticle(deployment);
+        return bound.stream().map(Promise::future).toList();
     }
 
     /** Socket options both ports share: header size limits (Vert.x defaults, stated), HTTP/2 stream cap, TLS. */

@@ -7,7 +7,8 @@ package dev.pier.server;
  * @param httpPort     REST port for KServe V2 and TF Serving (default 8501, TF Serving's REST port); 0 = any free port
  * @param grpcPort     KServe V2 gRPC port (default 8500, TF Serving's gRPC port); 0 = any free port
  * @param maxBodyBytes largest accepted request body / gRPC message (default 64 MiB); larger ones get 413
- * @param eventLoops   Vert.x event loops for REST (default: one per core); inference never runs on them
+ * @param eventLoops   Vert.x event loops, each serving both ports (default: one per core); only models
+ *                     predicted to answer within 100 µs run on them (see {@code Batcher})
  * @param limits       memory, time and connection limits for clients (see {@link IntakeLimits})
  */
 public record ServerOptions(
