@@ -11,6 +11,7 @@ import dev.pier.protocol.grpc.GrpcBodyBudget;
 import dev.pier.protocol.grpc.GrpcOptions;
 import dev.pier.security.BearerAuthHandler;
 import dev.pier.security.SecurityOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -141,6 +142,9 @@ public final class PierServer implements AutoCloseable {
             Consumer<Router> extraRoutes) {
         List<HttpServer> servers = new ArrayList<>();
         try {
+            // the event loops' contexts are made first, while the routers are built: at bind time only the binds
+            // are left (a deployment per loop made just before its bind added ~0.1 s to the first 200)
+            List<Future<Context>> contexts = eventLoopContexts(vertx, options.eventLoops());
             IntakeLimits limits = options.limits();
             BodyBudget budget = new BodyBudget(limits.maxInflightBodyBytes());
             Intake intake = new Intake(budget, limits.bodyIdleTimeout().toMillis());
@@ -192,7 +196,8 @@ public final class PierServer implements AutoCloseable {
             HttpServer grpc = null;
             for (int i = 0; i < loops.size(); i++) {
                 List<Listener> ports = loops.get(i);
-                List<Future<HttpServer>> binding = onItsOwnEventLoop(vertx, guard, options.host(), ports);
+                Context context = started(contexts.get(i));
+                List<Future<HttpServer>> binding = bindOn(context, vertx, guard, options.host(), ports);
                 for (int p = 0; p < ports.size(); p++) {
                     HttpServer bound = await(
                             binding.get(p),
@@ -215,31 +220,39 @@ public final class PierServer implements AutoCloseable {
     private record Listener(HttpServerOptions options, Handler<HttpServerRequest> handler, String what, int port) {}
 
     /**
-     * Makes and binds one server for each of {@code listeners} from a deployment of their own, so that they run on
-     * an event loop of their own. A server takes the event loop of the thread that binds it, and a thread outside
-     * Vert.x keeps one "sticky" event loop for all it starts: bound from the caller's thread, every REST server and
-     * the gRPC server shared one event loop, and the whole network side ran on one core whatever --event-loops
-     * said (docs/benchmarks.md, "Eighth round"). Each deployment takes the next of Vert.x's event loops in turn.
-     * Returns each listener's bind, in order.
+     * One Vert.x context per event loop, each from a deployment of its own: a server takes the event loop of the
+     * context that binds it, and a thread outside Vert.x keeps one "sticky" event loop for all it starts. Bound
+     * from the caller's thread, every REST server and the gRPC server shared one event loop, and the whole network
+     * side ran on one core whatever --event-loops said (docs/benchmarks.md, "Eighth round"). Each deployment
+     * takes the next of Vert.x's event loops in turn.
      */
-    private static List<Future<HttpServer>> onItsOwnEventLoop(
-            Vertx vertx, ConnectionGuard guard, String host, List<Listener> listeners) {
+    private static List<Future<Context>> eventLoopContexts(Vertx vertx, int loops) {
+        List<Future<Context>> contexts = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            Promise<Context> made = Promise.promise();
+            vertx.deployVerticle((Deployable) context -> {
+                made.complete(context);
+                return Future.succeededFuture();
+            });
+            contexts.add(made.future());
+        }
+        return contexts;
+    }
+
+    /** Makes and binds, on {@code context}'s event loop, one server for each of {@code listeners}; their binds. */
+    private static List<Future<HttpServer>> bindOn(
+            Context context, Vertx vertx, ConnectionGuard guard, String host, List<Listener> listeners) {
         List<Promise<HttpServer>> bound = new ArrayList<>();
         listeners.forEach(l -> bound.add(Promise.promise()));
-        Deployable deployment = context -> {
-            List<Future<HttpServer>> binds = new ArrayList<>();
+        context.runOnContext(v -> {
             for (int i = 0; i < listeners.size(); i++) {
                 Listener l = listeners.get(i);
-                Future<HttpServer> bind = guarded(vertx.createHttpServer(l.options()), guard, l.options())
+                guarded(vertx.createHttpServer(l.options()), guard, l.options())
                         .requestHandler(l.handler())
-                        .listen(l.port(), host);
-                bind.onComplete(bound.get(i));
-                binds.add(bind);
+                        .listen(l.port(), host)
+                        .onComplete(bound.get(i));
             }
-            return Future.all(binds);
-        };
-        // a failed bind fails the deployment too; the caller reports it from the bind's own future
-        vertx.deployVerticle(deployment);
+        });
         return bound.stream().map(Promise::future).toList();
     }
 
@@ -288,6 +301,17 @@ public final class PierServer implements AutoCloseable {
             return socket.getLocalPort();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Context started(Future<Context> context) {
+        try {
+            return context.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot start the network event loops: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the network event loops", e);
         }
     }
 
