@@ -380,14 +380,29 @@ public final class Batcher implements ModelSession, ScheduledSession {
 
     /**
      * Folds one single-request call into the moving average. Weight 1/2: a version's first calls are slow
-     * (ONNX Runtime's first run allocates), the average must come down within the warm-up's calls, and one slow
-     * call doubles the prediction at once.
+     * (ONNX Runtime's first run allocates), so the average must come down within the warm-up's calls. A call counts
+     * at most {@link #SLOW_CALL_WEIGHT} times the average: the time is wall time, and a tiny call that the
+     * scheduler preempted (milliseconds, with the event loops and a load generator queueing for two cores) must
+     * not send the next calls off the event loop; a model that really became slow still crosses the limit within
+     * a few calls, the average growing 2.5 times per call.
      */
     private void learn(long nanos, long elements) {
         double perElement = (double) nanos / Math.max(1, elements);
         double before = nanosPerElement;
-        nanosPerElement = before < 0 ? perElement : (before + perElement) / 2;
+        nanosPerElement = before < 0 ? perElement : (before + Math.min(perElement, SLOW_CALL_WEIGHT * before)) / 2;
     }
+
+    /** The moving average {@link #learn} keeps, in nanoseconds per input element; -1 before the first call. */
+    double nanosPerElement() {
+        return nanosPerElement;
+    }
+
+    /**
+     * How many times the average one call may count (see {@link #learn}). With the whole wall time counted, the
+     * execution threads took 7 % of a core each in the TF JSON row, handed the calls after each preemption, and
+     * p99 was 11.8-11.9 ms against 7.1-7.5 with the inline limit out of reach (docs/benchmarks.md, "Eighth round").
+     */
+    static final double SLOW_CALL_WEIGHT = 4;
 
     /** Runs what is queued, stops the execution threads, then closes the inner session. */
     @Override

@@ -255,6 +255,9 @@ class BatcherTest {
                     entered.countDown();
                     release.await();
                 }
+                if (inputs.get("x").floats()[0] == SLOW) {
+                    Thread.sleep(SLOW_MILLIS); // a call the scheduler preempted, or a model that became slow
+                }
                 return real.run(inputs, outputNames);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -313,6 +316,51 @@ class BatcherTest {
             assertThat(gated.most.get())
                     .as("runtime calls at once with instances = 1")
                     .isEqualTo(1);
+        }
+    }
+
+    /** An input whose first value is this sleeps {@link #SLOW_MILLIS} in the call. */
+    static final float SLOW = 43;
+
+    static final long SLOW_MILLIS = 5;
+
+    @Test
+    void oneSlowCallRaisesThePredictionAtMostTwoAndAHalfTimes() {
+        GatedSession gated = new GatedSession();
+        try (Batcher b = new Batcher(gated, BatchingOptions.unbatched(10, 1), "model 'gated' version 1")) {
+            warm(b, gated);
+            double before = b.nanosPerElement();
+            // 5 ms for 3 elements: counted whole, the prediction would become ~0.8 ms per element, hundreds of
+            // times a tiny call's, and the next tiny calls would leave the event loop
+            Batched slow = b.submit(Map.of("x", rows(1, 3, SLOW)), List.of(), Long.MAX_VALUE)
+                    .join();
+            assertThat(slow.outputs().getFirst().floats()).containsExactly(86, 88, 90);
+            assertThat(b.nanosPerElement())
+                    .as("the prediction after one slow call, from %.0f ns per element", before)
+                    .isGreaterThan(before)
+                    .isLessThanOrEqualTo((1 + Batcher.SLOW_CALL_WEIGHT) / 2 * before * 1.000001);
+        }
+    }
+
+    @Test
+    void aModelThatStaysSlowLeavesTheCallersThreadWithinAFewCalls() {
+        GatedSession gated = new GatedSession();
+        try (Batcher b = new Batcher(gated, BatchingOptions.unbatched(10, 1), "model 'gated' version 1")) {
+            warm(b, gated);
+            int inline = 0;
+            while (inline < 20) {
+                b.submit(Map.of("x", rows(1, 3, SLOW)), List.of(), Long.MAX_VALUE)
+                        .join();
+                if (gated.threads.getLast() != Thread.currentThread()) {
+                    break;
+                }
+                inline++;
+            }
+            assertThat(gated.threads.getLast().getName())
+                    .as("a slow call handed off")
+                    .startsWith("pier-infer-");
+            // from a few µs per element, growing 2.5 times per call, past 100 µs for 3 elements in well under 20
+            assertThat(inline).as("slow calls that still ran inline").isLessThan(12);
         }
     }
 
