@@ -193,23 +193,21 @@ public final class PierServer implements AutoCloseable {
             // The first loop's servers bind both ports at once (one after the other, the binds queued behind each
             // other on a 2-core machine: docs/benchmarks.md, "Cold start"); the other loops' servers only join
             // those sockets, once they are bound: joining a bind that fails makes Vert.x fail a promise twice.
-            HttpServer grpc = null;
             for (int i = 0; i < loops.size(); i++) {
                 List<Listener> ports = loops.get(i);
                 Context context = started(contexts.get(i));
                 List<Future<HttpServer>> binding = bindOn(context, vertx, guard, options.host(), ports);
                 for (int p = 0; p < ports.size(); p++) {
-                    HttpServer bound = await(
+                    servers.add(await(
                             binding.get(p),
                             ports.get(p).what(),
                             options.host(),
-                            ports.get(p).port());
-                    servers.add(bound);
-                    grpc = ports.get(p).what().equals("gRPC") ? bound : grpc;
+                            ports.get(p).port()));
                 }
                 StartupTimeline.mark("event loop " + i + " listening");
             }
-            return new PierServer(vertx, servers, httpPort, grpc.actualPort(), options.host(), security.tls(), guard);
+            // both ports were resolved before binding (port 0 included), so they are the ports bound
+            return new PierServer(vertx, servers, httpPort, grpcPort, options.host(), security.tls(), guard);
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -304,20 +302,27 @@ public final class PierServer implements AutoCloseable {
         }
     }
 
-    private static Context started(Future<Context> context) {
+    /** Waits at most 30 s for {@code future}; an interrupt keeps the thread's flag and fails "while {@code doing}". */
+    private static <T> T waitFor(Future<T> future, String doing) throws ExecutionException, TimeoutException {
         try {
-            return context.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot start the network event loops: " + e, e);
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the network event loops", e);
+            throw new IllegalStateException("interrupted while " + doing, e);
+        }
+    }
+
+    private static Context started(Future<Context> context) {
+        try {
+            return waitFor(context, "starting the network event loops");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot start the network event loops: " + e, e);
         }
     }
 
     private static HttpServer await(Future<HttpServer> listening, String what, String host, int port) {
         try {
-            return listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return waitFor(listening, "binding " + what);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new IllegalArgumentException(
@@ -328,9 +333,6 @@ public final class PierServer implements AutoCloseable {
                     cause);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out binding " + what + " on " + host + ":" + port, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding " + what, e);
         }
     }
 

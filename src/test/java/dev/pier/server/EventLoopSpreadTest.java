@@ -2,13 +2,11 @@ package dev.pier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.onnx.Activation;
-import dev.pier.onnx.DenseLayer;
-import dev.pier.onnx.OnnxNetworks;
 import dev.pier.runtime.onnx.OrtEngine;
 import dev.pier.security.SecurityOptions;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
+import dev.pier.testsupport.TinyModels;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.InputStream;
@@ -16,9 +14,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,10 +35,7 @@ class EventLoopSpreadTest {
 
     @Test
     void everyEventLoopServesBothPorts() throws Exception {
-        Path file = root.resolve("m").resolve("1").resolve("model.onnx");
-        Files.createDirectories(file.getParent());
-        OnnxNetworks.mlp(List.of(new DenseLayer(2, 1, new float[] {1f, 1f}, new float[1], Activation.NONE)))
-                .save(file);
+        TinyModels.sumOfTwo(root, "m");
         Map<Integer, Set<String>> threadsByPort = new ConcurrentHashMap<>();
         UnaryOperator<Handler<HttpServerRequest>> recordThread = inner -> request -> {
             threadsByPort

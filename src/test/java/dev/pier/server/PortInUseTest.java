@@ -3,15 +3,11 @@ package dev.pier.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pier.onnx.Activation;
-import dev.pier.onnx.DenseLayer;
-import dev.pier.onnx.OnnxNetworks;
 import dev.pier.serving.ServingOptions;
+import dev.pier.testsupport.TinyModels;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,10 +22,7 @@ class PortInUseTest {
 
     @BeforeEach
     void model() throws Exception {
-        Path file = root.resolve("m").resolve("1").resolve("model.onnx");
-        Files.createDirectories(file.getParent());
-        OnnxNetworks.mlp(List.of(new DenseLayer(2, 1, new float[] {1f, 1f}, new float[1], Activation.NONE)))
-                .save(file);
+        TinyModels.sumOfTwo(root, "m");
     }
 
     private RunningServer start(int httpPort, int grpcPort) {
