@@ -1,6 +1,8 @@
 package dev.pier.metrics;
 
+import dev.pier.api.ModelState;
 import dev.pier.serving.InferenceObserver;
+import dev.pier.serving.ModelStateListener;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -40,9 +42,15 @@ import java.util.function.Supplier;
  * Requests that fail before a version is chosen (unknown model) are not counted: their model name comes from
  * the client and would let anyone create series without bound.
  *
+ * <p>A version's series exist from the moment it becomes AVAILABLE (told as a {@link ModelStateListener}), at
+ * zero, as Triton exports a loaded model's: a counter that first appears at 1 loses that first request to
+ * Prometheus' {@code rate()} and {@code increase()}, and a dashboard shows "no data" for a model that simply has
+ * had no traffic yet. Making them then also keeps their registration (a few milliseconds the first time, for the
+ * histograms' classes) out of the first request.
+ *
  * <p>Thread-safe. Owns the registry; {@link #close()} stops the GC listener.
  */
-public final class ServingMetrics implements InferenceObserver, Supplier<String>, AutoCloseable {
+public final class ServingMetrics implements InferenceObserver, ModelStateListener, Supplier<String>, AutoCloseable {
     /** The version {@code pier --version} and {@code GET /v2} report. */
     public static final String BUILD_VERSION = "0.1.0";
 
@@ -168,6 +176,14 @@ public final class ServingMetrics implements InferenceObserver, Supplier<String>
     @Override
     public void onPending(String model, long version, int delta) {
         series(model, version).pending.addAndGet(delta);
+    }
+
+    /** A version that became AVAILABLE gets its series now, at zero; other transitions change nothing. */
+    @Override
+    public void onTransition(Event event) {
+        if (event.to() == ModelState.AVAILABLE) {
+            series(event.model(), event.version());
+        }
     }
 
     private Series series(String model, long version) {

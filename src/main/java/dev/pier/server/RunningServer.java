@@ -19,7 +19,6 @@ import dev.pier.monitor.log.PredictionMonitoring;
 import dev.pier.protocol.openapi.ApiDocsRoutes;
 import dev.pier.routing.LabelRoutes;
 import dev.pier.runtime.onnx.OrtEngine;
-import dev.pier.serving.ModelStateListener;
 import dev.pier.serving.ServingCore;
 import dev.pier.serving.ServingOptions;
 import dev.pier.tracing.ExecutionTimings;
@@ -122,7 +121,7 @@ public final class RunningServer implements AutoCloseable {
                             serving,
                             explicit != null ? explicit : serving.source(),
                             engine,
-                            ModelStateListener.NONE,
+                            metrics, // each version's series from its load on, at zero
                             new ExecutionTimings(metrics, tracing.exporting())));
             StartupTimeline.mark("serving core: models loaded");
             DriftMonitor drift = opened.push(

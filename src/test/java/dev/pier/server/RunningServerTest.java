@@ -162,7 +162,7 @@ class RunningServerTest {
      * Start-up work moved off the path to readiness (issue 13 item 5: Vert.x created beside the model load, JVM
      * metric binders after the ports are bound) must leave a started server whole: when start returns the model is
      * AVAILABLE and the server ready, and the deferred parts answer: /metrics with the JVM and process series, the
-     * OpenAPI document, the dashboard's snapshot.
+     * OpenAPI document, the dashboard's snapshot. The model's own series are there before any request.
      */
     @Test
     void aStartedServerIsReadyAndItsDeferredPartsAnswer() throws Exception {
@@ -174,6 +174,12 @@ class RunningServerTest {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())
                     .contains("jvm_memory_used_bytes", "process_cpu_seconds_total", "jvm_gc_", "pier_build_info");
+            // the loaded version's series exist before its first request, at zero (as Triton's do)
+            assertThat(metrics.body())
+                    .contains(
+                            "nv_inference_request_success{model=\"m\",version=\"1\"} 0.0",
+                            "nv_inference_count{model=\"m\",version=\"1\"} 0.0",
+                            "pier_inference_request_duration_seconds_count{model=\"m\",version=\"1\"} 0");
             java.net.http.HttpResponse<String> openapi = get(server, "/v2/openapi.json");
             assertThat(openapi.statusCode()).isEqualTo(200);
             assertThat(openapi.body()).contains("\"openapi\"", "/v2/models/m/infer");
