@@ -187,8 +187,8 @@ public final class PierServer implements AutoCloseable {
                                 security, new GrpcBodyBudget(budget, GrpcApi.server(vertx, service, grpcOptions))))));
                 StartupTimeline.mark("gRPC services " + i);
                 loops.add(List.of(
-                        new Listener(http, restHandler, "REST", httpPort),
-                        new Listener(grpcHttp, grpcHandler, "gRPC", grpcPort)));
+                        new Listener(http, restHandler, "REST", "--http-port", httpPort),
+                        new Listener(grpcHttp, grpcHandler, "gRPC", "--grpc-port", grpcPort)));
             }
             // The first loop's servers bind both ports at once (one after the other, the binds queued behind each
             // other on a 2-core machine: docs/benchmarks.md, "Cold start"); the other loops' servers only join
@@ -198,11 +198,7 @@ public final class PierServer implements AutoCloseable {
                 Context context = started(contexts.get(i));
                 List<Future<HttpServer>> binding = bindOn(context, vertx, guard, options.host(), ports);
                 for (int p = 0; p < ports.size(); p++) {
-                    servers.add(await(
-                            binding.get(p),
-                            ports.get(p).what(),
-                            options.host(),
-                            ports.get(p).port()));
+                    servers.add(await(binding.get(p), ports.get(p), options.host()));
                 }
                 StartupTimeline.mark("event loop " + i + " listening");
             }
@@ -214,8 +210,12 @@ public final class PierServer implements AutoCloseable {
         }
     }
 
-    /** One port's server: its socket options, its request handler, which protocol it serves (for errors), the port. */
-    private record Listener(HttpServerOptions options, Handler<HttpServerRequest> handler, String what, int port) {}
+    /**
+     * One port's server: its socket options, its request handler, and for errors which protocol it serves and the
+     * option that sets its port; the port.
+     */
+    private record Listener(
+            HttpServerOptions options, Handler<HttpServerRequest> handler, String what, String portOption, int port) {}
 
     /**
      * One Vert.x context per event loop, each from a deployment of its own: a server takes the event loop of the
@@ -320,19 +320,18 @@ public final class PierServer implements AutoCloseable {
         }
     }
 
-    private static HttpServer await(Future<HttpServer> listening, String what, String host, int port) {
+    private static HttpServer await(Future<HttpServer> listening, Listener listener, String host) {
+        String where = listener.what() + " on " + host + ":" + listener.port();
         try {
-            return waitFor(listening, "binding " + what);
+            return waitFor(listening, "binding " + listener.what());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new IllegalArgumentException(
-                    "cannot listen for " + what + " on " + host + ":" + port + ": "
-                            + (cause.getMessage() != null ? cause.getMessage() : cause)
-                            + " (is the port in use? choose another with --"
-                            + (what.equals("REST") ? "http" : "grpc") + "-port)",
+                    "cannot listen for " + where + ": " + (cause.getMessage() != null ? cause.getMessage() : cause)
+                            + " (is the port in use? choose another with " + listener.portOption() + ")",
                     cause);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out binding " + what + " on " + host + ":" + port, e);
+            throw new IllegalStateException("timed out binding " + where, e);
         }
     }
 
