@@ -152,8 +152,9 @@ public final class PierServer implements AutoCloseable {
             RestOptions rest = RestOptions.defaults().withMaxBodyBytes(options.maxBodyBytes());
             // Vert.x shares one listening port among servers that ask for the same number, so port 0 is
             // resolved to a free port first; each event loop then runs one server for each port.
-            int httpPort = options.httpPort() == 0 ? freePort(options.host()) : options.httpPort();
-            int grpcPort = options.grpcPort() == 0 ? freePort(options.host()) : options.grpcPort();
+            int[] free = options.httpPort() == 0 || options.grpcPort() == 0 ? freePorts(options.host(), 2) : null;
+            int httpPort = options.httpPort() == 0 ? firstOther(free, options.grpcPort()) : options.httpPort();
+            int grpcPort = options.grpcPort() == 0 ? firstOther(free, httpPort) : options.grpcPort();
             // no cleartext HTTP/2 (h2c) on the REST port: with it Vert.x waits for a request's headers before it
             // reports the connection, so half-sent requests (slowloris) would escape the cap and the header
             // timeout. REST clients get HTTP/1.1 in cleartext, and HTTP/2 over TLS (ALPN) as before.
@@ -294,12 +295,39 @@ public final class PierServer implements AutoCloseable {
                         .setKeyPath(security.tlsKey().get().toString()));
     }
 
-    private static int freePort(String host) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free ports on {@code host}: the probe sockets are all held open until every port is
+     * read. Probed one after the other, a port closed by one probe could come back from the next, and Vert.x then
+     * put the REST and the gRPC server behind one socket, handing connections to each in turn (a REST request on
+     * the "REST" port answered 415 by gRPC).
+     */
+    static int[] freePorts(String host, int count) {
+        java.util.List<java.net.ServerSocket> probes = new ArrayList<>();
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(host);
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, address);
+                probes.add(probe);
+                ports[i] = probe.getLocalPort();
+            }
+            return ports;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+        } finally {
+            for (java.net.ServerSocket probe : probes) {
+                try {
+                    probe.close();
+                } catch (java.io.IOException ignored) {
+                    // a probe that cannot close leaves its port taken: the bind then says so
+                }
+            }
         }
+    }
+
+    /** The first of {@code ports} that is not {@code taken}. */
+    private static int firstOther(int[] ports, int taken) {
+        return ports[0] != taken ? ports[0] : ports[1];
     }
 
     /** Waits at most 30 s for {@code future}; an interrupt keeps the thread's flag and fails "while {@code doing}". */

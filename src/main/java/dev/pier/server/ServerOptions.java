@@ -20,6 +20,11 @@ public record ServerOptions(
     public ServerOptions {
         checkPort("HTTP", httpPort);
         checkPort("gRPC", grpcPort);
+        if (httpPort != 0 && httpPort == grpcPort) {
+            // Vert.x would put both servers behind one socket and hand connections to REST and gRPC in turn
+            throw new IllegalArgumentException(
+                    "the HTTP and gRPC ports must differ, got " + httpPort + " for both (--http-port, --grpc-port)");
+        }
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("max body size must be positive, got " + maxBodyBytes);
         }
